@@ -1,0 +1,14 @@
+// The command table: every CLI command, listed once, in the order --help shows them.
+// Each command's implementation is in its own cmd_<name>.cpp and declared in commands.h.
+#include "commands.h"
+
+namespace ejournal::app {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands = {
+      // Commands are added here by the stage that provides them.
+  };
+  return kCommands;
+}
+
+}  // namespace ejournal::app

@@ -1,0 +1,6 @@
+// Declarations of the CLI commands (one function per cmd_<name>.cpp), collected by commands.cpp.
+#pragma once
+
+#include "cli.h"
+
+namespace ejournal::app {}  // namespace ejournal::app

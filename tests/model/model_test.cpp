@@ -1,0 +1,109 @@
+// Tests of the model's value types: dates, names, marks, sort order, period names, the index.
+#define BOOST_TEST_MODULE model
+#include <boost/test/unit_test.hpp>
+
+#include "ejournal/model/clock.h"
+#include "ejournal/model/index.h"
+#include "ejournal/model/journal.h"
+
+using namespace ejournal::model;
+
+BOOST_AUTO_TEST_CASE(date_round_trip_and_arithmetic) {
+  auto d = Date::parse("2025-09-01");
+  BOOST_REQUIRE(d);
+  BOOST_TEST(d->toString() == "2025-09-01");
+  BOOST_TEST(d->toRussian() == "01.09.2025");
+  BOOST_TEST(d->weekday() == 1);  // Monday
+  BOOST_TEST((*d + 30).toString() == "2025-10-01");
+  BOOST_TEST((Date::fromYmd(2026, 3, 1) - Date::fromYmd(2026, 2, 28)) == 1);
+  BOOST_TEST((Date::fromYmd(2028, 3, 1) - Date::fromYmd(2028, 2, 28)) == 2);  // leap year
+  BOOST_TEST(!Date::parse("2025-02-29"));
+  BOOST_TEST(!Date::parse("2025-13-01"));
+  BOOST_TEST(!Date::parse("2025-9-1"));
+  BOOST_TEST(Date::parse(" 2025-09-02 ")->day() == 2);
+  BOOST_CHECK_THROW(Date::fromYmd(2025, 4, 31), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(datetime_accepts_the_upstream_spellings) {
+  BOOST_TEST(DateTime::parse("2025-09-02T14:05:00")->toString() == "2025-09-02T14:05:00");
+  BOOST_TEST(DateTime::parse("2025-09-02 14:05")->toString() == "2025-09-02T14:05:00");
+  BOOST_TEST(DateTime::parse("2019-09-15T16:35:53.853Z")->toString() == "2019-09-15T16:35:53");
+  BOOST_TEST(DateTime::parse("2025-09-02")->secondOfDay == 0);
+  BOOST_TEST(!DateTime::parse("2025-09-02T25:00"));
+  BOOST_TEST(!DateTime::parse("2025-09-02X10:00"));
+}
+
+BOOST_AUTO_TEST_CASE(marks_parse_and_print) {
+  for (const char* t : {"1", "2", "3", "4", "5", "н/а", "зач", "незач", "осв"}) {
+    auto v = MarkValue::parse(t);
+    BOOST_REQUIRE_MESSAGE(v, t);
+    BOOST_TEST(v->toString() == t);
+  }
+  BOOST_TEST(!MarkValue::parse("6"));
+  BOOST_TEST(!MarkValue::parse("0"));
+  BOOST_TEST(!MarkValue::parse("5+"));
+}
+
+BOOST_AUTO_TEST_CASE(names_and_work_types) {
+  Staff t{"1", "Иванова", "Мария", "Петровна", "учитель"};
+  BOOST_TEST(t.shortName() == "Иванова М. П.");
+  BOOST_TEST(t.fullName() == "Иванова Мария Петровна");
+  BOOST_TEST((SchoolClass{"c", 5, "А", ""}.name()) == "5А");
+  BOOST_CHECK(*workTypeFromRussian("Контрольная работа") == WorkType::Control);
+  BOOST_CHECK(*workTypeFromRussian("контрольная работа") == WorkType::Control);
+  BOOST_CHECK(*workTypeFromString("laboratory") == WorkType::Laboratory);
+  BOOST_TEST(russianTitle(WorkType::Essay) == "Сочинение");
+}
+
+BOOST_AUTO_TEST_CASE(russian_sort_puts_yo_after_ye) {
+  std::vector<std::string> names{"Ёлкин", "Егоров", "Жуков", "Абрамов", "абрамова", "Яковлев"};
+  std::sort(names.begin(), names.end(),
+            [](const auto& a, const auto& b) { return russianSortKey(a) < russianSortKey(b); });
+  BOOST_TEST(names == (std::vector<std::string>{"Абрамов", "абрамова", "Егоров", "Ёлкин", "Жуков", "Яковлев"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(period_names) {
+  BOOST_TEST(PeriodName::parse("2025-Q1")->number == 1);
+  BOOST_CHECK(PeriodName::parse("2025-H2")->kind == PeriodKind::HalfYear);
+  BOOST_CHECK(PeriodName::parse("2025-year")->kind == PeriodKind::Year);
+  BOOST_TEST(!PeriodName::parse("2025-Q5"));
+  BOOST_TEST(!PeriodName::parse("25-Q1"));
+  BOOST_TEST(PeriodName::parse("2025-Q3")->toString() == "2025-Q3");
+}
+
+BOOST_AUTO_TEST_CASE(index_finds_enrolled_students_and_sorted_lessons) {
+  Journal j;
+  j.classes.push_back({"c5", 5, "А", ""});
+  const Date sep1 = Date::fromYmd(2025, 9, 1);
+  j.students.push_back({"s1", "Яковлев", "Иван", "", {}, {{"c5", sep1, std::nullopt}}});
+  j.students.push_back({"s2", "Ёлкин", "Пётр", "", {}, {{"c5", sep1, Date::fromYmd(2025, 10, 15)}}});
+  j.students.push_back({"s3", "Антонов", "Олег", "", {}, {{"c5", Date::fromYmd(2025, 11, 10), std::nullopt}}});
+  Lesson a;
+  a.id = "L2";
+  a.classId = "c5";
+  a.date = sep1 + 1;
+  Lesson b = a;
+  b.id = "L1";
+  b.date = sep1;
+  j.lessons = {a, b};
+  JournalIndex idx(j);
+  BOOST_TEST(idx.classByName("5А")->id == "c5");
+  auto q1 = idx.studentsOfClass("c5", {sep1, Date::fromYmd(2025, 10, 26)});
+  BOOST_REQUIRE(q1.size() == 2u);
+  BOOST_TEST(q1[0]->id == "s2");
+  BOOST_TEST(q1[1]->id == "s1");
+  auto q2 = idx.studentsOfClass("c5", {Date::fromYmd(2025, 11, 5), Date::fromYmd(2025, 12, 28)});
+  BOOST_REQUIRE(q2.size() == 2u);
+  BOOST_TEST(q2[0]->id == "s3");
+  BOOST_TEST(idx.lessonsOfClass("c5").front()->id == "L1");
+  BOOST_TEST(idx.lessonsOfClass("nope").empty());
+}
+
+BOOST_AUTO_TEST_CASE(fixed_clock_and_env_override) {
+  FixedClock c(*DateTime::parse("2026-05-31T18:00:00"));
+  BOOST_TEST(c.now().toString() == "2026-05-31T18:00:00");
+  setenv("EJOURNAL_NOW", "2026-01-02T03:04:05", 1);
+  BOOST_TEST(systemClock()->now().toString() == "2026-01-02T03:04:05");
+  unsetenv("EJOURNAL_NOW");
+}
