@@ -211,3 +211,27 @@ std::optional<PeriodMarkKind> periodMarkKindFromString(std::string_view s) {
 }
 
 }  // namespace ejournal::model
+
+#include "ejournal/model/finding.h"
+
+namespace ejournal::model {
+
+std::string_view toString(Severity s) {
+  switch (s) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Info: return "info";
+  }
+  return "error";
+}
+
+std::string_view russianTitle(Severity s) {
+  switch (s) {
+    case Severity::Error: return "нарушение";
+    case Severity::Warning: return "предупреждение";
+    case Severity::Info: return "сведения";
+  }
+  return "нарушение";
+}
+
+}  // namespace ejournal::model
