@@ -1,0 +1,38 @@
+// A deterministic generator of a realistic school year (a lyceum, 2025/2026) with a small, documented rate of
+// planted rule violations, for the demo, the tests and the benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ejournal/model/journal.h"
+
+namespace ejournal::samples {
+
+struct SampleOptions {
+  int classes = 11;           // 11: one class per grade 1-11; 44: four parallels (А-Г) per grade
+  int studentsPerClass = 25;  // about; varies by +-3
+  uint64_t seed = 2025;
+  int startYear = 2025;
+  bool plantViolations = true;
+};
+
+// One violation the generator planted on purpose; the rules engine must find exactly these (of their kinds).
+struct PlantedViolation {
+  std::string rule;  // rule id, as in domain.md §2: "marks.deadline"
+  std::string classId;
+  std::string subjectId;
+  std::string lessonId;   // empty where the rule is not about one lesson
+  std::string studentId;  // empty where the rule is not about one student
+  std::string note;       // what was planted, in English
+};
+
+struct Sample {
+  model::Journal journal;
+  std::vector<PlantedViolation> planted;
+};
+
+Sample generate(const SampleOptions& options);
+
+}  // namespace ejournal::samples
