@@ -1,0 +1,130 @@
+// The rules engine: the school's record-keeping rules (domain.md §2) checked over a model::Journal.
+//
+// Every rule is one class with a stable id, a Russian title, a default severity and typed parameters, registered
+// in one place (rules/src/registry.cpp). A Config (school defaults shipped in rules/config/default.xml, validated
+// against schemas/rules.xsd) enables rules and sets parameters. A Scope names what to check: a period or a date
+// range, optionally one class, subject or teacher. The engine works on model values only, never on a database.
+// Findings are model::Finding values in a stable order (class, subject, date, rule).
+//
+// Thread safety: catalogue() and the Config/Scope functions are safe to call concurrently; check() only reads the
+// journal and may run on several threads over the same JournalIndex.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ejournal/model/clock.h"
+#include "ejournal/model/date.h"
+#include "ejournal/model/finding.h"
+#include "ejournal/model/index.h"
+#include "ejournal/model/journal.h"
+
+namespace ejournal::rules {
+
+enum class ParamType { Int, Double, Bool, String, List };  // List: comma-separated words
+std::string_view toString(ParamType t);                     // "int", "double", "bool", "string", "list"
+
+struct ParamSpec {
+  std::string name;          // "days_grades_1_5"
+  ParamType type = ParamType::Int;
+  std::string defaultValue;  // text as in the config file: "3", "0.5", "true", "control,test"
+  std::string description;   // Russian
+};
+
+// One rule of the catalogue.
+struct RuleInfo {
+  std::string id;     // "marks.deadline"
+  std::string title;  // "Сроки выставления отметок за письменные работы"
+  model::Severity severity = model::Severity::Error;  // default severity
+  std::vector<ParamSpec> params;
+};
+
+// All rules, in catalogue order (domain.md §2). The same list every call.
+const std::vector<RuleInfo>& catalogue();
+const RuleInfo* findRule(std::string_view id);  // nullptr for an unknown id
+
+// Settings of one rule after the configuration file is applied.
+struct RuleSettings {
+  bool enabled = true;
+  model::Severity severity = model::Severity::Error;
+  std::map<std::string, std::string> params;  // every parameter of the rule, defaults filled in
+
+  // Typed access; throw ejournal::Error(Input) naming the parameter when the text does not convert.
+  int integer(const std::string& name) const;
+  double number(const std::string& name) const;
+  bool flag(const std::string& name) const;
+  const std::string& text(const std::string& name) const;
+  std::vector<std::string> list(const std::string& name) const;  // split at commas, trimmed, empty items dropped
+};
+
+// The rules configuration: settings of every rule in the catalogue.
+class Config {
+ public:
+  // Every rule enabled with its defaults from the catalogue (which equal the shipped rules/config/default.xml).
+  static Config defaults();
+  // Reads a configuration document (format: schemas/rules.xsd). Validated against the bundled schema with
+  // Xerces (no network, no DTD), then applied on top of the defaults. Throws ejournal::Error(Input) with
+  // "file:line:column: what" for a schema violation, an unknown rule or parameter, or a bad parameter value.
+  static Config load(const std::filesystem::path& file);
+  static Config parse(std::string_view xml, const std::string& name);
+  // The shipped school defaults: dataFile("rules/config/default.xml").
+  static Config schoolDefaults();
+
+  const RuleSettings& settings(std::string_view ruleId) const;  // throws Error(NotFound) for an unknown id
+  RuleSettings& settings(std::string_view ruleId);
+  bool enabled(std::string_view ruleId) const { return settings(ruleId).enabled; }
+
+ private:
+  std::map<std::string, RuleSettings, std::less<>> rules_;
+};
+
+// What to check.
+struct Scope {
+  std::string periodId;    // "2025-Q1" when a named period was given; empty for a plain date range
+  std::string periodLabel; // Russian: "1 четверть", "период 01.10.2025 – 31.10.2025"
+  model::DateRange dates;  // lessons with dates in this range are checked
+  model::Date asOf;        // "plan to date" is computed up to this day: min(dates.to, today)
+  bool complete = false;   // asOf == dates.to: the period is over, period-end rules apply
+  std::string classId;     // empty: all classes
+  std::string subjectId;   // empty: all subjects
+  std::string teacherId;   // empty: all teachers
+};
+
+// Resolves user input into a Scope. `period` is a PeriodName ("2025-Q1") or empty when `from`/`to` are given
+// (ISO dates). `classRef` is a class name ("5А") or id; `subjectRef` and `teacherRef` are an id, a name or a short
+// name (teacher: full name, "Фамилия И. О." or last name when unique). Today comes from `clock`.
+// Throws ejournal::Error(Input/NotFound) in Russian naming the bad argument.
+Scope resolveScope(const model::JournalIndex& index, const std::string& period, const std::string& from,
+                   const std::string& to, const std::string& classRef, const std::string& subjectRef,
+                   const std::string& teacherRef, const model::Clock& clock);
+
+// Runs every enabled rule over the scope. Findings are returned sorted by class (grade, letter), subject order,
+// date, rule, lesson, student. Pure: does not modify the journal.
+std::vector<model::Finding> check(const model::JournalIndex& index, const Scope& scope, const Config& config);
+
+// True when some finding is an error or a warning (info findings, such as changed marks, do not make a journal
+// non-compliant). The CLI exits 1 in that case.
+bool hasViolations(const std::vector<model::Finding>& findings);
+
+// Findings output for `ejournal check`. JSON: one object {"scope": {...}, "findings": [{rule, severity, period,
+// class, subject, subgroup, teacher, lesson_id, date, student, message, figures:{name: value}}], "summary": {...}}
+// with ids as in the source and absent fields as null. CSV: a header line and one line per finding (RFC 4180
+// quoting, UTF-8). Text: a readable Russian table with names resolved. All deterministic.
+void writeFindingsJson(const model::JournalIndex& index, const Scope& scope,
+                       const std::vector<model::Finding>& findings, std::ostream& out);
+void writeFindingsCsv(const model::JournalIndex& index, const std::vector<model::Finding>& findings,
+                      std::ostream& out);
+void writeFindingsText(const model::JournalIndex& index, const Scope& scope,
+                       const std::vector<model::Finding>& findings, std::ostream& out);
+
+// The language check used by `language.russian`, exposed for tests and for ingest warnings. Returns an empty
+// string when `text` is acceptable, otherwise the Russian reason ("нет ни одного русского слова: «Present
+// Simple»"). `allowed` are extra allowed Latin words (case-sensitive, e.g. "IT", "Python").
+std::string languageProblem(std::string_view text, const std::vector<std::string>& allowed = {});
+
+}  // namespace ejournal::rules
