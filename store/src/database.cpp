@@ -1,0 +1,190 @@
+// The store's database layer: connection strings, the session pool, write transactions and migrations.
+#include "database.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SessionPool.h>
+#include <Poco/Exception.h>
+
+#include <mutex>
+#include <regex>
+#include <set>
+
+#include "ejournal/model/error.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace ejournal::store {
+
+namespace {
+
+constexpr int kBusyTimeoutSeconds = 30;
+constexpr int kPoolMax = 64;
+// The key of the PostgreSQL advisory lock that serializes migrations between processes ("ejrnl" in ASCII).
+constexpr Poco::Int64 kMigrationLockKey = 0x656a726e6c;
+
+void registerConnectors() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+  });
+}
+
+std::string elidePassword(const std::string& conn) {
+  static const std::regex kPassword(R"((password\s*=\s*)('[^']*'|\S+))", std::regex::icase);
+  return std::regex_replace(conn, kPassword, "$1***");
+}
+
+// A pool whose new SQLite sessions get the busy timeout and foreign keys (both are per connection).
+class Pool : public Poco::Data::SessionPool {
+ public:
+  Pool(Backend backend, const std::string& connector, const std::string& conn)
+      : Poco::Data::SessionPool(connector, conn, 1, kPoolMax, 120), backend_(backend) {}
+
+ protected:
+  void customizeSession(Poco::Data::Session& s) override {
+    if (backend_ != Backend::SQLite) return;
+    s.setConnectionTimeout(kBusyTimeoutSeconds);
+    s << "PRAGMA foreign_keys = ON", now;
+    s << "PRAGMA synchronous = NORMAL", now;  // durable with WAL at every checkpoint; the usual WAL setting
+  }
+
+ private:
+  Backend backend_;
+};
+
+}  // namespace
+
+void Database::rethrow(const std::string& where) {
+  try {
+    throw;
+  } catch (const Error&) {
+    throw;
+  } catch (const Poco::Exception& e) {
+    throw Error(ErrorKind::Internal, where, e.displayText());
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::Internal, where, e.what());
+  }
+}
+
+Database::Database(const std::string& connection, std::shared_ptr<model::Clock> clock) : clock_(std::move(clock)) {
+  registerConnectors();
+  std::string conn = connection;
+  if (conn.rfind("postgresql:", 0) == 0) {
+    backend_ = Backend::PostgreSQL;
+    conn = conn.substr(11);
+    display_ = "postgresql:" + elidePassword(conn);
+  } else {
+    if (conn.rfind("sqlite:", 0) == 0) conn = conn.substr(7);
+    if (conn.empty()) throw Error(ErrorKind::Input, "store.open", "не задан путь к файлу базы данных");
+    backend_ = Backend::SQLite;
+    sqlitePath_ = conn;
+    display_ = "sqlite:" + conn;
+  }
+  guard("store.open " + display_, [&] {
+    pool_ = std::make_unique<Pool>(backend_, backend_ == Backend::SQLite ? "SQLite" : "PostgreSQL", conn);
+    if (backend_ == Backend::SQLite) {
+      Poco::Data::Session s = pool_->get();
+      std::string mode;
+      s << "PRAGMA journal_mode = WAL", into(mode), now;
+    }
+  });
+  migrate(allMigrations());
+}
+
+Database::~Database() {
+  if (pool_) pool_->shutdown();
+}
+
+Poco::Data::Session Database::session() {
+  return guard("store " + display_, [&] { return pool_->get(); });
+}
+
+std::string Database::dialect(std::string_view sql) const {
+  std::string out(sql);
+  auto replace = [&](const std::string& token, const std::string& with) {
+    for (size_t p = out.find(token); p != std::string::npos; p = out.find(token, p + with.size()))
+      out.replace(p, token.size(), with);
+  };
+  bool pg = backend_ == Backend::PostgreSQL;
+  replace("{autoid}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+  replace("{blob}", pg ? "BYTEA" : "BLOB");
+  return out;
+}
+
+int Database::schemaVersion() {
+  return guard("store.schemaVersion " + display_, [&] {
+    Poco::Data::Session s = session();
+    int v = 0;
+    s << "SELECT COALESCE(MAX(version), 0) FROM schema_version", into(v), now;
+    return v;
+  });
+}
+
+void Database::migrate(const std::vector<Migration>& migrations) {
+  guard("store.migrate " + display_, [&] {
+    Poco::Data::Session s = session();
+    WriteTransaction tx(*this, s);
+    if (backend_ == Backend::PostgreSQL) {
+      Poco::Int64 key = kMigrationLockKey;
+      s << "SELECT pg_advisory_xact_lock($1)", use(key), now;
+    }
+    s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+         "applied_at TEXT NOT NULL)",
+        now;
+    std::vector<int> applied;
+    s << "SELECT version FROM schema_version", into(applied), now;
+    std::set<int> done(applied.begin(), applied.end());
+    std::string at = clock_->now().toString();
+    for (const Migration& m : migrations) {
+      if (done.count(m.version)) continue;
+      for (const std::string& sql : m.statements) {
+        try {
+          s << dialect(sql), now;
+        } catch (...) {
+          rethrow("store.migrate " + display_ + " #" + std::to_string(m.version) + " (" + m.description + ")");
+        }
+      }
+      int version = m.version;
+      std::string description = m.description;
+      s << "INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, $3)", use(version),
+          use(description), use(at), now;
+    }
+    tx.commit();
+  });
+}
+
+WriteTransaction::WriteTransaction(Database& db, Poco::Data::Session& session) : db_(db), session_(session) {
+  db_.guard("store.begin " + db_.displayName(), [&] {
+    if (db_.backend() == Backend::SQLite)
+      session_ << "BEGIN IMMEDIATE", now;
+    else
+      session_.begin();
+  });
+  active_ = true;
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!active_) return;
+  try {
+    if (db_.backend() == Backend::SQLite)
+      session_ << "ROLLBACK", now;
+    else
+      session_.rollback();
+  } catch (...) {
+    // A failed rollback leaves nothing to do here: the connection closes the transaction when it is dropped.
+  }
+}
+
+void WriteTransaction::commit() {
+  db_.guard("store.commit " + db_.displayName(), [&] {
+    if (db_.backend() == Backend::SQLite)
+      session_ << "COMMIT", now;
+    else
+      session_.commit();
+  });
+  active_ = false;
+}
+
+}  // namespace ejournal::store

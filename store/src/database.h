@@ -1,0 +1,130 @@
+// The store's database layer, private to store/: a pooled connection to SQLite or PostgreSQL, the SQL dialect
+// helpers, write transactions, and the versioned schema migrations. Every repository inside store/ (the journal,
+// the archive index, users, audit log, job runs, pull runs) is built on it.
+//
+// HOW TO ADD A REPOSITORY (engineers "archive" and "service"):
+//
+//  1. Put your code in store/src/<name>_repository.cpp (+ a public header in store/include/ejournal/store/ if app
+//     needs it), list the .cpp in store/CMakeLists.txt.
+//  2. Get the database of a Store with `Database& db = databaseOf(store);` and a session per operation:
+//         Poco::Data::Session s = db.session();   // pooled; NOT thread-safe: one per thread, returned on destruction
+//         s << "SELECT ... WHERE school_id = $1 AND id = $2", use(school), use(id), into(x), now;
+//     Wrap Poco calls so errors leave the store as ejournal::Error:
+//         db.guard("archive.index", [&] { ... });   // Poco::Exception/std::exception -> Error(Internal, where, ...)
+//  3. Write SQL that both back ends accept:
+//       - placeholders are $1, $2, ... only (never '?'): the PostgreSQL connector rejects '?';
+//       - types: TEXT, INTEGER (32-bit), BIGINT, DOUBLE PRECISION; booleans as INTEGER 0/1; dates as TEXT
+//         "YYYY-MM-DD", date-times as TEXT "YYYY-MM-DDTHH:MM:SS" (they sort and compare as text);
+//       - in migrations, `{autoid}` expands to an auto-increment BIGINT primary key, `{blob}` to BLOB/BYTEA;
+//       - upsert: INSERT ... ON CONFLICT (cols) DO UPDATE SET c = excluded.c / DO NOTHING (both support it);
+//         RETURNING works on both; no INSERT OR IGNORE/REPLACE, no SERIAL, no AUTOINCREMENT spelled out;
+//       - every table has `school_id TEXT NOT NULL` as the first key column (one PostgreSQL database serves many
+//         schools), unless it is truly global (e.g. users of the whole installation).
+//  4. Writes that must be all-or-nothing go through WriteTransaction (BEGIN IMMEDIATE on SQLite, so two writers
+//     never deadlock on a lock upgrade; BEGIN on PostgreSQL); its destructor rolls back unless commit() ran.
+//  5. Migrations: write `std::vector<Migration> <name>Migrations()` in your .cpp, declare it below next to
+//     journalMigrations(), and add it to the list in allMigrations() (store/src/migrations.cpp). Numbers are
+//     pre-assigned so nobody collides: 1-9 journal (store), 10-19 archive index (archive), 20-29 users, audit,
+//     jobs, pulls (service). A migration is never edited once committed; change the schema with a new number.
+//     All pending migrations run on Store::open in one transaction, in version order, serialized between
+//     processes (SQLite: BEGIN IMMEDIATE; PostgreSQL: pg_advisory_xact_lock), and recorded in schema_version.
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ejournal/model/clock.h"
+#include "ejournal/store/store.h"
+
+namespace Poco::Data {
+class SessionPool;
+}
+
+namespace ejournal::store {
+
+struct Migration {
+  int version = 0;          // unique, see the ranges above
+  std::string description;  // "journal: base tables"
+  std::vector<std::string> statements;  // SQL, with the {autoid} and {blob} tokens expanded per back end
+};
+
+// Migration lists of the repositories, registered in allMigrations() (migrations.cpp).
+std::vector<Migration> journalMigrations();  // 1-9
+// Others add theirs here: archiveIndexMigrations() (10-19), serviceMigrations() (20-29).
+
+// Every migration of every repository, sorted by version.
+std::vector<Migration> allMigrations();
+
+class Database {
+ public:
+  // `connection` as for Store::open. Opens the pool, sets SQLite up (WAL, foreign keys, busy timeout) and applies
+  // pending migrations. Throws Error(Internal) naming the connection (password elided).
+  Database(const std::string& connection, std::shared_ptr<model::Clock> clock);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Backend backend() const { return backend_; }
+  // A session from the pool (thread-safe). SQLite sessions come with foreign keys on and the busy timeout set.
+  Poco::Data::Session session();
+  model::Clock& clock() const { return *clock_; }
+  // The connection for messages, with any password elided: "sqlite:/path/ejournal.db", "postgresql:host=...".
+  const std::string& displayName() const { return display_; }
+  // SQLite only: the database file path ("" for PostgreSQL).
+  const std::string& sqlitePath() const { return sqlitePath_; }
+
+  // Expands the migration tokens ({autoid}, {blob}) for this back end.
+  std::string dialect(std::string_view sql) const;
+  // The highest applied migration version.
+  int schemaVersion();
+  // Applies pending migrations of `migrations` (sorted by version). Called by the constructor with allMigrations();
+  // tests call it to migrate from an older version.
+  void migrate(const std::vector<Migration>& migrations);
+
+  // Runs f, translating Poco::Exception and std::exception (other than ejournal::Error) into
+  // Error(Internal, where, text).
+  template <class F>
+  auto guard(const std::string& where, F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (...) {
+      rethrow(where);
+    }
+  }
+  // Rethrows the current exception as ejournal::Error (kept as is if it already is one).
+  [[noreturn]] static void rethrow(const std::string& where);
+
+ private:
+  Backend backend_ = Backend::SQLite;
+  std::string display_;
+  std::string sqlitePath_;
+  std::shared_ptr<model::Clock> clock_;
+  std::unique_ptr<Poco::Data::SessionPool> pool_;
+};
+
+// A write transaction on one session. SQLite: BEGIN IMMEDIATE (waits up to the busy timeout for the write lock);
+// PostgreSQL: BEGIN. The destructor rolls back unless commit() succeeded. Not copyable; one thread.
+class WriteTransaction {
+ public:
+  WriteTransaction(Database& db, Poco::Data::Session& session);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void commit();
+  bool active() const { return active_; }
+
+ private:
+  Database& db_;
+  Poco::Data::Session& session_;
+  bool active_ = false;
+};
+
+// The database behind a Store opened by Store::open (every Store implementation has one).
+Database& databaseOf(Store& store);
+
+}  // namespace ejournal::store
