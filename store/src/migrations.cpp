@@ -7,11 +7,14 @@
 
 namespace ejournal::store {
 
+std::vector<Migration> serviceMigrations();  // 20-29: users, audit log, job runs (service_schema.cpp)
+
 std::vector<Migration> allMigrations() {
   using List = std::vector<Migration> (*)();
   // Add your repository's list here, one line each.
   static const List kLists[] = {
       journalMigrations,
+      serviceMigrations,
   };
   std::vector<Migration> all;
   for (List list : kLists)

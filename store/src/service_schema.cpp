@@ -1,0 +1,31 @@
+// The service's tables (migrations 20-29): users and revoked tokens, the hash-chained audit log, scheduled job
+// runs. They are global to the installation (no school_id): one service serves the whole store.
+#include "database.h"
+
+namespace ejournal::store {
+
+std::vector<Migration> serviceMigrations() {
+  return {
+      {20,
+       "service: users, revoked tokens, audit log, job runs",
+       {
+           R"(CREATE TABLE service_users (
+                id {autoid}, login TEXT NOT NULL UNIQUE, full_name TEXT NOT NULL, role TEXT NOT NULL,
+                staff_id TEXT NOT NULL, password_hash TEXT NOT NULL, disabled INTEGER NOT NULL,
+                failed_logins INTEGER NOT NULL, locked_until TEXT NOT NULL, created_at TEXT NOT NULL,
+                password_changed_at TEXT NOT NULL, tokens_valid_from TEXT NOT NULL))",
+           R"(CREATE TABLE revoked_tokens (token_id TEXT PRIMARY KEY, expires_at TEXT NOT NULL))",
+           R"(CREATE TABLE audit_log (
+                seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+                object TEXT NOT NULL, outcome TEXT NOT NULL, details TEXT NOT NULL, address TEXT NOT NULL,
+                prev_hash TEXT NOT NULL, hash TEXT NOT NULL))",
+           "CREATE INDEX audit_log_by_actor ON audit_log (actor, seq)",
+           R"(CREATE TABLE job_runs (
+                id {autoid}, job TEXT NOT NULL, due TEXT NOT NULL, attempt INTEGER NOT NULL,
+                instance TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, status TEXT NOT NULL,
+                message TEXT NOT NULL, UNIQUE (job, due, attempt)))",
+       }},
+  };
+}
+
+}  // namespace ejournal::store
