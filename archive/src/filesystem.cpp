@@ -1,0 +1,281 @@
+// The POSIX file system and the fault-injecting wrapper of the archive stage's FileSystem seam.
+#include "ejournal/archive/filesystem.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "ejournal/model/error.h"
+
+namespace ejournal::archive {
+
+namespace fs = std::filesystem;
+
+std::string_view toString(Operation op) {
+  switch (op) {
+    case Operation::Create: return "create";
+    case Operation::Write: return "write";
+    case Operation::Sync: return "fsync";
+    case Operation::Close: return "close";
+    case Operation::Rename: return "rename";
+    case Operation::SyncDir: return "fsync directory";
+    case Operation::Remove: return "remove";
+    case Operation::CreateDir: return "create directory";
+  }
+  return "?";
+}
+
+namespace {
+
+[[noreturn]] void throwErrno(const std::string& what, const fs::path& path, int err) {
+  throw Error(err == ENOENT ? ErrorKind::NotFound : ErrorKind::Internal, path.string(),
+              what + ": " + std::strerror(err));
+}
+
+class PosixWritableFile : public WritableFile {
+ public:
+  PosixWritableFile(fs::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void append(std::string_view bytes) override {
+    const char* p = bytes.data();
+    size_t left = bytes.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throwErrno("write", path_, errno);
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
+  void writeAt(uint64_t offset, std::string_view bytes) override {
+    const char* p = bytes.data();
+    size_t left = bytes.size();
+    auto off = static_cast<off_t>(offset);
+    while (left > 0) {
+      ssize_t n = ::pwrite(fd_, p, left, off);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throwErrno("pwrite", path_, errno);
+      }
+      p += n;
+      off += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
+  void sync() override {
+    if (::fsync(fd_) != 0) throwErrno("fsync", path_, errno);
+  }
+  void close() override {
+    if (fd_ < 0) return;
+    int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) throwErrno("close", path_, errno);
+  }
+
+ private:
+  fs::path path_;
+  int fd_;
+};
+
+class PosixReadableFile : public ReadableFile {
+ public:
+  PosixReadableFile(fs::path path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~PosixReadableFile() override { ::close(fd_); }
+  uint64_t size() const override { return size_; }
+  std::string read(uint64_t offset, size_t n) const override {
+    if (offset >= size_) return {};
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
+    std::string out(n, '\0');
+    size_t got = 0;
+    while (got < n) {
+      ssize_t r = ::pread(fd_, out.data() + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        throwErrno("read", path_, errno);
+      }
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    out.resize(got);
+    return out;
+  }
+
+ private:
+  fs::path path_;
+  int fd_;
+  uint64_t size_;
+};
+
+class PosixFileSystem : public FileSystem {
+ public:
+  std::unique_ptr<WritableFile> createFile(const fs::path& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) throwErrno("create", path, errno);
+    return std::make_unique<PosixWritableFile>(path, fd);
+  }
+  std::unique_ptr<ReadableFile> openFile(const fs::path& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throwErrno("open", path, errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      throwErrno("stat", path, err);
+    }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      throw Error(ErrorKind::Input, path.string(), "не является обычным файлом");
+    }
+    return std::make_unique<PosixReadableFile>(path, fd, static_cast<uint64_t>(st.st_size));
+  }
+  void renameNoReplace(const fs::path& from, const fs::path& to) override {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
+    if (errno == EEXIST) throw Error(ErrorKind::Conflict, to.string(), "файл уже существует");
+    if (errno != EINVAL && errno != ENOSYS) throwErrno("rename", to, errno);
+    // File systems without RENAME_NOREPLACE: link + unlink, where link fails with EEXIST. A crash between the two
+    // leaves the complete archive and a stale temp name pointing at it, which the next seal removes.
+    if (::link(from.c_str(), to.c_str()) != 0) {
+      int err = errno;
+      if (err == EEXIST) throw Error(ErrorKind::Conflict, to.string(), "файл уже существует");
+      throwErrno("link", to, err);
+    }
+    if (::unlink(from.c_str()) != 0) throwErrno("unlink", from, errno);
+  }
+  void syncDirectory(const fs::path& dir) override {
+    int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throwErrno("open directory", dir, errno);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) throwErrno("fsync directory", dir, err);
+  }
+  void remove(const fs::path& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) throwErrno("remove", path, errno);
+  }
+  void createDirectories(const fs::path& dir) override {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(ErrorKind::Internal, dir.string(), "create directory: " + ec.message());
+  }
+  bool exists(const fs::path& path) override {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+  }
+  std::vector<std::string> list(const fs::path& dir) override {
+    std::vector<std::string> names;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) {
+      if (errno == ENOENT) return names;
+      throwErrno("list", dir, errno);
+    }
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(std::move(n));
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+};
+
+class FaultyWritableFile : public WritableFile {
+ public:
+  FaultyWritableFile(FaultInjectingFileSystem& owner, fs::path path, std::unique_ptr<WritableFile> base)
+      : owner_(owner), path_(std::move(path)), base_(std::move(base)) {}
+  void append(std::string_view bytes) override {
+    owner_.check(Operation::Write, path_);
+    base_->append(bytes);
+  }
+  void writeAt(uint64_t offset, std::string_view bytes) override {
+    owner_.check(Operation::Write, path_);
+    base_->writeAt(offset, bytes);
+  }
+  void sync() override {
+    owner_.check(Operation::Sync, path_);
+    base_->sync();
+  }
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    owner_.check(Operation::Close, path_);
+    base_->close();
+  }
+
+ private:
+  FaultInjectingFileSystem& owner_;
+  fs::path path_;
+  std::unique_ptr<WritableFile> base_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+std::shared_ptr<FileSystem> posixFileSystem() {
+  static auto instance = std::make_shared<PosixFileSystem>();
+  return instance;
+}
+
+FaultInjectingFileSystem::FaultInjectingFileSystem(std::shared_ptr<FileSystem> base) : base_(std::move(base)) {}
+
+void FaultInjectingFileSystem::failAt(int n, Mode mode) {
+  failAt_ = n;
+  mode_ = mode;
+}
+int FaultInjectingFileSystem::operations() const { return count_; }
+bool FaultInjectingFileSystem::faulted() const { return faulted_; }
+Operation FaultInjectingFileSystem::faultedOperation() const { return faultedOp_; }
+void FaultInjectingFileSystem::reset() {
+  failAt_ = 0;
+  count_ = 0;
+  faulted_ = false;
+}
+
+void FaultInjectingFileSystem::check(Operation op, const fs::path& path) {
+  ++count_;
+  bool fail = false;
+  if (faulted_ && mode_ == Mode::Crash) fail = true;
+  if (failAt_ > 0 && count_ == failAt_) {
+    fail = true;
+    faulted_ = true;
+    faultedOp_ = op;
+  }
+  if (fail) throw Error(ErrorKind::Internal, path.string(), std::string("injected fault at ") + std::string(toString(op)));
+}
+
+std::unique_ptr<WritableFile> FaultInjectingFileSystem::createFile(const fs::path& path) {
+  check(Operation::Create, path);
+  return std::make_unique<FaultyWritableFile>(*this, path, base_->createFile(path));
+}
+std::unique_ptr<ReadableFile> FaultInjectingFileSystem::openFile(const fs::path& path) {
+  return base_->openFile(path);
+}
+void FaultInjectingFileSystem::renameNoReplace(const fs::path& from, const fs::path& to) {
+  check(Operation::Rename, to);
+  base_->renameNoReplace(from, to);
+}
+void FaultInjectingFileSystem::syncDirectory(const fs::path& dir) {
+  check(Operation::SyncDir, dir);
+  base_->syncDirectory(dir);
+}
+void FaultInjectingFileSystem::remove(const fs::path& path) {
+  check(Operation::Remove, path);
+  base_->remove(path);
+}
+void FaultInjectingFileSystem::createDirectories(const fs::path& dir) {
+  check(Operation::CreateDir, dir);
+  base_->createDirectories(dir);
+}
+bool FaultInjectingFileSystem::exists(const fs::path& path) { return base_->exists(path); }
+std::vector<std::string> FaultInjectingFileSystem::list(const fs::path& dir) { return base_->list(dir); }
+
+}  // namespace ejournal::archive
