@@ -1,0 +1,253 @@
+// The Russian-language check (seed 3.5: all records in Russian, foreign-language lessons too).
+//
+// The text is decoded as UTF-8 and cut into words (letters with attached digits and sub/superscripts). A word is
+// Russian when all its letters are Cyrillic. A Latin word is allowed only as a single-letter variable (x, 2x, x²),
+// a Roman numeral, a chemical formula (H2SO4, H₂SO₄, NaCl), a unit or mathematical function, an upper-case
+// abbreviation (DNA, IT), an entry of the configured allow-list, or inside brackets or quotes opened after Russian
+// text («Настоящее простое время (Present Simple)»). A word mixing Latin and Cyrillic letters ("Cлово" with a Latin
+// C) always fails, and so does a text with letters but no Russian word.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rule.h"
+
+namespace ejournal::rules {
+
+namespace {
+
+enum class Script { None, Latin, Cyrillic, Greek, Digit };
+
+Script scriptOf(char32_t c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return Script::Latin;
+  if ((c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7)) return Script::Latin;
+  if (c >= 0x400 && c <= 0x4FF) return Script::Cyrillic;
+  if (c >= 0x370 && c <= 0x3FF) return Script::Greek;
+  if (c >= '0' && c <= '9') return Script::Digit;
+  if (c == 0xB2 || c == 0xB3 || c == 0xB9 || (c >= 0x2070 && c <= 0x209F)) return Script::Digit;
+  return Script::None;
+}
+
+bool decodeUtf8(std::string_view s, std::vector<char32_t>& out) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int n = 0;
+    char32_t cp = 0;
+    if (c < 0x80) n = 1, cp = c;
+    else if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07;
+    else return false;
+    if (i + static_cast<size_t>(n) > s.size()) return false;
+    for (int k = 1; k < n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    out.push_back(cp);
+    i += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void appendUtf8(std::string& s, char32_t c) {
+  if (c < 0x80) {
+    s += static_cast<char>(c);
+  } else if (c < 0x800) {
+    s += static_cast<char>(0xC0 | (c >> 6));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    s += static_cast<char>(0xE0 | (c >> 12));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    s += static_cast<char>(0xF0 | (c >> 18));
+    s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+constexpr std::array<const char*, 118> kElements = {
+    "H",  "He", "Li", "Be", "B",  "C",  "N",  "O",  "F",  "Ne", "Na", "Mg", "Al", "Si", "P",  "S",  "Cl", "Ar",
+    "K",  "Ca", "Sc", "Ti", "V",  "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr",
+    "Rb", "Sr", "Y",  "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I",  "Xe",
+    "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf",
+    "Ta", "W",  "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th",
+    "Pa", "U",  "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr", "Rf", "Db", "Sg", "Bh", "Hs",
+    "Mt", "Ds", "Rg", "Cn", "Nh", "Fl", "Mc", "Lv", "Ts", "Og"};
+
+// Units, mathematical functions and notation that are written in Latin in Russian school texts.
+constexpr std::array<const char*, 52> kNotation = {
+    "sin", "cos", "tg",  "ctg", "tan", "cot", "arcsin", "arccos", "arctg", "arcctg", "log", "lg",  "ln",
+    "lim", "max", "min", "exp", "mod", "sgn", "const",  "kg",     "km",    "cm",     "mm",  "ml",  "mg",
+    "Hz",  "kHz", "MHz", "Pa",  "kPa", "Ohm", "mol",    "dB",     "kJ",    "kW",     "mA",  "kV",  "mV",
+    "eV",  "Kb",  "Mb",  "Gb",  "KB",  "MB",  "GB",     "pH",     "dx",    "dy",     "dt",  "km/h", "m/s"};
+
+bool isElementFormula(const std::u32string& w) {
+  // Sequence of element symbols, each optionally followed by digits or subscripts; at least one element.
+  size_t i = 0;
+  int elements = 0;
+  while (i < w.size()) {
+    if (!(w[i] >= 'A' && w[i] <= 'Z')) {
+      if (scriptOf(w[i]) == Script::Digit) {
+        ++i;
+        continue;
+      }
+      return false;
+    }
+    std::string sym(1, static_cast<char>(w[i]));
+    size_t next = i + 1;
+    if (next < w.size() && w[next] >= 'a' && w[next] <= 'z') {
+      std::string two = sym + static_cast<char>(w[next]);
+      if (std::find_if(kElements.begin(), kElements.end(), [&](const char* e) { return two == e; }) !=
+          kElements.end()) {
+        ++elements;
+        i = next + 1;
+        continue;
+      }
+    }
+    if (std::find_if(kElements.begin(), kElements.end(), [&](const char* e) { return sym == e; }) == kElements.end())
+      return false;
+    ++elements;
+    i = next;
+  }
+  return elements > 0;
+}
+
+bool isRoman(const std::string& letters) {
+  if (letters.empty()) return false;
+  for (char c : letters)
+    if (std::string_view("IVXLCDM").find(c) == std::string_view::npos) return false;
+  // Reject obviously non-numeral runs like "IIII" or "VV".
+  return letters.find("IIII") == std::string::npos && letters.find("VV") == std::string::npos &&
+         letters.find("XXXX") == std::string::npos;
+}
+
+struct Word {
+  std::u32string chars;
+  bool latin = false;
+  bool cyrillic = false;
+  bool guarded = false;  // inside brackets or quotes opened after Russian text
+  std::string utf8() const {
+    std::string s;
+    for (char32_t c : chars) appendUtf8(s, c);
+    return s;
+  }
+  std::string letters() const {
+    std::string s;
+    for (char32_t c : chars)
+      if (scriptOf(c) == Script::Latin) appendUtf8(s, c);
+    return s;
+  }
+};
+
+bool latinAllowed(const Word& w, const std::vector<std::string>& allowed) {
+  if (w.guarded) return true;
+  const std::string text = w.utf8();
+  const std::string letters = w.letters();
+  if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return true;
+  if (std::find(allowed.begin(), allowed.end(), letters) != allowed.end()) return true;
+  size_t letterCount = 0;
+  for (char32_t c : w.chars)
+    if (scriptOf(c) == Script::Latin) ++letterCount;
+  if (letterCount == 1) return true;  // variable, unit letter, point name
+  if (isRoman(letters)) return true;
+  if (isElementFormula(w.chars)) return true;
+  for (const char* n : kNotation)
+    if (letters == n || text == n) return true;
+  // Upper-case abbreviations of 2-5 letters (DNA, USB, IT).
+  if (letterCount <= 5 &&
+      std::all_of(letters.begin(), letters.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    return true;
+  // Variables with indices written inline: "xy", "ab" (two lower-case letters) are products in algebra.
+  if (letterCount == 2 && std::all_of(letters.begin(), letters.end(), [](char c) { return c >= 'a' && c <= 'z'; }) &&
+      w.chars.size() > letterCount)
+    return true;
+  return false;
+}
+
+}  // namespace
+
+std::string languageProblem(std::string_view text, const std::vector<std::string>& allowed) {
+  std::vector<char32_t> cps;
+  if (!decodeUtf8(text, cps)) return "текст не в кодировке UTF-8";
+  std::vector<Word> words;
+  Word cur;
+  bool sawRussian = false;
+  std::vector<char32_t> guards;  // closing characters of open guarded brackets/quotes
+  std::vector<char32_t> opens;   // closing characters of all open brackets/quotes (guarded or not)
+  std::vector<bool> openGuarded;
+  auto flush = [&]() {
+    if (cur.chars.empty()) return;
+    if (cur.latin || cur.cyrillic) {
+      cur.guarded = !guards.empty();
+      if (cur.cyrillic && !cur.latin) sawRussian = true;
+      words.push_back(cur);
+    }
+    cur = Word{};
+  };
+  for (char32_t c : cps) {
+    const Script s = scriptOf(c);
+    if (s == Script::Latin || s == Script::Cyrillic || s == Script::Digit || s == Script::Greek ||
+        c == 0x301 /* combining acute (stress mark) */) {
+      cur.chars.push_back(c);
+      if (s == Script::Latin) cur.latin = true;
+      if (s == Script::Cyrillic) cur.cyrillic = true;
+      continue;
+    }
+    flush();
+    if (!opens.empty() && c == opens.back()) {
+      if (openGuarded.back()) guards.pop_back();
+      opens.pop_back();
+      openGuarded.pop_back();
+      continue;
+    }
+    char32_t close = 0;
+    if (c == '(') close = ')';
+    else if (c == '[') close = ']';
+    else if (c == '"') close = '"';
+    else if (c == 0xAB) close = 0xBB;      // « »
+    else if (c == 0x201C) close = 0x201D;  // “ ”
+    else if (c == 0x201E) close = 0x201C;  // „ “
+    if (close != 0) {
+      opens.push_back(close);
+      openGuarded.push_back(sawRussian);
+      if (sawRussian) guards.push_back(close);
+    }
+  }
+  flush();
+  if (words.empty()) return {};
+  std::vector<std::string> mixed, foreign;
+  for (const auto& w : words) {
+    if (w.latin && w.cyrillic) {
+      mixed.push_back(w.utf8());
+    } else if (w.latin && !latinAllowed(w, allowed)) {
+      foreign.push_back(w.utf8());
+    }
+  }
+  std::string reason;
+  auto list = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (size_t i = 0; i < v.size() && i < 5; ++i) s += (i ? ", «" : "«") + v[i] + "»";
+    if (v.size() > 5) s += " и др.";
+    return s;
+  };
+  if (!mixed.empty())
+    reason = "смешение латиницы и кириллицы в слове: " + list(mixed);
+  if (!sawRussian) {
+    if (!reason.empty()) reason += "; ";
+    reason += "нет ни одного русского слова";
+  } else if (!foreign.empty()) {
+    if (!reason.empty()) reason += "; ";
+    reason += "латинские слова вне формул и пояснений в скобках: " + list(foreign);
+  }
+  return reason;
+}
+
+}  // namespace ejournal::rules

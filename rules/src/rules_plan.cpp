@@ -1,0 +1,231 @@
+// Rules about the programme: hours delivered against the curriculum (hours.curriculum), the thematic plan's total
+// (hours.plan_total), planned control works held (works.control_present) and homework where the plan sets it
+// (homework.recorded).
+#include <algorithm>
+#include <cmath>
+
+#include "rule.h"
+
+namespace ejournal::rules {
+
+using model::Date;
+using model::DateRange;
+using model::Finding;
+using model::Severity;
+
+namespace {
+
+// Hours of the curriculum line for one reporting period: the line's own figure, else the year's hours shared out
+// by timetable hours (or calendar days when the stream has no timetable).
+double periodHours(const Context& ctx, const Stream& s, const model::CurriculumEntry& e, const model::Period& p) {
+  for (const auto& ph : e.periods)
+    if (ph.periodId == p.id) return ph.hours;
+  const DateRange year{ctx.journal.year.start, ctx.journal.year.end};
+  const int occYear = ctx.occurrencesIn(s, year);
+  if (occYear > 0) return e.hoursYear * static_cast<double>(ctx.occurrencesIn(s, p.dates)) / occYear;
+  const int days = year.to - year.from + 1;
+  return days > 0 ? e.hoursYear * static_cast<double>(p.dates.to - p.dates.from + 1) / days : 0;
+}
+
+// The share of a period's hours due within `part` (a sub-range of the period).
+double dueShare(const Context& ctx, const Stream& s, const model::Period& p, DateRange part) {
+  if (part.from <= p.dates.from && part.to >= p.dates.to) return 1.0;
+  const int all = ctx.occurrencesIn(s, p.dates);
+  if (all > 0) return static_cast<double>(ctx.occurrencesIn(s, part)) / all;
+  const int days = p.dates.to - p.dates.from + 1;
+  return days > 0 ? static_cast<double>(part.to - part.from + 1) / days : 0;
+}
+
+std::string hoursWord(long n) { return plural(n, "час", "часа", "часов"); }
+
+class HoursCurriculum : public RuleBase {
+ public:
+  HoursCurriculum()
+      : RuleBase({"hours.curriculum",
+                  "Выполнение учебного плана по часам",
+                  Severity::Error,
+                  {{"tolerance", ParamType::Int, "0", "допустимое расхождение в часах по окончании периода"},
+                   {"tolerance_to_date", ParamType::Int, "0", "допустимое расхождение в часах до окончания периода"},
+                   {"check_excess", ParamType::Bool, "true", "сообщать о превышении часов"}}}) {}
+
+  void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
+    const DateRange done{ctx.scope.dates.from, ctx.scope.asOf};
+    if (done.to < done.from) return;
+    for (const auto& s : ctx.streams()) {
+      if (!ctx.teacherMatches(s) || ctx.coveredBySubgroups(s)) continue;
+      const auto* e = ctx.entryFor(s);
+      int delivered = 0;
+      for (const auto* l : s.lessons)
+        if (done.contains(l->date)) delivered += l->hours;
+      if (!e) {
+        if (delivered > 0 && st.flag("check_excess")) {
+          Finding f = ctx.finding(info().id, info().severity, s);
+          f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) +
+                      " предмета, которого нет в учебном плане класса";
+          f.figures = {{"planned", 0}, {"delivered", static_cast<double>(delivered)}};
+          out.push_back(std::move(f));
+        }
+        continue;
+      }
+      double planned = 0;
+      bool complete = true;
+      for (const auto* p : ctx.periodsOf(s.classId)) {
+        if (!p->dates.overlaps(ctx.scope.dates)) continue;
+        const DateRange part{std::max(p->dates.from, done.from), std::min(p->dates.to, done.to)};
+        if (part.to < part.from) {
+          complete = false;
+          continue;
+        }
+        if (!(part.from <= p->dates.from && part.to >= p->dates.to)) complete = false;
+        planned += periodHours(ctx, s, *e, *p) * dueShare(ctx, s, *p, part);
+      }
+      const int tol = complete ? st.integer("tolerance") : st.integer("tolerance_to_date");
+      const int plannedLow = static_cast<int>(std::floor(planned + 1e-6));
+      const int plannedHigh = static_cast<int>(std::ceil(planned - 1e-6));
+      const std::string when = complete ? "за период" : "на " + ctx.scope.asOf.toRussian();
+      if (delivered < plannedLow - tol) {
+        const int gap = plannedLow - delivered;
+        Finding f = ctx.finding(info().id, info().severity, s);
+        f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) + ", по учебному плану " +
+                    when + " " + std::to_string(plannedLow) + ", отставание " + std::to_string(gap) + " " +
+                    hoursWord(gap);
+        f.figures = {{"planned", static_cast<double>(plannedLow)},
+                     {"delivered", static_cast<double>(delivered)},
+                     {"shortfall", static_cast<double>(gap)}};
+        out.push_back(std::move(f));
+      } else if (delivered > plannedHigh + tol && st.flag("check_excess")) {
+        const int over = delivered - plannedHigh;
+        Finding f = ctx.finding(info().id, info().severity, s);
+        f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) + ", по учебному плану " +
+                    when + " " + std::to_string(plannedHigh) + ", превышение на " + std::to_string(over) + " " +
+                    hoursWord(over);
+        f.figures = {{"planned", static_cast<double>(plannedHigh)},
+                     {"delivered", static_cast<double>(delivered)},
+                     {"excess", static_cast<double>(over)}};
+        out.push_back(std::move(f));
+      }
+    }
+  }
+};
+
+class HoursPlanTotal : public RuleBase {
+ public:
+  HoursPlanTotal()
+      : RuleBase({"hours.plan_total", "Соответствие КТП учебному плану по количеству часов", Severity::Error, {}}) {}
+
+  void check(const Context& ctx, const RuleSettings&, std::vector<Finding>& out) const override {
+    for (const auto& s : ctx.streams()) {
+      if (!ctx.teacherMatches(s) || ctx.coveredBySubgroups(s)) continue;
+      const auto* e = ctx.entryFor(s);
+      if (!e) continue;
+      int total = 0;
+      for (const auto* p : s.plan) total += p->hours;
+      if (total == e->hoursYear) continue;
+      Finding f = ctx.finding(info().id, info().severity, s);
+      f.period = ctx.yearPeriodId();
+      if (s.plan.empty())
+        f.message = "календарно-тематическое планирование отсутствует, по учебному плану " +
+                    std::to_string(e->hoursYear) + " " + hoursWord(e->hoursYear) + " в год";
+      else
+        f.message = "в КТП " + std::to_string(total) + " " + hoursWord(total) + ", по учебному плану " +
+                    std::to_string(e->hoursYear) + " " + hoursWord(e->hoursYear) + " в год";
+      f.figures = {{"plan_hours", static_cast<double>(total)}, {"curriculum_hours", static_cast<double>(e->hoursYear)}};
+      out.push_back(std::move(f));
+    }
+  }
+};
+
+// The planned date of every planned lesson: the timetable date of its first hour (counting hours from the start of
+// the year). Without a timetable, the date of the lesson actually held at that position, if any.
+std::vector<std::optional<Date>> plannedDates(const Stream& s) {
+  std::vector<std::optional<Date>> out;
+  size_t hour = 0;
+  std::vector<Date> held;
+  for (const auto* l : s.lessons)
+    for (int h = 0; h < std::max(1, l->hours); ++h) held.push_back(l->date);
+  for (const auto* p : s.plan) {
+    if (hour < s.occurrences.size()) out.push_back(s.occurrences[hour]);
+    else if (s.occurrences.empty() && hour < held.size()) out.push_back(held[hour]);
+    else out.push_back(std::nullopt);
+    hour += static_cast<size_t>(std::max(1, p->hours));
+  }
+  return out;
+}
+
+class WorksControlPresent : public RuleBase {
+ public:
+  WorksControlPresent()
+      : RuleBase({"works.control_present",
+                  "Наличие контрольных работ по тематическому планированию",
+                  Severity::Error,
+                  {{"work_types", ParamType::List, "control", "виды работ, которые должны быть проведены по плану"}}}) {}
+
+  void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
+    std::vector<model::WorkType> types;
+    for (const auto& t : st.list("work_types"))
+      if (auto w = model::workTypeFromString(t)) types.push_back(*w);
+    const DateRange done{ctx.scope.dates.from, ctx.scope.asOf};
+    if (done.to < done.from) return;
+    for (const auto& s : ctx.streams()) {
+      if (!ctx.teacherMatches(s) || s.plan.empty()) continue;
+      for (auto type : types) {
+        const auto dates = plannedDates(s);
+        int planned = 0;
+        for (size_t i = 0; i < s.plan.size(); ++i)
+          if (s.plan[i]->workType == type && dates[i] && done.contains(*dates[i])) ++planned;
+        if (planned == 0) continue;
+        int held = 0;
+        for (const auto* l : s.lessons)
+          if (done.contains(l->date))
+            for (const auto& w : l->works)
+              if (w.type == type) ++held;
+        if (held >= planned) continue;
+        Finding f = ctx.finding(info().id, info().severity, s);
+        const std::string what = lowerRu(model::russianTitle(type));
+        f.message = "проведено работ вида «" + what + "»: " + std::to_string(held) + ", по тематическому плану " +
+                    std::to_string(planned) + " к " + ctx.scope.asOf.toRussian();
+        f.figures = {{"planned", static_cast<double>(planned)}, {"held", static_cast<double>(held)}};
+        out.push_back(std::move(f));
+      }
+    }
+  }
+};
+
+class HomeworkRecorded : public RuleBase {
+ public:
+  HomeworkRecorded()
+      : RuleBase({"homework.recorded",
+                  "Запись домашнего задания",
+                  Severity::Warning,
+                  {{"min_grade", ParamType::Int, "2", "с какого класса проверять (в 1 классе домашних заданий нет)"}}}) {}
+
+  void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
+    const int minGrade = st.integer("min_grade");
+    for (const auto& s : ctx.streams()) {
+      if (ctx.gradeOf(s.classId) < minGrade) continue;
+      // Position of each lesson in the plan by hours: the planned lesson covering the lesson's first hour.
+      std::vector<int> planAtHour;
+      for (size_t i = 0; i < s.plan.size(); ++i)
+        for (int h = 0; h < std::max(1, s.plan[i]->hours); ++h) planAtHour.push_back(static_cast<int>(i));
+      size_t hour = 0;
+      for (const auto* l : s.lessons) {
+        const size_t first = hour;
+        hour += static_cast<size_t>(std::max(1, l->hours));
+        if (!ctx.inScope(*l) || !trim(l->homework).empty()) continue;
+        if (first < planAtHour.size() && !s.plan[static_cast<size_t>(planAtHour[first])]->homework) continue;
+        Finding f = ctx.finding(info().id, info().severity, *l);
+        f.message = "домашнее задание не записано";
+        out.push_back(std::move(f));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> makeHoursCurriculum() { return std::make_unique<HoursCurriculum>(); }
+std::unique_ptr<Rule> makeHoursPlanTotal() { return std::make_unique<HoursPlanTotal>(); }
+std::unique_ptr<Rule> makeWorksControlPresent() { return std::make_unique<WorksControlPresent>(); }
+std::unique_ptr<Rule> makeHomeworkRecorded() { return std::make_unique<HomeworkRecorded>(); }
+
+}  // namespace ejournal::rules

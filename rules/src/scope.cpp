@@ -1,0 +1,85 @@
+// Resolving what the user typed (a period name or dates, a class, subject or teacher by name or id) into a Scope.
+#include "ejournal/model/error.h"
+#include "rule.h"
+
+namespace ejournal::rules {
+
+namespace {
+
+std::string ymd(model::Date d) { return d.toRussian(); }
+
+}  // namespace
+
+Scope resolveScope(const model::JournalIndex& index, const std::string& period, const std::string& from,
+                   const std::string& to, const std::string& classRef, const std::string& subjectRef,
+                   const std::string& teacherRef, const model::Clock& clock) {
+  const auto& j = index.journal();
+  Scope s;
+  if (!period.empty()) {
+    if (!from.empty() || !to.empty())
+      throw Error(ErrorKind::Input, "--period", "укажите либо --period, либо --from и --to, но не вместе");
+    auto name = model::PeriodName::parse(period);
+    if (!name)
+      throw Error(ErrorKind::Input, "--period",
+                  "неверное название периода «" + period + "»: ожидается 2025-Q1…2025-Q4, 2025-H1, 2025-H2 или 2025-year");
+    const model::Period* p = index.period(name->toString());
+    if (!p)
+      for (const auto& q : j.periods)
+        if (q.kind == name->kind && q.number == name->number && j.year.startYear == name->startYear) p = &q;
+    if (!p) throw Error(ErrorKind::NotFound, "--period", "в журнале нет периода «" + period + "»");
+    s.periodId = p->id;
+    s.periodLabel = model::russianPeriodName(*p, j.year.startYear);
+    s.dates = p->dates;
+  } else {
+    if (from.empty() || to.empty())
+      throw Error(ErrorKind::Input, "--from/--to", "укажите период: --period 2025-Q1 или --from ГГГГ-ММ-ДД --to ГГГГ-ММ-ДД");
+    auto f = model::Date::parse(from);
+    auto t = model::Date::parse(to);
+    if (!f) throw Error(ErrorKind::Input, "--from", "неверная дата «" + from + "», ожидается ГГГГ-ММ-ДД");
+    if (!t) throw Error(ErrorKind::Input, "--to", "неверная дата «" + to + "», ожидается ГГГГ-ММ-ДД");
+    if (*t < *f) throw Error(ErrorKind::Input, "--to", "дата окончания раньше даты начала");
+    s.dates = {*f, *t};
+    s.periodLabel = "период " + ymd(*f) + " – " + ymd(*t);
+  }
+  const model::Date today = clock.now().date;
+  s.asOf = today < s.dates.to ? today : s.dates.to;
+  s.complete = s.asOf == s.dates.to;
+
+  if (!classRef.empty()) {
+    const model::SchoolClass* c = index.schoolClass(classRef);
+    if (!c) c = index.classByName(classRef);
+    if (!c) throw Error(ErrorKind::NotFound, "--class", "в журнале нет класса «" + classRef + "»");
+    s.classId = c->id;
+  }
+  if (!subjectRef.empty()) {
+    const model::Subject* found = index.subject(subjectRef);
+    if (!found) {
+      const std::string want = lowerRu(trim(subjectRef));
+      for (const auto& sub : j.subjects)
+        if (lowerRu(sub.name) == want || lowerRu(sub.shortName) == want) found = &sub;
+    }
+    if (!found) throw Error(ErrorKind::NotFound, "--subject", "в журнале нет предмета «" + subjectRef + "»");
+    s.subjectId = found->id;
+  }
+  if (!teacherRef.empty()) {
+    const model::Staff* found = index.staff(teacherRef);
+    if (!found) {
+      const std::string want = lowerRu(trim(teacherRef));
+      std::vector<const model::Staff*> matches;
+      for (const auto& st : j.staff)
+        if (lowerRu(st.fullName()) == want || lowerRu(st.shortName()) == want) matches.push_back(&st);
+      if (matches.empty())
+        for (const auto& st : j.staff)
+          if (lowerRu(st.lastName) == want) matches.push_back(&st);
+      if (matches.size() > 1)
+        throw Error(ErrorKind::Input, "--teacher",
+                    "учителей с именем «" + teacherRef + "» несколько, укажите полное имя или идентификатор");
+      if (!matches.empty()) found = matches.front();
+    }
+    if (!found) throw Error(ErrorKind::NotFound, "--teacher", "в журнале нет учителя «" + teacherRef + "»");
+    s.teacherId = found->id;
+  }
+  return s;
+}
+
+}  // namespace ejournal::rules

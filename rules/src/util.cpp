@@ -1,0 +1,75 @@
+// Small helpers shared by the rules: number formatting in the classic locale, Russian plurals, Cyrillic lower
+// case, and the mark arithmetic (first posting time, rounding of an average to a mark).
+#include <cmath>
+#include <iomanip>
+#include <locale>
+#include <sstream>
+
+#include "rule.h"
+
+namespace ejournal::rules {
+
+std::string fmtNumber(double v, int decimals) {
+  std::ostringstream o;
+  o.imbue(std::locale::classic());
+  o << std::fixed << std::setprecision(decimals) << v;
+  std::string s = o.str();
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::string trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r')) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::string lowerRu(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out += static_cast<char>(c + 32);
+    } else if ((c == 0xD0) && i + 1 < s.size()) {
+      const auto d = static_cast<unsigned char>(s[i + 1]);
+      unsigned cp = ((c & 0x1Fu) << 6) | (d & 0x3Fu);
+      if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
+      else if (cp == 0x401) cp = 0x451;
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string plural(long n, const char* one, const char* few, const char* many) {
+  const long a = n < 0 ? -n : n;
+  const long m10 = a % 10, m100 = a % 100;
+  if (m10 == 1 && m100 != 11) return one;
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
+  return many;
+}
+
+int roundMark(double avg, double threshold) {
+  const double fl = std::floor(avg);
+  // A tiny epsilon keeps 3.5 from becoming 3.4999999 after weighted arithmetic.
+  return static_cast<int>(fl) + (avg - fl + 1e-9 >= threshold ? 1 : 0);
+}
+
+model::DateTime firstPosted(const model::Mark& m) {
+  model::DateTime t = m.enteredAt;
+  for (const auto& h : m.history)
+    if (h.at < t && h.at.date.days() != 0) t = h.at;
+  return t;
+}
+
+}  // namespace ejournal::rules
