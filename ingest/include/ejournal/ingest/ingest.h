@@ -36,10 +36,18 @@ class InvalidDocument : public Error {
   std::vector<Problem> problems_;
 };
 
+// How validation and parsing are scheduled. Sequential validates the whole document with Xerces first, then parses
+// and hands parts to the sink, all on the calling thread. Overlapped validates on a worker thread while the calling
+// thread parses every batch as soon as Xerces has accepted its bytes and calls the sink (still on the calling
+// thread); memory stays bounded by a few batches either way.
+enum class Pipeline { Sequential, Overlapped };
+
 struct ReadOptions {
   size_t maxBytes = size_t{1} << 30;  // larger documents are refused before parsing
   size_t maxProblems = 50;
   size_t batchRecords = 20000;  // lessons + marks + attendance + period marks per batch handed to the sink
+  Pipeline pipeline = Pipeline::Overlapped;
+  int maxDepth = 32;  // deeper element nesting is refused at once (the format needs 4)
 };
 
 // Validates and parses `bytes` (named `name` in problem locations), handing the journal to `sink` in parts: the

@@ -1,0 +1,292 @@
+// Hardened Xerces-C validation (tech-notes §3.1) with chunk boundaries taken from the scanner's byte offsets.
+#include "secure_validator.h"
+
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/sax/Locator.hpp>
+#include <xercesc/sax/SAXParseException.hpp>
+#include <xercesc/sax2/Attributes.hpp>
+#include <xercesc/sax2/DefaultHandler.hpp>
+#include <xercesc/sax2/SAX2XMLReader.hpp>
+#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/util/OutOfMemoryException.hpp>
+#include <xercesc/util/PlatformUtils.hpp>
+#include <xercesc/util/SecurityManager.hpp>
+#include <xercesc/util/TransService.hpp>
+#include <xercesc/util/XMLNetAccessor.hpp>
+#include <xercesc/util/XMLString.hpp>
+#include <xercesc/validators/common/Grammar.hpp>
+
+#include <memory>
+#include <mutex>
+
+#include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
+
+namespace ejournal::ingest::detail {
+namespace {
+
+using namespace xercesc;
+
+constexpr char16_t kNamespace[] = u"urn:ejournal:journal:1";
+
+std::string utf8(const XMLCh* text) {
+  if (!text) return {};
+  TranscodeToStr t(text, "UTF-8");
+  return std::string(reinterpret_cast<const char*>(t.str()), t.length());
+}
+
+bool equals(const XMLCh* a, const char16_t* b) { return XMLString::equals(a, b); }
+
+// Errors while loading our own schema: any of them means the installation is broken.
+class SchemaLoadErrors : public DefaultHandler {
+ public:
+  void warning(const SAXParseException&) override {}
+  void error(const SAXParseException& e) override { record(e); }
+  void fatalError(const SAXParseException& e) override { record(e); }
+  std::string text;
+
+ private:
+  void record(const SAXParseException& e) {
+    text += std::to_string(e.getLineNumber()) + ":" + std::to_string(e.getColumnNumber()) + ": " +
+            utf8(e.getMessage()) + "; ";
+  }
+};
+
+void setSecureFeatures(SAX2XMLReader& r) {
+  r.setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+  r.setFeature(XMLUni::fgSAX2CoreNameSpacePrefixes, false);
+  r.setFeature(XMLUni::fgXercesSchema, true);
+  r.setFeature(XMLUni::fgSAX2CoreValidation, true);
+  r.setFeature(XMLUni::fgXercesDynamic, false);  // Val_Always: a document that names no schema is still validated
+  r.setFeature(XMLUni::fgXercesLoadSchema, false);  // xsi:schemaLocation in the document is ignored
+  r.setFeature(XMLUni::fgXercesLoadExternalDTD, false);
+  r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
+  r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+  r.setFeature(XMLUni::fgXercesCalculateSrcOfs, true);  // byte offsets of the accepted chunks
+}
+
+// Process-wide Xerces state: initialisation, the network accessor removed, our schema in a locked grammar pool.
+class XercesRuntime {
+ public:
+  static XercesRuntime& instance() {
+    static XercesRuntime runtime;  // a throwing constructor is retried by the next caller
+    return runtime;
+  }
+  XMLGrammarPool* pool() { return pool_.get(); }
+
+ private:
+  XercesRuntime() {
+    XMLPlatformUtils::Initialize();
+    delete XMLPlatformUtils::fgNetAccessor;  // Debian's build fetches http:// with libcurl otherwise
+    XMLPlatformUtils::fgNetAccessor = nullptr;
+    const std::filesystem::path path = model::dataFile("schemas/journal.xsd");
+    pool_ = std::make_unique<XMLGrammarPoolImpl>(XMLPlatformUtils::fgMemoryManager);
+    std::unique_ptr<SAX2XMLReader> r(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool_.get()));
+    setSecureFeatures(*r);
+    r->setFeature(XMLUni::fgXercesSchemaFullChecking, true);
+    SchemaLoadErrors errors;
+    r->setErrorHandler(&errors);
+    Grammar* grammar = nullptr;
+    try {
+      grammar = r->loadGrammar(path.c_str(), Grammar::SchemaGrammarType, true);
+    } catch (const XMLException& e) {
+      throw Error(ErrorKind::Internal, path.string(), "cannot load the journal schema: " + utf8(e.getMessage()));
+    } catch (const SAXException& e) {
+      throw Error(ErrorKind::Internal, path.string(), "cannot load the journal schema: " + utf8(e.getMessage()));
+    }
+    if (!grammar || !errors.text.empty())
+      throw Error(ErrorKind::Internal, path.string(), "cannot load the journal schema: " + errors.text);
+    pool_->lockPool();
+  }
+
+  std::unique_ptr<XMLGrammarPool> pool_;
+};
+
+// Thrown by the handler to stop the scanner; the reason is already recorded.
+struct StopScan {};
+
+class Handler : public DefaultHandler {
+ public:
+  Handler(SAX2XMLReader& reader, const std::string& name, const ReadOptions& options, ChunkListener& listener)
+      : reader_(reader), name_(name), options_(options), listener_(listener) {}
+
+  std::vector<Problem> problems;
+
+  void setDocumentLocator(const Locator* locator) override { locator_ = locator; }
+
+  void startDTD(const XMLCh*, const XMLCh*, const XMLCh*) override {
+    stop("DOCTYPE запрещён: документ не может объявлять DTD и сущности");
+  }
+
+  InputSource* resolveEntity(const XMLCh*, const XMLCh* systemId) override {
+    stop("внешние ресурсы запрещены (" + utf8(systemId) + ")");
+  }
+
+  void startElement(const XMLCh* uri, const XMLCh* localname, const XMLCh*, const Attributes& attrs) override {
+    if (cancelled_) throw StopScan{};
+    ++depth_;
+    if (depth_ > options_.maxDepth)
+      stop("слишком глубокая вложенность элементов (больше " + std::to_string(options_.maxDepth) + ")");
+    if (depth_ == 1) {
+      if (!equals(localname, u"journal") || !equals(uri, kNamespace)) {
+        problems.clear();  // Xerces' own "no declaration found" messages say the same, less clearly
+        stop("корневой элемент должен быть journal в пространстве имён urn:ejournal:journal:1, а не «" +
+             utf8(localname) + "»" + (uri && *uri ? " в «" + utf8(uri) + "»" : " без пространства имён"));
+      }
+      const std::string version = utf8(attrs.getValue(u"version"));
+      if (!version.empty() && version != "1" && version.find_first_not_of("0123456789 ") == std::string::npos &&
+          std::stoll(version) > model::kFormatVersion)
+        add(location(), "версия формата " + version + " не поддерживается (поддерживается " +
+                            std::to_string(model::kFormatVersion) + ")");
+      contentBegin_ = offset();
+      referenceEnd_ = contentBegin_;
+    } else if (depth_ == 2) {
+      section_ = sectionOf(localname);
+      if (section_ != Section::Reference) {
+        flushReference();
+        chunkBegin_ = offset();
+        pending_ = 0;
+      }
+    }
+  }
+
+  void endElement(const XMLCh*, const XMLCh*, const XMLCh*) override {
+    if (depth_ == 3 && section_ != Section::Reference) {
+      ++pending_;
+      recordEnd_ = offset();
+      if (pending_ >= options_.batchRecords) flushData();
+    } else if (depth_ == 2) {
+      if (section_ == Section::Reference) referenceEnd_ = offset();
+      else flushData();
+      section_ = Section::Reference;
+    } else if (depth_ == 1) {
+      flushReference();
+    }
+    --depth_;
+  }
+
+  void warning(const SAXParseException&) override {}
+
+  void error(const SAXParseException& e) override {
+    add({static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber())},
+        "не соответствует схеме: " + utf8(e.getMessage()));
+    if (problems.size() >= options_.maxProblems) throw StopScan{};
+  }
+
+  void fatalError(const SAXParseException& e) override {
+    add({static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber())},
+        "ошибка синтаксиса XML: " + utf8(e.getMessage()));
+    throw StopScan{};
+  }
+
+  // A problem that is not Xerces' own (an exception escaping the scanner), at the scanner's position.
+  void addAtCurrent(const std::string& message) { add(location(), message); }
+  bool stopped() const { return stopped_; }
+
+ private:
+  struct Where {
+    int line = 0;
+    int column = 0;
+  };
+
+  Where location() const {
+    if (!locator_) return {};
+    return {static_cast<int>(locator_->getLineNumber()), static_cast<int>(locator_->getColumnNumber())};
+  }
+
+  size_t offset() const { return static_cast<size_t>(reader_.getSrcOffset()); }
+
+  void add(Where w, std::string message) {
+    if (problems.size() >= options_.maxProblems) return;
+    problems.push_back(Problem{name_, w.line, w.column, std::move(message)});
+  }
+
+  [[noreturn]] void stop(const std::string& message) {
+    add(location(), message);
+    stopped_ = true;
+    throw StopScan{};
+  }
+
+  static Section sectionOf(const XMLCh* localname) {
+    if (equals(localname, u"lessons")) return Section::Lessons;
+    if (equals(localname, u"marks")) return Section::Marks;
+    if (equals(localname, u"attendance")) return Section::Attendance;
+    if (equals(localname, u"periodMarks")) return Section::PeriodMarks;
+    return Section::Reference;
+  }
+
+  void publish(const Chunk& chunk) {
+    if (!problems.empty() || cancelled_) return;
+    if (!listener_.onChunk(chunk)) {
+      cancelled_ = true;
+      throw StopScan{};
+    }
+  }
+
+  void flushReference() {
+    if (referenceDone_) return;
+    referenceDone_ = true;
+    publish(Chunk{Section::Reference, contentBegin_, referenceEnd_, 0});
+  }
+
+  // Publishes the records since the last chunk: from the end of the previous chunk to the end of the last record
+  // (never the section's end tag).
+  void flushData() {
+    if (pending_ > 0) publish(Chunk{section_, chunkBegin_, recordEnd_, pending_});
+    chunkBegin_ = recordEnd_;
+    pending_ = 0;
+  }
+
+  SAX2XMLReader& reader_;
+  const std::string& name_;
+  const ReadOptions& options_;
+  ChunkListener& listener_;
+  const Locator* locator_ = nullptr;
+  int depth_ = 0;
+  Section section_ = Section::Reference;
+  size_t contentBegin_ = 0;
+  size_t referenceEnd_ = 0;
+  bool referenceDone_ = false;
+  size_t chunkBegin_ = 0;
+  size_t pending_ = 0;
+  size_t recordEnd_ = 0;
+  bool cancelled_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+std::vector<Problem> validate(std::string_view bytes, const std::string& name, const ReadOptions& options,
+                              ChunkListener& listener) {
+  XercesRuntime& runtime = XercesRuntime::instance();
+  std::unique_ptr<SAX2XMLReader> reader(
+      XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, runtime.pool()));
+  setSecureFeatures(*reader);
+  reader->setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
+  SecurityManager security;
+  security.setEntityExpansionLimit(100);
+  reader->setProperty(XMLUni::fgXercesSecurityManager, &security);
+
+  Handler handler(*reader, name, options, listener);
+  reader->setContentHandler(&handler);
+  reader->setErrorHandler(&handler);
+  reader->setLexicalHandler(&handler);
+  reader->setEntityResolver(&handler);  // after the grammar is loaded (tech-notes §3.1): denies every entity
+
+  MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), name.c_str(), false);
+  try {
+    reader->parse(source);
+  } catch (const StopScan&) {
+    // The reason is recorded (or the consumer cancelled).
+  } catch (const SAXException& e) {
+    handler.addAtCurrent("ошибка разбора XML: " + utf8(e.getMessage()));
+  } catch (const XMLException& e) {
+    handler.addAtCurrent("ошибка разбора XML: " + utf8(e.getMessage()));
+  } catch (const OutOfMemoryException&) {
+    handler.addAtCurrent("недостаточно памяти для разбора документа");
+  }
+  return std::move(handler.problems);
+}
+
+}  // namespace ejournal::ingest::detail
