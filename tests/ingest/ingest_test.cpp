@@ -491,3 +491,20 @@ BOOST_AUTO_TEST_CASE(values_with_surrounding_whitespace_are_trimmed) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(documentation)
+
+BOOST_AUTO_TEST_CASE(example_in_xml_format_md_is_valid) {
+  const std::string md =
+      ej::model::readFile(std::filesystem::path(EJOURNAL_SOURCE_DIR) / "docs/xml-format.md");
+  const size_t begin = md.find("```xml\n");
+  BOOST_REQUIRE(begin != std::string::npos);
+  const size_t end = md.find("```", begin + 7);
+  const std::string example = md.substr(begin + 7, end - begin - 7);
+  const auto j = ej::ingest::readJournal(example, "xml-format.md");
+  BOOST_TEST(j.marks.size() == 1u);
+  BOOST_TEST(j.marks[0].history.size() == 2u);
+  BOOST_TEST(j.lessons[0].works[0].weight == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
