@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <exception>
 #include <map>
 #include <regex>
 #include <set>
@@ -73,9 +74,14 @@ class HashingBuf : public std::streambuf {
     setp(buf_.data(), buf_.data() + buf_.size());
   }
 
+  // The ostream turns exceptions from the buffer into badbit; keep the first one to rethrow after the producer.
+  void rethrowIfFailed() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
  protected:
   int_type overflow(int_type ch) override {
-    flushAll();
+    if (!guardedFlush()) return traits_type::eof();
     if (!traits_type::eq_int_type(ch, traits_type::eof())) {
       *pptr() = traits_type::to_char_type(ch);
       pbump(1);
@@ -84,23 +90,37 @@ class HashingBuf : public std::streambuf {
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
     if (n >= static_cast<std::streamsize>(buf_.size())) {
-      flushAll();
-      std::string_view chunk(s, static_cast<size_t>(n));
-      sha_.update(chunk);
-      tar_.data(chunk);
+      if (!guardedFlush()) return 0;
+      try {
+        std::string_view chunk(s, static_cast<size_t>(n));
+        sha_.update(chunk);
+        tar_.data(chunk);
+      } catch (...) {
+        error_ = std::current_exception();
+        return 0;
+      }
       return n;
     }
     return std::streambuf::xsputn(s, n);
   }
-  int sync() override {
-    flushAll();
-    return 0;
-  }
+  int sync() override { return guardedFlush() ? 0 : -1; }
 
  private:
+  bool guardedFlush() {
+    if (error_) return false;
+    try {
+      flushAll();
+      return true;
+    } catch (...) {
+      error_ = std::current_exception();
+      return false;
+    }
+  }
+
   detail::TarWriter& tar_;
   Sha256& sha_;
   std::vector<char> buf_;
+  std::exception_ptr error_;
 };
 
 std::string readMember(const ReadableFile& f, const detail::TarMember& m) { return f.read(m.dataOffset, m.size); }
@@ -376,6 +396,7 @@ ArchiveInfo Archive::seal(const SealRequest& req) {
         std::ostream os(&buf);
         d.producer(os);
         os.flush();
+        buf.rethrowIfFailed();
         if (!os) throw Error(ErrorKind::Internal, d.name, "документ не записан");
         buf.flushAll();
       } else {

@@ -137,7 +137,9 @@ TarContents readTar(const ReadableFile& file) {
     std::string name(h.data(), std::find(h.begin(), h.begin() + 100, '\0') - h.begin());
     uint64_t size = 0;
     uint64_t mtime = 0;
-    std::string who = name.empty() ? "член №" + std::to_string(out.members.size() + 1) : name;
+    // A header with an empty name is most likely the end-of-archive marker with a changed byte.
+    std::string who = name.empty() ? "маркер конца архива или заголовок члена №" + std::to_string(out.members.size() + 1)
+                                   : name;
     if (!parseOctal(std::string_view(h).substr(124, 12), 11, size)) {
       problem(who, "повреждён заголовок tar: поле размера" + at(offset + 124));
       return out;  // cannot find the next header

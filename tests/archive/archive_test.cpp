@@ -144,7 +144,7 @@ std::string pseudoPdf(int seed, size_t size) {
   return s;
 }
 
-SealRequest request(const std::string& period, int startYear = 2025) {
+SealRequest request(const std::string& period, int startYear = 2025, bool withSigner = true) {
   SealRequest r;
   r.schoolId = "1000";
   r.schoolName = "МАОУ лицей «Ступени»";
@@ -153,7 +153,7 @@ SealRequest request(const std::string& period, int startYear = 2025) {
   r.periodDates = {model::Date::fromYmd(startYear, 9, 1), model::Date::fromYmd(startYear, 10, 26)};
   r.createdBy = "Секретарь Иванова М. П.";
   r.tool = "ejournal test";
-  r.signer = keys().ec();
+  if (withSigner) r.signer = keys().ec();
   Document xml{"export/journal.xml", std::string(kKindExport), "Выгрузка данных", "application/xml",
                {{"student", {"Петров Пётр", "Ёлкина Анна"}}}, "<journal>данные</journal>\n", {}};
   Document j5{"journals/5A.pdf", std::string(kKindJournal), "Классный журнал 5 «А» класса", "application/pdf",
@@ -271,7 +271,7 @@ struct ChildSealer {
     const char* dir = std::getenv("EJOURNAL_ARCHIVE_CHILD_DIR");
     if (!dir) return;
     fs::path k = std::getenv("EJOURNAL_ARCHIVE_CHILD_KEYS");
-    SealRequest r = request("2025-Q2");
+    SealRequest r = request("2025-Q2", 2025, false);
     r.signer = {(k / "ec.key").string(), (k / "ec.crt").string(), "", {}, KeyEngine::Default};
     r.documents.push_back({"journals/big.pdf", std::string(kKindJournal), "Большой", "application/pdf", {}, "",
                            [](std::ostream& os) {
@@ -644,6 +644,7 @@ BOOST_AUTO_TEST_CASE(rfc3161_timestamp_round_trip) {
   BOOST_TEST(!v.ok());
   BOOST_TEST(problemsText(v).find("manifest.sha256.p7s.tsr: штамп времени") != std::string::npos, problemsText(v));
   server.stop();
+  socket.close();
   // An unreachable TSA fails the seal and leaves nothing behind.
   auto r3 = request("2025-Q3");
   r3.tsaUrl = url;
