@@ -225,7 +225,7 @@ const std::vector<MarkPoint>& Context::marksOf(std::string_view studentId, std::
       std::string key = m.studentId;
       key += '\x1f';
       key += l->subjectId;
-      marksOf_[key].push_back(MarkPoint{l->date, m.value.points, m.weight > 0 ? m.weight : 1});
+      marksOf_[key].push_back(MarkPoint{l->date, l->classId, m.value.points, m.weight > 0 ? m.weight : 1});
     }
     for (auto& [k, v] : marksOf_)
       std::stable_sort(v.begin(), v.end(), [](const MarkPoint& a, const MarkPoint& b) { return a.date < b.date; });

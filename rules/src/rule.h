@@ -17,6 +17,7 @@ namespace ejournal::rules {
 // A current mark as the accumulation, objectivity and forecast computations see it.
 struct MarkPoint {
   model::Date date;
+  std::string_view classId;  // the lesson's class
   int points = 0;
   int weight = 1;
 };
@@ -130,6 +131,9 @@ std::unique_ptr<Rule> makeMarksPeriodObjective();
 std::unique_ptr<Rule> makeMarksValidValue();
 std::unique_ptr<Rule> makeMarksEnrolled();
 std::unique_ptr<Rule> makeMarksChanged();
+
+// The hours figures of every stream of the context (rules_plan.cpp).
+std::vector<HoursStatus> computeHours(const Context& ctx);
 
 // Shared helpers (util.cpp).
 std::string fmtNumber(double v, int decimals = 0);  // classic locale, trailing zeros trimmed

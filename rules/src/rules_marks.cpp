@@ -238,7 +238,8 @@ class MarksPeriodObjective : public RuleBase {
       if (!stream && !ctx.scope.teacherId.empty()) continue;
       double sum = 0, weights = 0;
       for (const auto& m : ctx.marksOf(pm.studentId, pm.subjectId))
-        if (p->dates.contains(m.date)) sum += m.points * m.weight, weights += m.weight;
+        // The class's own marks: a period mark is given from the marks in this class's journal.
+        if (p->dates.contains(m.date) && m.classId == pm.classId) sum += m.points * m.weight, weights += m.weight;
       if (weights == 0) continue;
       const double avg = sum / weights;
       const int rounded = roundMark(avg, threshold);

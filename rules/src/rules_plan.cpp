@@ -38,6 +38,52 @@ double dueShare(const Context& ctx, const Stream& s, const model::Period& p, Dat
 
 std::string hoursWord(long n) { return plural(n, "час", "часа", "часов"); }
 
+}  // namespace
+
+std::vector<HoursStatus> computeHours(const Context& ctx) {
+  std::vector<HoursStatus> out;
+  const DateRange done{ctx.scope.dates.from, ctx.scope.asOf};
+  for (const auto& s : ctx.streams()) {
+    if (!ctx.teacherMatches(s) || ctx.coveredBySubgroups(s)) continue;
+    const auto* e = ctx.entryFor(s);
+    HoursStatus h;
+    h.classId = s.classId;
+    h.subjectId = s.subjectId;
+    h.subgroupId = s.subgroupId;
+    h.teacherId = ctx.teacherOf(s);
+    for (const auto* l : s.lessons)
+      if (done.to >= done.from && done.contains(l->date)) h.delivered += l->hours;
+    h.periodComplete = true;
+    if (!e) {
+      h.inCurriculum = false;
+      if (h.delivered > 0) out.push_back(std::move(h));
+      continue;
+    }
+    h.plannedYear = e->hoursYear;
+    for (const auto* p : ctx.periodsOf(s.classId)) {
+      if (!p->dates.overlaps(ctx.scope.dates)) continue;
+      const double hours = periodHours(ctx, s, *e, *p);
+      h.plannedPeriod += hours;
+      const DateRange part{std::max(p->dates.from, done.from), std::min(p->dates.to, done.to)};
+      if (part.to < part.from) {
+        h.periodComplete = false;
+        continue;
+      }
+      if (!(part.from <= p->dates.from && part.to >= p->dates.to)) h.periodComplete = false;
+      h.plannedToDate += hours * dueShare(ctx, s, *p, part);
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::vector<HoursStatus> hoursStatus(const model::JournalIndex& index, const Scope& scope) {
+  Context ctx(index, scope);
+  return computeHours(ctx);
+}
+
+namespace {
+
 class HoursCurriculum : public RuleBase {
  public:
   HoursCurriculum()
@@ -49,17 +95,16 @@ class HoursCurriculum : public RuleBase {
                    {"check_excess", ParamType::Bool, "true", "сообщать о превышении часов"}}}) {}
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
-    const DateRange done{ctx.scope.dates.from, ctx.scope.asOf};
-    if (done.to < done.from) return;
-    for (const auto& s : ctx.streams()) {
-      if (!ctx.teacherMatches(s) || ctx.coveredBySubgroups(s)) continue;
-      const auto* e = ctx.entryFor(s);
-      int delivered = 0;
-      for (const auto* l : s.lessons)
-        if (done.contains(l->date)) delivered += l->hours;
-      if (!e) {
-        if (delivered > 0 && st.flag("check_excess")) {
-          Finding f = ctx.finding(info().id, info().severity, s);
+    if (ctx.scope.asOf < ctx.scope.dates.from) return;
+    for (const auto& h : computeHours(ctx)) {
+      const Stream* s = nullptr;
+      for (const auto& x : ctx.streams())
+        if (x.classId == h.classId && x.subjectId == h.subjectId && x.subgroupId == h.subgroupId) s = &x;
+      if (!s) continue;
+      const int delivered = h.delivered;
+      if (!h.inCurriculum) {
+        if (st.flag("check_excess")) {
+          Finding f = ctx.finding(info().id, info().severity, *s);
           f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) +
                       " предмета, которого нет в учебном плане класса";
           f.figures = {{"planned", 0}, {"delivered", static_cast<double>(delivered)}};
@@ -67,25 +112,14 @@ class HoursCurriculum : public RuleBase {
         }
         continue;
       }
-      double planned = 0;
-      bool complete = true;
-      for (const auto* p : ctx.periodsOf(s.classId)) {
-        if (!p->dates.overlaps(ctx.scope.dates)) continue;
-        const DateRange part{std::max(p->dates.from, done.from), std::min(p->dates.to, done.to)};
-        if (part.to < part.from) {
-          complete = false;
-          continue;
-        }
-        if (!(part.from <= p->dates.from && part.to >= p->dates.to)) complete = false;
-        planned += periodHours(ctx, s, *e, *p) * dueShare(ctx, s, *p, part);
-      }
+      const bool complete = h.periodComplete;
       const int tol = complete ? st.integer("tolerance") : st.integer("tolerance_to_date");
-      const int plannedLow = static_cast<int>(std::floor(planned + 1e-6));
-      const int plannedHigh = static_cast<int>(std::ceil(planned - 1e-6));
+      const int plannedLow = static_cast<int>(std::floor(h.plannedToDate + 1e-6));
+      const int plannedHigh = static_cast<int>(std::ceil(h.plannedToDate - 1e-6));
       const std::string when = complete ? "за период" : "на " + ctx.scope.asOf.toRussian();
       if (delivered < plannedLow - tol) {
         const int gap = plannedLow - delivered;
-        Finding f = ctx.finding(info().id, info().severity, s);
+        Finding f = ctx.finding(info().id, info().severity, *s);
         f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) + ", по учебному плану " +
                     when + " " + std::to_string(plannedLow) + ", отставание " + std::to_string(gap) + " " +
                     hoursWord(gap);
@@ -95,7 +129,7 @@ class HoursCurriculum : public RuleBase {
         out.push_back(std::move(f));
       } else if (delivered > plannedHigh + tol && st.flag("check_excess")) {
         const int over = delivered - plannedHigh;
-        Finding f = ctx.finding(info().id, info().severity, s);
+        Finding f = ctx.finding(info().id, info().severity, *s);
         f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) + ", по учебному плану " +
                     when + " " + std::to_string(plannedHigh) + ", превышение на " + std::to_string(over) + " " +
                     hoursWord(over);

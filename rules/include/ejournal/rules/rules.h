@@ -107,6 +107,25 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
 // date, rule, lesson, student. Pure: does not modify the journal.
 std::vector<model::Finding> check(const model::JournalIndex& index, const Scope& scope, const Config& config);
 
+// Hours of one class x subject (x subgroup) against the curriculum over a scope: the figures hours.curriculum
+// checks and the program completion report prints. plannedToDate counts the curriculum hours of the reporting
+// periods overlapping the scope that are due by scope.asOf (a period's hours shared out over its timetable
+// hours, or its calendar days without a timetable); delivered counts hours of lessons from scope.dates.from to
+// scope.asOf. Rows in class (grade, letter) and subject order; the teacher filter keeps the teacher's streams.
+struct HoursStatus {
+  std::string classId;
+  std::string subjectId;
+  std::string subgroupId;
+  std::string teacherId;     // responsible teacher (subgroup teacher or the timetable's)
+  bool inCurriculum = true;  // false: lessons were held in a subject the class's curriculum does not have
+  int plannedYear = 0;
+  double plannedPeriod = 0;  // curriculum hours of the scope's periods (whole periods overlapping the dates)
+  double plannedToDate = 0;
+  int delivered = 0;
+  bool periodComplete = false;  // every overlapping period ended by asOf
+};
+std::vector<HoursStatus> hoursStatus(const model::JournalIndex& index, const Scope& scope);
+
 // True when some finding is an error or a warning (info findings, such as changed marks, do not make a journal
 // non-compliant). The CLI exits 1 in that case.
 bool hasViolations(const std::vector<model::Finding>& findings);
