@@ -24,6 +24,12 @@
 #include "ejournal/model/finding.h"
 #include "ejournal/model/index.h"
 
+namespace ejournal::reports {
+struct ControlReport;
+struct ProgramReport;
+struct ResultsReport;
+}  // namespace ejournal::reports
+
 namespace ejournal::render {
 
 // How the printout will be printed. Single: one page per sheet, every page numbered. Duplex: two pages per sheet,
@@ -69,6 +75,18 @@ Pdf renderSummarySheet(const model::JournalIndex& index, std::string_view classI
 // lines.
 Pdf renderStudentExtract(const model::JournalIndex& index, std::string_view studentId, std::string_view periodId,
                          const RenderOptions& options = {});
+
+// The deputy director's reports (reports/include/ejournal/reports/reports.h) as PDFs, A4. The creation date is the
+// report's header.createdAt (not the clock), so a report renders to the same bytes whenever it is printed.
+// Control report (справка): school header, period and date, summary, per teacher x class x subject figures, counts
+// per rule, every finding, the deputy's signature line.
+Pdf renderControlReport(const reports::ControlReport& report, const RenderOptions& options = {});
+// Program completion: a bar chart of planned (to date) vs delivered hours per subject, then the table per class and
+// subject with shortfall and percent.
+Pdf renderProgramReport(const reports::ProgramReport& report, const RenderOptions& options = {});
+// Academic results: a stacked bar chart of the distribution of students by results per class (excellent, good, one
+// 3, with 3s, failing, not graded), then the table with % success, % quality, average mark and missed lessons.
+Pdf renderResultsReport(const reports::ResultsReport& report, const RenderOptions& options = {});
 
 // Russian words for 0..999 in the masculine (as «лист» needs): 47 -> "сорок семь", 21 -> "двадцать один".
 // Throws Error(Input) outside 0..999.
