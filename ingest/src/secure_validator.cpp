@@ -17,6 +17,8 @@
 #include <xercesc/util/XMLString.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -63,7 +65,6 @@ void setSecureFeatures(SAX2XMLReader& r) {
   r.setFeature(XMLUni::fgXercesLoadExternalDTD, false);
   r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
   r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
-  r.setFeature(XMLUni::fgXercesCalculateSrcOfs, true);  // byte offsets of the accepted chunks
 }
 
 // Process-wide Xerces state: initialisation, the network accessor removed, our schema in a locked grammar pool.
@@ -103,13 +104,60 @@ class XercesRuntime {
   std::unique_ptr<XMLGrammarPool> pool_;
 };
 
+// The byte offset of a Xerces position (line, column in UTF-16 units, as the Locator reports them). Positions are
+// asked in document order, so the walk is amortised linear. Xerces' own getSrcOffset() re-adds the sizes of every
+// character of its 16K buffer on each call, which made it the bottleneck; it is used only for documents with CR
+// line ends, where Xerces' line counting and this walk could differ.
+class PositionToOffset {
+ public:
+  explicit PositionToOffset(std::string_view bytes) : bytes_(bytes) {
+    if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") pos_ = lineStart_ = 3;  // the BOM is not a column
+  }
+
+  size_t offset(uint64_t line, uint64_t column) {
+    if (line > line_) {
+      while (line_ < line) {
+        const void* nl = std::memchr(bytes_.data() + lineStart_, '\n', bytes_.size() - lineStart_);
+        if (!nl) break;
+        lineStart_ = static_cast<size_t>(static_cast<const char*>(nl) - bytes_.data()) + 1;
+        ++line_;
+      }
+      pos_ = lineStart_;
+      column_ = 1;
+    } else if (column < column_) {
+      pos_ = lineStart_;
+      column_ = 1;
+    }
+    while (column_ < column && pos_ < bytes_.size()) {
+      const auto b = static_cast<unsigned char>(bytes_[pos_]);
+      const size_t len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+      pos_ += len;
+      column_ += len == 4 ? 2 : 1;  // a surrogate pair is two columns
+    }
+    return std::min(pos_, bytes_.size());
+  }
+
+ private:
+  std::string_view bytes_;
+  uint64_t line_ = 1;
+  uint64_t column_ = 1;
+  size_t lineStart_ = 0;
+  size_t pos_ = 0;
+};
+
 // Thrown by the handler to stop the scanner; the reason is already recorded.
 struct StopScan {};
 
 class Handler : public DefaultHandler {
  public:
-  Handler(SAX2XMLReader& reader, const std::string& name, const ReadOptions& options, ChunkListener& listener)
-      : reader_(reader), name_(name), options_(options), listener_(listener) {}
+  Handler(SAX2XMLReader& reader, std::string_view bytes, const std::string& name, const ReadOptions& options,
+          ChunkListener& listener)
+      : reader_(reader),
+        positions_(bytes),
+        useSrcOffset_(bytes.find('\r') != std::string_view::npos),
+        name_(name),
+        options_(options),
+        listener_(listener) {}
 
   std::vector<Problem> problems;
 
@@ -195,7 +243,10 @@ class Handler : public DefaultHandler {
     return {static_cast<int>(locator_->getLineNumber()), static_cast<int>(locator_->getColumnNumber())};
   }
 
-  size_t offset() const { return static_cast<size_t>(reader_.getSrcOffset()); }
+  size_t offset() {
+    if (useSrcOffset_) return static_cast<size_t>(reader_.getSrcOffset());
+    return positions_.offset(locator_->getLineNumber(), locator_->getColumnNumber());
+  }
 
   void add(Where w, std::string message) {
     if (problems.size() >= options_.maxProblems) return;
@@ -239,6 +290,8 @@ class Handler : public DefaultHandler {
   }
 
   SAX2XMLReader& reader_;
+  PositionToOffset positions_;
+  bool useSrcOffset_;
   const std::string& name_;
   const ReadOptions& options_;
   ChunkListener& listener_;
@@ -268,7 +321,8 @@ std::vector<Problem> validate(std::string_view bytes, const std::string& name, c
   security.setEntityExpansionLimit(100);
   reader->setProperty(XMLUni::fgXercesSecurityManager, &security);
 
-  Handler handler(*reader, name, options, listener);
+  if (bytes.find('\r') != std::string_view::npos) reader->setFeature(XMLUni::fgXercesCalculateSrcOfs, true);
+  Handler handler(*reader, bytes, name, options, listener);
   reader->setContentHandler(&handler);
   reader->setErrorHandler(&handler);
   reader->setLexicalHandler(&handler);

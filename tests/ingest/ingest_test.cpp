@@ -456,6 +456,36 @@ BOOST_AUTO_TEST_CASE(sequential_and_overlapped_read_the_same) {
              ej::ingest::writeJournal(ej::ingest::readJournal(tinyXml(), "tiny.xml", b)));
 }
 
+BOOST_AUTO_TEST_CASE(crlf_line_ends_and_bom_read_the_same_in_small_batches) {
+  // Chunk boundaries come from Xerces positions: they must hold with CR LF line ends and a byte-order mark.
+  const std::string tiny = tinyXml();
+  std::string crlf;
+  for (char c : tiny) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  ej::ingest::ReadOptions options;
+  options.batchRecords = 7;
+  const std::string expected = ej::ingest::writeJournal(ej::ingest::readJournal(tiny, "tiny.xml"));
+  BOOST_TEST((ej::ingest::writeJournal(ej::ingest::readJournal(crlf, "crlf.xml", options)) == expected));
+  BOOST_TEST((ej::ingest::writeJournal(ej::ingest::readJournal("\xEF\xBB\xBF" + tiny, "bom.xml", options)) == expected));
+  // A cross-reference problem after a BOM is still located on its line and column.
+  const auto problems = problemsOf("\xEF\xBB\xBF" + replaced(kMinimal, R"(student="s1" lesson="l1")", R"(student="s9" lesson="l1")"));
+  BOOST_REQUIRE_EQUAL(problems.size(), 1u);
+  BOOST_TEST(problems[0].line == 23);
+  BOOST_TEST(problems[0].column == 5);
+}
+
+BOOST_AUTO_TEST_CASE(whole_document_on_one_line) {
+  std::string oneLine = tinyXml();
+  for (auto& c : oneLine)
+    if (c == '\n') c = ' ';
+  ej::ingest::ReadOptions options;
+  options.batchRecords = 5;
+  const auto j = ej::ingest::readJournal(oneLine, "one-line.xml", options);
+  BOOST_TEST(j.marks.size() == 219u);
+}
+
 BOOST_AUTO_TEST_CASE(round_trip_is_byte_identical_after_first_canonical_write) {
   const std::string first = ej::ingest::writeJournal(ej::ingest::readJournal(tinyXml(), "tiny.xml"));
   const std::string second = ej::ingest::writeJournal(ej::ingest::readJournal(first, "canonical.xml"));
