@@ -7,6 +7,7 @@ namespace ejournal::app {
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       // Commands are added here by the stage that provides them.
+      sampleCommand(),
   };
   return kCommands;
 }

@@ -3,4 +3,8 @@
 
 #include "cli.h"
 
-namespace ejournal::app {}  // namespace ejournal::app
+namespace ejournal::app {
+
+Command sampleCommand();  // cmd_sample.cpp
+
+}  // namespace ejournal::app

@@ -915,7 +915,7 @@ std::string homework(std::string_view id, int n, unsigned salt) {
       if (id == "rus") return "Упр. " + A + ", выучить правило на с. " + P;
       if (id == "eng") return "Упр. " + A + " на с. " + P + ", выучить новые слова";
       if (id == "lit" || id == "litread") return "Прочитать с. " + P + "–" + std::to_string(p + 12) + ", ответить на вопросы";
-      if (id == "math" || id == "alg" || id == "geom" || id == "stat") return "№ " + A + ", " + std::to_string(a + 2) + ", " + std::to_string(a + 5);
+      if (id == "math" || id == "alg" || id == "geom" || id == "stat") return "Решить № " + A + ", " + std::to_string(a + 2) + ", " + std::to_string(a + 5);
       if (id == "art" || id == "tech") return "Подготовить материалы к следующему уроку";
       if (id == "music") return "Выучить слова песни";
       return "§ " + PAR + ", вопросы 1–4";
@@ -923,7 +923,7 @@ std::string homework(std::string_view id, int n, unsigned salt) {
       if (id == "rus") return "Упр. " + A + " (письменно)";
       if (id == "eng") return "Рабочая тетрадь, с. " + P + ", упр. " + std::to_string(a % 9 + 1);
       if (id == "lit" || id == "litread") return "Выучить стихотворение наизусть";
-      if (id == "math" || id == "alg" || id == "geom" || id == "stat") return "П. " + PAR + ", № " + A + "–" + std::to_string(a + 4);
+      if (id == "math" || id == "alg" || id == "geom" || id == "stat") return "Изучить п. " + PAR + ", решить № " + A + "–" + std::to_string(a + 4);
       if (id == "art" || id == "tech") return "Закончить работу";
       if (id == "music") return "Послушать произведение, записать впечатления";
       return "§ " + PAR + ", задание на с. " + P;

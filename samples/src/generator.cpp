@@ -608,6 +608,9 @@ class Generator {
 
   // ---------------------------------------------------------------- lessons
   void buildLessonSkeleton() {
+    size_t estimate = 0;
+    for (const auto& e : entries_) estimate += static_cast<size_t>(e.perWeek) * 36;
+    drafts_.reserve(estimate);
     for (Date d = j_.year.start; d <= j_.year.end; d = d + 1) {
       for (size_t ci = 0; ci < classes_.size(); ++ci) {
         const int grade = classes_[ci].grade;
@@ -824,21 +827,26 @@ class Generator {
     return d.lesson.date - range.from >= 7 && range.to - d.lesson.date >= 7;
   }
 
+  // Replaces one Cyrillic letter (о, а, е, с, р, С, О, А) in the first word of at least three letters that has one
+  // by its Latin twin: "Cложение" with a Latin C. Words are runs of bytes that are not ASCII spaces or punctuation.
   static std::string withLatinLookalike(const std::string& text) {
-    // Replaces the first Cyrillic о, а, е, с or р (lower or upper case) by its Latin twin.
     static const std::vector<std::pair<std::string, std::string>> twins = {
         {"о", "o"}, {"а", "a"}, {"е", "e"}, {"с", "c"}, {"р", "p"}, {"С", "C"}, {"О", "O"}, {"А", "A"}};
-    size_t best = std::string::npos;
-    const std::pair<std::string, std::string>* which = nullptr;
-    for (const auto& t : twins) {
-      const size_t at = text.find(t.first);
-      if (at != std::string::npos && at < best) {
-        best = at;
-        which = &t;
+    size_t i = 0;
+    while (i < text.size()) {
+      while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+      size_t end = i;
+      while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x80) ++end;
+      const std::string word = text.substr(i, end - i);
+      if (word.size() >= 6) {  // three or more two-byte Cyrillic letters
+        for (size_t k = 0; k + 1 < word.size(); k += 2)
+          for (const auto& t : twins)
+            if (word.compare(k, 2, t.first) == 0)
+              return text.substr(0, i + k) + t.second + text.substr(i + k + 2);
       }
+      i = end;
     }
-    if (!which) return text;
-    return text.substr(0, best) + which->second + text.substr(best + which->first.size());
+    return text;
   }
 
   void choosePlants() {
@@ -864,6 +872,10 @@ class Generator {
                  " not given: 1 lesson short of the curriculum in " + v.periodId + " (and in the year)";
         planted_.push_back(std::move(v));
         ++made;
+        // The program goes on: the following lessons deliver the following planned lessons, so the k-th lesson
+        // held always delivers planned lesson k and only the last planned lesson of the year is not reached.
+        for (int other : entries_[d.entry].lessons)
+          if (drafts_[other].seq > d.seq) --drafts_[other].seq;
       }
     }
     // hours.plan_total: the plan has one planned lesson more (odd) or less (even) than the curriculum's year.
@@ -1039,8 +1051,11 @@ class Generator {
     return l.substituteTeacherId.empty() ? l.teacherId : l.substituteTeacherId;
   }
 
+  // Students of the lesson (cached after fillLessons computed them).
+  const std::vector<int>& roster(int di) const { return rosters_[di]; }
+
   // Students of the lesson: enrolled in the class on the date and, for a subgroup lesson, members of it.
-  std::vector<int> roster(const Draft& d) const {
+  std::vector<int> computeRoster(const Draft& d) const {
     std::vector<int> out;
     const auto& e = entries_[d.entry];
     for (int s : classes_[e.cls].students) {
@@ -1059,9 +1074,11 @@ class Generator {
 
   void fillLessons() {
     absent_.resize(drafts_.size());
+    rosters_.resize(drafts_.size());
     for (size_t i = 0; i < drafts_.size(); ++i) {
       auto& d = drafts_[i];
       if (d.plant == Plant::Deleted) continue;
+      rosters_[i] = computeRoster(d);
       Lesson& l = d.lesson;
       const PlannedLesson& pl = planOf(d);
       const std::string& teacher = actualTeacher(l);
@@ -1102,7 +1119,7 @@ class Generator {
         default: break;
       }
       // Attendance: whole illness days, single absences, lateness, excused absences.
-      for (int s : roster(d)) {
+      for (int s : rosters_[i]) {
         std::optional<AttendanceStatus> st;
         for (const auto& r : students_[s].ill)
           if (r.contains(l.date)) st = AttendanceStatus::Ill;
@@ -1149,7 +1166,12 @@ class Generator {
       const int grade = classes_[e.cls].grade;
       const int limit = grade <= 5 ? 3 : 7;
       const bool two = subject(e.subjectId).twoMarksPerCell;
-      std::map<std::pair<int, int>, int> count;  // (period, student) -> marks
+      // (period, student) -> marks so far, over a dense table of the class's students.
+      const auto& classStudents = classes_[e.cls].students;
+      if (localIndex_.size() < j_.students.size()) localIndex_.assign(j_.students.size(), -1);
+      for (size_t k = 0; k < classStudents.size(); ++k) localIndex_[classStudents[k]] = static_cast<int>(k);
+      std::vector<int> table(j_.periods.size() * classStudents.size(), 0);
+      auto countOf = [&](int p, int s) -> int& { return table[p * classStudents.size() + localIndex_[s]]; };
       std::map<int, int> lessonsInPeriod;
       for (int di : e.lessons)
         if (drafts_[di].plant != Plant::Deleted) ++lessonsInPeriod[drafts_[di].period];
@@ -1162,7 +1184,7 @@ class Generator {
         if (d.plant == Plant::Deleted) continue;
         const Lesson& l = d.lesson;
         std::vector<int> present;
-        for (int s : roster(d))
+        for (int s : roster(di))
           if (!absent_[di].count(s)) present.push_back(s);
         const Work* work = l.works.empty() ? nullptr : &l.works[0];
         if (work && everyoneMarked(work->type)) {
@@ -1172,9 +1194,9 @@ class Generator {
             delay = rng_.chance(0.25) ? limit : rng_.range(0, limit - 1);
           const DateTime when = delay == 0 ? sameDayEntry(l) : at(l.date + delay, 15 * 3600 + rng_.range(0, 300) * 60);
           for (int s : present) {
-            if (count[{d.period, s}] >= cap(d.period, s)) continue;
+            if (countOf(d.period, s) >= cap(d.period, s)) continue;
             addMark(di, s, work->id, work->weight, when);
-            ++count[{d.period, s}];
+            ++countOf(d.period, s);
             // Russian and literature: dictations and essays often get two marks in one cell.
             if (two && (work->type == WorkType::Dictation || work->type == WorkType::Essay) && rng_.chance(0.3))
               addMark(di, s, work->id, work->weight, when);
@@ -1182,21 +1204,21 @@ class Generator {
           continue;
         }
         // Ordinary lesson: 4-8 marks (more when the period needs them), students with fewest marks first.
-        const int students = static_cast<int>(roster(d).size());
+        const int students = static_cast<int>(roster(di).size());
         const int need = (e.required * students * 5 / 4 + lessonsInPeriod[d.period] - 1) / std::max(1, lessonsInPeriod[d.period]);
         int k = std::max(rng_.range(4, 8), need);
         if (d.plant == Plant::PerLesson) k = 2;
         std::vector<std::pair<uint64_t, int>> order;
         for (int s : present) {
-          if (count[{d.period, s}] >= cap(d.period, s)) continue;
-          order.emplace_back((static_cast<uint64_t>(count[{d.period, s}]) << 32) | (rng_.next() & 0xffffffffu), s);
+          if (countOf(d.period, s) >= cap(d.period, s)) continue;
+          order.emplace_back((static_cast<uint64_t>(countOf(d.period, s)) << 32) | (rng_.next() & 0xffffffffu), s);
         }
         std::sort(order.begin(), order.end());
         k = std::min<int>(k, static_cast<int>(order.size()));
         const DateTime when = sameDayEntry(l);
         for (int x = 0; x < k; ++x) {
           addMark(di, order[x].second, "", 1, when);
-          ++count[{d.period, order[x].second}];
+          ++countOf(d.period, order[x].second);
         }
       }
       // Top up: every student enrolled (and in the group) at a period's end gets the required number of marks.
@@ -1210,12 +1232,12 @@ class Generator {
         for (int s : classes_[e.cls].students) {
           if (!inEntryAt(e, s, end)) continue;
           if (cap(p, s) < (1 << 20)) continue;
-          int have = count[{p, s}];
+          int have = countOf(p, s);
           std::vector<int> options = lessonsOfP;
           rng_.shuffle(options);
           for (int di : options) {
             if (have >= e.required) break;
-            if (absent_[di].count(s) || !contains(roster(drafts_[di]), s)) continue;
+            if (absent_[di].count(s) || !contains(roster(di), s)) continue;
             bool already = false;
             for (const auto& m : marks_[di])
               if (m.studentId == j_.students[s].id) already = true;
@@ -1223,7 +1245,7 @@ class Generator {
             addMark(di, s, "", 1, sameDayEntry(drafts_[di].lesson));
             ++have;
           }
-          count[{p, s}] = have;
+          countOf(p, s) = have;
         }
       }
     }
@@ -1240,13 +1262,13 @@ class Generator {
     return false;
   }
 
-  // Weighted average of a student's current point marks in lessons of class x subject within the range (class
+  // Weighted average of a student's current point marks (marksByStudent_ is keyed "student|subject") in lessons of class x subject within the range (class
   // empty: any class). Optionally leaves one mark out. Returns weight 0 when there are none.
   std::pair<double, int> average(const std::string& studentId, const std::string& classId, const std::string& subjectId,
                                  DateRange range, const Mark* without = nullptr) const {
     double sum = 0;
     int weight = 0;
-    auto it = marksByStudent_.find(studentId);
+    auto it = marksByStudent_.find(studentId + "|" + subjectId);
     if (it == marksByStudent_.end()) return {0, 0};
     for (auto [di, mi] : it->second) {
       const Draft& d = drafts_[di];
@@ -1264,7 +1286,8 @@ class Generator {
     marksByStudent_.clear();
     for (size_t di = 0; di < marks_.size(); ++di)
       for (size_t mi = 0; mi < marks_[di].size(); ++mi)
-        marksByStudent_[marks_[di][mi].studentId].emplace_back(static_cast<int>(di), static_cast<int>(mi));
+        marksByStudent_[marks_[di][mi].studentId + "|" + drafts_[di].lesson.subjectId].emplace_back(
+            static_cast<int>(di), static_cast<int>(mi));
   }
 
   void plantMarkLevel() {
@@ -1431,7 +1454,15 @@ class Generator {
 
   // ---------------------------------------------------------------- output
   void assemble() {
-    size_t markNo = 0;
+    size_t markNo = 0, lessons = 0, marks = 0, plan = 0;
+    for (size_t di = 0; di < drafts_.size(); ++di) {
+      lessons += drafts_[di].plant != Plant::Deleted;
+      marks += marks_[di].size();
+    }
+    for (const auto& e : entries_) plan += e.plan.size();
+    j_.lessons.reserve(lessons);
+    j_.marks.reserve(marks);
+    j_.plan.reserve(plan);
     for (size_t di = 0; di < drafts_.size(); ++di) {
       if (drafts_[di].plant == Plant::Deleted) continue;
       j_.lessons.push_back(std::move(drafts_[di].lesson));
@@ -1475,6 +1506,8 @@ class Generator {
   std::set<int> planShort_;
   std::map<std::tuple<int, int, int>, int> capped_;  // (entry, period, student) -> max marks
   std::vector<std::set<int>> absent_;
+  std::vector<std::vector<int>> rosters_;
+  std::vector<int> localIndex_;
   std::vector<Attendance> attendance_;
   std::vector<std::vector<Mark>> marks_;
   std::unordered_map<std::string, std::vector<std::pair<int, int>>> marksByStudent_;
