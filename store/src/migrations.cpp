@@ -8,12 +8,14 @@
 namespace ejournal::store {
 
 std::vector<Migration> serviceMigrations();  // 20-29: users, audit log, job runs (service_schema.cpp)
+std::vector<Migration> archiveIndexMigrations();  // 10-19: the archive index (archive_index.cpp)
 
 std::vector<Migration> allMigrations() {
   using List = std::vector<Migration> (*)();
   // Add your repository's list here, one line each.
   static const List kLists[] = {
       journalMigrations,
+      archiveIndexMigrations,
       serviceMigrations,
   };
   std::vector<Migration> all;
