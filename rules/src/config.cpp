@@ -237,7 +237,7 @@ Config Config::parse(std::string_view xml, const std::string& name) {
     const std::string id = rule.attribute("id").as_string();
     const RuleInfo* info = findRule(id);
     if (!info)
-      throw Error(ErrorKind::Input, location(xml, name, rule.offset_debug()), "неизвестное правило «" + id + "»");
+      throw Error(ErrorKind::Input, location(xml, name, rule.offset_debug() - 1), "неизвестное правило «" + id + "»");
     RuleSettings& s = c.rules_.at(id);
     if (auto a = rule.attribute("enabled")) {
       bool v = true;
@@ -258,11 +258,11 @@ Config Config::parse(std::string_view xml, const std::string& name) {
       for (const auto& ps : info->params)
         if (ps.name == pname) spec = &ps;
       if (!spec)
-        throw Error(ErrorKind::Input, location(xml, name, p.offset_debug()),
+        throw Error(ErrorKind::Input, location(xml, name, p.offset_debug() - 1),
                     "у правила «" + id + "» нет параметра «" + pname + "»");
       const std::string value = p.text().as_string();
       if (!valueOk(spec->type, value))
-        throw Error(ErrorKind::Input, location(xml, name, p.offset_debug()),
+        throw Error(ErrorKind::Input, location(xml, name, p.offset_debug() - 1),
                     "параметр «" + pname + "» правила «" + id + "»: значение «" + value + "» не является " +
                         (spec->type == ParamType::Int      ? "целым числом"
                          : spec->type == ParamType::Double ? "числом"

@@ -134,6 +134,8 @@ struct Word {
   bool latin = false;
   bool cyrillic = false;
   bool guarded = false;  // inside brackets or quotes opened after Russian text
+  bool formula = false;  // next to a formula operator (=, +, ·, ...) or carrying digits/Greek: a product like "kx"
+  size_t begin = 0, end = 0;  // code point positions in the text
   std::string utf8() const {
     std::string s;
     for (char32_t c : chars) appendUtf8(s, c);
@@ -165,9 +167,9 @@ bool latinAllowed(const Word& w, const std::vector<std::string>& allowed) {
   if (letterCount <= 5 &&
       std::all_of(letters.begin(), letters.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
     return true;
-  // Variables with indices written inline: "xy", "ab" (two lower-case letters) are products in algebra.
-  if (letterCount == 2 && std::all_of(letters.begin(), letters.end(), [](char c) { return c >= 'a' && c <= 'z'; }) &&
-      w.chars.size() > letterCount)
+  // Products of variables inside a formula: "kx" in "y = kx + b", "cmΔt" in "Q = cmΔt".
+  if (w.formula && letterCount <= 4 &&
+      std::all_of(letters.begin() + 1, letters.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
     return true;
   return false;
 }
@@ -183,8 +185,11 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
   std::vector<char32_t> guards;  // closing characters of open guarded brackets/quotes
   std::vector<char32_t> opens;   // closing characters of all open brackets/quotes (guarded or not)
   std::vector<bool> openGuarded;
+  size_t pos = 0;
   auto flush = [&]() {
     if (cur.chars.empty()) return;
+    cur.end = pos;
+    cur.begin = pos - cur.chars.size();
     if (cur.latin || cur.cyrillic) {
       cur.guarded = !guards.empty();
       if (cur.cyrillic && !cur.latin) sawRussian = true;
@@ -192,7 +197,8 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
     }
     cur = Word{};
   };
-  for (char32_t c : cps) {
+  for (; pos < cps.size(); ++pos) {
+    const char32_t c = cps[pos];
     const Script s = scriptOf(c);
     if (s == Script::Latin || s == Script::Cyrillic || s == Script::Digit || s == Script::Greek ||
         c == 0x301 /* combining acute (stress mark) */) {
@@ -223,6 +229,20 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
   }
   flush();
   if (words.empty()) return {};
+  auto isOperator = [](char32_t c) {
+    return c == '=' || c == '+' || c == '-' || c == 0x2212 || c == 0xB7 || c == 0xD7 || c == '*' || c == '/' ||
+           c == '^' || c == '<' || c == '>' || c == 0x2264 || c == 0x2265 || c == 0x2260 || c == 0x2248;
+  };
+  for (auto& w : words) {
+    for (char32_t c : w.chars)
+      if (scriptOf(c) == Script::Greek || scriptOf(c) == Script::Digit) w.formula = true;
+    size_t i = w.begin;
+    while (i > 0 && cps[i - 1] == ' ') --i;
+    if (i > 0 && isOperator(cps[i - 1])) w.formula = true;
+    size_t k = w.end;
+    while (k < cps.size() && cps[k] == ' ') ++k;
+    if (k < cps.size() && isOperator(cps[k])) w.formula = true;
+  }
   std::vector<std::string> mixed, foreign;
   for (const auto& w : words) {
     if (w.latin && w.cyrillic) {

@@ -11,6 +11,7 @@ namespace ejournal::rules {
 using model::Date;
 using model::DateRange;
 using model::Finding;
+using model::Lesson;
 using model::Severity;
 
 namespace {
@@ -186,40 +187,66 @@ std::vector<std::optional<Date>> plannedDates(const Stream& s) {
   return out;
 }
 
+// A planned work of the thematic plan is held at the lesson that delivers its planned lesson: the k-th hour held
+// delivers planned hour k (a missed lesson shifts the programme, it does not drop a topic).
 class WorksControlPresent : public RuleBase {
  public:
   WorksControlPresent()
       : RuleBase({"works.control_present",
                   "Наличие контрольных работ по тематическому планированию",
                   Severity::Error,
-                  {{"work_types", ParamType::List, "control", "виды работ, которые должны быть проведены по плану"}}}) {}
+                  {{"work_types", ParamType::List, "control", "виды работ, которые должны быть проведены по плану"},
+                   {"tolerance_lessons", ParamType::Int, "0",
+                    "на сколько уроков работа может быть сдвинута относительно плана"}}}) {}
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     std::vector<model::WorkType> types;
     for (const auto& t : st.list("work_types"))
       if (auto w = model::workTypeFromString(t)) types.push_back(*w);
+    const int shift = std::max(0, st.integer("tolerance_lessons"));
     const DateRange done{ctx.scope.dates.from, ctx.scope.asOf};
     if (done.to < done.from) return;
     for (const auto& s : ctx.streams()) {
       if (!ctx.teacherMatches(s) || s.plan.empty()) continue;
-      for (auto type : types) {
-        const auto dates = plannedDates(s);
-        int planned = 0;
-        for (size_t i = 0; i < s.plan.size(); ++i)
-          if (s.plan[i]->workType == type && dates[i] && done.contains(*dates[i])) ++planned;
-        if (planned == 0) continue;
-        int held = 0;
-        for (const auto* l : s.lessons)
-          if (done.contains(l->date))
-            for (const auto& w : l->works)
-              if (w.type == type) ++held;
-        if (held >= planned) continue;
-        Finding f = ctx.finding(info().id, info().severity, s);
-        const std::string what = lowerRu(model::russianTitle(type));
-        f.message = "проведено работ вида «" + what + "»: " + std::to_string(held) + ", по тематическому плану " +
-                    std::to_string(planned) + " к " + ctx.scope.asOf.toRussian();
-        f.figures = {{"planned", static_cast<double>(planned)}, {"held", static_cast<double>(held)}};
-        out.push_back(std::move(f));
+      // The lesson holding each hour of the year, in order.
+      std::vector<size_t> lessonAtHour;
+      for (size_t i = 0; i < s.lessons.size(); ++i)
+        for (int h = 0; h < std::max(1, s.lessons[i]->hours); ++h) lessonAtHour.push_back(i);
+      const auto dates = plannedDates(s);
+      size_t hour = 0;
+      for (size_t pi = 0; pi < s.plan.size(); ++pi) {
+        const auto* p = s.plan[pi];
+        const size_t first = hour;
+        hour += static_cast<size_t>(std::max(1, p->hours));
+        if (!p->workType || std::find(types.begin(), types.end(), *p->workType) == types.end()) continue;
+        const std::string what = lowerRu(model::russianTitle(*p->workType));
+        const std::string planned = p->workTopic.empty() ? p->topic : p->workTopic;
+        if (first < lessonAtHour.size()) {
+          const size_t li = lessonAtHour[first];
+          const Lesson* l = s.lessons[li];
+          if (!ctx.inScope(*l)) continue;
+          bool held = false;
+          const size_t lo = li >= static_cast<size_t>(shift) ? li - static_cast<size_t>(shift) : 0;
+          const size_t hi = std::min(s.lessons.size() - 1, li + static_cast<size_t>(shift));
+          for (size_t k = lo; k <= hi && !held; ++k)
+            for (const auto& w : s.lessons[k]->works)
+              if (w.type == *p->workType) held = true;
+          if (held) continue;
+          Finding f = ctx.finding(info().id, info().severity, *l);
+          f.message = "по тематическому плану (урок № " + std::to_string(p->number) + ") — " + what + " «" + planned +
+                      "», на уроке работа не проведена";
+          f.figures = {{"plan_number", static_cast<double>(p->number)}};
+          out.push_back(std::move(f));
+        } else if (dates[pi] && done.contains(*dates[pi]) && ctx.teacherMatches(s)) {
+          // Not reached at all: the lesson planned for that date was never held.
+          Finding f = ctx.finding(info().id, info().severity, s);
+          f.date = *dates[pi];
+          f.period = ctx.periodOf(s.classId, *dates[pi]);
+          f.message = "по тематическому плану (урок № " + std::to_string(p->number) + ", " + dates[pi]->toRussian() +
+                      ") — " + what + " «" + planned + "», не проведена";
+          f.figures = {{"plan_number", static_cast<double>(p->number)}};
+          out.push_back(std::move(f));
+        }
       }
     }
   }
