@@ -8,6 +8,14 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       // Commands are added here by the stage that provides them.
       sampleCommand(),
+      serveCommand(),
+      userAddCommand(),
+      userPasswdCommand(),
+      userToggleCommand(true),
+      userToggleCommand(false),
+      userListCommand(),
+      auditVerifyCommand(),
+      auditListCommand(),
   };
   return kCommands;
 }

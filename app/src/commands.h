@@ -7,4 +7,13 @@ namespace ejournal::app {
 
 Command sampleCommand();  // cmd_sample.cpp
 
+// The service and its users (engineer "service"): cmd_serve.cpp, cmd_user.cpp, cmd_audit.cpp.
+Command serveCommand();
+Command userAddCommand();
+Command userPasswdCommand();
+Command userToggleCommand(bool disable);  // "user disable" (true) or "user enable" (false)
+Command userListCommand();
+Command auditVerifyCommand();
+Command auditListCommand();
+
 }  // namespace ejournal::app

@@ -1,0 +1,185 @@
+// `ejournal user add|passwd|disable|enable|unlock|list`: the service's users, managed on the CLI. There is no
+// default password: the first administrator is created here, and passwords are read from a file or from standard
+// input (without echo on a terminal), never from the command line.
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "commands.h"
+#include "ejournal/model/clock.h"
+#include "ejournal/model/files.h"
+#include "ejournal/model/error.h"
+#include "ejournal/store/audit.h"
+#include "ejournal/store/store.h"
+#include "ejournal/store/users.h"
+#include "service/password.h"
+
+namespace ejournal::app {
+
+namespace {
+
+std::string osUser() {
+  const char* u = std::getenv("USER");
+  return std::string("cli:") + (u && *u ? u : std::to_string(getuid()));
+}
+
+std::string readLineNoEcho(const std::string& prompt) {
+  const bool tty = isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << prompt << std::flush;
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  bool ok = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!ok) throw Error(ErrorKind::Input, "пароль", "пароль не получен со стандартного ввода");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+std::string readPassword(const Args& args) {
+  if (auto file = args.get("password-file")) {
+    std::string s = model::readFile(*file);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    service::checkPasswordPolicy(s);
+    return s;
+  }
+  std::string p = readLineNoEcho("Пароль: ");
+  service::checkPasswordPolicy(p);
+  if (isatty(STDIN_FILENO) && readLineNoEcho("Повторите пароль: ") != p)
+    throw Error(ErrorKind::Input, "пароль", "пароли не совпадают");
+  return p;
+}
+
+int iterations(const Args& args) {
+  std::string v = args.get("iterations", std::to_string(service::kDefaultPasswordIterations));
+  int n = std::atoi(v.c_str());
+  if (n < 100000 && !std::getenv("EJOURNAL_TEST_WEAK_KDF"))
+    throw Error(ErrorKind::Input, "--iterations", "число итераций PBKDF2 должно быть не меньше 100000");
+  return n;
+}
+
+std::string login(const Args& args, const std::string& cmd) {
+  if (args.positional.size() != 1)
+    throw Error(ErrorKind::Input, "user " + cmd, "укажите одно имя пользователя (LOGIN)");
+  return args.positional[0];
+}
+
+struct Opened {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::UserRepository> users;
+  std::unique_ptr<store::AuditLog> audit;
+};
+
+Opened open(const Args& args) {
+  Opened o;
+  o.store = store::Store::open(dbConnection(args));
+  o.users = store::openUsers(*o.store);
+  o.audit = store::openAudit(*o.store);
+  return o;
+}
+
+store::User existing(Opened& o, const std::string& l) {
+  auto u = o.users->find(l);
+  if (!u) throw Error(ErrorKind::NotFound, "пользователь «" + l + "»", "такого пользователя нет");
+  return *u;
+}
+
+const OptionSpec kPasswordFile{"password-file", "FILE", "read the password from FILE (else standard input)"};
+const OptionSpec kIterations{"iterations", "N", "PBKDF2-HMAC-SHA256 iterations (default 600000, at least 100000)"};
+
+}  // namespace
+
+Command userAddCommand() {
+  return {{"user add", "LOGIN --role ROLE --name \"ФИО\" [--staff ID]",
+                  "Create a service user. Roles: admin (администратор ЭЖ), deputy (заместитель директора по УВР), "
+                  "secretary, class_teacher, teacher, auditor. Teachers and class teachers need --staff, their "
+                  "staff id in the journal. The password is read from --password-file or standard input.",
+                  {{"role", "ROLE", "admin, deputy, secretary, class_teacher, teacher, auditor"},
+                   {"name", "FIO", "full name"},
+                   {"staff", "ID", "staff id in the journal (teachers, class teachers)"},
+                   kPasswordFile, kIterations}},
+                 [](const Args& args) {
+                   store::User u;
+                   u.login = login(args, "add");
+                   auto roleText = args.get("role");
+                   if (!roleText) throw Error(ErrorKind::Input, "user add", "укажите роль: --role ROLE");
+                   auto role = store::roleFromString(*roleText);
+                   if (!role) throw Error(ErrorKind::Input, "--role", "неизвестная роль «" + *roleText + "»");
+                   u.role = *role;
+                   u.fullName = args.get("name", "");
+                   if (u.fullName.empty()) throw Error(ErrorKind::Input, "user add", "укажите ФИО: --name \"...\"");
+                   u.staffId = args.get("staff", "");
+                   if ((u.role == store::Role::Teacher || u.role == store::Role::ClassTeacher) && u.staffId.empty())
+                     throw Error(ErrorKind::Input, "user add", "для учителя и классного руководителя нужен --staff ID");
+                   int n = iterations(args);
+                   u.passwordHash = service::hashPassword(readPassword(args), n);
+                   Opened o = open(args);
+                   o.users->add(u);
+                   o.audit->append({osUser(), "user.add", u.login, "ok", std::string(store::toString(u.role)), ""});
+                   std::cout << "Пользователь " << u.login << " (" << store::russianTitle(u.role) << ") создан\n";
+                   return kExitOk;
+                 }};
+}
+
+Command userPasswdCommand() {
+  return {{"user passwd", "LOGIN", "Set a user's password (from --password-file or standard input); "
+                                          "revokes the user's tokens and clears a lock-out.",
+                  {kPasswordFile, kIterations}},
+                 [](const Args& args) {
+                   std::string l = login(args, "passwd");
+                   int n = iterations(args);
+                   Opened o = open(args);
+                   store::User u = existing(o, l);
+                   u.passwordHash = service::hashPassword(readPassword(args), n);
+                   u.failedLogins = 0;
+                   u.lockedUntil.reset();
+                   o.users->update(u);
+                   o.users->revokeAllTokens(l, model::systemClock()->now());
+                   o.audit->append({osUser(), "user.passwd", l, "ok", "пароль задан в командной строке", ""});
+                   std::cout << "Пароль пользователя " << l << " изменён\n";
+                   return kExitOk;
+                 }};
+}
+
+Command userToggleCommand(bool disable) {
+    return {{disable ? "user disable" : "user enable", "LOGIN",
+                    disable ? "Disable a user: logins are refused and their tokens stop working at once."
+                            : "Enable a disabled user again.",
+                    {}},
+                   [disable](const Args& args) {
+                     std::string l = login(args, disable ? "disable" : "enable");
+                     Opened o = open(args);
+                     store::User u = existing(o, l);
+                     u.disabled = disable;
+                     o.users->update(u);
+                     if (disable) o.users->revokeAllTokens(l, model::systemClock()->now());
+                     o.audit->append({osUser(), "user.change", l, "ok", disable ? "отключён" : "включён", ""});
+                     std::cout << "Пользователь " << l << (disable ? " отключён\n" : " включён\n");
+                     return kExitOk;
+                   }};
+}
+
+Command userListCommand() {
+  return {{"user list", "", "List the service users with role, staff id and state.", {}},
+                 [](const Args& args) {
+                   Opened o = open(args);
+                   for (const auto& u : o.users->list()) {
+                     std::cout << u.login << "\t" << store::toString(u.role) << "\t" << u.fullName << "\t"
+                               << (u.staffId.empty() ? "-" : u.staffId) << "\t"
+                               << (u.disabled ? "отключён" : u.lockedUntil ? "заблокирован" : "активен") << "\n";
+                   }
+                   return kExitOk;
+                 }};
+}
+
+}  // namespace ejournal::app

@@ -1,0 +1,141 @@
+// Logins, tokens and revocation (auth.h).
+#include "service/auth.h"
+
+#include <Poco/JWT/JWTException.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "ejournal/model/files.h"
+#include "service/http.h"
+#include "service/password.h"
+
+namespace ejournal::app::service {
+
+using Poco::Net::HTTPResponse;
+
+int64_t epochSeconds(model::DateTime t) { return int64_t{t.date.days()} * 86400 + t.secondOfDay; }
+
+model::DateTime fromEpochSeconds(int64_t s) {
+  int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+  return {model::Date::fromDays(static_cast<int32_t>(days)), static_cast<int32_t>(s - days * 86400)};
+}
+
+Authenticator::Authenticator(AuthSettings settings, store::UserRepository& users, store::AuditLog& audit,
+                             std::shared_ptr<model::Clock> clock)
+    : settings_(std::move(settings)), users_(users), audit_(audit), clock_(std::move(clock)) {}
+
+IssuedToken Authenticator::login(const std::string& login, const std::string& password, const std::string& address) {
+  const model::DateTime now = clock_->now();
+  auto user = users_.find(login);
+  auto fail = [&](const std::string& why) {
+    audit_.append({login, "login.failed", login, "denied", why, address});
+  };
+  if (!user) {
+    dummyVerify(password, settings_.passwordIterations);
+    fail("неизвестный пользователь");
+    throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "bad_credentials", "неверное имя пользователя или пароль");
+  }
+  if (user->lockedUntil && now < *user->lockedUntil) {
+    fail("учётная запись заблокирована");
+    throw ApiError(static_cast<HTTPResponse::HTTPStatus>(423), "locked",
+                   "учётная запись временно заблокирована после " + std::to_string(settings_.maxFailedLogins) +
+                       " неудачных попыток входа; повторите после " + user->lockedUntil->toRussian());
+  }
+  if (!verifyPassword(password, user->passwordHash)) {
+    int failures = users_.recordFailedLogin(login, settings_.maxFailedLogins,
+                                            fromEpochSeconds(epochSeconds(now) + settings_.lockMinutes * 60));
+    fail("неверный пароль, попытка " + std::to_string(failures));
+    if (failures >= settings_.maxFailedLogins)
+      audit_.append({login, "user.locked", login, "ok",
+                     "заблокирован на " + std::to_string(settings_.lockMinutes) + " мин.", address});
+    throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "bad_credentials", "неверное имя пользователя или пароль");
+  }
+  if (user->disabled) {
+    fail("учётная запись отключена");
+    throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "disabled", "учётная запись отключена администратором ЭЖ");
+  }
+  users_.recordSuccessfulLogin(login);
+
+  Poco::JWT::Token token;
+  token.setType("JWT");
+  token.setSubject(login);
+  const std::string jti = randomSecret(18);
+  token.setId(jti);
+  const int64_t iat = epochSeconds(now);
+  const int64_t exp = iat + int64_t{settings_.tokenMinutes} * 60;
+  token.payload().set("iat", static_cast<Poco::Int64>(iat));
+  token.payload().set("exp", static_cast<Poco::Int64>(exp));
+  token.payload().set("role", std::string(store::toString(user->role)));
+  Poco::JWT::Signer signer(settings_.secret);
+  IssuedToken out{signer.sign(token, Poco::JWT::Signer::ALGO_HS256), fromEpochSeconds(exp), *user};
+  audit_.append({login, "login", login, "ok", "", address});
+  return out;
+}
+
+store::User Authenticator::authenticate(const std::string& jwt, std::string* tokenId, model::DateTime* expires) {
+  auto unauthorized = [](const std::string& message) {
+    return ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized", message);
+  };
+  if (jwt.empty()) throw unauthorized("требуется вход: передайте заголовок Authorization: Bearer <токен>");
+  Poco::JWT::Token token;
+  try {
+    Poco::JWT::Signer signer(settings_.secret);
+    if (!signer.tryVerify(jwt, token)) throw unauthorized("токен недействителен (подпись не сходится)");
+  } catch (const Poco::Exception&) {
+    throw unauthorized("токен недействителен (неверный формат)");
+  }
+  const auto& p = token.payload();
+  if (!p.has("exp") || !p.has("iat") || !p.has("sub") || !p.has("jti")) throw unauthorized("токен неполный");
+  int64_t exp = 0, iat = 0;
+  try {
+    exp = p.getValue<Poco::Int64>("exp");
+    iat = p.getValue<Poco::Int64>("iat");
+  } catch (const Poco::Exception&) {
+    throw unauthorized("токен неполный");
+  }
+  const int64_t now = epochSeconds(clock_->now());
+  if (now >= exp) throw unauthorized("срок действия токена истёк, войдите снова");
+  const std::string jti = token.getId();
+  if (users_.tokenRevoked(jti)) throw unauthorized("токен отозван (выполнен выход), войдите снова");
+  auto user = users_.find(token.getSubject());
+  if (!user) throw unauthorized("пользователь не существует");
+  if (user->disabled) throw unauthorized("учётная запись отключена администратором ЭЖ");
+  if (auto from = users_.tokensValidFrom(user->login); from && iat < epochSeconds(*from))
+    throw unauthorized("токен отозван (пароль или права изменены), войдите снова");
+  if (tokenId) *tokenId = jti;
+  if (expires) *expires = fromEpochSeconds(exp);
+  return *user;
+}
+
+void Authenticator::revoke(const std::string& tokenId, model::DateTime expires) {
+  users_.revokeToken(tokenId, expires);
+  users_.purgeRevokedTokens(clock_->now());
+}
+
+std::string loadOrCreateSecret(const std::string& file) {
+  namespace fs = std::filesystem;
+  if (fs::exists(file)) {
+    std::string s = model::readFile(file);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    if (s.size() < 32) throw Error(ErrorKind::Input, file, "секрет токенов короче 32 символов");
+    return s;
+  }
+  fs::path p(file);
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+  std::string secret = randomSecret(48);
+  mode_t old = umask(077);
+  try {
+    model::writeFileAtomic(p, secret + "\n");
+  } catch (...) {
+    umask(old);
+    throw;
+  }
+  umask(old);
+  ::chmod(file.c_str(), 0600);
+  return secret;
+}
+
+}  // namespace ejournal::app::service

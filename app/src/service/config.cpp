@@ -1,0 +1,178 @@
+// Reading and validating the service configuration (config.h).
+#include "service/config.h"
+
+#include <Poco/Net/IPAddress.h>
+#include <Poco/Util/AbstractConfiguration.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "ejournal/model/error.h"
+
+namespace ejournal::app::service {
+namespace {
+
+const std::set<std::string> kKnownKeys = {
+    "db",
+    "http.enabled", "http.address", "http.port",
+    "https.enabled", "https.address", "https.port", "https.certificate", "https.privateKey",
+    "server.maxThreads", "server.maxQueued", "server.timeout",
+    "work.dir",
+    "auth.tokenSecretFile", "auth.tokenMinutes", "auth.maxFailedLogins", "auth.lockMinutes",
+    "auth.passwordIterations",
+    "limits.json", "limits.upload",
+    "log.file", "log.level", "log.rotation", "log.keep", "log.console",
+    "archive.dir", "archive.key", "archive.cert", "archive.ca",
+    "backup.dir",
+    "pull.baseUrl", "pull.tokenFile",
+};
+const std::vector<std::string> kJobNames = {"pull", "control-report", "quarter-seal", "backup"};
+const std::set<std::string> kJobKeys = {"enabled", "schedule", "retries", "retryMinutes"};
+
+Error bad(const std::string& key, const std::string& what) {
+  return Error(ErrorKind::Input, "настройка " + key, what);
+}
+
+void collectKeys(const Poco::Util::AbstractConfiguration& c, const std::string& prefix, std::vector<std::string>& out) {
+  Poco::Util::AbstractConfiguration::Keys keys;
+  c.keys(prefix, keys);
+  if (keys.empty() && !prefix.empty()) {
+    out.push_back(prefix);
+    return;
+  }
+  for (const auto& k : keys) collectKeys(c, prefix.empty() ? k : prefix + "." + k, out);
+}
+
+int intKey(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback, int lo, int hi) {
+  if (!c.hasProperty(key)) return fallback;
+  std::string text = c.getString(key);
+  int v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size())
+    throw bad(key, "ожидается целое число, указано «" + text + "»");
+  if (v < lo || v > hi)
+    throw bad(key, "значение " + text + " вне допустимых пределов " + std::to_string(lo) + "…" + std::to_string(hi));
+  return v;
+}
+
+bool boolKey(const Poco::Util::AbstractConfiguration& c, const std::string& key, bool fallback) {
+  if (!c.hasProperty(key)) return fallback;
+  std::string t = c.getString(key);
+  if (t == "true" || t == "yes" || t == "on" || t == "1") return true;
+  if (t == "false" || t == "no" || t == "off" || t == "0") return false;
+  throw bad(key, "ожидается true или false, указано «" + t + "»");
+}
+
+size_t sizeKey(const Poco::Util::AbstractConfiguration& c, const std::string& key, size_t fallback) {
+  if (!c.hasProperty(key)) return fallback;
+  std::string t = c.getString(key);
+  size_t v = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || p == t.data()) throw bad(key, "ожидается размер (например 64K, 256M), указано «" + t + "»");
+  std::string unit(p, static_cast<size_t>(t.data() + t.size() - p));
+  if (unit == "K" || unit == "k") v <<= 10;
+  else if (unit == "M" || unit == "m") v <<= 20;
+  else if (unit == "G" || unit == "g") v <<= 30;
+  else if (!unit.empty()) throw bad(key, "неизвестная единица «" + unit + "» (допустимы K, M, G)");
+  if (v == 0) throw bad(key, "размер должен быть больше нуля");
+  return v;
+}
+
+std::string str(const Poco::Util::AbstractConfiguration& c, const std::string& key, const std::string& fallback) {
+  return c.hasProperty(key) ? c.getString(key) : fallback;
+}
+
+}  // namespace
+
+bool isLoopbackAddress(const std::string& address) {
+  if (address == "localhost") return true;
+  Poco::Net::IPAddress ip;
+  if (!Poco::Net::IPAddress::tryParse(address, ip)) return false;
+  return ip.isLoopback();
+}
+
+ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfiguration& c) {
+  std::vector<std::string> present;
+  for (const char* section : {"http", "https", "server", "work", "auth", "limits", "log", "archive", "backup", "pull"})
+    if (c.has(section)) collectKeys(c, section, present);
+  for (const auto& k : present)
+    if (!kKnownKeys.count(k)) throw bad(k, "неизвестный параметр настройки");
+  if (c.has("jobs")) {
+    std::vector<std::string> jobKeys;
+    collectKeys(c, "jobs", jobKeys);
+    for (const auto& k : jobKeys) {
+      auto dot = k.rfind('.');
+      std::string name = k.substr(5, dot == std::string::npos || dot < 5 ? std::string::npos : dot - 5);
+      bool known = std::find(kJobNames.begin(), kJobNames.end(), name) != kJobNames.end();
+      if (!known || dot == std::string::npos || !kJobKeys.count(k.substr(dot + 1)))
+        throw bad(k, "неизвестное задание или параметр (задания: pull, control-report, quarter-seal, backup)");
+    }
+  }
+
+  ServiceConfig s;
+  s.db = str(c, "db", s.db);
+  s.http.enabled = boolKey(c, "http.enabled", c.has("http.port"));
+  s.http.address = str(c, "http.address", "127.0.0.1");
+  s.http.port = intKey(c, "http.port", 8080, 0, 65535);
+  s.https.enabled = boolKey(c, "https.enabled", c.has("https.port") || c.has("https.certificate"));
+  s.https.address = str(c, "https.address", "0.0.0.0");
+  s.https.port = intKey(c, "https.port", 8443, 0, 65535);
+  s.certificateFile = str(c, "https.certificate", "");
+  s.privateKeyFile = str(c, "https.privateKey", "");
+  s.maxThreads = intKey(c, "server.maxThreads", s.maxThreads, 2, 1024);
+  s.maxQueued = intKey(c, "server.maxQueued", s.maxQueued, 1, 100000);
+  s.requestTimeout = std::chrono::seconds(intKey(c, "server.timeout", 60, 1, 3600));
+  s.workDir = str(c, "work.dir", s.workDir.string());
+  s.tokenSecretFile = str(c, "auth.tokenSecretFile", "");
+  s.tokenMinutes = intKey(c, "auth.tokenMinutes", s.tokenMinutes, 1, 24 * 60);
+  s.maxFailedLogins = intKey(c, "auth.maxFailedLogins", s.maxFailedLogins, 1, 100);
+  s.lockMinutes = intKey(c, "auth.lockMinutes", s.lockMinutes, 1, 24 * 60);
+  s.passwordIterations = intKey(c, "auth.passwordIterations", s.passwordIterations, 1000, 10000000);
+  s.maxJsonBytes = sizeKey(c, "limits.json", s.maxJsonBytes);
+  s.maxUploadBytes = sizeKey(c, "limits.upload", s.maxUploadBytes);
+  s.logFile = str(c, "log.file", "");
+  s.logLevel = str(c, "log.level", s.logLevel);
+  s.logRotation = str(c, "log.rotation", s.logRotation);
+  s.logKeep = intKey(c, "log.keep", s.logKeep, 1, 1000);
+  s.logConsole = boolKey(c, "log.console", true);
+  s.archiveDir = str(c, "archive.dir", s.archiveDir.string());
+  s.signingKey = str(c, "archive.key", "");
+  s.signingCert = str(c, "archive.cert", "");
+  s.trustedCa = str(c, "archive.ca", "");
+  s.backupDir = str(c, "backup.dir", s.backupDir.string());
+  s.pullBaseUrl = str(c, "pull.baseUrl", "");
+  s.pullTokenFile = str(c, "pull.tokenFile", "");
+  for (const auto& name : kJobNames) {
+    JobConfig j;
+    j.name = name;
+    const std::string p = "jobs." + name + ".";
+    j.enabled = boolKey(c, p + "enabled", false);
+    j.schedule = str(c, p + "schedule", "");
+    j.retries = intKey(c, p + "retries", j.retries, 0, 100);
+    j.retryMinutes = intKey(c, p + "retryMinutes", j.retryMinutes, 1, 24 * 60);
+    if (j.enabled && j.schedule.empty()) throw bad(p + "schedule", "для включённого задания нужно расписание");
+    s.jobs.push_back(j);
+  }
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  s.instance = std::string(host) + ":" + std::to_string(getpid());
+  s.validate();
+  return s;
+}
+
+void ServiceConfig::validate() const {
+  if (!http.enabled && !https.enabled)
+    throw bad("http.enabled", "не включён ни HTTP (только для 127.0.0.1), ни HTTPS");
+  if (http.enabled && !isLoopbackAddress(http.address))
+    throw bad("http.address", "незашифрованный HTTP допускается только на локальном адресе (127.0.0.1, ::1), указан «" +
+                                  http.address + "»; для сети включите HTTPS");
+  if (https.enabled && (certificateFile.empty() || privateKeyFile.empty()))
+    throw bad("https.certificate", "для HTTPS нужны https.certificate и https.privateKey");
+  if (logLevel != "fatal" && logLevel != "critical" && logLevel != "error" && logLevel != "warning" &&
+      logLevel != "notice" && logLevel != "information" && logLevel != "debug" && logLevel != "trace")
+    throw bad("log.level", "неизвестный уровень «" + logLevel + "»");
+}
+
+}  // namespace ejournal::app::service

@@ -1,0 +1,78 @@
+// The service's configuration: read from a Poco properties or XML file (`ejournal serve --config FILE`) with
+// command-line overrides, validated once at start-up. docs/api.md lists every key.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace Poco::Util {
+class AbstractConfiguration;
+}
+
+namespace ejournal::app::service {
+
+struct ListenConfig {
+  bool enabled = false;
+  std::string address = "127.0.0.1";
+  int port = 0;  // 0: any free port (tests)
+};
+
+struct JobConfig {
+  std::string name;        // "pull", "control-report", "quarter-seal", "backup"
+  bool enabled = false;
+  std::string schedule;    // "daily HH:MM", "monthly D HH:MM", "quarter-end HH:MM", "every N" (minutes)
+  int retries = 3;         // further attempts after a failure
+  int retryMinutes = 10;   // delay before each retry
+};
+
+struct ServiceConfig {
+  std::string db = "ejournal.db";  // store connection (SQLite path or postgresql:...)
+  ListenConfig http;               // plain HTTP: loopback addresses only
+  ListenConfig https;
+  std::string certificateFile;     // PEM, for HTTPS
+  std::string privateKeyFile;      // PEM, for HTTPS
+  int maxThreads = 32;
+  int maxQueued = 256;
+  std::chrono::seconds requestTimeout{60};
+
+  std::filesystem::path workDir = "var";  // uploads, printouts, reports, token secret
+  std::string tokenSecretFile;            // default: <workDir>/token.secret (made with mode 0600 when missing)
+  int tokenMinutes = 15;
+  int maxFailedLogins = 5;
+  int lockMinutes = 15;
+  int passwordIterations = 600000;
+
+  size_t maxJsonBytes = 64 * 1024;
+  size_t maxUploadBytes = size_t{256} << 20;
+
+  std::string logFile;       // empty: console only
+  std::string logLevel = "information";
+  std::string logRotation = "10 M";
+  int logKeep = 10;
+  bool logConsole = true;
+
+  std::filesystem::path archiveDir = "archive";
+  std::string signingKey;    // PEM key for sealing
+  std::string signingCert;   // PEM certificate for sealing
+  std::string trustedCa;     // PEM CA for verification
+  std::filesystem::path backupDir = "backup";
+
+  std::string pullBaseUrl;    // dnevnik.ru API base URL
+  std::string pullTokenFile;  // file holding the Access-Token
+
+  std::vector<JobConfig> jobs;
+  std::string instance;  // host:pid, for job runs
+
+  // Reads every key (unknown keys under "ejournal." are an error naming the key). Throws
+  // ejournal::Error(Input) naming the key and what is wrong.
+  static ServiceConfig fromConfiguration(const Poco::Util::AbstractConfiguration& config);
+  // Checks cross-key constraints (HTTP only on loopback, HTTPS needs certificate and key, ...).
+  void validate() const;
+};
+
+bool isLoopbackAddress(const std::string& address);
+
+}  // namespace ejournal::app::service

@@ -1,0 +1,148 @@
+// The service's internals shared by its route files: the routing table, the per-request Call, the cached journal
+// snapshot and what a user may see of it. Private to app/src/service.
+#pragma once
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ejournal/model/index.h"
+#include "ejournal/model/journal.h"
+#include "ejournal/store/audit.h"
+#include "ejournal/store/jobs.h"
+#include "ejournal/store/store.h"
+#include "ejournal/store/users.h"
+#include "service/auth.h"
+#include "service/config.h"
+#include "service/http.h"
+#include "service/service.h"
+
+namespace ejournal::app::service {
+
+class Scheduler;
+
+// One loaded journal and its index; immutable once built and shared by readers (a reload makes a new one, so a
+// reader never sees a half-updated journal).
+struct Snapshot {
+  explicit Snapshot(model::Journal j) : journal(std::move(j)), index(journal) {}
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  const model::Journal journal;
+  const model::JournalIndex index;
+};
+
+// The store's journal, loaded once and reloaded after a local ingest or pull, or when older than `maxAge`
+// (another service instance may have written). Thread-safe.
+class JournalCache {
+ public:
+  JournalCache(store::Store& store, std::shared_ptr<model::Clock> clock, int maxAgeSeconds)
+      : store_(store), clock_(std::move(clock)), maxAge_(maxAgeSeconds) {}
+  // Throws ApiError 404 when the store holds no journal yet.
+  std::shared_ptr<const Snapshot> get();
+  void invalidate();
+
+ private:
+  store::Store& store_;
+  std::shared_ptr<model::Clock> clock_;
+  int maxAge_;
+  std::mutex mutex_;      // guards current_ and loadedAt_
+  std::mutex loadMutex_;  // one load at a time
+  std::shared_ptr<const Snapshot> current_;
+  int64_t loadedAt_ = 0;
+  uint64_t generation_ = 0;
+};
+
+// What a user may see of the journal: everything (administration), their classes (class teacher), their
+// (class, subject) pairs (teacher), nothing (auditor).
+struct Visibility {
+  bool all = false;
+  std::set<std::string> classes;                              // whole classes
+  std::set<std::pair<std::string, std::string>> classSubjects;  // (class id, subject id)
+  std::string teacherId;  // for a teacher: findings and reports are restricted to this teacher
+  bool seesClass(const std::string& classId) const;  // the whole class
+  bool seesAnyOf(const std::string& classId) const;  // the whole class or a subject in it
+  bool sees(const std::string& classId, const std::string& subjectId) const;
+};
+Visibility visibilityOf(const store::User& user, const model::JournalIndex& index);
+
+struct Call {
+  Poco::Net::HTTPServerRequest& req;
+  Poco::Net::HTTPServerResponse& res;
+  ServiceCore& core;
+  std::map<std::string, std::string> params;  // from the path pattern
+  std::map<std::string, std::string> query;
+  std::optional<store::User> user;
+  std::string tokenId;
+  model::DateTime tokenExpires;
+  std::string address;
+  std::string auditNote;  // what the request log line adds
+
+  const std::string& param(const std::string& name) const { return params.at(name); }
+  std::string q(const std::string& name, const std::string& fallback = {}) const {
+    auto it = query.find(name);
+    return it == query.end() ? fallback : it->second;
+  }
+  const store::User& who() const { return *user; }
+  // Appends an audit record with this call's user and address.
+  void audit(const std::string& action, const std::string& object, const std::string& outcome,
+             const std::string& details = {});
+};
+
+using Handler = std::function<void(Call&)>;
+
+struct Route {
+  EndpointSpec spec;
+  std::vector<std::string> segments;  // "{name}" for a parameter
+  Handler handler;
+};
+
+struct ServiceCore {
+  ServiceConfig config;
+  std::shared_ptr<model::Clock> clock;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::UserRepository> users;
+  std::unique_ptr<store::AuditLog> auditLog;
+  std::unique_ptr<store::JobLog> jobs;
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<JournalCache> cache;
+  std::unique_ptr<Scheduler> scheduler;
+  std::vector<Route> routes;
+  std::vector<EndpointSpec> specs;
+  std::mutex listenerMutex;  // guards the listeners and ports
+  std::unique_ptr<Poco::Net::HTTPServer> http;
+  std::unique_ptr<Poco::Net::HTTPServer> https;
+  int httpPort = 0;
+  int httpsPort = 0;
+  Poco::Logger& log = Poco::Logger::get("ejournal.service");
+  Poco::Logger& accessLog = Poco::Logger::get("ejournal.http");
+
+  void add(const std::string& method, const std::string& path, std::vector<store::Role> roles,
+           const std::string& summary, Handler handler, bool publicAccess = false);
+};
+
+// Route files: each registers its endpoints.
+void addCoreRoutes(ServiceCore& core);     // health, auth, me, users, audit, jobs, ingest, classes, stats
+void addJournalRoutes(ServiceCore& core);  // findings, reports, printouts, extracts
+void addArchiveRoutes(ServiceCore& core);  // archives, backups
+void addPullRoutes(ServiceCore& core);     // pull
+
+// Role lists used by the route files (docs/api.md "Roles").
+using store::Role;
+inline const std::vector<Role> kEveryone = {Role::Admin,        Role::Deputy,  Role::Secretary,
+                                            Role::ClassTeacher, Role::Teacher, Role::Auditor};
+
+// JSON helpers.
+Poco::JSON::Object::Ptr newObject();
+Poco::JSON::Object::Ptr userJson(const store::User& u);
+
+}  // namespace ejournal::app::service

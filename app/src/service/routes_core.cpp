@@ -1,0 +1,392 @@
+// Core endpoints: health, login/logout, the current user, users, audit log, jobs, XML ingest, classes and
+// statistics (docs/api.md).
+#include <Poco/JSON/Array.h>
+
+#include "ejournal/model/error.h"
+#include "service/core.h"
+#include "service/password.h"
+#include "service/scheduler.h"
+#include "usecases.h"
+
+namespace ejournal::app::service {
+
+using Poco::Net::HTTPResponse;
+
+namespace {
+
+Poco::JSON::Object::Ptr runJson(const store::JobRun& r) {
+  auto o = newObject();
+  o->set("id", static_cast<Poco::Int64>(r.id));
+  o->set("job", r.job);
+  o->set("due", r.due.toString());
+  o->set("attempt", r.attempt);
+  o->set("instance", r.instance);
+  o->set("startedAt", r.startedAt.toString());
+  if (r.finishedAt) o->set("finishedAt", r.finishedAt->toString());
+  o->set("status", std::string(store::toString(r.status)));
+  o->set("message", r.message);
+  return o;
+}
+
+Poco::JSON::Object::Ptr auditJson(const store::AuditRecord& r) {
+  auto o = newObject();
+  o->set("seq", static_cast<Poco::Int64>(r.seq));
+  o->set("at", r.at.toString());
+  o->set("actor", r.entry.actor);
+  o->set("action", r.entry.action);
+  o->set("object", r.entry.object);
+  o->set("outcome", r.entry.outcome);
+  o->set("details", r.entry.details);
+  o->set("address", r.entry.address);
+  o->set("hash", r.hash);
+  return o;
+}
+
+store::Role roleField(const Poco::JSON::Object& body) {
+  std::string text = requireString(body, "role");
+  auto role = store::roleFromString(text);
+  if (!role)
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field",
+                   "неизвестная роль «" + text + "» (admin, deputy, secretary, class_teacher, teacher, auditor)",
+                   "role");
+  return *role;
+}
+
+size_t sizeParam(const Call& c, const std::string& name, size_t fallback, size_t max) {
+  std::string v = c.q(name);
+  if (v.empty()) return fallback;
+  size_t n = 0;
+  for (char ch : v) {
+    if (ch < '0' || ch > '9' || n > max)
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                     "параметр «" + name + "» должен быть целым числом от 0 до " + std::to_string(max), name);
+    n = n * 10 + static_cast<size_t>(ch - '0');
+  }
+  if (n > max)
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                   "параметр «" + name + "» должен быть целым числом от 0 до " + std::to_string(max), name);
+  return n;
+}
+
+void requireStaffForScopedRole(const store::User& u) {
+  if ((u.role == Role::Teacher || u.role == Role::ClassTeacher) && u.staffId.empty())
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
+                   "для роли «" + std::string(store::russianTitle(u.role)) +
+                       "» нужен staffId — код сотрудника в журнале, по нему определяются его классы и предметы",
+                   "staffId");
+}
+
+}  // namespace
+
+void addCoreRoutes(ServiceCore& core) {
+  core.add("GET", "/healthz", {}, "Liveness and readiness: store reachable, failed jobs", [](Call& c) {
+    auto o = newObject();
+    bool storeOk = true;
+    std::string storeError;
+    try {
+      c.core.store->schools();
+    } catch (const std::exception& e) {
+      storeOk = false;
+      storeError = e.what();
+    }
+    auto failures = c.core.scheduler->exhaustedFailures();
+    o->set("status", !storeOk ? "unavailable" : failures.empty() ? "ok" : "degraded");
+    o->set("store", storeOk ? std::string("ok") : storeError);
+    o->set("backend", c.core.store->backend() == store::Backend::SQLite ? "sqlite" : "postgresql");
+    Poco::JSON::Array::Ptr failed = new Poco::JSON::Array;
+    for (const auto& r : failures) failed->add(runJson(r));
+    o->set("failedJobs", failed);
+    o->set("time", c.core.clock->now().toString());
+    sendJson(c.res, *o, storeOk ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
+  }, true);
+
+  core.add("POST", "/api/v1/auth/login", {}, "Log in with login and password; returns a bearer token", [](Call& c) {
+    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+    std::string login = requireString(*body, "login");
+    std::string password = requireString(*body, "password");
+    auto issued = c.core.auth->login(login, password, c.address);
+    c.user = issued.user;
+    auto o = newObject();
+    o->set("token", issued.token);
+    o->set("tokenType", "Bearer");
+    o->set("expiresAt", issued.expires.toString());
+    o->set("user", userJson(issued.user));
+    sendJson(c.res, *o);
+  }, true);
+
+  core.add("POST", "/api/v1/auth/logout", kEveryone, "Revoke the token of this request", [](Call& c) {
+    c.core.auth->revoke(c.tokenId, c.tokenExpires);
+    c.audit("logout", c.who().login, "ok");
+    auto o = newObject();
+    o->set("message", "выход выполнен, токен отозван");
+    sendJson(c.res, *o);
+  });
+
+  core.add("GET", "/api/v1/me", kEveryone, "The current user, role and what they may see", [](Call& c) {
+    auto o = userJson(c.who());
+    Poco::JSON::Array::Ptr allowed = new Poco::JSON::Array;
+    for (const auto& s : c.core.specs)
+      if (!s.publicAccess && s.allows(c.who().role)) allowed->add(s.method + " " + s.path);
+    o->set("endpoints", allowed);
+    sendJson(c.res, *o);
+  });
+
+  core.add("POST", "/api/v1/me/password", kEveryone, "Change one's own password (old and new)", [](Call& c) {
+    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+    std::string oldPassword = requireString(*body, "oldPassword");
+    std::string newPassword = requireString(*body, "newPassword");
+    store::User u = c.who();
+    if (!verifyPassword(oldPassword, u.passwordHash)) {
+      c.audit("user.passwd", u.login, "denied", "неверный текущий пароль");
+      throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "bad_credentials", "текущий пароль указан неверно");
+    }
+    try {
+      checkPasswordPolicy(newPassword);
+    } catch (const Error& e) {
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "newPassword");
+    }
+    u.passwordHash = hashPassword(newPassword, c.core.config.passwordIterations);
+    c.core.users->update(u);
+    c.core.users->revokeAllTokens(u.login, c.core.clock->now());
+    c.audit("user.passwd", u.login, "ok", "пароль изменён самим пользователем");
+    auto o = newObject();
+    o->set("message", "пароль изменён; войдите снова");
+    sendJson(c.res, *o);
+  });
+
+  // ---- users (administrator) ----
+  core.add("GET", "/api/v1/users", {Role::Admin}, "List users", [](Call& c) {
+    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+    for (const auto& u : c.core.users->list()) arr->add(userJson(u));
+    auto o = newObject();
+    o->set("users", arr);
+    sendJson(c.res, *o);
+  });
+
+  core.add("POST", "/api/v1/users", {Role::Admin}, "Create a user (login, fullName, role, staffId, password)",
+           [](Call& c) {
+    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+    store::User u;
+    u.login = requireString(*body, "login");
+    u.fullName = requireString(*body, "fullName");
+    u.role = roleField(*body);
+    u.staffId = optionalString(*body, "staffId");
+    requireStaffForScopedRole(u);
+    std::string password = requireString(*body, "password");
+    try {
+      checkPasswordPolicy(password);
+    } catch (const Error& e) {
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
+    }
+    u.passwordHash = hashPassword(password, c.core.config.passwordIterations);
+    store::User added = c.core.users->add(u);
+    c.audit("user.add", u.login, "ok", std::string(store::toString(u.role)));
+    sendJson(c.res, *userJson(added), HTTPResponse::HTTP_CREATED);
+  });
+
+  core.add("PATCH", "/api/v1/users/{login}", {Role::Admin},
+           "Change a user: fullName, role, staffId, disabled, password, unlock", [](Call& c) {
+    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+    auto found = c.core.users->find(c.param("login"));
+    if (!found) throw Error(ErrorKind::NotFound, "пользователь «" + c.param("login") + "»", "такого пользователя нет");
+    store::User u = *found;
+    std::vector<std::string> changes;
+    bool revoke = false;
+    if (body->has("fullName")) {
+      u.fullName = requireString(*body, "fullName");
+      changes.push_back("ФИО");
+    }
+    if (body->has("role")) {
+      u.role = roleField(*body);
+      changes.push_back("роль " + std::string(store::toString(u.role)));
+      revoke = true;
+    }
+    if (body->has("staffId")) {
+      u.staffId = optionalString(*body, "staffId");
+      changes.push_back("staffId " + u.staffId);
+      revoke = true;
+    }
+    if (auto d = optionalBool(*body, "disabled")) {
+      if (*d && u.login == c.who().login)
+        throw ApiError(HTTPResponse::HTTP_CONFLICT, "conflict", "нельзя отключить собственную учётную запись");
+      u.disabled = *d;
+      changes.push_back(*d ? "отключён" : "включён");
+      revoke = revoke || *d;
+    }
+    if (body->has("password")) {
+      std::string password = requireString(*body, "password");
+      try {
+        checkPasswordPolicy(password);
+      } catch (const Error& e) {
+        throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
+      }
+      u.passwordHash = hashPassword(password, c.core.config.passwordIterations);
+      changes.push_back("пароль");
+      revoke = true;
+    }
+    if (auto unlock = optionalBool(*body, "unlock"); unlock && *unlock) {
+      u.failedLogins = 0;
+      u.lockedUntil.reset();
+      changes.push_back("разблокирован");
+    }
+    if (changes.empty())
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "nothing_to_change",
+                     "не указано, что изменить (fullName, role, staffId, disabled, password, unlock)");
+    requireStaffForScopedRole(u);
+    c.core.users->update(u);
+    if (revoke) c.core.users->revokeAllTokens(u.login, c.core.clock->now());
+    std::string summary;
+    for (const auto& ch : changes) summary += (summary.empty() ? "" : ", ") + ch;
+    c.audit("user.change", u.login, "ok", summary);
+    sendJson(c.res, *userJson(*c.core.users->find(u.login)));
+  });
+
+  // ---- audit log ----
+  core.add("GET", "/api/v1/audit", {Role::Admin, Role::Auditor},
+           "Audit records: ?after=SEQ&limit=N&actor=LOGIN&action=NAME", [](Call& c) {
+    store::AuditQuery q;
+    q.afterSeq = static_cast<int64_t>(sizeParam(c, "after", 0, size_t{1} << 62));
+    q.limit = sizeParam(c, "limit", 100, 1000);
+    q.actor = c.q("actor");
+    q.action = c.q("action");
+    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+    for (const auto& r : c.core.auditLog->list(q)) arr->add(auditJson(r));
+    auto o = newObject();
+    o->set("records", arr);
+    sendJson(c.res, *o);
+  });
+
+  core.add("GET", "/api/v1/audit/verify", {Role::Admin, Role::Auditor}, "Recompute the audit hash chain", [](Call& c) {
+    auto v = c.core.auditLog->verify();
+    auto o = newObject();
+    o->set("ok", v.ok);
+    o->set("records", static_cast<Poco::Int64>(v.records));
+    if (!v.ok) {
+      o->set("firstBadSeq", static_cast<Poco::Int64>(v.firstBadSeq));
+      o->set("problem", v.problem);
+    }
+    o->set("lastHash", v.lastHash);
+    sendJson(c.res, *o);
+  });
+
+  // ---- jobs ----
+  core.add("GET", "/api/v1/jobs", {Role::Admin, Role::Deputy}, "Configured jobs and their recent runs", [](Call& c) {
+    Poco::JSON::Array::Ptr jobs = new Poco::JSON::Array;
+    for (const auto& cfg : c.core.config.jobs) {
+      auto j = newObject();
+      j->set("name", cfg.name);
+      j->set("enabled", cfg.enabled);
+      j->set("schedule", cfg.schedule);
+      j->set("retries", cfg.retries);
+      j->set("retryMinutes", cfg.retryMinutes);
+      j->set("available", c.core.scheduler->hasJob(cfg.name));
+      Poco::JSON::Array::Ptr runs = new Poco::JSON::Array;
+      for (const auto& r : c.core.jobs->recent(cfg.name, 10)) runs->add(runJson(r));
+      j->set("runs", runs);
+      jobs->add(j);
+    }
+    auto o = newObject();
+    o->set("jobs", jobs);
+    sendJson(c.res, *o);
+  });
+
+  core.add("POST", "/api/v1/jobs/{name}/run", {Role::Admin}, "Run a job now", [](Call& c) {
+    auto run = c.core.scheduler->runNow(c.param("name"), c.who().login);
+    sendJson(c.res, *runJson(run),
+             run.status == store::JobStatus::Succeeded ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_BAD_GATEWAY);
+  });
+
+  // ---- ingest ----
+  core.add("POST", "/api/v1/ingest", {Role::Admin, Role::Deputy},
+           "Upload a journal XML document (body: the XML; ?name=FILE for messages)", [](Call& c) {
+    std::string name = c.q("name", "upload.xml");
+    if (name.find('/') != std::string::npos || name.size() > 200) name = "upload.xml";
+    TempFile upload(receiveUpload(c.req, c.core.config.workDir / "uploads", c.core.config.maxUploadBytes));
+    IngestOutcome outcome;
+    try {
+      MappedFile file(upload.path());
+      outcome = ingestXml(*c.core.store, file.bytes(), name, "xml:" + name, *c.core.clock);
+    } catch (const std::exception& e) {
+      c.audit("ingest", name, "failed", e.what());
+      throw;
+    }
+    c.core.cache->invalidate();
+    const auto& s = outcome.summary;
+    c.audit("ingest", name, "ok",
+            outcome.runId + ": новых " + std::to_string(s.inserted) + ", изменённых " + std::to_string(s.updated) +
+                ", без изменений " + std::to_string(s.unchanged));
+    auto o = newObject();
+    o->set("runId", outcome.runId);
+    o->set("inserted", static_cast<Poco::UInt64>(s.inserted));
+    o->set("updated", static_cast<Poco::UInt64>(s.updated));
+    o->set("unchanged", static_cast<Poco::UInt64>(s.unchanged));
+    o->set("markChanges", static_cast<Poco::UInt64>(s.markChanges));
+    sendJson(c.res, *o);
+  });
+
+  // ---- journal overview ----
+  core.add("GET", "/api/v1/classes", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher, Role::Teacher},
+           "Classes the user may see, with class teacher and the visible subjects", [](Call& c) {
+    auto snap = c.core.cache->get();
+    const auto& idx = snap->index;
+    Visibility v = visibilityOf(c.who(), idx);
+    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+    for (const auto& cls : snap->journal.classes) {
+      if (!v.seesAnyOf(cls.id)) continue;
+      auto o = newObject();
+      o->set("id", cls.id);
+      o->set("name", cls.name());
+      o->set("grade", cls.grade);
+      const model::Staff* t = idx.staff(cls.classTeacherId);
+      o->set("classTeacher", t ? t->fullName() : std::string());
+      Poco::JSON::Array::Ptr subjects = new Poco::JSON::Array;
+      std::set<std::string> seen;
+      for (const auto& e : snap->journal.curriculum) {
+        if (e.classId != cls.id || !v.sees(cls.id, e.subjectId) || !seen.insert(e.subjectId).second) continue;
+        auto s = newObject();
+        s->set("id", e.subjectId);
+        const model::Subject* subj = idx.subject(e.subjectId);
+        s->set("name", subj ? subj->name : e.subjectId);
+        subjects->add(s);
+      }
+      o->set("subjects", subjects);
+      arr->add(o);
+    }
+    auto o = newObject();
+    o->set("classes", arr);
+    sendJson(c.res, *o);
+  });
+
+  core.add("GET", "/api/v1/stats", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
+           "Per class and period: students, lessons, marks, absences (?class=ID)", [](Call& c) {
+    store::LoadFilter filter;
+    filter.classId = c.q("class");
+    std::optional<Visibility> v;
+    if (c.who().role == Role::ClassTeacher) {
+      auto snap = c.core.cache->get();
+      v = visibilityOf(c.who(), snap->index);
+      if (!filter.classId.empty() && !v->seesClass(filter.classId))
+        throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "класс " + filter.classId + " — не ваш класс");
+    }
+    if (c.core.store->schools().empty())
+      throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_journal", "в хранилище ещё нет данных журнала");
+    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+    for (const auto& s : c.core.store->stats(filter)) {
+      if (v && !v->seesClass(s.classId)) continue;
+      auto o = newObject();
+      o->set("classId", s.classId);
+      o->set("className", s.className);
+      o->set("periodId", s.periodId);
+      o->set("students", s.students);
+      o->set("lessons", s.lessons);
+      o->set("marks", s.marks);
+      o->set("absences", s.absences);
+      arr->add(o);
+    }
+    auto o = newObject();
+    o->set("stats", arr);
+    sendJson(c.res, *o);
+  });
+}
+
+}  // namespace ejournal::app::service

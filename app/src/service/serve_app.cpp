@@ -1,0 +1,136 @@
+// The ServerApplication shell around Service (serve_app.h), after Poco's Util/samples/SampleServer.
+#include "service/serve_app.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FileChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/SplitterChannel.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/IntValidator.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "ejournal/model/error.h"
+#include "service/config.h"
+#include "service/service.h"
+
+namespace ejournal::app::service {
+
+void configureLogging(const std::string& file, const std::string& level, const std::string& rotation, int keep,
+                      bool console) {
+  Poco::AutoPtr<Poco::SplitterChannel> splitter(new Poco::SplitterChannel);
+  if (console) splitter->addChannel(new Poco::ConsoleChannel(std::cerr));
+  if (!file.empty()) {
+    std::filesystem::path p(file);
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    Poco::AutoPtr<Poco::FileChannel> fc(new Poco::FileChannel(file));
+    fc->setProperty("rotation", rotation);
+    fc->setProperty("archive", "timestamp");
+    fc->setProperty("purgeCount", std::to_string(keep));
+    fc->setProperty("flush", "false");
+    splitter->addChannel(fc);
+  }
+  Poco::AutoPtr<Poco::PatternFormatter> fmt(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %q %s: %t"));
+  fmt->setProperty("times", "local");
+  Poco::AutoPtr<Poco::FormattingChannel> fch(new Poco::FormattingChannel(fmt, splitter));
+  Poco::Logger::root().setChannel(fch);
+  Poco::Logger::root().setLevel(level);
+  for (const char* name : {"ejournal.service", "ejournal.http"}) {
+    Poco::Logger::get(name).setChannel(fch);
+    Poco::Logger::get(name).setLevel(level);
+  }
+}
+
+namespace {
+
+class ServeApp : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(Poco::Util::OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    options.addOption(Poco::Util::Option("config", "", "configuration file (.properties or .xml)")
+                          .required(false).repeatable(false).argument("FILE")
+                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setConfig)));
+    options.addOption(Poco::Util::Option("db", "", "store connection").argument("CONN")
+                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setOverride)));
+    options.addOption(Poco::Util::Option("http-port", "", "plain HTTP port on loopback").argument("N")
+                          .validator(new Poco::Util::IntValidator(0, 65535))
+                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setOverride)));
+    options.addOption(Poco::Util::Option("https-port", "", "HTTPS port").argument("N")
+                          .validator(new Poco::Util::IntValidator(0, 65535))
+                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setOverride)));
+    options.addOption(Poco::Util::Option("log-level", "", "log level").argument("LEVEL")
+                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setOverride)));
+  }
+
+  void setConfig(const std::string&, const std::string& value) {
+    if (!std::filesystem::exists(value))
+      throw Poco::InvalidArgumentException("файл настроек не найден: " + value);
+    loadConfiguration(value, PRIO_APPLICATION);
+    configLoaded_ = true;
+  }
+
+  void setOverride(const std::string& name, const std::string& value) {
+    // Command-line values win over the file (PRIO_DEFAULT is the highest of the layered configuration).
+    if (name == "db") overrides_["db"] = value;
+    else if (name == "http-port") overrides_["http.port"] = value;
+    else if (name == "https-port") overrides_["https.port"] = value;
+    else if (name == "log-level") overrides_["log.level"] = value;
+  }
+
+  int main(const std::vector<std::string>&) override {
+    if (!configLoaded_) {
+      std::cerr << "ejournal serve: ошибка: укажите файл настроек: --config FILE\n";
+      return EXIT_USAGE;
+    }
+    try {
+      for (const auto& [k, v] : overrides_) config().setString(k, v);
+      ServiceConfig cfg = ServiceConfig::fromConfiguration(config());
+      configureLogging(cfg.logFile, cfg.logLevel, cfg.logRotation, cfg.logKeep, cfg.logConsole);
+      Service service(cfg);
+      service.start();
+      Poco::Logger::get("ejournal.service")
+          .notice("listening: http 127.0.0.1:%d, https %d", service.httpPort(), service.httpsPort());
+      waitForTerminationRequest();
+      service.stop();
+    } catch (const Error& e) {
+      std::cerr << "ejournal serve: ошибка: " << e.what() << "\n";
+      Poco::Logger::get("ejournal.service").critical(e.what());
+      return EXIT_CONFIG;
+    } catch (const Poco::Exception& e) {
+      std::cerr << "ejournal serve: ошибка: " << e.displayText() << "\n";
+      return EXIT_SOFTWARE;
+    }
+    return EXIT_OK;
+  }
+
+ private:
+  bool configLoaded_ = false;
+  std::map<std::string, std::string> overrides_;
+};
+
+}  // namespace
+
+int runServeApplication(const std::vector<std::string>& argv) {
+  std::vector<std::string> args = argv;
+  args.insert(args.begin(), "ejournal-serve");
+  std::vector<char*> ptrs;
+  for (auto& a : args) ptrs.push_back(a.data());
+  ptrs.push_back(nullptr);
+  ServeApp app;
+  try {
+    return app.run(static_cast<int>(args.size()), ptrs.data());
+  } catch (const Poco::Exception& e) {
+    std::cerr << "ejournal serve: ошибка: " << e.displayText() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace ejournal::app::service

@@ -1,0 +1,417 @@
+// The service: listeners, routing, authentication and role checks, error mapping, the journal cache (service.h).
+#include "service/service.h"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+#include "ejournal/ingest/ingest.h"
+#include "service/core.h"
+#include "service/scheduler.h"
+
+namespace ejournal::app::service {
+
+using Poco::Net::HTTPResponse;
+
+bool EndpointSpec::allows(store::Role r) const {
+  return publicAccess || std::find(roles.begin(), roles.end(), r) != roles.end();
+}
+
+// ---- journal snapshot -------------------------------------------------------------------------------------------
+
+std::shared_ptr<const Snapshot> JournalCache::get() {
+  const int64_t now = epochSeconds(clock_->now());
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (current_ && now - loadedAt_ < maxAge_) return current_;
+  }
+  std::lock_guard<std::mutex> loading(loadMutex_);
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (current_ && now - loadedAt_ < maxAge_) return current_;  // loaded by another thread meanwhile
+    generation = generation_;
+  }
+  if (store_.schools().empty())
+    throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_journal",
+                   "в хранилище ещё нет данных журнала: загрузите XML (POST /api/v1/ingest) или выполните выгрузку");
+  auto snap = std::make_shared<const Snapshot>(store_.load({}));
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (generation == generation_) {  // not invalidated while loading
+    current_ = snap;
+    loadedAt_ = now;
+  }
+  return snap;
+}
+
+void JournalCache::invalidate() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  current_.reset();
+  ++generation_;
+}
+
+// ---- visibility -------------------------------------------------------------------------------------------------
+
+bool Visibility::seesClass(const std::string& classId) const { return all || classes.count(classId) > 0; }
+
+bool Visibility::seesAnyOf(const std::string& classId) const {
+  if (seesClass(classId)) return true;
+  auto it = classSubjects.lower_bound({classId, ""});
+  return it != classSubjects.end() && it->first == classId;
+}
+
+bool Visibility::sees(const std::string& classId, const std::string& subjectId) const {
+  return seesClass(classId) || classSubjects.count({classId, subjectId}) > 0;
+}
+
+Visibility visibilityOf(const store::User& user, const model::JournalIndex& index) {
+  Visibility v;
+  switch (user.role) {
+    case Role::Admin:
+    case Role::Deputy:
+    case Role::Secretary: v.all = true; return v;
+    case Role::Auditor: return v;
+    case Role::ClassTeacher:
+    case Role::Teacher: break;
+  }
+  if (user.staffId.empty()) return v;
+  const model::Journal& j = index.journal();
+  if (user.role == Role::ClassTeacher)
+    for (const auto& c : j.classes)
+      if (c.classTeacherId == user.staffId) v.classes.insert(c.id);
+  v.teacherId = user.role == Role::Teacher ? user.staffId : std::string();
+  for (const auto& l : j.lessons)
+    if (l.teacherId == user.staffId || l.substituteTeacherId == user.staffId)
+      v.classSubjects.insert({l.classId, l.subjectId});
+  for (const auto& t : j.timetable)
+    if (t.teacherId == user.staffId) v.classSubjects.insert({t.classId, t.subjectId});
+  for (const auto& g : j.subgroups)
+    if (g.teacherId == user.staffId) v.classSubjects.insert({g.classId, g.subjectId});
+  return v;
+}
+
+// ---- routing ----------------------------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> splitPath(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : path) {
+    if (c == '/') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool matches(const Route& r, const std::vector<std::string>& segs, std::map<std::string, std::string>& params) {
+  if (r.segments.size() != segs.size()) return false;
+  std::map<std::string, std::string> p;
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const std::string& pat = r.segments[i];
+    if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
+      std::string decoded;
+      Poco::URI::decode(segs[i], decoded);
+      p[pat.substr(1, pat.size() - 2)] = decoded;
+    } else if (pat != segs[i]) {
+      return false;
+    }
+  }
+  params = std::move(p);
+  return true;
+}
+
+}  // namespace
+
+void ServiceCore::add(const std::string& method, const std::string& path, std::vector<store::Role> roles,
+                      const std::string& summary, Handler handler, bool publicAccess) {
+  Route r;
+  r.spec = {method, path, std::move(roles), publicAccess, summary};
+  r.segments = splitPath(path);
+  r.handler = std::move(handler);
+  specs.push_back(r.spec);
+  routes.push_back(std::move(r));
+}
+
+void Call::audit(const std::string& action, const std::string& object, const std::string& outcome,
+                 const std::string& details) {
+  core.auditLog->append({user ? user->login : std::string("anonymous"), action, object, outcome, details, address});
+}
+
+Poco::JSON::Object::Ptr newObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+Poco::JSON::Object::Ptr userJson(const store::User& u) {
+  auto o = newObject();
+  o->set("login", u.login);
+  o->set("fullName", u.fullName);
+  o->set("role", std::string(store::toString(u.role)));
+  o->set("roleTitle", std::string(store::russianTitle(u.role)));
+  o->set("staffId", u.staffId);
+  o->set("disabled", u.disabled);
+  o->set("failedLogins", u.failedLogins);
+  if (u.lockedUntil) o->set("lockedUntil", u.lockedUntil->toString());
+  o->set("createdAt", u.createdAt.toString());
+  o->set("passwordChangedAt", u.passwordChangedAt.toString());
+  return o;
+}
+
+namespace {
+
+class ApiHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit ApiHandler(ServiceCore& core) : core_(core) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
+    const auto started = std::chrono::steady_clock::now();
+    Call call{req, res, core_, {}, {}, std::nullopt, {}, {}, req.clientAddress().host().toString(), {}};
+    int status = 0;
+    const bool hasBody = req.getMethod() == "POST" || req.getMethod() == "PUT" || req.getMethod() == "PATCH";
+    try {
+      dispatch(call);
+      status = static_cast<int>(res.getStatus());
+    } catch (const ApiError& e) {
+      status = fail(res, e, hasBody);
+    } catch (const ingest::InvalidDocument& e) {
+      status = invalidDocument(res, e);
+    } catch (const Error& e) {
+      ApiError api = toApiError(e);
+      if (api.status() == HTTPResponse::HTTP_INTERNAL_SERVER_ERROR) core_.log.error("%s: %s", req.getURI(), std::string(e.what()));
+      status = fail(res, api, hasBody);
+    } catch (const Poco::Exception& e) {
+      core_.log.error("%s: %s", req.getURI(), e.displayText());
+      status = fail(res, ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
+                                  "внутренняя ошибка сервиса; подробности в журнале сервиса"),
+                    true);
+    } catch (const std::exception& e) {
+      core_.log.error("%s: %s", req.getURI(), std::string(e.what()));
+      status = fail(res, ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
+                                  "внутренняя ошибка сервиса; подробности в журнале сервиса"),
+                    true);
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (core_.accessLog.information())
+      core_.accessLog.information("%s %s %s %d %dms %s", call.address, req.getMethod(), req.getURI(), status,
+                                  static_cast<int>(ms.count()),
+                                  call.user ? call.user->login : std::string("-"));
+  }
+
+ private:
+  int fail(Poco::Net::HTTPServerResponse& res, const ApiError& e, bool close) {
+    if (res.sent()) return static_cast<int>(res.getStatus());  // too late to answer with an error
+    sendError(res, e, close);
+    return static_cast<int>(e.status());
+  }
+
+  int invalidDocument(Poco::Net::HTTPServerResponse& res, const ingest::InvalidDocument& e) {
+    if (res.sent()) return static_cast<int>(res.getStatus());
+    Poco::JSON::Object::Ptr err = newObject();
+    err->set("status", 422);
+    err->set("code", "invalid_document");
+    err->set("message", "документ отклонён: " + std::to_string(e.problems().size()) + " ошибок; первая: " +
+                            (e.problems().empty() ? std::string(e.what()) : e.problems().front().toString()));
+    Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;
+    for (const auto& p : e.problems()) {
+      auto o = newObject();
+      o->set("file", p.file);
+      o->set("line", p.line);
+      o->set("column", p.column);
+      o->set("message", p.message);
+      problems->add(o);
+    }
+    err->set("problems", problems);
+    Poco::JSON::Object body;
+    body.set("error", err);
+    res.setKeepAlive(false);
+    sendJson(res, body, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY);
+    return 422;
+  }
+
+  void dispatch(Call& call) {
+    Poco::URI uri;
+    try {
+      uri = Poco::URI(call.req.getURI());
+    } catch (const Poco::Exception& e) {
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_uri", "некорректный адрес запроса: " + e.message());
+    }
+    const auto segs = splitPath(uri.getPath());
+    const Route* route = nullptr;
+    bool pathKnown = false;
+    for (const auto& r : core_.routes) {
+      std::map<std::string, std::string> params;
+      if (!matches(r, segs, params)) continue;
+      pathKnown = true;
+      if (r.spec.method == call.req.getMethod()) {
+        route = &r;
+        call.params = std::move(params);
+        break;
+      }
+    }
+    if (!route) {
+      if (pathKnown)
+        throw ApiError(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                       "метод " + call.req.getMethod() + " не поддерживается для " + uri.getPath());
+      throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_such_endpoint", "нет такого адреса API: " + uri.getPath());
+    }
+    call.query = queryParameters(call.req.getURI());
+    if (!route->spec.publicAccess) {
+      std::string auth = call.req.get("Authorization", "");
+      std::string token;
+      if (auth.size() > 7 && Poco::icompare(auth.substr(0, 7), "Bearer ") == 0) token = auth.substr(7);
+      call.user = core_.auth->authenticate(token, &call.tokenId, &call.tokenExpires);
+      if (!route->spec.allows(call.user->role)) {
+        core_.accessLog.notice("denied %s %s to %s (%s)", call.req.getMethod(), uri.getPath(), call.user->login,
+                               std::string(store::toString(call.user->role)));
+        throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
+                       "недостаточно прав: роль «" + std::string(store::russianTitle(call.user->role)) +
+                           "» не может выполнять «" + route->spec.method + " " + route->spec.path + "»");
+      }
+    }
+    route->handler(call);
+  }
+
+  ServiceCore& core_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(ServiceCore& core) : core_(core) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new ApiHandler(core_);
+  }
+
+ private:
+  ServiceCore& core_;
+};
+
+}  // namespace
+
+// ---- the service ------------------------------------------------------------------------------------------------
+
+Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock) : core_(std::make_unique<ServiceCore>()) {
+  config.validate();
+  core_->config = std::move(config);
+  core_->clock = std::move(clock);
+  const auto& c = core_->config;
+  std::filesystem::create_directories(c.workDir);
+  core_->store = store::Store::open(c.db, core_->clock);
+  core_->users = store::openUsers(*core_->store);
+  core_->auditLog = store::openAudit(*core_->store);
+  core_->jobs = store::openJobs(*core_->store);
+  AuthSettings auth;
+  auth.secret = loadOrCreateSecret(c.tokenSecretFile.empty() ? (c.workDir / "token.secret").string() : c.tokenSecretFile);
+  auth.tokenMinutes = c.tokenMinutes;
+  auth.maxFailedLogins = c.maxFailedLogins;
+  auth.lockMinutes = c.lockMinutes;
+  auth.passwordIterations = c.passwordIterations;
+  core_->auth = std::make_unique<Authenticator>(auth, *core_->users, *core_->auditLog, core_->clock);
+  core_->cache = std::make_unique<JournalCache>(*core_->store, core_->clock, 60);
+  core_->scheduler = std::make_unique<Scheduler>(*core_);
+  addCoreRoutes(*core_);
+#ifdef EJOURNAL_SERVICE_JOURNAL
+  addJournalRoutes(*core_);
+#endif
+#ifdef EJOURNAL_SERVICE_ARCHIVE
+  addArchiveRoutes(*core_);
+#endif
+#ifdef EJOURNAL_SERVICE_PULL
+  addPullRoutes(*core_);
+#endif
+}
+
+Service::~Service() { stop(); }
+
+namespace {
+
+Poco::Net::HTTPServerParams::Ptr serverParams(const ServiceConfig& c) {
+  Poco::Net::HTTPServerParams::Ptr p = new Poco::Net::HTTPServerParams;
+  p->setMaxThreads(c.maxThreads);
+  p->setMaxQueued(c.maxQueued);
+  p->setTimeout(Poco::Timespan(static_cast<long>(c.requestTimeout.count()), 0));
+  p->setKeepAliveTimeout(Poco::Timespan(5, 0));
+  p->setMaxKeepAliveRequests(1000);
+  p->setServerName("ejournal");
+  return p;
+}
+
+}  // namespace
+
+void Service::start() {
+  ServiceCore& l = *core_;
+  std::lock_guard<std::mutex> lock(l.listenerMutex);
+  if (l.http || l.https) return;
+  const auto& c = core_->config;
+  try {
+    if (c.http.enabled) {
+      Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(c.http.address, static_cast<Poco::UInt16>(c.http.port)), 128);
+      l.httpPort = socket.address().port();
+      l.http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*core_), socket, serverParams(c));
+    }
+    if (c.https.enabled) {
+      Poco::Net::initializeSSL();
+      Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, c.privateKeyFile,
+                                                           c.certificateFile, "", Poco::Net::Context::VERIFY_NONE,
+                                                           9, false, "HIGH:!aNULL:!MD5:!RC4:@STRENGTH");
+      ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                            Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+      Poco::Net::SecureServerSocket socket(
+          Poco::Net::SocketAddress(c.https.address, static_cast<Poco::UInt16>(c.https.port)), 128, ctx);
+      l.httpsPort = socket.address().port();
+      l.https = std::make_unique<Poco::Net::HTTPServer>(new Factory(*core_), socket, serverParams(c));
+    }
+  } catch (const Poco::Exception& e) {
+    l.http.reset();
+    l.https.reset();
+    throw Error(ErrorKind::Internal, "serve", "не удалось открыть порт или загрузить сертификат: " + e.displayText());
+  }
+  if (l.http) l.http->start();
+  if (l.https) l.https->start();
+  core_->log.information("ejournal service started: http %d, https %d", l.httpPort, l.httpsPort);
+  core_->scheduler->start();
+}
+
+void Service::stop() {
+  if (!core_) return;
+  core_->scheduler->stop();
+  std::lock_guard<std::mutex> lock(core_->listenerMutex);
+  if (!core_->http && !core_->https) return;
+  if (core_->http) core_->http->stopAll(true);
+  if (core_->https) core_->https->stopAll(true);
+  core_->http.reset();
+  core_->https.reset();
+  core_->log.information("ejournal service stopped");
+}
+
+int Service::httpPort() const {
+  std::lock_guard<std::mutex> lock(core_->listenerMutex);
+  return core_->http ? core_->httpPort : 0;
+}
+
+int Service::httpsPort() const {
+  std::lock_guard<std::mutex> lock(core_->listenerMutex);
+  return core_->https ? core_->httpsPort : 0;
+}
+
+const std::vector<EndpointSpec>& Service::endpoints() const { return core_->specs; }
+const ServiceConfig& Service::config() const { return core_->config; }
+store::Store& Service::store() { return *core_->store; }
+store::UserRepository& Service::users() { return *core_->users; }
+store::AuditLog& Service::audit() { return *core_->auditLog; }
+store::JobLog& Service::jobs() { return *core_->jobs; }
+Scheduler& Service::scheduler() { return *core_->scheduler; }
+
+}  // namespace ejournal::app::service
