@@ -16,6 +16,9 @@
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/render/render.h"
+#include "ejournal/reports/reports.h"
+#include "ejournal/rules/rules.h"
+#include "ejournal/samples/generator.h"
 
 namespace fs = std::filesystem;
 using namespace ejournal;
@@ -434,4 +437,72 @@ BOOST_AUTO_TEST_CASE(summary_sheet_and_extract) {
     BOOST_CHECK_MESSAGE(text.find(expected) != std::string::npos, "extract lacks " << expected);
   BOOST_CHECK_THROW(render::renderStudentExtract(ix, "nobody", "2025-Q1", o), Error);
   BOOST_CHECK_THROW(render::renderClassJournal(ix, "c5a", "2031-Q1", {}, o), Error);
+}
+
+// The sample school (samples/), checked by the real rules engine and turned into reports, rendered as PDFs.
+BOOST_AUTO_TEST_CASE(reports_of_the_sample_school) {
+  samples::SampleOptions so;
+  so.classes = 11;
+  so.studentsPerClass = 20;
+  const auto sample = samples::generate(so);
+  const JournalIndex ix(sample.journal);
+  FixedClock today(DateTime{Date::fromYmd(2025, 10, 31), 64800});
+  const auto scope = rules::resolveScope(ix, "2025-Q1", "", "", "", "", "", today);
+  const auto config = rules::Config::defaults();
+  const auto findings = rules::check(ix, scope, config);
+  BOOST_REQUIRE(!findings.empty());
+  const auto created = today.now();
+
+  const auto control = reports::buildControlReport(ix, scope, findings, config, created);
+  const auto cpdf = render::renderControlReport(control);
+  std::string text = checkPdf(save(cpdf, "control.pdf"));
+  BOOST_CHECK(text.find("СПРАВКА по итогам проверки электронного журнала") != std::string::npos);
+  BOOST_CHECK(text.find("Заместитель директора по УВР") != std::string::npos);
+  BOOST_CHECK(text.find(sample.journal.school.deputyDirector) != std::string::npos);
+  // Every finding's message is printed (the first few words of each, as wrapping may split them).
+  int missing = 0;
+  for (const auto& row : control.rows)
+    for (const auto& f : row.findings) {
+      const std::string head = f.message.substr(0, f.message.find(' ', 12));
+      if (text.find(head) == std::string::npos && ++missing < 5) BOOST_ERROR("finding not printed: " + f.message);
+    }
+  BOOST_CHECK_EQUAL(missing, 0);
+  BOOST_CHECK(render::renderControlReport(control).bytes == cpdf.bytes);
+
+  const auto program = reports::buildProgramReport(ix, scope, created);
+  const auto ppdf = render::renderProgramReport(program);
+  text = checkPdf(save(ppdf, "program.pdf"));
+  BOOST_CHECK(text.find("ВЫПОЛНЕНИЕ ОБРАЗОВАТЕЛЬНОЙ ПРОГРАММЫ") != std::string::npos);
+  BOOST_CHECK(text.find("по плану на дату") != std::string::npos);
+  BOOST_REQUIRE(!program.rows.empty());
+  BOOST_CHECK(text.find(program.rows.front().subjectName) != std::string::npos);
+  // The chart is vector drawing: filled rectangles ("re" ... "f") in the content streams.
+  const std::string ops = run("qpdf --qdf --object-streams=disable '" + (tempDir() / "program.pdf").string() +
+                              "' - 2>/dev/null | grep -c ' re$' || true");
+  BOOST_CHECK_GT(std::stoi(ops), 20);
+
+  const auto results = reports::buildResultsReport(ix, scope, created);
+  const auto rpdf = render::renderResultsReport(results);
+  text = checkPdf(save(rpdf, "results.pdf"));
+  BOOST_CHECK(text.find("ИТОГИ УСПЕВАЕМОСТИ") != std::string::npos);
+  BOOST_CHECK(text.find("отличники") != std::string::npos);
+  BOOST_CHECK(text.find("Итого") != std::string::npos);
+  checkInsidePage(tempDir() / "results.pdf");
+
+  // The sample's class journals for the quarter render with the class's findings as remarks.
+  for (const auto& cls : sample.journal.classes) {
+    std::vector<Finding> remarks;
+    for (const auto& f : findings)
+      if (f.classId == cls.id) remarks.push_back(f);
+    render::RenderOptions o;
+    o.clock = std::make_shared<FixedClock>(created);
+    const auto pdf = render::renderClassJournal(ix, cls.id, "2025-Q1", remarks, o);
+    BOOST_CHECK_GT(pdf.pages, 5);
+    if (cls.grade == 5) {
+      const auto path = save(pdf, "sample-5.pdf");
+      text = checkPdf(path);
+      checkInsidePage(path);
+      BOOST_CHECK(text.find(render::sheetCountPhrase(pdf.sheets)) != std::string::npos);
+    }
+  }
 }
