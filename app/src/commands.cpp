@@ -16,6 +16,13 @@ const std::vector<Command>& commands() {
       userListCommand(),
       auditVerifyCommand(),
       auditListCommand(),
+      renderJournalCommand(),
+      renderAllCommand(),
+      renderSummaryCommand(),
+      renderExtractCommand(),
+      renderControlCommand(),
+      renderProgramCommand(),
+      renderResultsCommand(),
   };
   return kCommands;
 }

@@ -16,4 +16,13 @@ Command userListCommand();
 Command auditVerifyCommand();
 Command auditListCommand();
 
+// PDF printouts (engineer "render"): cmd_render.cpp.
+Command renderJournalCommand();
+Command renderAllCommand();
+Command renderSummaryCommand();
+Command renderExtractCommand();
+Command renderControlCommand();
+Command renderProgramCommand();
+Command renderResultsCommand();
+
 }  // namespace ejournal::app
