@@ -1,0 +1,502 @@
+// The dnevnik.ru client against our emulator over real loopback HTTP: a clean pull equals the source on the fields
+// the API carries; faults (429, 500, HTML pages, slow, malformed) end with the same data; 401/403 give a clear
+// error and store nothing; ids beyond 2^53 survive; a second pull changes nothing; a changed mark arrives as a
+// change with history (through the real SQLite store); the CLI command through the built binaries.
+#define BOOST_TEST_MODULE pull
+#include <boost/test/unit_test.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "ejournal/ingest/dnevnik.h"
+#include "ejournal/model/files.h"
+#include "emulator.h"
+#include "hand_journal.h"
+#if EJOURNAL_HAVE_SAMPLES
+#include "ejournal/samples/generator.h"
+#endif
+#if EJOURNAL_HAVE_STORE
+#include "ejournal/store/store.h"
+#endif
+
+namespace ejournal::model {
+// Printing for Boost.Test messages.
+std::ostream& operator<<(std::ostream& o, const MarkValue& v) { return o << v.toString(); }
+std::ostream& operator<<(std::ostream& o, const DateTime& v) { return o << v.toString(); }
+std::ostream& operator<<(std::ostream& o, const Date& v) { return o << v.toString(); }
+}  // namespace ejournal::model
+
+using namespace ejournal;
+using namespace ejournal::ingest;
+using pulltest::DnevnikEmulator;
+using pulltest::EmulatorOptions;
+using pulltest::Fault;
+using pulltest::FaultKind;
+
+namespace {
+
+model::Date d(int y, int m, int day) { return model::Date::fromYmd(y, m, day); }
+
+std::string opt(const std::optional<model::DateTime>& t) { return t ? t->toString() : "-"; }
+
+// The journal restricted to lessons (and their marks and attendance) within the range.
+model::Journal within(const model::Journal& j, model::DateRange r) {
+  model::Journal out = j;
+  out.lessons.clear();
+  out.marks.clear();
+  out.attendance.clear();
+  std::set<std::string> ids;
+  for (auto& l : j.lessons)
+    if (r.contains(l.date)) out.lessons.push_back(l), ids.insert(l.id);
+  for (auto& m : j.marks)
+    if (ids.count(m.lessonId)) out.marks.push_back(m);
+  for (auto& a : j.attendance)
+    if (ids.count(a.lessonId)) out.attendance.push_back(a);
+  return out;
+}
+
+enum class Compare {
+  Carried,  // only what the API carries (a fresh pull without a stored journal)
+  Full,     // everything (a pull given the stored journal)
+};
+
+// Lines describing every difference between the source and the pulled journal.
+std::vector<std::string> differences(const model::Journal& src, const model::Journal& got, Compare how) {
+  std::vector<std::string> out;
+  auto check = [&](const std::string& what, const std::string& a, const std::string& b) {
+    if (a != b) out.push_back(what + ": source «" + a + "», pulled «" + b + "»");
+  };
+  auto str = [](auto v) { return std::to_string(v); };
+  check("school.id", src.school.id, got.school.id);
+  check("school.shortName", src.school.shortName, got.school.shortName);
+  check("school.fullName", src.school.fullName, got.school.fullName);
+  if (how == Compare::Full) {
+    check("school.director", src.school.director, got.school.director);
+    check("year", src.year.label() + src.year.start.toString() + src.year.end.toString(),
+          got.year.label() + got.year.start.toString() + got.year.end.toString());
+    check("holidays", str(src.holidays.size()), str(got.holidays.size()));
+    check("curriculum", str(src.curriculum.size()), str(got.curriculum.size()));
+    check("timetable", str(src.timetable.size()), str(got.timetable.size()));
+  }
+  std::map<std::string, const model::Period*> periods;
+  for (auto& p : got.periods) periods[p.id] = &p;
+  check("periods", str(src.periods.size()), str(got.periods.size()));
+  for (auto& p : src.periods) {
+    auto* g = periods.count(p.id) ? periods[p.id] : nullptr;
+    if (!g) { out.push_back("period " + p.id + " missing"); continue; }
+    check("period " + p.id, str(static_cast<int>(p.kind)) + str(p.number) + p.dates.from.toString() + p.dates.to.toString(),
+          str(static_cast<int>(g->kind)) + str(g->number) + g->dates.from.toString() + g->dates.to.toString());
+    if (how == Compare::Full) check("period grades " + p.id, str(p.gradeFrom) + "-" + str(p.gradeTo), str(g->gradeFrom) + "-" + str(g->gradeTo));
+  }
+  std::map<std::string, const model::Staff*> staff;
+  for (auto& s : got.staff) staff[s.id] = &s;
+  check("staff", str(src.staff.size()), str(got.staff.size()));
+  for (auto& s : src.staff) {
+    auto* g = staff.count(s.id) ? staff[s.id] : nullptr;
+    if (!g) { out.push_back("staff " + s.id + " missing"); continue; }
+    check("staff " + s.id, s.fullName() + "|" + s.position, g->fullName() + "|" + g->position);
+  }
+  std::map<std::string, const model::Subject*> subjects;
+  for (auto& s : got.subjects) subjects[s.id] = &s;
+  check("subjects", str(src.subjects.size()), str(got.subjects.size()));
+  for (auto& s : src.subjects) {
+    auto* g = subjects.count(s.id) ? subjects[s.id] : nullptr;
+    if (!g) { out.push_back("subject " + s.id + " missing"); continue; }
+    check("subject " + s.id, s.name, g->name);
+    if (how == Compare::Full) check("subject order " + s.id, s.shortName + str(s.order), g->shortName + str(g->order));
+  }
+  std::map<std::string, const model::SchoolClass*> classes;
+  for (auto& c : got.classes) classes[c.id] = &c;
+  check("classes", str(src.classes.size()), str(got.classes.size()));
+  for (auto& c : src.classes) {
+    auto* g = classes.count(c.id) ? classes[c.id] : nullptr;
+    if (!g) { out.push_back("class " + c.id + " missing"); continue; }
+    check("class " + c.id, c.name() + "|" + c.classTeacherId, g->name() + "|" + g->classTeacherId);
+  }
+  std::map<std::string, const model::Student*> students;
+  for (auto& s : got.students) students[s.id] = &s;
+  check("students", str(src.students.size()), str(got.students.size()));
+  for (auto& s : src.students) {
+    auto* g = students.count(s.id) ? students[s.id] : nullptr;
+    if (!g) { out.push_back("student " + s.id + " missing"); continue; }
+    auto enr = [&](const model::Student& x) {
+      std::set<std::string> classes;
+      std::string full;
+      for (auto& e : x.enrolments) classes.insert(e.classId), full += e.classId + e.from.toString() + (e.to ? e.to->toString() : "") + ";";
+      std::string c;
+      for (auto& k : classes) c += k + ";";
+      return how == Compare::Full ? full : c;
+    };
+    check("student " + s.id, s.fullName() + "|" + enr(s), g->fullName() + "|" + enr(*g));
+  }
+  std::map<std::string, const model::Subgroup*> subgroups;
+  for (auto& s : got.subgroups) subgroups[s.id] = &s;
+  check("subgroups", str(src.subgroups.size()), str(got.subgroups.size()));
+  for (auto& s : src.subgroups) {
+    auto* g = subgroups.count(s.id) ? subgroups[s.id] : nullptr;
+    if (!g) { out.push_back("subgroup " + s.id + " missing"); continue; }
+    auto members = [&](const model::Subgroup& x) {
+      std::set<std::string> ids;
+      for (auto& m : x.members) ids.insert(m.studentId + (how == Compare::Full ? m.from.toString() : ""));
+      std::string c;
+      for (auto& k : ids) c += k + ";";
+      return c;
+    };
+    check("subgroup " + s.id, s.classId + "|" + s.subjectId + "|" + s.name + "|" + s.teacherId + "|" + members(s),
+          g->classId + "|" + g->subjectId + "|" + g->name + "|" + g->teacherId + "|" + members(*g));
+  }
+  std::map<std::string, const model::Lesson*> lessons;
+  for (auto& l : got.lessons) lessons[l.id] = &l;
+  check("lessons", str(src.lessons.size()), str(got.lessons.size()));
+  for (auto& l : src.lessons) {
+    auto* g = lessons.count(l.id) ? lessons[l.id] : nullptr;
+    if (!g) { out.push_back("lesson " + l.id + " missing"); continue; }
+    auto text = [&](const model::Lesson& x) {
+      std::string teachers = how == Compare::Full ? x.teacherId + "/" + x.substituteTeacherId + "/" + str(x.hours)
+                                                  : (x.substituteTeacherId.empty() ? x.teacherId : x.substituteTeacherId);
+      std::string s = x.date.toString() + "|" + str(x.slot) + "|" + x.classId + "|" + x.subgroupId + "|" + x.subjectId +
+                      "|" + teachers + "|" + x.topic + "|" + (x.topic.empty() ? "" : opt(x.topicEnteredAt) + "|" + x.topicEnteredBy) +
+                      "|" + x.homework + "|" + str(x.attendanceTaken) + "|" + opt(x.attendanceEnteredAt);
+      for (auto& w : x.works) s += "|" + w.id + ":" + std::string(model::toString(w.type)) + ":" + w.topic + ":" + str(w.weight);
+      return s;
+    };
+    check("lesson " + l.id, text(l), text(*g));
+  }
+  std::map<std::string, const model::Mark*> marks;
+  for (auto& m : got.marks) marks[m.id] = &m;
+  check("marks", str(src.marks.size()), str(got.marks.size()));
+  for (auto& m : src.marks) {
+    auto* g = marks.count(m.id) ? marks[m.id] : nullptr;
+    if (!g) { out.push_back("mark " + m.id + " missing"); continue; }
+    auto text = [&](const model::Mark& x) {
+      std::string s = x.studentId + "|" + x.lessonId + "|" + x.workId + "|" + x.value.toString() + "|" + str(x.weight) +
+                      "|" + x.enteredAt.toString();
+      if (how == Compare::Full) s += "|" + x.enteredBy + "|" + str(x.history.size());
+      return s;
+    };
+    check("mark " + m.id, text(m), text(*g));
+  }
+  std::map<std::string, const model::Attendance*> attendance;
+  for (auto& a : got.attendance) attendance[a.lessonId + "/" + a.studentId] = &a;
+  check("attendance", str(src.attendance.size()), str(got.attendance.size()));
+  for (auto& a : src.attendance) {
+    auto k = a.lessonId + "/" + a.studentId;
+    auto* g = attendance.count(k) ? attendance[k] : nullptr;
+    if (!g) { out.push_back("attendance " + k + " missing"); continue; }
+    check("attendance " + k, std::string(model::toString(a.status)) + opt(a.enteredAt),
+          std::string(model::toString(g->status)) + opt(g->enteredAt));
+  }
+  std::map<std::string, const model::PeriodMark*> pms;
+  auto pkey = [](const model::PeriodMark& p) {
+    return p.studentId + "/" + p.subjectId + "/" + std::string(model::toString(p.kind)) + "/" + p.periodId;
+  };
+  for (auto& p : got.periodMarks) pms[pkey(p)] = &p;
+  check("period marks", str(src.periodMarks.size()), str(got.periodMarks.size()));
+  for (auto& p : src.periodMarks) {
+    auto* g = pms.count(pkey(p)) ? pms[pkey(p)] : nullptr;
+    if (!g) { out.push_back("period mark " + pkey(p) + " missing"); continue; }
+    check("period mark " + pkey(p), p.classId + p.value.toString() + opt(p.enteredAt) + p.enteredBy,
+          g->classId + g->value.toString() + opt(g->enteredAt) + g->enteredBy);
+  }
+  return out;
+}
+
+void expectSame(const model::Journal& src, const model::Journal& got, Compare how) {
+  auto diffs = differences(src, got, how);
+  for (size_t i = 0; i < std::min<size_t>(diffs.size(), 15); ++i) BOOST_TEST_MESSAGE(diffs[i]);
+  BOOST_TEST(diffs.empty(), diffs.size() << " differences, first: " << (diffs.empty() ? "" : diffs.front()));
+}
+
+struct Sleeps {
+  std::vector<std::chrono::milliseconds> delays;
+};
+
+dnevnik::PullOptions options(const DnevnikEmulator& emu, Sleeps* sleeps = nullptr) {
+  dnevnik::PullOptions o;
+  o.connection.baseUrl = emu.baseUrl();
+  o.connection.token = "emulator-token";
+  o.connection.timeout = std::chrono::milliseconds(5000);
+  o.dates = model::DateRange{d(2025, 9, 1), d(2025, 10, 31)};
+  o.retry.sleep = [sleeps](std::chrono::milliseconds ms) {
+    if (sleeps) sleeps->delays.push_back(ms);
+  };
+  return o;
+}
+
+const model::Journal& hand() {
+  static const model::Journal j = pulltest::handJournal();
+  return j;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(client)
+
+BOOST_AUTO_TEST_CASE(clean_pull_equals_the_source_on_what_the_api_carries) {
+  DnevnikEmulator emu(hand());
+  dnevnik::PullStats stats;
+  std::vector<size_t> partSizes;
+  model::Journal got;
+  bool first = true;
+  stats = dnevnik::pull(options(emu), [&](const model::Journal& part) {
+    BOOST_TEST(part.school.id == "1001");
+    if (first) {
+      BOOST_TEST(!part.students.empty());  // the reference data comes first
+      BOOST_TEST(part.lessons.empty());
+      got = part;
+      first = false;
+    } else {
+      BOOST_TEST(part.students.empty());
+      got.lessons.insert(got.lessons.end(), part.lessons.begin(), part.lessons.end());
+      got.marks.insert(got.marks.end(), part.marks.begin(), part.marks.end());
+      got.attendance.insert(got.attendance.end(), part.attendance.begin(), part.attendance.end());
+      got.periodMarks.insert(got.periodMarks.end(), part.periodMarks.begin(), part.periodMarks.end());
+    }
+    partSizes.push_back(part.lessons.size());
+  });
+  BOOST_TEST(stats.parts == 4u);  // reference, September, October, period marks
+  BOOST_TEST(stats.problems.empty());
+  BOOST_TEST(stats.retries == 0u);
+  BOOST_TEST(stats.requests == emu.requests());
+  expectSame(hand(), got, Compare::Carried);
+  // Every request carried the token in the Access-Token header (the emulator refuses others) and used /v2/.
+  for (auto& r : emu.requestLog()) BOOST_TEST(r.find(" /v2/") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(pull_given_the_stored_journal_equals_the_source_in_full) {
+  DnevnikEmulator emu(hand());
+  auto o = options(emu);
+  o.existing = &hand();
+  model::Journal got = dnevnik::pullJournal(o);
+  expectSame(hand(), got, Compare::Full);
+  // The substitution is told from the stored timetable.
+  auto it = std::find_if(got.lessons.begin(), got.lessons.end(), [](auto& l) { return !l.substituteTeacherId.empty(); });
+  BOOST_REQUIRE(it != got.lessons.end());
+  BOOST_TEST(it->teacherId == "2006");
+  BOOST_TEST(it->substituteTeacherId == "2003");
+}
+
+BOOST_AUTO_TEST_CASE(faults_end_with_the_same_data_as_a_clean_pull) {
+  EmulatorOptions eo;
+  eo.faults = {
+      {FaultKind::TooManyRequests, "/lessons/", 1, 2, 3, 0},
+      {FaultKind::ServerError, "/marks/", 0, 1, 1, 0},
+      {FaultKind::HtmlError, "/reporting-periods", 0, 1, 1, 0},
+      {FaultKind::Malformed, "lesson-log-entries", 0, 1, 1, 0},
+      {FaultKind::Slow, "/final-marks", 0, 1, 1, 3000},
+  };
+  DnevnikEmulator emu(hand(), eo);
+  Sleeps sleeps;
+  auto o = options(emu, &sleeps);
+  o.connection.timeout = std::chrono::milliseconds(1000);
+  dnevnik::PullStats stats;
+  model::Journal got = dnevnik::pullJournal(o, &stats);
+  BOOST_TEST(emu.faultsFired() == 6u);
+  BOOST_TEST(stats.retries >= 6u);  // more only if the loaded machine made a normal answer time out
+  BOOST_TEST(sleeps.delays.size() == stats.retries);
+  // Retry-After: 3 was honoured for both 429s.
+  BOOST_TEST(std::count(sleeps.delays.begin(), sleeps.delays.end(), std::chrono::milliseconds(3000)) == 2);
+  expectSame(hand(), got, Compare::Carried);
+
+  DnevnikEmulator clean(hand());
+  model::Journal reference = dnevnik::pullJournal(options(clean));
+  expectSame(reference, got, Compare::Full);
+}
+
+BOOST_AUTO_TEST_CASE(retries_are_bounded_with_exponential_backoff) {
+  EmulatorOptions eo;
+  eo.faults = {{FaultKind::ServerError, "/subjects", 0, -1, 1, 0}};
+  DnevnikEmulator emu(hand(), eo);
+  Sleeps sleeps;
+  auto o = options(emu, &sleeps);
+  o.retry.maxAttempts = 4;
+  o.retry.initialDelay = std::chrono::milliseconds(100);
+  bool sinkCalled = false;
+  try {
+    dnevnik::pull(o, [&](const model::Journal&) { sinkCalled = true; });
+    BOOST_FAIL("the pull should fail");
+  } catch (const Error& e) {
+    BOOST_TEST(static_cast<int>(e.kind()) == static_cast<int>(ErrorKind::Internal));
+    BOOST_TEST(e.message().find("4 попыток") != std::string::npos, e.what());
+    BOOST_TEST(e.message().find("apiServerError") != std::string::npos, e.what());
+    BOOST_TEST(e.where().find("/v2/schools/1001/subjects") != std::string::npos, e.where());
+  }
+  BOOST_TEST(!sinkCalled);
+  BOOST_REQUIRE(sleeps.delays.size() == 3u);
+  BOOST_TEST(sleeps.delays[0].count() == 100);
+  BOOST_TEST(sleeps.delays[1].count() == 200);
+  BOOST_TEST(sleeps.delays[2].count() == 400);
+}
+
+BOOST_AUTO_TEST_CASE(expired_token_gives_a_clear_error_and_nothing_is_handed_over) {
+  DnevnikEmulator emu(hand());
+  emu.setToken("a-new-token");  // ours has expired
+  bool sinkCalled = false;
+  try {
+    dnevnik::pull(options(emu), [&](const model::Journal&) { sinkCalled = true; });
+    BOOST_FAIL("the pull should fail");
+  } catch (const Error& e) {
+    BOOST_TEST(static_cast<int>(e.kind()) == static_cast<int>(ErrorKind::Denied));
+    BOOST_TEST(e.message().find("HTTP 401") != std::string::npos, e.what());
+    BOOST_TEST(e.message().find("authorizationInvalidToken") != std::string::npos, e.what());
+    BOOST_TEST(e.message().find("токен") != std::string::npos, e.what());
+  }
+  BOOST_TEST(!sinkCalled);
+  BOOST_TEST(emu.requests() == 1u);  // 401 is not retried
+}
+
+BOOST_AUTO_TEST_CASE(a_401_late_in_the_pull_hands_over_nothing) {
+  EmulatorOptions eo;
+  eo.faults = {{FaultKind::Unauthorized, "/marks/", 3, 1, 1, 0}};
+  DnevnikEmulator emu(hand(), eo);
+  bool sinkCalled = false;
+  BOOST_CHECK_THROW(dnevnik::pull(options(emu), [&](const model::Journal&) { sinkCalled = true; }), Error);
+  BOOST_TEST(!sinkCalled);
+}
+
+BOOST_AUTO_TEST_CASE(school_out_of_scope_gives_403) {
+  DnevnikEmulator emu(hand());
+  auto o = options(emu);
+  o.schoolId = "424242";
+  try {
+    dnevnik::pullJournal(o);
+    BOOST_FAIL("the pull should fail");
+  } catch (const Error& e) {
+    BOOST_TEST(static_cast<int>(e.kind()) == static_cast<int>(ErrorKind::Denied));
+    BOOST_TEST(e.message().find("HTTP 403") != std::string::npos, e.what());
+    BOOST_TEST(e.message().find("authorizationOutOfScope") != std::string::npos, e.what());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ids_beyond_2_pow_53_survive_exactly) {
+  const uint64_t base = (uint64_t{1} << 53) + 1;  // 9007199254740993: not representable as a double
+  model::Journal huge = pulltest::withNumericIds(hand(), base);
+  EmulatorOptions eo;
+  eo.lossyNumbers = true;
+  DnevnikEmulator emu(huge, eo);
+  // The numeric fields really are rounded on the wire; only the *_str twins are exact.
+  auto transport = dnevnik::makeHttpTransport({emu.baseUrl(), "emulator-token", std::chrono::milliseconds(5000), ""});
+  auto res = transport->send({"GET", "/v2/schools/" + huge.school.id, ""});
+  BOOST_TEST(res.status == 200);
+  BOOST_TEST(res.body.find("\"id\":9007199254740992") != std::string::npos, res.body);
+  BOOST_TEST(res.body.find("\"id_str\":\"9007199254740993\"") != std::string::npos, res.body);
+
+  auto o = options(emu);
+  o.schoolId = huge.school.id;
+  model::Journal got = dnevnik::pullJournal(o);
+  expectSame(huge, got, Compare::Carried);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_pull_changes_nothing_and_a_changed_mark_has_history) {
+  DnevnikEmulator emu(hand());
+  auto o = options(emu);
+  model::Journal first = dnevnik::pullJournal(o);
+  o.existing = &first;
+  model::Journal second = dnevnik::pullJournal(o);
+  expectSame(first, second, Compare::Full);
+
+  const model::Mark& m = hand().marks.at(5);
+  const model::MarkValue two{model::MarkKind::Points, 2}, three{model::MarkKind::Points, 3};
+  const model::MarkValue changed = m.value == two ? three : two;
+  const model::DateTime when{d(2025, 10, 30), 10 * 3600};
+  BOOST_REQUIRE(emu.setMark(m.id, changed, when));
+  o.existing = &second;
+  model::Journal third = dnevnik::pullJournal(o);
+  auto it = std::find_if(third.marks.begin(), third.marks.end(), [&](auto& x) { return x.id == m.id; });
+  BOOST_REQUIRE(it != third.marks.end());
+  BOOST_TEST(it->value == changed);
+  BOOST_TEST(it->enteredAt == when);
+  BOOST_REQUIRE(it->history.size() == 1u);
+  BOOST_TEST(*it->history[0].oldValue == m.value);
+  BOOST_TEST(*it->history[0].newValue == changed);
+  BOOST_TEST(it->history[0].at == when);
+}
+
+BOOST_AUTO_TEST_CASE(a_period_name_is_resolved_against_the_reporting_periods) {
+  DnevnikEmulator emu(hand());
+  auto o = options(emu);
+  o.dates.reset();
+  o.period = "2025-Q1";
+  dnevnik::PullStats stats;
+  model::Journal got = dnevnik::pullJournal(o, &stats);
+  BOOST_TEST(stats.dates.from == d(2025, 9, 1));
+  BOOST_TEST(stats.dates.to == d(2025, 10, 24));
+  expectSame(within(hand(), stats.dates), got, Compare::Carried);
+
+  o.period = "2025-Q7";
+  try {
+    dnevnik::pullJournal(o);
+    BOOST_FAIL("unknown period accepted");
+  } catch (const Error& e) {
+    BOOST_TEST(static_cast<int>(e.kind()) == static_cast<int>(ErrorKind::NotFound));
+    BOOST_TEST(e.message().find("2025-Q1, ") != std::string::npos, e.what());
+  }
+  o.period.clear();
+  o.dates = model::DateRange{d(2025, 10, 1), d(2025, 9, 1)};
+  BOOST_CHECK_THROW(dnevnik::pullJournal(o), Error);
+}
+
+BOOST_AUTO_TEST_CASE(weekly_splitting_gives_the_same_data) {
+  DnevnikEmulator emu(hand());
+  auto o = options(emu);
+  o.split = dnevnik::RangeSplit::Week;
+  o.attendanceBatch = 7;
+  dnevnik::PullStats stats;
+  model::Journal got = dnevnik::pullJournal(o, &stats);
+  expectSame(hand(), got, Compare::Carried);
+  BOOST_TEST(stats.parts > 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_base_url_and_an_empty_token_are_input_errors) {
+  dnevnik::PullOptions o;
+  o.connection.baseUrl = "ftp://example.org";
+  o.connection.token = "x";
+  o.dates = model::DateRange{d(2025, 9, 1), d(2025, 9, 30)};
+  BOOST_CHECK_THROW(dnevnik::pullJournal(o), Error);
+  o.connection.token.clear();
+  BOOST_CHECK_THROW(dnevnik::pullJournal(o), Error);
+}
+
+BOOST_AUTO_TEST_CASE(provenance_names_the_source_and_a_fresh_run) {
+  model::FixedClock clock(model::DateTime{d(2026, 5, 31), 18 * 3600});
+  auto a = dnevnik::pullProvenance("https://api.dnevnik.ru", clock);
+  auto b = dnevnik::pullProvenance("https://api.dnevnik.ru", clock);
+  BOOST_TEST(a.source == "dnevnik:https://api.dnevnik.ru");
+  BOOST_TEST(a.runId.rfind("pull-20260531T180000-", 0) == 0u, a.runId);
+  BOOST_TEST(a.runId != b.runId);
+  BOOST_TEST(a.at == clock.now());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+#if EJOURNAL_HAVE_SAMPLES
+BOOST_AUTO_TEST_CASE(generated_sample_first_quarter_round_trips) {
+  samples::SampleOptions so;
+  so.classes = 11;
+  model::Journal src = pulltest::withNumericIds(samples::generate(so).journal, 1000000);
+  DnevnikEmulator emu(src);
+  auto o = options(emu);
+  o.dates.reset();
+  o.period = "2025-Q1";
+  dnevnik::PullStats stats;
+  const auto t0 = std::chrono::steady_clock::now();
+  model::Journal got = dnevnik::pullJournal(o, &stats);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_TEST_MESSAGE("sample Q1: " << stats.requests << " requests, " << stats.lessons << " lessons, " << stats.marks
+                                   << " marks in " << ms << " ms");
+  for (auto& p : stats.problems) BOOST_TEST_MESSAGE(p);
+  BOOST_TEST(stats.problems.empty());
+  model::Journal expected = within(src, stats.dates);
+  expectSame(expected, got, Compare::Carried);
+}
+#endif
