@@ -1,0 +1,344 @@
+// `ejournal render ...`: PDF printouts from the store. `render journal` (one class, a period or the year),
+// `render all` (every class, in parallel on all cores, with a progress bar on a terminal), `render summary` (the
+// summary sheet of a class for the year), `render extract` (one student), `render control|program|results` (the
+// deputy director's reports). Loading goes through store::Store; the deputy's remarks in a journal are the rules'
+// findings for the class and period. Files are written atomically.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "commands.h"
+#include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
+#include "ejournal/model/index.h"
+#include "ejournal/render/render.h"
+#include "ejournal/reports/reports.h"
+#include "ejournal/rules/rules.h"
+#include "ejournal/store/store.h"
+
+namespace ejournal::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string outputOf(const Args& args, const std::string& command) {
+  std::string output = args.get("output", "");
+  const auto& pos = args.positional;
+  for (size_t i = 0; i < pos.size(); ++i) {
+    if (pos[i] == "-o" && i + 1 < pos.size())
+      output = pos[++i];
+    else
+      throw Error(ErrorKind::Input, command, "лишний аргумент «" + pos[i] + "» (см. --help)");
+  }
+  if (output.empty()) throw Error(ErrorKind::Input, command, "не указано, куда записать результат: -o ФАЙЛ");
+  return output;
+}
+
+std::string required(const Args& args, const std::string& name) {
+  auto v = args.get(name);
+  if (!v || v->empty()) throw Error(ErrorKind::Input, "--" + name, "параметр обязателен");
+  return *v;
+}
+
+render::RenderOptions renderOptions(const Args& args, std::shared_ptr<model::Clock> clock) {
+  render::RenderOptions o;
+  o.clock = std::move(clock);
+  o.sides = args.has("duplex") ? render::Sides::Duplex : render::Sides::Single;
+  if (auto dir = args.get("layouts")) o.layouts = render::loadLayouts(*dir);
+  return o;
+}
+
+// The reference data only (no lessons): enough to resolve class names, periods and students.
+model::Journal loadReference(store::Store& store) {
+  store::LoadFilter f;
+  f.dates = model::DateRange{model::Date::fromDays(0), model::Date::fromDays(0)};
+  return store.load(f);
+}
+
+const model::Period& periodOf(const model::JournalIndex& ix, const std::string& name) {
+  if (!model::PeriodName::parse(name))
+    throw Error(ErrorKind::Input, "--period",
+                "ожидается период вида 2025-Q1, 2025-H1 или 2025-year, указано «" + name + "»");
+  const auto* p = ix.period(name);
+  if (!p) throw Error(ErrorKind::NotFound, "--period", "в журнале нет периода «" + name + "»");
+  return *p;
+}
+
+const model::SchoolClass& classOf(const model::JournalIndex& ix, const std::string& ref) {
+  const auto* c = ix.classByName(ref);
+  if (!c) c = ix.schoolClass(ref);
+  if (!c) throw Error(ErrorKind::NotFound, "--class", "в журнале нет класса «" + ref + "»");
+  return *c;
+}
+
+rules::Config rulesConfig(const Args& args) {
+  if (auto file = args.get("rules")) return rules::Config::load(*file);
+  return rules::Config::schoolDefaults();
+}
+
+// Findings of the class for the period, as the deputy's remarks (unless --no-remarks).
+std::vector<model::Finding> remarksFor(const Args& args, const model::JournalIndex& ix, const std::string& period,
+                                       const std::string& classId, const model::Clock& clock) {
+  if (args.has("no-remarks")) return {};
+  const auto scope = rules::resolveScope(ix, period, "", "", classId, "", "", clock);
+  return rules::check(ix, scope, rulesConfig(args));
+}
+
+void report(const std::string& path, const render::Pdf& pdf) {
+  std::cout << path << ": " << pdf.pages << " стр., " << pdf.sheets << " л., " << pdf.bytes.size() << " байт\n";
+}
+
+int runJournal(const Args& args) {
+  const std::string output = outputOf(args, "render journal");
+  auto clock = model::systemClock();
+  auto store = store::Store::open(dbConnection(args), clock);
+  const model::Journal ref = loadReference(*store);
+  const model::JournalIndex refIx(ref);
+  const auto& cls = classOf(refIx, required(args, "class"));
+  const auto& period = periodOf(refIx, required(args, "period"));
+  store::LoadFilter f;
+  f.dates = period.dates;
+  f.classId = cls.id;
+  const model::Journal j = store->load(f);
+  const model::JournalIndex ix(j);
+  const auto remarks = remarksFor(args, ix, period.id, cls.id, *clock);
+  const auto pdf = render::renderClassJournal(ix, cls.id, period.id, remarks, renderOptions(args, clock));
+  model::writeFileAtomic(output, pdf.bytes);
+  report(output, pdf);
+  return kExitOk;
+}
+
+int runAll(const Args& args) {
+  const fs::path dir = outputOf(args, "render all");
+  auto clock = model::systemClock();
+  auto store = store::Store::open(dbConnection(args), clock);
+  const model::Journal ref = loadReference(*store);
+  const model::JournalIndex refIx(ref);
+  const auto& period = periodOf(refIx, required(args, "period"));
+  store::LoadFilter f;
+  f.dates = period.dates;
+  const model::Journal j = store->load(f);
+  const model::JournalIndex ix(j);
+  std::vector<model::Finding> findings;
+  if (!args.has("no-remarks")) {
+    const auto scope = rules::resolveScope(ix, period.id, "", "", "", "", "", *clock);
+    findings = rules::check(ix, scope, rulesConfig(args));
+  }
+  const auto options = renderOptions(args, clock);
+  if (!options.layouts) render::loadLayouts();  // fail early, before the threads, on a broken bundled layout
+  fs::create_directories(dir);
+
+  std::vector<const model::SchoolClass*> classes;
+  for (const auto& c : j.classes) classes.push_back(&c);
+  std::sort(classes.begin(), classes.end(), [](const auto* a, const auto* b) {
+    return a->grade != b->grade ? a->grade < b->grade : a->letter < b->letter;
+  });
+  const bool tty = isatty(STDERR_FILENO);
+  std::atomic<size_t> next{0}, done{0}, pages{0};
+  std::mutex mutex;
+  std::exception_ptr failure;
+  auto work = [&] {
+    for (size_t i; (i = next++) < classes.size();) {
+      try {
+        const auto& cls = *classes[i];
+        std::vector<model::Finding> remarks;
+        for (const auto& fnd : findings)
+          if (fnd.classId == cls.id) remarks.push_back(fnd);
+        const auto pdf = render::renderClassJournal(ix, cls.id, period.id, remarks, options);
+        const fs::path path = dir / ("journal-" + cls.name() + "-" + period.id + ".pdf");
+        model::writeFileAtomic(path, pdf.bytes);
+        pages += static_cast<size_t>(pdf.pages);
+        const size_t d = ++done;
+        std::lock_guard lock(mutex);
+        if (tty) {
+          const int width = 30;
+          const int fillN = static_cast<int>(width * d / classes.size());
+          std::cerr << "\r[" << std::string(fillN, '#') << std::string(width - fillN, ' ') << "] " << d << "/"
+                    << classes.size() << " " << cls.name() << "    " << std::flush;
+        }
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        next = classes.size();
+      }
+    }
+  };
+  const unsigned threads = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(),
+                                                           static_cast<unsigned>(classes.size())));
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+  if (tty) std::cerr << "\n";
+  if (failure) std::rethrow_exception(failure);
+  std::cout << dir.string() << ": журналов " << done.load() << ", страниц " << pages.load() << " (потоков "
+            << threads << ")\n";
+  return kExitOk;
+}
+
+int runSummary(const Args& args) {
+  const std::string output = outputOf(args, "render summary");
+  auto clock = model::systemClock();
+  auto store = store::Store::open(dbConnection(args), clock);
+  const model::Journal ref = loadReference(*store);
+  const model::JournalIndex refIx(ref);
+  const auto& cls = classOf(refIx, required(args, "class"));
+  store::LoadFilter f;
+  f.classId = cls.id;
+  f.dates = model::DateRange{ref.year.start, ref.year.end};
+  const model::Journal j = store->load(f);
+  const model::JournalIndex ix(j);
+  const auto pdf = render::renderSummarySheet(ix, cls.id, renderOptions(args, clock));
+  model::writeFileAtomic(output, pdf.bytes);
+  report(output, pdf);
+  return kExitOk;
+}
+
+int runExtract(const Args& args) {
+  const std::string output = outputOf(args, "render extract");
+  auto clock = model::systemClock();
+  auto store = store::Store::open(dbConnection(args), clock);
+  const model::Journal ref = loadReference(*store);
+  const model::JournalIndex refIx(ref);
+  const auto& period = periodOf(refIx, required(args, "period"));
+  const std::string who = required(args, "student");
+  const model::Student* student = refIx.student(who);
+  if (!student) {  // a full name or "Фамилия Имя", when unique
+    for (const auto& s : ref.students)
+      if (s.fullName() == who || s.lastName + " " + s.firstName == who) {
+        if (student) throw Error(ErrorKind::Input, "--student", "несколько обучающихся «" + who + "»; укажите id");
+        student = &s;
+      }
+  }
+  if (!student) throw Error(ErrorKind::NotFound, "--student", "обучающийся «" + who + "» не найден");
+  std::string classId;
+  for (const auto& e : student->enrolments)
+    if (e.from <= period.dates.to && (!e.to || *e.to >= period.dates.from)) classId = e.classId;
+  store::LoadFilter f;
+  f.dates = period.dates;
+  f.classId = classId;
+  const model::Journal j = store->load(f);
+  const model::JournalIndex ix(j);
+  const auto pdf = render::renderStudentExtract(ix, student->id, period.id, renderOptions(args, clock));
+  model::writeFileAtomic(output, pdf.bytes);
+  report(output, pdf);
+  return kExitOk;
+}
+
+enum class ReportKind { Control, Program, Results };
+
+int runReport(const Args& args, ReportKind kind, const std::string& command) {
+  const std::string output = outputOf(args, command);
+  auto clock = model::systemClock();
+  auto store = store::Store::open(dbConnection(args), clock);
+  const model::Journal ref = loadReference(*store);
+  const model::JournalIndex refIx(ref);
+  const auto scope0 = rules::resolveScope(refIx, args.get("period", ""), args.get("from", ""), args.get("to", ""),
+                                          args.get("class", ""), args.get("subject", ""), args.get("teacher", ""),
+                                          *clock);
+  store::LoadFilter f;
+  f.dates = scope0.dates;
+  f.classId = scope0.classId;
+  const model::Journal j = store->load(f);
+  const model::JournalIndex ix(j);
+  const auto scope = rules::resolveScope(ix, args.get("period", ""), args.get("from", ""), args.get("to", ""),
+                                         args.get("class", ""), args.get("subject", ""), args.get("teacher", ""),
+                                         *clock);
+  const auto options = renderOptions(args, clock);
+  const auto now = clock->now();
+  render::Pdf pdf;
+  switch (kind) {
+    case ReportKind::Control: {
+      const auto config = rulesConfig(args);
+      const auto findings = rules::check(ix, scope, config);
+      pdf = render::renderControlReport(reports::buildControlReport(ix, scope, findings, config, now), options);
+      break;
+    }
+    case ReportKind::Program:
+      pdf = render::renderProgramReport(reports::buildProgramReport(ix, scope, now), options);
+      break;
+    case ReportKind::Results:
+      pdf = render::renderResultsReport(reports::buildResultsReport(ix, scope, now), options);
+      break;
+  }
+  model::writeFileAtomic(output, pdf.bytes);
+  report(output, pdf);
+  return kExitOk;
+}
+
+const OptionSpec kOutput{"output", "FILE", "the PDF to write (also -o FILE)"};
+const OptionSpec kDuplex{"duplex", "", "two-sided printing: two pages per numbered sheet"};
+const OptionSpec kLayouts{"layouts", "DIR", "layout templates to use instead of the bundled templates/"};
+const OptionSpec kRules{"rules", "FILE", "rules configuration for the remarks (default: rules/config/default.xml)"};
+const OptionSpec kNoRemarks{"no-remarks", "", "leave the deputy's remarks section empty (do not run the rules)"};
+
+std::vector<OptionSpec> reportOptions() {
+  return {{"period", "P", "2025-Q1, 2025-H1, 2025-year, ..."},
+          {"from", "DATE", "instead of --period: first day (YYYY-MM-DD)"},
+          {"to", "DATE", "instead of --period: last day"},
+          {"class", "NAME", "only this class (\"5А\")"},
+          {"subject", "NAME", "only this subject"},
+          {"teacher", "NAME", "only this teacher"},
+          kOutput, kDuplex, kLayouts, kRules};
+}
+
+}  // namespace
+
+Command renderJournalCommand() {
+  return {{"render journal", "--class 5А --period 2025-Q1|2025-year -o FILE.pdf",
+           "Print the class journal of one class for a period or the year: title page, contents, the subject "
+           "spreads, summary sheet, missed lessons, the deputy's remarks (the rules' findings) and the "
+           "certification sheet.",
+           {{"class", "NAME", "the class (\"5А\") or its id"}, {"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"},
+            kOutput, kDuplex, kLayouts, kRules, kNoRemarks}},
+          runJournal};
+}
+
+Command renderAllCommand() {
+  return {{"render all", "--period P -o DIR",
+           "Print the class journals of every class for the period into DIR (journal-<class>-<period>.pdf), in "
+           "parallel on all cores, with a progress bar when stderr is a terminal.",
+           {{"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"},
+            {"output", "DIR", "the directory to write into (also -o DIR)"}, kDuplex, kLayouts, kRules, kNoRemarks}},
+          runAll};
+}
+
+Command renderSummaryCommand() {
+  return {{"render summary", "--class 5А -o FILE.pdf",
+           "Print the summary sheet (сводная ведомость учёта успеваемости) of a class for the year.",
+           {{"class", "NAME", "the class (\"5А\") or its id"}, kOutput, kDuplex, kLayouts}},
+          runSummary};
+}
+
+Command renderExtractCommand() {
+  return {{"render extract", "--student ID|\"Фамилия Имя\" --period P -o FILE.pdf",
+           "Print the extract (выписка) of one student's marks for a period or the year.",
+           {{"student", "ID", "the student's id, full name or \"Фамилия Имя\""},
+            {"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"}, kOutput, kDuplex, kLayouts}},
+          runExtract};
+}
+
+Command renderControlCommand() {
+  return {{"render control", "--period P -o FILE.pdf",
+           "Print the monthly control report (справка по итогам проверки ЭЖ) with the deputy's signature line.",
+           reportOptions()},
+          [](const Args& a) { return runReport(a, ReportKind::Control, "render control"); }};
+}
+
+Command renderProgramCommand() {
+  return {{"render program", "--period P -o FILE.pdf",
+           "Print program completion (planned vs delivered hours) with a bar chart per subject.", reportOptions()},
+          [](const Args& a) { return runReport(a, ReportKind::Program, "render program"); }};
+}
+
+Command renderResultsCommand() {
+  return {{"render results", "--period P -o FILE.pdf",
+           "Print the academic results per class with a chart of students by results.", reportOptions()},
+          [](const Args& a) { return runReport(a, ReportKind::Results, "render results"); }};
+}
+
+}  // namespace ejournal::app
