@@ -31,11 +31,6 @@ void registerConnectors() {
   });
 }
 
-std::string elidePassword(const std::string& conn) {
-  static const std::regex kPassword(R"((password\s*=\s*)('[^']*'|\S+))", std::regex::icase);
-  return std::regex_replace(conn, kPassword, "$1***");
-}
-
 // A pool whose new SQLite sessions get the busy timeout and foreign keys (both are per connection).
 class Pool : public Poco::Data::SessionPool {
  public:
@@ -55,6 +50,36 @@ class Pool : public Poco::Data::SessionPool {
 };
 
 }  // namespace
+
+void checkPlaceholders(std::string_view sql) {
+  int next = 1;
+  char quote = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      continue;
+    }
+    if (c != '$' || i + 1 >= sql.size() || sql[i + 1] < '0' || sql[i + 1] > '9') continue;
+    int n = 0;
+    while (i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') n = n * 10 + (sql[++i] - '0');
+    if (n == next)
+      ++next;
+    else if (n > next)
+      throw Error(ErrorKind::Internal, "store.sql",
+                  "placeholder $" + std::to_string(n) + " appears before $" + std::to_string(next) + " in: " +
+                      std::string(sql));
+  }
+}
+
+std::string elidePassword(const std::string& conn) {
+  static const std::regex kPassword(R"((password\s*=\s*)('[^']*'|\S+))", std::regex::icase);
+  return std::regex_replace(conn, kPassword, "$1***");
+}
 
 void Database::rethrow(const std::string& where) {
   try {
@@ -185,6 +210,40 @@ void WriteTransaction::commit() {
       session_.commit();
   });
   active_ = false;
+}
+
+ReadTransaction::ReadTransaction(Database& db, Poco::Data::Session& session) : session_(session) {
+  db.guard("store.read " + db.displayName(), [&] {
+    session_.begin();
+    if (db.backend() == Backend::PostgreSQL) session_ << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", now;
+  });
+}
+
+ReadTransaction::~ReadTransaction() {
+  try {
+    session_.rollback();
+  } catch (...) {
+    // Nothing was written; the connection ends the transaction when it is dropped.
+  }
+}
+
+Prepared::Prepared(Poco::Data::Session& session, const std::string& sql, std::string_view types)
+    : strings_(types.size()),
+      ints_(types.size()),
+      longs_(types.size()),
+      doubles_(types.size()),
+      statement_(session) {
+  checkPlaceholders(sql);
+  statement_ << sql;
+  for (size_t k = 0; k < types.size(); ++k) {
+    switch (types[k]) {
+      case 's': statement_, use(strings_[k]); break;
+      case 'i': statement_, use(ints_[k]); break;
+      case 'l': statement_, use(longs_[k]); break;
+      case 'd': statement_, use(doubles_[k]); break;
+      default: throw Error(ErrorKind::Internal, "store.prepare", "bad parameter type in \"" + std::string(types) + "\"");
+    }
+  }
 }
 
 }  // namespace ejournal::store

@@ -13,6 +13,9 @@
 //         db.guard("archive.index", [&] { ... });   // Poco::Exception/std::exception -> Error(Internal, where, ...)
 //  3. Write SQL that both back ends accept:
 //       - placeholders are $1, $2, ... only (never '?'): the PostgreSQL connector rejects '?';
+//       - and they must FIRST APPEAR IN ORDER $1, $2, $3 in the text (a repeat is fine): SQLite takes "$3" as a
+//         *named* parameter numbered by first appearance, while Poco binds by position, so "b <= $3 AND a >= $2"
+//         silently swaps the values on SQLite. checkPlaceholders(sql) throws on such text (Prepared calls it);
 //       - types: TEXT, INTEGER (32-bit), BIGINT, DOUBLE PRECISION; booleans as INTEGER 0/1; dates as TEXT
 //         "YYYY-MM-DD", date-times as TEXT "YYYY-MM-DDTHH:MM:SS" (they sort and compare as text);
 //       - in migrations, `{autoid}` expands to an auto-increment BIGINT primary key, `{blob}` to BLOB/BYTEA;
@@ -20,6 +23,7 @@
 //         RETURNING works on both; no INSERT OR IGNORE/REPLACE, no SERIAL, no AUTOINCREMENT spelled out;
 //       - every table has `school_id TEXT NOT NULL` as the first key column (one PostgreSQL database serves many
 //         schools), unless it is truly global (e.g. users of the whole installation).
+//     For a statement run many times (a batch of rows), use Prepared below: it binds once, runs per row.
 //  4. Writes that must be all-or-nothing go through WriteTransaction (BEGIN IMMEDIATE on SQLite, so two writers
 //     never deadlock on a lock upgrade; BEGIN on PostgreSQL); its destructor rolls back unless commit() ran.
 //  5. Migrations: write `std::vector<Migration> <name>Migrations()` in your .cpp, declare it below next to
@@ -31,6 +35,7 @@
 #pragma once
 
 #include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
 
 #include <functional>
 #include <memory>
@@ -123,6 +128,57 @@ class WriteTransaction {
   Poco::Data::Session& session_;
   bool active_ = false;
 };
+
+// A read-only transaction: every SELECT inside sees one snapshot (SQLite: a deferred BEGIN; PostgreSQL: BEGIN
+// ISOLATION LEVEL REPEATABLE READ), so a multi-table read is never torn by a concurrent ingest. Always rolls back.
+class ReadTransaction {
+ public:
+  ReadTransaction(Database& db, Poco::Data::Session& session);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Poco::Data::Session& session_;
+};
+
+// A statement prepared once and run many times with new values (e.g. one upsert per row of a batch). `types`
+// gives each $n parameter's C++ type in order: 's' std::string, 'i' int, 'l' Poco::Int64, 'd' double.
+//     Prepared up(s, "INSERT INTO t (school_id, id, n) VALUES ($1, $2, $3)", "ssi");
+//     for (...) up.run(school, id, n);   // returns the affected row count
+// Poco exceptions pass through (wrap in Database::guard). One session, one thread.
+class Prepared {
+ public:
+  Prepared(Poco::Data::Session& session, const std::string& sql, std::string_view types);
+  template <class... A>
+  size_t run(const A&... args) {
+    size_t k = 0;
+    (assign(k++, args), ...);
+    return statement_.execute();
+  }
+
+ private:
+  void assign(size_t k, const std::string& v) { strings_[k] = v; }
+  void assign(size_t k, std::string_view v) { strings_[k].assign(v); }
+  void assign(size_t k, const char* v) { strings_[k] = v; }
+  void assign(size_t k, int v) { ints_[k] = v; }
+  void assign(size_t k, bool v) { ints_[k] = v ? 1 : 0; }
+  void assign(size_t k, Poco::Int64 v) { longs_[k] = v; }
+  void assign(size_t k, double v) { doubles_[k] = v; }
+
+  std::vector<std::string> strings_;
+  std::vector<int> ints_;
+  std::vector<Poco::Int64> longs_;
+  std::vector<double> doubles_;
+  Poco::Data::Statement statement_;
+};
+
+// Throws Error(Internal) when the $n placeholders of `sql` do not first appear in the order $1, $2, ... (see the
+// note at the top). String literals and quoted identifiers are skipped.
+void checkPlaceholders(std::string_view sql);
+
+// `conn` with the value of any password=... elided ("password=***"), for messages and printed commands.
+std::string elidePassword(const std::string& conn);
 
 // The database behind a Store opened by Store::open (every Store implementation has one).
 Database& databaseOf(Store& store);

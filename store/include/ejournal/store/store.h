@@ -39,6 +39,8 @@ struct LoadFilter {
   std::string schoolId;                     // empty: the only school in the store (Error if several)
   std::optional<model::DateRange> dates;    // lessons (and their marks, attendance) within these dates
   std::string classId;                      // empty: all classes
+  bool referenceOnly = false;               // only the school, year and reference data: no lessons, marks,
+                                            // attendance or period marks (cheap: for names, periods, classes)
 };
 
 struct ClassStats {

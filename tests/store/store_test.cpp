@@ -1,0 +1,361 @@
+// Store tests, each run against SQLite (a temp file) and PostgreSQL (a fresh database, when EJOURNAL_PG is set):
+// round trip, idempotent upsert, mark change history, rollback, migrations, several schools, stats, load filters.
+#define BOOST_TEST_MODULE store
+#include <Poco/Data/Session.h>
+
+#include <atomic>
+#include <thread>
+
+#include <boost/test/unit_test.hpp>
+
+#include "../../store/src/database.h"
+#include "ejournal/model/error.h"
+#include "ejournal/store/store.h"
+#include "store_fixture.h"
+
+using namespace ejournal;
+using namespace ejournal::model;
+using namespace ejournal::store;
+using namespace storetest;
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+std::shared_ptr<FixedClock> clockAt(const char* t) { return std::make_shared<FixedClock>(*DateTime::parse(t)); }
+
+Provenance prov(const std::string& run) { return {"xml:test.xml", run, *DateTime::parse("2026-01-15T10:00:00")}; }
+
+size_t recordCount(const Journal& j) {
+  return 1 + j.periods.size() + j.holidays.size() + j.staff.size() + j.subjects.size() + j.classes.size() +
+         j.students.size() + j.subgroups.size() + j.curriculum.size() + j.plan.size() + j.timetable.size() +
+         j.lessons.size() + j.marks.size() + j.attendance.size() + j.periodMarks.size();
+}
+
+size_t historyCount(const Journal& j) {
+  size_t n = 0;
+  for (const auto& m : j.marks) n += m.history.size();
+  return n;
+}
+
+IngestSummary ingest(Store& store, const Journal& j, const std::string& run) {
+  auto tx = store.beginIngest(prov(run));
+  tx->upsert(j);
+  return tx->commit();
+}
+
+// The journal split as a document arrives: reference data first, then the lessons with what hangs on them.
+std::pair<Journal, Journal> split(const Journal& j) {
+  Journal ref = j, rest;
+  ref.lessons.clear();
+  ref.marks.clear();
+  ref.attendance.clear();
+  ref.periodMarks.clear();
+  rest.school.id = j.school.id;
+  rest.lessons = j.lessons;
+  rest.marks = j.marks;
+  rest.attendance = j.attendance;
+  rest.periodMarks = j.periodMarks;
+  return {ref, rest};
+}
+
+int countRows(Store& store, const std::string& sql) {
+  Database& db = databaseOf(store);
+  Poco::Data::Session s = db.session();
+  int n = 0;
+  s << sql, into(n), now;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(round_trip_model_store_model) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection, clockAt("2026-01-15T10:05:00"));
+    BOOST_TEST((store->backend() == (b.name == "sqlite" ? ejournal::store::Backend::SQLite
+                                                         : ejournal::store::Backend::PostgreSQL)));
+    Journal j = sampleJournal();
+    auto [ref, rest] = split(j);
+    auto tx = store->beginIngest(prov("run-1"));
+    tx->upsert(ref);
+    tx->upsert(rest);
+    IngestSummary sum = tx->commit();
+    BOOST_TEST(sum.inserted == recordCount(j));
+    BOOST_TEST(sum.updated == 0u);
+    BOOST_TEST(sum.unchanged == 0u);
+    BOOST_TEST(sum.markChanges == historyCount(j));
+
+    Journal back = store->load({});
+    BOOST_TEST(dump(back) == dump(j));
+    BOOST_TEST(store->schools() == std::vector<std::string>{"school-1"});
+
+    // Provenance: the run is recorded, and every row names it.
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM ingest_runs WHERE run_id = 'run-1' AND source = "
+                                 "'xml:test.xml' AND started_at = '2026-01-15T10:00:00' AND finished_at = "
+                                 "'2026-01-15T10:05:00'") == 1);
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM marks WHERE run_id <> 'run-1'") == 0);
+
+    // A reopened store (migrations already applied) reads the same.
+    store.reset();
+    store = Store::open(b.connection);
+    BOOST_TEST(dump(store->load({"school-1", std::nullopt, ""})) == dump(j));
+  });
+}
+
+BOOST_AUTO_TEST_CASE(reingest_changes_nothing) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection);
+    Journal j = sampleJournal();
+    ingest(*store, j, "run-1");
+    IngestSummary again = ingest(*store, j, "run-2");
+    BOOST_TEST(again.inserted == 0u);
+    BOOST_TEST(again.updated == 0u);
+    BOOST_TEST(again.markChanges == 0u);
+    BOOST_TEST(again.unchanged == recordCount(j));
+    BOOST_TEST(dump(store->load({})) == dump(j));
+    // Unchanged rows keep the run that wrote them.
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM lessons WHERE run_id = 'run-2'") == 0);
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM ingest_runs") == 2);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(changed_records_update_and_mark_history_grows) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection, clockAt("2026-01-20T08:00:00"));
+    Journal j = sampleJournal();
+    ingest(*store, j, "run-1");
+
+    Journal newer = j;
+    // m01: 5 -> 4, re-entered by t1 at a known time; m02: 4 -> 3 with no entry time (the ingest time is used).
+    newer.marks[0].value = *MarkValue::parse("4");
+    newer.marks[0].enteredAt = *DateTime::parse("2025-09-08T12:00:00");
+    newer.marks[0].enteredBy = "t1";
+    newer.marks[1].value = *MarkValue::parse("3");
+    newer.marks[1].enteredAt = DateTime{};
+    newer.marks[1].enteredBy = "t3";
+    // m03 gets a third history entry in the document, its value following it: stored once, not doubled.
+    newer.marks[2].value = *MarkValue::parse("4");
+    newer.marks[2].history.push_back(
+        {*MarkValue::parse("3"), *MarkValue::parse("4"), *DateTime::parse("2025-09-06T09:00:00"), "t3"});
+    newer.marks[2].enteredAt = *DateTime::parse("2025-09-06T09:00:00");
+    newer.lessons[0].topic = "Натуральные числа и шкалы";
+    newer.students[1].enrolments.push_back({"10b", Date::fromYmd(2026, 1, 12), std::nullopt});
+    newer.students[1].enrolments[0].to = Date::fromYmd(2026, 1, 11);
+
+    IngestSummary sum = ingest(*store, newer, "run-2");
+    BOOST_TEST(sum.inserted == 0u);
+    BOOST_TEST(sum.updated == 5u);
+    BOOST_TEST(sum.markChanges == 3u);
+    BOOST_TEST(sum.unchanged == recordCount(j) - 5);
+
+    Journal back = store->load({});
+    const Mark& m1 = back.marks[0];
+    BOOST_TEST(m1.value.toString() == "4");
+    BOOST_REQUIRE(m1.history.size() == 1u);
+    BOOST_TEST(m1.history[0].oldValue->toString() == "5");
+    BOOST_TEST(m1.history[0].newValue->toString() == "4");
+    BOOST_TEST(m1.history[0].at.toString() == "2025-09-08T12:00:00");
+    BOOST_TEST(m1.history[0].by == "t1");
+    const Mark& m2 = back.marks[1];
+    BOOST_REQUIRE(m2.history.size() == 1u);
+    BOOST_TEST(m2.history[0].at.toString() == "2026-01-15T10:00:00");  // the ingest run's time
+    BOOST_TEST(m2.history[0].oldValue->toString() == "4");
+    BOOST_TEST(back.marks[2].history.size() == 3u);
+    BOOST_TEST(back.lessons[0].topic == "Натуральные числа и шкалы");
+    BOOST_TEST(back.students[1].enrolments.size() == 2u);
+    BOOST_TEST(dump(back).find("change 4|3|2026-01-15T10:00:00|t3") != std::string::npos);
+
+    // The same newer export again: nothing changes, no duplicate history.
+    IngestSummary again = ingest(*store, newer, "run-3");
+    BOOST_TEST(again.updated == 0u);
+    BOOST_TEST(again.markChanges == 0u);
+    BOOST_TEST(dump(store->load({})) == dump(back));
+  });
+}
+
+BOOST_AUTO_TEST_CASE(rollback_without_commit_and_on_error_half_way) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection);
+    Journal j = sampleJournal();
+    auto [ref, rest] = split(j);
+    {
+      auto tx = store->beginIngest(prov("run-lost"));
+      tx->upsert(ref);
+      tx->upsert(rest);
+    }  // destroyed without commit
+    BOOST_TEST(store->schools().empty());
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM lessons") == 0);
+
+    // A second part refers to a lesson that does not exist: the error names the mark, and nothing is stored.
+    Journal bad = rest;
+    bad.marks.back().lessonId = "no-such-lesson";
+    {
+      auto tx = store->beginIngest(prov("run-bad"));
+      tx->upsert(ref);
+      try {
+        tx->upsert(bad);
+        BOOST_FAIL("a mark of an unknown lesson was accepted");
+      } catch (const Error& e) {
+        BOOST_TEST(e.where() == "оценка " + bad.marks.back().id);
+      }
+      BOOST_CHECK_THROW(tx->commit(), Error);
+    }
+    BOOST_TEST(store->schools().empty());
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM ingest_runs") == 0);
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM staff") == 0);
+
+    // The store still works afterwards.
+    ingest(*store, j, "run-ok");
+    BOOST_TEST(dump(store->load({})) == dump(j));
+  });
+}
+
+BOOST_AUTO_TEST_CASE(migrations_from_an_old_version_and_concurrent_open) {
+  forEachBackend([](const storetest::Backend& b) {
+    {
+      // A store as an older program left it: only migration 1, holding data.
+      auto store = Store::open(b.connection);
+      ingest(*store, sampleJournal(), "run-1");
+      Database& db = databaseOf(*store);
+      BOOST_TEST(db.schemaVersion() == allMigrations().back().version);
+      // A later migration arrives (as a new program version would bring): it is applied once, data kept.
+      std::vector<Migration> newer = allMigrations();
+      newer.push_back({99, "test: an added column and table",
+                       {"CREATE TABLE test_extra (school_id TEXT NOT NULL, id {autoid}, payload {blob})",
+                        "ALTER TABLE staff ADD COLUMN email TEXT NOT NULL DEFAULT ''"}});
+      db.migrate(newer);
+      db.migrate(newer);
+      BOOST_TEST(db.schemaVersion() == 99);
+      BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM schema_version WHERE version = 99") == 1);
+      BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM staff WHERE email = ''") == 3);
+      // A failing migration leaves the schema as it was.
+      newer.push_back({100, "test: broken", {"CREATE TABLE test_ok (x INTEGER)", "THIS IS NOT SQL"}});
+      BOOST_CHECK_THROW(db.migrate(newer), Error);
+      BOOST_TEST(db.schemaVersion() == 99);
+      BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM test_extra") == 0);
+      BOOST_CHECK_THROW(countRows(*store, "SELECT COUNT(*) FROM test_ok"), std::exception);
+    }
+  });
+  // Several processes opening one fresh database at once: each migration is applied exactly once.
+  forEachBackend([](const storetest::Backend& b) {
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i)
+      threads.emplace_back([&] {
+        try {
+          auto store = Store::open(b.connection);
+          store->schools();
+        } catch (const std::exception& e) {
+          BOOST_TEST_MESSAGE("open failed: " << e.what());
+          ++failures;
+        }
+      });
+    for (auto& t : threads) t.join();
+    BOOST_TEST(failures.load() == 0);
+    auto store = Store::open(b.connection);
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM schema_version") == static_cast<int>(allMigrations().size()));
+  });
+}
+
+BOOST_AUTO_TEST_CASE(two_schools_in_one_database) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection);
+    Journal a = sampleJournal("school-a");
+    Journal c = sampleJournal("school-b");  // the same ids for classes, students, lessons and marks
+    c.school.shortName = "МБОУ СОШ № 2";
+    c.marks[0].value = *MarkValue::parse("2");
+    c.lessons.pop_back();
+    c.marks.pop_back();  // m06 belongs to the removed lesson
+    c.attendance.pop_back();
+    ingest(*store, a, "run-a");
+    IngestSummary sum = ingest(*store, c, "run-b");
+    BOOST_TEST(sum.inserted == recordCount(c));
+    BOOST_TEST((store->schools() == std::vector<std::string>{"school-a", "school-b"}));
+    BOOST_TEST(dump(store->load({"school-a", std::nullopt, ""})) == dump(a));
+    BOOST_TEST(dump(store->load({"school-b", std::nullopt, ""})) == dump(c));
+    try {
+      store->load({});
+      BOOST_FAIL("load without a school in a store of two");
+    } catch (const Error& e) {
+      BOOST_TEST((e.kind() == ErrorKind::Input));
+    }
+    try {
+      store->load({"school-x", std::nullopt, ""});
+      BOOST_FAIL("an unknown school loaded");
+    } catch (const Error& e) {
+      BOOST_TEST((e.kind() == ErrorKind::NotFound));
+    }
+  });
+}
+
+BOOST_AUTO_TEST_CASE(load_filters_by_dates_and_class) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection);
+    Journal j = sampleJournal();
+    ingest(*store, j, "run-1");
+
+    Journal sep = store->load({"", DateRange{Date::fromYmd(2025, 9, 1), Date::fromYmd(2025, 9, 30)}, ""});
+    BOOST_TEST(sep.lessons.size() == 3u);
+    BOOST_TEST(sep.marks.size() == 5u);  // m06 is in November
+    BOOST_TEST(sep.attendance.size() == 3u);
+    BOOST_TEST(sep.students.size() == j.students.size());  // reference data is not filtered
+    BOOST_TEST(sep.marks[2].history.size() == 2u);
+
+    Journal c5 = store->load({"", std::nullopt, "5a"});
+    BOOST_TEST(c5.lessons.size() == 3u);
+    for (const auto& l : c5.lessons) BOOST_TEST(l.classId == "5a");
+    BOOST_TEST(c5.marks.size() == 5u);  // m04 is in 10b
+    BOOST_TEST(c5.periodMarks.size() == 3u);
+    BOOST_TEST(c5.lessons[1].works.size() == 2u);
+
+    Journal none = store->load({"", DateRange{Date::fromYmd(2025, 9, 3), Date::fromYmd(2025, 9, 3)}, "10b"});
+    BOOST_TEST(none.lessons.empty());
+    BOOST_TEST(none.marks.empty());
+    BOOST_TEST(none.attendance.empty());
+  });
+}
+
+BOOST_AUTO_TEST_CASE(stats_per_class_period_and_year) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection);
+    ingest(*store, sampleJournal(), "run-1");
+    std::vector<ClassStats> st = store->stats({});
+    auto find = [&](const std::string& cls, const std::string& period) -> const ClassStats& {
+      for (const auto& s : st)
+        if (s.classId == cls && s.periodId == period) return s;
+      BOOST_FAIL("no stats row for " + cls + " " + period);
+      return st.front();
+    };
+    // 5А: quarters and the year, no half-years; 10Б: half-years and the year.
+    BOOST_TEST(st.size() == 5u + 3u);
+    BOOST_TEST(st.front().classId == "5a");  // grade order: 5А before 10Б
+    const ClassStats& q1 = find("5a", "2025-Q1");
+    BOOST_TEST(q1.className == "5А");
+    BOOST_TEST(q1.students == 3);  // s03 leaves on 2025-11-10
+    BOOST_TEST(q1.lessons == 2);
+    BOOST_TEST(q1.marks == 4);
+    BOOST_TEST(q1.absences == 2);
+    const ClassStats& q2 = find("5a", "2025-Q2");
+    BOOST_TEST(q2.students == 3);  // s03 still there on 2025-11-05..10
+    BOOST_TEST(q2.lessons == 1);
+    BOOST_TEST(q2.marks == 1);
+    BOOST_TEST(q2.absences == 1);
+    const ClassStats& q3 = find("5a", "2025-Q3");
+    BOOST_TEST(q3.students == 2);
+    BOOST_TEST(q3.lessons == 0);
+    const ClassStats& y5 = find("5a", "");
+    BOOST_TEST(y5.lessons == 3);
+    BOOST_TEST(y5.marks == 5);
+    BOOST_TEST(y5.absences == 3);
+    const ClassStats& h1 = find("10b", "2025-H1");
+    BOOST_TEST(h1.className == "10Б");
+    BOOST_TEST(h1.students == 2);
+    BOOST_TEST(h1.lessons == 1);
+    BOOST_TEST(h1.marks == 1);
+    BOOST_TEST(h1.absences == 0);  // late is not an absence
+    BOOST_TEST(find("10b", "2025-H2").lessons == 0);
+
+    std::vector<ClassStats> only = store->stats({"", std::nullopt, "10b"});
+    BOOST_TEST(only.size() == 3u);
+    BOOST_CHECK_THROW(store->stats({"", std::nullopt, "9z"}), Error);
+  });
+}
