@@ -24,6 +24,15 @@ const std::vector<Command>& commands() {
       renderControlCommand(),
       renderProgramCommand(),
       renderResultsCommand(),
+      sealCommand(),
+      verifyCommand(),
+      archiveListCommand(),
+      archiveShowCommand(),
+      archiveExtractCommand(),
+      archiveFindCommand(),
+      archiveRetentionCommand(),
+      archiveReindexCommand(),
+      archiveExtractStudentCommand(),
   };
   return kCommands;
 }

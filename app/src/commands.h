@@ -26,4 +26,15 @@ Command renderControlCommand();
 Command renderProgramCommand();
 Command renderResultsCommand();
 
+// Archives (engineer "archive"): cmd_seal.cpp, cmd_verify.cpp, cmd_archive.cpp.
+Command sealCommand();
+Command verifyCommand();
+Command archiveListCommand();
+Command archiveShowCommand();
+Command archiveExtractCommand();
+Command archiveFindCommand();
+Command archiveRetentionCommand();
+Command archiveReindexCommand();
+Command archiveExtractStudentCommand();
+
 }  // namespace ejournal::app

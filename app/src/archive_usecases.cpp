@@ -1,0 +1,250 @@
+// Sealing, verification, index and extract use cases of the archive (archive_usecases.h).
+#include "archive_usecases.h"
+
+#include <algorithm>
+#include <set>
+
+#include "ejournal/ingest/ingest.h"
+#include "ejournal/model/error.h"
+#include "ejournal/model/index.h"
+#include "ejournal/reports/reports.h"
+#include "ejournal/rules/rules.h"
+
+#ifndef EJOURNAL_VERSION
+#define EJOURNAL_VERSION "dev"
+#endif
+
+namespace ejournal::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Member names allow [A-Za-z0-9._-]; ids from other sources are mapped into that set.
+std::string safeName(const std::string& id) {
+  std::string out;
+  for (unsigned char c : id)
+    out += (std::isalnum(c) && c < 0x80) || c == '-' || c == '_' || c == '.' ? static_cast<char>(c) : '_';
+  return out.empty() ? "_" : out;
+}
+
+std::vector<std::string> sorted(std::set<std::string> s) { return {s.begin(), s.end()}; }
+
+std::string className(const model::SchoolClass& c) { return c.name(); }
+
+// Subjects, teachers and students of one class in the loaded period, for the archive's search tags.
+archive::Tags classTags(const model::JournalIndex& index, const model::SchoolClass& c, model::DateRange dates) {
+  std::set<std::string> subjects, teachers, students;
+  for (const auto& e : index.journal().curriculum)
+    if (e.classId == c.id)
+      if (const auto* s = index.subject(e.subjectId)) subjects.insert(s->name);
+  for (const auto* l : index.lessonsOfClass(c.id)) {
+    if (const auto* s = index.subject(l->subjectId)) subjects.insert(s->name);
+    for (const auto& t : {l->teacherId, l->substituteTeacherId})
+      if (const auto* st = index.staff(t)) teachers.insert(st->shortName());
+  }
+  for (const auto* s : index.studentsOfClass(c.id, dates)) students.insert(s->fullName());
+  return {{"class", {className(c)}},
+          {"subject", sorted(subjects)},
+          {"teacher", sorted(teachers)},
+          {"student", sorted(students)}};
+}
+
+const model::Period& findPeriod(const model::Journal& j, const std::string& id) {
+  for (const auto& p : j.periods)
+    if (p.id == id) return p;
+  throw Error(ErrorKind::NotFound, "--period", "в журнале нет периода «" + id + "»");
+}
+
+std::string fold(const std::string& s) { return store::foldForSearch(s); }
+
+}  // namespace
+
+archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::shared_ptr<model::Clock> clock) {
+  if (!model::PeriodName::parse(o.periodId))
+    throw Error(ErrorKind::Input, "--period",
+                "ожидается период вида 2025-Q1, 2025-H1 или 2025-year, указано «" + o.periodId + "»");
+  if (!o.signer.configured())
+    throw Error(ErrorKind::Input, "seal",
+                "не указан ключ электронной подписи: задайте --key и --cert (или EJOURNAL_SIGN_KEY и "
+                "EJOURNAL_SIGN_CERT). Без подписи архив не создаётся");
+  archive::Archive archives(o.archiveDir, archive::posixFileSystem(), clock);
+  // Refuse early (before rendering) what seal would refuse anyway.
+  auto current = archives.current(o.periodId);
+  if (current && !o.correction)
+    throw Error(ErrorKind::Conflict, current->fileName,
+                "период " + o.periodId +
+                    " уже запечатан; архив не изменяется. Исправление — новой версией: --correct --reason \"…\"");
+
+  // Reference data first (an empty date range loads no lessons), to learn the period's dates.
+  store::LoadFilter probe;
+  probe.dates = model::DateRange{model::Date::fromYmd(1900, 1, 1), model::Date::fromYmd(1900, 1, 1)};
+  const model::Journal reference = st.load(probe);
+  const model::Period period = findPeriod(reference, o.periodId);
+  store::LoadFilter filter;
+  filter.schoolId = reference.school.id;
+  filter.dates = period.dates;
+  const model::Journal journal = st.load(filter);
+  const model::JournalIndex index(journal);
+
+  const rules::Config config = o.rulesConfig.empty() ? rules::Config::schoolDefaults() : rules::Config::load(o.rulesConfig);
+  const rules::Scope scope = rules::resolveScope(index, o.periodId, "", "", "", "", "", *clock);
+  const std::vector<model::Finding> findings = rules::check(index, scope, config);
+  render::RenderOptions ropt;
+  ropt.clock = clock;
+
+  archive::SealRequest req;
+  req.schoolId = journal.school.id;
+  req.schoolName = journal.school.shortName.empty() ? journal.school.fullName : journal.school.shortName;
+  req.periodId = o.periodId;
+  req.periodTitle = model::russianPeriodName(period, journal.year.startYear);
+  req.periodDates = period.dates;
+  req.createdBy = o.createdBy;
+  req.tool = std::string("ejournal ") + EJOURNAL_VERSION;
+  req.mode = o.correction ? archive::SealMode::Correction : archive::SealMode::New;
+  req.reason = o.reason;
+  req.signer = o.signer;
+  req.tsaUrl = o.tsaUrl;
+  req.retention = o.retention;
+
+  // The canonical export of the period's data, streamed into the archive.
+  std::set<std::string> allStudents, allClasses, allTeachers;
+  for (const auto& s : journal.students) allStudents.insert(s.fullName());
+  for (const auto& c : journal.classes) allClasses.insert(className(c));
+  for (const auto& s : journal.staff) allTeachers.insert(s.shortName());
+  req.documents.push_back({"export/journal.xml", std::string(archive::kKindExport),
+                           "Выгрузка данных электронного журнала: " + req.periodTitle, "application/xml",
+                           {{"class", sorted(allClasses)}, {"student", sorted(allStudents)}}, "",
+                           [&journal](std::ostream& os) { ingest::writeJournal(journal, os); }});
+  // The control report.
+  req.documents.push_back({"reports/control.pdf", std::string(archive::kKindReport),
+                           "Справка по итогам проверки электронного журнала: " + req.periodTitle, "application/pdf",
+                           {{"class", sorted(allClasses)}, {"teacher", sorted(allTeachers)}}, "",
+                           [&](std::ostream& os) {
+                             auto report = reports::buildControlReport(index, scope, findings, config, clock->now());
+                             auto pdf = render::renderControlReport(report, ropt);
+                             os.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
+                           }});
+  // Class journals and summary sheets, one per class the period applies to (rendered while written).
+  std::vector<const model::SchoolClass*> classes;
+  for (const auto& c : journal.classes)
+    if (period.kind == model::PeriodKind::Year || period.appliesTo(c.grade)) classes.push_back(&c);
+  for (const auto* c : classes) {
+    archive::Tags tags = classTags(index, *c, period.dates);
+    std::vector<model::Finding> remarks;
+    for (const auto& f : findings)
+      if (f.classId == c->id) remarks.push_back(f);
+    req.documents.push_back({"journals/" + safeName(c->id) + ".pdf", std::string(archive::kKindJournal),
+                             "Классный журнал " + className(*c) + ": " + req.periodTitle, "application/pdf", tags, "",
+                             [&index, c, remarks, &o, &ropt](std::ostream& os) {
+                               auto pdf = render::renderClassJournal(index, c->id, o.periodId, remarks, ropt);
+                               os.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
+                             }});
+    archive::Tags summaryTags = tags;
+    summaryTags.erase("teacher");
+    req.documents.push_back({"summary/" + safeName(c->id) + ".pdf", std::string(archive::kKindSummary),
+                             "Сводная ведомость учёта успеваемости " + className(*c), "application/pdf", summaryTags,
+                             "", [&index, c, &ropt](std::ostream& os) {
+                               auto pdf = render::renderSummarySheet(index, c->id, ropt);
+                               os.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
+                             }});
+  }
+  archive::ArchiveInfo info = archives.seal(req);
+  // The archive is complete; the index is a cache of it (rebuildable by `ejournal archive reindex`).
+  store::openArchiveIndex(st)->add(toIndexed(info, o.archiveDir));
+  return info;
+}
+
+archive::VerifyOptions verifyOptions(const std::vector<std::string>& caFiles) {
+  archive::VerifyOptions v;
+  v.caFiles = caFiles;
+  v.checkDocument = [](const archive::DocumentInfo& d, std::string_view bytes) {
+    std::vector<std::string> out;
+    if (d.kind != archive::kKindExport) return out;
+    try {
+      ingest::readJournal(bytes, d.name);
+    } catch (const ingest::InvalidDocument& e) {
+      out.push_back("выгрузка не проходит проверку по схеме journal.xsd (" + std::to_string(e.problems().size()) +
+                    " проблем), первая: " + (e.problems().empty() ? "" : e.problems().front().toString()));
+    } catch (const Error& e) {
+      out.push_back(std::string("выгрузка не читается: ") + e.what());
+    }
+    return out;
+  };
+  return v;
+}
+
+store::IndexedArchive toIndexed(const archive::ArchiveInfo& a, const fs::path& directory) {
+  store::IndexedArchive x;
+  x.directory = fs::absolute(directory).lexically_normal().string();
+  x.fileName = a.fileName;
+  x.schoolId = a.schoolId;
+  x.periodId = a.periodId;
+  x.periodTitle = a.periodTitle;
+  x.sequence = a.sequence;
+  x.version = a.version;
+  x.supersedes = a.supersedes ? a.supersedes->archive : "";
+  x.manifestSha256 = a.manifestSha256;
+  x.createdAt = a.createdAt.toString();
+  x.retentionClass = a.retention.className;
+  x.earliestDisposal = a.retention.earliestDisposal;
+  for (const auto& d : a.documents)
+    x.documents.push_back({d.name, d.kind, d.title, static_cast<int64_t>(d.size), d.sha256, d.tags});
+  return x;
+}
+
+size_t reindexArchives(store::Store& st, archive::Archive& archives) {
+  std::vector<store::IndexedArchive> all;
+  for (const auto& a : archives.list()) all.push_back(toIndexed(a, archives.directory()));
+  store::openArchiveIndex(st)->rebuild(fs::absolute(archives.directory()).lexically_normal().string(), all);
+  return all.size();
+}
+
+StudentExtract extractStudent(archive::Archive& archives, const std::string& name, int year,
+                              std::shared_ptr<model::Clock> clock) {
+  const auto list = archives.list();
+  std::set<std::string> superseded;
+  for (const auto& a : list)
+    if (a.supersedes) superseded.insert(a.supersedes->archive);
+  const archive::ArchiveInfo* best = nullptr;
+  const std::string prefix = std::to_string(year) + "-";
+  for (const auto& a : list) {
+    if (superseded.count(a.fileName) || a.periodId.rfind(prefix, 0) != 0) continue;
+    bool isYear = a.periodId == prefix + "year";
+    bool bestYear = best && best->periodId == prefix + "year";
+    if (!best || (isYear && !bestYear) || (isYear == bestYear && a.periodDates.to > best->periodDates.to)) best = &a;
+  }
+  if (!best)
+    throw Error(ErrorKind::NotFound, archives.directory().string(),
+                "нет архивов за " + std::to_string(year) + "/" + std::to_string(year + 1) + " учебный год");
+  const archive::DocumentInfo* exportDoc = nullptr;
+  for (const auto& d : best->documents)
+    if (d.kind == archive::kKindExport) exportDoc = &d;
+  if (!exportDoc) throw Error(ErrorKind::NotFound, best->fileName, "в архиве нет выгрузки данных");
+  const std::string xml = archives.extract(best->fileName, exportDoc->name);
+  const model::Journal journal = ingest::readJournal(xml, best->fileName + ":" + exportDoc->name);
+  const model::JournalIndex index(journal);
+  const std::string wanted = fold(name);
+  std::vector<const model::Student*> matches;
+  for (const auto& s : journal.students) {
+    std::string lf = fold(s.lastName + " " + s.firstName);
+    if (lf == wanted || fold(s.fullName()) == wanted) matches.push_back(&s);
+  }
+  if (matches.empty())
+    throw Error(ErrorKind::NotFound, best->fileName, "в архиве нет ученика «" + name + "»");
+  if (matches.size() > 1) {
+    std::string ids;
+    for (const auto* s : matches) ids += (ids.empty() ? "" : ", ") + s->fullName() + " (" + s->id + ")";
+    throw Error(ErrorKind::Input, name, "найдено несколько учеников: " + ids + "; уточните отчество");
+  }
+  render::RenderOptions ropt;
+  ropt.clock = clock;
+  StudentExtract out;
+  out.pdf = render::renderStudentExtract(index, matches.front()->id, best->periodId, ropt);
+  out.archive = best->fileName;
+  out.student = matches.front()->fullName();
+  out.periodId = best->periodId;
+  return out;
+}
+
+}  // namespace ejournal::app

@@ -1,0 +1,232 @@
+// `ejournal archive list|show|extract|find|retention|reindex|extract-student`: retrieval from the archive
+// directory. find searches the archive index in the store (rebuilt from the archives when it is empty); everything
+// else reads the archives themselves. Nothing here changes or deletes an archive.
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "archive_usecases.h"
+#include "commands.h"
+#include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
+
+namespace ejournal::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string outputOption(const Args& args, std::vector<std::string>& rest) {
+  std::string output = args.get("output", "");
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < args.positional.size(); ++i) {
+    if (args.positional[i] == "-o" && i + 1 < args.positional.size())
+      output = args.positional[++i];
+    else
+      kept.push_back(args.positional[i]);
+  }
+  rest = kept;
+  return output;
+}
+
+void noPositional(const Args& args, const char* cmd) {
+  if (!args.positional.empty())
+    throw Error(ErrorKind::Input, cmd, "лишний аргумент «" + args.positional.front() + "» (см. --help)");
+}
+
+int parseYear(const std::string& text) {
+  size_t used = 0;
+  int y = 0;
+  try {
+    y = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || y < 1990 || y > 2200)
+    throw Error(ErrorKind::Input, "--year", "ожидается учебный год, например 2025, указано «" + text + "»");
+  return y;
+}
+
+std::string sizeText(uint64_t bytes) {
+  return bytes >= 10240 ? std::to_string(bytes / 1024) + " КиБ" : std::to_string(bytes) + " Б";
+}
+
+int runList(const Args& args) {
+  noPositional(args, "archive list");
+  archive::Archive archives(archiveDirectory(args));
+  auto list = archives.list();
+  std::set<std::string> superseded;
+  for (const auto& a : list)
+    if (a.supersedes) superseded.insert(a.supersedes->archive);
+  if (list.empty()) std::cout << "В каталоге " << archives.directory().string() << " нет архивов\n";
+  for (const auto& a : list)
+    std::cout << a.fileName << "  " << a.periodTitle << ", версия " << a.version
+              << (superseded.count(a.fileName) ? " (заменена исправлением)" : "") << ", создан "
+              << a.createdAt.toRussian() << ", документов " << a.documents.size() << ", хранить не менее чем до "
+              << a.retention.earliestDisposal.toRussian() << (a.timestamped ? ", со штампом времени" : "") << "\n";
+  return kExitOk;
+}
+
+int runShow(const Args& args) {
+  if (args.positional.size() != 1) throw Error(ErrorKind::Input, "archive show", "укажите один архив");
+  archive::Archive archives(archiveDirectory(args));
+  auto a = archives.show(args.positional.front());
+  std::cout << "Архив: " << a.path.string() << "\n"
+            << "Школа: " << a.schoolName << " (" << a.schoolId << ")\n"
+            << "Период: " << a.periodId << " — " << a.periodTitle << ", " << a.periodDates.from.toRussian() << " – "
+            << a.periodDates.to.toRussian() << "\n"
+            << "Номер в цепочке: " << a.sequence << ", версия " << a.version << "\n";
+  if (a.supersedes) std::cout << "Заменяет: " << a.supersedes->archive << "; причина: " << a.reason << "\n";
+  std::cout << "Предыдущий архив: "
+            << (a.previous ? a.previous->archive + " (SHA-256 манифеста " + a.previous->manifestSha256 + ")"
+                           : std::string("нет (первый в цепочке)"))
+            << "\n"
+            << "Создан: " << a.createdAt.toRussian() << ", кем: " << a.createdBy << ", программа: " << a.tool << "\n"
+            << "Хранение: " << a.retention.className << ", " << a.retention.years << " лет, уничтожение не ранее "
+            << a.retention.earliestDisposal.toRussian() << "\n"
+            << "SHA-256 манифеста: " << a.manifestSha256 << (a.timestamped ? "; есть штамп времени" : "") << "\n"
+            << "Документы:\n";
+  for (const auto& d : a.documents)
+    std::cout << "  " << d.name << "  " << d.title << " (" << sizeText(d.size) << ", хранить до "
+              << d.retention.earliestDisposal.toRussian() << ")\n";
+  return kExitOk;
+}
+
+int runExtract(const Args& args) {
+  std::vector<std::string> rest;
+  std::string output = outputOption(args, rest);
+  if (rest.size() != 2) throw Error(ErrorKind::Input, "archive extract", "укажите архив и документ: АРХИВ ДОКУМЕНТ");
+  archive::Archive archives(archiveDirectory(args));
+  std::string bytes = archives.extract(rest[0], rest[1]);
+  if (output.empty()) output = fs::path(rest[1]).filename().string();
+  model::writeFileAtomic(output, bytes);
+  std::cout << "Записан " << output << " (" << sizeText(bytes.size()) << ", SHA-256 сверен с манифестом)\n";
+  return kExitOk;
+}
+
+int runFind(const Args& args) {
+  noPositional(args, "archive find");
+  archive::Archive archives(archiveDirectory(args));
+  auto st = store::Store::open(dbConnection(args));
+  auto index = store::openArchiveIndex(*st);
+  store::ArchiveIndexQuery q;
+  q.directory = fs::absolute(archives.directory()).lexically_normal().string();
+  if (index->archives(q.directory).empty() && !archives.list().empty()) {
+    size_t n = reindexArchives(*st, archives);
+    std::cout << "Индекс архивов был пуст: восстановлен из " << n << " арх.\n";
+  }
+  if (auto y = args.get("year")) q.year = parseYear(*y);
+  q.periodId = args.get("period", "");
+  q.kind = args.get("kind", "");
+  for (const char* tag : {"class", "subject", "teacher", "student"})
+    for (const auto& v : args.all(tag)) q.tags[tag].push_back(v);
+  q.currentOnly = !args.has("all-versions");
+  auto hits = index->find(q);
+  for (const auto& h : hits)
+    std::cout << h.fileName << "  " << h.document << "  " << h.title << "\n";
+  std::cout << "Найдено документов: " << hits.size() << "\n";
+  return hits.empty() ? kExitFindings : kExitOk;
+}
+
+int runRetention(const Args& args) {
+  noPositional(args, "archive retention");
+  archive::Archive archives(archiveDirectory(args));
+  model::Date today = model::systemClock()->now().date;
+  if (auto t = args.get("today")) {
+    auto d = model::Date::parse(*t);
+    if (!d) throw Error(ErrorKind::Input, "--today", "ожидается дата ГГГГ-ММ-ДД, указано «" + *t + "»");
+    today = *d;
+  }
+  auto past = archives.pastRetention(today);
+  for (const auto& a : past)
+    std::cout << a.fileName << "  " << a.periodTitle << ": срок хранения (" << a.retention.className << ", "
+              << a.retention.years << " лет) истёк, уничтожение возможно с " << a.retention.earliestDisposal.toRussian()
+              << " — по акту, ejournal ничего не удаляет\n";
+  std::cout << "Архивов с истёкшим сроком хранения на " << today.toRussian() << ": " << past.size() << "\n";
+  return kExitOk;
+}
+
+int runReindex(const Args& args) {
+  noPositional(args, "archive reindex");
+  archive::Archive archives(archiveDirectory(args));
+  auto st = store::Store::open(dbConnection(args));
+  size_t n = reindexArchives(*st, archives);
+  std::cout << "Индекс архивов восстановлен по архивам каталога " << archives.directory().string() << ": " << n
+            << " арх.\n";
+  return kExitOk;
+}
+
+int runExtractStudent(const Args& args) {
+  std::vector<std::string> rest;
+  std::string output = outputOption(args, rest);
+  if (rest.size() != 1)
+    throw Error(ErrorKind::Input, "archive extract-student", "укажите ученика: \"Фамилия Имя\" --year 2025");
+  auto y = args.get("year");
+  if (!y) throw Error(ErrorKind::Input, "archive extract-student", "укажите учебный год: --year 2025");
+  archive::Archive archives(archiveDirectory(args));
+  auto clock = model::systemClock();
+  auto ex = extractStudent(archives, rest[0], parseYear(*y), clock);
+  if (output.empty()) output = "extract-" + std::to_string(parseYear(*y)) + ".pdf";
+  model::writeFileAtomic(output, ex.pdf.bytes);
+  std::cout << "Выписка: " << ex.student << ", " << ex.periodId << ", по данным архива " << ex.archive << " -> "
+            << output << " (" << ex.pdf.pages << " с.)\n";
+  return kExitOk;
+}
+
+const OptionSpec kDir{"archive-dir", "DIR", "archive directory (default ./archive or $EJOURNAL_ARCHIVE_DIR)"};
+
+}  // namespace
+
+Command archiveListCommand() {
+  return Command{{"archive list", "", "List the archives of the archive directory in chain order.", {kDir}}, runList};
+}
+
+Command archiveShowCommand() {
+  return Command{{"archive show", "ARCHIVE", "Show an archive's metadata and documents.", {kDir}}, runShow};
+}
+
+Command archiveExtractCommand() {
+  return Command{{"archive extract", "ARCHIVE DOCUMENT [-o FILE]",
+        "Write one document of an archive out, after checking its SHA-256 against the manifest.",
+        {kDir, {"output", "FILE", "where to write (default: the document's file name)"}}},
+       runExtract};
+}
+
+Command archiveFindCommand() {
+  return Command{{"archive find", "[--year Y] [--period P] [--class C] [--subject S] [--teacher T] [--student NAME]",
+        "Find archived documents through the archive index in the store (rebuilt from the archives when empty). "
+        "Values match case-insensitively as substrings; every given value must match. Exit 1 when nothing is "
+        "found.",
+        {kDir,
+         {"year", "Y", "academic start year (2025 for 2025/2026)"},
+         {"period", "P", "period id (2025-Q1)"},
+         {"kind", "K", "journal, summary, report or export"},
+         {"class", "C", "class name (5А)", true},
+         {"subject", "S", "subject name", true},
+         {"teacher", "T", "teacher (Иванова М. П.)", true},
+         {"student", "NAME", "student (Фамилия Имя)", true},
+         {"all-versions", "", "include versions superseded by corrections"}}},
+       runFind};
+}
+
+Command archiveRetentionCommand() {
+  return Command{{"archive retention", "[--today DATE]",
+        "List archives past their earliest disposal date (retention settings at sealing). Never deletes.",
+        {kDir, {"today", "DATE", "the date to check against (default today)"}}},
+       runRetention};
+}
+
+Command archiveReindexCommand() {
+  return Command{{"archive reindex", "", "Rebuild the archive index in the store from the archives themselves.", {kDir}},
+       runReindex};
+}
+
+Command archiveExtractStudentCommand() {
+  return Command{{"archive extract-student", "\"Фамилия Имя\" --year Y [-o FILE]",
+        "Render a student's extract (выписка) PDF from archived data: the XML export inside the newest current "
+        "archive of the year (the year archive when sealed).",
+        {kDir, {"year", "Y", "academic start year"}, {"output", "FILE", "PDF to write (default extract-Y.pdf)"}}},
+       runExtractStudent};
+}
+
+}  // namespace ejournal::app
