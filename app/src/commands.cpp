@@ -8,6 +8,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       // Commands are added here by the stage that provides them.
       sampleCommand(),
+      pullCommand(),
       ingestCommand(),
       serveCommand(),
       userAddCommand(),

@@ -6,6 +6,7 @@
 namespace ejournal::app {
 
 Command sampleCommand();  // cmd_sample.cpp
+Command pullCommand();    // cmd_pull.cpp (the dnevnik.ru client)
 Command ingestCommand();  // cmd_ingest.cpp
 
 // The service and its users (engineer "service"): cmd_serve.cpp, cmd_user.cpp, cmd_audit.cpp.

@@ -500,3 +500,201 @@ BOOST_AUTO_TEST_CASE(generated_sample_first_quarter_round_trips) {
   expectSame(expected, got, Compare::Carried);
 }
 #endif
+
+#if EJOURNAL_HAVE_STORE
+namespace {
+
+// A fresh directory under the system temp dir, removed at the end of the test.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    path = std::filesystem::temp_directory_path() /
+           ("ejournal-pull-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+// One pull into a store, as cmd_pull does it: the stored journal of the school and range is the `existing` one.
+store::IngestSummary pullInto(store::Store& st, dnevnik::PullOptions o, const model::Clock& clock) {
+  o.loadExisting = [&](const std::string& school, model::DateRange r) -> std::optional<model::Journal> {
+    auto known = st.schools();
+    if (std::find(known.begin(), known.end(), school) == known.end()) return std::nullopt;
+    return st.load(store::LoadFilter{school, r, ""});
+  };
+  auto tx = st.beginIngest(dnevnik::pullProvenance(o.connection.baseUrl, clock));
+  dnevnik::pull(o, [&](const model::Journal& part) { tx->upsert(part); });
+  return tx->commit();
+}
+
+// The SQLite file in `dir`, and PostgreSQL when scripts/pg.sh exported EJOURNAL_PG.
+std::vector<std::string> connections(const TempDir& dir) {
+  std::vector<std::string> out{(dir.path / "pull.db").string()};
+  if (const char* pg = std::getenv("EJOURNAL_PG"); pg && *pg) out.push_back(std::string("postgresql:") + pg);
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(through_the_store)
+
+BOOST_AUTO_TEST_CASE(pull_repull_and_a_changed_mark_with_history) {
+  TempDir dir;
+  model::FixedClock clock(model::DateTime{d(2025, 11, 1), 3 * 3600});
+  for (const std::string& conn : connections(dir)) {
+    BOOST_TEST_CONTEXT("store " << conn) {
+      // Distinct ids per run, so a shared PostgreSQL database never sees a school twice.
+      const uint64_t base = 7000000000000ull + static_cast<uint64_t>(::getpid()) * 100000ull +
+                            (conn.rfind("postgresql:", 0) == 0 ? 50000u : 0u);
+      const model::Journal src = pulltest::withNumericIds(hand(), base);
+      DnevnikEmulator emu(src);
+      auto st = store::Store::open(conn);
+      auto o = options(emu);
+      o.schoolId = src.school.id;
+
+      store::IngestSummary first = pullInto(*st, o, clock);
+      BOOST_TEST(first.inserted >= src.lessons.size() + src.marks.size() + src.attendance.size());
+      BOOST_TEST(first.updated == 0u);
+      model::Journal stored = st->load(store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
+      expectSame(src, stored, Compare::Carried);
+
+      store::IngestSummary second = pullInto(*st, o, clock);
+      BOOST_TEST(second.inserted == 0u);
+      BOOST_TEST(second.updated == 0u);
+      BOOST_TEST(second.markChanges == 0u);
+      BOOST_TEST(second.unchanged >= first.inserted);
+
+      const model::Mark& m = src.marks.at(10);
+      const model::MarkValue two{model::MarkKind::Points, 2}, five{model::MarkKind::Points, 5};
+      const model::MarkValue changed = m.value == two ? five : two;
+      const model::DateTime when{d(2025, 10, 29), 14 * 3600};
+      BOOST_REQUIRE(emu.setMark(m.id, changed, when));
+      store::IngestSummary third = pullInto(*st, o, clock);
+      BOOST_TEST(third.inserted == 0u);
+      BOOST_TEST(third.updated == 1u);
+      BOOST_TEST(third.markChanges == 1u);
+      stored = st->load(store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
+      auto it = std::find_if(stored.marks.begin(), stored.marks.end(), [&](auto& x) { return x.id == m.id; });
+      BOOST_REQUIRE(it != stored.marks.end());
+      BOOST_TEST(it->value == changed);
+      BOOST_REQUIRE(!it->history.empty());
+      const model::MarkChange& c = it->history.back();
+      BOOST_TEST(c.oldValue.has_value());
+      if (c.oldValue) BOOST_TEST(*c.oldValue == m.value);
+      BOOST_TEST(c.newValue.has_value());
+      if (c.newValue) BOOST_TEST(*c.newValue == changed);
+      BOOST_TEST(c.at == when);
+
+      // Pulling once more records the change only once.
+      store::IngestSummary fourth = pullInto(*st, o, clock);
+      BOOST_TEST(fourth.updated == 0u);
+      BOOST_TEST(fourth.markChanges == 0u);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_rejected_token_stores_nothing) {
+  TempDir dir;
+  model::FixedClock clock(model::DateTime{d(2025, 11, 1), 3 * 3600});
+  EmulatorOptions eo;
+  eo.faults = {{FaultKind::Unauthorized, "lesson-log-entries", 0, 1, 1, 0}};  // late in the pull
+  DnevnikEmulator emu(hand(), eo);
+  auto st = store::Store::open((dir.path / "pull.db").string());
+  BOOST_CHECK_THROW(pullInto(*st, options(emu), clock), Error);
+  BOOST_TEST(st->schools().empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- the CLI through the built binaries ----
+
+namespace {
+
+struct Process {
+  pid_t pid = -1;
+  explicit Process(const std::vector<std::string>& argv) {
+    pid = ::fork();
+    if (pid == 0) {
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      ::execv(args[0], args.data());
+      ::_exit(127);
+    }
+  }
+  ~Process() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+    }
+  }
+};
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+Run runEjournal(const std::filesystem::path& dir, const std::string& args) {
+  const std::string bin = std::string(EJOURNAL_BINARY_DIR) + "/app/ejournal";
+  const auto out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const std::string cmd = "'" + bin + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
+  int status = std::system(cmd.c_str());
+  Run r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = model::readFile(out);
+  r.err = model::readFile(err);
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(cli_pull_against_the_emulator_program) {
+  BOOST_REQUIRE_MESSAGE(std::filesystem::exists(std::string(EJOURNAL_BINARY_DIR) + "/app/ejournal"),
+                        "build app/ejournal first (a full build precedes ctest)");
+  TempDir dir;
+  const auto portFile = dir.path / "port";
+  Process emulator({EJOURNAL_EMULATOR, "--builtin", "--port", "0", "--port-file", portFile.string(), "--token",
+                    "cli-token", "--fault", "429:/marks/:0:1:1", "--fault", "malformed:/lessons/:1:1"});
+  for (int i = 0; i < 200 && !std::filesystem::exists(portFile); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  BOOST_REQUIRE(std::filesystem::exists(portFile));
+  std::string port = model::readFile(portFile);
+  port.erase(port.find_last_not_of("\n") + 1);
+  const std::string url = "http://127.0.0.1:" + port;
+  model::writeFileAtomic(dir.path / "token", "cli-token\n");
+  model::writeFileAtomic(dir.path / "bad-token", "expired\n");
+  const std::string db = (dir.path / "cli.db").string();
+  const std::string common = "--base-url " + url + " --token-file '" + (dir.path / "token").string() + "' --db '" + db + "'";
+
+  Run first = runEjournal(dir.path, "pull " + common + " --period 2025-Q1");
+  BOOST_TEST(first.code == 0, first.err);
+  const size_t q1Lessons = within(hand(), {d(2025, 9, 1), d(2025, 10, 24)}).lessons.size();
+  BOOST_TEST(first.out.find("уроков " + std::to_string(q1Lessons) + ",") != std::string::npos, first.out);
+  BOOST_TEST(first.out.find("повторов 2") != std::string::npos, first.out);  // the 429 and the malformed answer
+
+  Run again = runEjournal(dir.path, "pull " + common + " --from 2025-09-01 --to 2025-10-24");
+  BOOST_TEST(again.code == 0, again.err);
+  BOOST_TEST(again.out.find("новых записей 0, изменённых 0") != std::string::npos, again.out);
+
+  auto st = store::Store::open(db);
+  BOOST_TEST(st->schools() == std::vector<std::string>{"1001"});
+  model::Journal stored = st->load(store::LoadFilter{"1001", model::DateRange{d(2025, 9, 1), d(2025, 10, 24)}, ""});
+  expectSame(within(hand(), {d(2025, 9, 1), d(2025, 10, 24)}), stored, Compare::Carried);
+
+  Run denied = runEjournal(dir.path, "pull --base-url " + url + " --token-file '" + (dir.path / "bad-token").string() +
+                                         "' --db '" + (dir.path / "denied.db").string() + "' --period 2025-Q1");
+  BOOST_TEST(denied.code == 2);
+  BOOST_TEST(denied.err.find("HTTP 401") != std::string::npos, denied.err);
+
+  Run usage = runEjournal(dir.path, "pull " + common);
+  BOOST_TEST(usage.code == 2);
+  BOOST_TEST(usage.err.find("--period") != std::string::npos, usage.err);
+}
+#endif
