@@ -216,13 +216,18 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
     row.marks += static_cast<int>(index.marksOfLesson(l.id).size());
     if (!l.substituteTeacherId.empty()) ++row.substitutions;
   }
-  for (const auto& h : rules::hoursStatus(index, scope)) {
-    auto it = rows.end();
-    for (auto i = rows.begin(); i != rows.end(); ++i)
-      if (i->second.classId == h.classId && i->second.subjectId == h.subjectId && i->second.subgroupId == h.subgroupId &&
-          (i->second.teacherId == h.teacherId || it == rows.end()))
-        it = i;
-    if (it != rows.end()) it->second.lessonsPlanned = static_cast<int>(std::floor(h.plannedToDate + 1e-6));
+  {
+    // The plan to date goes on the responsible teacher's line of the stream (else any line of it).
+    std::map<std::tuple<std::string, std::string, std::string>, std::vector<ControlRow*>> byStream;
+    for (auto& [k, row] : rows) byStream[{row.classId, row.subjectId, row.subgroupId}].push_back(&row);
+    for (const auto& h : rules::hoursStatus(index, scope)) {
+      auto it = byStream.find({h.classId, h.subjectId, h.subgroupId});
+      if (it == byStream.end()) continue;
+      ControlRow* target = it->second.front();
+      for (auto* row : it->second)
+        if (row->teacherId == h.teacherId) target = row;
+      target->lessonsPlanned = static_cast<int>(std::floor(h.plannedToDate + 1e-6));
+    }
   }
   std::map<size_t, std::string> ids;
   std::map<size_t, int> totals;
@@ -525,13 +530,21 @@ ForecastReport buildForecastReport(const model::JournalIndex& index, const rules
     int points;
     int weight;
   };
-  std::map<std::pair<std::string, std::string>, std::vector<MP>> marks;
+  // Indexed by student and subject position in the journal: no string keys in the hot loop.
+  const size_t nSubjects = j.subjects.size();
+  std::vector<std::vector<MP>> marks(j.students.size() * nSubjects);
+  auto slot = [&](const model::Student* st, const model::Subject* sub) {
+    return static_cast<size_t>(st - j.students.data()) * nSubjects + static_cast<size_t>(sub - j.subjects.data());
+  };
   for (const auto& m : j.marks) {
     if (m.value.kind != model::MarkKind::Points) continue;
     const auto* l = index.lesson(m.lessonId);
     if (!l || l->date > scope.asOf) continue;
     if (!scope.classId.empty() && l->classId != scope.classId) continue;
-    marks[{m.studentId, l->subjectId}].push_back(MP{l->date, m.value.points, m.weight > 0 ? m.weight : 1});
+    const auto* st = index.student(m.studentId);
+    const auto* sub = index.subject(l->subjectId);
+    if (!st || !sub) continue;
+    marks[slot(st, sub)].push_back(MP{l->date, m.value.points, m.weight > 0 ? m.weight : 1});
   }
   std::set<std::string> atRisk;
   for (const auto* c : classesOf(index, scope)) {
@@ -583,8 +596,8 @@ ForecastReport buildForecastReport(const model::JournalIndex& index, const rules
         row.requiredMarks = e->hoursPerWeek > acc.number("low_hours_per_week") ? acc.integer("min_high")
                                                                                : acc.integer("min_low");
         double sum = 0, weights = 0;
-        if (auto it = marks.find({st->id, e->subjectId}); it != marks.end())
-          for (const auto& m : it->second)
+        if (const auto* sub = index.subject(e->subjectId))
+          for (const auto& m : marks[slot(st, sub)])
             if (m.date >= p->dates.from && m.date <= day) {
               ++row.marks;
               sum += m.points * m.weight;

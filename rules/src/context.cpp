@@ -144,8 +144,8 @@ bool Context::inScope(const Lesson& l) const {
 }
 
 const std::vector<const model::Student*>& Context::classStudents(std::string_view classId) const {
-  auto it = classStudents_.find(std::string(classId));
-  if (it != classStudents_.end()) return it->second;
+  for (auto& [id, list] : classStudentsCache_)
+    if (id == classId) return list;
   std::vector<const model::Student*> out;
   for (const auto& s : journal.students)
     for (const auto& e : s.enrolments)
@@ -153,7 +153,8 @@ const std::vector<const model::Student*>& Context::classStudents(std::string_vie
         out.push_back(&s);
         break;
       }
-  return classStudents_.emplace(std::string(classId), std::move(out)).first->second;
+  classStudentsCache_.emplace_back(std::string(classId), std::move(out));
+  return classStudentsCache_.back().second;
 }
 
 bool Context::expectedAt(const Lesson& l, std::string_view studentId) const {
@@ -217,26 +218,29 @@ model::Finding Context::finding(const std::string& rule, model::Severity sev, co
 }
 
 const std::vector<MarkPoint>& Context::marksOf(std::string_view studentId, std::string_view subjectId) const {
+  const size_t nSubjects = journal.subjects.size();
   if (!marksBuilt_) {
+    marksOf_.assign(journal.students.size() * nSubjects, {});
     for (const auto& m : journal.marks) {
       if (m.value.kind != model::MarkKind::Points) continue;
       const auto* l = index.lesson(m.lessonId);
-      if (!l) continue;
-      std::string key = m.studentId;
-      key += '\x1f';
-      key += l->subjectId;
-      marksOf_[key].push_back(MarkPoint{l->date, l->classId, m.value.points, m.weight > 0 ? m.weight : 1});
+      const auto* st = index.student(m.studentId);
+      const auto* sub = l ? index.subject(l->subjectId) : nullptr;
+      if (!l || !st || !sub) continue;
+      const auto k = static_cast<size_t>(st - journal.students.data()) * nSubjects +
+                     static_cast<size_t>(sub - journal.subjects.data());
+      marksOf_[k].push_back(MarkPoint{l->date, l->classId, m.value.points, m.weight > 0 ? m.weight : 1});
     }
-    for (auto& [k, v] : marksOf_)
+    for (auto& v : marksOf_)
       std::stable_sort(v.begin(), v.end(), [](const MarkPoint& a, const MarkPoint& b) { return a.date < b.date; });
     marksBuilt_ = true;
   }
   static const std::vector<MarkPoint> kNone;
-  std::string key(studentId);
-  key += '\x1f';
-  key += subjectId;
-  auto it = marksOf_.find(key);
-  return it == marksOf_.end() ? kNone : it->second;
+  const auto* st = index.student(studentId);
+  const auto* sub = index.subject(subjectId);
+  if (!st || !sub) return kNone;
+  return marksOf_[static_cast<size_t>(st - journal.students.data()) * nSubjects +
+                  static_cast<size_t>(sub - journal.subjects.data())];
 }
 
 const model::CurriculumEntry* Context::entryFor(const Stream& s) const {

@@ -179,6 +179,14 @@ bool latinAllowed(const Word& w, const std::vector<std::string>& allowed) {
 std::string languageProblem(std::string_view text, const std::vector<std::string>& allowed) {
   std::vector<char32_t> cps;
   if (!decodeUtf8(text, cps)) return "текст не в кодировке UTF-8";
+  // Fast path: no Latin letter at all and some Cyrillic one: nothing can be wrong.
+  bool anyLatin = false, anyCyrillic = false;
+  for (char32_t c : cps) {
+    const Script sc = scriptOf(c);
+    anyLatin |= sc == Script::Latin;
+    anyCyrillic |= sc == Script::Cyrillic;
+  }
+  if (!anyLatin && anyCyrillic) return {};
   std::vector<Word> words;
   Word cur;
   bool sawRussian = false;
