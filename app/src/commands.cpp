@@ -8,6 +8,12 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       // Commands are added here by the stage that provides them.
       sampleCommand(),
+      checkCommand(),
+      reportCommand("control"),
+      reportCommand("program"),
+      reportCommand("results"),
+      reportCommand("substitutions"),
+      reportCommand("forecast"),
       pullCommand(),
       ingestCommand(),
       serveCommand(),

@@ -1,0 +1,31 @@
+// Shared by `ejournal check` and `ejournal report ...`: the scope options, loading the journal from the store, and
+// the rules configuration (--rules FILE or the shipped school defaults).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "cli.h"
+#include "ejournal/model/clock.h"
+#include "ejournal/model/index.h"
+#include "ejournal/model/journal.h"
+#include "ejournal/rules/rules.h"
+
+namespace ejournal::app {
+
+// --period, --from, --to, --class, --subject, --teacher, --rules.
+std::vector<OptionSpec> scopeOptions();
+
+struct CheckInput {
+  model::Journal journal;
+  rules::Config config;
+  std::shared_ptr<model::Clock> clock;
+};
+
+// Opens the store named by --db / EJOURNAL_DB, loads the school's journal (the whole year: positions in the
+// thematic plan and period marks need it; only the class when --class names an id or a name) and reads --rules.
+CheckInput loadForCheck(const Args& args);
+
+rules::Scope resolveScopeFromArgs(const model::JournalIndex& index, const Args& args, const model::Clock& clock);
+
+}  // namespace ejournal::app

@@ -1,0 +1,54 @@
+// `ejournal check --period P | --from D --to D [--class C] [--subject S] [--teacher T] [--format F] [--rules FILE]`:
+// loads the journal from the store, runs the rules engine over the scope and prints the findings. Exit code 0 when
+// the journal complies (no errors or warnings; informational findings such as changed marks do not count), 1 with
+// findings, 2 on an error.
+#include "commands.h"
+
+#include <iostream>
+#include <sstream>
+
+#include "check_common.h"
+#include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
+#include "ejournal/rules/rules.h"
+
+namespace ejournal::app {
+
+namespace {
+
+int runCheck(const Args& args) {
+  if (!args.positional.empty())
+    throw Error(ErrorKind::Input, "check", "лишний аргумент «" + args.positional.front() + "» (см. --help)");
+  const std::string format = args.get("format", "text");
+  if (format != "text" && format != "json" && format != "csv")
+    throw Error(ErrorKind::Input, "--format", "неизвестный формат «" + format + "»: ожидается text, json или csv");
+  CheckInput in = loadForCheck(args);
+  const model::JournalIndex index(in.journal);
+  const rules::Scope scope = resolveScopeFromArgs(index, args, *in.clock);
+  const auto findings = rules::check(index, scope, in.config);
+  std::ostringstream out;
+  if (format == "json") rules::writeFindingsJson(index, scope, findings, out);
+  else if (format == "csv") rules::writeFindingsCsv(index, findings, out);
+  else rules::writeFindingsText(index, scope, findings, out);
+  if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
+  else std::cout << out.str();
+  return rules::hasViolations(findings) ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+Command checkCommand() {
+  auto options = scopeOptions();
+  options.push_back({"format", "F", "text (a Russian table, default), json or csv"});
+  options.push_back({"output", "FILE", "write to FILE (atomically) instead of standard output"});
+  return Command{CommandSpec{"check", "--period P | --from D --to D",
+                             "Check the journal against the school's rules (domain.md §2) over a period or a date "
+                             "range, optionally for one class, subject or teacher. Exit code 0: compliant, 1: "
+                             "findings (errors or warnings), 2: error. JSON output is one object with a `findings` "
+                             "array (rule, severity, period, class, subject, subgroup, teacher, lesson_id, date, "
+                             "student, message, figures).",
+                             options},
+                 runCheck};
+}
+
+}  // namespace ejournal::app
