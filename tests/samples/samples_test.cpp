@@ -543,6 +543,15 @@ BOOST_AUTO_TEST_CASE(planted_violations_of_the_large_sample_are_exactly_what_an_
   compareWithPlanted(largeSample());
 }
 
+BOOST_AUTO_TEST_CASE(planted_violations_hold_for_small_classes_and_other_seeds) {
+  for (uint64_t seed : {1u, 99u}) {
+    samples::SampleOptions o;
+    o.studentsPerClass = 8;
+    o.seed = seed;
+    BOOST_TEST_CONTEXT("seed " << seed) compareWithPlanted(samples::generate(o));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(every_rule_kind_is_planted_and_every_planted_id_exists) {
   const auto& s = defaultSample();
   JournalIndex idx(s.journal);
