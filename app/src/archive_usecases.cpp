@@ -98,6 +98,7 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   req.schoolName = journal.school.shortName.empty() ? journal.school.fullName : journal.school.shortName;
   req.periodId = o.periodId;
   req.periodTitle = model::russianPeriodName(period, journal.year.startYear);
+  if (period.kind != model::PeriodKind::Year) req.periodTitle += " " + journal.year.label() + " учебного года";
   req.periodDates = period.dates;
   req.createdBy = o.createdBy;
   req.tool = std::string("ejournal ") + EJOURNAL_VERSION;
