@@ -808,15 +808,14 @@ class Generator {
   const PlannedLesson& planOf(const Draft& d) const { return entries_[d.entry].plan[d.seq - 1]; }
   bool hasWork(const Draft& d) const { return planOf(d).workType.has_value(); }
 
-  // Picks max(1, rate * |eligible|) lessons among the eligible ones that are not yet planted, in a random order.
+  // Picks max(atLeast, rate * |eligible|) lessons among the eligible ones that are not yet planted, in random order.
   std::vector<int> pickLessons(double rate, const std::function<bool(const Draft&)>& eligible, int atLeast = 1) {
     std::vector<int> cands;
     for (size_t i = 0; i < drafts_.size(); ++i)
       if (drafts_[i].plant == Plant::None && eligible(drafts_[i])) cands.push_back(static_cast<int>(i));
     rng_.shuffle(cands);
     const size_t n = std::min(cands.size(), std::max<size_t>(atLeast, static_cast<size_t>(std::lround(rate * cands.size()))));
-    cands.resize(n);
-    std::sort(cands.begin(), cands.end());
+    cands.resize(n);  // random order: callers taking the first few get them spread over the year
     return cands;
   }
 
@@ -1129,10 +1128,10 @@ class Generator {
           else if (u < 0.014) st = AttendanceStatus::Late;
           else if (u < 0.017) st = AttendanceStatus::Excused;
         }
-        if (!st) continue;
+        // Without attendance taken nobody is known to be absent: everyone counts as present for the marks.
+        if (!st || !l.attendanceTaken) continue;
         if (*st != AttendanceStatus::Late) absent_[i].insert(s);
-        if (l.attendanceTaken)
-          attendance_.push_back(Attendance{j_.students[s].id, l.id, *st, l.attendanceEnteredAt});
+        attendance_.push_back(Attendance{j_.students[s].id, l.id, *st, l.attendanceEnteredAt});
       }
     }
   }
