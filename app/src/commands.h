@@ -10,6 +10,9 @@ Command checkCommand();   // cmd_check.cpp (rules)
 Command reportCommand(const std::string& which);  // cmd_report.cpp: control, program, results, substitutions, forecast
 Command pullCommand();    // cmd_pull.cpp (the dnevnik.ru client)
 Command ingestCommand();  // cmd_ingest.cpp
+Command statsCommand();   // cmd_stats.cpp (store)
+Command backupCommand();  // cmd_backup.cpp (store)
+Command restoreCommand(); // cmd_backup.cpp (store)
 
 // The service and its users (engineer "service"): cmd_serve.cpp, cmd_user.cpp, cmd_audit.cpp.
 Command serveCommand();

@@ -166,7 +166,7 @@ void Database::migrate(const std::vector<Migration>& migrations) {
       if (done.count(m.version)) continue;
       for (const std::string& sql : m.statements) {
         try {
-          s << dialect(sql), now;
+          execute(s, dialect(sql));
         } catch (...) {
           rethrow("store.migrate " + display_ + " #" + std::to_string(m.version) + " (" + m.description + ")");
         }
@@ -232,18 +232,44 @@ Prepared::Prepared(Poco::Data::Session& session, const std::string& sql, std::st
       ints_(types.size()),
       longs_(types.size()),
       doubles_(types.size()),
-      statement_(session) {
+      postgres_(session.connector() == Poco::Data::PostgreSQL::Connector::KEY),
+      statement_(new Poco::Data::Statement(session)) {
   checkPlaceholders(sql);
-  statement_ << sql;
+  Poco::Data::Statement& st = *statement_;
+  st << sql;
   for (size_t k = 0; k < types.size(); ++k) {
     switch (types[k]) {
-      case 's': statement_, use(strings_[k]); break;
-      case 'i': statement_, use(ints_[k]); break;
-      case 'l': statement_, use(longs_[k]); break;
-      case 'd': statement_, use(doubles_[k]); break;
-      default: throw Error(ErrorKind::Internal, "store.prepare", "bad parameter type in \"" + std::string(types) + "\"");
+      case 's': st, use(strings_[k]); break;
+      case 'i': st, use(ints_[k]); break;
+      case 'l': st, use(longs_[k]); break;
+      case 'd': st, use(doubles_[k]); break;
+      default:
+        delete statement_;
+        throw Error(ErrorKind::Internal, "store.prepare", "bad parameter type in \"" + std::string(types) + "\"");
     }
   }
+}
+
+Prepared::~Prepared() {
+  if (!(failed_ && postgres_)) delete statement_;
+}
+
+size_t execute(Poco::Data::Session& session, const std::function<void(Poco::Data::Statement&)>& build) {
+  auto* st = new Poco::Data::Statement(session);
+  try {
+    build(*st);
+    size_t n = st->execute();
+    delete st;
+    return n;
+  } catch (...) {
+    // Poco 1.11's PostgreSQL statement crashes in its destructor after a failure: leave it undestroyed there.
+    if (session.connector() != Poco::Data::PostgreSQL::Connector::KEY) delete st;
+    throw;
+  }
+}
+
+size_t execute(Poco::Data::Session& session, const std::string& sql) {
+  return execute(session, [&](Poco::Data::Statement& st) { st << sql; });
 }
 
 }  // namespace ejournal::store

@@ -24,6 +24,12 @@
 //       - every table has `school_id TEXT NOT NULL` as the first key column (one PostgreSQL database serves many
 //         schools), unless it is truly global (e.g. users of the whole installation).
 //     For a statement run many times (a batch of rows), use Prepared below: it binds once, runs per row.
+//     POCO 1.11 POSTGRESQL PITFALLS (verified here):
+//       - a Statement whose execution FAILED crashes in its destructor (double PQclear). Prepared and execute()
+//         below work around it (the failed statement is deliberately not destroyed, on PostgreSQL only); a plain
+//         `s << "...", now;` that fails on PostgreSQL crashes the process, so use execute() where SQL may fail
+//         (constraint violations, DDL);
+//       - BIGINT values are read through a double: exact only within +-2^53. Keep stored integers in that range.
 //  4. Writes that must be all-or-nothing go through WriteTransaction (BEGIN IMMEDIATE on SQLite, so two writers
 //     never deadlock on a lock upgrade; BEGIN on PostgreSQL); its destructor rolls back unless commit() ran.
 //  5. Migrations: write `std::vector<Migration> <name>Migrations()` in your .cpp, declare it below next to
@@ -150,11 +156,19 @@ class ReadTransaction {
 class Prepared {
  public:
   Prepared(Poco::Data::Session& session, const std::string& sql, std::string_view types);
+  ~Prepared();
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
   template <class... A>
   size_t run(const A&... args) {
     size_t k = 0;
     (assign(k++, args), ...);
-    return statement_.execute();
+    try {
+      return statement_->execute();
+    } catch (...) {
+      failed_ = true;
+      throw;
+    }
   }
 
  private:
@@ -170,8 +184,16 @@ class Prepared {
   std::vector<int> ints_;
   std::vector<Poco::Int64> longs_;
   std::vector<double> doubles_;
-  Poco::Data::Statement statement_;
+  bool postgres_ = false;
+  bool failed_ = false;
+  Poco::Data::Statement* statement_;  // owned; leaked after a failure on PostgreSQL (see above)
 };
+
+// Runs one statement that `build` fills in (SQL text, use(), into()), with the PostgreSQL failure workaround above;
+// returns the affected row count. Poco exceptions pass through.
+size_t execute(Poco::Data::Session& session, const std::function<void(Poco::Data::Statement&)>& build);
+// The same for a statement without parameters or results (DDL, BEGIN, ...).
+size_t execute(Poco::Data::Session& session, const std::string& sql);
 
 // Throws Error(Internal) when the $n placeholders of `sql` do not first appear in the order $1, $2, ... (see the
 // note at the top). String literals and quoted identifiers are skipped.

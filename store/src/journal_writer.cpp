@@ -107,12 +107,12 @@ SqlIngest::KnownMap& SqlIngest::known(const std::string& table, const std::strin
   std::vector<std::string> keys, values;
   std::vector<Int64> hashes;
   std::string school = school_;
-  if (withValue)
-    session_ << "SELECT " + keyExpr + ", content_hash, value FROM " + table + " WHERE school_id = $1", use(school),
-        into(keys), into(hashes), into(values), now;
-  else
-    session_ << "SELECT " + keyExpr + ", content_hash FROM " + table + " WHERE school_id = $1", use(school),
-        into(keys), into(hashes), now;
+  execute(session_, [&](Poco::Data::Statement& st) {
+    st << "SELECT " + keyExpr + ", content_hash" + (withValue ? ", value" : "") + " FROM " + table +
+              " WHERE school_id = $1",
+        use(school), into(keys), into(hashes);
+    if (withValue) st, into(values);
+  });
   it->second.reserve(keys.size() * 2);
   for (size_t i = 0; i < keys.size(); ++i)
     it->second.emplace(std::move(keys[i]), Known{hashes[i], withValue ? std::move(values[i]) : std::string()});
@@ -124,9 +124,11 @@ std::unordered_set<std::string>& SqlIngest::knownHistory() {
   if (!fresh) return it->second;
   std::vector<std::string> keys;
   std::string school = school_;
-  session_ << "SELECT mark_id || '|' || changed_at || '|' || old_value || '|' || new_value FROM mark_history "
-              "WHERE school_id = $1",
-      use(school), into(keys), now;
+  execute(session_, [&](Poco::Data::Statement& st) {
+    st << "SELECT mark_id || '|' || changed_at || '|' || old_value || '|' || new_value FROM mark_history "
+          "WHERE school_id = $1",
+        use(school), into(keys);
+  });
   it->second.insert(keys.begin(), keys.end());
   return it->second;
 }

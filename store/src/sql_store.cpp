@@ -124,11 +124,11 @@ namespace {
 template <class... V>
 void select(Poco::Data::Session& s, const std::string& sql, std::vector<std::string>& params, V&... columns) {
   checkPlaceholders(sql);
-  Poco::Data::Statement st(s);
-  st << sql;
-  for (std::string& p : params) st, use(p);
-  [[maybe_unused]] int expand[] = {((void)(st, into(columns)), 0)...};
-  st.execute();
+  execute(s, [&](Poco::Data::Statement& st) {
+    st << sql;
+    for (std::string& p : params) st, use(p);
+    [[maybe_unused]] int expand[] = {((void)(st, into(columns)), 0)...};
+  });
 }
 
 // "$n" for the next parameter.

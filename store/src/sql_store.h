@@ -67,7 +67,8 @@ class ContentHash {
   ContentHash& add(int v) { return add(static_cast<long long>(v)); }
   ContentHash& add(bool v) { return add(static_cast<long long>(v)); }
   ContentHash& add(double v) { return add(static_cast<long long>(v * 1000000.0)); }
-  Poco::Int64 value() const { return static_cast<Poco::Int64>(h_); }
+  // 53 bits: the Poco PostgreSQL connector reads BIGINT through a double, exact only up to 2^53.
+  Poco::Int64 value() const { return static_cast<Poco::Int64>(h_ >> 11); }
 
  private:
   void mix(unsigned char c) {
