@@ -136,9 +136,9 @@ void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
 void headerText(std::ostream& out, const ReportHeader& h) {
   if (!h.schoolName.empty()) out << h.schoolName << "\n";
   out << h.title << "\n";
-  out << "Учебный год: " << h.academicYear << ". Период: " << h.periodLabel << " (" << h.dates.from.toRussian()
-      << " – " << h.dates.to.toRussian() << "), данные на " << h.asOf.toRussian() << ". Охват: " << h.scopeLabel
-      << "\n";
+  out << "Учебный год: " << h.academicYear << ". Период: " << h.periodLabel;
+  if (!h.periodId.empty()) out << " (" << h.dates.from.toRussian() << " – " << h.dates.to.toRussian() << ")";
+  out << ", данные на " << h.asOf.toRussian() << ". Охват: " << h.scopeLabel << "\n";
   out << "Сформировано: " << h.createdAt.toRussian() << "\n\n";
 }
 

@@ -139,8 +139,10 @@ void writeFindingsText(const model::JournalIndex& index, const Scope& scope,
   const auto& school = index.journal().school;
   out << "Проверка электронного журнала"
       << (school.shortName.empty() ? "" : ": " + school.shortName) << "\n";
-  out << "Период: " << scope.periodLabel << " (" << scope.dates.from.toRussian() << " – "
-      << scope.dates.to.toRussian() << "), план на " << scope.asOf.toRussian() << "\n";
+  out << "Период: " << scope.periodLabel;
+  if (!scope.periodId.empty())
+    out << " (" << scope.dates.from.toRussian() << " – " << scope.dates.to.toRussian() << ")";
+  out << ", план на " << scope.asOf.toRussian() << "\n";
   if (!scope.classId.empty()) out << "Класс: " << className(index, scope.classId) << "\n";
   if (!scope.subjectId.empty()) out << "Предмет: " << subjectName(index, scope.subjectId, "") << "\n";
   if (!scope.teacherId.empty()) out << "Учитель: " << staffName(index, scope.teacherId) << "\n";

@@ -220,8 +220,9 @@ class MarksPeriodObjective : public RuleBase {
       if (pm.kind != model::PeriodMarkKind::Period || pm.value.kind != MarkKind::Points) continue;
       if (!ctx.scope.classId.empty() && pm.classId != ctx.scope.classId) continue;
       if (!ctx.scope.subjectId.empty() && pm.subjectId != ctx.scope.subjectId) continue;
+      // Period marks of periods that ended within the checked dates (as marks.accumulation).
       const auto* p = ctx.index.period(pm.periodId);
-      if (!p || !p->dates.overlaps(ctx.scope.dates)) continue;
+      if (!p || p->dates.to < ctx.scope.dates.from || p->dates.to > ctx.scope.asOf) continue;
       const Stream* stream = nullptr;
       if (auto it = streams.find({pm.classId, pm.subjectId}); it != streams.end())
         for (const auto* s : it->second) {
