@@ -3,6 +3,8 @@
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <sqlite3.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Exception.h>
 
@@ -232,9 +234,26 @@ Prepared::Prepared(Poco::Data::Session& session, const std::string& sql, std::st
       ints_(types.size()),
       longs_(types.size()),
       doubles_(types.size()),
-      postgres_(session.connector() == Poco::Data::PostgreSQL::Connector::KEY),
-      statement_(new Poco::Data::Statement(session)) {
+      types_(types),
+      postgres_(session.connector() == Poco::Data::PostgreSQL::Connector::KEY) {
   checkPlaceholders(sql);
+  for (char t : types_)
+    if (t != 's' && t != 'i' && t != 'l' && t != 'd')
+      throw Error(ErrorKind::Internal, "store.prepare", "bad parameter type in \"" + types_ + "\"");
+  if (!postgres_) {
+    db_ = Poco::Data::SQLite::Utility::dbHandle(session);
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
+      std::string msg = sqlite3_errmsg(db_);
+      sqlite3_finalize(stmt_);
+      throw Error(ErrorKind::Internal, "store.prepare", msg + " in: " + sql);
+    }
+    if (static_cast<size_t>(sqlite3_bind_parameter_count(stmt_)) != types_.size()) {
+      sqlite3_finalize(stmt_);
+      throw Error(ErrorKind::Internal, "store.prepare", "parameter count differs from \"" + types_ + "\" in: " + sql);
+    }
+    return;
+  }
+  statement_ = new Poco::Data::Statement(session);
   Poco::Data::Statement& st = *statement_;
   st << sql;
   for (size_t k = 0; k < types.size(); ++k) {
@@ -242,15 +261,35 @@ Prepared::Prepared(Poco::Data::Session& session, const std::string& sql, std::st
       case 's': st, use(strings_[k]); break;
       case 'i': st, use(ints_[k]); break;
       case 'l': st, use(longs_[k]); break;
-      case 'd': st, use(doubles_[k]); break;
-      default:
-        delete statement_;
-        throw Error(ErrorKind::Internal, "store.prepare", "bad parameter type in \"" + std::string(types) + "\"");
+      default: st, use(doubles_[k]); break;
     }
   }
 }
 
+size_t Prepared::runSqlite() {
+  for (size_t k = 0; k < types_.size(); ++k) {
+    int i = static_cast<int>(k) + 1;
+    switch (types_[k]) {
+      case 's':
+        sqlite3_bind_text(stmt_, i, strings_[k].data(), static_cast<int>(strings_[k].size()), SQLITE_STATIC);
+        break;
+      case 'i': sqlite3_bind_int(stmt_, i, ints_[k]); break;
+      case 'l': sqlite3_bind_int64(stmt_, i, longs_[k]); break;
+      default: sqlite3_bind_double(stmt_, i, doubles_[k]); break;
+    }
+  }
+  int rc;
+  while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+  }
+  std::string error = rc == SQLITE_DONE ? std::string() : sqlite3_errmsg(db_);
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  if (rc != SQLITE_DONE) throw std::runtime_error(error);
+  return static_cast<size_t>(sqlite3_changes(db_));
+}
+
 Prepared::~Prepared() {
+  if (stmt_) sqlite3_finalize(stmt_);
   if (!(failed_ && postgres_)) delete statement_;
 }
 

@@ -55,6 +55,8 @@
 namespace Poco::Data {
 class SessionPool;
 }
+struct sqlite3;
+struct sqlite3_stmt;
 
 namespace ejournal::store {
 
@@ -164,7 +166,7 @@ class Prepared {
     size_t k = 0;
     (assign(k++, args), ...);
     try {
-      return statement_->execute();
+      return stmt_ ? runSqlite() : statement_->execute();
     } catch (...) {
       failed_ = true;
       throw;
@@ -184,9 +186,14 @@ class Prepared {
   std::vector<int> ints_;
   std::vector<Poco::Int64> longs_;
   std::vector<double> doubles_;
+  std::string types_;
   bool postgres_ = false;
   bool failed_ = false;
-  Poco::Data::Statement* statement_;  // owned; leaked after a failure on PostgreSQL (see above)
+  Poco::Data::Statement* statement_ = nullptr;  // PostgreSQL: owned; leaked after a failure (see above)
+  // SQLite: the statement is prepared once with sqlite3 directly (Poco re-prepares on every execute).
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  size_t runSqlite();
 };
 
 // Runs one statement that `build` fills in (SQL text, use(), into()), with the PostgreSQL failure workaround above;
