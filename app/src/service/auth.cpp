@@ -44,6 +44,11 @@ IssuedToken Authenticator::login(const std::string& login, const std::string& pa
                    "учётная запись временно заблокирована после " + std::to_string(settings_.maxFailedLogins) +
                        " неудачных попыток входа; повторите после " + user->lockedUntil->toRussian());
   }
+  if (user->lockedUntil && now >= *user->lockedUntil) {
+    users_.recordSuccessfulLogin(login);  // the lock has run out: count failures afresh
+    user->failedLogins = 0;
+    user->lockedUntil.reset();
+  }
   if (!verifyPassword(password, user->passwordHash)) {
     int failures = users_.recordFailedLogin(login, settings_.maxFailedLogins,
                                             fromEpochSeconds(epochSeconds(now) + settings_.lockMinutes * 60));

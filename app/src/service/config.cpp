@@ -94,12 +94,15 @@ bool isLoopbackAddress(const std::string& address) {
 }
 
 ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfiguration& c) {
+  Poco::Util::AbstractConfiguration::Keys roots;
+  c.keys(roots);
+  auto hasSection = [&](const std::string& name) { return std::find(roots.begin(), roots.end(), name) != roots.end(); };
   std::vector<std::string> present;
   for (const char* section : {"http", "https", "server", "work", "auth", "limits", "log", "archive", "backup", "pull"})
-    if (c.has(section)) collectKeys(c, section, present);
+    if (hasSection(section)) collectKeys(c, section, present);
   for (const auto& k : present)
     if (!kKnownKeys.count(k)) throw bad(k, "неизвестный параметр настройки");
-  if (c.has("jobs")) {
+  if (hasSection("jobs")) {
     std::vector<std::string> jobKeys;
     collectKeys(c, "jobs", jobKeys);
     for (const auto& k : jobKeys) {

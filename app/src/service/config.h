@@ -65,6 +65,7 @@ struct ServiceConfig {
 
   std::vector<JobConfig> jobs;
   std::string instance;  // host:pid, for job runs
+  bool runScheduler = true;  // false: jobs run only through Scheduler::tick() (tests)
 
   // Reads every key (unknown keys under "ejournal." are an error naming the key). Throws
   // ejournal::Error(Input) naming the key and what is wrong.

@@ -381,7 +381,7 @@ void Service::start() {
   if (l.http) l.http->start();
   if (l.https) l.https->start();
   core_->log.information("ejournal service started: http %d, https %d", l.httpPort, l.httpsPort);
-  core_->scheduler->start();
+  if (c.runScheduler) core_->scheduler->start();
 }
 
 void Service::stop() {

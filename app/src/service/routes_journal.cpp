@@ -1,0 +1,219 @@
+// Journal endpoints over rules, reports and render: findings, the deputy director's reports, printed class journals,
+// summary sheets and student extracts, each restricted to what the user may see (docs/api.md).
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
+#include "ejournal/render/render.h"
+#include "ejournal/reports/reports.h"
+#include "ejournal/rules/rules.h"
+#include "service/core.h"
+#include "service/scheduler.h"
+
+namespace ejournal::app::service {
+
+using Poco::Net::HTTPResponse;
+
+namespace {
+
+const rules::Config& rulesConfig() {
+  static const rules::Config config = rules::Config::schoolDefaults();
+  return config;
+}
+
+struct Scoped {
+  std::shared_ptr<const Snapshot> snap;
+  rules::Scope scope;
+  Visibility visibility;
+};
+
+// The scope of a findings or report request from ?period, ?from, ?to, ?class, ?subject, restricted to the user:
+// a class teacher to their class, a teacher to their own lessons.
+Scoped scopeOf(Call& c) {
+  Scoped s;
+  s.snap = c.core.cache->get();
+  s.visibility = visibilityOf(c.who(), s.snap->index);
+  std::string teacher;
+  if (c.who().role == Role::Teacher) teacher = c.who().staffId;
+  s.scope = rules::resolveScope(s.snap->index, c.q("period"), c.q("from"), c.q("to"), c.q("class"), c.q("subject"),
+                                teacher, *c.core.clock);
+  if (c.who().role == Role::ClassTeacher) {
+    if (s.scope.classId.empty()) {
+      if (s.visibility.classes.size() != 1)
+        throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter",
+                       "укажите класс (?class=...): за вами закреплено классов: " +
+                           std::to_string(s.visibility.classes.size()),
+                       "class");
+      s.scope.classId = *s.visibility.classes.begin();
+    }
+    if (!s.visibility.seesClass(s.scope.classId))
+      throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
+                     "класс «" + c.q("class") + "» не закреплён за вами как за классным руководителем");
+  }
+  if (c.who().role == Role::Teacher) {
+    if (!s.scope.classId.empty() && !s.visibility.seesAnyOf(s.scope.classId))
+      throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "вы не ведёте уроков в классе «" + c.q("class") + "»");
+  }
+  return s;
+}
+
+reports::Format formatOf(Call& c) {
+  std::string f = c.q("format", "json");
+  auto format = reports::formatFromString(f);
+  if (!format)
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                   "неизвестный формат «" + f + "» (json, csv, text)", "format");
+  return *format;
+}
+
+std::string contentType(reports::Format f) {
+  switch (f) {
+    case reports::Format::Json: return "application/json; charset=utf-8";
+    case reports::Format::Csv: return "text/csv; charset=utf-8";
+    case reports::Format::Text: return "text/plain; charset=utf-8";
+  }
+  return "application/octet-stream";
+}
+
+// The class of a printout request: ?class= (id or name) visible to the user as a whole class.
+std::string classOf(Call& c, const Snapshot& snap, const Visibility& v) {
+  std::string ref = c.q("class");
+  if (ref.empty() && v.classes.size() == 1) ref = *v.classes.begin();
+  if (ref.empty()) throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter", "укажите класс: ?class=5a", "class");
+  const model::SchoolClass* cls = snap.index.schoolClass(ref);
+  if (!cls) cls = snap.index.classByName(ref);
+  if (!cls) throw Error(ErrorKind::NotFound, "класс «" + ref + "»", "такого класса нет в журнале");
+  if (!v.seesClass(cls->id))
+    throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "класс " + cls->name() + " не закреплён за вами");
+  return cls->id;
+}
+
+void sendPdf(Call& c, const render::Pdf& pdf, const std::string& fileName, const std::string& what) {
+  c.audit("download", fileName, "ok", what + ", страниц " + std::to_string(pdf.pages));
+  sendBytes(c.res, pdf.bytes, "application/pdf", fileName);
+}
+
+}  // namespace
+
+void addJournalRoutes(ServiceCore& core) {
+  core.add("GET", "/api/v1/findings", {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher},
+           "Rule findings: ?period= or ?from=&to=, ?class=, ?subject=, ?format=json|csv|text", [](Call& c) {
+    Scoped s = scopeOf(c);
+    auto format = formatOf(c);
+    auto findings = rules::check(s.snap->index, s.scope, rulesConfig());
+    std::ostringstream out;
+    switch (format) {
+      case reports::Format::Json: rules::writeFindingsJson(s.snap->index, s.scope, findings, out); break;
+      case reports::Format::Csv: rules::writeFindingsCsv(s.snap->index, findings, out); break;
+      case reports::Format::Text: rules::writeFindingsText(s.snap->index, s.scope, findings, out); break;
+    }
+    sendBytes(c.res, out.str(), contentType(format));
+  });
+
+  core.add("GET", "/api/v1/reports/{kind}", {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher},
+           "Reports control|program|results|substitutions|forecast, same scope parameters, ?format=json|csv|text",
+           [](Call& c) {
+    const std::string kind = c.param("kind");
+    static const std::set<std::string> kinds = {"control", "program", "results", "substitutions", "forecast"};
+    if (!kinds.count(kind))
+      throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                     "нет такого отчёта «" + kind + "» (control, program, results, substitutions, forecast)", kind);
+    Scoped s = scopeOf(c);
+    auto format = formatOf(c);
+    const auto now = c.core.clock->now();
+    std::ostringstream out;
+    const auto& idx = s.snap->index;
+    if (kind == "control") {
+      auto findings = rules::check(idx, s.scope, rulesConfig());
+      reports::write(reports::buildControlReport(idx, s.scope, findings, rulesConfig(), now), format, out);
+    } else if (kind == "program") {
+      reports::write(reports::buildProgramReport(idx, s.scope, now), format, out);
+    } else if (kind == "results") {
+      reports::write(reports::buildResultsReport(idx, s.scope, now), format, out);
+    } else if (kind == "substitutions") {
+      reports::write(reports::buildSubstitutionsReport(idx, s.scope, now), format, out);
+    } else {
+      reports::write(reports::buildForecastReport(idx, s.scope, rulesConfig(), now), format, out);
+    }
+    sendBytes(c.res, out.str(), contentType(format));
+  });
+
+  core.add("GET", "/api/v1/printouts/journal", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
+           "The printed class journal (PDF): ?class=&period=, with the deputy's remarks for the class", [](Call& c) {
+    auto snap = c.core.cache->get();
+    Visibility v = visibilityOf(c.who(), snap->index);
+    std::string classId = classOf(c, *snap, v);
+    std::string period = c.q("period");
+    if (period.empty())
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter", "укажите период: ?period=2025-Q1", "period");
+    rules::Scope scope = rules::resolveScope(snap->index, period, "", "", classId, "", "", *c.core.clock);
+    auto remarks = rules::check(snap->index, scope, rulesConfig());
+    render::RenderOptions opt;
+    opt.clock = c.core.clock;
+    render::Pdf pdf = render::renderClassJournal(snap->index, classId, scope.periodId, remarks, opt);
+    sendPdf(c, pdf, "journal-" + classId + "-" + scope.periodId + ".pdf", "классный журнал");
+  });
+
+  core.add("GET", "/api/v1/printouts/summary", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
+           "The summary sheet of a class (PDF): ?class=", [](Call& c) {
+    auto snap = c.core.cache->get();
+    Visibility v = visibilityOf(c.who(), snap->index);
+    std::string classId = classOf(c, *snap, v);
+    render::RenderOptions opt;
+    opt.clock = c.core.clock;
+    sendPdf(c, render::renderSummarySheet(snap->index, classId, opt), "summary-" + classId + ".pdf",
+            "сводная ведомость");
+  });
+
+  core.add("GET", "/api/v1/extracts/{student}", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
+           "A student's extract (PDF) from the current journal: ?period=", [](Call& c) {
+    auto snap = c.core.cache->get();
+    const model::Student* st = snap->index.student(c.param("student"));
+    if (!st) throw Error(ErrorKind::NotFound, "ученик «" + c.param("student") + "»", "такого ученика нет в журнале");
+    Visibility v = visibilityOf(c.who(), snap->index);
+    if (!v.all) {
+      bool mine = false;
+      for (const auto& e : st->enrolments) mine = mine || v.seesClass(e.classId);
+      if (!mine) throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "ученик не из вашего класса");
+    }
+    std::string period = c.q("period");
+    if (period.empty())
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter", "укажите период: ?period=2025-year", "period");
+    if (!snap->index.period(period)) throw Error(ErrorKind::NotFound, "период «" + period + "»", "такого периода нет");
+    render::RenderOptions opt;
+    opt.clock = c.core.clock;
+    sendPdf(c, render::renderStudentExtract(snap->index, st->id, period, opt), "extract-" + st->id + "-" + period + ".pdf",
+            "выписка: " + st->fullName());
+  });
+
+  // Monthly: the control report of the previous calendar month, as JSON and text in <work.dir>/reports/.
+  ServiceCore* core_ = &core;
+  core.scheduler->setJob("control-report", [core_](model::DateTime due) {
+    int y = due.date.year(), m = due.date.month() - 1;
+    if (m == 0) {
+      m = 12;
+      --y;
+    }
+    const model::Date from = model::Date::fromYmd(y, m, 1);
+    const model::Date to = due.date - due.date.day();  // the last day of the previous month
+    auto snap = core_->cache->get();
+    rules::Scope scope =
+        rules::resolveScope(snap->index, "", from.toString(), to.toString(), "", "", "", *core_->clock);
+    auto findings = rules::check(snap->index, scope, rulesConfig());
+    auto report = reports::buildControlReport(snap->index, scope, findings, rulesConfig(), core_->clock->now());
+    char stem[32];
+    std::snprintf(stem, sizeof stem, "control-%04d-%02d", y, m);
+    const auto dir = core_->config.workDir / "reports";
+    std::filesystem::create_directories(dir);
+    std::ostringstream json, text;
+    reports::write(report, reports::Format::Json, json);
+    reports::write(report, reports::Format::Text, text);
+    model::writeFileAtomic(dir / (std::string(stem) + ".json"), json.str());
+    model::writeFileAtomic(dir / (std::string(stem) + ".txt"), text.str());
+    return "справка за " + from.toRussian() + "–" + to.toRussian() + ": " + report.conclusion + " (" + stem + ".json)";
+  });
+}
+
+}  // namespace ejournal::app::service

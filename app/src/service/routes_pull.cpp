@@ -1,0 +1,106 @@
+// Pulling from dnevnik.ru inside the service: POST /api/v1/pull and the nightly "pull" job, both over the
+// ingest/pull client (dnevnik.h) with the base URL and token file from the configuration, committed to the store
+// as one ingest run only when the whole pull succeeded.
+#include <algorithm>
+
+#include "ejournal/ingest/dnevnik.h"
+#include "ejournal/model/error.h"
+#include "service/core.h"
+#include "service/scheduler.h"
+
+namespace ejournal::app::service {
+
+using Poco::Net::HTTPResponse;
+
+namespace {
+
+struct PullOutcome {
+  std::string runId;
+  ingest::dnevnik::PullStats stats;
+  store::IngestSummary summary;
+};
+
+// Pulls `period` or `dates` (one of them) into the store.
+PullOutcome pullInto(ServiceCore& core, const std::string& period, std::optional<model::DateRange> dates) {
+  namespace dn = ingest::dnevnik;
+  if (core.config.pullBaseUrl.empty() || core.config.pullTokenFile.empty())
+    throw Error(ErrorKind::Conflict, "pull.baseUrl",
+                "выгрузка из dnevnik.ru не настроена (pull.baseUrl и pull.tokenFile)");
+  dn::PullOptions options;
+  options.connection.baseUrl = core.config.pullBaseUrl;
+  options.connection.token = dn::readTokenFile(core.config.pullTokenFile);
+  options.period = period;
+  options.dates = dates;
+  options.loadExisting = [&](const std::string& schoolId, model::DateRange range) -> std::optional<model::Journal> {
+    auto known = core.store->schools();
+    if (std::find(known.begin(), known.end(), schoolId) == known.end()) return std::nullopt;
+    return core.store->load(store::LoadFilter{schoolId, range, ""});
+  };
+  const model::Provenance provenance = dn::pullProvenance(core.config.pullBaseUrl, *core.clock);
+  auto tx = core.store->beginIngest(provenance);
+  PullOutcome out;
+  out.runId = provenance.runId;
+  out.stats = dn::pull(options, [&](const model::Journal& part) { tx->upsert(part); });
+  out.summary = tx->commit();
+  core.cache->invalidate();
+  return out;
+}
+
+std::string describe(const PullOutcome& o) {
+  return o.runId + ": школа " + o.stats.schoolId + ", " + o.stats.dates.from.toRussian() + "–" +
+         o.stats.dates.to.toRussian() + ", уроков " + std::to_string(o.stats.lessons) + ", оценок " +
+         std::to_string(o.stats.marks) + "; новых записей " + std::to_string(o.summary.inserted) + ", изменённых " +
+         std::to_string(o.summary.updated);
+}
+
+}  // namespace
+
+void addPullRoutes(ServiceCore& core) {
+  core.add("POST", "/api/v1/pull", {Role::Admin, Role::Deputy},
+           "Pull from dnevnik.ru now: {\"period\": \"2025-Q1\"} or {\"from\": D, \"to\": D}", [](Call& c) {
+    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+    std::string period = optionalString(*body, "period");
+    std::string from = optionalString(*body, "from"), to = optionalString(*body, "to");
+    std::optional<model::DateRange> dates;
+    if (period.empty() == (from.empty() || to.empty()))
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
+                     "укажите либо period, либо from и to (ГГГГ-ММ-ДД)", "period");
+    if (!from.empty()) {
+      auto f = model::Date::parse(from), t = model::Date::parse(to);
+      if (!f || !t || *t < *f)
+        throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field", "from и to — даты ГГГГ-ММ-ДД, from не позже to", "from");
+      dates = model::DateRange{*f, *t};
+    }
+    PullOutcome o;
+    try {
+      o = pullInto(c.core, period, dates);
+    } catch (const std::exception& e) {
+      c.audit("pull", c.core.config.pullBaseUrl, "failed", e.what());
+      throw;
+    }
+    c.audit("pull", c.core.config.pullBaseUrl, "ok", describe(o));
+    auto r = newObject();
+    r->set("runId", o.runId);
+    r->set("schoolId", o.stats.schoolId);
+    r->set("from", o.stats.dates.from.toString());
+    r->set("to", o.stats.dates.to.toString());
+    r->set("lessons", static_cast<Poco::UInt64>(o.stats.lessons));
+    r->set("marks", static_cast<Poco::UInt64>(o.stats.marks));
+    r->set("requests", static_cast<Poco::UInt64>(o.stats.requests));
+    r->set("retries", static_cast<Poco::UInt64>(o.stats.retries));
+    r->set("inserted", static_cast<Poco::UInt64>(o.summary.inserted));
+    r->set("updated", static_cast<Poco::UInt64>(o.summary.updated));
+    sendJson(c.res, *r);
+  });
+
+  // Nightly: the current academic year up to the due day.
+  ServiceCore* core_ = &core;
+  core.scheduler->setJob("pull", [core_](model::DateTime due) {
+    int y = due.date.month() >= 8 ? due.date.year() : due.date.year() - 1;
+    PullOutcome o = pullInto(*core_, "", model::DateRange{model::Date::fromYmd(y, 9, 1), due.date});
+    core_->auditLog->append({"scheduler", "pull", core_->config.pullBaseUrl, "ok", describe(o), ""});
+    return describe(o);
+  });
+}
+
+}  // namespace ejournal::app::service

@@ -1,0 +1,813 @@
+// The ejournal service over real loopback HTTP (and one HTTPS case): every endpoint, the full role x endpoint
+// matrix (checked against docs/api.md too), login lock-out, token expiry with an injected clock, logout, oversize
+// and malformed bodies, the audit chain, scheduled job retries, and 50 concurrent readers while an ingest runs.
+// Each case runs on SQLite and, when EJOURNAL_PG is set (scripts/test), on a fresh PostgreSQL database.
+#define BOOST_TEST_MODULE service_test
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/AcceptCertificateHandler.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "ejournal/ingest/ingest.h"
+#include "ejournal/model/files.h"
+#include "ejournal/samples/generator.h"
+#include "ejournal/store/audit.h"
+#include "ejournal/store/jobs.h"
+#include "ejournal/store/store.h"
+#include "service/config.h"
+#include "service/password.h"
+#include "service/scheduler.h"
+#include "service/service.h"
+
+namespace fs = std::filesystem;
+using namespace ejournal;
+using namespace ejournal::app::service;
+using store::Role;
+
+namespace {
+
+const std::string kPassword = "correct-horse-42";
+
+// ---- HTTP client ----------------------------------------------------------------------------------------------
+
+struct Resp {
+  int status = 0;
+  std::string body;
+  std::string contentType;
+  Poco::JSON::Object::Ptr json() const {
+    Poco::JSON::Parser p;
+    return p.parse(body).extract<Poco::JSON::Object::Ptr>();
+  }
+  std::string errorMessage() const { return json()->getObject("error")->getValue<std::string>("message"); }
+};
+
+Resp call(int port, const std::string& method, const std::string& path, const std::string& token = {},
+          const std::string& body = {}, const std::string& contentType = "application/json", bool chunked = false,
+          size_t declaredLength = 0) {
+  Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
+  s.setTimeout(Poco::Timespan(300, 0));
+  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!token.empty()) req.set("Authorization", "Bearer " + token);
+  if (!body.empty() || method == "POST" || method == "PATCH") {
+    req.setContentType(contentType);
+    if (chunked) req.setChunkedTransferEncoding(true);
+    else req.setContentLength64(declaredLength ? declaredLength : body.size());
+  }
+  try {
+    std::ostream& out = s.sendRequest(req);
+    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  } catch (const Poco::Exception&) {
+    // The server may answer (413) and close before the whole body is sent; read the answer below.
+  }
+  Poco::Net::HTTPResponse res;
+  std::istream& in = s.receiveResponse(res);
+  Resp r;
+  r.status = static_cast<int>(res.getStatus());
+  r.contentType = res.getContentType();
+  Poco::StreamCopier::copyToString(in, r.body);
+  return r;
+}
+
+std::string jsonBody(std::initializer_list<std::pair<std::string, std::string>> fields) {
+  Poco::JSON::Object o;
+  for (auto& [k, v] : fields) o.set(k, v);
+  std::ostringstream out;
+  o.stringify(out);
+  return out.str();
+}
+
+// ---- back ends ------------------------------------------------------------------------------------------------
+
+std::vector<std::string> backends() {
+  std::vector<std::string> b = {"sqlite"};
+  if (const char* pg = std::getenv("EJOURNAL_PG"); pg && *pg) b.push_back("postgresql");
+  return b;
+}
+
+std::string freshPostgres(const std::string& name) {
+  static std::once_flag once;
+  std::call_once(once, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
+  std::string conn = std::getenv("EJOURNAL_PG");
+  {
+    Poco::Data::Session admin("PostgreSQL", conn);
+    admin << "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", Poco::Data::Keywords::now;
+    admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
+  }
+  return "postgresql:" + std::regex_replace(conn, std::regex("dbname=[^ ]+"), "dbname=" + name);
+}
+
+// ---- fixture --------------------------------------------------------------------------------------------------
+
+struct Env {
+  fs::path dir;
+  std::shared_ptr<model::FixedClock> clock;
+  std::unique_ptr<Service> service;
+  int port = 0;
+  std::map<Role, std::string> logins = {{Role::Admin, "admin"},           {Role::Deputy, "deputy"},
+                                         {Role::Secretary, "secretary"},   {Role::ClassTeacher, "classteacher"},
+                                         {Role::Teacher, "teacher"},       {Role::Auditor, "auditor"}};
+
+  Env(const std::string& backend, const std::string& name, std::map<std::string, std::string> extra = {}) {
+    dir = fs::temp_directory_path() / ("ejournal-service-test-" + name + "-" + backend + "-" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    clock = std::make_shared<model::FixedClock>(*model::DateTime::parse("2025-10-20T10:00:00"));
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> cfg(new Poco::Util::PropertyFileConfiguration);
+    std::string conn = backend == "sqlite" ? (dir / "ejournal.db").string()
+                                           : freshPostgres("svc_" + name);
+    cfg->setString("db", conn);
+    cfg->setString("http.port", "0");
+    cfg->setString("work.dir", (dir / "var").string());
+    cfg->setString("auth.passwordIterations", "2000");
+    cfg->setString("auth.maxFailedLogins", "3");
+    cfg->setString("auth.lockMinutes", "10");
+    cfg->setString("auth.tokenMinutes", "15");
+    cfg->setString("limits.json", "4K");
+    cfg->setString("limits.upload", "256K");
+    cfg->setString("archive.dir", (dir / "archive").string());
+    cfg->setString("backup.dir", (dir / "backup").string());
+    for (auto& [k, v] : extra) cfg->setString(k, v);
+    ServiceConfig sc = ServiceConfig::fromConfiguration(*cfg);
+    sc.runScheduler = false;  // jobs run through Scheduler::tick() with the injected clock
+    service = std::make_unique<Service>(sc, clock);
+    addUsers();
+    service->start();
+    port = service->httpPort();
+  }
+  ~Env() {
+    service.reset();
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+
+  void addUsers() {
+    for (auto& [role, login] : logins) {
+      store::User u;
+      u.login = login;
+      u.fullName = "Пользователь " + login;
+      u.role = role;
+      u.staffId = role == Role::ClassTeacher ? "t3" : role == Role::Teacher ? "t6" : "";
+      u.passwordHash = hashPassword(kPassword, 2000);
+      service->users().add(u);
+    }
+  }
+
+  std::string token(Role r) {
+    Resp res = call(port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", logins[r]}, {"password", kPassword}}));
+    BOOST_REQUIRE_MESSAGE(res.status == 200, res.body);
+    return res.json()->getValue<std::string>("token");
+  }
+
+  Resp ingestFile(const std::string& token, const fs::path& file, const std::string& name = "tiny.xml") {
+    return call(port, "POST", "/api/v1/ingest?name=" + name, token, model::readFile(file), "application/xml");
+  }
+
+  void ingestTiny() {
+    Resp r = ingestFile(token(Role::Admin), fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
+    BOOST_REQUIRE_MESSAGE(r.status == 200, r.body);
+  }
+};
+
+// A concrete request for an endpoint pattern: path parameters filled, a body that passes no checks (so an allowed
+// call is refused for its content, not for the role, and changes nothing).
+std::string concretePath(const EndpointSpec& e) {
+  std::string p = e.path;
+  auto fill = [&](const std::string& param, const std::string& value) {
+    auto at = p.find("{" + param + "}");
+    if (at != std::string::npos) p.replace(at, param.size() + 2, value);
+  };
+  fill("login", "nosuchuser");
+  fill("name", "nosuchjob");
+  fill("id", "nosuch.tar");
+  fill("kind", "nosuchreport");
+  fill("member", "nosuch.pdf");
+  fill("student", "nosuchstudent");
+  fill("class", "nosuchclass");
+  return p;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(health_login_and_me) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "health");
+      Resp h = call(env.port, "GET", "/healthz");
+      BOOST_TEST(h.status == 200);
+      BOOST_TEST(h.json()->getValue<std::string>("status") == "ok");
+      BOOST_TEST(h.json()->getValue<std::string>("backend") == backend);
+
+      Resp bad = call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", "admin"}, {"password", "nope"}}));
+      BOOST_TEST(bad.status == 401);
+      BOOST_TEST(bad.errorMessage() == "неверное имя пользователя или пароль");
+      Resp unknown =
+          call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", "ghost"}, {"password", "nope"}}));
+      BOOST_TEST(unknown.status == 401);
+      BOOST_TEST(unknown.errorMessage() == bad.errorMessage());  // no hint whether the login exists
+
+      std::string token = env.token(Role::Teacher);
+      Resp me = call(env.port, "GET", "/api/v1/me", token);
+      BOOST_TEST(me.status == 200);
+      BOOST_TEST(me.json()->getValue<std::string>("role") == "teacher");
+      BOOST_TEST(me.json()->getValue<std::string>("roleTitle") == "учитель");
+      BOOST_TEST(me.json()->has("staffId"));
+
+      Resp none = call(env.port, "GET", "/api/v1/me");
+      BOOST_TEST(none.status == 401);
+      BOOST_TEST(none.errorMessage().find("требуется вход") != std::string::npos);
+      Resp forged = call(env.port, "GET", "/api/v1/me", token.substr(0, token.size() - 3) + "abc");
+      BOOST_TEST(forged.status == 401);
+      Resp noRoute = call(env.port, "GET", "/api/v1/nothing-here", token);
+      BOOST_TEST(noRoute.status == 404);
+      BOOST_TEST(noRoute.json()->getObject("error")->getValue<std::string>("code") == "no_such_endpoint");
+      Resp wrongMethod = call(env.port, "DELETE", "/api/v1/me", token);
+      BOOST_TEST(wrongMethod.status == 405);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(role_matrix_every_endpoint_every_role) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "matrix");
+      env.ingestTiny();
+      std::map<Role, std::string> tokens;
+      for (Role r : store::kAllRoles) tokens[r] = env.token(r);
+      size_t checked = 0;
+      for (const auto& e : env.service->endpoints()) {
+        const std::string path = concretePath(e);
+        if (e.publicAccess) continue;
+        // Without a token every protected endpoint is refused with 401.
+        Resp anon = call(env.port, e.method, path, {}, e.method == "GET" ? "" : "{}");
+        BOOST_TEST(anon.status == 401, e.method << " " << e.path << " anonymous -> " << anon.status);
+        for (Role r : store::kAllRoles) {
+          // Logout revokes the token used, so it gets a token of its own.
+          std::string token = e.path == "/api/v1/auth/logout" ? env.token(r) : tokens[r];
+          Resp res = call(env.port, e.method, path, token, e.method == "GET" ? "" : "{}");
+          const bool allowed = e.allows(r);
+          if (allowed)
+            BOOST_TEST((res.status != 403 && res.status != 401 && res.status < 500),
+                       e.method << " " << e.path << " as " << store::toString(r) << " -> " << res.status << " "
+                                << res.body);
+          else {
+            BOOST_TEST(res.status == 403, e.method << " " << e.path << " as " << store::toString(r) << " -> "
+                                                   << res.status);
+            if (res.status == 403) BOOST_TEST(res.errorMessage().find("недостаточно прав") != std::string::npos);
+          }
+          ++checked;
+        }
+      }
+      BOOST_TEST(checked >= 6 * 15);
+      // Nothing above changed any data: the users are as created.
+      BOOST_TEST(env.service->users().list().size() == 6);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(documented_matrix_matches_the_code) {
+  // docs/api.md has one table row per endpoint: | METHOD | PATH | admin | deputy | ... | auditor |
+  std::ifstream in(fs::path(EJOURNAL_SOURCE_DIR) / "docs/api.md");
+  BOOST_REQUIRE(in);
+  std::map<std::string, std::string> documented;  // "GET /path" -> "x..x.."
+  std::string line;
+  std::regex row(R"(^\|\s*(GET|POST|PATCH|PUT|DELETE)\s*\|\s*`([^`]+)`\s*\|(.*)\|\s*$)");
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (!std::regex_match(line, m, row)) continue;
+    std::string cells = m[3];
+    std::string marks;
+    std::stringstream ss(cells);
+    std::string cell;
+    while (std::getline(ss, cell, '|')) {
+      bool yes = cell.find("✔") != std::string::npos || cell.find("public") != std::string::npos;
+      marks += yes ? 'x' : '.';
+    }
+    documented[std::string(m[1]) + " " + std::string(m[2])] = marks.substr(0, 6);
+  }
+  Env env("sqlite", "docs");
+  for (const auto& e : env.service->endpoints()) {
+    std::string key = e.method + " " + e.path;
+    std::string marks;
+    for (Role r : store::kAllRoles) marks += e.allows(r) ? 'x' : '.';
+    BOOST_TEST(documented.count(key) == 1u, key << " is not in docs/api.md");
+    if (documented.count(key)) BOOST_TEST(documented[key] == marks, key << ": docs " << documented[key] << " code " << marks);
+    documented.erase(key);
+  }
+  for (auto& [k, v] : documented) BOOST_TEST(false, k << " is documented but not served");
+}
+
+BOOST_AUTO_TEST_CASE(teacher_and_class_teacher_see_only_their_own) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "scope");
+      env.ingestTiny();
+      // Class teacher t3 leads 5a; teacher t6 teaches English to one group of 8b.
+      Resp ct = call(env.port, "GET", "/api/v1/classes", env.token(Role::ClassTeacher));
+      BOOST_REQUIRE(ct.status == 200);
+      auto classes = ct.json()->getArray("classes");
+      std::set<std::string> ids;
+      for (size_t i = 0; i < classes->size(); ++i) ids.insert(classes->getObject(i)->getValue<std::string>("id"));
+      BOOST_TEST(ids.count("5a") == 1u);
+      // In 8b t3 only teaches: the class is listed with t3's subjects, not all of 8b's.
+      Resp adminView = call(env.port, "GET", "/api/v1/classes", env.token(Role::Admin));
+      auto subjectsOf = [](const Resp& r, const std::string& id) {
+        auto arr = r.json()->getArray("classes");
+        for (size_t i = 0; i < arr->size(); ++i)
+          if (arr->getObject(i)->getValue<std::string>("id") == id) return arr->getObject(i)->getArray("subjects")->size();
+        return size_t{0};
+      };
+      BOOST_TEST(subjectsOf(ct, "5a") == subjectsOf(adminView, "5a"));
+      BOOST_TEST(subjectsOf(ct, "8b") < subjectsOf(adminView, "8b"));
+
+      Resp t = call(env.port, "GET", "/api/v1/classes", env.token(Role::Teacher));
+      BOOST_REQUIRE(t.status == 200);
+      auto tc = t.json()->getArray("classes");
+      BOOST_REQUIRE(tc->size() == 1u);
+      BOOST_TEST(tc->getObject(0)->getValue<std::string>("id") == "8b");
+      auto subjects = tc->getObject(0)->getArray("subjects");
+      BOOST_REQUIRE(subjects->size() == 1u);
+      BOOST_TEST(subjects->getObject(0)->getValue<std::string>("id") == "eng");
+
+      Resp all = call(env.port, "GET", "/api/v1/classes", env.token(Role::Deputy));
+      BOOST_TEST(all.json()->getArray("classes")->size() == 2u);
+
+      std::string ctToken = env.token(Role::ClassTeacher);
+      Resp own = call(env.port, "GET", "/api/v1/stats?class=5a", ctToken);
+      BOOST_TEST(own.status == 200);
+      Resp other = call(env.port, "GET", "/api/v1/stats?class=8b", ctToken);
+      BOOST_TEST(other.status == 403);
+      Resp mine = call(env.port, "GET", "/api/v1/stats", ctToken);
+      auto rows = mine.json()->getArray("stats");
+      BOOST_REQUIRE(rows->size() > 0u);
+      for (size_t i = 0; i < rows->size(); ++i) BOOST_TEST(rows->getObject(i)->getValue<std::string>("classId") == "5a");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lock_out_after_repeated_failures) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "lockout");
+      auto login = [&](const std::string& pw) {
+        return call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", "secretary"}, {"password", pw}}));
+      };
+      for (int i = 0; i < 3; ++i) BOOST_TEST(login("wrong-password-1").status == 401);
+      Resp locked = login(kPassword);
+      BOOST_TEST(locked.status == 423);
+      BOOST_TEST(locked.errorMessage().find("заблокирована") != std::string::npos);
+      env.clock->set(*model::DateTime::parse("2025-10-20T10:09:00"));
+      BOOST_TEST(login(kPassword).status == 423);
+      env.clock->set(*model::DateTime::parse("2025-10-20T10:11:00"));
+      BOOST_TEST(login(kPassword).status == 200);
+      // The failures, the lock and the success are audited.
+      store::AuditQuery q;
+      q.actor = "secretary";
+      q.limit = 100;
+      std::multiset<std::string> actions;
+      for (const auto& r : env.service->audit().list(q)) actions.insert(r.entry.action);
+      BOOST_TEST(actions.count("login.failed") == 5u);  // 3 wrong passwords + 2 attempts while locked
+      BOOST_TEST(actions.count("user.locked") == 1u);
+      BOOST_TEST(actions.count("login") == 1u);
+      // An administrator can unlock at once.
+      for (int i = 0; i < 3; ++i) login("wrong-password-1");
+      BOOST_TEST(login(kPassword).status == 423);
+      Resp unlock = call(env.port, "PATCH", "/api/v1/users/secretary", env.token(Role::Admin), R"({"unlock": true})");
+      BOOST_TEST(unlock.status == 200);
+      BOOST_TEST(login(kPassword).status == 200);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(token_expiry_logout_and_revocation) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "tokens");
+      std::string token = env.token(Role::Deputy);
+      BOOST_TEST(call(env.port, "GET", "/api/v1/me", token).status == 200);
+      env.clock->set(*model::DateTime::parse("2025-10-20T10:14:59"));
+      BOOST_TEST(call(env.port, "GET", "/api/v1/me", token).status == 200);
+      env.clock->set(*model::DateTime::parse("2025-10-20T10:15:00"));
+      Resp expired = call(env.port, "GET", "/api/v1/me", token);
+      BOOST_TEST(expired.status == 401);
+      BOOST_TEST(expired.errorMessage().find("срок действия токена истёк") != std::string::npos);
+
+      std::string t2 = env.token(Role::Deputy);
+      BOOST_TEST(call(env.port, "POST", "/api/v1/auth/logout", t2, "{}").status == 200);
+      Resp revoked = call(env.port, "GET", "/api/v1/me", t2);
+      BOOST_TEST(revoked.status == 401);
+      BOOST_TEST(revoked.errorMessage().find("отозван") != std::string::npos);
+
+      // Disabling a user stops their tokens at once and refuses new logins.
+      std::string t3 = env.token(Role::Teacher);
+      std::string admin = env.token(Role::Admin);
+      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/teacher", admin, R"({"disabled": true})").status == 200);
+      BOOST_TEST(call(env.port, "GET", "/api/v1/me", t3).status == 401);
+      Resp login = call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", "teacher"}, {"password", kPassword}}));
+      BOOST_TEST(login.status == 403);
+
+      // Changing one's password revokes older tokens; the new password works.
+      env.clock->set(*model::DateTime::parse("2025-10-20T11:00:00"));
+      std::string t4 = env.token(Role::Secretary);
+      env.clock->set(*model::DateTime::parse("2025-10-20T11:00:01"));
+      Resp weak = call(env.port, "POST", "/api/v1/me/password", t4,
+                       jsonBody({{"oldPassword", kPassword}, {"newPassword", "short"}}));
+      BOOST_TEST(weak.status == 400);
+      Resp changed = call(env.port, "POST", "/api/v1/me/password", t4,
+                          jsonBody({{"oldPassword", kPassword}, {"newPassword", "another-pass-77"}}));
+      BOOST_TEST(changed.status == 200);
+      env.clock->set(*model::DateTime::parse("2025-10-20T11:00:02"));
+      BOOST_TEST(call(env.port, "GET", "/api/v1/me", t4).status == 401);
+      Resp relogin = call(env.port, "POST", "/api/v1/auth/login", {},
+                          jsonBody({{"login", "secretary"}, {"password", "another-pass-77"}}));
+      BOOST_TEST(relogin.status == 200);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(users_endpoints_and_audit_chain) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "users");
+      std::string admin = env.token(Role::Admin);
+      Resp added = call(env.port, "POST", "/api/v1/users", admin,
+                        jsonBody({{"login", "petrova"}, {"fullName", "Петрова Анна Сергеевна"}, {"role", "teacher"},
+                                  {"staffId", "t4"}, {"password", "teacher-pass-99"}}));
+      BOOST_TEST(added.status == 201, added.body);
+      BOOST_TEST(added.json()->getValue<std::string>("fullName") == "Петрова Анна Сергеевна");
+      BOOST_TEST(!added.json()->has("passwordHash"));
+      Resp dup = call(env.port, "POST", "/api/v1/users", admin,
+                      jsonBody({{"login", "petrova"}, {"fullName", "x"}, {"role", "teacher"}, {"staffId", "t4"},
+                                {"password", "teacher-pass-99"}}));
+      BOOST_TEST(dup.status == 409);
+      Resp noStaff = call(env.port, "POST", "/api/v1/users", admin,
+                          jsonBody({{"login", "x1"}, {"fullName", "x"}, {"role", "teacher"},
+                                    {"password", "teacher-pass-99"}}));
+      BOOST_TEST(noStaff.status == 400);
+      BOOST_TEST(noStaff.errorMessage().find("staffId") != std::string::npos);
+      Resp badRole = call(env.port, "POST", "/api/v1/users", admin,
+                          jsonBody({{"login", "x2"}, {"fullName", "x"}, {"role", "director"},
+                                    {"password", "teacher-pass-99"}}));
+      BOOST_TEST(badRole.status == 400);
+      Resp list = call(env.port, "GET", "/api/v1/users", admin);
+      BOOST_TEST(list.json()->getArray("users")->size() == 7u);
+      Resp patched = call(env.port, "PATCH", "/api/v1/users/petrova", admin, R"({"role": "class_teacher"})");
+      BOOST_TEST(patched.json()->getValue<std::string>("role") == "class_teacher");
+      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/admin", admin, R"({"disabled": true})").status == 409);
+
+      Resp audit = call(env.port, "GET", "/api/v1/audit?action=user.add", env.token(Role::Auditor));
+      BOOST_TEST(audit.status == 200);
+      BOOST_TEST(audit.json()->getArray("records")->size() == 1u);
+      Resp verify = call(env.port, "GET", "/api/v1/audit/verify", admin);
+      BOOST_TEST(verify.json()->getValue<bool>("ok"));
+      BOOST_TEST(verify.json()->getValue<int>("records") >= 4);
+
+      // The log refuses changes in place ...
+      auto updateInPlace = [&] {
+        if (backend == "sqlite") {
+          Poco::Data::SQLite::Connector::registerConnector();
+          Poco::Data::Session s("SQLite", (env.dir / "ejournal.db").string());
+          s << "UPDATE audit_log SET actor = 'someone' WHERE seq = 2", Poco::Data::Keywords::now;
+        } else {
+          Poco::Data::Session s("PostgreSQL", env.service->config().db.substr(11));
+          s << "UPDATE audit_log SET actor = 'someone' WHERE seq = 2", Poco::Data::Keywords::now;
+        }
+      };
+      BOOST_CHECK_THROW(updateInPlace(), Poco::Exception);
+      // ... and a change behind its back (triggers dropped) is found by verify.
+      {
+        std::string conn = backend == "sqlite" ? (env.dir / "ejournal.db").string() : env.service->config().db.substr(11);
+        Poco::Data::Session s(backend == "sqlite" ? "SQLite" : "PostgreSQL", conn);
+        if (backend == "sqlite") {
+          s << "DROP TRIGGER audit_log_no_update", Poco::Data::Keywords::now;
+        } else {
+          s << "DROP TRIGGER audit_log_no_change ON audit_log", Poco::Data::Keywords::now;
+        }
+        s << "UPDATE audit_log SET details = 'подделка' WHERE seq = 2", Poco::Data::Keywords::now;
+      }
+      Resp broken = call(env.port, "GET", "/api/v1/audit/verify", env.token(Role::Auditor));
+      BOOST_TEST(!broken.json()->getValue<bool>("ok"));
+      BOOST_TEST(broken.json()->getValue<int>("firstBadSeq") == 2);
+      BOOST_TEST(broken.json()->getValue<std::string>("problem").find("изменена") != std::string::npos);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(oversize_and_malformed_bodies_are_refused_without_harm) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "limits");
+      env.ingestTiny();
+      std::string admin = env.token(Role::Admin);
+      Resp before = call(env.port, "GET", "/api/v1/stats", admin);
+
+      Resp bigJson = call(env.port, "POST", "/api/v1/auth/login", {}, "{\"login\":\"" + std::string(8000, 'a') + "\"}");
+      BOOST_TEST(bigJson.status == 413);
+      BOOST_TEST(bigJson.errorMessage().find("больше допустимого") != std::string::npos);
+      Resp bigChunked =
+          call(env.port, "POST", "/api/v1/auth/login", {}, "{\"login\":\"" + std::string(8000, 'a') + "\"}",
+               "application/json", true);
+      BOOST_TEST(bigChunked.status == 413);
+      Resp malformed = call(env.port, "POST", "/api/v1/auth/login", {}, "{\"login\": \"admin\", ");
+      BOOST_TEST(malformed.status == 400);
+      BOOST_TEST(malformed.errorMessage().find("некорректный JSON") != std::string::npos);
+      Resp notObject = call(env.port, "POST", "/api/v1/auth/login", {}, "[1,2]");
+      BOOST_TEST(notObject.status == 400);
+      Resp wrongType = call(env.port, "POST", "/api/v1/auth/login", {}, R"({"login": 5, "password": "x"})");
+      BOOST_TEST(wrongType.status == 400);
+      BOOST_TEST(wrongType.errorMessage().find("login") != std::string::npos);
+
+      // Declared too large: refused before reading the body.
+      Resp bigUpload = call(env.port, "POST", "/api/v1/ingest", admin, std::string(1024, ' '), "application/xml",
+                            false, 300 * 1024);
+      BOOST_TEST(bigUpload.status == 413);
+      // Chunked, no length: refused as soon as the limit is passed.
+      std::string huge(260 * 1024, ' ');
+      Resp bigUploadChunked = call(env.port, "POST", "/api/v1/ingest", admin, huge, "application/xml", true);
+      BOOST_TEST(bigUploadChunked.status == 413);
+      Resp badXml = call(env.port, "POST", "/api/v1/ingest?name=broken.xml", admin,
+                         "<?xml version=\"1.0\"?>\n<journal>\n  <oops>\n</journal>\n", "application/xml");
+      BOOST_TEST(badXml.status == 422);
+      auto problems = badXml.json()->getObject("error")->getArray("problems");
+      BOOST_REQUIRE(problems->size() > 0u);
+      BOOST_TEST(problems->getObject(0)->getValue<std::string>("file") == "broken.xml");
+      BOOST_TEST(problems->getObject(0)->getValue<int>("line") > 0);
+      Resp dtd = call(env.port, "POST", "/api/v1/ingest", admin,
+                      "<?xml version=\"1.0\"?><!DOCTYPE journal SYSTEM \"http://127.0.0.1:9/evil.dtd\"><journal/>",
+                      "application/xml");
+      BOOST_TEST(dtd.status == 422);
+
+      // Nothing was stored, no upload is left behind, and the service still answers.
+      Resp after = call(env.port, "GET", "/api/v1/stats", admin);
+      BOOST_TEST(after.body == before.body);
+      size_t leftovers = 0;
+      if (fs::exists(env.dir / "var/uploads"))
+        for ([[maybe_unused]] auto& f : fs::directory_iterator(env.dir / "var/uploads")) ++leftovers;
+      BOOST_TEST(leftovers == 0u);
+      BOOST_TEST(call(env.port, "GET", "/healthz").status == 200);
+      store::AuditQuery q;
+      q.action = "ingest";
+      auto ingests = env.service->audit().list(q);
+      BOOST_REQUIRE(ingests.size() == 3u);  // tiny.xml ok, broken.xml failed, DOCTYPE failed
+      BOOST_TEST(ingests[1].entry.outcome == "failed");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
+  // Version A: the sample school up to the end of October; version B: the whole year. Every stats answer read
+  // while B is being ingested must be exactly A's or exactly B's.
+  samples::SampleOptions opt;
+  opt.classes = 11;
+  opt.studentsPerClass = 12;
+  auto sample = samples::generate(opt);
+  auto upTo = [](model::Journal j, model::Date cut) {
+    std::set<std::string> kept;
+    std::erase_if(j.lessons, [&](const model::Lesson& l) { return l.date > cut; });
+    for (const auto& l : j.lessons) kept.insert(l.id);
+    std::erase_if(j.marks, [&](const model::Mark& m) { return !kept.count(m.lessonId); });
+    std::erase_if(j.attendance, [&](const model::Attendance& x) { return !kept.count(x.lessonId); });
+    std::erase_if(j.periodMarks, [&](const model::PeriodMark&) { return true; });
+    return j;
+  };
+  const std::string xmlA = ingest::writeJournal(upTo(sample.journal, model::Date::fromYmd(2025, 9, 15)));
+  const std::string xmlB = ingest::writeJournal(upTo(sample.journal, model::Date::fromYmd(2025, 10, 15)));
+
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "concurrent", {{"limits.upload", "256M"}, {"server.maxThreads", "56"}});
+      std::string admin = env.token(Role::Admin);
+      std::string deputy = env.token(Role::Deputy);
+      Resp ra = call(env.port, "POST", "/api/v1/ingest?name=a.xml", admin, xmlA, "application/xml");
+      BOOST_REQUIRE_MESSAGE(ra.status == 200, ra.body);
+      const std::string statsA = call(env.port, "GET", "/api/v1/stats", deputy).body;
+
+      std::atomic<bool> done{false};
+      std::atomic<int> errors{0}, reads{0}, torn{0}, sawB{0};
+      std::string statsB;
+      std::mutex m;
+      std::vector<std::string> bad;
+      std::vector<std::thread> readers;
+      for (int i = 0; i < 50; ++i) {
+        readers.emplace_back([&] {
+          while (!done.load()) {
+            try {
+              Resp r = call(env.port, "GET", "/api/v1/stats", deputy);
+              ++reads;
+              if (r.status != 200) {
+                ++errors;
+                std::lock_guard<std::mutex> lock(m);
+                bad.push_back(std::to_string(r.status) + " " + r.body.substr(0, 200));
+              } else if (r.body != statsA) {
+                std::lock_guard<std::mutex> lock(m);
+                bad.push_back(r.body);  // checked against B below
+              }
+            } catch (const std::exception& e) {
+              ++errors;
+              std::lock_guard<std::mutex> lock(m);
+              bad.push_back(std::string("exception ") + e.what());
+            }
+          }
+        });
+      }
+      Resp rb;
+      try {
+        rb = call(env.port, "POST", "/api/v1/ingest?name=b.xml", admin, xmlB, "application/xml");
+      } catch (const std::exception& e) {
+        rb.body = e.what();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      done = true;
+      for (auto& t : readers) t.join();
+      BOOST_REQUIRE_MESSAGE(rb.status == 200, rb.body);
+      statsB = call(env.port, "GET", "/api/v1/stats", deputy).body;
+      BOOST_TEST(statsA != statsB);
+      for (const auto& b : bad) {
+        if (b == statsB) ++sawB;
+        else ++torn;
+      }
+      BOOST_TEST(errors.load() == 0);
+      BOOST_TEST(torn.load() == 0);
+      BOOST_TEST(reads.load() >= 50);
+      BOOST_TEST_MESSAGE(backend << ": " << reads.load() << " reads during the ingest, " << sawB.load()
+                                 << " saw the new data, none torn");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(failed_jobs_are_retried_then_reported) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "jobs",
+              {{"jobs.backup.enabled", "true"}, {"jobs.backup.schedule", "daily 02:00"},
+               {"jobs.backup.retries", "1"}, {"jobs.backup.retryMinutes", "5"}});
+      int calls = 0;
+      bool fail = true;
+      env.service->scheduler().setJob("backup", [&](model::DateTime) -> std::string {
+        ++calls;
+        if (fail) throw std::runtime_error("диск переполнен");
+        return "копия сделана";
+      });
+      auto& sched = env.service->scheduler();
+      auto runs = sched.tick();  // due 2025-10-20T02:00 (the service started at 10:00): run now
+      BOOST_REQUIRE(runs.size() == 1u);
+      BOOST_CHECK(runs[0].status == store::JobStatus::Failed);
+      BOOST_TEST(sched.tick().empty());  // not before the retry delay
+      env.clock->set(*model::DateTime::parse("2025-10-20T10:06:00"));
+      runs = sched.tick();
+      BOOST_REQUIRE(runs.size() == 1u);
+      BOOST_TEST(runs[0].attempt == 2);
+      env.clock->set(*model::DateTime::parse("2025-10-20T10:20:00"));
+      BOOST_TEST(sched.tick().empty());  // retries exhausted
+      BOOST_TEST(calls == 2);
+      Resp h = call(env.port, "GET", "/healthz");
+      BOOST_TEST(h.json()->getValue<std::string>("status") == "degraded");
+      BOOST_TEST(h.json()->getArray("failedJobs")->getObject(0)->getValue<std::string>("message") == "диск переполнен");
+      store::AuditQuery q;
+      q.action = "job.failed";
+      BOOST_TEST(env.service->audit().list(q).size() == 1u);
+      Resp jobs = call(env.port, "GET", "/api/v1/jobs", env.token(Role::Deputy));
+      BOOST_TEST(jobs.status == 200);
+
+      // The next night's run succeeds; a manual run works too.
+      fail = false;
+      env.clock->set(*model::DateTime::parse("2025-10-21T02:00:30"));
+      runs = sched.tick();
+      BOOST_REQUIRE(runs.size() == 1u);
+      BOOST_CHECK(runs[0].status == store::JobStatus::Succeeded);
+      BOOST_TEST(call(env.port, "GET", "/healthz").json()->getValue<std::string>("status") == "ok");
+      Resp manual = call(env.port, "POST", "/api/v1/jobs/backup/run", env.token(Role::Admin), "{}");
+      BOOST_TEST(manual.status == 200, manual.body);
+      BOOST_TEST(manual.json()->getValue<std::string>("message") == "копия сделана");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(schedules_parse_and_fall_due) {
+  auto t = [](const char* s) { return *model::DateTime::parse(s); };
+  auto daily = Schedule::parse("daily 02:30");
+  BOOST_TEST(daily.lastDue(t("2025-10-20T10:00:00"), {})->toString() == "2025-10-20T02:30:00");
+  BOOST_TEST(daily.lastDue(t("2025-10-20T01:00:00"), {})->toString() == "2025-10-19T02:30:00");
+  auto monthly = Schedule::parse("monthly 1 06:00");
+  BOOST_TEST(monthly.lastDue(t("2025-10-01T05:59:00"), {})->toString() == "2025-09-01T06:00:00");
+  BOOST_TEST(monthly.lastDue(t("2026-01-01T05:00:00"), {})->toString() == "2025-12-01T06:00:00");
+  auto quarter = Schedule::parse("quarter-end 18:00");
+  std::vector<model::Date> ends = {model::Date::fromYmd(2025, 10, 26), model::Date::fromYmd(2025, 12, 28)};
+  BOOST_TEST(!quarter.lastDue(t("2025-10-26T17:00:00"), ends));
+  BOOST_TEST(quarter.lastDue(t("2025-11-02T00:00:00"), ends)->toString() == "2025-10-26T18:00:00");
+  BOOST_CHECK_THROW(Schedule::parse("hourly"), Error);
+  BOOST_CHECK_THROW(Schedule::parse("daily 25:00"), Error);
+  BOOST_CHECK_THROW(Schedule::parse("monthly 31 06:00"), Error);
+}
+
+BOOST_AUTO_TEST_CASE(configuration_is_checked) {
+  auto load = [](std::map<std::string, std::string> kv) {
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> c(new Poco::Util::PropertyFileConfiguration);
+    for (auto& [k, v] : kv) c->setString(k, v);
+    return ServiceConfig::fromConfiguration(*c);
+  };
+  BOOST_CHECK_NO_THROW(load({{"http.port", "8080"}}));
+  try {
+    load({{"http.port", "8080"}, {"http.address", "0.0.0.0"}});
+    BOOST_FAIL("plain HTTP on all interfaces accepted");
+  } catch (const Error& e) {
+    BOOST_TEST(std::string(e.what()).find("только на локальном адресе") != std::string::npos);
+  }
+  try {
+    load({{"http.port", "8080"}, {"auth.tokenMinutez", "5"}});
+    BOOST_FAIL("unknown key accepted");
+  } catch (const Error& e) {
+    BOOST_TEST(e.where() == "настройка auth.tokenMinutez");
+  }
+  BOOST_CHECK_THROW(load({{"http.port", "eighty"}}), Error);
+  BOOST_CHECK_THROW(load({{"https.port", "8443"}}), Error);  // no certificate
+  BOOST_CHECK_THROW(load({{"http.port", "8080"}, {"jobs.pull.enabled", "true"}}), Error);  // no schedule
+  BOOST_CHECK_THROW(load({{"http.port", "8080"}, {"limits.upload", "12Q"}}), Error);
+}
+
+BOOST_AUTO_TEST_CASE(https_with_a_self_signed_certificate) {
+  Env base("sqlite", "tlsbase");  // only to get a temp dir with users
+  fs::path dir = base.dir / "tls";
+  fs::create_directories(dir);
+  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+                    "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+                    (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " 2>/dev/null";
+  BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
+  base.service->stop();
+  Env env("sqlite", "tls",
+          {{"http.enabled", "false"}, {"https.enabled", "true"}, {"https.address", "127.0.0.1"}, {"https.port", "0"},
+           {"https.certificate", (dir / "cert.pem").string()}, {"https.privateKey", (dir / "key.pem").string()}});
+  BOOST_TEST(env.service->httpPort() == 0);
+  int port = env.service->httpsPort();
+  BOOST_REQUIRE(port > 0);
+  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "",
+                                                       (dir / "cert.pem").string(), Poco::Net::Context::VERIFY_STRICT,
+                                                       9, false, "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+  Poco::Net::HTTPSClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port), ctx);
+  s.setTimeout(Poco::Timespan(10, 0));
+  Poco::Net::HTTPRequest req("POST", "/api/v1/auth/login", Poco::Net::HTTPMessage::HTTP_1_1);
+  std::string body = jsonBody({{"login", "auditor"}, {"password", kPassword}});
+  req.setContentLength64(body.size());
+  req.setContentType("application/json");
+  s.sendRequest(req) << body;
+  Poco::Net::HTTPResponse res;
+  std::string out;
+  Poco::StreamCopier::copyToString(s.receiveResponse(res), out);
+  BOOST_TEST(static_cast<int>(res.getStatus()) == 200);
+  BOOST_TEST(out.find("\"token\"") != std::string::npos);
+  BOOST_TEST(s.secure());
+  // A client that does not trust the certificate is refused.
+  Poco::Net::Context::Ptr strict = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
+                                                          Poco::Net::Context::VERIFY_STRICT, 9, false,
+                                                          "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+  Poco::Net::HTTPSClientSession s2("127.0.0.1", static_cast<Poco::UInt16>(port), strict);
+  Poco::Net::HTTPRequest get("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
+  BOOST_CHECK_THROW(s2.sendRequest(get), Poco::Exception);
+}
+
+BOOST_AUTO_TEST_CASE(cli_user_and_audit_commands) {
+  fs::path dir = fs::temp_directory_path() / ("ejournal-cli-users-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string bin = std::string(EJOURNAL_BINARY_DIR) + "/app/ejournal";
+  const std::string db = (dir / "e.db").string();
+  auto run = [&](const std::string& args) {
+    int rc = std::system((bin + " " + args + " --db " + db + " >" + (dir / "out.txt").string() + " 2>&1").c_str());
+    return WEXITSTATUS(rc);
+  };
+  model::writeFileAtomic(dir / "pw", "first-admin-pass-1\n");
+  model::writeFileAtomic(dir / "weak", "short\n");
+  setenv("EJOURNAL_TEST_WEAK_KDF", "1", 1);
+  BOOST_TEST(run("user add boss --role admin --name 'Тюрина Наталья' --iterations 2000 --password-file " +
+                 (dir / "weak").string()) == 2);
+  BOOST_TEST(model::readFile(dir / "out.txt").find("не менее 10 символов") != std::string::npos);
+  BOOST_TEST(run("user add boss --role admin --name 'Тюрина Наталья' --iterations 2000 --password-file " +
+                 (dir / "pw").string()) == 0);
+  BOOST_TEST(run("user add boss --role admin --name 'x' --iterations 2000 --password-file " + (dir / "pw").string()) == 2);
+  BOOST_TEST(run("user add t1 --role teacher --name 'Учитель' --iterations 2000 --password-file " +
+                 (dir / "pw").string()) == 2);  // a teacher needs --staff
+  BOOST_TEST(run("user disable boss") == 0);
+  BOOST_TEST(run("user list") == 0);
+  BOOST_TEST(model::readFile(dir / "out.txt").find("boss\tadmin\tТюрина Наталья\t-\tотключён") != std::string::npos);
+  BOOST_TEST(run("audit verify") == 0);
+  BOOST_TEST(run("audit list --action user.add") == 0);
+  BOOST_TEST(model::readFile(dir / "out.txt").find("user.add\tboss\tok") != std::string::npos);
+  fs::remove_all(dir);
+}
