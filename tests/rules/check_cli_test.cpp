@@ -40,6 +40,8 @@ struct Fixture {
     const fs::path exe = fs::path(EJOURNAL_BINARY_DIR) / "app" / "ejournal";
     BOOST_REQUIRE_MESSAGE(fs::exists(exe), "the ejournal binary is not built: " + exe.string());
     const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+    std::fflush(stdout);  // the child must not repeat the parent's pending output
+    std::fflush(stderr);
     const pid_t pid = fork();
     if (pid == 0) {
       if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) _exit(126);
