@@ -299,6 +299,8 @@ class Builder {
         for (auto n : section.children()) {
           if (n.type() != pugi::node_element) continue;
           model::Holiday h{text(n, "name"), {date(n, "from"), date(n, "to")}};
+          if (n.attribute("gradeFrom")) h.gradeFrom = n.attribute("gradeFrom").as_int(1);
+          if (n.attribute("gradeTo")) h.gradeTo = n.attribute("gradeTo").as_int(11);
           ordered(h.dates.from, h.dates.to, n, "каникулы " + quoted(h.name));
           part.holidays.push_back(std::move(h));
         }

@@ -159,6 +159,10 @@ void writeJournal(const model::Journal& j, std::ostream& out) {
       x.attr("name", h.name);
       x.attr("from", h.dates.from);
       x.attr("to", h.dates.to);
+      if (h.gradeFrom != 1 || h.gradeTo != 11) {  // absent means every grade, keeping older documents canonical
+        x.attr("gradeFrom", h.gradeFrom);
+        x.attr("gradeTo", h.gradeTo);
+      }
       x.closeEmpty();
     }
   });

@@ -13,9 +13,9 @@ using model::Lesson;
 
 namespace {
 
-bool isHoliday(const model::Journal& j, Date d) {
+bool isHoliday(const model::Journal& j, Date d, int grade) {
   for (const auto& h : j.holidays)
-    if (h.dates.contains(d)) return true;
+    if (h.dates.contains(d) && h.appliesTo(grade)) return true;
   return false;
 }
 
@@ -41,13 +41,18 @@ Context::Context(const model::JournalIndex& idx, const Scope& sc) : index(idx), 
       it->second.plan.push_back(&p);
   streams_.reserve(building.size());
   for (auto& [k, v] : building) streams_.push_back(std::move(v));
-  // The timetable calendar of every stream: one date per timetable hour over the academic year, without holidays.
-  std::vector<bool> holiday;
-  const int yearDays = j.year.end - j.year.start + 1;
-  if (yearDays > 0) {
-    holiday.resize(static_cast<size_t>(yearDays));
-    for (int i = 0; i < yearDays; ++i) holiday[static_cast<size_t>(i)] = isHoliday(j, j.year.start + i);
-  }
+  // The timetable calendar of every stream: one date per timetable hour over the academic year, without the
+  // holidays of the stream's grade (computed once per grade).
+  const int yearDays = std::max(0, j.year.end - j.year.start + 1);
+  std::map<int, std::vector<bool>> holidaysOfGrade;
+  auto holidays = [&](int grade) -> const std::vector<bool>& {
+    auto [it, fresh] = holidaysOfGrade.try_emplace(grade);
+    if (fresh) {
+      it->second.resize(static_cast<size_t>(yearDays));
+      for (int i = 0; i < yearDays; ++i) it->second[static_cast<size_t>(i)] = isHoliday(j, j.year.start + i, grade);
+    }
+    return it->second;
+  };
   std::map<std::tuple<std::string_view, std::string_view, std::string_view>, std::vector<const model::TimetableSlot*>>
       slots;
   for (const auto& t : j.timetable) slots[{t.classId, t.subjectId, t.subgroupId}].push_back(&t);
@@ -59,6 +64,8 @@ Context::Context(const model::JournalIndex& idx, const Scope& sc) : index(idx), 
               [](const model::PlannedLesson* a, const model::PlannedLesson* b) { return a->number < b->number; });
     auto it = slots.find({s.classId, s.subjectId, s.subgroupId});
     if (it == slots.end()) continue;
+    const auto* cls = index.schoolClass(s.classId);
+    const std::vector<bool>& holiday = holidays(cls ? cls->grade : 0);
     for (int i = 0; i < yearDays; ++i) {
       if (holiday[static_cast<size_t>(i)]) continue;
       const Date d = j.year.start + i;

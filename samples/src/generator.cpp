@@ -181,7 +181,10 @@ class Generator {
     publicHoliday("Международный женский день", ymd(1, 3, 8));
     publicHoliday("Праздник Весны и Труда", ymd(1, 5, 1));
     publicHoliday("День Победы", ymd(1, 5, 9));
-    for (const auto& h : holidays_) j_.holidays.push_back(h.holiday);
+    for (auto h : holidays_) {
+      if (h.firstGradeOnly) h.holiday.gradeFrom = h.holiday.gradeTo = 1;
+      j_.holidays.push_back(h.holiday);
+    }
   }
 
   bool schoolDay(Date d, int grade) const {

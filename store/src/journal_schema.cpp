@@ -135,6 +135,12 @@ std::vector<Migration> journalMigrations() {
                 FOREIGN KEY (school_id, student_id) REFERENCES students (school_id, id)))",
            "CREATE INDEX period_marks_by_class ON period_marks (school_id, class_id, subject_id)",
        }},
+      {2,
+       "journal: holidays for some grades only (the extra February week of grade 1)",
+       {
+           "ALTER TABLE holidays ADD COLUMN grade_from INTEGER NOT NULL DEFAULT 1",
+           "ALTER TABLE holidays ADD COLUMN grade_to INTEGER NOT NULL DEFAULT 11",
+       }},
   };
 }
 

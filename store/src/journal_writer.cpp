@@ -222,12 +222,15 @@ void SqlIngest::putReference(const model::Journal& j) {
     auto& map = known("holidays", "date_from || '|' || name");
     for (const auto& x : j.holidays) {
       ContentHash h;
-      h.add(x.name).add(x.dates.from.days()).add(x.dates.to.days());
+      h.add(x.name).add(x.dates.from.days()).add(x.dates.to.days()).add(x.gradeFrom).add(x.gradeTo);
       const std::string from = x.dates.from.toString();
       put(map, key({from, x.name}), h.value(), "каникулы «" + x.name + "»", [&](bool) {
-        upsertStatement("holidays", {"school_id", "date_from", "name", "date_to", "content_hash", "run_id"}, 3,
-                        "ssssls")
-            .run(school_, from, x.name, x.dates.to.toString(), h.value(), provenance_.runId);
+        upsertStatement("holidays",
+                        {"school_id", "date_from", "name", "date_to", "grade_from", "grade_to", "content_hash",
+                         "run_id"},
+                        3, "ssssiils")
+            .run(school_, from, x.name, x.dates.to.toString(), x.gradeFrom, x.gradeTo, h.value(),
+                 provenance_.runId);
       });
     }
   }

@@ -213,12 +213,17 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
     }
     {
       std::vector<std::string> name, from, to;
+      std::vector<int> gFrom, gTo;
       p = {school};
-      select(s, "SELECT name, date_from, date_to FROM holidays WHERE school_id = $1 ORDER BY date_from, name", p,
-             name, from, to);
+      select(s,
+             "SELECT name, date_from, date_to, grade_from, grade_to FROM holidays WHERE school_id = $1 "
+             "ORDER BY date_from, name",
+             p, name, from, to, gFrom, gTo);
       for (size_t i = 0; i < name.size(); ++i)
-        j.holidays.push_back(
-            {name[i], {*dateFrom(from[i], "holidays.date_from"), *dateFrom(to[i], "holidays.date_to")}});
+        j.holidays.push_back({name[i],
+                              {*dateFrom(from[i], "holidays.date_from"), *dateFrom(to[i], "holidays.date_to")},
+                              gFrom[i],
+                              gTo[i]});
     }
     {
       std::vector<std::string> id, last, first, middle, position;

@@ -660,6 +660,7 @@ struct DnevnikEmulator::Impl {
         o.endArray().key("holidays").beginArray();
         int k = 0;
         for (auto& h : j.holidays)
+          if (h.appliesTo(grade))  // a group is told only its own grade's holidays
           o.beginObject().key("id").integer(++k).key("reportingPeriodGroupId").integer(grade)
               .key("dateStart").str(dateText(h.dates.from)).key("dateFinish").str(dateText(h.dates.to))
               .key("name").str(h.name).key("description").str("").endObject();

@@ -301,11 +301,18 @@ class Puller {
             auto ho = objectAt(h, i, at(t, i));
             auto from = dateTime(ho, "dateStart", at(t, i)), to = dateTime(ho, "dateFinish", at(t, i));
             if (!from || !to) continue;
-            model::Holiday hol{trim(str(ho, "name")), {from->date, to->date}};
-            if (std::none_of(holidays_.begin(), holidays_.end(), [&](const model::Holiday& x) {
-                  return x.name == hol.name && x.dates == hol.dates;
-                }))
+            // A holiday is listed in the reporting-period group of each class it applies to: its grade range is
+            // the range of those classes' grades (widened to every grade in finishReference when it covers all).
+            model::Holiday hol{trim(str(ho, "name")), {from->date, to->date}, gradeOf(g), gradeOf(g)};
+            auto same = std::find_if(holidays_.begin(), holidays_.end(), [&](const model::Holiday& x) {
+              return x.name == hol.name && x.dates == hol.dates;
+            });
+            if (same == holidays_.end()) {
               holidays_.push_back(hol);
+            } else {
+              same->gradeFrom = std::min(same->gradeFrom, hol.gradeFrom);
+              same->gradeTo = std::max(same->gradeTo, hol.gradeTo);
+            }
           }
         }
       } catch (const Error& e) {
@@ -621,6 +628,13 @@ class Puller {
     if (ex) {
       for (auto& p : periods_)
         if (auto* old = existingIndex_->period(p.id)) p.gradeFrom = old->gradeFrom, p.gradeTo = old->gradeTo;
+    }
+    {
+      int lo = 99, hi = 0;  // the school's grades: a holiday of every one of them is a holiday of every grade
+      for (const auto& g : groups_)
+        if (const int gr = gradeOf(g); gr > 0) lo = std::min(lo, gr), hi = std::max(hi, gr);
+      for (auto& h : holidays_)
+        if (h.gradeFrom <= lo && h.gradeTo >= hi) h.gradeFrom = 1, h.gradeTo = 11;
     }
     if (holidays_.empty() && ex) holidays_ = ex->holidays;
     std::sort(holidays_.begin(), holidays_.end(), [](auto& a, auto& b) { return a.dates < b.dates; });

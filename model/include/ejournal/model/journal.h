@@ -50,6 +50,9 @@ struct Period {
 struct Holiday {
   std::string name;  // "Осенние каникулы"
   DateRange dates;
+  int gradeFrom = 1;  // the grades that are on holiday (the extra February week is for grade 1 only)
+  int gradeTo = 11;
+  bool appliesTo(int grade) const { return gradeFrom <= grade && grade <= gradeTo; }
 };
 
 struct Staff {
