@@ -509,6 +509,19 @@ BOOST_AUTO_TEST_CASE(writer_escapes_text_that_people_type) {
   BOOST_TEST(ej::ingest::writeJournal(back) == xml);
 }
 
+BOOST_AUTO_TEST_CASE(holiday_grade_range_round_trips_and_defaults_to_every_grade) {
+  auto j = ej::ingest::readJournal(tinyXml(), "tiny.xml");
+  BOOST_TEST(j.holidays[0].gradeFrom == 1);  // no attributes: every grade
+  BOOST_TEST(j.holidays[0].gradeTo == 11);
+  j.holidays[0].gradeFrom = j.holidays[0].gradeTo = 1;  // the extra February week of the first grades
+  const std::string xml = ej::ingest::writeJournal(j);
+  BOOST_TEST(xml.find("gradeFrom=\"1\" gradeTo=\"1\"") != std::string::npos);
+  const auto back = ej::ingest::readJournal(xml, "holidays.xml");
+  BOOST_TEST(back.holidays[0].appliesTo(1));
+  BOOST_TEST(!back.holidays[0].appliesTo(2));
+  BOOST_TEST(back.holidays[1].appliesTo(10));
+}
+
 BOOST_AUTO_TEST_CASE(values_with_surrounding_whitespace_are_trimmed) {
   const auto j = ej::ingest::readJournal(
       replaced(replaced(kMinimal, R"(date="2025-09-01" slot="1")", R"(date=" 2025-09-01 " slot=" 1 ")"),
