@@ -16,6 +16,7 @@
 #include "crypto.h"
 #include "metadata.h"
 #include "ejournal/model/error.h"
+#include "ejournal/model/text.h"
 #include "tar.h"
 
 namespace ejournal::archive {
@@ -169,27 +170,6 @@ std::vector<ManifestLine> parseManifest(std::string_view text, std::vector<std::
     lines.push_back({std::string(line.substr(0, 64)), std::string(line.substr(66))});
   }
   return lines;
-}
-
-// Folds ASCII and Russian letters to lower case and ё to е, for case-insensitive matching.
-std::string fold(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c + 32);
-    } else if ((c == 0xD0 || c == 0xD1) && i + 1 < s.size()) {
-      unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-      if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
-      if (cp == 0x401 || cp == 0x451) cp = 0x435;
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 std::string formatUtc(std::time_t t) { return fromEpoch(t).toString() + " UTC"; }
@@ -712,7 +692,7 @@ std::vector<FindHit> Archive::find(const std::vector<ArchiveInfo>& archives, con
           bool found = false;
           if (it != d.tags.end())
             for (const auto& have : it->second)
-              if (fold(have).find(fold(w)) != std::string::npos) found = true;
+              if (model::foldForSearch(have).find(model::foldForSearch(w)) != std::string::npos) found = true;
           if (!found) all = false;
         }
       }

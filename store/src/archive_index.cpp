@@ -10,6 +10,7 @@
 
 #include "database.h"
 #include "ejournal/model/error.h"
+#include "ejournal/model/text.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -40,26 +41,7 @@ std::vector<Migration> archiveIndexMigrations() {
   };
 }
 
-std::string foldForSearch(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c + 32);
-    } else if ((c == 0xD0 || c == 0xD1) && i + 1 < s.size()) {
-      unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-      if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
-      if (cp == 0x401 || cp == 0x451) cp = 0x435;
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
+std::string foldForSearch(const std::string& s) { return model::foldForSearch(s); }
 
 namespace {
 
