@@ -1,5 +1,9 @@
-// Case folding for search (text.h).
+// Case folding, fixed-point numbers, CSV fields and UTF-8 widths (text.h).
 #include "ejournal/model/text.h"
+
+#include <iomanip>
+#include <locale>
+#include <sstream>
 
 namespace ejournal::model {
 
@@ -22,6 +26,30 @@ std::string foldForSearch(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string formatFixed(double v, int decimals) {
+  std::ostringstream o;
+  o.imbue(std::locale::classic());
+  o << std::fixed << std::setprecision(decimals) << v;
+  return o.str();
+}
+
+std::string csvField(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+size_t utf8Width(std::string_view s) {
+  size_t n = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
 }
 
 }  // namespace ejournal::model

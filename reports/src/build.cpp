@@ -2,13 +2,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <iomanip>
-#include <locale>
 #include <set>
-#include <sstream>
 
 #include "ejournal/reports/reports.h"
 #include "ejournal/model/error.h"
+#include "ejournal/model/text.h"
 
 namespace ejournal::reports {
 
@@ -19,13 +17,6 @@ using model::Lesson;
 using model::Severity;
 
 namespace {
-
-std::string fixed2(double v) {
-  std::ostringstream o;
-  o.imbue(std::locale::classic());
-  o << std::fixed << std::setprecision(2) << v;
-  return o.str();
-}
 
 double round1(double v) { return std::round(v * 10) / 10; }
 double round2(double v) { return std::round(v * 100) / 100; }
@@ -613,7 +604,7 @@ ForecastReport buildForecastReport(const model::JournalIndex& index, const rules
             1, static_cast<int>(std::ceil(row.requiredMarks * static_cast<double>(elapsed) / periodDays - 1e-9)));
         if (row.expected && *row.expected <= 2)
           row.reasons.push_back("ожидается " + std::to_string(*row.expected) + " (средний балл " +
-                                fixed2(row.weightedAverage) + ")");
+                                model::formatFixed(row.weightedAverage, 2) + ")");
         if (row.marks < needNow) {
           if (row.marks == 0)
             row.reasons.push_back("нет текущих отметок");

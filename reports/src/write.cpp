@@ -1,109 +1,39 @@
 // The reports as JSON, CSV (RFC 4180, UTF-8, CRLF) and readable Russian text tables. Deterministic: numbers in the
 // classic locale with fixed decimals, no clock reads.
-#include <iomanip>
-#include <locale>
-#include <sstream>
-
+#include "ejournal/model/json.h"
+#include "ejournal/model/text.h"
 #include "ejournal/reports/reports.h"
 
 namespace ejournal::reports {
 
 namespace {
 
-std::string num(double v, int decimals) {
-  std::ostringstream o;
-  o.imbue(std::locale::classic());
-  o << std::fixed << std::setprecision(decimals) << v;
-  return o.str();
-}
-
-std::string jstr(std::string_view s) {
-  std::string o = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"') o += "\\\"";
-    else if (c == '\\') o += "\\\\";
-    else if (c == '\n') o += "\\n";
-    else if (c == '\r') o += "\\r";
-    else if (c == '\t') o += "\\t";
-    else if (c < 0x20) {
-      static const char* hex = "0123456789abcdef";
-      o += "\\u00";
-      o += hex[c >> 4];
-      o += hex[c & 15];
-    } else {
-      o += ch;
-    }
-  }
-  return o + "\"";
-}
-
-std::string jopt(std::string_view s) { return s.empty() ? "null" : jstr(s); }
-
-// A JSON object written field by field.
-class Obj {
- public:
-  Obj& str(const char* k, std::string_view v) { return raw(k, jstr(v)); }
-  Obj& opt(const char* k, std::string_view v) { return raw(k, jopt(v)); }
-  Obj& integer(const char* k, long v) { return raw(k, std::to_string(v)); }
-  Obj& number(const char* k, double v, int d) { return raw(k, num(v, d)); }
-  Obj& boolean(const char* k, bool v) { return raw(k, v ? "true" : "false"); }
-  Obj& raw(const char* k, const std::string& v) {
-    s_ += (s_.empty() ? "{" : ", ") + jstr(k) + ": " + v;
-    return *this;
-  }
-  std::string done() const { return s_.empty() ? "{}" : s_ + "}"; }
-
- private:
-  std::string s_;
-};
-
-template <class T, class F>
-std::string array(const std::vector<T>& v, F f, const char* indent = "\n    ") {
-  if (v.empty()) return "[]";
-  std::string o = "[";
-  for (size_t i = 0; i < v.size(); ++i) o += (i ? "," : "") + std::string(indent) + f(v[i]);
-  return o + "]";
-}
+using model::formatFixed;
+using model::jsonArray;
+using model::jsonString;
+using model::JsonObject;
 
 std::string headerJson(const ReportHeader& h) {
-  return Obj()
-      .str("title", h.title)
-      .str("school", h.schoolName)
-      .str("school_short", h.schoolShortName)
-      .str("academic_year", h.academicYear)
-      .opt("period", h.periodId)
-      .str("period_label", h.periodLabel)
-      .str("from", h.dates.from.toString())
-      .str("to", h.dates.to.toString())
-      .str("as_of", h.asOf.toString())
-      .str("scope", h.scopeLabel)
-      .str("created", h.createdAt.toString())
-      .str("deputy_director", h.deputyDirector)
-      .str("director", h.director)
-      .done();
-}
-
-std::string csv(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
+  return JsonObject()
+      .text("title", h.title)
+      .text("school", h.schoolName)
+      .text("school_short", h.schoolShortName)
+      .text("academic_year", h.academicYear)
+      .textOrNull("period", h.periodId)
+      .text("period_label", h.periodLabel)
+      .text("from", h.dates.from.toString())
+      .text("to", h.dates.to.toString())
+      .text("as_of", h.asOf.toString())
+      .text("scope", h.scopeLabel)
+      .text("created", h.createdAt.toString())
+      .text("deputy_director", h.deputyDirector)
+      .text("director", h.director)
+      .json();
 }
 
 void csvLine(std::ostream& out, const std::vector<std::string>& cells) {
-  for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv(cells[i]);
+  for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << model::csvField(cells[i]);
   out << "\r\n";
-}
-
-size_t width(std::string_view s) {
-  size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
 }
 
 // A text table with columns aligned by code points; numbers right-aligned.
@@ -111,11 +41,11 @@ void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
   if (rows.empty()) return;
   std::vector<size_t> w(rows.front().size(), 0);
   for (const auto& r : rows)
-    for (size_t c = 0; c < r.size() && c < w.size(); ++c) w[c] = std::max(w[c], width(r[c]));
+    for (size_t c = 0; c < r.size() && c < w.size(); ++c) w[c] = std::max(w[c], model::utf8Width(r[c]));
   auto line = [&](const std::vector<std::string>& r) {
     std::string s;
     for (size_t c = 0; c < r.size(); ++c) {
-      const size_t fill = w[c] - width(r[c]);
+      const size_t fill = w[c] - model::utf8Width(r[c]);
       const bool rt = c < right.size() && right[c];
       if (c) s += "  ";
       if (rt) s += std::string(fill, ' ');
@@ -142,7 +72,7 @@ void headerText(std::ostream& out, const ReportHeader& h) {
   out << "Сформировано: " << h.createdAt.toRussian() << "\n\n";
 }
 
-std::string pct(double v) { return num(v, 1) + "%"; }
+std::string pct(double v) { return formatFixed(v, 1) + "%"; }
 std::string subjectWithGroup(const std::string& subject, const std::string& group) {
   return group.empty() ? subject : subject + " (" + group + ")";
 }
@@ -153,27 +83,27 @@ std::string subjectWithGroup(const std::string& subject, const std::string& grou
 
 void write(const ControlReport& r, Format f, std::ostream& out) {
   auto counts = [](const std::vector<RuleCount>& v) {
-    return array(v, [](const RuleCount& c) {
-      return Obj()
-          .str("rule", c.ruleId)
-          .str("title", c.ruleTitle)
-          .str("severity", model::toString(c.severity))
+    return jsonArray(v, [](const RuleCount& c) {
+      return JsonObject()
+          .text("rule", c.ruleId)
+          .text("title", c.ruleTitle)
+          .text("severity", model::toString(c.severity))
           .integer("count", c.count)
-          .done();
+          .json();
     }, "\n      ");
   };
   if (f == Format::Json) {
     out << "{\"report\": \"control\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << array(r.rows, [&](const ControlRow& row) {
-             return Obj()
-                 .opt("teacher", row.teacherId)
-                 .str("teacher_name", row.teacherName)
-                 .str("class", row.classId)
-                 .str("class_name", row.className)
-                 .str("subject", row.subjectId)
-                 .str("subject_name", row.subjectName)
-                 .opt("subgroup", row.subgroupId)
-                 .opt("subgroup_name", row.subgroupName)
+        << jsonArray(r.rows, [&](const ControlRow& row) {
+             return JsonObject()
+                 .textOrNull("teacher", row.teacherId)
+                 .text("teacher_name", row.teacherName)
+                 .text("class", row.classId)
+                 .text("class_name", row.className)
+                 .text("subject", row.subjectId)
+                 .text("subject_name", row.subjectName)
+                 .textOrNull("subgroup", row.subgroupId)
+                 .textOrNull("subgroup_name", row.subgroupName)
                  .integer("lessons_held", row.lessonsHeld)
                  .integer("lessons_planned", row.lessonsPlanned)
                  .integer("topics_on_time", row.topicsOnTime)
@@ -189,29 +119,29 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
                  .integer("warnings", row.warnings)
                  .integer("infos", row.infos)
                  .raw("counts", counts(row.counts))
-                 .raw("findings", array(row.findings, [](const ControlFinding& x) {
-                        return Obj()
-                            .str("rule", x.ruleId)
-                            .str("title", x.ruleTitle)
-                            .str("severity", model::toString(x.severity))
-                            .raw("date", x.date ? jstr(x.date->toString()) : "null")
-                            .opt("lesson_id", x.lessonId)
-                            .opt("student", x.studentId)
-                            .opt("student_name", x.studentName)
-                            .str("message", x.message)
-                            .done();
+                 .raw("findings", jsonArray(row.findings, [](const ControlFinding& x) {
+                        return JsonObject()
+                            .text("rule", x.ruleId)
+                            .text("title", x.ruleTitle)
+                            .text("severity", model::toString(x.severity))
+                            .raw("date", x.date ? jsonString(x.date->toString()) : "null")
+                            .textOrNull("lesson_id", x.lessonId)
+                            .textOrNull("student", x.studentId)
+                            .textOrNull("student_name", x.studentName)
+                            .text("message", x.message)
+                            .json();
                       }, "\n      "))
-                 .done();
+                 .json();
            })
         << ",\n \"totals\": " << counts(r.totals) << ",\n \"summary\": "
-        << Obj()
+        << JsonObject()
                .integer("lessons_held", r.lessonsHeld)
                .integer("findings", r.findings)
                .integer("errors", r.errors)
                .integer("warnings", r.warnings)
                .integer("infos", r.infos)
-               .str("conclusion", r.conclusion)
-               .done()
+               .text("conclusion", r.conclusion)
+               .json()
         << "}\n";
     return;
   }
@@ -225,7 +155,7 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
                     row.subgroupId, row.subgroupName, std::to_string(row.lessonsHeld),
                     std::to_string(row.lessonsPlanned), std::to_string(row.topicsOnTime),
                     std::to_string(row.topicsLate), std::to_string(row.topicsMissing), std::to_string(row.marks),
-                    num(row.marksPerLesson, 2), std::to_string(row.lessonsFewMarks),
+                    formatFixed(row.marksPerLesson, 2), std::to_string(row.lessonsFewMarks),
                     std::to_string(row.lateWorkMarks), std::to_string(row.missingHomework),
                     std::to_string(row.substitutions), std::to_string(row.errors), std::to_string(row.warnings),
                     std::to_string(row.infos)});
@@ -239,7 +169,7 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
     t.push_back({row.teacherName, row.className, subjectWithGroup(row.subjectName, row.subgroupName),
                  std::to_string(row.lessonsHeld), std::to_string(row.lessonsPlanned),
                  std::to_string(row.topicsOnTime), std::to_string(row.topicsLate), std::to_string(row.topicsMissing),
-                 num(row.marksPerLesson, 1), std::to_string(row.lessonsFewMarks), std::to_string(row.lateWorkMarks),
+                 formatFixed(row.marksPerLesson, 1), std::to_string(row.lessonsFewMarks), std::to_string(row.lateWorkMarks),
                  std::to_string(row.missingHomework), std::to_string(row.substitutions),
                  std::to_string(row.errors + row.warnings)});
   table(out, t, {false, false, false, true, true, true, true, true, true, true, true, true, true, true});
@@ -266,15 +196,15 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
 void write(const ProgramReport& r, Format f, std::ostream& out) {
   if (f == Format::Json) {
     out << "{\"report\": \"program\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << array(r.rows, [](const ProgramRow& x) {
-             return Obj()
-                 .str("class", x.classId)
-                 .str("class_name", x.className)
-                 .str("subject", x.subjectId)
-                 .str("subject_name", x.subjectName)
-                 .opt("subgroup", x.subgroupId)
-                 .opt("subgroup_name", x.subgroupName)
-                 .str("teacher_name", x.teacherName)
+        << jsonArray(r.rows, [](const ProgramRow& x) {
+             return JsonObject()
+                 .text("class", x.classId)
+                 .text("class_name", x.className)
+                 .text("subject", x.subjectId)
+                 .text("subject_name", x.subjectName)
+                 .textOrNull("subgroup", x.subgroupId)
+                 .textOrNull("subgroup_name", x.subgroupName)
+                 .text("teacher_name", x.teacherName)
                  .integer("planned_year", x.plannedYear)
                  .integer("planned_period", x.plannedPeriod)
                  .integer("planned_to_date", x.plannedToDate)
@@ -283,15 +213,15 @@ void write(const ProgramReport& r, Format f, std::ostream& out) {
                  .integer("excess", x.excess)
                  .number("percent", x.percent, 1)
                  .boolean("completed", x.completed)
-                 .done();
+                 .json();
            })
         << ",\n \"summary\": "
-        << Obj()
+        << JsonObject()
                .integer("planned_to_date", r.plannedToDate)
                .integer("delivered", r.delivered)
                .integer("rows_behind", r.rowsBehind)
                .number("percent", r.percent, 1)
-               .done()
+               .json()
         << "}\n";
     return;
   }
@@ -303,7 +233,7 @@ void write(const ProgramReport& r, Format f, std::ostream& out) {
       csvLine(out, {x.classId, x.className, x.subjectId, x.subjectName, x.subgroupId, x.subgroupName, x.teacherName,
                     std::to_string(x.plannedYear), std::to_string(x.plannedPeriod), std::to_string(x.plannedToDate),
                     std::to_string(x.delivered), std::to_string(x.shortfall), std::to_string(x.excess),
-                    num(x.percent, 1), x.completed ? "true" : "false"});
+                    formatFixed(x.percent, 1), x.completed ? "true" : "false"});
     return;
   }
   headerText(out, r.header);
@@ -323,12 +253,12 @@ void write(const ProgramReport& r, Format f, std::ostream& out) {
 namespace {
 
 std::string resultsJson(const ResultsRow& x) {
-  return Obj()
-      .opt("class", x.classId)
-      .str("class_name", x.className)
-      .opt("class_teacher", x.classTeacherName)
-      .opt("period", x.periodId)
-      .str("period_label", x.periodLabel)
+  return JsonObject()
+      .textOrNull("class", x.classId)
+      .text("class_name", x.className)
+      .textOrNull("class_teacher", x.classTeacherName)
+      .textOrNull("period", x.periodId)
+      .text("period_label", x.periodLabel)
       .integer("students", x.students)
       .integer("graded", x.graded)
       .integer("excellent", x.excellent)
@@ -342,15 +272,15 @@ std::string resultsJson(const ResultsRow& x) {
       .number("average_mark", x.averageMark, 2)
       .integer("lessons_missed", x.lessonsMissed)
       .integer("missed_ill", x.missedIll)
-      .raw("failing_students", array(x.failingStudents, [](const std::string& s) { return jstr(s); }, " "))
-      .done();
+      .raw("failing_students", jsonArray(x.failingStudents, [](const std::string& s) { return jsonString(s); }, " "))
+      .json();
 }
 
 std::vector<std::string> resultsCells(const ResultsRow& x) {
   return {x.classId, x.className, x.periodId, x.periodLabel, std::to_string(x.students), std::to_string(x.graded),
           std::to_string(x.excellent), std::to_string(x.good), std::to_string(x.oneThree), std::to_string(x.threes),
-          std::to_string(x.failing), std::to_string(x.notGraded), num(x.successPercent, 1), num(x.qualityPercent, 1),
-          num(x.averageMark, 2), std::to_string(x.lessonsMissed), std::to_string(x.missedIll)};
+          std::to_string(x.failing), std::to_string(x.notGraded), formatFixed(x.successPercent, 1), formatFixed(x.qualityPercent, 1),
+          formatFixed(x.averageMark, 2), std::to_string(x.lessonsMissed), std::to_string(x.missedIll)};
 }
 
 }  // namespace
@@ -358,7 +288,7 @@ std::vector<std::string> resultsCells(const ResultsRow& x) {
 void write(const ResultsReport& r, Format f, std::ostream& out) {
   if (f == Format::Json) {
     out << "{\"report\": \"results\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << array(r.rows, resultsJson) << ",\n \"total\": " << resultsJson(r.total) << "}\n";
+        << jsonArray(r.rows, resultsJson) << ",\n \"total\": " << resultsJson(r.total) << "}\n";
     return;
   }
   if (f == Format::Csv) {
@@ -377,7 +307,7 @@ void write(const ResultsReport& r, Format f, std::ostream& out) {
     return std::vector<std::string>{x.className, x.periodLabel, std::to_string(x.students), std::to_string(x.graded),
                                     std::to_string(x.excellent), std::to_string(x.good), std::to_string(x.oneThree),
                                     std::to_string(x.failing), std::to_string(x.notGraded), pct(x.successPercent),
-                                    pct(x.qualityPercent), num(x.averageMark, 2), std::to_string(x.lessonsMissed),
+                                    pct(x.qualityPercent), formatFixed(x.averageMark, 2), std::to_string(x.lessonsMissed),
                                     std::to_string(x.missedIll)};
   };
   for (const auto& x : r.rows) t.push_back(cells(x));
@@ -393,28 +323,28 @@ void write(const ResultsReport& r, Format f, std::ostream& out) {
 
 void write(const SubstitutionsReport& r, Format f, std::ostream& out) {
   auto lineJson = [](const SubstitutionLine& x) {
-    return Obj()
-        .str("date", x.date.toString())
-        .str("lesson_id", x.lessonId)
-        .str("class_name", x.className)
-        .str("subject_name", x.subjectName)
-        .str("absent_teacher", x.absentTeacherName)
-        .str("substitute_teacher", x.substituteTeacherName)
+    return JsonObject()
+        .text("date", x.date.toString())
+        .text("lesson_id", x.lessonId)
+        .text("class_name", x.className)
+        .text("subject_name", x.subjectName)
+        .text("absent_teacher", x.absentTeacherName)
+        .text("substitute_teacher", x.substituteTeacherName)
         .boolean("recorded", x.recorded)
-        .done();
+        .json();
   };
   if (f == Format::Json) {
     out << "{\"report\": \"substitutions\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << array(r.rows, [&](const SubstitutionRow& x) {
-             return Obj()
-                 .str("teacher", x.teacherId)
-                 .str("teacher_name", x.teacherName)
+        << jsonArray(r.rows, [&](const SubstitutionRow& x) {
+             return JsonObject()
+                 .text("teacher", x.teacherId)
+                 .text("teacher_name", x.teacherName)
                  .integer("given", x.given)
                  .integer("replaced", x.replaced)
-                 .raw("lessons", array(x.lines, lineJson, "\n      "))
-                 .done();
+                 .raw("lessons", jsonArray(x.lines, lineJson, "\n      "))
+                 .json();
            })
-        << ",\n \"all\": " << array(r.all, lineJson) << ",\n \"unrecorded\": " << r.unrecorded << "}\n";
+        << ",\n \"all\": " << jsonArray(r.all, lineJson) << ",\n \"unrecorded\": " << r.unrecorded << "}\n";
     return;
   }
   if (f == Format::Csv) {
@@ -444,22 +374,22 @@ void write(const SubstitutionsReport& r, Format f, std::ostream& out) {
 void write(const ForecastReport& r, Format f, std::ostream& out) {
   if (f == Format::Json) {
     out << "{\"report\": \"forecast\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << array(r.rows, [](const ForecastRow& x) {
-             return Obj()
-                 .str("student", x.studentId)
-                 .str("student_name", x.studentName)
-                 .str("class", x.classId)
-                 .str("class_name", x.className)
-                 .str("subject", x.subjectId)
-                 .str("subject_name", x.subjectName)
-                 .str("period", x.periodId)
+        << jsonArray(r.rows, [](const ForecastRow& x) {
+             return JsonObject()
+                 .text("student", x.studentId)
+                 .text("student_name", x.studentName)
+                 .text("class", x.classId)
+                 .text("class_name", x.className)
+                 .text("subject", x.subjectId)
+                 .text("subject_name", x.subjectName)
+                 .text("period", x.periodId)
                  .integer("marks", x.marks)
                  .integer("required_marks", x.requiredMarks)
                  .number("weighted_average", x.weightedAverage, 2)
                  .raw("expected", x.expected ? std::to_string(*x.expected) : "null")
                  .boolean("at_risk", x.atRisk)
-                 .raw("reasons", array(x.reasons, [](const std::string& s) { return jstr(s); }, " "))
-                 .done();
+                 .raw("reasons", jsonArray(x.reasons, [](const std::string& s) { return jsonString(s); }, " "))
+                 .json();
            })
         << ",\n \"students_at_risk\": " << r.studentsAtRisk << ", \"rows_at_risk\": " << r.rowsAtRisk << "}\n";
     return;
@@ -471,7 +401,7 @@ void write(const ForecastReport& r, Format f, std::ostream& out) {
       std::string reasons;
       for (size_t i = 0; i < x.reasons.size(); ++i) reasons += (i ? "; " : "") + x.reasons[i];
       csvLine(out, {x.studentId, x.studentName, x.classId, x.className, x.subjectId, x.subjectName, x.periodId,
-                    std::to_string(x.marks), std::to_string(x.requiredMarks), num(x.weightedAverage, 2),
+                    std::to_string(x.marks), std::to_string(x.requiredMarks), formatFixed(x.weightedAverage, 2),
                     x.expected ? std::to_string(*x.expected) : "", x.atRisk ? "true" : "false", reasons});
     }
     return;
@@ -484,7 +414,7 @@ void write(const ForecastReport& r, Format f, std::ostream& out) {
     std::string reasons;
     for (size_t i = 0; i < x.reasons.size(); ++i) reasons += (i ? "; " : "") + x.reasons[i];
     t.push_back({x.className, x.studentName, x.subjectName, std::to_string(x.marks),
-                 x.marks ? num(x.weightedAverage, 2) : "—", x.expected ? std::to_string(*x.expected) : "—", reasons});
+                 x.marks ? formatFixed(x.weightedAverage, 2) : "—", x.expected ? std::to_string(*x.expected) : "—", reasons});
   }
   if (t.size() == 1) out << "Учащихся в зоне риска нет.\n";
   else table(out, t, {false, false, false, true, true, true, false});

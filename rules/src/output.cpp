@@ -2,58 +2,21 @@
 // locale; UTF-8 throughout.
 #include <map>
 
+#include "ejournal/model/json.h"
+#include "ejournal/model/text.h"
 #include "rule.h"
 
 namespace ejournal::rules {
 
+using model::csvField;
+using model::jsonString;
+using model::jsonStringOrNull;
+
 namespace {
-
-std::string jsonString(std::string_view s) {
-  std::string o = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          o += "\\u00";
-          o += hex[c >> 4];
-          o += hex[c & 15];
-        } else {
-          o += ch;
-        }
-    }
-  }
-  return o + "\"";
-}
-
-std::string jsonOrNull(std::string_view s) { return s.empty() ? "null" : jsonString(s); }
-
-std::string csvField(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
-}
-
-size_t width(std::string_view s) {
-  size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
-}
 
 std::string pad(std::string_view s, size_t w) {
   std::string o(s);
-  for (size_t n = width(s); n < w; ++n) o += ' ';
+  for (size_t n = model::utf8Width(s); n < w; ++n) o += ' ';
   return o;
 }
 
@@ -96,27 +59,43 @@ void writeFindingsJson(const model::JournalIndex& index, const Scope& scope,
   int errors = 0, warnings = 0, infos = 0;
   for (const auto& f : findings)
     (f.severity == model::Severity::Error ? errors : f.severity == model::Severity::Warning ? warnings : infos)++;
-  out << "{\n  \"school\": " << jsonOrNull(index.journal().school.id) << ",\n  \"scope\": {\"period\": "
-      << jsonOrNull(scope.periodId) << ", \"from\": " << jsonString(scope.dates.from.toString())
-      << ", \"to\": " << jsonString(scope.dates.to.toString()) << ", \"as_of\": " << jsonString(scope.asOf.toString())
-      << ", \"class\": " << jsonOrNull(scope.classId) << ", \"subject\": " << jsonOrNull(scope.subjectId)
-      << ", \"teacher\": " << jsonOrNull(scope.teacherId) << "},\n  \"summary\": {\"findings\": " << findings.size()
-      << ", \"errors\": " << errors << ", \"warnings\": " << warnings << ", \"infos\": " << infos
-      << ", \"compliant\": " << (hasViolations(findings) ? "false" : "true") << "},\n  \"findings\": [";
-  for (size_t i = 0; i < findings.size(); ++i) {
-    const auto& f = findings[i];
-    out << (i ? ",\n    " : "\n    ") << "{\"rule\": " << jsonString(f.rule) << ", \"severity\": "
-        << jsonString(model::toString(f.severity)) << ", \"period\": " << jsonOrNull(f.period)
-        << ", \"class\": " << jsonOrNull(f.classId) << ", \"subject\": " << jsonOrNull(f.subjectId)
-        << ", \"subgroup\": " << jsonOrNull(f.subgroupId) << ", \"teacher\": " << jsonOrNull(f.teacherId)
-        << ", \"lesson_id\": " << jsonOrNull(f.lessonId) << ", \"date\": "
-        << (f.date ? jsonString(f.date->toString()) : std::string("null")) << ", \"student\": "
-        << jsonOrNull(f.studentId) << ", \"message\": " << jsonString(f.message) << ", \"figures\": {";
-    for (size_t k = 0; k < f.figures.size(); ++k)
-      out << (k ? ", " : "") << jsonString(f.figures[k].name) << ": " << fmtNumber(f.figures[k].value, 2);
-    out << "}}";
-  }
-  out << (findings.empty() ? "]\n}\n" : "\n  ]\n}\n");
+  const auto scopeJson = model::JsonObject()
+                             .textOrNull("period", scope.periodId)
+                             .text("from", scope.dates.from.toString())
+                             .text("to", scope.dates.to.toString())
+                             .text("as_of", scope.asOf.toString())
+                             .textOrNull("class", scope.classId)
+                             .textOrNull("subject", scope.subjectId)
+                             .textOrNull("teacher", scope.teacherId)
+                             .json();
+  const auto summaryJson = model::JsonObject()
+                               .integer("findings", static_cast<long long>(findings.size()))
+                               .integer("errors", errors)
+                               .integer("warnings", warnings)
+                               .integer("infos", infos)
+                               .boolean("compliant", !hasViolations(findings))
+                               .json();
+  const auto findingJson = [](const model::Finding& f) {
+    model::JsonObject figures;
+    for (const auto& x : f.figures) figures.raw(x.name, fmtNumber(x.value, 2));
+    return model::JsonObject()
+        .text("rule", f.rule)
+        .text("severity", model::toString(f.severity))
+        .textOrNull("period", f.period)
+        .textOrNull("class", f.classId)
+        .textOrNull("subject", f.subjectId)
+        .textOrNull("subgroup", f.subgroupId)
+        .textOrNull("teacher", f.teacherId)
+        .textOrNull("lesson_id", f.lessonId)
+        .raw("date", f.date ? jsonString(f.date->toString()) : "null")
+        .textOrNull("student", f.studentId)
+        .text("message", f.message)
+        .raw("figures", figures.json())
+        .json();
+  };
+  out << "{\n  \"school\": " << jsonStringOrNull(index.journal().school.id) << ",\n  \"scope\": " << scopeJson
+      << ",\n  \"summary\": " << summaryJson
+      << ",\n  \"findings\": " << model::jsonArray(findings, findingJson, "\n    ", "\n  ") << "\n}\n";
 }
 
 void writeFindingsCsv(const model::JournalIndex& index, const std::vector<model::Finding>& findings,
@@ -163,7 +142,7 @@ void writeFindingsText(const model::JournalIndex& index, const Scope& scope,
   }
   std::vector<size_t> w(rows.front().size(), 0);
   for (const auto& r : rows)
-    for (size_t c = 0; c + 1 < r.size(); ++c) w[c] = std::max(w[c], width(r[c]));
+    for (size_t c = 0; c + 1 < r.size(); ++c) w[c] = std::max(w[c], model::utf8Width(r[c]));
   for (size_t i = 0; i < rows.size(); ++i) {
     for (size_t c = 0; c < rows[i].size(); ++c)
       out << (c + 1 < rows[i].size() ? pad(rows[i][c], w[c]) + " | " : rows[i][c]);

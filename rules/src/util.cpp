@@ -1,19 +1,14 @@
 // Small helpers shared by the rules: number formatting in the classic locale, Russian plurals, Cyrillic lower
 // case, and the mark arithmetic (first posting time, rounding of an average to a mark).
 #include <cmath>
-#include <iomanip>
-#include <locale>
-#include <sstream>
 
+#include "ejournal/model/text.h"
 #include "rule.h"
 
 namespace ejournal::rules {
 
 std::string fmtNumber(double v, int decimals) {
-  std::ostringstream o;
-  o.imbue(std::locale::classic());
-  o << std::fixed << std::setprecision(decimals) << v;
-  std::string s = o.str();
+  std::string s = model::formatFixed(v, decimals);
   if (s.find('.') != std::string::npos) {
     while (!s.empty() && s.back() == '0') s.pop_back();
     if (!s.empty() && s.back() == '.') s.pop_back();

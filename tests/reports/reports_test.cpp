@@ -204,3 +204,38 @@ BOOST_AUTO_TEST_CASE(format_names) {
   BOOST_TEST((reports::formatFromString("text") == reports::Format::Text));
   BOOST_TEST(!reports::formatFromString("pdf").has_value());
 }
+
+// Regression for the one JSON/CSV writer shared with the rules (model/json.h, model/text.h): escaping of quotes,
+// backslashes and control characters, null for an absent id, fixed decimals in the classic locale, CSV quoting.
+BOOST_AUTO_TEST_CASE(writers_escape_awkward_text) {
+  reports::SubstitutionsReport r;
+  r.header.title = "Замены";
+  reports::SubstitutionLine line;
+  line.date = model::Date::fromYmd(2025, 9, 3);
+  line.lessonId = "l\"1\\";
+  line.className = "5А";
+  line.subjectName = "Алгебра, геометрия\nи\tтаб\x01";
+  line.absentTeacherName = "Иванова М. П.";
+  line.substituteTeacherName = "Петров Д. О.";
+  line.recorded = false;
+  r.all.push_back(line);
+  r.rows.push_back({"t3", "Иванова М. П.", 0, 1, {line}});
+  r.unrecorded = 1;
+  const std::string json = render(r, reports::Format::Json);
+  BOOST_TEST(json.find(R"("lesson_id": "l\"1\\", "class_name": "5А", )"
+                       R"("subject_name": "Алгебра, геометрия\nи\tтаб\u0001", )") != std::string::npos);
+  BOOST_TEST(json.find(R"("period": null, )") != std::string::npos);
+  BOOST_TEST(json.find(R"("recorded": false})") != std::string::npos);
+  BOOST_TEST(json.find("{\"report\": \"substitutions\",\n \"header\": {\"title\": \"Замены\", ") == 0u);
+  const std::string csv = render(r, reports::Format::Csv);
+  BOOST_TEST(csv.find("2025-09-03,\"l\"\"1\\\",5А,\"Алгебра, геометрия\nи\tтаб\x01\",Иванова М. П.,Петров Д. О.,false\r\n") !=
+             std::string::npos);
+
+  reports::ProgramReport p;
+  p.percent = 87.26;
+  p.rows.push_back({});
+  p.rows[0].percent = 2.0 / 3.0 * 100;
+  const std::string pj = render(p, reports::Format::Json);
+  BOOST_TEST(pj.find(R"("percent": 66.7, "completed": false})") != std::string::npos);
+  BOOST_TEST(pj.find(R"("rows_behind": 0, "percent": 87.3})") != std::string::npos);
+}

@@ -1,6 +1,8 @@
-// Text helpers shared by the stages that search what users typed (archive find, the archive index).
+// Text helpers shared by the stages: case folding for search (archive find, the archive index), and the number,
+// CSV and column-width forms the JSON, CSV and text writers of the rules and reports share.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -8,5 +10,14 @@ namespace ejournal::model {
 
 // Folds ASCII and Russian letters to lower case and ё to е, for case-insensitive matching of UTF-8 text.
 std::string foldForSearch(std::string_view utf8);
+
+// `v` with exactly `decimals` digits after the point in the classic locale, whatever the global locale: "3.50".
+std::string formatFixed(double v, int decimals);
+
+// A CSV field (RFC 4180): as is, or quoted with inner quotes doubled when it holds a comma, quote, CR or LF.
+std::string csvField(std::string_view s);
+
+// The number of code points of UTF-8 text: its width in a text table of a monospaced font.
+size_t utf8Width(std::string_view utf8);
 
 }  // namespace ejournal::model
