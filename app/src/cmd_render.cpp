@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "commands.h"
@@ -60,6 +61,48 @@ model::Journal loadReference(store::Store& store) {
   return store.load(f);
 }
 
+// What every render command works with: the output (-o), the clock, the store, the reference data with its index
+// (to resolve --class, --period and --student) and, once load() ran, the journal of the document's dates.
+// Constructed in place, one per command run (the indexes refer to the journals next to them).
+class RenderRun {
+ public:
+  RenderRun(const Args& args, const std::string& command)
+      : output(outputOf(args, command)),
+        clock(model::systemClock()),
+        store(store::Store::open(dbConnection(args), clock)),
+        ref(loadReference(*store)),
+        refIx(ref) {}
+  RenderRun(const RenderRun&) = delete;
+  RenderRun& operator=(const RenderRun&) = delete;
+
+  // Loads the journal of the dates (of one class, unless classId is empty); returns its index, valid as long as
+  // this run and until the next load().
+  const model::JournalIndex& load(model::DateRange dates, const std::string& classId = "") {
+    store::LoadFilter f;
+    f.dates = dates;
+    f.classId = classId;
+    journal_ = store->load(f);
+    return index_.emplace(journal_);
+  }
+
+  // Writes the PDF atomically to the output and prints its size.
+  int finish(const render::Pdf& pdf) const {
+    model::writeFileAtomic(output, pdf.bytes);
+    std::cout << output << ": " << pdf.pages << " стр., " << pdf.sheets << " л., " << pdf.bytes.size() << " байт\n";
+    return kExitOk;
+  }
+
+  const std::string output;
+  const std::shared_ptr<model::Clock> clock;
+  const std::unique_ptr<store::Store> store;
+  const model::Journal ref;
+  const model::JournalIndex refIx;
+
+ private:
+  model::Journal journal_;
+  std::optional<model::JournalIndex> index_;
+};
+
 const model::Period& periodOf(const model::JournalIndex& ix, const std::string& name) {
   if (!model::PeriodName::parse(name))
     throw Error(ErrorKind::Input, "--period",
@@ -89,52 +132,31 @@ std::vector<model::Finding> remarksFor(const Args& args, const model::JournalInd
   return rules::check(ix, scope, rulesConfig(args));
 }
 
-void report(const std::string& path, const render::Pdf& pdf) {
-  std::cout << path << ": " << pdf.pages << " стр., " << pdf.sheets << " л., " << pdf.bytes.size() << " байт\n";
-}
-
 int runJournal(const Args& args) {
-  const std::string output = outputOf(args, "render journal");
-  auto clock = model::systemClock();
-  auto store = store::Store::open(dbConnection(args), clock);
-  const model::Journal ref = loadReference(*store);
-  const model::JournalIndex refIx(ref);
-  const auto& cls = classOf(refIx, required(args, "class"));
-  const auto& period = periodOf(refIx, required(args, "period"));
-  store::LoadFilter f;
-  f.dates = period.dates;
-  f.classId = cls.id;
-  const model::Journal j = store->load(f);
-  const model::JournalIndex ix(j);
-  const auto remarks = remarksFor(args, ix, period.id, cls.id, *clock);
-  const auto pdf = render::renderClassJournal(ix, cls.id, period.id, remarks, renderOptions(args, clock));
-  model::writeFileAtomic(output, pdf.bytes);
-  report(output, pdf);
-  return kExitOk;
+  RenderRun run(args, "render journal");
+  const auto& cls = classOf(run.refIx, required(args, "class"));
+  const auto& period = periodOf(run.refIx, required(args, "period"));
+  const auto& ix = run.load(period.dates, cls.id);
+  const auto remarks = remarksFor(args, ix, period.id, cls.id, *run.clock);
+  return run.finish(render::renderClassJournal(ix, cls.id, period.id, remarks, renderOptions(args, run.clock)));
 }
 
 int runAll(const Args& args) {
-  const fs::path dir = outputOf(args, "render all");
-  auto clock = model::systemClock();
-  auto store = store::Store::open(dbConnection(args), clock);
-  const model::Journal ref = loadReference(*store);
-  const model::JournalIndex refIx(ref);
-  const auto& period = periodOf(refIx, required(args, "period"));
-  store::LoadFilter f;
-  f.dates = period.dates;
-  const model::Journal j = store->load(f);
-  const model::JournalIndex ix(j);
+  RenderRun run(args, "render all");
+  const fs::path dir = run.output;
+  const auto& period = periodOf(run.refIx, required(args, "period"));
+  const auto& ix = run.load(period.dates);
   std::vector<model::Finding> findings;
   if (!args.has("no-remarks")) {
-    const auto scope = rules::resolveScope(ix, period.id, "", "", "", "", "", *clock);
+    const auto scope = rules::resolveScope(ix, period.id, "", "", "", "", "", *run.clock);
     findings = rules::check(ix, scope, rulesConfig(args));
   }
-  const auto options = renderOptions(args, clock);
+  const auto options = renderOptions(args, run.clock);
   if (!options.layouts) render::loadLayouts();  // fail early, before the threads, on a broken bundled layout
   fs::create_directories(dir);
 
   std::vector<const model::SchoolClass*> classes;
-  for (const auto& c : j.classes) classes.push_back(&c);
+  for (const auto& c : ix.journal().classes) classes.push_back(&c);
   std::sort(classes.begin(), classes.end(), [](const auto* a, const auto* b) {
     return a->grade != b->grade ? a->grade < b->grade : a->letter < b->letter;
   });
@@ -181,34 +203,19 @@ int runAll(const Args& args) {
 }
 
 int runSummary(const Args& args) {
-  const std::string output = outputOf(args, "render summary");
-  auto clock = model::systemClock();
-  auto store = store::Store::open(dbConnection(args), clock);
-  const model::Journal ref = loadReference(*store);
-  const model::JournalIndex refIx(ref);
-  const auto& cls = classOf(refIx, required(args, "class"));
-  store::LoadFilter f;
-  f.classId = cls.id;
-  f.dates = model::DateRange{ref.year.start, ref.year.end};
-  const model::Journal j = store->load(f);
-  const model::JournalIndex ix(j);
-  const auto pdf = render::renderSummarySheet(ix, cls.id, renderOptions(args, clock));
-  model::writeFileAtomic(output, pdf.bytes);
-  report(output, pdf);
-  return kExitOk;
+  RenderRun run(args, "render summary");
+  const auto& cls = classOf(run.refIx, required(args, "class"));
+  const auto& ix = run.load(model::DateRange{run.ref.year.start, run.ref.year.end}, cls.id);
+  return run.finish(render::renderSummarySheet(ix, cls.id, renderOptions(args, run.clock)));
 }
 
 int runExtract(const Args& args) {
-  const std::string output = outputOf(args, "render extract");
-  auto clock = model::systemClock();
-  auto store = store::Store::open(dbConnection(args), clock);
-  const model::Journal ref = loadReference(*store);
-  const model::JournalIndex refIx(ref);
-  const auto& period = periodOf(refIx, required(args, "period"));
+  RenderRun run(args, "render extract");
+  const auto& period = periodOf(run.refIx, required(args, "period"));
   const std::string who = required(args, "student");
-  const model::Student* student = refIx.student(who);
+  const model::Student* student = run.refIx.student(who);
   if (!student) {  // a full name or "Фамилия Имя", when unique
-    for (const auto& s : ref.students)
+    for (const auto& s : run.ref.students)
       if (s.fullName() == who || s.lastName + " " + s.firstName == who) {
         if (student) throw Error(ErrorKind::Input, "--student", "несколько обучающихся «" + who + "»; укажите id");
         student = &s;
@@ -218,38 +225,25 @@ int runExtract(const Args& args) {
   std::string classId;
   for (const auto& e : student->enrolments)
     if (e.from <= period.dates.to && (!e.to || *e.to >= period.dates.from)) classId = e.classId;
-  store::LoadFilter f;
-  f.dates = period.dates;
-  f.classId = classId;
-  const model::Journal j = store->load(f);
-  const model::JournalIndex ix(j);
-  const auto pdf = render::renderStudentExtract(ix, student->id, period.id, renderOptions(args, clock));
-  model::writeFileAtomic(output, pdf.bytes);
-  report(output, pdf);
-  return kExitOk;
+  const auto& ix = run.load(period.dates, classId);
+  return run.finish(render::renderStudentExtract(ix, student->id, period.id, renderOptions(args, run.clock)));
 }
 
 enum class ReportKind { Control, Program, Results };
 
 int runReport(const Args& args, ReportKind kind, const std::string& command) {
-  const std::string output = outputOf(args, command);
-  auto clock = model::systemClock();
-  auto store = store::Store::open(dbConnection(args), clock);
-  const model::Journal ref = loadReference(*store);
-  const model::JournalIndex refIx(ref);
-  const auto scope0 = rules::resolveScope(refIx, args.get("period", ""), args.get("from", ""), args.get("to", ""),
-                                          args.get("class", ""), args.get("subject", ""), args.get("teacher", ""),
-                                          *clock);
-  store::LoadFilter f;
-  f.dates = scope0.dates;
-  f.classId = scope0.classId;
-  const model::Journal j = store->load(f);
-  const model::JournalIndex ix(j);
-  const auto scope = rules::resolveScope(ix, args.get("period", ""), args.get("from", ""), args.get("to", ""),
-                                         args.get("class", ""), args.get("subject", ""), args.get("teacher", ""),
-                                         *clock);
-  const auto options = renderOptions(args, clock);
-  const auto now = clock->now();
+  RenderRun run(args, command);
+  // The scope of the options, resolved first against the reference data (for the dates and class to load), then
+  // against the loaded journal.
+  auto scopeIn = [&](const model::JournalIndex& ix) {
+    return rules::resolveScope(ix, args.get("period", ""), args.get("from", ""), args.get("to", ""),
+                               args.get("class", ""), args.get("subject", ""), args.get("teacher", ""), *run.clock);
+  };
+  const auto scope0 = scopeIn(run.refIx);
+  const auto& ix = run.load(scope0.dates, scope0.classId);
+  const auto scope = scopeIn(ix);
+  const auto options = renderOptions(args, run.clock);
+  const auto now = run.clock->now();
   render::Pdf pdf;
   switch (kind) {
     case ReportKind::Control: {
@@ -265,9 +259,7 @@ int runReport(const Args& args, ReportKind kind, const std::string& command) {
       pdf = render::renderResultsReport(reports::buildResultsReport(ix, scope, now), options);
       break;
   }
-  model::writeFileAtomic(output, pdf.bytes);
-  report(output, pdf);
-  return kExitOk;
+  return run.finish(pdf);
 }
 
 const OptionSpec kOutput{"output", "FILE", "the PDF to write (also -o FILE)"};
@@ -275,6 +267,8 @@ const OptionSpec kDuplex{"duplex", "", "two-sided printing: two pages per number
 const OptionSpec kLayouts{"layouts", "DIR", "layout templates to use instead of the bundled templates/"};
 const OptionSpec kRules{"rules", "FILE", "rules configuration for the remarks (default: rules/config/default.xml)"};
 const OptionSpec kNoRemarks{"no-remarks", "", "leave the deputy's remarks section empty (do not run the rules)"};
+const OptionSpec kClass{"class", "NAME", "the class (\"5А\") or its id"};
+const OptionSpec kPeriod{"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"};
 
 std::vector<OptionSpec> reportOptions() {
   return {{"period", "P", "2025-Q1, 2025-H1, 2025-year, ..."},
@@ -293,8 +287,7 @@ Command renderJournalCommand() {
            "Print the class journal of one class for a period or the year: title page, contents, the subject "
            "spreads, summary sheet, missed lessons, the deputy's remarks (the rules' findings) and the "
            "certification sheet.",
-           {{"class", "NAME", "the class (\"5А\") or its id"}, {"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"},
-            kOutput, kDuplex, kLayouts, kRules, kNoRemarks}},
+           {kClass, kPeriod, kOutput, kDuplex, kLayouts, kRules, kNoRemarks}},
           runJournal};
 }
 
@@ -302,15 +295,15 @@ Command renderAllCommand() {
   return {{"render all", "--period P -o DIR",
            "Print the class journals of every class for the period into DIR (journal-<class>-<period>.pdf), in "
            "parallel on all cores, with a progress bar when stderr is a terminal.",
-           {{"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"},
-            {"output", "DIR", "the directory to write into (also -o DIR)"}, kDuplex, kLayouts, kRules, kNoRemarks}},
+           {kPeriod, {"output", "DIR", "the directory to write into (also -o DIR)"}, kDuplex, kLayouts, kRules,
+            kNoRemarks}},
           runAll};
 }
 
 Command renderSummaryCommand() {
   return {{"render summary", "--class 5А -o FILE.pdf",
            "Print the summary sheet (сводная ведомость учёта успеваемости) of a class for the year.",
-           {{"class", "NAME", "the class (\"5А\") or its id"}, kOutput, kDuplex, kLayouts}},
+           {kClass, kOutput, kDuplex, kLayouts}},
           runSummary};
 }
 
@@ -318,7 +311,7 @@ Command renderExtractCommand() {
   return {{"render extract", "--student ID|\"Фамилия Имя\" --period P -o FILE.pdf",
            "Print the extract (выписка) of one student's marks for a period or the year.",
            {{"student", "ID", "the student's id, full name or \"Фамилия Имя\""},
-            {"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"}, kOutput, kDuplex, kLayouts}},
+            kPeriod, kOutput, kDuplex, kLayouts}},
           runExtract};
 }
 
