@@ -18,6 +18,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "hand_journal.h"
+
 using namespace ejournal::model;
 namespace fs = std::filesystem;
 
@@ -69,22 +71,9 @@ void forEachBackend(const std::function<void(const Backend&)>& test) {
 Journal sampleJournal(const std::string& schoolId) {
   auto d = [](int y, int m, int day) { return Date::fromYmd(y, m, day); };
   auto t = [](const char* s) { return *DateTime::parse(s); };
-  Journal j;
-  j.school = {schoolId, "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»",
-              "МАОУ лицей «Ступени»", "Тюрина Наталья Александровна", "Зайцева Ольга Викторовна",
-              "г. Красноярск, ул. Школьная, 1"};
-  j.year = {2025, d(2025, 9, 1), d(2026, 5, 26)};
-  j.periods = {
-      {"2025-H1", PeriodKind::HalfYear, 1, {d(2025, 9, 1), d(2025, 12, 28)}, 10, 11},
-      {"2025-H2", PeriodKind::HalfYear, 2, {d(2026, 1, 12), d(2026, 5, 26)}, 10, 11},
-      {"2025-Q1", PeriodKind::Quarter, 1, {d(2025, 9, 1), d(2025, 10, 24)}, 1, 9},
-      {"2025-Q2", PeriodKind::Quarter, 2, {d(2025, 11, 5), d(2025, 12, 28)}, 1, 9},
-      {"2025-Q3", PeriodKind::Quarter, 3, {d(2026, 1, 12), d(2026, 3, 20)}, 1, 9},
-      {"2025-Q4", PeriodKind::Quarter, 4, {d(2026, 3, 30), d(2026, 5, 26)}, 1, 9},
-      {"2025-year", PeriodKind::Year, 1, {d(2025, 9, 1), d(2026, 5, 26)}, 1, 11},
-  };
-  j.holidays = {{"Осенние каникулы", {d(2025, 10, 25), d(2025, 11, 4)}},
-                {"Зимние каникулы", {d(2025, 12, 29), d(2026, 1, 11)}}};
+  Journal j = ejournal::pulltest::lyceumYear2025(schoolId);
+  // In the store's load order: periods by id.
+  std::sort(j.periods.begin(), j.periods.end(), [](const Period& a, const Period& b) { return a.id < b.id; });
   j.staff = {{"t1", "Тюрина", "Наталья", "Александровна", "директор"},
              {"t3", "Иванова", "Мария", "Петровна", "учитель математики"},
              {"t5", "Петров", "Дмитрий", "Олегович", "учитель английского языка"}};

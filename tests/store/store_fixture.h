@@ -34,7 +34,8 @@ void forEachBackend(const std::function<void(const Backend&)>& test);
 
 // A small school year: two classes (grade 5 with quarters, grade 10 with half-years), staff, subjects, students
 // (one transferred mid-year), a subgroup, curriculum, plan, timetable, lessons with works, marks with history,
-// attendance and period marks. Vectors are in the store's load order, so load() of it compares equal.
+// attendance and period marks, on the school frame of tests/pull/hand_journal.h (lyceumYear2025). Vectors are in
+// the store's load order, so load() of it compares equal.
 ejournal::model::Journal sampleJournal(const std::string& schoolId = "school-1");
 
 // Every field of the journal as text, one record per line.
