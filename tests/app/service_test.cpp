@@ -36,155 +36,15 @@
 #include "service/password.h"
 #include "service/scheduler.h"
 #include "service/service.h"
+#include "service_env.h"
 
 namespace fs = std::filesystem;
 using namespace ejournal;
 using namespace ejournal::app::service;
+using namespace ejournal::servicetest;
 using store::Role;
 
 namespace {
-
-const std::string kPassword = "correct-horse-42";
-
-// ---- HTTP client ----------------------------------------------------------------------------------------------
-
-struct Resp {
-  int status = 0;
-  std::string body;
-  std::string contentType;
-  Poco::JSON::Object::Ptr json() const {
-    Poco::JSON::Parser p;
-    return p.parse(body).extract<Poco::JSON::Object::Ptr>();
-  }
-  std::string errorMessage() const { return json()->getObject("error")->getValue<std::string>("message"); }
-};
-
-Resp call(int port, const std::string& method, const std::string& path, const std::string& token = {},
-          const std::string& body = {}, const std::string& contentType = "application/json", bool chunked = false,
-          size_t declaredLength = 0) {
-  Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
-  s.setTimeout(Poco::Timespan(300, 0));
-  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  if (!token.empty()) req.set("Authorization", "Bearer " + token);
-  if (!body.empty() || method == "POST" || method == "PATCH") {
-    req.setContentType(contentType);
-    if (chunked) req.setChunkedTransferEncoding(true);
-    else req.setContentLength64(declaredLength ? declaredLength : body.size());
-  }
-  try {
-    std::ostream& out = s.sendRequest(req);
-    out.write(body.data(), static_cast<std::streamsize>(body.size()));
-  } catch (const Poco::Exception&) {
-    // The server may answer (413) and close before the whole body is sent; read the answer below.
-  }
-  Poco::Net::HTTPResponse res;
-  std::istream& in = s.receiveResponse(res);
-  Resp r;
-  r.status = static_cast<int>(res.getStatus());
-  r.contentType = res.getContentType();
-  Poco::StreamCopier::copyToString(in, r.body);
-  return r;
-}
-
-std::string jsonBody(std::initializer_list<std::pair<std::string, std::string>> fields) {
-  Poco::JSON::Object o;
-  for (auto& [k, v] : fields) o.set(k, v);
-  std::ostringstream out;
-  o.stringify(out);
-  return out.str();
-}
-
-// ---- back ends ------------------------------------------------------------------------------------------------
-
-std::vector<std::string> backends() {
-  std::vector<std::string> b = {"sqlite"};
-  if (const char* pg = std::getenv("EJOURNAL_PG"); pg && *pg) b.push_back("postgresql");
-  return b;
-}
-
-std::string freshPostgres(const std::string& name) {
-  static std::once_flag once;
-  std::call_once(once, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
-  std::string conn = std::getenv("EJOURNAL_PG");
-  {
-    Poco::Data::Session admin("PostgreSQL", conn);
-    admin << "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", Poco::Data::Keywords::now;
-    admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
-  }
-  return "postgresql:" + std::regex_replace(conn, std::regex("dbname=[^ ]+"), "dbname=" + name);
-}
-
-// ---- fixture --------------------------------------------------------------------------------------------------
-
-struct Env {
-  fs::path dir;
-  std::shared_ptr<model::FixedClock> clock;
-  std::unique_ptr<Service> service;
-  int port = 0;
-  std::map<Role, std::string> logins = {{Role::Admin, "admin"},           {Role::Deputy, "deputy"},
-                                         {Role::Secretary, "secretary"},   {Role::ClassTeacher, "classteacher"},
-                                         {Role::Teacher, "teacher"},       {Role::Auditor, "auditor"}};
-
-  Env(const std::string& backend, const std::string& name, std::map<std::string, std::string> extra = {}) {
-    dir = fs::temp_directory_path() / ("ejournal-service-test-" + name + "-" + backend + "-" + std::to_string(getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    clock = std::make_shared<model::FixedClock>(*model::DateTime::parse("2025-10-20T10:00:00"));
-    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> cfg(new Poco::Util::PropertyFileConfiguration);
-    std::string conn = backend == "sqlite" ? (dir / "ejournal.db").string()
-                                           : freshPostgres("svc_" + name);
-    cfg->setString("db", conn);
-    cfg->setString("http.port", "0");
-    cfg->setString("work.dir", (dir / "var").string());
-    cfg->setString("auth.passwordIterations", "2000");
-    cfg->setString("auth.maxFailedLogins", "3");
-    cfg->setString("auth.lockMinutes", "10");
-    cfg->setString("auth.tokenMinutes", "15");
-    cfg->setString("limits.json", "4K");
-    cfg->setString("limits.upload", "256K");
-    cfg->setString("archive.dir", (dir / "archive").string());
-    cfg->setString("backup.dir", (dir / "backup").string());
-    for (auto& [k, v] : extra) cfg->setString(k, v);
-    ServiceConfig sc = ServiceConfig::fromConfiguration(*cfg);
-    sc.runScheduler = false;  // jobs run through Scheduler::tick() with the injected clock
-    service = std::make_unique<Service>(sc, clock);
-    addUsers();
-    service->start();
-    port = service->httpPort();
-  }
-  ~Env() {
-    service.reset();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-
-  void addUsers() {
-    for (auto& [role, login] : logins) {
-      store::User u;
-      u.login = login;
-      u.fullName = "Пользователь " + login;
-      u.role = role;
-      u.staffId = role == Role::ClassTeacher ? "t3" : role == Role::Teacher ? "t6" : "";
-      u.passwordHash = hashPassword(kPassword, 2000);
-      service->users().add(u);
-    }
-  }
-
-  std::string token(Role r) {
-    Resp res = call(port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", logins[r]}, {"password", kPassword}}));
-    BOOST_REQUIRE_MESSAGE(res.status == 200, res.body);
-    return res.json()->getValue<std::string>("token");
-  }
-
-  Resp ingestFile(const std::string& token, const fs::path& file, const std::string& name = "tiny.xml") {
-    return call(port, "POST", "/api/v1/ingest?name=" + name, token, model::readFile(file), "application/xml");
-  }
-
-  void ingestTiny() {
-    Resp r = ingestFile(token(Role::Admin), fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
-    BOOST_REQUIRE_MESSAGE(r.status == 200, r.body);
-  }
-};
 
 // A concrete request for an endpoint pattern: path parameters filled, a body that passes no checks (so an allowed
 // call is refused for its content, not for the role, and changes nothing).

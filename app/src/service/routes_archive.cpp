@@ -137,6 +137,15 @@ void addArchiveRoutes(ServiceCore& core) {
     std::string reason = optionalString(*body, "reason");
     archive::ArchiveInfo info;
     try {
+      if (!correction) {
+        // The same refusal sealPeriod makes, worded for this API rather than the CLI's options.
+        archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+        if (auto current = archives.current(period))
+          throw Error(ErrorKind::Conflict, current->fileName,
+                      "период " + period + " уже запечатан (архив " + current->fileName +
+                          "); архив не изменяется. Исправление — новой версией: {\"period\": \"" + period +
+                          "\", \"correction\": true, \"reason\": \"…\"}");
+      }
       sealNow(c.core, period, c.who().fullName + " (" + c.who().login + ")", correction, reason, &info);
     } catch (const std::exception& e) {
       c.audit("seal", period, "failed", e.what());

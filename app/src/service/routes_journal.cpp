@@ -2,6 +2,8 @@
 // summary sheets and student extracts, each restricted to what the user may see (docs/api.md).
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "ejournal/model/error.h"
@@ -59,13 +61,41 @@ Scoped scopeOf(Call& c) {
   return s;
 }
 
-reports::Format formatOf(Call& c) {
+// The text formats of ?format= (default json); PDF is handled by the callers that have a printed form.
+reports::Format formatOf(Call& c, const std::string& what) {
   std::string f = c.q("format", "json");
   auto format = reports::formatFromString(f);
   if (!format)
     throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
-                   "неизвестный формат «" + f + "» (json, csv, text)", "format");
+                   "неизвестный формат «" + f + "» для " + what + ": доступные форматы — json, csv, text", "format");
   return *format;
+}
+
+// The report kinds of GET /api/v1/reports/{kind}: Russian titles for messages, and whether the render stage prints
+// the kind as a PDF.
+struct ReportKind {
+  std::string title;
+  bool printable;
+};
+const std::map<std::string, ReportKind>& reportKinds() {
+  static const std::map<std::string, ReportKind> kinds = {
+      {"control", {"справка по итогам проверки", true}},
+      {"program", {"выполнение программы", true}},
+      {"results", {"успеваемость", true}},
+      {"substitutions", {"замещённые уроки", false}},
+      {"forecast", {"прогноз выполнения программы", false}},
+  };
+  return kinds;
+}
+
+// A file name for a report: kind, period (or date range), class and subject, e.g. "control-2025-Q1-5a.pdf".
+std::string reportFileName(const std::string& kind, const rules::Scope& scope, const std::string& ext) {
+  std::string name = kind + "-" +
+                     (scope.periodId.empty() ? scope.dates.from.toString() + "_" + scope.dates.to.toString()
+                                             : scope.periodId);
+  if (!scope.classId.empty()) name += "-" + scope.classId;
+  if (!scope.subjectId.empty()) name += "-" + scope.subjectId;
+  return name + "." + ext;
 }
 
 std::string contentType(reports::Format f) {
@@ -101,7 +131,14 @@ void addJournalRoutes(ServiceCore& core) {
   core.add("GET", "/api/v1/findings", {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher},
            "Rule findings: ?period= or ?from=&to=, ?class=, ?subject=, ?format=json|csv|text", [](Call& c) {
     Scoped s = scopeOf(c);
-    auto format = formatOf(c);
+    // The findings have no printed form of their own: they are printed inside the control report and as the
+    // deputy's remarks of the class journal.
+    if (c.q("format") == "pdf")
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                     "у списка замечаний нет печатной формы (PDF): доступные форматы — json, csv, text; замечания "
+                     "печатаются в справке (/api/v1/reports/control?format=pdf) и в классном журнале",
+                     "format");
+    auto format = formatOf(c, "списка замечаний");
     auto findings = rules::check(s.snap->index, s.scope, rulesConfig());
     std::ostringstream out;
     switch (format) {
@@ -113,29 +150,50 @@ void addJournalRoutes(ServiceCore& core) {
   });
 
   core.add("GET", "/api/v1/reports/{kind}", {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher},
-           "Reports control|program|results|substitutions|forecast, same scope parameters, ?format=json|csv|text",
+           "Reports control|program|results|substitutions|forecast, same scope parameters, "
+           "?format=json|csv|text, or pdf for control, program and results",
            [](Call& c) {
     const std::string kind = c.param("kind");
-    static const std::set<std::string> kinds = {"control", "program", "results", "substitutions", "forecast"};
-    if (!kinds.count(kind))
+    auto known = reportKinds().find(kind);
+    if (known == reportKinds().end())
       throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
                      "нет такого отчёта «" + kind + "» (control, program, results, substitutions, forecast)", kind);
     Scoped s = scopeOf(c);
-    auto format = formatOf(c);
+    const bool pdf = c.q("format") == "pdf";
+    if (pdf && !known->second.printable)
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                     "отчёт «" + kind + "» (" + known->second.title +
+                         ") не печатается в PDF: доступные форматы — json, csv, text; PDF есть у отчётов control, "
+                         "program и results",
+                     "format");
+    const auto format = pdf ? reports::Format::Json : formatOf(c, "отчёта «" + kind + "»");
     const auto now = c.core.clock->now();
     std::ostringstream out;
     const auto& idx = s.snap->index;
+    render::RenderOptions opt;
+    opt.clock = c.core.clock;
+    std::optional<render::Pdf> printed;
     if (kind == "control") {
       auto findings = rules::check(idx, s.scope, rulesConfig());
-      reports::write(reports::buildControlReport(idx, s.scope, findings, rulesConfig(), now), format, out);
+      auto report = reports::buildControlReport(idx, s.scope, findings, rulesConfig(), now);
+      if (pdf) printed = render::renderControlReport(report, opt);
+      else reports::write(report, format, out);
     } else if (kind == "program") {
-      reports::write(reports::buildProgramReport(idx, s.scope, now), format, out);
+      auto report = reports::buildProgramReport(idx, s.scope, now);
+      if (pdf) printed = render::renderProgramReport(report, opt);
+      else reports::write(report, format, out);
     } else if (kind == "results") {
-      reports::write(reports::buildResultsReport(idx, s.scope, now), format, out);
+      auto report = reports::buildResultsReport(idx, s.scope, now);
+      if (pdf) printed = render::renderResultsReport(report, opt);
+      else reports::write(report, format, out);
     } else if (kind == "substitutions") {
       reports::write(reports::buildSubstitutionsReport(idx, s.scope, now), format, out);
     } else {
       reports::write(reports::buildForecastReport(idx, s.scope, rulesConfig(), now), format, out);
+    }
+    if (printed) {
+      sendPdf(c, *printed, reportFileName(kind, s.scope, "pdf"), "отчёт: " + printed->title);
+      return;
     }
     sendBytes(c.res, out.str(), contentType(format));
   });
@@ -188,7 +246,7 @@ void addJournalRoutes(ServiceCore& core) {
             "выписка: " + st->fullName());
   });
 
-  // Monthly: the control report of the previous calendar month, as JSON and text in <work.dir>/reports/.
+  // Monthly: the control report of the previous calendar month, as JSON, text and PDF in <work.dir>/reports/.
   ServiceCore* core_ = &core;
   core.scheduler->setJob("control-report", [core_](model::DateTime due) {
     int y = due.date.year(), m = due.date.month() - 1;
@@ -210,9 +268,14 @@ void addJournalRoutes(ServiceCore& core) {
     std::ostringstream json, text;
     reports::write(report, reports::Format::Json, json);
     reports::write(report, reports::Format::Text, text);
+    render::RenderOptions opt;
+    opt.clock = core_->clock;
+    const render::Pdf pdf = render::renderControlReport(report, opt);
     model::writeFileAtomic(dir / (std::string(stem) + ".json"), json.str());
     model::writeFileAtomic(dir / (std::string(stem) + ".txt"), text.str());
-    return "справка за " + from.toRussian() + "–" + to.toRussian() + ": " + report.conclusion + " (" + stem + ".json)";
+    model::writeFileAtomic(dir / (std::string(stem) + ".pdf"), pdf.bytes);
+    return "справка за " + from.toRussian() + "–" + to.toRussian() + ": " + report.conclusion + " (" + stem +
+           ".json, .txt, .pdf)";
   });
 }
 

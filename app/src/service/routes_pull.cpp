@@ -31,16 +31,41 @@ PullOutcome pullInto(ServiceCore& core, const std::string& period, std::optional
   options.connection.token = dn::readTokenFile(core.config.pullTokenFile);
   options.period = period;
   options.dates = dates;
+  bool inStore = false;  // an error thrown while the store is being read or written is ours, not the upstream's
   options.loadExisting = [&](const std::string& schoolId, model::DateRange range) -> std::optional<model::Journal> {
+    inStore = true;
     auto known = core.store->schools();
-    if (std::find(known.begin(), known.end(), schoolId) == known.end()) return std::nullopt;
-    return core.store->load(store::LoadFilter{schoolId, range, ""});
+    std::optional<model::Journal> existing;
+    if (std::find(known.begin(), known.end(), schoolId) != known.end())
+      existing = core.store->load(store::LoadFilter{schoolId, range, ""});
+    inStore = false;
+    return existing;
   };
   const model::Provenance provenance = dn::pullProvenance(core.config.pullBaseUrl, *core.clock);
   auto tx = core.store->beginIngest(provenance);
   PullOutcome out;
   out.runId = provenance.runId;
-  out.stats = dn::pull(options, [&](const model::Journal& part) { tx->upsert(part); });
+  try {
+    out.stats = dn::pull(options, [&](const model::Journal& part) {
+      inStore = true;
+      tx->upsert(part);
+      inStore = false;
+    });
+  } catch (const Error& e) {
+    // dnevnik.ru refusing our token, or failing after every retry, is the upstream's answer, neither the caller's
+    // lack of rights nor an internal error of ours: 502 with what dnevnik.ru said and what to do.
+    if (inStore) throw;
+    if (e.kind() == ErrorKind::Denied)
+      throw ApiError(HTTPResponse::HTTP_BAD_GATEWAY, "upstream_denied",
+                     "dnevnik.ru отклонил запрос: " + e.message() +
+                         ". Проверьте токен доступа в файле pull.tokenFile; в хранилище ничего не изменено",
+                     e.where());
+    if (e.kind() == ErrorKind::Internal)
+      throw ApiError(HTTPResponse::HTTP_BAD_GATEWAY, "upstream_failed",
+                     "выгрузка из dnevnik.ru не удалась: " + e.message() + "; в хранилище ничего не изменено",
+                     e.where());
+    throw;
+  }
   out.summary = tx->commit();
   core.cache->invalidate();
   return out;
