@@ -4,9 +4,15 @@
 // Speed: for each table the existing keys and content hashes of the school are read once per transaction (one
 // query), so an unchanged record costs a hash and a map lookup and is never written; new and changed records go
 // through one prepared statement per table, reused for every row.
+//
+// The tables are data (Table, ChildTable below): the upsert and delete statements, the key expression read back
+// from the database and the in-memory key of a record all come from one column list, and the parameter types from
+// the C++ types of the values bound, so they cannot drift apart.
 #include <Poco/Data/Statement.h>
 
 #include <map>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -19,6 +25,12 @@ using Poco::Int64;
 namespace ejournal::store {
 
 namespace {
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string s;
+  for (size_t i = 0; i < parts.size(); ++i) s += (i ? separator : "") + parts[i];
+  return s;
+}
 
 // INSERT ... ON CONFLICT (the first nKeys columns) DO UPDATE SET the others.
 std::string upsertSql(const std::string& table, const std::vector<std::string>& cols, size_t nKeys) {
@@ -35,6 +47,111 @@ std::string upsertSql(const std::string& table, const std::vector<std::string>& 
   return sql + ") VALUES (" + values + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + set;
 }
 
+// A journal table: `columns` in the order of the upsert's $n (school_id, the rest of the key, then the data;
+// content_hash and run_id follow), of which the first nKeys form the key. Key columns are TEXT or INTEGER.
+struct Table {
+  Table(std::string name_, std::vector<std::string> columns_, size_t nKeys_)
+      : name(std::move(name_)), columns(std::move(columns_)), nKeys(nKeys_) {
+    auto all = columns;
+    all.insert(all.end(), {"content_hash", "run_id"});
+    upsert = upsertSql(name, all, nKeys);
+    // The key as the in-memory map holds it: the key columns after school_id joined by '|' (the school's own row:
+    // school_id).
+    const std::vector<std::string> rest(columns.begin() + (nKeys > 1 ? 1 : 0), columns.begin() + nKeys);
+    keyExpr = join(rest, " || '|' || ");
+  }
+  std::string name;
+  std::vector<std::string> columns;
+  size_t nKeys;
+  std::string upsert;
+  std::string keyExpr;
+};
+
+// Rows hanging on a record (a student's enrolments, a lesson's works): school_id, the parent's key columns, seq
+// (1, 2, ... in document order), then the data. Deleted and written again whenever the parent record changes. With
+// an own key (works: id), a row is upserted on (school_id, ownKey) instead of inserted.
+struct ChildTable {
+  ChildTable(std::string name_, std::vector<std::string> parent, std::vector<std::string> data,
+             std::string ownKey = "")
+      : name(std::move(name_)) {
+    std::vector<std::string> where;
+    for (size_t i = 0; i < parent.size(); ++i) where.push_back(parent[i] + " = $" + std::to_string(i + 2));
+    remove = "DELETE FROM " + name + " WHERE school_id = $1 AND " + join(where, " AND ");
+    std::vector<std::string> cols = {"school_id"};
+    cols.insert(cols.end(), parent.begin(), parent.end());
+    cols.push_back("seq");
+    cols.insert(cols.end(), data.begin(), data.end());
+    std::vector<std::string> values, set;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      values.push_back("$" + std::to_string(i + 1));
+      if (i > 0 && cols[i] != ownKey) set.push_back(cols[i] + " = excluded." + cols[i]);
+    }
+    write = "INSERT INTO " + name + " (" + join(cols, ", ") + ") VALUES (" + join(values, ", ") + ")";
+    if (!ownKey.empty()) write += " ON CONFLICT (school_id, " + ownKey + ") DO UPDATE SET " + join(set, ", ");
+  }
+  std::string name;
+  std::string remove;  // the rows of one parent
+  std::string write;
+};
+
+const Table kSchools{"schools",
+                     {"school_id", "full_name", "short_name", "director", "deputy_director", "address",
+                      "format_version", "year_start", "year_from", "year_to"},
+                     1};
+const Table kPeriods{
+    "periods", {"school_id", "id", "kind", "number", "date_from", "date_to", "grade_from", "grade_to"}, 2};
+const Table kHolidays{"holidays", {"school_id", "date_from", "name", "date_to", "grade_from", "grade_to"}, 3};
+const Table kStaff{"staff", {"school_id", "id", "last_name", "first_name", "middle_name", "position"}, 2};
+const Table kSubjects{
+    "subjects", {"school_id", "id", "name", "short_name", "sort_order", "grading", "two_marks_per_cell"}, 2};
+const Table kClasses{"classes", {"school_id", "id", "grade", "letter", "class_teacher_id"}, 2};
+const Table kStudents{"students", {"school_id", "id", "last_name", "first_name", "middle_name", "birth_date"}, 2};
+const ChildTable kEnrolments{"enrolments", {"student_id"}, {"class_id", "date_from", "date_to"}};
+const Table kSubgroups{"subgroups", {"school_id", "id", "class_id", "subject_id", "name", "teacher_id"}, 2};
+const ChildTable kMemberships{"memberships", {"subgroup_id"}, {"student_id", "date_from", "date_to"}};
+const Table kCurriculum{
+    "curriculum", {"school_id", "class_id", "subject_id", "subgroup_id", "hours_per_week", "hours_year"}, 4};
+const ChildTable kCurriculumPeriods{"curriculum_periods", {"class_id", "subject_id", "subgroup_id"},
+                                    {"period_id", "hours"}};
+const Table kPlan{"plan",
+                  {"school_id", "class_id", "subject_id", "subgroup_id", "number", "topic", "work_type", "work_topic",
+                   "homework", "hours"},
+                  5};
+const Table kTimetable{"timetable",
+                       {"school_id", "class_id", "weekday", "slot", "subject_id", "subgroup_id", "valid_from",
+                        "valid_to", "teacher_id"},
+                       7};
+const Table kLessons{"lessons",
+                     {"school_id", "id", "lesson_date", "slot", "class_id", "subject_id", "subgroup_id", "teacher_id",
+                      "substitute_teacher_id", "hours", "topic", "topic_entered_at", "topic_entered_by", "homework",
+                      "attendance_taken", "attendance_entered_at"},
+                     2};
+const ChildTable kWorks{"works", {"lesson_id"}, {"id", "work_type", "topic", "weight"}, "id"};
+const Table kMarks{"marks",
+                   {"school_id", "id", "student_id", "lesson_id", "work_id", "value", "weight", "entered_at",
+                    "entered_by"},
+                   2};
+const Table kAttendance{"attendance", {"school_id", "lesson_id", "student_id", "status", "entered_at"}, 3};
+const Table kPeriodMarks{"period_marks",
+                         {"school_id", "student_id", "subject_id", "kind", "period_id", "class_id", "value",
+                          "entered_at", "entered_by"},
+                         5};
+
+// The Prepared parameter type of a C++ value (database.h).
+template <class V>
+constexpr char typeOf() {
+  if constexpr (std::is_same_v<V, Int64>) return 'l';
+  else if constexpr (std::is_same_v<V, double>) return 'd';
+  else if constexpr (std::is_integral_v<V>) return 'i';  // int, bool
+  else return 's';                                      // std::string, std::string_view, const char*
+}
+
+template <class... V>
+const std::string& typesOf() {
+  static const std::string types{typeOf<std::decay_t<V>>()...};
+  return types;
+}
+
 std::string key(std::initializer_list<std::string_view> parts) {
   std::string k;
   bool first = true;
@@ -43,6 +160,24 @@ std::string key(std::initializer_list<std::string_view> parts) {
     first = false;
     k += p;
   }
+  return k;
+}
+
+// A record's key as Table::keyExpr gives it from the database: the first `n` values (the key columns after
+// school_id), integers in decimal, joined by '|'.
+template <class... V>
+std::string recordKey(size_t n, const V&... values) {
+  std::string k;
+  size_t i = 0;
+  auto part = [&](const auto& v) {
+    if (i < n) {
+      if (i) k += '|';
+      if constexpr (std::is_arithmetic_v<std::decay_t<decltype(v)>>) k += std::to_string(v);
+      else k += v;
+    }
+    ++i;
+  };
+  (part(values), ...);
   return k;
 }
 
@@ -70,15 +205,25 @@ class SqlIngest final : public IngestTransaction {
 
   // Existing rows of `table` for the school: key (parts joined by '|', as keyExpr builds it in SQL) -> hash.
   KnownMap& known(const std::string& table, const std::string& keyExpr, bool withValue = false);
+  KnownMap& known(const Table& t, bool withValue = false) { return known(t.name, t.keyExpr, withValue); }
   std::unordered_set<std::string>& knownHistory();
   Prepared& statement(const std::string& name, const std::string& sql, std::string_view types);
-  Prepared& upsertStatement(const std::string& table, const std::vector<std::string>& cols, size_t nKeys,
-                            std::string_view types) {
-    return statement(table, upsertSql(table, cols, nKeys), types);
-  }
   // Compares and, when new or changed, calls write() (which must store the row); counts the outcome.
   template <class F>
   Outcome put(KnownMap& map, const std::string& k, Int64 hash, const std::string& what, F&& write);
+  // put() for one record of `t` whose columns after school_id are `values`, in order: upserts the row with the
+  // hash and run id; putParent then calls children(fresh) to rewrite the rows that hang on it.
+  template <class Children, class... V>
+  Outcome putParent(KnownMap& map, const Table& t, Int64 hash, const std::string& what, Children&& children,
+                    const V&... values);
+  template <class... V>
+  Outcome putRecord(KnownMap& map, const Table& t, Int64 hash, const std::string& what, const V&... values) {
+    return putParent(map, t, hash, what, [](bool) {}, values...);
+  }
+  // Rewrites the rows of `c` hanging on a record just stored (the parent key `parent`): unless the record is new,
+  // deletes the stored ones, then writes row(item), a tuple of the data columns, for each item with seq 1, 2, ...
+  template <class Items, class Row, class... P>
+  void putChildren(const ChildTable& c, bool fresh, const Items& items, Row&& row, const P&... parent);
   void addHistory(const std::string& markId, const model::MarkChange& change, const std::string& what);
 
   void putSchool(const model::Journal& part);
@@ -164,6 +309,32 @@ SqlIngest::Outcome SqlIngest::put(KnownMap& map, const std::string& k, Int64 has
   return Outcome::Updated;
 }
 
+template <class Children, class... V>
+SqlIngest::Outcome SqlIngest::putParent(KnownMap& map, const Table& t, Int64 hash, const std::string& what,
+                                        Children&& children, const V&... values) {
+  if (sizeof...(V) + 1 != t.columns.size())
+    throw Error(ErrorKind::Internal, "store.ingest " + t.name, "values do not match the table's columns");
+  const std::string k = t.nKeys > 1 ? recordKey(t.nKeys - 1, values...) : school_;
+  return put(map, k, hash, what, [&](bool fresh) {
+    statement(t.name, t.upsert, typesOf<std::string, V..., Int64, std::string>())
+        .run(school_, values..., hash, provenance_.runId);
+    children(fresh);
+  });
+}
+
+template <class Items, class Row, class... P>
+void SqlIngest::putChildren(const ChildTable& c, bool fresh, const Items& items, Row&& row, const P&... parent) {
+  if (!fresh) statement(c.name + "-", c.remove, typesOf<std::string, P...>()).run(school_, parent...);
+  int seq = 0;
+  for (const auto& item : items)
+    std::apply(
+        [&](const auto&... data) {
+          statement(c.name, c.write, typesOf<std::string, P..., int, decltype(data)...>())
+              .run(school_, parent..., ++seq, data...);
+        },
+        row(item));
+}
+
 void SqlIngest::addHistory(const std::string& markId, const model::MarkChange& change, const std::string& what) {
   const std::string at = change.at.toString(), oldValue = text(change.oldValue), newValue = text(change.newValue);
   std::string k = key({markId, at, oldValue, newValue});
@@ -191,214 +362,135 @@ void SqlIngest::putSchool(const model::Journal& j) {
   ContentHash h;
   h.add(s.fullName).add(s.shortName).add(s.director).add(s.deputyDirector).add(s.address).add(j.formatVersion);
   h.add(j.year.startYear).add(j.year.start.days()).add(j.year.end.days());
-  put(known("schools", "school_id"), school_, h.value(), "школа " + school_, [&](bool) {
-    upsertStatement("schools",
-                    {"school_id", "full_name", "short_name", "director", "deputy_director", "address",
-                     "format_version", "year_start", "year_from", "year_to", "content_hash", "run_id"},
-                    1, "ssssssiissls")
-        .run(school_, s.fullName, s.shortName, s.director, s.deputyDirector, s.address, j.formatVersion,
-             j.year.startYear, j.year.start.toString(), j.year.end.toString(), h.value(), provenance_.runId);
-  });
+  putRecord(known(kSchools), kSchools, h.value(), "школа " + school_, s.fullName, s.shortName, s.director,
+            s.deputyDirector, s.address, j.formatVersion, j.year.startYear, j.year.start.toString(),
+            j.year.end.toString());
 }
 
 void SqlIngest::putReference(const model::Journal& j) {
   if (!j.periods.empty()) {
-    auto& map = known("periods", "id");
+    auto& map = known(kPeriods);
     for (const auto& p : j.periods) {
       ContentHash h;
       h.add(text(p.kind)).add(p.number).add(p.dates.from.days()).add(p.dates.to.days()).add(p.gradeFrom);
       h.add(p.gradeTo);
-      put(map, p.id, h.value(), "период " + p.id, [&](bool) {
-        upsertStatement("periods",
-                        {"school_id", "id", "kind", "number", "date_from", "date_to", "grade_from", "grade_to",
-                         "content_hash", "run_id"},
-                        2, "sssissiils")
-            .run(school_, p.id, text(p.kind), p.number, p.dates.from.toString(), p.dates.to.toString(),
-                 p.gradeFrom, p.gradeTo, h.value(), provenance_.runId);
-      });
+      putRecord(map, kPeriods, h.value(), "период " + p.id, p.id, text(p.kind), p.number, p.dates.from.toString(),
+                p.dates.to.toString(), p.gradeFrom, p.gradeTo);
     }
   }
   if (!j.holidays.empty()) {
-    auto& map = known("holidays", "date_from || '|' || name");
+    auto& map = known(kHolidays);
     for (const auto& x : j.holidays) {
       ContentHash h;
       h.add(x.name).add(x.dates.from.days()).add(x.dates.to.days()).add(x.gradeFrom).add(x.gradeTo);
-      const std::string from = x.dates.from.toString();
-      put(map, key({from, x.name}), h.value(), "каникулы «" + x.name + "»", [&](bool) {
-        upsertStatement("holidays",
-                        {"school_id", "date_from", "name", "date_to", "grade_from", "grade_to", "content_hash",
-                         "run_id"},
-                        3, "ssssiils")
-            .run(school_, from, x.name, x.dates.to.toString(), x.gradeFrom, x.gradeTo, h.value(),
-                 provenance_.runId);
-      });
+      putRecord(map, kHolidays, h.value(), "каникулы «" + x.name + "»", x.dates.from.toString(), x.name,
+                x.dates.to.toString(), x.gradeFrom, x.gradeTo);
     }
   }
   if (!j.staff.empty()) {
-    auto& map = known("staff", "id");
+    auto& map = known(kStaff);
     for (const auto& x : j.staff) {
       ContentHash h;
       h.add(x.lastName).add(x.firstName).add(x.middleName).add(x.position);
-      put(map, x.id, h.value(), "сотрудник " + x.id, [&](bool) {
-        upsertStatement("staff",
-                        {"school_id", "id", "last_name", "first_name", "middle_name", "position", "content_hash",
-                         "run_id"},
-                        2, "ssssssls")
-            .run(school_, x.id, x.lastName, x.firstName, x.middleName, x.position, h.value(), provenance_.runId);
-      });
+      putRecord(map, kStaff, h.value(), "сотрудник " + x.id, x.id, x.lastName, x.firstName, x.middleName,
+                x.position);
     }
   }
   if (!j.subjects.empty()) {
-    auto& map = known("subjects", "id");
+    auto& map = known(kSubjects);
     for (const auto& x : j.subjects) {
       ContentHash h;
       h.add(x.name).add(x.shortName).add(x.order).add(text(x.grading)).add(x.twoMarksPerCell);
-      put(map, x.id, h.value(), "предмет " + x.id, [&](bool) {
-        upsertStatement("subjects",
-                        {"school_id", "id", "name", "short_name", "sort_order", "grading", "two_marks_per_cell",
-                         "content_hash", "run_id"},
-                        2, "ssssisils")
-            .run(school_, x.id, x.name, x.shortName, x.order, text(x.grading), x.twoMarksPerCell, h.value(),
-                 provenance_.runId);
-      });
+      putRecord(map, kSubjects, h.value(), "предмет " + x.id, x.id, x.name, x.shortName, x.order, text(x.grading),
+                x.twoMarksPerCell);
     }
   }
   if (!j.classes.empty()) {
-    auto& map = known("classes", "id");
+    auto& map = known(kClasses);
     for (const auto& x : j.classes) {
       ContentHash h;
       h.add(x.grade).add(x.letter).add(x.classTeacherId);
-      put(map, x.id, h.value(), "класс " + x.id, [&](bool) {
-        upsertStatement("classes", {"school_id", "id", "grade", "letter", "class_teacher_id", "content_hash", "run_id"},
-                        2, "ssissls")
-            .run(school_, x.id, x.grade, x.letter, x.classTeacherId, h.value(), provenance_.runId);
-      });
+      putRecord(map, kClasses, h.value(), "класс " + x.id, x.id, x.grade, x.letter, x.classTeacherId);
     }
   }
   if (!j.students.empty()) {
-    auto& map = known("students", "id");
+    auto& map = known(kStudents);
     for (const auto& x : j.students) {
       ContentHash h;
       h.add(x.lastName).add(x.firstName).add(x.middleName).add(text(x.birthDate));
       for (const auto& e : x.enrolments) h.add(e.classId).add(e.from.days()).add(text(e.to));
-      put(map, x.id, h.value(), "ученик " + x.id, [&](bool fresh) {
-        upsertStatement("students",
-                        {"school_id", "id", "last_name", "first_name", "middle_name", "birth_date", "content_hash",
-                         "run_id"},
-                        2, "ssssssls")
-            .run(school_, x.id, x.lastName, x.firstName, x.middleName, text(x.birthDate), h.value(),
-                 provenance_.runId);
-        if (!fresh)
-          statement("enrolments-", "DELETE FROM enrolments WHERE school_id = $1 AND student_id = $2", "ss")
-              .run(school_, x.id);
-        int seq = 0;
-        for (const auto& e : x.enrolments)
-          statement("enrolments",
-                    "INSERT INTO enrolments (school_id, student_id, seq, class_id, date_from, date_to) "
-                    "VALUES ($1, $2, $3, $4, $5, $6)",
-                    "ssisss")
-              .run(school_, x.id, ++seq, e.classId, e.from.toString(), text(e.to));
-      });
+      putParent(
+          map, kStudents, h.value(), "ученик " + x.id,
+          [&](bool fresh) {
+            putChildren(kEnrolments, fresh, x.enrolments,
+                        [](const model::Enrolment& e) { return std::tuple(e.classId, e.from.toString(), text(e.to)); },
+                        x.id);
+          },
+          x.id, x.lastName, x.firstName, x.middleName, text(x.birthDate));
     }
   }
   if (!j.subgroups.empty()) {
-    auto& map = known("subgroups", "id");
+    auto& map = known(kSubgroups);
     for (const auto& x : j.subgroups) {
       ContentHash h;
       h.add(x.classId).add(x.subjectId).add(x.name).add(x.teacherId);
       for (const auto& m : x.members) h.add(m.studentId).add(m.from.days()).add(text(m.to));
-      put(map, x.id, h.value(), "группа " + x.id, [&](bool fresh) {
-        upsertStatement("subgroups",
-                        {"school_id", "id", "class_id", "subject_id", "name", "teacher_id", "content_hash", "run_id"},
-                        2, "ssssssls")
-            .run(school_, x.id, x.classId, x.subjectId, x.name, x.teacherId, h.value(), provenance_.runId);
-        if (!fresh)
-          statement("memberships-", "DELETE FROM memberships WHERE school_id = $1 AND subgroup_id = $2", "ss")
-              .run(school_, x.id);
-        int seq = 0;
-        for (const auto& m : x.members)
-          statement("memberships",
-                    "INSERT INTO memberships (school_id, subgroup_id, seq, student_id, date_from, date_to) "
-                    "VALUES ($1, $2, $3, $4, $5, $6)",
-                    "ssisss")
-              .run(school_, x.id, ++seq, m.studentId, m.from.toString(), text(m.to));
-      });
+      putParent(
+          map, kSubgroups, h.value(), "группа " + x.id,
+          [&](bool fresh) {
+            putChildren(kMemberships, fresh, x.members,
+                        [](const model::Membership& m) {
+                          return std::tuple(m.studentId, m.from.toString(), text(m.to));
+                        },
+                        x.id);
+          },
+          x.id, x.classId, x.subjectId, x.name, x.teacherId);
     }
   }
   if (!j.curriculum.empty()) {
-    auto& map = known("curriculum", "class_id || '|' || subject_id || '|' || subgroup_id");
+    auto& map = known(kCurriculum);
     for (const auto& x : j.curriculum) {
       ContentHash h;
       h.add(x.hoursPerWeek).add(x.hoursYear);
       for (const auto& p : x.periods) h.add(p.periodId).add(p.hours);
-      put(map, key({x.classId, x.subjectId, x.subgroupId}), h.value(),
+      putParent(
+          map, kCurriculum, h.value(),
           "учебный план " + x.classId + "/" + x.subjectId + (x.subgroupId.empty() ? "" : "/" + x.subgroupId),
           [&](bool fresh) {
-            upsertStatement("curriculum",
-                            {"school_id", "class_id", "subject_id", "subgroup_id", "hours_per_week", "hours_year",
-                             "content_hash", "run_id"},
-                            4, "ssssdils")
-                .run(school_, x.classId, x.subjectId, x.subgroupId, x.hoursPerWeek, x.hoursYear, h.value(),
-                     provenance_.runId);
-            if (!fresh)
-              statement("curriculum_periods-",
-                        "DELETE FROM curriculum_periods WHERE school_id = $1 AND class_id = $2 AND subject_id = $3 "
-                        "AND subgroup_id = $4",
-                        "ssss")
-                  .run(school_, x.classId, x.subjectId, x.subgroupId);
-            int seq = 0;
-            for (const auto& p : x.periods)
-              statement("curriculum_periods",
-                        "INSERT INTO curriculum_periods (school_id, class_id, subject_id, subgroup_id, seq, "
-                        "period_id, hours) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        "ssssisi")
-                  .run(school_, x.classId, x.subjectId, x.subgroupId, ++seq, p.periodId, p.hours);
-          });
+            putChildren(kCurriculumPeriods, fresh, x.periods,
+                        [](const model::PeriodHours& p) { return std::tuple(p.periodId, p.hours); }, x.classId,
+                        x.subjectId, x.subgroupId);
+          },
+          x.classId, x.subjectId, x.subgroupId, x.hoursPerWeek, x.hoursYear);
     }
   }
   if (!j.plan.empty()) {
-    auto& map = known("plan", "class_id || '|' || subject_id || '|' || subgroup_id || '|' || number");
+    auto& map = known(kPlan);
     for (const auto& x : j.plan) {
       const std::string workType = x.workType ? std::string(model::toString(*x.workType)) : std::string();
       ContentHash h;
       h.add(x.topic).add(workType).add(x.workTopic).add(x.homework).add(x.hours);
-      put(map, key({x.classId, x.subjectId, x.subgroupId, std::to_string(x.number)}), h.value(),
-          "КТП " + x.classId + "/" + x.subjectId + " урок " + std::to_string(x.number), [&](bool) {
-            upsertStatement("plan",
-                            {"school_id", "class_id", "subject_id", "subgroup_id", "number", "topic", "work_type",
-                             "work_topic", "homework", "hours", "content_hash", "run_id"},
-                            5, "ssssisssiils")
-                .run(school_, x.classId, x.subjectId, x.subgroupId, x.number, x.topic, workType, x.workTopic,
-                     x.homework, x.hours, h.value(), provenance_.runId);
-          });
+      putRecord(map, kPlan, h.value(),
+                "КТП " + x.classId + "/" + x.subjectId + " урок " + std::to_string(x.number), x.classId,
+                x.subjectId, x.subgroupId, x.number, x.topic, workType, x.workTopic, x.homework, x.hours);
     }
   }
   if (!j.timetable.empty()) {
-    auto& map = known("timetable",
-                      "class_id || '|' || weekday || '|' || slot || '|' || subject_id || '|' || subgroup_id || '|' || "
-                      "valid_from");
+    auto& map = known(kTimetable);
     for (const auto& x : j.timetable) {
-      const std::string from = x.valid.from.toString();
       ContentHash h;
       h.add(x.teacherId).add(x.valid.to.days());
-      put(map, key({x.classId, std::to_string(x.weekday), std::to_string(x.slot), x.subjectId, x.subgroupId, from}),
-          h.value(),
-          "расписание " + x.classId + " день " + std::to_string(x.weekday) + " урок " + std::to_string(x.slot),
-          [&](bool) {
-            upsertStatement("timetable",
-                            {"school_id", "class_id", "weekday", "slot", "subject_id", "subgroup_id", "valid_from",
-                             "valid_to", "teacher_id", "content_hash", "run_id"},
-                            7, "ssiisssssls")
-                .run(school_, x.classId, x.weekday, x.slot, x.subjectId, x.subgroupId, from, x.valid.to.toString(),
-                     x.teacherId, h.value(), provenance_.runId);
-          });
+      putRecord(map, kTimetable, h.value(),
+                "расписание " + x.classId + " день " + std::to_string(x.weekday) + " урок " + std::to_string(x.slot),
+                x.classId, x.weekday, x.slot, x.subjectId, x.subgroupId, x.valid.from.toString(),
+                x.valid.to.toString(), x.teacherId);
     }
   }
 }
 
 void SqlIngest::putLessons(const model::Journal& j) {
   if (j.lessons.empty()) return;
-  auto& map = known("lessons", "id");
+  auto& map = known(kLessons);
   for (const auto& x : j.lessons) {
     const std::string topicAt = text(x.topicEnteredAt), attendanceAt = text(x.attendanceEnteredAt);
     ContentHash h;
@@ -406,29 +498,23 @@ void SqlIngest::putLessons(const model::Journal& j) {
     h.add(x.substituteTeacherId).add(x.hours).add(x.topic).add(topicAt).add(x.topicEnteredBy).add(x.homework);
     h.add(x.attendanceTaken).add(attendanceAt);
     for (const auto& w : x.works) h.add(w.id).add(model::toString(w.type)).add(w.topic).add(w.weight);
-    put(map, x.id, h.value(), "урок " + x.id, [&](bool fresh) {
-      upsertStatement("lessons",
-                      {"school_id", "id", "lesson_date", "slot", "class_id", "subject_id", "subgroup_id", "teacher_id",
-                       "substitute_teacher_id", "hours", "topic", "topic_entered_at", "topic_entered_by", "homework",
-                       "attendance_taken", "attendance_entered_at", "content_hash", "run_id"},
-                      2, "sssisssssissssisls")
-          .run(school_, x.id, x.date.toString(), x.slot, x.classId, x.subjectId, x.subgroupId, x.teacherId,
-               x.substituteTeacherId, x.hours, x.topic, topicAt, x.topicEnteredBy, x.homework, x.attendanceTaken,
-               attendanceAt, h.value(), provenance_.runId);
-      if (!fresh)
-        statement("works-", "DELETE FROM works WHERE school_id = $1 AND lesson_id = $2", "ss").run(school_, x.id);
-      int seq = 0;
-      for (const auto& w : x.works)
-        upsertStatement("works", {"school_id", "id", "lesson_id", "seq", "work_type", "topic", "weight"}, 2,
-                        "sssissi")
-            .run(school_, w.id, x.id, ++seq, std::string(model::toString(w.type)), w.topic, w.weight);
-    });
+    putParent(
+        map, kLessons, h.value(), "урок " + x.id,
+        [&](bool fresh) {
+          putChildren(kWorks, fresh, x.works,
+                      [](const model::Work& w) {
+                        return std::tuple(w.id, std::string(model::toString(w.type)), w.topic, w.weight);
+                      },
+                      x.id);
+        },
+        x.id, x.date.toString(), x.slot, x.classId, x.subjectId, x.subgroupId, x.teacherId, x.substituteTeacherId,
+        x.hours, x.topic, topicAt, x.topicEnteredBy, x.homework, x.attendanceTaken, attendanceAt);
   }
 }
 
 void SqlIngest::putMarks(const model::Journal& j) {
   if (j.marks.empty()) return;
-  auto& map = known("marks", "id", true);
+  auto& map = known(kMarks, true);
   for (const auto& x : j.marks) {
     const std::string value = x.value.toString(), at = isSet(x.enteredAt) ? x.enteredAt.toString() : std::string();
     ContentHash h;
@@ -438,14 +524,8 @@ void SqlIngest::putMarks(const model::Journal& j) {
     // The stored value before this upsert, when the mark exists and its value changes.
     std::optional<std::string> oldValue;
     if (it != map.end() && it->second.hash != h.value() && it->second.value != value) oldValue = it->second.value;
-    put(map, x.id, h.value(), what, [&](bool) {
-      upsertStatement("marks",
-                      {"school_id", "id", "student_id", "lesson_id", "work_id", "value", "weight", "entered_at",
-                       "entered_by", "content_hash", "run_id"},
-                      2, "ssssssissls")
-          .run(school_, x.id, x.studentId, x.lessonId, x.workId, value, x.weight, at, x.enteredBy, h.value(),
-               provenance_.runId);
-    });
+    putRecord(map, kMarks, h.value(), what, x.id, x.studentId, x.lessonId, x.workId, value, x.weight, at,
+              x.enteredBy);
     map[x.id].value = value;
     if (oldValue) {
       // Record the change unless the document's own history already carries it.
@@ -461,37 +541,26 @@ void SqlIngest::putMarks(const model::Journal& j) {
 
 void SqlIngest::putAttendance(const model::Journal& j) {
   if (j.attendance.empty()) return;
-  auto& map = known("attendance", "lesson_id || '|' || student_id");
+  auto& map = known(kAttendance);
   for (const auto& x : j.attendance) {
     const std::string status(model::toString(x.status)), at = text(x.enteredAt);
     ContentHash h;
     h.add(status).add(at);
-    put(map, key({x.lessonId, x.studentId}), h.value(), "посещаемость: урок " + x.lessonId + ", ученик " + x.studentId,
-        [&](bool) {
-          upsertStatement("attendance",
-                          {"school_id", "lesson_id", "student_id", "status", "entered_at", "content_hash", "run_id"}, 3,
-                          "sssssls")
-              .run(school_, x.lessonId, x.studentId, status, at, h.value(), provenance_.runId);
-        });
+    putRecord(map, kAttendance, h.value(), "посещаемость: урок " + x.lessonId + ", ученик " + x.studentId,
+              x.lessonId, x.studentId, status, at);
   }
 }
 
 void SqlIngest::putPeriodMarks(const model::Journal& j) {
   if (j.periodMarks.empty()) return;
-  auto& map = known("period_marks", "student_id || '|' || subject_id || '|' || kind || '|' || period_id");
+  auto& map = known(kPeriodMarks);
   for (const auto& x : j.periodMarks) {
     const std::string kind(model::toString(x.kind)), value = x.value.toString(), at = text(x.enteredAt);
     ContentHash h;
     h.add(x.classId).add(value).add(at).add(x.enteredBy);
-    put(map, key({x.studentId, x.subjectId, kind, x.periodId}), h.value(),
-        "итоговая оценка: ученик " + x.studentId + ", предмет " + x.subjectId + ", " + x.periodId, [&](bool) {
-          upsertStatement("period_marks",
-                          {"school_id", "student_id", "subject_id", "kind", "period_id", "class_id", "value",
-                           "entered_at", "entered_by", "content_hash", "run_id"},
-                          5, "sssssssssls")
-              .run(school_, x.studentId, x.subjectId, kind, x.periodId, x.classId, value, at, x.enteredBy, h.value(),
-                   provenance_.runId);
-        });
+    putRecord(map, kPeriodMarks, h.value(),
+              "итоговая оценка: ученик " + x.studentId + ", предмет " + x.subjectId + ", " + x.periodId, x.studentId,
+              x.subjectId, kind, x.periodId, x.classId, value, at, x.enteredBy);
   }
 }
 

@@ -4,7 +4,10 @@
 #include <Poco/Data/Statement.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
 
 #include "ejournal/model/error.h"
@@ -131,6 +134,27 @@ void select(Poco::Data::Session& s, const std::string& sql, std::vector<std::str
   });
 }
 
+// The result columns of a row callback: one vector per parameter of its call operator, of the parameter's type.
+template <class F>
+struct RowColumns : RowColumns<decltype(&F::operator())> {};
+template <class C, class R, class... A>
+struct RowColumns<R (C::*)(A...) const> {
+  using type = std::tuple<std::vector<std::decay_t<A>>...>;
+};
+
+// Runs a SELECT with string parameters and calls row(column1, column2, ...) for each result row in order. The
+// columns' C++ types are those of row's parameters (std::string, int, double); taken by `T&`, a value may be moved
+// from. `count(n)`, when given, is told the number of rows first (to reserve room).
+template <class F, class N = std::nullptr_t>
+void forEachRow(Poco::Data::Session& s, const std::string& sql, std::vector<std::string> params, F&& row,
+                N&& count = nullptr) {
+  typename RowColumns<std::decay_t<F>>::type columns;
+  std::apply([&](auto&... c) { select(s, sql, params, c...); }, columns);
+  const size_t n = std::get<0>(columns).size();
+  if constexpr (!std::is_same_v<std::decay_t<N>, std::nullptr_t>) count(n);
+  for (size_t i = 0; i < n; ++i) std::apply([&](auto&... c) { row(c[i]...); }, columns);
+}
+
 // "$n" for the next parameter.
 std::string param(std::vector<std::string>& params, std::string value) {
   params.push_back(std::move(value));
@@ -178,175 +202,131 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
     model::Journal j;
     const std::string school = resolveSchool(s, filter.schoolId);
     j.school.id = school;
-    std::vector<std::string> p;
+    const std::vector<std::string> p = {school};
 
+    forEachRow(s,
+               "SELECT full_name, short_name, director, deputy_director, address, format_version, year_start, "
+               "year_from, year_to FROM schools WHERE school_id = $1",
+               p,
+               [&](std::string& full, std::string& shortName, std::string& director, std::string& deputy,
+                   std::string& address, int format, int start, std::string& from, std::string& to) {
+                 j.school.fullName = full;
+                 j.school.shortName = shortName;
+                 j.school.director = director;
+                 j.school.deputyDirector = deputy;
+                 j.school.address = address;
+                 j.formatVersion = format;
+                 j.year.startYear = start;
+                 j.year.start = dateFrom(from, "schools.year_from").value_or(model::Date());
+                 j.year.end = dateFrom(to, "schools.year_to").value_or(model::Date());
+               });
+    forEachRow(s,
+               "SELECT id, kind, number, date_from, date_to, grade_from, grade_to FROM periods WHERE school_id = $1 "
+               "ORDER BY id",
+               p,
+               [&](std::string& id, std::string& kind, int number, std::string& from, std::string& to, int gFrom,
+                   int gTo) {
+                 j.periods.push_back({id, periodKindFrom(kind), number,
+                                      {*dateFrom(from, "periods.date_from"), *dateFrom(to, "periods.date_to")}, gFrom,
+                                      gTo});
+               });
+    forEachRow(s,
+               "SELECT name, date_from, date_to, grade_from, grade_to FROM holidays WHERE school_id = $1 "
+               "ORDER BY date_from, name",
+               p, [&](std::string& name, std::string& from, std::string& to, int gFrom, int gTo) {
+                 j.holidays.push_back(
+                     {name, {*dateFrom(from, "holidays.date_from"), *dateFrom(to, "holidays.date_to")}, gFrom, gTo});
+               });
+    forEachRow(s,
+               "SELECT id, last_name, first_name, middle_name, position FROM staff WHERE school_id = $1 ORDER BY id", p,
+               [&](std::string& id, std::string& last, std::string& first, std::string& middle, std::string& position) {
+                 j.staff.push_back({id, last, first, middle, position});
+               });
+    forEachRow(s,
+               "SELECT id, name, short_name, sort_order, grading, two_marks_per_cell FROM subjects "
+               "WHERE school_id = $1 ORDER BY id",
+               p,
+               [&](std::string& id, std::string& name, std::string& shortName, int order, std::string& grading,
+                   int two) { j.subjects.push_back({id, name, shortName, order, gradingFrom(grading), two != 0}); });
+    forEachRow(s, "SELECT id, grade, letter, class_teacher_id FROM classes WHERE school_id = $1 ORDER BY id", p,
+               [&](std::string& id, int grade, std::string& letter, std::string& teacher) {
+                 j.classes.push_back({id, grade, letter, teacher});
+               });
     {
-      std::vector<std::string> full, shortName, director, deputy, address, from, to;
-      std::vector<int> format, start;
-      p = {school};
-      select(s,
-             "SELECT full_name, short_name, director, deputy_director, address, format_version, year_start, "
-             "year_from, year_to FROM schools WHERE school_id = $1",
-             p, full, shortName, director, deputy, address, format, start, from, to);
-      j.school.fullName = full.at(0);
-      j.school.shortName = shortName.at(0);
-      j.school.director = director.at(0);
-      j.school.deputyDirector = deputy.at(0);
-      j.school.address = address.at(0);
-      j.formatVersion = format.at(0);
-      j.year.startYear = start.at(0);
-      j.year.start = dateFrom(from.at(0), "schools.year_from").value_or(model::Date());
-      j.year.end = dateFrom(to.at(0), "schools.year_to").value_or(model::Date());
-    }
-    {
-      std::vector<std::string> id, kind, from, to;
-      std::vector<int> number, gFrom, gTo;
-      p = {school};
-      select(s,
-             "SELECT id, kind, number, date_from, date_to, grade_from, grade_to FROM periods WHERE school_id = $1 "
-             "ORDER BY id",
-             p, id, kind, number, from, to, gFrom, gTo);
-      for (size_t i = 0; i < id.size(); ++i)
-        j.periods.push_back({id[i], periodKindFrom(kind[i]), number[i],
-                             {*dateFrom(from[i], "periods.date_from"), *dateFrom(to[i], "periods.date_to")},
-                             gFrom[i], gTo[i]});
-    }
-    {
-      std::vector<std::string> name, from, to;
-      std::vector<int> gFrom, gTo;
-      p = {school};
-      select(s,
-             "SELECT name, date_from, date_to, grade_from, grade_to FROM holidays WHERE school_id = $1 "
-             "ORDER BY date_from, name",
-             p, name, from, to, gFrom, gTo);
-      for (size_t i = 0; i < name.size(); ++i)
-        j.holidays.push_back({name[i],
-                              {*dateFrom(from[i], "holidays.date_from"), *dateFrom(to[i], "holidays.date_to")},
-                              gFrom[i],
-                              gTo[i]});
-    }
-    {
-      std::vector<std::string> id, last, first, middle, position;
-      p = {school};
-      select(s,
-             "SELECT id, last_name, first_name, middle_name, position FROM staff WHERE school_id = $1 ORDER BY id",
-             p, id, last, first, middle, position);
-      for (size_t i = 0; i < id.size(); ++i) j.staff.push_back({id[i], last[i], first[i], middle[i], position[i]});
-    }
-    {
-      std::vector<std::string> id, name, shortName, grading;
-      std::vector<int> order, two;
-      p = {school};
-      select(s,
-             "SELECT id, name, short_name, sort_order, grading, two_marks_per_cell FROM subjects "
-             "WHERE school_id = $1 ORDER BY id",
-             p, id, name, shortName, order, grading, two);
-      for (size_t i = 0; i < id.size(); ++i)
-        j.subjects.push_back({id[i], name[i], shortName[i], order[i], gradingFrom(grading[i]), two[i] != 0});
-    }
-    {
-      std::vector<std::string> id, letter, teacher;
-      std::vector<int> grade;
-      p = {school};
-      select(s, "SELECT id, grade, letter, class_teacher_id FROM classes WHERE school_id = $1 ORDER BY id", p, id,
-             grade, letter, teacher);
-      for (size_t i = 0; i < id.size(); ++i) j.classes.push_back({id[i], grade[i], letter[i], teacher[i]});
-    }
-    {
-      std::vector<std::string> id, last, first, middle, birth;
-      p = {school};
-      select(s,
-             "SELECT id, last_name, first_name, middle_name, birth_date FROM students WHERE school_id = $1 "
-             "ORDER BY id",
-             p, id, last, first, middle, birth);
       std::unordered_map<std::string, size_t> at;
-      for (size_t i = 0; i < id.size(); ++i) {
-        at[id[i]] = i;
-        j.students.push_back({id[i], last[i], first[i], middle[i], dateFrom(birth[i], "students.birth_date"), {}});
-      }
-      std::vector<std::string> student, cls, from, to;
-      p = {school};
-      select(s,
-             "SELECT student_id, class_id, date_from, date_to FROM enrolments WHERE school_id = $1 "
-             "ORDER BY student_id, seq",
-             p, student, cls, from, to);
-      for (size_t i = 0; i < student.size(); ++i)
-        j.students[at.at(student[i])].enrolments.push_back(
-            {cls[i], *dateFrom(from[i], "enrolments.date_from"), dateFrom(to[i], "enrolments.date_to")});
+      forEachRow(s,
+                 "SELECT id, last_name, first_name, middle_name, birth_date FROM students WHERE school_id = $1 "
+                 "ORDER BY id",
+                 p,
+                 [&](std::string& id, std::string& last, std::string& first, std::string& middle,
+                     std::string& birth) {
+                   at[id] = j.students.size();
+                   j.students.push_back({id, last, first, middle, dateFrom(birth, "students.birth_date"), {}});
+                 });
+      forEachRow(s,
+                 "SELECT student_id, class_id, date_from, date_to FROM enrolments WHERE school_id = $1 "
+                 "ORDER BY student_id, seq",
+                 p, [&](std::string& student, std::string& cls, std::string& from, std::string& to) {
+                   j.students[at.at(student)].enrolments.push_back(
+                       {cls, *dateFrom(from, "enrolments.date_from"), dateFrom(to, "enrolments.date_to")});
+                 });
     }
     {
-      std::vector<std::string> id, cls, subject, name, teacher;
-      p = {school};
-      select(s,
-             "SELECT id, class_id, subject_id, name, teacher_id FROM subgroups WHERE school_id = $1 ORDER BY id", p,
-             id, cls, subject, name, teacher);
       std::unordered_map<std::string, size_t> at;
-      for (size_t i = 0; i < id.size(); ++i) {
-        at[id[i]] = i;
-        j.subgroups.push_back({id[i], cls[i], subject[i], name[i], teacher[i], {}});
-      }
-      std::vector<std::string> group, student, from, to;
-      p = {school};
-      select(s,
-             "SELECT subgroup_id, student_id, date_from, date_to FROM memberships WHERE school_id = $1 "
-             "ORDER BY subgroup_id, seq",
-             p, group, student, from, to);
-      for (size_t i = 0; i < group.size(); ++i)
-        j.subgroups[at.at(group[i])].members.push_back(
-            {student[i], *dateFrom(from[i], "memberships.date_from"), dateFrom(to[i], "memberships.date_to")});
+      forEachRow(s,
+                 "SELECT id, class_id, subject_id, name, teacher_id FROM subgroups WHERE school_id = $1 ORDER BY id",
+                 p,
+                 [&](std::string& id, std::string& cls, std::string& subject, std::string& name,
+                     std::string& teacher) {
+                   at[id] = j.subgroups.size();
+                   j.subgroups.push_back({id, cls, subject, name, teacher, {}});
+                 });
+      forEachRow(s,
+                 "SELECT subgroup_id, student_id, date_from, date_to FROM memberships WHERE school_id = $1 "
+                 "ORDER BY subgroup_id, seq",
+                 p, [&](std::string& group, std::string& student, std::string& from, std::string& to) {
+                   j.subgroups[at.at(group)].members.push_back(
+                       {student, *dateFrom(from, "memberships.date_from"), dateFrom(to, "memberships.date_to")});
+                 });
     }
     {
-      std::vector<std::string> cls, subject, group;
-      std::vector<double> perWeek;
-      std::vector<int> year;
-      p = {school};
-      select(s,
-             "SELECT class_id, subject_id, subgroup_id, hours_per_week, hours_year FROM curriculum "
-             "WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id",
-             p, cls, subject, group, perWeek, year);
       std::map<std::string, size_t> at;
-      for (size_t i = 0; i < cls.size(); ++i) {
-        at[cls[i] + '|' + subject[i] + '|' + group[i]] = i;
-        j.curriculum.push_back({cls[i], subject[i], group[i], perWeek[i], year[i], {}});
-      }
-      std::vector<std::string> pc, ps, pg, period;
-      std::vector<int> hours;
-      p = {school};
-      select(s,
-             "SELECT class_id, subject_id, subgroup_id, period_id, hours FROM curriculum_periods "
-             "WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id, seq",
-             p, pc, ps, pg, period, hours);
-      for (size_t i = 0; i < pc.size(); ++i)
-        j.curriculum[at.at(pc[i] + '|' + ps[i] + '|' + pg[i])].periods.push_back({period[i], hours[i]});
+      forEachRow(s,
+                 "SELECT class_id, subject_id, subgroup_id, hours_per_week, hours_year FROM curriculum "
+                 "WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id",
+                 p, [&](std::string& cls, std::string& subject, std::string& group, double perWeek, int year) {
+                   at[cls + '|' + subject + '|' + group] = j.curriculum.size();
+                   j.curriculum.push_back({cls, subject, group, perWeek, year, {}});
+                 });
+      forEachRow(s,
+                 "SELECT class_id, subject_id, subgroup_id, period_id, hours FROM curriculum_periods "
+                 "WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id, seq",
+                 p, [&](std::string& cls, std::string& subject, std::string& group, std::string& period, int hours) {
+                   j.curriculum[at.at(cls + '|' + subject + '|' + group)].periods.push_back({period, hours});
+                 });
     }
-    {
-      std::vector<std::string> cls, subject, group, topic, workType, workTopic;
-      std::vector<int> number, homework, hours;
-      p = {school};
-      select(s,
-             "SELECT class_id, subject_id, subgroup_id, number, topic, work_type, work_topic, homework, hours "
-             "FROM plan WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id, number",
-             p, cls, subject, group, number, topic, workType, workTopic, homework, hours);
-      for (size_t i = 0; i < cls.size(); ++i) {
-        model::PlannedLesson pl{cls[i], subject[i], group[i], number[i], topic[i], std::nullopt, workTopic[i],
-                                homework[i] != 0, hours[i]};
-        if (!workType[i].empty()) pl.workType = workTypeFrom(workType[i]);
-        j.plan.push_back(std::move(pl));
-      }
-    }
-    {
-      std::vector<std::string> cls, subject, group, teacher, from, to;
-      std::vector<int> weekday, slot;
-      p = {school};
-      select(s,
-             "SELECT weekday, slot, class_id, subject_id, subgroup_id, teacher_id, valid_from, valid_to "
-             "FROM timetable WHERE school_id = $1 ORDER BY class_id, weekday, slot, subject_id, subgroup_id, "
-             "valid_from",
-             p, weekday, slot, cls, subject, group, teacher, from, to);
-      for (size_t i = 0; i < cls.size(); ++i)
-        j.timetable.push_back({weekday[i], slot[i], cls[i], subject[i], group[i], teacher[i],
-                               {*dateFrom(from[i], "timetable.valid_from"), *dateFrom(to[i], "timetable.valid_to")}});
-    }
+    forEachRow(s,
+               "SELECT class_id, subject_id, subgroup_id, number, topic, work_type, work_topic, homework, hours "
+               "FROM plan WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id, number",
+               p,
+               [&](std::string& cls, std::string& subject, std::string& group, int number, std::string& topic,
+                   std::string& workType, std::string& workTopic, int homework, int hours) {
+                 model::PlannedLesson pl{cls, subject, group, number, topic, std::nullopt, workTopic, homework != 0,
+                                         hours};
+                 if (!workType.empty()) pl.workType = workTypeFrom(workType);
+                 j.plan.push_back(std::move(pl));
+               });
+    forEachRow(s,
+               "SELECT weekday, slot, class_id, subject_id, subgroup_id, teacher_id, valid_from, valid_to "
+               "FROM timetable WHERE school_id = $1 ORDER BY class_id, weekday, slot, subject_id, subgroup_id, "
+               "valid_from",
+               p,
+               [&](int weekday, int slot, std::string& cls, std::string& subject, std::string& group,
+                   std::string& teacher, std::string& from, std::string& to) {
+                 j.timetable.push_back(
+                     {weekday, slot, cls, subject, group, teacher,
+                      {*dateFrom(from, "timetable.valid_from"), *dateFrom(to, "timetable.valid_to")}});
+               });
 
     if (filter.referenceOnly) return j;
 
@@ -367,117 +347,106 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
     };
 
     std::unordered_map<std::string, size_t> lessonAt;
+    forEachRow(s,
+               "SELECT l.id, l.lesson_date, l.slot, l.class_id, l.subject_id, l.subgroup_id, l.teacher_id, "
+               "l.substitute_teacher_id, l.hours, l.topic, l.topic_entered_at, l.topic_entered_by, l.homework, "
+               "l.attendance_taken, l.attendance_entered_at FROM lessons l WHERE " +
+                   lessonWhere + " ORDER BY l.lesson_date, l.slot, l.id",
+               lp,
+               [&](std::string& id, std::string& date, int slot, std::string& cls, std::string& subject,
+                   std::string& group, std::string& teacher, std::string& substitute, int hours, std::string& topic,
+                   std::string& topicAt, std::string& topicBy, std::string& homework, int taken,
+                   std::string& attendanceAt) {
+                 model::Lesson l;
+                 l.id = std::move(id);
+                 l.date = *dateFrom(date, "lessons.lesson_date");
+                 l.slot = slot;
+                 l.classId = std::move(cls);
+                 l.subjectId = std::move(subject);
+                 l.subgroupId = std::move(group);
+                 l.teacherId = std::move(teacher);
+                 l.substituteTeacherId = std::move(substitute);
+                 l.hours = hours;
+                 l.topic = std::move(topic);
+                 l.topicEnteredAt = dateTimeFrom(topicAt, "lessons.topic_entered_at");
+                 l.topicEnteredBy = std::move(topicBy);
+                 l.homework = std::move(homework);
+                 l.attendanceTaken = taken != 0;
+                 l.attendanceEnteredAt = dateTimeFrom(attendanceAt, "lessons.attendance_entered_at");
+                 lessonAt[l.id] = j.lessons.size();
+                 j.lessons.push_back(std::move(l));
+               },
+               [&](size_t n) { j.lessons.reserve(n); });
+    forEachRow(s,
+               "SELECT t.id, t.lesson_id, t.work_type, t.topic, t.weight" + fromLessons("works") +
+                   " ORDER BY t.lesson_id, t.seq",
+               lp, [&](std::string& id, std::string& lesson, std::string& type, std::string& topic, int weight) {
+                 j.lessons[lessonAt.at(lesson)].works.push_back({id, workTypeFrom(type), topic, weight});
+               });
     {
-      std::vector<std::string> id, date, cls, subject, group, teacher, substitute, topic, topicAt, topicBy,
-          homework, attendanceAt;
-      std::vector<int> slot, hours, taken;
-      p = lp;
-      select(s,
-             "SELECT l.id, l.lesson_date, l.slot, l.class_id, l.subject_id, l.subgroup_id, l.teacher_id, "
-             "l.substitute_teacher_id, l.hours, l.topic, l.topic_entered_at, l.topic_entered_by, l.homework, "
-             "l.attendance_taken, l.attendance_entered_at FROM lessons l WHERE " +
-                 lessonWhere + " ORDER BY l.lesson_date, l.slot, l.id",
-             p, id, date, slot, cls, subject, group, teacher, substitute, hours, topic, topicAt, topicBy, homework,
-             taken, attendanceAt);
-      j.lessons.reserve(id.size());
-      for (size_t i = 0; i < id.size(); ++i) {
-        model::Lesson l;
-        l.id = std::move(id[i]);
-        l.date = *dateFrom(date[i], "lessons.lesson_date");
-        l.slot = slot[i];
-        l.classId = std::move(cls[i]);
-        l.subjectId = std::move(subject[i]);
-        l.subgroupId = std::move(group[i]);
-        l.teacherId = std::move(teacher[i]);
-        l.substituteTeacherId = std::move(substitute[i]);
-        l.hours = hours[i];
-        l.topic = std::move(topic[i]);
-        l.topicEnteredAt = dateTimeFrom(topicAt[i], "lessons.topic_entered_at");
-        l.topicEnteredBy = std::move(topicBy[i]);
-        l.homework = std::move(homework[i]);
-        l.attendanceTaken = taken[i] != 0;
-        l.attendanceEnteredAt = dateTimeFrom(attendanceAt[i], "lessons.attendance_entered_at");
-        lessonAt[l.id] = j.lessons.size();
-        j.lessons.push_back(std::move(l));
-      }
-    }
-    {
-      std::vector<std::string> id, lesson, type, topic;
-      std::vector<int> weight;
-      p = lp;
-      select(s,
-             "SELECT t.id, t.lesson_id, t.work_type, t.topic, t.weight" + fromLessons("works") +
-                 " ORDER BY t.lesson_id, t.seq",
-             p, id, lesson, type, topic, weight);
-      for (size_t i = 0; i < id.size(); ++i)
-        j.lessons[lessonAt.at(lesson[i])].works.push_back({id[i], workTypeFrom(type[i]), topic[i], weight[i]});
-    }
-    {
-      std::vector<std::string> id, student, lesson, work, value, at, by;
-      std::vector<int> weight;
-      p = lp;
-      select(s,
-             "SELECT t.id, t.student_id, t.lesson_id, t.work_id, t.value, t.weight, t.entered_at, t.entered_by" +
-                 fromLessons("marks") + " ORDER BY t.id",
-             p, id, student, lesson, work, value, weight, at, by);
-      j.marks.reserve(id.size());
       std::unordered_map<std::string, size_t> markAt;
-      markAt.reserve(id.size());
-      for (size_t i = 0; i < id.size(); ++i) {
-        model::Mark m;
-        m.id = std::move(id[i]);
-        m.studentId = std::move(student[i]);
-        m.lessonId = std::move(lesson[i]);
-        m.workId = std::move(work[i]);
-        m.value = *markValueFrom(value[i], "marks.value");
-        m.weight = weight[i];
-        m.enteredAt = dateTimeFrom(at[i], "marks.entered_at").value_or(model::DateTime{});
-        m.enteredBy = std::move(by[i]);
-        markAt[m.id] = j.marks.size();
-        j.marks.push_back(std::move(m));
-      }
-      std::vector<std::string> mark, changedAt, oldValue, newValue, changedBy;
-      p = lp;
+      forEachRow(s,
+                 "SELECT t.id, t.student_id, t.lesson_id, t.work_id, t.value, t.weight, t.entered_at, t.entered_by" +
+                     fromLessons("marks") + " ORDER BY t.id",
+                 lp,
+                 [&](std::string& id, std::string& student, std::string& lesson, std::string& work,
+                     std::string& value, int weight, std::string& at, std::string& by) {
+                   model::Mark m;
+                   m.id = std::move(id);
+                   m.studentId = std::move(student);
+                   m.lessonId = std::move(lesson);
+                   m.workId = std::move(work);
+                   m.value = *markValueFrom(value, "marks.value");
+                   m.weight = weight;
+                   m.enteredAt = dateTimeFrom(at, "marks.entered_at").value_or(model::DateTime{});
+                   m.enteredBy = std::move(by);
+                   markAt[m.id] = j.marks.size();
+                   j.marks.push_back(std::move(m));
+                 },
+                 [&](size_t n) {
+                   j.marks.reserve(n);
+                   markAt.reserve(n);
+                 });
       std::string from =
           filtered ? " FROM mark_history h JOIN marks t ON t.school_id = h.school_id AND t.id = h.mark_id JOIN "
                      "lessons l ON l.school_id = t.school_id AND l.id = t.lesson_id WHERE " +
                          lessonWhere
                    : std::string(" FROM mark_history h WHERE h.school_id = $1");
-      select(s,
-             "SELECT h.mark_id, h.changed_at, h.old_value, h.new_value, h.changed_by" + from +
-                 " ORDER BY h.mark_id, h.changed_at, h.old_value, h.new_value",
-             p, mark, changedAt, oldValue, newValue, changedBy);
-      for (size_t i = 0; i < mark.size(); ++i)
-        j.marks[markAt.at(mark[i])].history.push_back(
-            {markValueFrom(oldValue[i], "mark_history.old_value"), markValueFrom(newValue[i], "mark_history.new_value"),
-             dateTimeFrom(changedAt[i], "mark_history.changed_at").value_or(model::DateTime{}), changedBy[i]});
+      forEachRow(s,
+                 "SELECT h.mark_id, h.changed_at, h.old_value, h.new_value, h.changed_by" + from +
+                     " ORDER BY h.mark_id, h.changed_at, h.old_value, h.new_value",
+                 lp,
+                 [&](std::string& mark, std::string& changedAt, std::string& oldValue, std::string& newValue,
+                     std::string& changedBy) {
+                   j.marks[markAt.at(mark)].history.push_back(
+                       {markValueFrom(oldValue, "mark_history.old_value"),
+                        markValueFrom(newValue, "mark_history.new_value"),
+                        dateTimeFrom(changedAt, "mark_history.changed_at").value_or(model::DateTime{}), changedBy});
+                 });
     }
+    forEachRow(s,
+               "SELECT t.lesson_id, t.student_id, t.status, t.entered_at" + fromLessons("attendance") +
+                   " ORDER BY t.lesson_id, t.student_id",
+               lp, [&](std::string& lesson, std::string& student, std::string& status, std::string& at) {
+                 j.attendance.push_back({std::move(student), std::move(lesson), attendanceFrom(status),
+                                         dateTimeFrom(at, "attendance.entered_at")});
+               },
+               [&](size_t n) { j.attendance.reserve(n); });
     {
-      std::vector<std::string> lesson, student, status, at;
-      p = lp;
-      select(s,
-             "SELECT t.lesson_id, t.student_id, t.status, t.entered_at" + fromLessons("attendance") +
-                 " ORDER BY t.lesson_id, t.student_id",
-             p, lesson, student, status, at);
-      j.attendance.reserve(lesson.size());
-      for (size_t i = 0; i < lesson.size(); ++i)
-        j.attendance.push_back({std::move(student[i]), std::move(lesson[i]), attendanceFrom(status[i]),
-                                dateTimeFrom(at[i], "attendance.entered_at")});
-    }
-    {
-      std::vector<std::string> student, cls, subject, kind, period, value, at, by;
-      p = {school};
+      std::vector<std::string> pm = {school};
       std::string where = "school_id = $1";
-      if (!filter.classId.empty()) where += " AND class_id = " + param(p, filter.classId);
-      select(s,
-             "SELECT student_id, class_id, subject_id, kind, period_id, value, entered_at, entered_by "
-             "FROM period_marks WHERE " +
-                 where + " ORDER BY student_id, subject_id, kind, period_id",
-             p, student, cls, subject, kind, period, value, at, by);
-      for (size_t i = 0; i < student.size(); ++i)
-        j.periodMarks.push_back({student[i], cls[i], subject[i], periodMarkKindFrom(kind[i]), period[i],
-                                 *markValueFrom(value[i], "period_marks.value"),
-                                 dateTimeFrom(at[i], "period_marks.entered_at"), by[i]});
+      if (!filter.classId.empty()) where += " AND class_id = " + param(pm, filter.classId);
+      forEachRow(s,
+                 "SELECT student_id, class_id, subject_id, kind, period_id, value, entered_at, entered_by "
+                 "FROM period_marks WHERE " +
+                     where + " ORDER BY student_id, subject_id, kind, period_id",
+                 pm,
+                 [&](std::string& student, std::string& cls, std::string& subject, std::string& kind,
+                     std::string& period, std::string& value, std::string& at, std::string& by) {
+                   j.periodMarks.push_back({student, cls, subject, periodMarkKindFrom(kind), period,
+                                            *markValueFrom(value, "period_marks.value"),
+                                            dateTimeFrom(at, "period_marks.entered_at"), by});
+                 });
     }
     return j;
   });
@@ -497,14 +466,13 @@ std::vector<ClassStats> SqlStore::stats(const LoadFilter& filter) {
     };
     std::vector<Cls> classes;
     {
-      std::vector<std::string> id, letter;
-      std::vector<int> grade;
       std::vector<std::string> p = {school};
       std::string where = "school_id = $1";
       if (!filter.classId.empty()) where += " AND id = " + param(p, filter.classId);
-      select(s, "SELECT id, grade, letter FROM classes WHERE " + where + " ORDER BY grade, letter, id", p, id,
-             grade, letter);
-      for (size_t i = 0; i < id.size(); ++i) classes.push_back({id[i], std::to_string(grade[i]) + letter[i], grade[i]});
+      forEachRow(s, "SELECT id, grade, letter FROM classes WHERE " + where + " ORDER BY grade, letter, id", p,
+                 [&](std::string& id, int grade, std::string& letter) {
+                   classes.push_back({id, std::to_string(grade) + letter, grade});
+                 });
     }
     if (!filter.classId.empty() && classes.empty())
       throw Error(ErrorKind::NotFound, "класс " + filter.classId, "в базе нет такого класса");
@@ -516,25 +484,19 @@ std::vector<ClassStats> SqlStore::stats(const LoadFilter& filter) {
       int gradeFrom, gradeTo;
     };
     std::vector<Range> ranges;
-    {
-      std::vector<std::string> id, kind, from, to, yearFrom, yearTo;
-      std::vector<int> gFrom, gTo;
-      std::vector<std::string> p = {school};
-      select(s,
-             "SELECT id, kind, date_from, date_to, grade_from, grade_to FROM periods WHERE school_id = $1 "
-             "ORDER BY date_from, date_to DESC, id",
-             p, id, kind, from, to, gFrom, gTo);
-      for (size_t i = 0; i < id.size(); ++i)
-        if (periodKindFrom(kind[i]) != model::PeriodKind::Year)
-          ranges.push_back({id[i], {*dateFrom(from[i], "periods.date_from"), *dateFrom(to[i], "periods.date_to")},
-                            gFrom[i], gTo[i]});
-      p = {school};
-      select(s, "SELECT year_from, year_to FROM schools WHERE school_id = $1", p, yearFrom, yearTo);
-      ranges.push_back({"",
-                        {*dateFrom(yearFrom.at(0), "schools.year_from"), *dateFrom(yearTo.at(0), "schools.year_to")},
-                        1,
-                        11});
-    }
+    forEachRow(s,
+               "SELECT id, kind, date_from, date_to, grade_from, grade_to FROM periods WHERE school_id = $1 "
+               "ORDER BY date_from, date_to DESC, id",
+               {school}, [&](std::string& id, std::string& kind, std::string& from, std::string& to, int gFrom, int gTo) {
+                 if (periodKindFrom(kind) != model::PeriodKind::Year)
+                   ranges.push_back(
+                       {id, {*dateFrom(from, "periods.date_from"), *dateFrom(to, "periods.date_to")}, gFrom, gTo});
+               });
+    forEachRow(s, "SELECT year_from, year_to FROM schools WHERE school_id = $1", {school},
+               [&](std::string& from, std::string& to) {
+                 ranges.push_back(
+                     {"", {*dateFrom(from, "schools.year_from"), *dateFrom(to, "schools.year_to")}, 1, 11});
+               });
 
     std::vector<ClassStats> out;
     for (Range& r : ranges) {
@@ -545,11 +507,7 @@ std::vector<ClassStats> SqlStore::stats(const LoadFilter& filter) {
       const std::string from = r.dates.from.toString(), to = r.dates.to.toString();
       std::map<std::string, int> students, lessons, marks, absences;
       auto count = [&](const std::string& sql, std::map<std::string, int>& into_) {
-        std::vector<std::string> cls;
-        std::vector<int> n;
-        std::vector<std::string> p = {school, from, to};
-        select(s, sql, p, cls, n);
-        for (size_t i = 0; i < cls.size(); ++i) into_[cls[i]] = n[i];
+        forEachRow(s, sql, {school, from, to}, [&](std::string& cls, int n) { into_[cls] = n; });
       };
       count(
           "SELECT class_id, COUNT(DISTINCT student_id) FROM enrolments WHERE school_id = $1 "
