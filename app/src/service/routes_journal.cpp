@@ -31,6 +31,27 @@ struct Scoped {
   Visibility visibility;
 };
 
+// rules::resolveScope for query parameters: the messages that would name the CLI's options are said in the API's
+// terms, and `where` names the query parameter ("to", not "--to").
+rules::Scope resolveApiScope(const model::JournalIndex& index, const std::string& period, const std::string& from,
+                             const std::string& to, const std::string& classRef, const std::string& subjectRef,
+                             const std::string& teacherRef, const model::Clock& clock) {
+  if (!period.empty() && (!from.empty() || !to.empty()))
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                   "укажите либо период (?period=), либо даты (?from=&to=), но не вместе", "period");
+  if (period.empty() && (from.empty() || to.empty()))
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter",
+                   "укажите период: ?period=2025-Q1 или ?from=ГГГГ-ММ-ДД&to=ГГГГ-ММ-ДД", from.empty() ? "from" : "to");
+  try {
+    return rules::resolveScope(index, period, from, to, classRef, subjectRef, teacherRef, clock);
+  } catch (const Error& e) {
+    std::string where = e.where();
+    if (where.rfind("--", 0) == 0) where.erase(0, 2);
+    const ApiError mapped = toApiError(e);
+    throw ApiError(mapped.status(), mapped.code(), e.message(), where);
+  }
+}
+
 // The scope of a findings or report request from ?period, ?from, ?to, ?class, ?subject, restricted to the user:
 // a class teacher to their class, a teacher to their own lessons.
 Scoped scopeOf(Call& c) {
@@ -39,8 +60,8 @@ Scoped scopeOf(Call& c) {
   s.visibility = visibilityOf(c.who(), s.snap->index);
   std::string teacher;
   if (c.who().role == Role::Teacher) teacher = c.who().staffId;
-  s.scope = rules::resolveScope(s.snap->index, c.q("period"), c.q("from"), c.q("to"), c.q("class"), c.q("subject"),
-                                teacher, *c.core.clock);
+  s.scope = resolveApiScope(s.snap->index, c.q("period"), c.q("from"), c.q("to"), c.q("class"), c.q("subject"),
+                            teacher, *c.core.clock);
   if (c.who().role == Role::ClassTeacher) {
     if (s.scope.classId.empty()) {
       if (s.visibility.classes.size() != 1)
@@ -206,7 +227,15 @@ void addJournalRoutes(ServiceCore& core) {
     std::string period = c.q("period");
     if (period.empty())
       throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter", "укажите период: ?period=2025-Q1", "period");
-    rules::Scope scope = rules::resolveScope(snap->index, period, "", "", classId, "", "", *c.core.clock);
+    rules::Scope scope = resolveApiScope(snap->index, period, "", "", classId, "", "", *c.core.clock);
+    // A class is kept in the periods of its grade: quarters for grades 1-9, half-years for 10-11 (and the year).
+    const model::SchoolClass& cls = *snap->index.schoolClass(classId);
+    if (const model::Period* p = snap->index.period(scope.periodId); p && !p->appliesTo(cls.grade))
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                     "период «" + scope.periodId + "» (" + scope.periodLabel + ") не относится к классу " +
+                         cls.name() + ": он установлен для " + std::to_string(p->gradeFrom) + "–" +
+                         std::to_string(p->gradeTo) + " классов",
+                     "period");
     auto remarks = rules::check(snap->index, scope, rulesConfig());
     render::RenderOptions opt;
     opt.clock = c.core.clock;
