@@ -523,6 +523,13 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(contains(again.errorMessage(), "уже запечатан"), again.body);
       BOOST_TEST(contains(again.errorMessage(), "\"correction\""), again.body);
       BOOST_TEST(call(env.port, "GET", "/api/v1/archives", auditor).json()->getArray("archives")->size() == 1u);
+      Resp noReason = call(env.port, "POST", "/api/v1/archives", secretary, R"({"period": "2025-Q1", "correction": true})");
+      BOOST_TEST(noReason.status == 400);
+      BOOST_TEST(contains(noReason.errorMessage(), "укажите причину"), noReason.body);
+      BOOST_TEST(!contains(noReason.body, "--"), noReason.body);
+      Resp badPeriod = call(env.port, "POST", "/api/v1/archives", secretary, jsonBody({{"period", "2025-Q9"}}));
+      BOOST_TEST(badPeriod.status == 400);
+      BOOST_TEST(badPeriod.json()->getObject("error")->getValue<std::string>("where") == "period");
       Resp correction = call(env.port, "POST", "/api/v1/archives", secretary,
                              R"({"period": "2025-Q1", "correction": true, "reason": "исправлена отметка"})");
       BOOST_TEST(correction.status == 201, correction.body);
@@ -549,7 +556,7 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       int sealOk = 0, sealFailed = 0;
       for (const auto& r : auditOf(env, "seal")) (r.entry.outcome == "ok" ? sealOk : sealFailed)++;
       BOOST_TEST(sealOk == 2);
-      BOOST_TEST(sealFailed == 1);
+      BOOST_TEST(sealFailed == 3);  // the second seal, the correction without a reason, the bad period
       auto verifies = auditOf(env, "verify");
       BOOST_REQUIRE(verifies.size() == 2u);
       BOOST_TEST(verifies[0].entry.outcome == "ok");

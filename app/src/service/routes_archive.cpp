@@ -146,7 +146,19 @@ void addArchiveRoutes(ServiceCore& core) {
                           "); архив не изменяется. Исправление — новой версией: {\"period\": \"" + period +
                           "\", \"correction\": true, \"reason\": \"…\"}");
       }
+      if (correction && reason.empty())
+        throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
+                       "для исправления укажите причину: {\"period\": \"" + period +
+                           "\", \"correction\": true, \"reason\": \"…\"}",
+                       "reason");
       sealNow(c.core, period, c.who().fullName + " (" + c.who().login + ")", correction, reason, &info);
+    } catch (const Error& e) {
+      c.audit("seal", period, "failed", e.what());
+      // The archive use case names the CLI's options ("--period"); the API's field is "period".
+      std::string where = e.where();
+      if (where.rfind("--", 0) == 0) where.erase(0, 2);
+      const ApiError mapped = toApiError(e);
+      throw ApiError(mapped.status(), mapped.code(), e.message(), where);
     } catch (const std::exception& e) {
       c.audit("seal", period, "failed", e.what());
       throw;
