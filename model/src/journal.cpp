@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "ejournal/model/text.h"
+
 namespace ejournal::model {
 namespace {
 
@@ -45,36 +47,6 @@ constexpr std::array<WorkTypeName, 12> kWorkTypes{{
     {WorkType::Laboratory, "laboratory", "Лабораторная работа"},
     {WorkType::Excursion, "excursion", "Экскурсия"},
 }};
-
-// Lower-cases the Cyrillic capitals А-Я and Ё and ASCII A-Z; other bytes unchanged.
-std::string lowerRussian(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c + 32);
-    } else if (c == 0xD0 && i + 1 < s.size()) {
-      const auto n = static_cast<unsigned char>(s[i + 1]);
-      if (n >= 0x90 && n <= 0x9F) {  // А-П -> а-п
-        out += '\xD0';
-        out += static_cast<char>(n + 0x20);
-      } else if (n >= 0xA0 && n <= 0xAF) {  // Р-Я -> р-я
-        out += '\xD1';
-        out += static_cast<char>(n - 0x20);
-      } else if (n == 0x81) {  // Ё -> ё
-        out += "\xD1\x91";
-      } else {
-        out += static_cast<char>(c);
-        out += static_cast<char>(n);
-      }
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 

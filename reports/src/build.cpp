@@ -54,15 +54,6 @@ int subjectOrder(const model::JournalIndex& idx, const std::string& id) {
   return 1 << 30;
 }
 
-bool lessonInScope(const rules::Scope& scope, const Lesson& l) {
-  if (!scope.dates.contains(l.date) || l.date > scope.asOf) return false;
-  if (!scope.classId.empty() && l.classId != scope.classId) return false;
-  if (!scope.subjectId.empty() && l.subjectId != scope.subjectId) return false;
-  if (!scope.teacherId.empty() && l.teacherId != scope.teacherId && l.substituteTeacherId != scope.teacherId)
-    return false;
-  return true;
-}
-
 ReportHeader header(const model::JournalIndex& idx, const rules::Scope& scope, std::string title,
                     model::DateTime createdAt) {
   const auto& j = idx.journal();
@@ -196,7 +187,7 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
     }
   }();
   for (const auto& l : index.journal().lessons) {
-    if (!lessonInScope(scope, l)) continue;
+    if (!scope.covers(l)) continue;
     const std::string teacher = l.substituteTeacherId.empty() ? l.teacherId : l.substituteTeacherId;
     auto& row = rowFor(teacher, l.classId, l.subjectId, l.subgroupId);
     ++row.lessonsHeld;
@@ -457,7 +448,7 @@ SubstitutionsReport buildSubstitutionsReport(const model::JournalIndex& index, c
   };
   std::vector<const Lesson*> lessons;
   for (const auto& l : j.lessons)
-    if (lessonInScope(scope, l)) lessons.push_back(&l);
+    if (scope.covers(l)) lessons.push_back(&l);
   std::stable_sort(lessons.begin(), lessons.end(), [](const Lesson* a, const Lesson* b) {
     return std::tie(a->date, a->slot, a->classId) < std::tie(b->date, b->slot, b->classId);
   });

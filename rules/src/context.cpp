@@ -141,14 +141,7 @@ bool Context::teacherMatches(const Stream& s) const {
   return false;
 }
 
-bool Context::inScope(const Lesson& l) const {
-  if (!scope.dates.contains(l.date) || l.date > scope.asOf) return false;
-  if (!scope.classId.empty() && l.classId != scope.classId) return false;
-  if (!scope.subjectId.empty() && l.subjectId != scope.subjectId) return false;
-  if (!scope.teacherId.empty() && l.teacherId != scope.teacherId && l.substituteTeacherId != scope.teacherId)
-    return false;
-  return true;
-}
+bool Context::inScope(const Lesson& l) const { return scope.covers(l); }
 
 const std::vector<const model::Student*>& Context::classStudents(std::string_view classId) const {
   for (auto& [id, list] : classStudentsCache_)

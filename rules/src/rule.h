@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ejournal/model/text.h"
 #include "ejournal/rules/rules.h"
 
 namespace ejournal::rules {
@@ -139,7 +140,6 @@ std::vector<HoursStatus> computeHours(const Context& ctx);
 
 // Shared helpers (util.cpp).
 std::string fmtNumber(double v, int decimals = 0);  // classic locale, trailing zeros trimmed
-std::string lowerRu(std::string_view utf8);          // lower case for ASCII and Cyrillic
 std::string trim(std::string_view s);
 // Russian plural: plural(5, "день", "дня", "дней") -> "дней"
 std::string plural(long n, const char* one, const char* few, const char* many);

@@ -109,8 +109,8 @@ class WorkTopicStated : public RuleBase {
     for (const auto* l : ctx.lessons())
       for (const auto& w : l->works) {
         if (std::find(types.begin(), types.end(), w.type) == types.end()) continue;
-        const std::string topic = lowerRu(trim(w.topic));
-        const std::string generic = lowerRu(model::russianTitle(w.type));
+        const std::string topic = model::lowerRussian(trim(w.topic));
+        const std::string generic = model::lowerRussian(model::russianTitle(w.type));
         // "Контрольная работа", "Контрольная работа № 2" name the work but not its topic.
         bool bare = topic.empty() || topic == generic;
         if (!bare && topic.rfind(generic, 0) == 0) {
@@ -129,7 +129,7 @@ class WorkTopicStated : public RuleBase {
 
 bool isAdministration(const model::Staff* s) {
   if (!s) return false;
-  const std::string p = lowerRu(s->position);
+  const std::string p = model::lowerRussian(s->position);
   return p.find("директор") != std::string::npos || p.find("администратор") != std::string::npos;
 }
 

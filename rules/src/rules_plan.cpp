@@ -219,7 +219,7 @@ class WorksControlPresent : public RuleBase {
         const size_t first = hour;
         hour += static_cast<size_t>(std::max(1, p->hours));
         if (!p->workType || std::find(types.begin(), types.end(), *p->workType) == types.end()) continue;
-        const std::string what = lowerRu(model::russianTitle(*p->workType));
+        const std::string what = model::lowerRussian(model::russianTitle(*p->workType));
         const std::string planned = p->workTopic.empty() ? p->topic : p->workTopic;
         if (first < lessonAtHour.size()) {
           const size_t li = lessonAtHour[first];

@@ -1,4 +1,5 @@
-// Resolving what the user typed (a period name or dates, a class, subject or teacher by name or id) into a Scope.
+// Resolving what the user typed (a period name or dates, a class, subject or teacher by name or id) into a Scope,
+// and which lessons a Scope covers.
 #include "ejournal/model/error.h"
 #include "rule.h"
 
@@ -9,6 +10,14 @@ namespace {
 std::string ymd(model::Date d) { return d.toRussian(); }
 
 }  // namespace
+
+bool Scope::covers(const model::Lesson& l) const {
+  if (!dates.contains(l.date) || l.date > asOf) return false;
+  if (!classId.empty() && l.classId != classId) return false;
+  if (!subjectId.empty() && l.subjectId != subjectId) return false;
+  if (!teacherId.empty() && l.teacherId != teacherId && l.substituteTeacherId != teacherId) return false;
+  return true;
+}
 
 Scope resolveScope(const model::JournalIndex& index, const std::string& period, const std::string& from,
                    const std::string& to, const std::string& classRef, const std::string& subjectRef,
@@ -54,9 +63,9 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
   if (!subjectRef.empty()) {
     const model::Subject* found = index.subject(subjectRef);
     if (!found) {
-      const std::string want = lowerRu(trim(subjectRef));
+      const std::string want = model::lowerRussian(trim(subjectRef));
       for (const auto& sub : j.subjects)
-        if (lowerRu(sub.name) == want || lowerRu(sub.shortName) == want) found = &sub;
+        if (model::lowerRussian(sub.name) == want || model::lowerRussian(sub.shortName) == want) found = &sub;
     }
     if (!found) throw Error(ErrorKind::NotFound, "--subject", "в журнале нет предмета «" + subjectRef + "»");
     s.subjectId = found->id;
@@ -64,13 +73,13 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
   if (!teacherRef.empty()) {
     const model::Staff* found = index.staff(teacherRef);
     if (!found) {
-      const std::string want = lowerRu(trim(teacherRef));
+      const std::string want = model::lowerRussian(trim(teacherRef));
       std::vector<const model::Staff*> matches;
       for (const auto& st : j.staff)
-        if (lowerRu(st.fullName()) == want || lowerRu(st.shortName()) == want) matches.push_back(&st);
+        if (model::lowerRussian(st.fullName()) == want || model::lowerRussian(st.shortName()) == want) matches.push_back(&st);
       if (matches.empty())
         for (const auto& st : j.staff)
-          if (lowerRu(st.lastName) == want) matches.push_back(&st);
+          if (model::lowerRussian(st.lastName) == want) matches.push_back(&st);
       if (matches.size() > 1)
         throw Error(ErrorKind::Input, "--teacher",
                     "учителей с именем «" + teacherRef + "» несколько, укажите полное имя или идентификатор");

@@ -1,5 +1,5 @@
-// Small helpers shared by the rules: number formatting in the classic locale, Russian plurals, Cyrillic lower
-// case, and the mark arithmetic (first posting time, rounding of an average to a mark).
+// Small helpers shared by the rules: number formatting in the classic locale, Russian plurals, and the mark
+// arithmetic (first posting time, rounding of an average to a mark).
 #include <cmath>
 
 #include "ejournal/model/text.h"
@@ -22,28 +22,6 @@ std::string trim(std::string_view s) {
   while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r')) --e;
   return std::string(s.substr(b, e - b));
-}
-
-std::string lowerRu(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c + 32);
-    } else if ((c == 0xD0) && i + 1 < s.size()) {
-      const auto d = static_cast<unsigned char>(s[i + 1]);
-      unsigned cp = ((c & 0x1Fu) << 6) | (d & 0x3Fu);
-      if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
-      else if (cp == 0x401) cp = 0x451;
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 std::string plural(long n, const char* one, const char* few, const char* many) {

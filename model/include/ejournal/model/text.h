@@ -1,5 +1,6 @@
-// Text helpers shared by the stages: case folding for search (archive find, the archive index), and the number,
-// CSV and column-width forms the JSON, CSV and text writers of the rules and reports share.
+// Text helpers shared by the stages: case folding (search in archive find and the archive index; names the user
+// typed, in the model and the rules), and the number, CSV and column-width forms the JSON, CSV and text writers of
+// the rules and reports share.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,9 @@ namespace ejournal::model {
 
 // Folds ASCII and Russian letters to lower case and ё to е, for case-insensitive matching of UTF-8 text.
 std::string foldForSearch(std::string_view utf8);
+
+// Lower-cases the Cyrillic capitals А-Я and Ё (to ё) and ASCII A-Z of UTF-8 text; other bytes unchanged.
+std::string lowerRussian(std::string_view utf8);
 
 // `v` with exactly `decimals` digits after the point in the classic locale, whatever the global locale: "3.50".
 std::string formatFixed(double v, int decimals);

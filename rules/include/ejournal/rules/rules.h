@@ -93,6 +93,10 @@ struct Scope {
   std::string classId;     // empty: all classes
   std::string subjectId;   // empty: all subjects
   std::string teacherId;   // empty: all teachers
+
+  // True for a lesson the scope covers: dated within `dates` and no later than asOf, of the class and subject
+  // filters, and given or substituted by the teacher filter's teacher.
+  bool covers(const model::Lesson& l) const;
 };
 
 // Resolves user input into a Scope. `period` is a PeriodName ("2025-Q1") or empty when `from`/`to` are given
