@@ -1,5 +1,7 @@
 // The reports as JSON, CSV (RFC 4180, UTF-8, CRLF) and readable Russian text tables. Deterministic: numbers in the
 // classic locale with fixed decimals, no clock reads.
+#include <optional>
+
 #include "ejournal/model/json.h"
 #include "ejournal/model/text.h"
 #include "ejournal/reports/reports.h"
@@ -34,6 +36,74 @@ std::string headerJson(const ReportHeader& h) {
 void csvLine(std::ostream& out, const std::vector<std::string>& cells) {
   for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << model::csvField(cells[i]);
   out << "\r\n";
+}
+
+// The fields of a report row are listed once, in a `<row>Fields(row, sink)` function, and written through one of two
+// sinks with the same calls: JsonFields (members of a JSON object) or CsvFields (the CSV column names and cells), so
+// the CSV columns are the JSON members by the same names. jsonOnly() members (nested lists, extra names) have no
+// CSV column.
+class JsonFields {
+ public:
+  void text(const char* k, std::string_view v) { o_.text(k, v); }
+  void textOrNull(const char* k, std::string_view v) { o_.textOrNull(k, v); }
+  void integer(const char* k, long long v) { o_.integer(k, v); }
+  void number(const char* k, double v, int decimals) { o_.number(k, v, decimals); }
+  void boolean(const char* k, bool v) { o_.boolean(k, v); }
+  void optionalInteger(const char* k, const std::optional<int>& v) { o_.raw(k, v ? std::to_string(*v) : "null"); }
+  // JSON: an array of strings; CSV: one cell, the strings joined by `csvSeparator`.
+  void list(const char* k, const std::vector<std::string>& v, const char* /*csvSeparator*/) {
+    o_.raw(k, jsonArray(v, [](const std::string& s) { return jsonString(s); }, " "));
+  }
+  void jsonOnly(const char* k, const std::string& json) { o_.raw(k, json); }
+  std::string json() const { return o_.json(); }
+
+ private:
+  JsonObject o_;
+};
+
+class CsvFields {
+ public:
+  void text(const char* k, std::string_view v) { add(k, std::string(v)); }
+  void textOrNull(const char* k, std::string_view v) { add(k, std::string(v)); }
+  void integer(const char* k, long long v) { add(k, std::to_string(v)); }
+  void number(const char* k, double v, int decimals) { add(k, formatFixed(v, decimals)); }
+  void boolean(const char* k, bool v) { add(k, v ? "true" : "false"); }
+  void optionalInteger(const char* k, const std::optional<int>& v) { add(k, v ? std::to_string(*v) : ""); }
+  void list(const char* k, const std::vector<std::string>& v, const char* csvSeparator) {
+    std::string joined;
+    for (size_t i = 0; i < v.size(); ++i) joined += (i ? csvSeparator : "") + v[i];
+    add(k, std::move(joined));
+  }
+  void jsonOnly(const char*, const std::string&) {}
+
+  std::vector<std::string> names, cells;
+
+ private:
+  void add(const char* k, std::string v) {
+    names.push_back(k);
+    cells.push_back(std::move(v));
+  }
+};
+
+// One JSON object of a row's fields.
+template <class Row, class Fields>
+std::string fieldsJson(const Row& row, Fields fields) {
+  JsonFields j;
+  fields(row, j);
+  return j.json();
+}
+
+// The CSV header (the field names) and a line per row.
+template <class Row, class Fields>
+void fieldsCsv(std::ostream& out, const std::vector<Row>& rows, Fields fields) {
+  CsvFields header;
+  fields(Row{}, header);
+  csvLine(out, header.names);
+  for (const auto& row : rows) {
+    CsvFields c;
+    fields(row, c);
+    csvLine(out, c.cells);
+  }
 }
 
 // A text table with columns aligned by code points; numbers right-aligned.
@@ -92,47 +162,46 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
           .json();
     }, "\n      ");
   };
+  auto fields = [&](const ControlRow& row, auto& o) {
+    o.textOrNull("teacher", row.teacherId);
+    o.text("teacher_name", row.teacherName);
+    o.text("class", row.classId);
+    o.text("class_name", row.className);
+    o.text("subject", row.subjectId);
+    o.text("subject_name", row.subjectName);
+    o.textOrNull("subgroup", row.subgroupId);
+    o.textOrNull("subgroup_name", row.subgroupName);
+    o.integer("lessons_held", row.lessonsHeld);
+    o.integer("lessons_planned", row.lessonsPlanned);
+    o.integer("topics_on_time", row.topicsOnTime);
+    o.integer("topics_late", row.topicsLate);
+    o.integer("topics_missing", row.topicsMissing);
+    o.integer("marks", row.marks);
+    o.number("marks_per_lesson", row.marksPerLesson, 2);
+    o.integer("lessons_few_marks", row.lessonsFewMarks);
+    o.integer("late_work_marks", row.lateWorkMarks);
+    o.integer("missing_homework", row.missingHomework);
+    o.integer("substitutions", row.substitutions);
+    o.integer("errors", row.errors);
+    o.integer("warnings", row.warnings);
+    o.integer("infos", row.infos);
+    o.jsonOnly("counts", counts(row.counts));
+    o.jsonOnly("findings", jsonArray(row.findings, [](const ControlFinding& x) {
+                 return JsonObject()
+                     .text("rule", x.ruleId)
+                     .text("title", x.ruleTitle)
+                     .text("severity", model::toString(x.severity))
+                     .raw("date", x.date ? jsonString(x.date->toString()) : "null")
+                     .textOrNull("lesson_id", x.lessonId)
+                     .textOrNull("student", x.studentId)
+                     .textOrNull("student_name", x.studentName)
+                     .text("message", x.message)
+                     .json();
+               }, "\n      "));
+  };
   if (f == Format::Json) {
     out << "{\"report\": \"control\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << jsonArray(r.rows, [&](const ControlRow& row) {
-             return JsonObject()
-                 .textOrNull("teacher", row.teacherId)
-                 .text("teacher_name", row.teacherName)
-                 .text("class", row.classId)
-                 .text("class_name", row.className)
-                 .text("subject", row.subjectId)
-                 .text("subject_name", row.subjectName)
-                 .textOrNull("subgroup", row.subgroupId)
-                 .textOrNull("subgroup_name", row.subgroupName)
-                 .integer("lessons_held", row.lessonsHeld)
-                 .integer("lessons_planned", row.lessonsPlanned)
-                 .integer("topics_on_time", row.topicsOnTime)
-                 .integer("topics_late", row.topicsLate)
-                 .integer("topics_missing", row.topicsMissing)
-                 .integer("marks", row.marks)
-                 .number("marks_per_lesson", row.marksPerLesson, 2)
-                 .integer("lessons_few_marks", row.lessonsFewMarks)
-                 .integer("late_work_marks", row.lateWorkMarks)
-                 .integer("missing_homework", row.missingHomework)
-                 .integer("substitutions", row.substitutions)
-                 .integer("errors", row.errors)
-                 .integer("warnings", row.warnings)
-                 .integer("infos", row.infos)
-                 .raw("counts", counts(row.counts))
-                 .raw("findings", jsonArray(row.findings, [](const ControlFinding& x) {
-                        return JsonObject()
-                            .text("rule", x.ruleId)
-                            .text("title", x.ruleTitle)
-                            .text("severity", model::toString(x.severity))
-                            .raw("date", x.date ? jsonString(x.date->toString()) : "null")
-                            .textOrNull("lesson_id", x.lessonId)
-                            .textOrNull("student", x.studentId)
-                            .textOrNull("student_name", x.studentName)
-                            .text("message", x.message)
-                            .json();
-                      }, "\n      "))
-                 .json();
-           })
+        << jsonArray(r.rows, [&](const ControlRow& row) { return fieldsJson(row, fields); })
         << ",\n \"totals\": " << counts(r.totals) << ",\n \"summary\": "
         << JsonObject()
                .integer("lessons_held", r.lessonsHeld)
@@ -145,22 +214,7 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
         << "}\n";
     return;
   }
-  if (f == Format::Csv) {
-    csvLine(out, {"teacher", "teacher_name", "class", "class_name", "subject", "subject_name", "subgroup",
-                  "subgroup_name", "lessons_held", "lessons_planned", "topics_on_time", "topics_late",
-                  "topics_missing", "marks", "marks_per_lesson", "lessons_few_marks", "late_work_marks",
-                  "missing_homework", "substitutions", "errors", "warnings", "infos"});
-    for (const auto& row : r.rows)
-      csvLine(out, {row.teacherId, row.teacherName, row.classId, row.className, row.subjectId, row.subjectName,
-                    row.subgroupId, row.subgroupName, std::to_string(row.lessonsHeld),
-                    std::to_string(row.lessonsPlanned), std::to_string(row.topicsOnTime),
-                    std::to_string(row.topicsLate), std::to_string(row.topicsMissing), std::to_string(row.marks),
-                    formatFixed(row.marksPerLesson, 2), std::to_string(row.lessonsFewMarks),
-                    std::to_string(row.lateWorkMarks), std::to_string(row.missingHomework),
-                    std::to_string(row.substitutions), std::to_string(row.errors), std::to_string(row.warnings),
-                    std::to_string(row.infos)});
-    return;
-  }
+  if (f == Format::Csv) return fieldsCsv(out, r.rows, fields);
   headerText(out, r.header);
   std::vector<std::vector<std::string>> t = {{"Учитель", "Класс", "Предмет", "Уроков", "По плану", "Темы в срок",
                                               "Темы с опозд.", "Без темы", "Отметок/урок", "Мало отметок",
@@ -194,28 +248,26 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
 // ---------------------------------------------------------------- program completion
 
 void write(const ProgramReport& r, Format f, std::ostream& out) {
+  auto fields = [](const ProgramRow& x, auto& o) {
+    o.text("class", x.classId);
+    o.text("class_name", x.className);
+    o.text("subject", x.subjectId);
+    o.text("subject_name", x.subjectName);
+    o.textOrNull("subgroup", x.subgroupId);
+    o.textOrNull("subgroup_name", x.subgroupName);
+    o.text("teacher_name", x.teacherName);
+    o.integer("planned_year", x.plannedYear);
+    o.integer("planned_period", x.plannedPeriod);
+    o.integer("planned_to_date", x.plannedToDate);
+    o.integer("delivered", x.delivered);
+    o.integer("shortfall", x.shortfall);
+    o.integer("excess", x.excess);
+    o.number("percent", x.percent, 1);
+    o.boolean("completed", x.completed);
+  };
   if (f == Format::Json) {
     out << "{\"report\": \"program\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << jsonArray(r.rows, [](const ProgramRow& x) {
-             return JsonObject()
-                 .text("class", x.classId)
-                 .text("class_name", x.className)
-                 .text("subject", x.subjectId)
-                 .text("subject_name", x.subjectName)
-                 .textOrNull("subgroup", x.subgroupId)
-                 .textOrNull("subgroup_name", x.subgroupName)
-                 .text("teacher_name", x.teacherName)
-                 .integer("planned_year", x.plannedYear)
-                 .integer("planned_period", x.plannedPeriod)
-                 .integer("planned_to_date", x.plannedToDate)
-                 .integer("delivered", x.delivered)
-                 .integer("shortfall", x.shortfall)
-                 .integer("excess", x.excess)
-                 .number("percent", x.percent, 1)
-                 .boolean("completed", x.completed)
-                 .json();
-           })
-        << ",\n \"summary\": "
+        << jsonArray(r.rows, [&](const ProgramRow& x) { return fieldsJson(x, fields); }) << ",\n \"summary\": "
         << JsonObject()
                .integer("planned_to_date", r.plannedToDate)
                .integer("delivered", r.delivered)
@@ -225,17 +277,7 @@ void write(const ProgramReport& r, Format f, std::ostream& out) {
         << "}\n";
     return;
   }
-  if (f == Format::Csv) {
-    csvLine(out, {"class", "class_name", "subject", "subject_name", "subgroup", "subgroup_name", "teacher_name",
-                  "planned_year", "planned_period", "planned_to_date", "delivered", "shortfall", "excess", "percent",
-                  "completed"});
-    for (const auto& x : r.rows)
-      csvLine(out, {x.classId, x.className, x.subjectId, x.subjectName, x.subgroupId, x.subgroupName, x.teacherName,
-                    std::to_string(x.plannedYear), std::to_string(x.plannedPeriod), std::to_string(x.plannedToDate),
-                    std::to_string(x.delivered), std::to_string(x.shortfall), std::to_string(x.excess),
-                    formatFixed(x.percent, 1), x.completed ? "true" : "false"});
-    return;
-  }
+  if (f == Format::Csv) return fieldsCsv(out, r.rows, fields);
   headerText(out, r.header);
   std::vector<std::vector<std::string>> t = {{"Класс", "Предмет", "Учитель", "Часов в год", "За период",
                                               "По плану на дату", "Дано", "Отставание", "Выполнено"}};
@@ -252,35 +294,34 @@ void write(const ProgramReport& r, Format f, std::ostream& out) {
 
 namespace {
 
-std::string resultsJson(const ResultsRow& x) {
-  return JsonObject()
-      .textOrNull("class", x.classId)
-      .text("class_name", x.className)
-      .textOrNull("class_teacher", x.classTeacherName)
-      .textOrNull("period", x.periodId)
-      .text("period_label", x.periodLabel)
-      .integer("students", x.students)
-      .integer("graded", x.graded)
-      .integer("excellent", x.excellent)
-      .integer("good", x.good)
-      .integer("one_three", x.oneThree)
-      .integer("threes", x.threes)
-      .integer("failing", x.failing)
-      .integer("not_graded", x.notGraded)
-      .number("success_percent", x.successPercent, 1)
-      .number("quality_percent", x.qualityPercent, 1)
-      .number("average_mark", x.averageMark, 2)
-      .integer("lessons_missed", x.lessonsMissed)
-      .integer("missed_ill", x.missedIll)
-      .raw("failing_students", jsonArray(x.failingStudents, [](const std::string& s) { return jsonString(s); }, " "))
-      .json();
+template <class Out>
+void resultsFields(const ResultsRow& x, Out& o) {
+  o.textOrNull("class", x.classId);
+  o.text("class_name", x.className);
+  o.jsonOnly("class_teacher", model::jsonStringOrNull(x.classTeacherName));
+  o.textOrNull("period", x.periodId);
+  o.text("period_label", x.periodLabel);
+  o.integer("students", x.students);
+  o.integer("graded", x.graded);
+  o.integer("excellent", x.excellent);
+  o.integer("good", x.good);
+  o.integer("one_three", x.oneThree);
+  o.integer("threes", x.threes);
+  o.integer("failing", x.failing);
+  o.integer("not_graded", x.notGraded);
+  o.number("success_percent", x.successPercent, 1);
+  o.number("quality_percent", x.qualityPercent, 1);
+  o.number("average_mark", x.averageMark, 2);
+  o.integer("lessons_missed", x.lessonsMissed);
+  o.integer("missed_ill", x.missedIll);
+  o.jsonOnly("failing_students",
+             jsonArray(x.failingStudents, [](const std::string& s) { return jsonString(s); }, " "));
 }
 
-std::vector<std::string> resultsCells(const ResultsRow& x) {
-  return {x.classId, x.className, x.periodId, x.periodLabel, std::to_string(x.students), std::to_string(x.graded),
-          std::to_string(x.excellent), std::to_string(x.good), std::to_string(x.oneThree), std::to_string(x.threes),
-          std::to_string(x.failing), std::to_string(x.notGraded), formatFixed(x.successPercent, 1), formatFixed(x.qualityPercent, 1),
-          formatFixed(x.averageMark, 2), std::to_string(x.lessonsMissed), std::to_string(x.missedIll)};
+std::string resultsJson(const ResultsRow& x) {
+  JsonFields j;
+  resultsFields(x, j);
+  return j.json();
 }
 
 }  // namespace
@@ -292,12 +333,9 @@ void write(const ResultsReport& r, Format f, std::ostream& out) {
     return;
   }
   if (f == Format::Csv) {
-    csvLine(out, {"class", "class_name", "period", "period_label", "students", "graded", "excellent", "good",
-                  "one_three", "threes", "failing", "not_graded", "success_percent", "quality_percent",
-                  "average_mark", "lessons_missed", "missed_ill"});
-    for (const auto& x : r.rows) csvLine(out, resultsCells(x));
-    csvLine(out, resultsCells(r.total));
-    return;
+    auto rows = r.rows;
+    rows.push_back(r.total);
+    return fieldsCsv(out, rows, [](const ResultsRow& x, auto& o) { resultsFields(x, o); });
   }
   headerText(out, r.header);
   std::vector<std::vector<std::string>> t = {{"Класс", "Период", "Учащихся", "Аттест.", "Отличники", "Хорошисты",
@@ -322,17 +360,16 @@ void write(const ResultsReport& r, Format f, std::ostream& out) {
 // ---------------------------------------------------------------- substitutions
 
 void write(const SubstitutionsReport& r, Format f, std::ostream& out) {
-  auto lineJson = [](const SubstitutionLine& x) {
-    return JsonObject()
-        .text("date", x.date.toString())
-        .text("lesson_id", x.lessonId)
-        .text("class_name", x.className)
-        .text("subject_name", x.subjectName)
-        .text("absent_teacher", x.absentTeacherName)
-        .text("substitute_teacher", x.substituteTeacherName)
-        .boolean("recorded", x.recorded)
-        .json();
+  auto lineFields = [](const SubstitutionLine& x, auto& o) {
+    o.text("date", x.date.toString());
+    o.text("lesson_id", x.lessonId);
+    o.text("class_name", x.className);
+    o.text("subject_name", x.subjectName);
+    o.text("absent_teacher", x.absentTeacherName);
+    o.text("substitute_teacher", x.substituteTeacherName);
+    o.boolean("recorded", x.recorded);
   };
+  auto lineJson = [&](const SubstitutionLine& x) { return fieldsJson(x, lineFields); };
   if (f == Format::Json) {
     out << "{\"report\": \"substitutions\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
         << jsonArray(r.rows, [&](const SubstitutionRow& x) {
@@ -347,14 +384,7 @@ void write(const SubstitutionsReport& r, Format f, std::ostream& out) {
         << ",\n \"all\": " << jsonArray(r.all, lineJson) << ",\n \"unrecorded\": " << r.unrecorded << "}\n";
     return;
   }
-  if (f == Format::Csv) {
-    csvLine(out, {"date", "lesson_id", "class_name", "subject_name", "absent_teacher", "substitute_teacher",
-                  "recorded"});
-    for (const auto& x : r.all)
-      csvLine(out, {x.date.toString(), x.lessonId, x.className, x.subjectName, x.absentTeacherName,
-                    x.substituteTeacherName, x.recorded ? "true" : "false"});
-    return;
-  }
+  if (f == Format::Csv) return fieldsCsv(out, r.all, lineFields);
   headerText(out, r.header);
   std::vector<std::vector<std::string>> t = {{"Учитель", "Провёл замен", "Заменён на уроках"}};
   for (const auto& x : r.rows) t.push_back({x.teacherName, std::to_string(x.given), std::to_string(x.replaced)});
@@ -372,40 +402,28 @@ void write(const SubstitutionsReport& r, Format f, std::ostream& out) {
 // ---------------------------------------------------------------- forecast
 
 void write(const ForecastReport& r, Format f, std::ostream& out) {
+  auto fields = [](const ForecastRow& x, auto& o) {
+    o.text("student", x.studentId);
+    o.text("student_name", x.studentName);
+    o.text("class", x.classId);
+    o.text("class_name", x.className);
+    o.text("subject", x.subjectId);
+    o.text("subject_name", x.subjectName);
+    o.text("period", x.periodId);
+    o.integer("marks", x.marks);
+    o.integer("required_marks", x.requiredMarks);
+    o.number("weighted_average", x.weightedAverage, 2);
+    o.optionalInteger("expected", x.expected);
+    o.boolean("at_risk", x.atRisk);
+    o.list("reasons", x.reasons, "; ");
+  };
   if (f == Format::Json) {
     out << "{\"report\": \"forecast\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << jsonArray(r.rows, [](const ForecastRow& x) {
-             return JsonObject()
-                 .text("student", x.studentId)
-                 .text("student_name", x.studentName)
-                 .text("class", x.classId)
-                 .text("class_name", x.className)
-                 .text("subject", x.subjectId)
-                 .text("subject_name", x.subjectName)
-                 .text("period", x.periodId)
-                 .integer("marks", x.marks)
-                 .integer("required_marks", x.requiredMarks)
-                 .number("weighted_average", x.weightedAverage, 2)
-                 .raw("expected", x.expected ? std::to_string(*x.expected) : "null")
-                 .boolean("at_risk", x.atRisk)
-                 .raw("reasons", jsonArray(x.reasons, [](const std::string& s) { return jsonString(s); }, " "))
-                 .json();
-           })
+        << jsonArray(r.rows, [&](const ForecastRow& x) { return fieldsJson(x, fields); })
         << ",\n \"students_at_risk\": " << r.studentsAtRisk << ", \"rows_at_risk\": " << r.rowsAtRisk << "}\n";
     return;
   }
-  if (f == Format::Csv) {
-    csvLine(out, {"student", "student_name", "class", "class_name", "subject", "subject_name", "period", "marks",
-                  "required_marks", "weighted_average", "expected", "at_risk", "reasons"});
-    for (const auto& x : r.rows) {
-      std::string reasons;
-      for (size_t i = 0; i < x.reasons.size(); ++i) reasons += (i ? "; " : "") + x.reasons[i];
-      csvLine(out, {x.studentId, x.studentName, x.classId, x.className, x.subjectId, x.subjectName, x.periodId,
-                    std::to_string(x.marks), std::to_string(x.requiredMarks), formatFixed(x.weightedAverage, 2),
-                    x.expected ? std::to_string(*x.expected) : "", x.atRisk ? "true" : "false", reasons});
-    }
-    return;
-  }
+  if (f == Format::Csv) return fieldsCsv(out, r.rows, fields);
   headerText(out, r.header);
   out << "Учащиеся в зоне риска: " << r.studentsAtRisk << " (по предметам: " << r.rowsAtRisk << ")\n\n";
   std::vector<std::vector<std::string>> t = {{"Класс", "Ученик", "Предмет", "Отметок", "Ср. балл", "Прогноз", "Причина"}};
