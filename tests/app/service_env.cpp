@@ -34,7 +34,9 @@ Poco::JSON::Object::Ptr Resp::json() const {
   return p.parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
-std::string Resp::errorMessage() const { return json()->getObject("error")->getValue<std::string>("message"); }
+std::string Resp::errorMessage() const {
+  return json()->getObject("error")->getValue<std::string>("message");
+}
 
 std::string Resp::header(const std::string& name) const {
   auto it = headers.find(name);
@@ -49,8 +51,10 @@ Resp call(int port, const std::string& method, const std::string& path, const st
   if (!token.empty()) req.set("Authorization", "Bearer " + token);
   if (!body.empty() || method == "POST" || method == "PATCH") {
     req.setContentType(contentType);
-    if (chunked) req.setChunkedTransferEncoding(true);
-    else req.setContentLength64(declaredLength ? declaredLength : body.size());
+    if (chunked)
+      req.setChunkedTransferEncoding(true);
+    else
+      req.setContentLength64(declaredLength ? declaredLength : body.size());
   }
   try {
     std::ostream& out = s.sendRequest(req);
@@ -95,9 +99,11 @@ std::string freshPostgres(const std::string& name) {
 }
 
 Env::Env(const std::string& backend, const std::string& name, std::map<std::string, std::string> extra)
-    : logins{{Role::Admin, "admin"},         {Role::Deputy, "deputy"},   {Role::Secretary, "secretary"},
-             {Role::ClassTeacher, "classteacher"}, {Role::Teacher, "teacher"}, {Role::Auditor, "auditor"}} {
-  dir = fs::temp_directory_path() / ("ejournal-service-test-" + name + "-" + backend + "-" + std::to_string(getpid()));
+    : logins{{Role::Admin, "admin"},         {Role::Deputy, "deputy"},
+             {Role::Secretary, "secretary"}, {Role::ClassTeacher, "classteacher"},
+             {Role::Teacher, "teacher"},     {Role::Auditor, "auditor"}} {
+  dir = fs::temp_directory_path() /
+        ("ejournal-service-test-" + name + "-" + backend + "-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   clock = std::make_shared<model::FixedClock>(*model::DateTime::parse("2025-10-20T10:00:00"));
@@ -142,7 +148,8 @@ void Env::addUsers() {
 }
 
 std::string Env::token(Role r) {
-  Resp res = call(port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", logins[r]}, {"password", kPassword}}));
+  Resp res =
+      call(port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", logins[r]}, {"password", kPassword}}));
   BOOST_REQUIRE_MESSAGE(res.status == 200, res.body);
   return res.json()->getValue<std::string>("token");
 }

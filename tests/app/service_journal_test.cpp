@@ -1,9 +1,9 @@
-// The journal side of the service over real loopback HTTP: findings of samples/tiny.xml in every format, every
-// report kind as JSON and text and the printable ones as PDF, printed class journals, summary sheets and student
-// extracts (each PDF checked with qpdf --check, pdffonts and pdftotext), the monthly control-report job, sealing,
-// verifying, downloading and tampering with archives, store backups, and pulls from the dnevnik.ru emulator with
-// and without injected faults. Each case runs on SQLite and, when EJOURNAL_PG is set, on a fresh PostgreSQL
-// database.
+// The journal side of the service over real loopback HTTP: findings of samples/tiny.xml in every format,
+// every report kind as JSON and text and the printable ones as PDF, printed class journals, summary sheets
+// and student extracts (each PDF checked with qpdf --check, pdffonts and pdftotext), the monthly
+// control-report job, sealing, verifying, downloading and tampering with archives, store backups, and pulls
+// from the dnevnik.ru emulator with and without injected faults. Each case runs on SQLite and, when
+// EJOURNAL_PG is set, on a fresh PostgreSQL database.
 #define BOOST_TEST_MODULE service_journal_test
 #include <Poco/JSON/Array.h>
 #include <unistd.h>
@@ -32,7 +32,9 @@ using store::Role;
 
 namespace {
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -51,8 +53,8 @@ Shell shell(const std::string& command, const fs::path& scratch) {
   return r;
 }
 
-// A PDF answer written to `dir/name` and checked with the poppler and qpdf tools: the structure is valid, every
-// font is embedded; returns the text pdftotext extracts.
+// A PDF answer written to `dir/name` and checked with the poppler and qpdf tools: the structure is valid,
+// every font is embedded; returns the text pdftotext extracts.
 std::string checkPdf(const std::string& bytes, const fs::path& dir, const std::string& name) {
   BOOST_TEST(bytes.rfind("%PDF-", 0) == 0u, name << " does not start with %PDF-");
   const fs::path file = dir / name;
@@ -114,7 +116,7 @@ struct Scratch {
 
 }  // namespace
 
-// ---- findings and reports ---------------------------------------------------------------------------------------
+// ---- findings and reports ---------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(findings_in_every_format_name_the_planted_problems) {
   const std::string scope = "/api/v1/findings?from=2025-09-01&to=2025-09-12";
@@ -143,16 +145,18 @@ BOOST_AUTO_TEST_CASE(findings_in_every_format_name_the_planted_problems) {
       if (deadline->has("figures")) BOOST_TEST(deadline->getObject("figures")->getValue<int>("days") == 6);
       // The topic entered a day late, the lesson with nothing recorded, the changed mark.
       BOOST_TEST(only("topic.same_day")->optValue<std::string>("lesson_id", "") == "l5a-0902-1");
-      for (const char* rule : {"marks.per_lesson", "topic.missing", "attendance.recorded", "homework.recorded"})
+      for (const char* rule :
+           {"marks.per_lesson", "topic.missing", "attendance.recorded", "homework.recorded"})
         BOOST_TEST(only(rule)->optValue<std::string>("lesson_id", "") == "l5a-0912-3", rule);
       BOOST_TEST(only("marks.changed")->optValue<std::string>("student", "") == "s03");
-      BOOST_TEST(byRule.count("hours.plan_total") == 8u);  // every class x subject (x subgroup)
+      BOOST_TEST(byRule.count("hours.plan_total") == 8u);       // every class x subject (x subgroup)
       BOOST_TEST(byRule.count("substitution.recorded") == 0u);  // the one substitution is recorded properly
 
       Resp csv = call(env.port, "GET", scope + "&format=csv", deputy);
       BOOST_TEST(csv.status == 200);
       BOOST_TEST(contains(csv.contentType, "text/csv"));
-      BOOST_TEST(static_cast<size_t>(std::count(csv.body.begin(), csv.body.end(), '\n')) == findings->size() + 1);
+      BOOST_TEST(static_cast<size_t>(std::count(csv.body.begin(), csv.body.end(), '\n')) ==
+                 findings->size() + 1);
       bool deadlineLine = false;
       std::istringstream rows(csv.body);
       for (std::string row; std::getline(rows, row);)
@@ -169,7 +173,8 @@ BOOST_AUTO_TEST_CASE(findings_in_every_format_name_the_planted_problems) {
       Resp of8b = call(env.port, "GET", scope + "&class=8b&format=json", deputy);
       auto f8 = of8b.json()->getArray("findings");
       BOOST_TEST(f8->size() > 0u);
-      for (size_t i = 0; i < f8->size(); ++i) BOOST_TEST(f8->getObject(i)->getValue<std::string>("class") == "8b");
+      for (size_t i = 0; i < f8->size(); ++i)
+        BOOST_TEST(f8->getObject(i)->getValue<std::string>("class") == "8b");
 
       // No printed findings list; an unknown format is named.
       Resp pdf = call(env.port, "GET", scope + "&format=pdf", deputy);
@@ -184,11 +189,12 @@ BOOST_AUTO_TEST_CASE(findings_in_every_format_name_the_planted_problems) {
 }
 
 BOOST_AUTO_TEST_CASE(every_report_kind_as_json_and_text) {
-  const std::map<std::string, std::string> titles = {{"control", "Справка по итогам проверки электронного журнала"},
-                                                     {"program", "Выполнение учебной программы"},
-                                                     {"results", "Итоги успеваемости"},
-                                                     {"substitutions", "Замещение уроков"},
-                                                     {"forecast", "Прогноз успеваемости"}};
+  const std::map<std::string, std::string> titles = {
+      {"control", "Справка по итогам проверки электронного журнала"},
+      {"program", "Выполнение учебной программы"},
+      {"results", "Итоги успеваемости"},
+      {"substitutions", "Замещение уроков"},
+      {"forecast", "Прогноз успеваемости"}};
   for (const auto& backend : backends()) {
     BOOST_TEST_CONTEXT(backend) {
       Env env(backend, "jreports");
@@ -246,8 +252,10 @@ BOOST_AUTO_TEST_CASE(every_report_kind_as_json_and_text) {
       // A bad scope is told in the API's terms (query parameters, not the CLI's options).
       Resp noScope = call(env.port, "GET", "/api/v1/reports/control", deputy);
       BOOST_TEST(noScope.status == 400);
-      BOOST_TEST(noScope.errorMessage() == "укажите период: ?period=2025-Q1 или ?from=ГГГГ-ММ-ДД&to=ГГГГ-ММ-ДД");
-      Resp both = call(env.port, "GET", "/api/v1/findings?period=2025-Q1&from=2025-09-01&to=2025-09-12", deputy);
+      BOOST_TEST(noScope.errorMessage() ==
+                 "укажите период: ?period=2025-Q1 или ?from=ГГГГ-ММ-ДД&to=ГГГГ-ММ-ДД");
+      Resp both =
+          call(env.port, "GET", "/api/v1/findings?period=2025-Q1&from=2025-09-01&to=2025-09-12", deputy);
       BOOST_TEST(both.status == 400);
       BOOST_TEST(!contains(both.body, "--"), both.body);
       Resp reversed = call(env.port, "GET", "/api/v1/reports/program?from=2025-10-01&to=2025-09-01", deputy);
@@ -267,9 +275,10 @@ BOOST_AUTO_TEST_CASE(every_report_kind_as_json_and_text) {
 
 BOOST_AUTO_TEST_CASE(printable_reports_as_pdf) {
   // The titles as printed (capitals as the render stage sets them).
-  const std::map<std::string, std::string> titles = {{"control", "СПРАВКА по итогам проверки электронного журнала"},
-                                                     {"program", "ВЫПОЛНЕНИЕ ОБРАЗОВАТЕЛЬНОЙ ПРОГРАММЫ"},
-                                                     {"results", "ИТОГИ УСПЕВАЕМОСТИ"}};
+  const std::map<std::string, std::string> titles = {
+      {"control", "СПРАВКА по итогам проверки электронного журнала"},
+      {"program", "ВЫПОЛНЕНИЕ ОБРАЗОВАТЕЛЬНОЙ ПРОГРАММЫ"},
+      {"results", "ИТОГИ УСПЕВАЕМОСТИ"}};
   for (const auto& backend : backends()) {
     BOOST_TEST_CONTEXT(backend) {
       Env env(backend, "jreportpdf");
@@ -310,8 +319,8 @@ BOOST_AUTO_TEST_CASE(printable_reports_as_pdf) {
         BOOST_TEST(d.entry.actor == "deputy");
         BOOST_TEST(d.entry.outcome == "ok");
       }
-      BOOST_TEST(files == (std::set<std::string>{"control-2025-Q1.pdf", "program-2025-Q1.pdf", "results-2025-Q1.pdf",
-                                                  "results-2025-Q1-8b.pdf"}));
+      BOOST_TEST(files == (std::set<std::string>{"control-2025-Q1.pdf", "program-2025-Q1.pdf",
+                                                 "results-2025-Q1.pdf", "results-2025-Q1-8b.pdf"}));
     }
   }
 }
@@ -334,7 +343,8 @@ BOOST_AUTO_TEST_CASE(printed_journal_summary_and_extract) {
       BOOST_TEST(!contains(jt, "Григорьев"));  // 8Б's pupil
 
       // By the class's name too.
-      Resp byName = call(env.port, "GET", "/api/v1/printouts/journal?class=8%D0%91&period=2025-Q1", secretary);
+      Resp byName =
+          call(env.port, "GET", "/api/v1/printouts/journal?class=8%D0%91&period=2025-Q1", secretary);
       checkPdfHeaders(byName, "journal-8b-2025-Q1.pdf");
 
       Resp summary = call(env.port, "GET", "/api/v1/printouts/summary?class=5a", secretary);
@@ -365,7 +375,8 @@ BOOST_AUTO_TEST_CASE(printed_journal_summary_and_extract) {
       BOOST_TEST(otherYear.status == 404);
       BOOST_TEST(otherYear.errorMessage() == "в журнале нет периода «2024-Q1»", otherYear.body);
       // Half-years are the periods of grades 10-11; 5А is kept in quarters.
-      Resp notItsPeriod = call(env.port, "GET", "/api/v1/printouts/journal?class=5a&period=2025-H1", secretary);
+      Resp notItsPeriod =
+          call(env.port, "GET", "/api/v1/printouts/journal?class=5a&period=2025-H1", secretary);
       BOOST_TEST(notItsPeriod.status == 400);
       BOOST_TEST(contains(notItsPeriod.errorMessage(), "не относится к классу 5А"), notItsPeriod.body);
       Resp missingPeriod = call(env.port, "GET", "/api/v1/printouts/journal?class=5a", secretary);
@@ -377,6 +388,9 @@ BOOST_AUTO_TEST_CASE(printed_journal_summary_and_extract) {
       Resp noStudent = call(env.port, "GET", "/api/v1/extracts/s99?period=2025-Q1", secretary);
       BOOST_TEST(noStudent.status == 404);
       BOOST_TEST(contains(noStudent.errorMessage(), "такого ученика нет в журнале"), noStudent.body);
+      Resp notHisPeriod = call(env.port, "GET", "/api/v1/extracts/s01?period=2025-H1", secretary);
+      BOOST_TEST(notHisPeriod.status == 400);
+      BOOST_TEST(contains(notHisPeriod.errorMessage(), "не относится к классу ученика"), notHisPeriod.body);
       Resp noStudentPeriod = call(env.port, "GET", "/api/v1/extracts/s01?period=2025-Q9", secretary);
       BOOST_TEST(noStudentPeriod.status == 404);
       BOOST_TEST(contains(noStudentPeriod.errorMessage(), "такого периода нет"), noStudentPeriod.body);
@@ -384,8 +398,8 @@ BOOST_AUTO_TEST_CASE(printed_journal_summary_and_extract) {
       // The four PDFs were audited as downloads, nothing for the refused requests.
       std::set<std::string> files;
       for (const auto& d : auditOf(env, "download")) files.insert(d.entry.object);
-      BOOST_TEST(files == (std::set<std::string>{"journal-5a-2025-Q1.pdf", "journal-8b-2025-Q1.pdf", "summary-5a.pdf",
-                                                  "extract-s01-2025-Q1.pdf"}));
+      BOOST_TEST(files == (std::set<std::string>{"journal-5a-2025-Q1.pdf", "journal-8b-2025-Q1.pdf",
+                                                 "summary-5a.pdf", "extract-s01-2025-Q1.pdf"}));
     }
   }
 }
@@ -403,7 +417,8 @@ BOOST_AUTO_TEST_CASE(monthly_control_report_job_writes_json_text_and_pdf) {
       std::set<std::string> files;
       for (const auto& f : fs::directory_iterator(dir)) files.insert(f.path().filename().string());
       // Exactly the three files, no temporary left behind.
-      BOOST_TEST(files == (std::set<std::string>{"control-2025-09.json", "control-2025-09.pdf", "control-2025-09.txt"}));
+      BOOST_TEST(files == (std::set<std::string>{"control-2025-09.json", "control-2025-09.pdf",
+                                                 "control-2025-09.txt"}));
       const std::string text = checkPdf(model::readFile(dir / "control-2025-09.pdf"), env.dir, "job.pdf");
       BOOST_TEST(contains(text, "СПРАВКА по итогам проверки электронного журнала"), text.substr(0, 600));
       BOOST_TEST(contains(text, "01.09.2025 – 30.09.2025"));  // the month covered
@@ -413,7 +428,7 @@ BOOST_AUTO_TEST_CASE(monthly_control_report_job_writes_json_text_and_pdf) {
   }
 }
 
-// ---- archives and backups ---------------------------------------------------------------------------------------
+// ---- archives and backups ---------------------------------------------------------------------------------
 
 namespace {
 
@@ -425,8 +440,10 @@ struct SigningKey {
     fs::create_directories(dir);
     key = dir / "sign.key";
     cert = dir / "sign.crt";
-    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 30 -utf8 -subj '/CN=Директор лицея' "
-                            "-keyout " + quoted(key) + " -out " + quoted(cert) + " >/dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 30 -utf8 -subj '/CN=Директор лицея' "
+        "-keyout " +
+        quoted(key) + " -out " + quoted(cert) + " >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
   }
   ~SigningKey() {
@@ -457,7 +474,8 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
   const SigningKey& keys = signingKey();
   for (const auto& backend : backends()) {
     BOOST_TEST_CONTEXT(backend) {
-      Env env(backend, "jarchives", {{"archive.key", keys.key.string()}, {"archive.cert", keys.cert.string()}});
+      Env env(backend, "jarchives",
+              {{"archive.key", keys.key.string()}, {"archive.cert", keys.cert.string()}});
       env.clock->set(*model::DateTime::parse("2025-10-27T10:00:00"));  // the first quarter is over
       env.ingestTiny();
       const std::string secretary = env.token(Role::Secretary);
@@ -471,8 +489,10 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(contains(info->getValue<std::string>("createdBy"), "secretary"));
       std::set<std::string> members;
       auto docs = info->getArray("documents");
-      for (size_t i = 0; i < docs->size(); ++i) members.insert(docs->getObject(i)->getValue<std::string>("name"));
-      for (const char* m : {"journals/5a.pdf", "journals/8b.pdf", "reports/control.pdf", "export/journal.xml"})
+      for (size_t i = 0; i < docs->size(); ++i)
+        members.insert(docs->getObject(i)->getValue<std::string>("name"));
+      for (const char* m :
+           {"journals/5a.pdf", "journals/8b.pdf", "reports/control.pdf", "export/journal.xml"})
         BOOST_TEST(members.count(m) == 1u, m);
 
       Resp list = call(env.port, "GET", "/api/v1/archives", auditor);
@@ -482,7 +502,8 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(archives->getObject(0)->getValue<std::string>("id") == id);
       Resp shown = call(env.port, "GET", "/api/v1/archives/" + id, auditor);
       BOOST_TEST(shown.status == 200);
-      BOOST_TEST(shown.json()->getValue<std::string>("manifestSha256") == info->getValue<std::string>("manifestSha256"));
+      BOOST_TEST(shown.json()->getValue<std::string>("manifestSha256") ==
+                 info->getValue<std::string>("manifestSha256"));
 
       Resp verified = call(env.port, "GET", "/api/v1/archives/" + id + "/verify", auditor);
       BOOST_TEST(verified.status == 200);
@@ -510,24 +531,29 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(contains(text, "КЛАССНЫЙ ЖУРНАЛ"), text.substr(0, 600));
       BOOST_TEST(contains(text, "5 «А» класса"));
       BOOST_TEST(contains(text, "Математика"));
-      Resp noMember = call(env.port, "GET", "/api/v1/archives/" + id + "/member?name=journals/9z.pdf", auditor);
+      Resp noMember =
+          call(env.port, "GET", "/api/v1/archives/" + id + "/member?name=journals/9z.pdf", auditor);
       BOOST_TEST(noMember.status == 404, noMember.body);
       Resp noArchive = call(env.port, "GET", "/api/v1/archives/nosuch.tar", auditor);
       BOOST_TEST(noArchive.status == 404);
       Resp traversal = call(env.port, "GET", "/api/v1/archives/..%2Fejournal.db/download", auditor);
       BOOST_TEST((traversal.status == 400 || traversal.status == 404), traversal.status);  // never the file
 
-      // A second seal of the same period is refused and says how to correct; a correction with a reason works.
+      // A second seal of the same period is refused and says how to correct; a correction with a reason
+      // works.
       Resp again = call(env.port, "POST", "/api/v1/archives", secretary, jsonBody({{"period", "2025-Q1"}}));
       BOOST_TEST(again.status == 409);
       BOOST_TEST(contains(again.errorMessage(), "уже запечатан"), again.body);
       BOOST_TEST(contains(again.errorMessage(), "\"correction\""), again.body);
-      BOOST_TEST(call(env.port, "GET", "/api/v1/archives", auditor).json()->getArray("archives")->size() == 1u);
-      Resp noReason = call(env.port, "POST", "/api/v1/archives", secretary, R"({"period": "2025-Q1", "correction": true})");
+      BOOST_TEST(call(env.port, "GET", "/api/v1/archives", auditor).json()->getArray("archives")->size() ==
+                 1u);
+      Resp noReason = call(env.port, "POST", "/api/v1/archives", secretary,
+                           R"({"period": "2025-Q1", "correction": true})");
       BOOST_TEST(noReason.status == 400);
       BOOST_TEST(contains(noReason.errorMessage(), "укажите причину"), noReason.body);
       BOOST_TEST(!contains(noReason.body, "--"), noReason.body);
-      Resp badPeriod = call(env.port, "POST", "/api/v1/archives", secretary, jsonBody({{"period", "2025-Q9"}}));
+      Resp badPeriod =
+          call(env.port, "POST", "/api/v1/archives", secretary, jsonBody({{"period", "2025-Q9"}}));
       BOOST_TEST(badPeriod.status == 400);
       BOOST_TEST(badPeriod.json()->getObject("error")->getValue<std::string>("where") == "period");
       Resp correction = call(env.port, "POST", "/api/v1/archives", secretary,
@@ -549,7 +575,8 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(!broken.json()->getValue<bool>("ok"));
       auto problems = broken.json()->getArray("problems");
       bool named = false;
-      for (size_t i = 0; i < problems->size(); ++i) named = named || contains(problems->getElement<std::string>(i), "journals/5a.pdf");
+      for (size_t i = 0; i < problems->size(); ++i)
+        named = named || contains(problems->getElement<std::string>(i), "journals/5a.pdf");
       BOOST_TEST(named, broken.body);
 
       // Audit: two seals and the refused one, the verifications, the downloads.
@@ -605,7 +632,7 @@ BOOST_AUTO_TEST_CASE(backups_are_valid_stores) {
   }
 }
 
-// ---- pulls from the dnevnik.ru emulator -------------------------------------------------------------------------
+// ---- pulls from the dnevnik.ru emulator -------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(pull_with_faults_ends_with_the_same_data_as_a_clean_pull) {
   using pulltest::DnevnikEmulator;
@@ -642,7 +669,8 @@ BOOST_AUTO_TEST_CASE(pull_with_faults_ends_with_the_same_data_as_a_clean_pull) {
       // The same data: statistics and findings answer the same bytes.
       const std::string da = a.token(Role::Deputy), db = b.token(Role::Deputy);
       const std::string findings = "/api/v1/findings?from=2025-09-01&to=2025-10-31&format=json";
-      Resp statsA = call(a.port, "GET", "/api/v1/stats", da), statsB = call(b.port, "GET", "/api/v1/stats", db);
+      Resp statsA = call(a.port, "GET", "/api/v1/stats", da),
+           statsB = call(b.port, "GET", "/api/v1/stats", db);
       BOOST_TEST(statsA.status == 200);
       BOOST_TEST(statsA.json()->getArray("stats")->size() > 0u);
       BOOST_TEST(statsA.body == statsB.body);
@@ -651,8 +679,8 @@ BOOST_AUTO_TEST_CASE(pull_with_faults_ends_with_the_same_data_as_a_clean_pull) {
       BOOST_TEST(findA.body == findB.body);
       BOOST_TEST(a.service->store().load({}).marks.size() == src.marks.size());
 
-      // dnevnik.ru rejects the token late in the next pull: a clear error, and nothing of that pull is stored,
-      // not even the mark changed meanwhile; the pull after it brings the change.
+      // dnevnik.ru rejects the token late in the next pull: a clear error, and nothing of that pull is
+      // stored, not even the mark changed meanwhile; the pull after it brings the change.
       const model::Mark& mark = src.marks.at(10);
       const model::MarkValue two{model::MarkKind::Points, 2}, five{model::MarkKind::Points, 5};
       const model::MarkValue changed = mark.value == two ? five : two;

@@ -268,7 +268,16 @@ void addJournalRoutes(ServiceCore& core) {
     std::string period = c.q("period");
     if (period.empty())
       throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter", "укажите период: ?period=2025-year", "period");
-    if (!snap->index.period(period)) throw Error(ErrorKind::NotFound, "период «" + period + "»", "такого периода нет");
+    const model::Period* p = snap->index.period(period);
+    if (!p) throw Error(ErrorKind::NotFound, "период «" + period + "»", "такого периода нет");
+    bool ofItsGrade = false;
+    for (const auto& e : st->enrolments)
+      if (const model::SchoolClass* cls = snap->index.schoolClass(e.classId)) ofItsGrade = ofItsGrade || p->appliesTo(cls->grade);
+    if (!ofItsGrade)
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                     "период «" + period + "» не относится к классу ученика: он установлен для " +
+                         std::to_string(p->gradeFrom) + "–" + std::to_string(p->gradeTo) + " классов",
+                     "period");
     render::RenderOptions opt;
     opt.clock = c.core.clock;
     sendPdf(c, render::renderStudentExtract(snap->index, st->id, period, opt), "extract-" + st->id + "-" + period + ".pdf",
