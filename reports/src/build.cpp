@@ -432,11 +432,7 @@ SubstitutionsReport buildSubstitutionsReport(const model::JournalIndex& index, c
   SubstitutionsReport r;
   r.header = header(index, scope, "Замещение уроков", createdAt);
   const auto& j = index.journal();
-  std::map<std::string, std::vector<const model::TimetableSlot*>> bySlot;
-  auto slotKey = [](const std::string& cls, int wd, int slot) {
-    return cls + '\x1f' + std::to_string(wd) + '\x1f' + std::to_string(slot);
-  };
-  for (const auto& t : j.timetable) bySlot[slotKey(t.classId, t.weekday, t.slot)].push_back(&t);
+  const rules::TimetableLookup timetable(j);
   std::map<std::string, SubstitutionRow> rows;
   auto rowFor = [&](const std::string& id) -> SubstitutionRow& {
     auto [it, fresh] = rows.try_emplace(id);
@@ -459,13 +455,7 @@ SubstitutionsReport buildSubstitutionsReport(const model::JournalIndex& index, c
       absent = l->teacherId;
       actual = l->substituteTeacherId;
     } else if (l->substituteTeacherId.empty()) {
-      std::string timetabled;
-      if (auto it = bySlot.find(slotKey(l->classId, l->date.weekday(), l->slot)); it != bySlot.end())
-        for (const auto* t : it->second)
-          if (t->subjectId == l->subjectId && t->subgroupId == l->subgroupId && t->valid.contains(l->date)) {
-            timetabled = t->teacherId;
-            break;
-          }
+      const std::string timetabled = timetable.teacherOf(*l);
       if (timetabled.empty() || timetabled == l->teacherId) continue;
       absent = timetabled;
       actual = l->teacherId;

@@ -143,6 +143,26 @@ bool Context::teacherMatches(const Stream& s) const {
 
 bool Context::inScope(const Lesson& l) const { return scope.covers(l); }
 
+namespace {
+
+std::string slotKey(const std::string& classId, int weekday, int slot) {
+  return classId + '\x1f' + std::to_string(weekday) + '\x1f' + std::to_string(slot);
+}
+
+}  // namespace
+
+TimetableLookup::TimetableLookup(const model::Journal& journal) {
+  for (const auto& t : journal.timetable) bySlot_[slotKey(t.classId, t.weekday, t.slot)].push_back(&t);
+}
+
+std::string TimetableLookup::teacherOf(const Lesson& l) const {
+  if (auto it = bySlot_.find(slotKey(l.classId, l.date.weekday(), l.slot)); it != bySlot_.end())
+    for (const auto* t : it->second)
+      if (t->subjectId == l.subjectId && t->subgroupId == l.subgroupId && t->valid.contains(l.date))
+        return t->teacherId;
+  return "";
+}
+
 const std::vector<const model::Student*>& Context::classStudents(std::string_view classId) const {
   for (auto& [id, list] : classStudentsCache_)
     if (id == classId) return list;

@@ -139,11 +139,7 @@ class SubstitutionRecorded : public RuleBase {
       : RuleBase({"substitution.recorded", "Правильность записи замены уроков", Severity::Error, {}}) {}
 
   void check(const Context& ctx, const RuleSettings&, std::vector<Finding>& out) const override {
-    std::unordered_map<std::string, std::vector<const model::TimetableSlot*>> bySlot;
-    auto slotKey = [](const std::string& cls, int weekday, int slot) {
-      return cls + '\x1f' + std::to_string(weekday) + '\x1f' + std::to_string(slot);
-    };
-    for (const auto& t : ctx.journal.timetable) bySlot[slotKey(t.classId, t.weekday, t.slot)].push_back(&t);
+    const TimetableLookup timetable(ctx.journal);
     for (const auto* l : ctx.lessons()) {
       auto report = [&](std::string message, const std::string& actual) {
         Finding f = ctx.finding(info().id, info().severity, *l);
@@ -159,13 +155,7 @@ class SubstitutionRecorded : public RuleBase {
         continue;
       }
       // The timetable's teacher for this lesson's slot.
-      std::string timetabled;
-      if (auto it = bySlot.find(slotKey(l->classId, l->date.weekday(), l->slot)); it != bySlot.end())
-        for (const auto* t : it->second)
-          if (t->subjectId == l->subjectId && t->subgroupId == l->subgroupId && t->valid.contains(l->date)) {
-            timetabled = t->teacherId;
-            break;
-          }
+      const std::string timetabled = timetable.teacherOf(*l);
       if (!timetabled.empty() && timetabled != l->teacherId) {
         report("урок провёл(а) " + ctx.teacherName(l->teacherId) + " вместо " + ctx.teacherName(timetabled) +
                    " по расписанию, замена не оформлена",

@@ -16,6 +16,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ejournal/model/clock.h"
@@ -110,6 +111,19 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
 // Runs every enabled rule over the scope. Findings are returned sorted by class (grade, letter), subject order,
 // date, rule, lesson, student. Pure: does not modify the journal.
 std::vector<model::Finding> check(const model::JournalIndex& index, const Scope& scope, const Config& config);
+
+// The timetable looked up by lesson, for the substitution rule and the substitutions report. Keeps pointers into
+// the journal's timetable: the journal must outlive it.
+class TimetableLookup {
+ public:
+  explicit TimetableLookup(const model::Journal& journal);
+  // The id of the teacher the timetable names for the lesson (its class, weekday and slot, subject and subgroup, on
+  // its date); "" when no timetable entry matches.
+  std::string teacherOf(const model::Lesson& l) const;
+
+ private:
+  std::unordered_map<std::string, std::vector<const model::TimetableSlot*>> bySlot_;
+};
 
 // Hours of one class x subject (x subgroup) against the curriculum over a scope: the figures hours.curriculum
 // checks and the program completion report prints. plannedToDate counts the curriculum hours of the reporting
