@@ -1,12 +1,14 @@
 // Logins, tokens and revocation (auth.h).
 #include "service/auth.h"
 
+#include <Poco/Crypto/Crypto.h>
 #include <Poco/JWT/JWTException.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <mutex>
 
 #include "ejournal/model/files.h"
 #include "service/http.h"
@@ -23,9 +25,25 @@ model::DateTime fromEpochSeconds(int64_t s) {
   return {model::Date::fromDays(static_cast<int32_t>(days)), static_cast<int32_t>(s - days * 86400)};
 }
 
+namespace {
+
+// Poco 1.11 reference-counts its OpenSSL set-up: every Poco::JWT signature builds a Crypto::DigestEngine whose
+// OpenSSLInitializer member initializes on construction and, when the count falls back to zero, uninitializes on
+// destruction (deleting and re-creating its mutex array). Concurrent requests verifying tokens then race on that
+// array and corrupt the heap (seen as aborts under 50 concurrent readers). Holding one reference for the life of
+// the process keeps the count above zero, so the set-up happens once and is never torn down.
+void holdOpenSsl() {
+  static std::once_flag once;
+  std::call_once(once, [] { Poco::Crypto::initializeCrypto(); });
+}
+
+}  // namespace
+
 Authenticator::Authenticator(AuthSettings settings, store::UserRepository& users, store::AuditLog& audit,
                              std::shared_ptr<model::Clock> clock)
-    : settings_(std::move(settings)), users_(users), audit_(audit), clock_(std::move(clock)) {}
+    : settings_(std::move(settings)), users_(users), audit_(audit), clock_(std::move(clock)) {
+  holdOpenSsl();
+}
 
 IssuedToken Authenticator::login(const std::string& login, const std::string& password, const std::string& address) {
   const model::DateTime now = clock_->now();
