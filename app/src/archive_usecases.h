@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
 #include "ejournal/archive/archive.h"
 #include "ejournal/model/clock.h"
 #include "ejournal/render/render.h"
@@ -18,9 +17,6 @@
 #include "ejournal/store/store.h"
 
 namespace ejournal::app {
-
-// The archive directory from --archive-dir, $EJOURNAL_ARCHIVE_DIR, or "archive".
-std::string archiveDirectory(const Args& args);
 
 struct SealOptions {
   std::string periodId;  // "2025-Q1", "2025-H1", "2025-year"

@@ -42,5 +42,7 @@ Command archiveFindCommand();
 Command archiveRetentionCommand();
 Command archiveReindexCommand();
 Command archiveExtractStudentCommand();
+// The archive directory of an archive command: --archive-dir, $EJOURNAL_ARCHIVE_DIR, or "archive" (cmd_seal.cpp).
+std::string archiveDirectory(const Args& args);
 
 }  // namespace ejournal::app

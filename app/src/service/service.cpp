@@ -322,15 +322,9 @@ Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock) : co
   core_->cache = std::make_unique<JournalCache>(*core_->store, core_->clock, 60);
   core_->scheduler = std::make_unique<Scheduler>(*core_);
   addCoreRoutes(*core_);
-#ifdef EJOURNAL_SERVICE_JOURNAL
   addJournalRoutes(*core_);
-#endif
-#ifdef EJOURNAL_SERVICE_ARCHIVE
   addArchiveRoutes(*core_);
-#endif
-#ifdef EJOURNAL_SERVICE_PULL
   addPullRoutes(*core_);
-#endif
 }
 
 Service::~Service() { stop(); }
