@@ -24,6 +24,7 @@
 
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
+#include "ejournal/model/once.h"
 
 namespace ejournal::ingest::detail {
 namespace {
@@ -78,9 +79,12 @@ class XercesRuntime {
 
  private:
   XercesRuntime() {
-    XMLPlatformUtils::Initialize();
-    delete XMLPlatformUtils::fgNetAccessor;  // Debian's build fetches http:// with libcurl otherwise
-    XMLPlatformUtils::fgNetAccessor = nullptr;
+    // Shared with rules and render (model/once.h): Xerces' global set-up is not thread-safe.
+    model::callOncePerProcess("xerces", [] {
+      XMLPlatformUtils::Initialize();
+      delete XMLPlatformUtils::fgNetAccessor;  // Debian's build fetches http:// with libcurl otherwise
+      XMLPlatformUtils::fgNetAccessor = nullptr;
+    });
     const std::filesystem::path path = model::dataFile("schemas/journal.xsd");
     pool_ = std::make_unique<XMLGrammarPoolImpl>(XMLPlatformUtils::fgMemoryManager);
     std::unique_ptr<SAX2XMLReader> r(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool_.get()));

@@ -20,6 +20,7 @@
 
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
+#include "ejournal/model/once.h"
 
 namespace ejournal::render {
 
@@ -81,10 +82,13 @@ std::once_flag xercesOnce;
 
 void initXerces() {
   std::call_once(xercesOnce, [] {
-    xc::XMLPlatformUtils::Initialize();
-    // Never fetch anything over the network (Debian builds Xerces with a libcurl accessor).
-    delete xc::XMLPlatformUtils::fgNetAccessor;
-    xc::XMLPlatformUtils::fgNetAccessor = nullptr;
+    // Shared with ingest and rules (model/once.h): Xerces' global set-up is not thread-safe.
+    model::callOncePerProcess("xerces", [] {
+      xc::XMLPlatformUtils::Initialize();
+      // Never fetch anything over the network (Debian builds Xerces with a libcurl accessor).
+      delete xc::XMLPlatformUtils::fgNetAccessor;
+      xc::XMLPlatformUtils::fgNetAccessor = nullptr;
+    });
   });
 }
 

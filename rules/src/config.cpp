@@ -20,6 +20,7 @@
 
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
+#include "ejournal/model/once.h"
 #include "rule.h"
 
 namespace ejournal::rules {
@@ -37,10 +38,13 @@ std::string utf8(const XMLCh* s) {
 void initXerces() {
   static std::once_flag once;
   std::call_once(once, [] {
-    xc::XMLPlatformUtils::Initialize();
-    // Debian's Xerces has a libcurl net accessor: remove it so nothing is ever fetched (tech-notes §3.1).
-    delete xc::XMLPlatformUtils::fgNetAccessor;
-    xc::XMLPlatformUtils::fgNetAccessor = nullptr;
+    // Shared with ingest and render (model/once.h): Xerces' global set-up is not thread-safe.
+    model::callOncePerProcess("xerces", [] {
+      xc::XMLPlatformUtils::Initialize();
+      // Debian's Xerces has a libcurl net accessor: remove it so nothing is ever fetched (tech-notes §3.1).
+      delete xc::XMLPlatformUtils::fgNetAccessor;
+      xc::XMLPlatformUtils::fgNetAccessor = nullptr;
+    });
   });
 }
 

@@ -5,6 +5,13 @@
 #include "ejournal/model/clock.h"
 #include "ejournal/model/index.h"
 #include "ejournal/model/journal.h"
+#include "ejournal/model/once.h"
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+#include <vector>
 
 using namespace ejournal::model;
 
@@ -106,4 +113,40 @@ BOOST_AUTO_TEST_CASE(fixed_clock_and_env_override) {
   setenv("EJOURNAL_NOW", "2026-01-02T03:04:05", 1);
   BOOST_TEST(systemClock()->now().toString() == "2026-01-02T03:04:05");
   unsetenv("EJOURNAL_NOW");
+}
+
+BOOST_AUTO_TEST_CASE(call_once_per_process_runs_once_across_racing_threads) {
+  // Two "libraries" (different call sites, same key) racing from 16 threads: the set-up runs exactly once, and no
+  // caller returns before it has finished.
+  std::atomic<int> runs{0}, inside{0}, overlaps{0}, earlyReturns{0};
+  std::atomic<bool> finished{false};
+  auto setUp = [&] {
+    if (inside.fetch_add(1) != 0) ++overlaps;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ++runs;
+    finished = true;
+    inside.fetch_sub(1);
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i)
+    threads.emplace_back([&, i] {
+      if (i % 2) callOncePerProcess("test-runtime", setUp);
+      else callOncePerProcess("test-runtime", [&] { setUp(); });
+      if (!finished) ++earlyReturns;
+    });
+  for (auto& t : threads) t.join();
+  BOOST_TEST(runs.load() == 1);
+  BOOST_TEST(overlaps.load() == 0);
+  BOOST_TEST(earlyReturns.load() == 0);
+
+  // A set-up that throws is retried by the next caller; another key is independent.
+  int attempts = 0;
+  BOOST_CHECK_THROW(callOncePerProcess("test-flaky", [&] {
+                      ++attempts;
+                      throw std::runtime_error("not yet");
+                    }),
+                    std::runtime_error);
+  callOncePerProcess("test-flaky", [&] { ++attempts; });
+  callOncePerProcess("test-flaky", [&] { ++attempts; });
+  BOOST_TEST(attempts == 2);
 }
