@@ -668,6 +668,17 @@ int remarksSection(Canvas& c, const JournalIndex& ix, const std::vector<model::F
   return first;
 }
 
+// The sheet count ("36 (тридцать шесть) листов") is one unit of the sentence: its words are joined with no-break
+// spaces so the line never breaks inside it.
+std::string unbreakable(std::string s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == ' ') out += "\u00a0";
+    else out += ch;
+  }
+  return out;
+}
+
 void certificationPage(Canvas& c, const JournalIndex& ix) {
   const Layout& L = c.L;
   Page& p = c.newPage();
@@ -676,7 +687,7 @@ void certificationPage(Canvas& c, const JournalIndex& ix) {
   float y = c.top() + 60;
   p.textCenter(c.doc.font("serifBold"), L.size("heading"), (c.left() + c.right()) / 2, y, L.text("certTitle"));
   y = paragraph(c, p, "serif", L.size("subheading") + 2, x, y + 30, w,
-                fill(L.text("certText"), "count", sheetCountPhrase(sheets)));
+                fill(L.text("certText"), "count", unbreakable(sheetCountPhrase(sheets))));
   const auto& school = ix.journal().school;
   y = paragraph(c, p, "serif", L.size("subheading") + 1, x, y + 40, w,
                 L.text("directorPosition") + " " + sanitize(school.shortName) + "   " + L.text("signatureLine") +

@@ -23,6 +23,36 @@ void HPDF_STDCALL onError(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
   }
 }
 
+// libharu 2.3 gives a UTF-8 TrueType font its encoding CMap as /ToUnicode. That is a CID CMap ("begincidrange"),
+// not a ToUnicode CMap: poppler warns "Invalid 'begincidrange' operator in ToUnicode CMap" on every font and only
+// extracts text through its own fallback, and readers that follow the specification cannot copy or search it.
+// With the UTF-8 encoder the character codes in the content streams are the UTF-16 code units of the characters
+// (all in the Basic Multilingual Plane: Cyrillic 04xx, punctuation 20xx), so the correct ToUnicode CMap is the
+// identity over 0000-FFFF without the surrogates, written as bfrange lines whose ends differ only in the last byte
+// (at most 100 lines per block, PDF 1.7 §9.10.3).
+std::string identityToUnicodeCMap() {
+  std::vector<unsigned> highs;
+  for (unsigned hi = 0; hi <= 0xFF; ++hi)
+    if (hi < 0xD8 || hi > 0xDF) highs.push_back(hi);
+  std::string out =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  char line[40];
+  for (size_t at = 0; at < highs.size(); at += 100) {
+    const size_t n = std::min<size_t>(100, highs.size() - at);
+    out += std::to_string(n) + " beginbfrange\n";
+    for (size_t k = at; k < at + n; ++k) {
+      std::snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", highs[k], highs[k], highs[k]);
+      out += line;
+    }
+    out += "endbfrange\n";
+  }
+  out += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  return out;
+}
+
 std::string hex(unsigned v) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%04X", v);
@@ -231,6 +261,18 @@ Font& PdfDoc::font(const std::string& role) {
   auto f = std::make_unique<Font>();
   f->handle = HPDF_GetFont(pdf_, name.c_str(), "UTF-8");
   if (!f->handle) check(HPDF_INVALID_FONT, "HPDF_GetFont");
+  if (std::find(unicodeMapped_.begin(), unicodeMapped_.end(), f->handle) == unicodeMapped_.end()) {
+    // Replace libharu's /ToUnicode (see identityToUnicodeCMap); the old stream stays as an unreferenced object.
+    static const std::string cmap = identityToUnicodeCMap();
+    HPDF_Dict stream = HPDF_DictStream_New(pdf_->mmgr, pdf_->xref);
+    if (!stream) check(HPDF_FAILD_TO_ALLOC_MEM, "HPDF_DictStream_New");
+    stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    check(HPDF_Stream_Write(stream->stream, reinterpret_cast<const HPDF_BYTE*>(cmap.data()),
+                            static_cast<HPDF_UINT>(cmap.size())),
+          "HPDF_Stream_Write ToUnicode");
+    check(HPDF_Dict_Add(f->handle, "ToUnicode", stream), "HPDF_Dict_Add ToUnicode");
+    unicodeMapped_.push_back(f->handle);
+  }
   f->widths.assign(0x10000, -1.0f);
   const HPDF_INT ascent = HPDF_Font_GetAscent(f->handle);
   if (ascent > 0) f->ascent = static_cast<float>(ascent) / 1000.0f;

@@ -106,6 +106,7 @@ class PdfDoc {
   ErrorState errors_;
   HPDF_Doc pdf_ = nullptr;
   std::map<std::string, std::string> loaded_;  // TTF path -> libharu font name
+  std::vector<HPDF_Font> unicodeMapped_;  // fonts whose /ToUnicode was replaced (see pdf.cpp)
   std::map<std::string, std::unique_ptr<Font>> fonts_;
   std::vector<std::unique_ptr<Page>> pages_;
 };

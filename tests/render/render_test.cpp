@@ -165,7 +165,10 @@ fs::path save(const render::Pdf& pdf, const std::string& name) {
 std::string checkPdf(const fs::path& p) {
   const std::string check = run("qpdf --check '" + p.string() + "' 2>&1");
   BOOST_CHECK_MESSAGE(check.find("No syntax or stream encoding errors") != std::string::npos, check);
-  const std::string fonts = run("pdffonts '" + p.string() + "' 2>/dev/null");
+  // poppler reports broken font structures (e.g. a ToUnicode CMap that is not one) on stderr.
+  const std::string fonts = run("pdffonts '" + p.string() + "' 2>&1");
+  BOOST_CHECK_MESSAGE(fonts.find("Warning") == std::string::npos && fonts.find("Error") == std::string::npos,
+                      "pdffonts complains: " << fonts.substr(0, 300));
   std::istringstream in(fonts);
   std::string line;
   int count = 0;
@@ -348,6 +351,9 @@ BOOST_AUTO_TEST_CASE(quarter_journal_content_sheets_and_certification) {
     BOOST_CHECK_MESSAGE(text.find(expected) != std::string::npos, "missing text: " << expected);
   const std::string phrase = render::sheetCountPhrase(pdf.sheets);
   BOOST_CHECK_MESSAGE(text.find(phrase) != std::string::npos, "certification lacks «" << phrase << "»");
+  // ... on one line: the count is never broken inside "N (words) листов".
+  const std::string lines = run("pdftotext -layout '" + path.string() + "' - 2>/dev/null");
+  BOOST_CHECK_MESSAGE(lines.find(phrase) != std::string::npos, "«" << phrase << "» is broken across lines");
   // Info and outlines.
   const std::string info = run("pdfinfo '" + path.string() + "' 2>/dev/null");
   BOOST_CHECK(info.find("Классный журнал 5А") != std::string::npos);
