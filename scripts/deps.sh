@@ -14,7 +14,7 @@ EJOURNAL_PACKAGES=(
   # the scale-out store, started as a throw-away cluster by the tests
   postgresql
   # tools the tests and benchmarks use to check what we produce
-  qpdf poppler-utils openssl wrk
+  qpdf poppler-utils openssl wrk curl
 )
 
 ejournal_install_deps() {
