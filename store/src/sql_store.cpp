@@ -498,6 +498,30 @@ std::vector<ClassStats> SqlStore::stats(const LoadFilter& filter) {
                      {"", {*dateFrom(from, "schools.year_from"), *dateFrom(to, "schools.year_to")}, 1, 11});
                });
 
+    // Lessons, marks and absences per class and lesson day, each table scanned once (not once per period); a
+    // period's counts are then sums over its days. Enrolments are counted per period: a pupil counts once.
+    struct Day {
+      int lessons = 0, marks = 0, absences = 0;
+    };
+    std::map<std::string, std::map<std::string, Day>> days;  // class -> "YYYY-MM-DD" -> counts
+    {
+      std::vector<std::string> p = {school};
+      const std::string byClass = filter.classId.empty() ? "" : " AND l.class_id = " + param(p, filter.classId);
+      auto perDay = [&](const std::string& sql, int Day::*field) {
+        forEachRow(s, sql, p, [&](std::string& cls, std::string& date, int n) { days[cls][date].*field = n; });
+      };
+      perDay("SELECT l.class_id, l.lesson_date, COUNT(*) FROM lessons l WHERE l.school_id = $1" + byClass +
+                 " GROUP BY l.class_id, l.lesson_date",
+             &Day::lessons);
+      perDay("SELECT l.class_id, l.lesson_date, COUNT(*) FROM marks m JOIN lessons l ON l.school_id = m.school_id "
+             "AND l.id = m.lesson_id WHERE l.school_id = $1" + byClass + " GROUP BY l.class_id, l.lesson_date",
+             &Day::marks);
+      perDay("SELECT l.class_id, l.lesson_date, COUNT(*) FROM attendance a JOIN lessons l ON "
+             "l.school_id = a.school_id AND l.id = a.lesson_id WHERE l.school_id = $1" + byClass +
+                 " AND a.status <> 'late' GROUP BY l.class_id, l.lesson_date",
+             &Day::absences);
+    }
+
     std::vector<ClassStats> out;
     for (Range& r : ranges) {
       if (filter.dates) {
@@ -505,31 +529,21 @@ std::vector<ClassStats> SqlStore::stats(const LoadFilter& filter) {
         r.dates = {std::max(r.dates.from, filter.dates->from), std::min(r.dates.to, filter.dates->to)};
       }
       const std::string from = r.dates.from.toString(), to = r.dates.to.toString();
-      std::map<std::string, int> students, lessons, marks, absences;
-      auto count = [&](const std::string& sql, std::map<std::string, int>& into_) {
-        forEachRow(s, sql, {school, from, to}, [&](std::string& cls, int n) { into_[cls] = n; });
-      };
-      count(
-          "SELECT class_id, COUNT(DISTINCT student_id) FROM enrolments WHERE school_id = $1 "
-          "AND (date_to = '' OR date_to >= $2) AND date_from <= $3 GROUP BY class_id",
-          students);
-      count(
-          "SELECT class_id, COUNT(*) FROM lessons WHERE school_id = $1 AND lesson_date >= $2 AND lesson_date <= $3 "
-          "GROUP BY class_id",
-          lessons);
-      count(
-          "SELECT l.class_id, COUNT(*) FROM marks m JOIN lessons l ON l.school_id = m.school_id AND "
-          "l.id = m.lesson_id WHERE l.school_id = $1 AND l.lesson_date >= $2 AND l.lesson_date <= $3 "
-          "GROUP BY l.class_id",
-          marks);
-      count(
-          "SELECT l.class_id, COUNT(*) FROM attendance a JOIN lessons l ON l.school_id = a.school_id AND "
-          "l.id = a.lesson_id WHERE l.school_id = $1 AND l.lesson_date >= $2 AND l.lesson_date <= $3 "
-          "AND a.status <> 'late' GROUP BY l.class_id",
-          absences);
+      std::map<std::string, int> students;
+      forEachRow(s,
+                 "SELECT class_id, COUNT(DISTINCT student_id) FROM enrolments WHERE school_id = $1 "
+                 "AND (date_to = '' OR date_to >= $2) AND date_from <= $3 GROUP BY class_id",
+                 {school, from, to}, [&](std::string& cls, int n) { students[cls] = n; });
       for (const Cls& c : classes) {
         if (c.grade < r.gradeFrom || c.grade > r.gradeTo) continue;
-        out.push_back({c.id, c.name, r.periodId, students[c.id], lessons[c.id], marks[c.id], absences[c.id]});
+        Day sum;
+        if (auto it = days.find(c.id); it != days.end())
+          for (auto d = it->second.lower_bound(from); d != it->second.end() && d->first <= to; ++d) {
+            sum.lessons += d->second.lessons;
+            sum.marks += d->second.marks;
+            sum.absences += d->second.absences;
+          }
+        out.push_back({c.id, c.name, r.periodId, students[c.id], sum.lessons, sum.marks, sum.absences});
       }
     }
     // Per class: its periods in date order, then the year.
