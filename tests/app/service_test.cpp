@@ -459,32 +459,42 @@ BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
       std::string deputy = env.token(Role::Deputy);
       Resp ra = call(env.port, "POST", "/api/v1/ingest?name=a.xml", admin, xmlA, "application/xml");
       BOOST_REQUIRE_MESSAGE(ra.status == 200, ra.body);
-      const std::string statsA = call(env.port, "GET", "/api/v1/stats", deputy).body;
+      // Readers take turns on the store's statistics (SQL per request) and two reports (rules and reports over the
+      // service's journal snapshot, reloaded after the ingest).
+      const std::vector<std::string> paths = {"/api/v1/stats", "/api/v1/reports/results?period=2025-Q1",
+                                              "/api/v1/reports/program?from=2025-09-01&to=2025-10-15&format=csv"};
+      std::vector<std::string> before, after;
+      for (const auto& p : paths) {
+        Resp r = call(env.port, "GET", p, deputy);
+        BOOST_REQUIRE_MESSAGE(r.status == 200, p << ": " << r.body);
+        before.push_back(r.body);
+      }
 
       std::atomic<bool> done{false};
       std::atomic<int> errors{0}, reads{0}, torn{0}, sawB{0};
-      std::string statsB;
       std::mutex m;
+      std::vector<std::pair<size_t, std::string>> changed;  // (path, body) that differ from before the ingest
       std::vector<std::string> bad;
       std::vector<std::thread> readers;
-      for (int i = 0; i < 50; ++i) {
-        readers.emplace_back([&] {
+      for (size_t i = 0; i < 50; ++i) {
+        readers.emplace_back([&, i] {
+          const size_t k = i % paths.size();
           while (!done.load()) {
             try {
-              Resp r = call(env.port, "GET", "/api/v1/stats", deputy);
+              Resp r = call(env.port, "GET", paths[k], deputy);
               ++reads;
               if (r.status != 200) {
                 ++errors;
                 std::lock_guard<std::mutex> lock(m);
-                bad.push_back(std::to_string(r.status) + " " + r.body.substr(0, 200));
-              } else if (r.body != statsA) {
+                bad.push_back(paths[k] + " -> " + std::to_string(r.status) + " " + r.body.substr(0, 200));
+              } else if (r.body != before[k]) {
                 std::lock_guard<std::mutex> lock(m);
-                bad.push_back(r.body);  // checked against B below
+                changed.emplace_back(k, r.body);  // checked against the answer after the ingest below
               }
             } catch (const std::exception& e) {
               ++errors;
               std::lock_guard<std::mutex> lock(m);
-              bad.push_back(std::string("exception ") + e.what());
+              bad.push_back(paths[k] + " -> exception " + e.what());
             }
           }
         });
@@ -499,12 +509,15 @@ BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
       done = true;
       for (auto& t : readers) t.join();
       BOOST_REQUIRE_MESSAGE(rb.status == 200, rb.body);
-      statsB = call(env.port, "GET", "/api/v1/stats", deputy).body;
-      BOOST_TEST(statsA != statsB);
-      for (const auto& b : bad) {
-        if (b == statsB) ++sawB;
+      for (size_t k = 0; k < paths.size(); ++k) {
+        after.push_back(call(env.port, "GET", paths[k], deputy).body);
+        BOOST_TEST(before[k] != after[k], paths[k] << " did not change with the ingest");
+      }
+      for (const auto& [k, body] : changed) {
+        if (body == after[k]) ++sawB;
         else ++torn;
       }
+      for (const auto& b : bad) BOOST_TEST_MESSAGE(b);
       BOOST_TEST(errors.load() == 0);
       BOOST_TEST(torn.load() == 0);
       BOOST_TEST(reads.load() >= 50);
