@@ -7,35 +7,15 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include <cstdio>
 
 #include "ejournal/model/error.h"
+#include "ejournal/model/json.h"
 
 namespace ejournal::archive::detail {
 
 namespace {
 
-std::string q(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string q(std::string_view s) { return model::jsonString(s); }
 
 std::string ref(const std::optional<ArchiveRef>& r) {
   if (!r) return "null";

@@ -25,6 +25,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "ejournal/model/json.h"
+
 namespace ejournal::pulltest {
 namespace {
 
@@ -91,27 +93,8 @@ class Json {
       first_.back() = false;
     }
   }
-  void string(const std::string& s) {
-    out_ += '"';
-    for (unsigned char c : s) {
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out_ += buf;
-          } else {
-            out_ += static_cast<char>(c);
-          }
-      }
-    }
-    out_ += '"';
-  }
+  void string(const std::string& s) { out_ += model::jsonString(s); }
+
   bool lossy_;
   std::string out_;
   std::vector<bool> first_;
