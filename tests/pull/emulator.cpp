@@ -853,20 +853,23 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   DnevnikEmulator::Impl& impl_;
 };
 
+// Owns a reference to the emulator's state: Poco's HTTPServer::stopAll does not wait for requests in flight (a
+// "slow" fault may still be sleeping), and each connection keeps the factory alive until it ends, so the state
+// outlives the last request rather than the DnevnikEmulator object.
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit Factory(DnevnikEmulator::Impl& impl) : impl_(impl) {}
+  explicit Factory(std::shared_ptr<DnevnikEmulator::Impl> impl) : impl_(std::move(impl)) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(impl_);
+    return new Handler(*impl_);
   }
 
  private:
-  DnevnikEmulator::Impl& impl_;
+  std::shared_ptr<DnevnikEmulator::Impl> impl_;
 };
 
 }  // namespace
 
-DnevnikEmulator::DnevnikEmulator(model::Journal journal, EmulatorOptions options) : impl_(std::make_unique<Impl>()) {
+DnevnikEmulator::DnevnikEmulator(model::Journal journal, EmulatorOptions options) : impl_(std::make_shared<Impl>()) {
   impl_->options = options;
   impl_->j = std::move(journal);
   impl_->token = options.token;
@@ -879,11 +882,15 @@ DnevnikEmulator::DnevnikEmulator(model::Journal journal, EmulatorOptions options
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(5, 0));
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", options.port));
-  impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl_), socket, params);
+  impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_), socket, params);
   impl_->server->start();
 }
 
-DnevnikEmulator::~DnevnikEmulator() { impl_->server->stopAll(true); }
+DnevnikEmulator::~DnevnikEmulator() {
+  // Stops accepting and aborts open connections; requests still running hold the state through the factory.
+  impl_->server->stopAll(true);
+  impl_->server.reset();
+}
 
 uint16_t DnevnikEmulator::port() const { return impl_->server->port(); }
 std::string DnevnikEmulator::baseUrl() const { return "http://127.0.0.1:" + std::to_string(port()); }

@@ -74,7 +74,7 @@ class DnevnikEmulator {
   struct Impl;  // opaque; public only so the private request handlers can reach it
 
  private:
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;  // shared with the server's request handlers (see emulator.cpp)
 };
 
 // A copy of `journal` with every id (school, staff, subjects, classes, students, subgroups, lessons, works, marks)
