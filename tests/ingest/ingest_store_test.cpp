@@ -3,7 +3,6 @@
 // the built binary.
 #include <boost/test/unit_test.hpp>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/files.h"
 #include "ejournal/store/store.h"
+#include "run_cli.h"
 
 namespace ej = ejournal;
 namespace fs = std::filesystem;
@@ -64,34 +64,9 @@ const ej::model::Mark* findMark(const ej::model::Journal& j, const std::string& 
   return nullptr;
 }
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = ej::testsupport::CliRun;
 
-// Runs the built ejournal binary with `args`, capturing stdout and stderr through files.
-Run runCli(const std::vector<std::string>& args, const fs::path& dir) {
-  const fs::path exe = fs::path(EJOURNAL_BINARY_DIR) / "app" / "ejournal";
-  BOOST_REQUIRE_MESSAGE(fs::exists(exe), "the ejournal binary is not built: " + exe.string());
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::freopen(out.c_str(), "w", stdout);
-    std::freopen(err.c_str(), "w", stderr);
-    std::vector<char*> argv{const_cast<char*>(exe.c_str())};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ej::model::readFile(out);
-  r.err = ej::model::readFile(err);
-  return r;
-}
+Run runCli(const std::vector<std::string>& args, const fs::path& dir) { return ej::testsupport::runCli(args, dir); }
 
 }  // namespace
 

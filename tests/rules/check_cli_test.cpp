@@ -3,9 +3,6 @@
 #define BOOST_TEST_MODULE check_cli
 #include <boost/test/unit_test.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,15 +10,13 @@
 #include <vector>
 
 #include "ejournal/model/files.h"
+#include "run_cli.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = ejournal::testsupport::CliRun;
 
 struct Fixture {
   fs::path dir;
@@ -36,29 +31,8 @@ struct Fixture {
   }
   ~Fixture() { fs::remove_all(dir); }
 
-  Run run(const std::vector<std::string>& args) const {
-    const fs::path exe = fs::path(EJOURNAL_BINARY_DIR) / "app" / "ejournal";
-    BOOST_REQUIRE_MESSAGE(fs::exists(exe), "the ejournal binary is not built: " + exe.string());
-    const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-    std::fflush(stdout);  // the child must not repeat the parent's pending output
-    std::fflush(stderr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) _exit(126);
-      std::vector<char*> argv{const_cast<char*>(exe.c_str())};
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(exe.c_str(), argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    Run r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ejournal::model::readFile(out);
-    r.err = ejournal::model::readFile(err);
-    return r;
-  }
+  Run run(const std::vector<std::string>& args) const { return ejournal::testsupport::runCli(args, dir); }
+
 };
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
