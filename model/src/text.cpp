@@ -28,6 +28,14 @@ std::string foldForSearch(std::string_view s) {
   return out;
 }
 
+const char* plural(long n, const char* one, const char* few, const char* many) {
+  const long a = n < 0 ? -n : n;
+  const long m10 = a % 10, m100 = a % 100;
+  if (m10 == 1 && m100 != 11) return one;
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
+  return many;
+}
+
 std::string lowerRussian(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -696,8 +696,8 @@ void certificationPage(Canvas& c, const JournalIndex& ix) {
   paragraph(c, p, "serif", L.size("subheading") + 1, x, y + 24, w, L.text("dateLine"));
 }
 
-void titlePage(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls, const model::Period& period,
-               const model::DateTime& now) {
+// The administrative-copy note is in every page's footer (footerRight), the title page's too.
+void titlePage(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls, const model::Period& period) {
   const Layout& L = c.L;
   Page& p = c.newPage();
   const auto& j = ix.journal();
@@ -716,10 +716,8 @@ void titlePage(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls,
   y = paragraph(c, p, "serif", L.size("subheading"), x, y + 4, w,
                 L.text("periodLabel") + " " + period.dates.from.toRussian() + " – " + period.dates.to.toRussian(),
                 true);
-  y = paragraph(c, p, "serif", L.size("subheading") + 1, x, y + 40, w,
-                L.text("teacherLabel") + " " + staffFull(ix, cls.classTeacherId), true);
-  paragraph(c, p, "serif", L.size("small"), x, c.bottom() - 30, w,
-            fill(L.text("copyNote"), "date", now.date.toRussian()), true);
+  paragraph(c, p, "serif", L.size("subheading") + 1, x, y + 40, w,
+            L.text("teacherLabel") + " " + staffFull(ix, cls.classTeacherId), true);
 }
 
 std::string sheetRange(const Canvas& c, int firstPage, int lastPage) {
@@ -750,7 +748,7 @@ Pdf renderClassJournal(const JournalIndex& ix, std::string_view classId, std::st
   const auto marks = markPeriods(ix, cls.grade, range);
   const auto students = ix.studentsOfClass(cls.id, range);
 
-  titlePage(c, ix, cls, period, now);
+  titlePage(c, ix, cls, period);
 
   // Contents: one row per track plus the closing sections; reserve its pages now, fill them at the end.
   Table contents;

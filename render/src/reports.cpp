@@ -7,6 +7,7 @@
 #include <map>
 
 #include "draw.h"
+#include "ejournal/model/text.h"
 #include "ejournal/render/render.h"
 #include "ejournal/reports/reports.h"
 
@@ -276,7 +277,9 @@ Pdf renderProgramReport(const reports::ProgramReport& r, const RenderOptions& op
                 fill(fill(fill(fill(L.text("summary"), "planned", std::to_string(r.plannedToDate)), "delivered",
                                std::to_string(r.delivered)),
                           "percent", num(r.percent, 1)),
-                     "behind", std::to_string(r.rowsBehind)));
+                     "behind",
+                     std::to_string(r.rowsBehind) + " " +
+                         model::plural(r.rowsBehind, "предмет", "предмета", "предметов")));
   c.doc.outline(nullptr, title, 0);
   // Chart: planned to date vs delivered per subject, summed over classes, in subject order of first appearance.
   std::vector<std::string> subjects;

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "ejournal/model/error.h"
+#include "ejournal/model/text.h"
 
 namespace ejournal::render {
 
@@ -46,14 +47,7 @@ std::string numberToWords(int n) {
   return out;
 }
 
-std::string_view sheetWord(int n) {
-  const int last2 = n % 100;
-  const int last = n % 10;
-  if (last2 >= 11 && last2 <= 14) return "листов";
-  if (last == 1) return "лист";
-  if (last >= 2 && last <= 4) return "листа";
-  return "листов";
-}
+std::string_view sheetWord(int n) { return model::plural(n, "лист", "листа", "листов"); }
 
 std::string sheetCountPhrase(int n) {
   return std::to_string(n) + " (" + numberToWords(n) + ") " + std::string(sheetWord(n));

@@ -141,8 +141,8 @@ std::vector<HoursStatus> computeHours(const Context& ctx);
 // Shared helpers (util.cpp).
 std::string fmtNumber(double v, int decimals = 0);  // classic locale, trailing zeros trimmed
 std::string trim(std::string_view s);
-// Russian plural: plural(5, "день", "дня", "дней") -> "дней"
-std::string plural(long n, const char* one, const char* few, const char* many);
+// Russian plural: plural(5, "день", "дня", "дней") -> "дней" (model/text.h).
+using model::plural;
 // Weighted average of point marks; 0 when none. Rounds like the period mark: floor + (frac >= threshold).
 int roundMark(double avg, double threshold);
 // The date a mark was first posted: the earliest of enteredAt and its history.

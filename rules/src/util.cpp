@@ -24,14 +24,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-std::string plural(long n, const char* one, const char* few, const char* many) {
-  const long a = n < 0 ? -n : n;
-  const long m10 = a % 10, m100 = a % 100;
-  if (m10 == 1 && m100 != 11) return one;
-  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
-  return many;
-}
-
 int roundMark(double avg, double threshold) {
   const double fl = std::floor(avg);
   // A tiny epsilon keeps 3.5 from becoming 3.4999999 after weighted arithmetic.

@@ -15,6 +15,10 @@ std::string foldForSearch(std::string_view utf8);
 // Lower-cases the Cyrillic capitals А-Я and Ё (to ё) and ASCII A-Z of UTF-8 text; other bytes unchanged.
 std::string lowerRussian(std::string_view utf8);
 
+// The Russian plural form for `n`: plural(1, "день", "дня", "дней") is "день", 3 -> "дня", 5, 11, 12 -> "дней".
+// Returns one of the arguments.
+const char* plural(long n, const char* one, const char* few, const char* many);
+
 // `v` with exactly `decimals` digits after the point in the classic locale, whatever the global locale: "3.50".
 std::string formatFixed(double v, int decimals);
 
