@@ -7,12 +7,9 @@
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/index.h"
+#include "ejournal/model/text.h"
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
-
-#ifndef EJOURNAL_VERSION
-#define EJOURNAL_VERSION "dev"
-#endif
 
 namespace ejournal::app {
 
@@ -56,7 +53,6 @@ const model::Period& findPeriod(const model::Journal& j, const std::string& id) 
   throw Error(ErrorKind::NotFound, "--period", "в журнале нет периода «" + id + "»");
 }
 
-std::string fold(const std::string& s) { return store::foldForSearch(s); }
 
 }  // namespace
 
@@ -76,9 +72,9 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
                 "период " + o.periodId +
                     " уже запечатан; архив не изменяется. Исправление — новой версией: --correct --reason \"…\"");
 
-  // Reference data first (an empty date range loads no lessons), to learn the period's dates.
+  // Reference data first (no lessons), to learn the period's dates.
   store::LoadFilter probe;
-  probe.dates = model::DateRange{model::Date::fromYmd(1900, 1, 1), model::Date::fromYmd(1900, 1, 1)};
+  probe.referenceOnly = true;
   const model::Journal reference = st.load(probe);
   const model::Period period = findPeriod(reference, o.periodId);
   store::LoadFilter filter;
@@ -225,11 +221,11 @@ StudentExtract extractStudent(archive::Archive& archives, const std::string& nam
   const std::string xml = archives.extract(best->fileName, exportDoc->name);
   const model::Journal journal = ingest::readJournal(xml, best->fileName + ":" + exportDoc->name);
   const model::JournalIndex index(journal);
-  const std::string wanted = fold(name);
+  const std::string wanted = model::foldForSearch(name);
   std::vector<const model::Student*> matches;
   for (const auto& s : journal.students) {
-    std::string lf = fold(s.lastName + " " + s.firstName);
-    if (lf == wanted || fold(s.fullName()) == wanted) matches.push_back(&s);
+    std::string lf = model::foldForSearch(s.lastName + " " + s.firstName);
+    if (lf == wanted || model::foldForSearch(s.fullName()) == wanted) matches.push_back(&s);
   }
   if (matches.empty())
     throw Error(ErrorKind::NotFound, best->fileName, "в архиве нет ученика «" + name + "»");

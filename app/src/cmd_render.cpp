@@ -57,7 +57,7 @@ render::RenderOptions renderOptions(const Args& args, std::shared_ptr<model::Clo
 // The reference data only (no lessons): enough to resolve class names, periods and students.
 model::Journal loadReference(store::Store& store) {
   store::LoadFilter f;
-  f.dates = model::DateRange{model::Date::fromDays(0), model::Date::fromDays(0)};
+  f.referenceOnly = true;
   return store.load(f);
 }
 

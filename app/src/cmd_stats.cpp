@@ -6,24 +6,19 @@
 #include "commands.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/index.h"
+#include "ejournal/model/text.h"
 #include "ejournal/store/store.h"
 
 namespace ejournal::app {
 namespace {
 
-size_t utf8Width(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::string padRight(const std::string& s, size_t width) {
-  size_t w = utf8Width(s);
+  size_t w = model::utf8Width(s);
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
 std::string padLeft(const std::string& s, size_t width) {
-  size_t w = utf8Width(s);
+  size_t w = model::utf8Width(s);
   return w >= width ? s : std::string(width - w, ' ') + s;
 }
 
@@ -65,7 +60,7 @@ int runStats(const Args& args) {
   std::ostringstream out;
   out << "Статистика журнала: " << (ref.school.shortName.empty() ? ref.school.id : ref.school.shortName) << ", "
       << yearName << "\n\n";
-  const size_t periodWidth = std::max<size_t>(utf8Width(yearName), 12);
+  const size_t periodWidth = std::max<size_t>(model::utf8Width(yearName), 12);
   out << padRight("Класс", 7) << padRight("Период", periodWidth + 2) << padLeft("Учеников", 9)
       << padLeft("Уроков", 9) << padLeft("Оценок", 9) << padLeft("Пропусков", 11) << "\n";
   size_t shown = 0;

@@ -41,7 +41,6 @@ std::vector<Migration> archiveIndexMigrations() {
   };
 }
 
-std::string foldForSearch(const std::string& s) { return model::foldForSearch(s); }
 
 namespace {
 
@@ -149,7 +148,7 @@ class SqlArchiveIndex final : public ArchiveIndex {
       for (const auto& [tag, values] : q.tags)
         for (const auto& v : values) {
           std::string t = param(tag);
-          std::string p = param(containsPattern(foldForSearch(v)));
+          std::string p = param(containsPattern(model::foldForSearch(v)));
           sql += " AND EXISTS (SELECT 1 FROM archive_tag t WHERE t.school_id = d.school_id AND t.directory = "
                  "d.directory AND t.file_name = d.file_name AND t.document = d.name AND t.tag = " + t +
                  " AND t.value_folded LIKE " + p + " ESCAPE '!')";
@@ -229,7 +228,8 @@ class SqlArchiveIndex final : public ArchiveIndex {
       doc.run(a.schoolId, a.directory, a.fileName, d.name, position++, d.kind, d.title, Poco::Int64{d.size}, d.sha256);
       for (const auto& [key, values] : d.tags) {
         int k = 0;
-        for (const auto& v : values) tag.run(a.schoolId, a.directory, a.fileName, d.name, key, k++, v, foldForSearch(v));
+        for (const auto& v : values)
+          tag.run(a.schoolId, a.directory, a.fileName, d.name, key, k++, v, model::foldForSearch(v));
       }
     }
   }

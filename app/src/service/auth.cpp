@@ -1,16 +1,16 @@
 // Logins, tokens and revocation (auth.h).
 #include "service/auth.h"
 
-#include <Poco/Crypto/Crypto.h>
 #include <Poco/JWT/JWTException.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
+#include <Poco/Net/NetSSL.h>
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <mutex>
 
 #include "ejournal/model/files.h"
+#include "ejournal/model/once.h"
 #include "service/http.h"
 #include "service/password.h"
 
@@ -31,10 +31,10 @@ namespace {
 // OpenSSLInitializer member initializes on construction and, when the count falls back to zero, uninitializes on
 // destruction (deleting and re-creating its mutex array). Concurrent requests verifying tokens then race on that
 // array and corrupt the heap (seen as aborts under 50 concurrent readers). Holding one reference for the life of
-// the process keeps the count above zero, so the set-up happens once and is never torn down.
+// the process keeps the count above zero, so the set-up happens once and is never torn down. The same key is used
+// wherever the process sets OpenSSL up through Poco (the HTTPS listener, the dnevnik.ru client).
 void holdOpenSsl() {
-  static std::once_flag once;
-  std::call_once(once, [] { Poco::Crypto::initializeCrypto(); });
+  model::callOncePerProcess("poco-openssl", [] { Poco::Net::initializeSSL(); });
 }
 
 }  // namespace

@@ -118,10 +118,11 @@ void addPullRoutes(ServiceCore& core) {
     sendJson(c.res, *r);
   });
 
-  // Nightly: the current academic year up to the due day.
+  // Nightly: the current academic year (from 1 September; in the summer, the year that has just ended) up to the
+  // due day.
   ServiceCore* core_ = &core;
   core.scheduler->setJob("pull", [core_](model::DateTime due) {
-    int y = due.date.month() >= 8 ? due.date.year() : due.date.year() - 1;
+    int y = due.date.month() >= 9 ? due.date.year() : due.date.year() - 1;
     PullOutcome o = pullInto(*core_, "", model::DateRange{model::Date::fromYmd(y, 9, 1), due.date});
     core_->auditLog->append({"scheduler", "pull", core_->config.pullBaseUrl, "ok", describe(o), ""});
     return describe(o);

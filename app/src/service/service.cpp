@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "ejournal/ingest/ingest.h"
+#include "ejournal/model/once.h"
 #include "service/core.h"
 #include "service/scheduler.h"
 
@@ -356,7 +357,7 @@ void Service::start() {
       l.http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*core_), socket, serverParams(c));
     }
     if (c.https.enabled) {
-      Poco::Net::initializeSSL();
+      model::callOncePerProcess("poco-openssl", [] { Poco::Net::initializeSSL(); });  // see holdOpenSsl (auth.cpp)
       Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, c.privateKeyFile,
                                                            c.certificateFile, "", Poco::Net::Context::VERIFY_NONE,
                                                            9, false, "HIGH:!aNULL:!MD5:!RC4:@STRENGTH");

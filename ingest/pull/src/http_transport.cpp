@@ -13,15 +13,16 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
-#include <mutex>
 #include <sstream>
+
+#include "ejournal/model/once.h"
 
 namespace ejournal::ingest::dnevnik {
 namespace {
 
+// One reference to Poco's OpenSSL set-up for the life of the process, shared with the service (model/once.h).
 void initializeSslOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { Poco::Net::initializeSSL(); });
+  model::callOncePerProcess("poco-openssl", [] { Poco::Net::initializeSSL(); });
 }
 
 class PocoTransport : public HttpTransport {

@@ -83,7 +83,4 @@ class ArchiveIndex {
 // The archive index of an open store. The store must outlive it.
 std::unique_ptr<ArchiveIndex> openArchiveIndex(Store& store);
 
-// Lower case for ASCII and Russian letters, ё -> е: how tag values are compared.
-std::string foldForSearch(const std::string& utf8);
-
 }  // namespace ejournal::store

@@ -17,8 +17,8 @@ struct BackupResult {
   std::vector<std::filesystem::path> removed;  // older generations deleted to keep `keep`
 };
 
-// Copies the store into `dir` (created if missing) as one consistent snapshot (SQLite VACUUM INTO inside a read
-// transaction, so concurrent writers neither block for long nor tear it), checks the copy with PRAGMA
+// Copies the store into `dir` (created if missing) as one consistent snapshot (SQLite VACUUM INTO, which reads one
+// snapshot, so concurrent writers neither block for long nor tear it), checks the copy with PRAGMA
 // integrity_check, and publishes it atomically (temp file, fsync, rename, fsync of the directory). The name
 // carries the store clock's time; a second backup in the same second gets a "-2" suffix. Then deletes the oldest
 // "ejournal-*.db" files in `dir` beyond the newest `keep` (keep >= 1).
