@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
               "of PDF (%.1f KB/page); peak RSS %.1f MiB (+%.1f MiB over the loaded sample)\n",
               one.docs, one.pages, one.seconds, one.pages / one.seconds, one.pages / one.cpu, one.bytes / 1e6,
               one.bytes / 1024.0 / static_cast<double>(std::max<size_t>(1, one.pages)), peakOne, peakOne - baseline);
-  const Pass all = renderAll(ix, period, threads, {});
+  const Pass all = renderAll(ix, period, threads, out);  // the same work as the 1-thread pass, files included
   const double peakAll = peakMiB();
   std::printf("%u threads: %zu journals, %zu pages in %.2f s = %.0f pages/s (%.0f pages/s per core, %.0f pages per "
               "CPU second); peak RSS %.1f MiB (+%.1f MiB)\n",
