@@ -22,8 +22,9 @@ struct CheckInput {
   std::shared_ptr<model::Clock> clock;
 };
 
-// Opens the store named by --db / EJOURNAL_DB, loads the school's journal (the whole year: positions in the
-// thematic plan and period marks need it; only the class when --class names an id or a name) and reads --rules.
+// Opens the store named by --db / EJOURNAL_DB, loads the school's whole journal (the whole year and every class:
+// positions in the thematic plan, period marks and teachers' other classes need it; --class narrows the scope of
+// the check, not the load) and reads --rules.
 CheckInput loadForCheck(const Args& args);
 
 rules::Scope resolveScopeFromArgs(const model::JournalIndex& index, const Args& args, const model::Clock& clock);

@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(seal_the_tiny_sample_reingest_the_export_and_extract_a_stud
   q1.dates = info.periodDates;
   BOOST_TEST(ingest::writeJournal(a->load(q1)) == exported);
 
-  // A broken export fails verification through the schema check (and the hash).
+  // The verification options check an export against the schema: a document that is not a journal fails.
   auto opts = app::verifyOptions({});
   auto problemsOf = opts.checkDocument(info.documents[0], "<journal/>");
   BOOST_TEST(!problemsOf.empty());

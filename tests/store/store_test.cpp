@@ -212,7 +212,7 @@ BOOST_AUTO_TEST_CASE(rollback_without_commit_and_on_error_half_way) {
 BOOST_AUTO_TEST_CASE(migrations_from_an_old_version_and_concurrent_open) {
   forEachBackend([](const storetest::Backend& b) {
     {
-      // A store as an older program left it: only migration 1, holding data.
+      // A store holding data, as the current program left it (every migration applied).
       auto store = Store::open(b.connection);
       ingest(*store, sampleJournal(), "run-1");
       Database& db = databaseOf(*store);
