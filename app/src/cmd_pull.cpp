@@ -2,7 +2,6 @@
 // (docs/pull.md). A thin shell over ingest/pull (dnevnik.h) and the store: the stored journal of the school and
 // range is handed to the client so fields the API does not carry are kept, and everything is committed only when
 // the whole pull has succeeded.
-#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -10,6 +9,7 @@
 #include "ejournal/ingest/dnevnik.h"
 #include "ejournal/model/error.h"
 #include "ejournal/store/store.h"
+#include "usecases.h"
 
 namespace ejournal::app {
 namespace {
@@ -60,15 +60,9 @@ int runPull(const Args& args) {
 
   auto clock = model::systemClock();
   auto store = store::Store::open(dbConnection(args), clock);
-  options.loadExisting = [&](const std::string& schoolId, model::DateRange range) -> std::optional<model::Journal> {
-    auto known = store->schools();
-    if (std::find(known.begin(), known.end(), schoolId) == known.end()) return std::nullopt;
-    return store->load(store::LoadFilter{schoolId, range, ""});
-  };
-  const model::Provenance provenance = dn::pullProvenance(*baseUrl, *clock);
-  auto tx = store->beginIngest(provenance);
-  dn::PullStats stats = dn::pull(options, [&](const model::Journal& part) { tx->upsert(part); });
-  store::IngestSummary summary = tx->commit();
+  const PullOutcome pulled = pullIntoStore(*store, options, *clock);
+  const dn::PullStats& stats = pulled.stats;
+  const store::IngestSummary& summary = pulled.summary;
 
   for (const auto& p : stats.problems) std::cerr << "предупреждение: " << p << "\n";
   std::cout << "Загружено из dnevnik.ru (" << *baseUrl << "), школа " << stats.schoolId << ", "
@@ -77,7 +71,7 @@ int runPull(const Args& args) {
             << stats.periodMarks << ".\n"
             << "Хранилище: новых записей " << summary.inserted << ", изменённых " << summary.updated
             << ", без изменений " << summary.unchanged << ", изменений оценок " << summary.markChanges << ".\n"
-            << "Запуск " << provenance.runId << ": запросов " << stats.requests << ", повторов " << stats.retries
+            << "Запуск " << pulled.runId << ": запросов " << stats.requests << ", повторов " << stats.retries
             << ", предупреждений " << stats.problems.size() << ".\n";
   return kExitOk;
 }

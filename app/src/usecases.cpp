@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -59,6 +60,36 @@ IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::
   out.runId = newRunId("ingest", clock);
   auto tx = store.beginIngest({source, out.runId, clock.now()});
   ingest::readJournal(bytes, name, [&](const model::Journal& part) { tx->upsert(part); });
+  out.summary = tx->commit();
+  return out;
+}
+
+PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options, const model::Clock& clock) {
+  namespace dn = ingest::dnevnik;
+  bool inStore = false;  // an error thrown while the store is read or written is ours, not dnevnik.ru's
+  options.loadExisting = [&](const std::string& schoolId, model::DateRange range) -> std::optional<model::Journal> {
+    inStore = true;
+    auto known = store.schools();
+    std::optional<model::Journal> existing;
+    if (std::find(known.begin(), known.end(), schoolId) != known.end())
+      existing = store.load(store::LoadFilter{schoolId, range, ""});
+    inStore = false;
+    return existing;
+  };
+  const model::Provenance provenance = dn::pullProvenance(options.connection.baseUrl, clock);
+  auto tx = store.beginIngest(provenance);
+  PullOutcome out;
+  out.runId = provenance.runId;
+  try {
+    out.stats = dn::pull(options, [&](const model::Journal& part) {
+      inStore = true;
+      tx->upsert(part);
+      inStore = false;
+    });
+  } catch (const Error& e) {
+    if (inStore || (e.kind() != ErrorKind::Denied && e.kind() != ErrorKind::Internal)) throw;
+    throw UpstreamError(e);
+  }
   out.summary = tx->commit();
   return out;
 }

@@ -8,7 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "ejournal/ingest/dnevnik.h"
 #include "ejournal/model/clock.h"
+#include "ejournal/model/error.h"
 #include "ejournal/store/store.h"
 
 namespace ejournal::app {
@@ -40,5 +42,24 @@ std::string newRunId(const std::string& prefix, const model::Clock& clock);
 // name the document ("upload.xml"); `source` the provenance source ("xml:upload.xml").
 IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::string& name,
                         const std::string& source, const model::Clock& clock);
+
+struct PullOutcome {
+  std::string runId;
+  ingest::dnevnik::PullStats stats;
+  store::IngestSummary summary;
+};
+
+// An error of dnevnik.ru's making (it refused the token, or kept failing after every retry), told apart from an
+// error of our store during the same pull: the service answers it with 502.
+class UpstreamError : public Error {
+ public:
+  explicit UpstreamError(const Error& e) : Error(e) {}
+};
+
+// Pulls from dnevnik.ru as `options` say (connection, period or dates, school, retries) into the store as one
+// ingest run with provenance "dnevnik:<base URL>", committed only when the whole pull succeeded. Sets
+// options.loadExisting to the store's journal of the pulled school (what the API does not carry is kept from it).
+// Throws UpstreamError for what the client reports about dnevnik.ru, Error for the rest; nothing is stored then.
+PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options, const model::Clock& clock);
 
 }  // namespace ejournal::app

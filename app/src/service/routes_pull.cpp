@@ -1,24 +1,17 @@
 // Pulling from dnevnik.ru inside the service: POST /api/v1/pull and the nightly "pull" job, both over the
 // ingest/pull client (dnevnik.h) with the base URL and token file from the configuration, committed to the store
 // as one ingest run only when the whole pull succeeded.
-#include <algorithm>
-
 #include "ejournal/ingest/dnevnik.h"
 #include "ejournal/model/error.h"
 #include "service/core.h"
 #include "service/scheduler.h"
+#include "usecases.h"
 
 namespace ejournal::app::service {
 
 using Poco::Net::HTTPResponse;
 
 namespace {
-
-struct PullOutcome {
-  std::string runId;
-  ingest::dnevnik::PullStats stats;
-  store::IngestSummary summary;
-};
 
 // Pulls `period` or `dates` (one of them) into the store.
 PullOutcome pullInto(ServiceCore& core, const std::string& period, std::optional<model::DateRange> dates) {
@@ -31,44 +24,21 @@ PullOutcome pullInto(ServiceCore& core, const std::string& period, std::optional
   options.connection.token = dn::readTokenFile(core.config.pullTokenFile);
   options.period = period;
   options.dates = dates;
-  bool inStore = false;  // an error thrown while the store is being read or written is ours, not the upstream's
-  options.loadExisting = [&](const std::string& schoolId, model::DateRange range) -> std::optional<model::Journal> {
-    inStore = true;
-    auto known = core.store->schools();
-    std::optional<model::Journal> existing;
-    if (std::find(known.begin(), known.end(), schoolId) != known.end())
-      existing = core.store->load(store::LoadFilter{schoolId, range, ""});
-    inStore = false;
-    return existing;
-  };
-  const model::Provenance provenance = dn::pullProvenance(core.config.pullBaseUrl, *core.clock);
-  auto tx = core.store->beginIngest(provenance);
-  PullOutcome out;
-  out.runId = provenance.runId;
   try {
-    out.stats = dn::pull(options, [&](const model::Journal& part) {
-      inStore = true;
-      tx->upsert(part);
-      inStore = false;
-    });
-  } catch (const Error& e) {
+    PullOutcome out = pullIntoStore(*core.store, options, *core.clock);
+    core.cache->invalidate();
+    return out;
+  } catch (const UpstreamError& e) {
     // dnevnik.ru refusing our token, or failing after every retry, is the upstream's answer, neither the caller's
     // lack of rights nor an internal error of ours: 502 with what dnevnik.ru said and what to do.
-    if (inStore) throw;
     if (e.kind() == ErrorKind::Denied)
       throw ApiError(HTTPResponse::HTTP_BAD_GATEWAY, "upstream_denied",
                      "dnevnik.ru отклонил запрос: " + e.message() +
                          ". Проверьте токен доступа в файле pull.tokenFile; в хранилище ничего не изменено",
                      e.where());
-    if (e.kind() == ErrorKind::Internal)
-      throw ApiError(HTTPResponse::HTTP_BAD_GATEWAY, "upstream_failed",
-                     "выгрузка из dnevnik.ru не удалась: " + e.message() + "; в хранилище ничего не изменено",
-                     e.where());
-    throw;
+    throw ApiError(HTTPResponse::HTTP_BAD_GATEWAY, "upstream_failed",
+                   "выгрузка из dnevnik.ru не удалась: " + e.message() + "; в хранилище ничего не изменено", e.where());
   }
-  out.summary = tx->commit();
-  core.cache->invalidate();
-  return out;
 }
 
 std::string describe(const PullOutcome& o) {
