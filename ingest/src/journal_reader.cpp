@@ -321,9 +321,7 @@ class Builder {
           sub.shortName = n.attribute("shortName") ? text(n, "shortName") : sub.name;
           sub.order = integer(n, "order", 0);
           const std::string_view g = trim(raw(n, "grading"));
-          sub.grading = g == "passfail"   ? model::Grading::PassFail
-                        : g == "unmarked" ? model::Grading::Unmarked
-                                          : model::Grading::Marked;
+          sub.grading = model::gradingFromString(g).value_or(model::Grading::Marked);  // the XSD's default
           sub.twoMarksPerCell = boolean(n, "twoMarksPerCell", false);
           unique(subjects_, sub.id, n, "предмета");
           part.subjects.push_back(std::move(sub));
@@ -360,9 +358,7 @@ class Builder {
     model::Period p;
     p.id = id(n, "id");
     const std::string_view k = trim(raw(n, "kind"));
-    p.kind = k == "halfyear" ? model::PeriodKind::HalfYear
-             : k == "year"   ? model::PeriodKind::Year
-                             : model::PeriodKind::Quarter;
+    p.kind = model::periodKindFromString(k).value_or(model::PeriodKind::Quarter);  // the XSD allows only these
     p.number = integer(n, "number", 1);
     p.dates = {date(n, "from"), date(n, "to")};
     p.gradeFrom = integer(n, "gradeFrom", 1);

@@ -92,24 +92,6 @@ class XmlOut {
   std::string buf_;
 };
 
-std::string_view kindName(model::PeriodKind k) {
-  switch (k) {
-    case model::PeriodKind::Quarter: return "quarter";
-    case model::PeriodKind::HalfYear: return "halfyear";
-    case model::PeriodKind::Year: return "year";
-  }
-  return "quarter";
-}
-
-std::string_view gradingName(model::Grading g) {
-  switch (g) {
-    case model::Grading::Marked: return "marked";
-    case model::Grading::PassFail: return "passfail";
-    case model::Grading::Unmarked: return "unmarked";
-  }
-  return "marked";
-}
-
 void section(XmlOut& x, bool present, std::string_view name, const std::function<void()>& body) {
   if (!present) return;
   x.open(1, name);
@@ -144,7 +126,7 @@ void writeJournal(const model::Journal& j, std::ostream& out) {
     for (const auto& p : j.periods) {
       x.open(2, "period");
       x.attr("id", p.id);
-      x.attr("kind", kindName(p.kind));
+      x.attr("kind", model::toString(p.kind));
       x.attr("number", p.number);
       x.attr("from", p.dates.from);
       x.attr("to", p.dates.to);
@@ -184,7 +166,7 @@ void writeJournal(const model::Journal& j, std::ostream& out) {
       x.attr("name", s.name);
       x.attrIf("shortName", s.shortName);
       x.attr("order", s.order);
-      x.attr("grading", gradingName(s.grading));
+      x.attr("grading", model::toString(s.grading));
       if (s.twoMarksPerCell) x.attr("twoMarksPerCell", "true");
       x.closeEmpty();
     }

@@ -164,6 +164,38 @@ std::string_view journalCode(AttendanceStatus s) {
   return "н";
 }
 
+std::string_view toString(PeriodKind k) {
+  switch (k) {
+    case PeriodKind::Quarter: return "quarter";
+    case PeriodKind::HalfYear: return "halfyear";
+    case PeriodKind::Year: return "year";
+  }
+  return "quarter";
+}
+
+std::optional<PeriodKind> periodKindFromString(std::string_view s) {
+  if (s == "quarter") return PeriodKind::Quarter;
+  if (s == "halfyear") return PeriodKind::HalfYear;
+  if (s == "year") return PeriodKind::Year;
+  return std::nullopt;
+}
+
+std::string_view toString(Grading g) {
+  switch (g) {
+    case Grading::Marked: return "marked";
+    case Grading::PassFail: return "passfail";
+    case Grading::Unmarked: return "unmarked";
+  }
+  return "marked";
+}
+
+std::optional<Grading> gradingFromString(std::string_view s) {
+  if (s == "marked") return Grading::Marked;
+  if (s == "passfail") return Grading::PassFail;
+  if (s == "unmarked") return Grading::Unmarked;
+  return std::nullopt;
+}
+
 std::string_view toString(PeriodMarkKind k) {
   switch (k) {
     case PeriodMarkKind::Period: return "period";

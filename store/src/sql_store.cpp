@@ -22,23 +22,8 @@ std::string text(const std::optional<model::Date>& d) { return d ? d->toString()
 std::string text(const std::optional<model::DateTime>& t) { return t ? t->toString() : std::string(); }
 std::string text(const std::optional<model::MarkValue>& v) { return v ? v->toString() : std::string(); }
 
-std::string_view text(model::PeriodKind k) {
-  switch (k) {
-    case model::PeriodKind::Quarter: return "quarter";
-    case model::PeriodKind::HalfYear: return "halfyear";
-    case model::PeriodKind::Year: return "year";
-  }
-  return "year";
-}
-
-std::string_view text(model::Grading g) {
-  switch (g) {
-    case model::Grading::Marked: return "marked";
-    case model::Grading::PassFail: return "passfail";
-    case model::Grading::Unmarked: return "unmarked";
-  }
-  return "marked";
-}
+std::string_view text(model::PeriodKind k) { return model::toString(k); }
+std::string_view text(model::Grading g) { return model::toString(g); }
 
 namespace {
 
@@ -71,17 +56,15 @@ std::optional<model::MarkValue> markValueFrom(const std::string& s, const char* 
 }
 
 model::PeriodKind periodKindFrom(const std::string& s) {
-  if (s == "quarter") return model::PeriodKind::Quarter;
-  if (s == "halfyear") return model::PeriodKind::HalfYear;
-  if (s == "year") return model::PeriodKind::Year;
-  badValue("periods.kind", s);
+  auto k = model::periodKindFromString(s);
+  if (!k) badValue("periods.kind", s);
+  return *k;
 }
 
 model::Grading gradingFrom(const std::string& s) {
-  if (s == "marked") return model::Grading::Marked;
-  if (s == "passfail") return model::Grading::PassFail;
-  if (s == "unmarked") return model::Grading::Unmarked;
-  badValue("subjects.grading", s);
+  auto g = model::gradingFromString(s);
+  if (!g) badValue("subjects.grading", s);
+  return *g;
 }
 
 model::WorkType workTypeFrom(const std::string& s) {

@@ -35,6 +35,8 @@ struct AcademicYear {
 };
 
 enum class PeriodKind { Quarter, HalfYear, Year };
+std::string_view toString(PeriodKind k);  // "quarter", "halfyear", "year" (the XML and the store)
+std::optional<PeriodKind> periodKindFromString(std::string_view s);
 
 // A reporting period. Quarters usually apply to grades 1-9 and half-years to 10-11; the year to all.
 struct Period {
@@ -70,6 +72,8 @@ enum class Grading {
   PassFail,  // зачёт / незачёт
   Unmarked,  // без отметок (also all of grade 1)
 };
+std::string_view toString(Grading g);  // "marked", "passfail", "unmarked"
+std::optional<Grading> gradingFromString(std::string_view s);
 
 struct Subject {
   std::string id;
