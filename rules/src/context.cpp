@@ -164,8 +164,7 @@ std::string TimetableLookup::teacherOf(const Lesson& l) const {
 }
 
 const std::vector<const model::Student*>& Context::classStudents(std::string_view classId) const {
-  for (auto& [id, list] : classStudentsCache_)
-    if (id == classId) return list;
+  if (auto it = classStudentsCache_.find(classId); it != classStudentsCache_.end()) return it->second;
   std::vector<const model::Student*> out;
   for (const auto& s : journal.students)
     for (const auto& e : s.enrolments)
@@ -173,8 +172,7 @@ const std::vector<const model::Student*>& Context::classStudents(std::string_vie
         out.push_back(&s);
         break;
       }
-  classStudentsCache_.emplace_back(std::string(classId), std::move(out));
-  return classStudentsCache_.back().second;
+  return classStudentsCache_.emplace(std::string(classId), std::move(out)).first->second;
 }
 
 bool Context::expectedAt(const Lesson& l, std::string_view studentId) const {

@@ -2,7 +2,6 @@
 // (the scope's lessons, per-entry schedules, enrolment lookups and helpers that fill a Finding's fields).
 #pragma once
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -88,8 +87,8 @@ class Context {
   std::vector<const model::Lesson*> lessons_;
   std::vector<Stream> streams_;
   std::map<std::tuple<std::string_view, std::string_view, std::string_view>, size_t> streamIndex_;
-  // Few classes: a list is faster than hashing; a deque keeps references stable.
-  mutable std::deque<std::pair<std::string, std::vector<const model::Student*>>> classStudentsCache_;
+  // Class id -> its students; std::map keeps references stable and finds by string_view.
+  mutable std::map<std::string, std::vector<const model::Student*>, std::less<>> classStudentsCache_;
   mutable std::vector<std::vector<MarkPoint>> marksOf_;  // [student index * subjects + subject index]
   mutable bool marksBuilt_ = false;
 };
