@@ -14,10 +14,6 @@
 
 #include "ejournal/model/error.h"
 
-#ifndef EJOURNAL_SOURCE_DIR
-#define EJOURNAL_SOURCE_DIR ""
-#endif
-
 namespace ejournal::model {
 namespace {
 
@@ -28,12 +24,22 @@ std::string errnoText(int err) { return std::strerror(err); }
 std::filesystem::path dataFile(std::string_view relative) {
   std::vector<std::filesystem::path> candidates;
   if (const char* env = std::getenv("EJOURNAL_DATA_DIR"); env && *env) candidates.emplace_back(env);
-  if (*EJOURNAL_SOURCE_DIR) candidates.emplace_back(EJOURNAL_SOURCE_DIR);
+  // The prefix the executable is installed under (/usr/bin/ejournal -> /usr/share/ejournal), or the build tree,
+  // whose share/ejournal is a link to the sources (CMakeLists.txt): no build path is compiled into the binary.
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto dir = exe.parent_path();
+    for (int up = 0; up < 3 && !dir.empty(); ++up, dir = dir.parent_path()) {
+      candidates.push_back(dir.parent_path() / "share" / "ejournal");
+      if (dir == dir.root_path()) break;
+    }
+  }
   candidates.emplace_back("/usr/share/ejournal");
   std::string looked;
   for (const auto& base : candidates) {
     auto p = base / relative;
-    if (std::filesystem::exists(p)) return p;
+    if (std::filesystem::exists(p, ec)) return p;
     looked += (looked.empty() ? "" : ", ") + p.string();
   }
   throw Error(ErrorKind::NotFound, std::string(relative), "файл данных не найден (искали: " + looked + ")");

@@ -12,7 +12,9 @@
 namespace ejournal::model {
 
 // The bundled data file `relative` ("schemas/journal.xsd", "templates/journal.xml"): looked up in
-// $EJOURNAL_DATA_DIR, then the source tree the binary was built from, then /usr/share/ejournal. Throws
+// $EJOURNAL_DATA_DIR, then <prefix>/share/ejournal for the executable's prefix (its directory's parent, up to
+// three levels up: /usr/bin/ejournal finds /usr/share/ejournal, build/app/ejournal finds build/share/ejournal,
+// which CMake links to the source tree), then /usr/share/ejournal. Throws
 // ejournal::Error(NotFound) naming every place looked at.
 std::filesystem::path dataFile(std::string_view relative);
 
