@@ -17,27 +17,75 @@ EJOURNAL_PACKAGES=(
   qpdf poppler-utils openssl wrk curl
 )
 
+# Where the scripts' step logs go (EJOURNAL_LOGS, default <build>/logs); made on first use.
+ejournal_log_dir() {
+  local top
+  top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  EJOURNAL_LOGS="${EJOURNAL_LOGS:-${EJOURNAL_BUILD:-$top/build}/logs}"
+  mkdir -p "$EJOURNAL_LOGS" || { echo "ejournal: cannot create the log directory $EJOURNAL_LOGS" >&2; return 1; }
+  printf '%s\n' "$EJOURNAL_LOGS"
+}
+
+# ejournal_step NAME LOG CMD...: runs CMD with its output in LOG (and on the terminal when EJOURNAL_STEP_ECHO=1).
+# On failure it says which step failed, shows the end of the log and where the whole log is, and returns CMD's code.
+ejournal_step() {
+  local name="$1" log="$2" rc=0
+  shift 2
+  if [ "${EJOURNAL_STEP_ECHO:-0}" = 1 ]; then
+    # errexit is off inside a list guarded by ||, so rc is read even when the command failed.
+    { "$@" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}; } || true
+  else
+    "$@" >"$log" 2>&1 || rc=$?
+  fi
+  if [ "$rc" -ne 0 ]; then
+    {
+      echo
+      echo "ejournal: step failed: $name (exit code $rc)"
+      echo "--- last lines of its log ---"
+      tail -n 40 "$log"
+      echo "--- whole log: $log ---"
+    } >&2
+  fi
+  return "$rc"
+}
+
+# Installs what is missing from EJOURNAL_PACKAGES. Root is needed only then: as another user through sudo.
 ejournal_install_deps() {
-  local missing=()
+  local missing=() p sudo="" logs
   for p in "${EJOURNAL_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  if ((${#missing[@]})); then
-    echo "Installing missing packages: ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  ((${#missing[@]})) || return 0
+  echo "Installing missing packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "ejournal: these Debian packages are missing and installing them needs root: ${missing[*]}" >&2
+      echo "ejournal: run as root, or install sudo, or install them by hand: apt-get install ${missing[*]}" >&2
+      return 1
+    fi
+    sudo="sudo"
   fi
+  logs="$(ejournal_log_dir)" || return 1
+  ejournal_step "apt-get update" "$logs/apt-update.log" $sudo apt-get update -qq || return 1
+  ejournal_step "apt-get install ${missing[*]}" "$logs/apt-install.log" \
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# Configures (once) and builds the tree incrementally into $EJOURNAL_BUILD (default build/).
+# Configures (once) and builds the tree incrementally into $EJOURNAL_BUILD (default build/); logs in build/logs/.
 ejournal_build() {
-  local top
+  local top logs
   top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   EJOURNAL_BUILD="${EJOURNAL_BUILD:-$top/build}"
+  logs="$(ejournal_log_dir)" || return 1
   if [ ! -f "$EJOURNAL_BUILD/build.ninja" ]; then
-    cmake -S "$top" -B "$EJOURNAL_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    local launcher=()
+    # ccache, where the machine has it, makes rebuilds of a fresh clone cheap; it is not required.
+    command -v ccache >/dev/null 2>&1 &&
+      launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    ejournal_step "cmake configure" "$logs/configure.log" \
+      cmake -S "$top" -B "$EJOURNAL_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" || return 1
   fi
-  cmake --build "$EJOURNAL_BUILD" -j "$(nproc)"
+  echo "Building in $EJOURNAL_BUILD (log: $logs/build.log)"
+  ejournal_step "build" "$logs/build.log" cmake --build "$EJOURNAL_BUILD" -j "$(nproc)" || return 1
+  tail -n 1 "$logs/build.log"
 }
