@@ -397,11 +397,12 @@ struct DnevnikEmulator::Impl {
 
   // ---- routing ----
 
-  static std::optional<DateTime> pathDate(const std::string& s, bool end) {
+  std::optional<DateTime> pathDate(const std::string& s, bool end) const {
     auto dt = DateTime::parse(s);
     if (!dt) return std::nullopt;
-    // A bare date (or midnight) as the end of a range means the whole day.
-    if (end && dt->secondOfDay == 0) dt->secondOfDay = 86399;
+    // A bare date as the end of a range means the whole day, or its midnight on deployments that read it so.
+    const bool dateOnly = s.find_first_of("T ") == std::string::npos;
+    if (end && dateOnly && !options.dateOnlyEndIsMidnight) dt->secondOfDay = 86399;
     return dt;
   }
 
@@ -636,7 +637,7 @@ struct DnevnikEmulator::Impl {
         o.endArray();
         return ok();
       }
-      if (n == 3 && (what == "reporting-period-group" || what == "reporting-periods-group")) {
+      if (n == 3 && what == (options.periodsGroupSpelling ? "reporting-periods-group" : "reporting-period-group")) {
         int grade = classes.count(g) ? classes.at(g)->grade : classes.at(subgroups.at(g)->classId)->grade;
         o.beginObject().key("id").integer(grade).key("reportingPeriods").beginArray();
         reportingPeriods(o, grade);
@@ -657,24 +658,34 @@ struct DnevnikEmulator::Impl {
         auto from = pathDate(seg[n - 2], false), to = pathDate(seg[n - 1], true);
         if (!from || !to)
           return error(400, "parameterInvalid", "Неверная дата в пути: " + seg[n - 2] + "/" + seg[n - 1]);
+        // Lessons by when they start; marks by when they were entered (the mark's `date`), whatever their lesson.
+        auto within = [&](const DateTime& t) { return !(t < *from || *to < t); };
         o.beginArray();
         if (auto l = lessonsOfGroup.find(g); l != lessonsOfGroup.end())
           for (size_t i : l->second) {
             const auto& les = j.lessons[i];
-            DateTime start = lessonStart(les);
-            if (start < *from || *to < start) continue;
             if (!subjectFilter.empty() && les.subjectId != subjectFilter) continue;
             if (kind == "lessons") {
-              lesson(o, les);
+              if (within(lessonStart(les))) lesson(o, les);
             } else if (auto m = marksOfLesson.find(les.id); m != marksOfLesson.end()) {
-              for (size_t k : m->second) mark(o, j.marks[k]);
+              for (size_t k : m->second)
+                if (within(j.marks[k].enteredAt)) mark(o, j.marks[k]);
             }
           }
         o.endArray();
         return ok();
       }
       if (n == 3 && what == "final-marks") {
-        finalMarks(o, g);
+        switch (options.finalMarks) {
+          case FinalMarksShape::PersonFinalMarks: finalMarks(o, g); break;
+          case FinalMarksShape::AllFinalMarks: allFinalMarks(o, g); break;
+          case FinalMarksShape::Unknown:
+            o.beginObject().key("items");
+            finalMarks(o, g);
+            o.key("totalCount").integer(static_cast<long long>(
+                std::count(periodMarkGroup.begin(), periodMarkGroup.end(), g))).endObject();
+            break;
+        }
         return ok();
       }
     }
@@ -733,20 +744,55 @@ struct DnevnikEmulator::Impl {
       o.beginObject().id("person", key.first).id("group", g).id("reportingPeriod", key.second)
           .key("per-subject-final-marks").beginArray();
       for (size_t i : list) {
-        const auto& pm = j.periodMarks[i];
-        auto [type, text] = scale(pm.value);
-        std::string wkey = periodMarkGroup[i] + "|" + pm.subjectId + "|" + std::string(model::toString(pm.kind)) + "|" + pm.periodId;
-        o.beginObject().id("subject", pm.subjectId).key("final-mark").beginObject().id("id", periodMarkIds[i])
-            .key("type").str(type).key("value").str(text).key("textValue").str(text).id("person", pm.studentId)
-            .id("work", periodWork.at(wkey)).id("lesson", "").key("number").integer(0);
-        if (pm.enteredAt) o.key("date").str(pm.enteredAt->toString());
-        else o.key("date").null();
-        o.key("workType").idNumber(workTypeId.at({-1, 1})).key("mood").str("NotSet").key("use_avg_calc").boolean(false)
-            .endObject().endObject();
+        o.beginObject().id("subject", j.periodMarks[i].subjectId).key("final-mark");
+        periodMarkObject(o, i);
+        o.endObject();
       }
       o.endArray().endObject();
     }
     o.endArray();
+  }
+
+  std::string periodWorkOf(size_t i) const {
+    const auto& pm = j.periodMarks[i];
+    return periodWork.at(periodMarkGroup[i] + "|" + pm.subjectId + "|" + std::string(model::toString(pm.kind)) + "|" +
+                         pm.periodId);
+  }
+
+  // A final mark as a Mark object: its PeriodMark work carries the subject and the period.
+  void periodMarkObject(Json& o, size_t i) const {
+    const auto& pm = j.periodMarks[i];
+    auto [type, text] = scale(pm.value);
+    o.beginObject().id("id", periodMarkIds[i]).key("type").str(type).key("value").str(text).key("textValue").str(text)
+        .id("person", pm.studentId).id("work", periodWorkOf(i)).id("lesson", "").key("number").integer(0);
+    if (pm.enteredAt) o.key("date").str(pm.enteredAt->toString());
+    else o.key("date").null();
+    o.key("workType").idNumber(workTypeId.at({-1, 1})).key("mood").str("NotSet").key("use_avg_calc").boolean(false)
+        .endObject();
+  }
+
+  // The allfinalmarks shape (S4 TFinalMarks): the group's final marks with their PeriodMark works, subjects and the
+  // short WorkType of §1.4.
+  void allFinalMarks(Json& o, const std::string& g) const {
+    std::vector<std::string> workIds;
+    std::set<std::string> seenWorks, subjectIds;
+    o.beginObject().key("marks").beginArray();
+    for (size_t i = 0; i < j.periodMarks.size(); ++i) {
+      if (periodMarkGroup[i] != g) continue;
+      periodMarkObject(o, i);
+      if (seenWorks.insert(periodWorkOf(i)).second) workIds.push_back(periodWorkOf(i));
+      subjectIds.insert(j.periodMarks[i].subjectId);
+    }
+    o.endArray().key("works").beginArray();
+    for (const auto& id : workIds) workById(o, id);
+    o.endArray().key("subjects").beginArray();
+    for (const auto& id : subjectIds) subject(o, id);
+    o.endArray().key("workTypes").beginArray();
+    if (!workIds.empty())
+      o.beginObject().key("id").idNumber(workTypeId.at({-1, 1})).key("schoolId").idNumber(j.school.id)
+          .key("abbreviation").str("Ит").key("name").str("Итоговая отметка").key("isFinal").boolean(true)
+          .key("isImportant").boolean(false).key("kindId").integer(1).key("kind").str("PeriodMark").endObject();
+    o.endArray().endObject();
   }
 
   // ---- the HTTP side ----
@@ -960,6 +1006,13 @@ Fault parseFault(const std::string& spec) {
     else f.retryAfterSeconds = std::stoi(parts[4]);
   }
   return f;
+}
+
+FinalMarksShape parseFinalMarksShape(const std::string& name) {
+  if (name == "person") return FinalMarksShape::PersonFinalMarks;
+  if (name == "all") return FinalMarksShape::AllFinalMarks;
+  if (name == "unknown") return FinalMarksShape::Unknown;
+  throw std::invalid_argument("unknown final-marks shape '" + name + "' (person, all, unknown)");
 }
 
 bool hasNumericIds(const model::Journal& j) {

@@ -2,8 +2,11 @@
 //
 // It serves one school from a model::Journal over real HTTP on 127.0.0.1 (a Poco HTTPServer): the endpoints of §1.3
 // the client uses, with the object shapes of §1.4 (camelCase, *_str id twins, bare arrays, dates without zone, the
-// PascalCase Teacher, hyphenated final-mark keys, the {"type","description"} error body). Fault injection covers
-// 429 with Retry-After, 500, HTML error pages, slow and malformed responses, 401 and 403. Ids must be decimal
+// PascalCase Teacher, hyphenated final-mark keys, the {"type","description"} error body). `marks/{from}/{to}` selects
+// marks by when they were entered, as the API does, not by their lesson. Variants of what deployments are known to
+// answer are switches (EmulatorOptions): a date-only `to` read as midnight, final marks in the allfinalmarks shape
+// (and, for the client's error path, a shape nobody documents), the reporting-periods-group spelling. Fault injection covers 429 with Retry-After, 500,
+// HTML error pages, slow and malformed responses, 401 and 403. Ids must be decimal
 // 64-bit numbers (withNumericIds converts a journal); with lossyNumbers the numeric fields are written as a
 // double-precision serializer would, so only a client that reads *_str keeps ids beyond 2^53 exact.
 // Thread-safe: the server answers from its own threads while the test changes marks or faults.
@@ -41,10 +44,27 @@ struct Fault {
 // Retry-After seconds (429) or the delay in ms (slow). Throws std::invalid_argument.
 Fault parseFault(const std::string& spec);
 
+// What `edu-groups/{g}/final-marks` answers (upstream-api.md §1.4, open question 2).
+enum class FinalMarksShape {
+  PersonFinalMarks,  // [PersonFinalMark] with `per-subject-final-marks` (S1, S4)
+  AllFinalMarks,     // {marks[], works[], subjects[], workTypes[]}, as persons/{p}/edu-groups/{g}/allfinalmarks
+  Unknown,           // {"items": [PersonFinalMark], "totalCount": n}: a shape no source documents
+};
+
+// "person", "all", "unknown". Throws std::invalid_argument.
+FinalMarksShape parseFinalMarksShape(const std::string& name);
+
 struct EmulatorOptions {
   std::string token = "emulator-token";
   uint16_t port = 0;  // 0: a free port chosen by the system
   bool lossyNumbers = false;
+  // A date-only end of a ranged path (`lessons/2025-09-01/2025-09-30`) means 00:00 of that day, so the range's last
+  // day is dropped, as on some deployments. Off: the whole day. An explicit time is always taken as written.
+  bool dateOnlyEndIsMidnight = false;
+  FinalMarksShape finalMarks = FinalMarksShape::PersonFinalMarks;
+  // The reporting-period group (holidays) is served as `reporting-periods-group` (S3's spelling) instead of
+  // `reporting-period-group` (S1's); the other spelling is then 404.
+  bool periodsGroupSpelling = false;
   std::vector<Fault> faults;
   int threads = 8;
 };

@@ -4,8 +4,11 @@
 //
 //   dnevnik-emulator (--sample-classes N [--seed S] | --xml FILE | --builtin) [--port P] [--port-file F]
 //                    [--token T | --token-file F] [--id-base B] [--lossy-numbers] [--fault SPEC]...
+//                    [--date-only-end-midnight] [--final-marks person|all|unknown] [--periods-group-spelling]
 //
-// SPEC is kind[:path[:skip[:count[:param]]]] (emulator.h, parseFault). Prints "listening http://127.0.0.1:PORT".
+// SPEC is kind[:path[:skip[:count[:param]]]] (emulator.h, parseFault). The last three select the API variants of
+// EmulatorOptions: a date-only range end read as midnight, the shape of edu-groups/{g}/final-marks, and the
+// reporting-periods-group spelling. Prints "listening http://127.0.0.1:PORT".
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -30,7 +33,9 @@ namespace {
 int usage(const std::string& message) {
   std::cerr << "dnevnik-emulator: " << message << "\n"
             << "usage: dnevnik-emulator (--sample-classes N [--seed S] | --xml FILE | --builtin) [--port P] [--port-file F]\n"
-            << "                        [--token T | --token-file F] [--id-base B] [--lossy-numbers] [--fault SPEC]...\n";
+            << "                        [--token T | --token-file F] [--id-base B] [--lossy-numbers] [--fault SPEC]...\n"
+            << "                        [--date-only-end-midnight] [--final-marks person|all|unknown]\n"
+            << "                        [--periods-group-spelling]\n";
   return 2;
 }
 
@@ -65,6 +70,9 @@ int main(int argc, char** argv) {
       } else if (a == "--id-base") idBase = std::stoull(value());
       else if (a == "--lossy-numbers") options.lossyNumbers = true;
       else if (a == "--fault") options.faults.push_back(pulltest::parseFault(value()));
+      else if (a == "--date-only-end-midnight") options.dateOnlyEndIsMidnight = true;
+      else if (a == "--final-marks") options.finalMarks = pulltest::parseFinalMarksShape(value());
+      else if (a == "--periods-group-spelling") options.periodsGroupSpelling = true;
       else if (a == "--help" || a == "-h") {
         usage("help");
         return 0;

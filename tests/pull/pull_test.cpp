@@ -1,7 +1,10 @@
 // The dnevnik.ru client against our emulator over real loopback HTTP: a clean pull equals the source on the fields
-// the API carries; faults (429, 500, HTML pages, slow, malformed) end with the same data; 401/403 give a clear
-// error and store nothing; ids beyond 2^53 survive; a second pull changes nothing; a changed mark arrives as a
-// change with history (through the real SQLite store); the CLI command through the built binaries.
+// the API carries; every API variant the emulator serves (a date-only `to` read as midnight, final marks in the
+// allfinalmarks shape) ends with the same journal and the same store as the plain one, and an unknown final-marks
+// shape is a clear error that stores nothing; marks posted after the range for its lessons are pulled; faults (429,
+// 500, HTML pages, slow, malformed) end with the same data; 401/403 give a clear error and store nothing; ids beyond
+// 2^53 survive; a second pull changes nothing; a changed mark arrives as a change with history (through the real
+// SQLite and PostgreSQL stores); the CLI command through the built binaries.
 #define BOOST_TEST_MODULE pull
 #include <boost/test/unit_test.hpp>
 
@@ -42,6 +45,7 @@ using pulltest::DnevnikEmulator;
 using pulltest::EmulatorOptions;
 using pulltest::Fault;
 using pulltest::FaultKind;
+using pulltest::FinalMarksShape;
 
 namespace {
 
@@ -221,8 +225,15 @@ struct Sleeps {
   std::vector<std::chrono::milliseconds> delays;
 };
 
+// The time of the tests' pulls (the marks window ends the day after it): just after the default range.
+const model::Clock& pullClock() {
+  static const model::FixedClock clock(model::DateTime{d(2025, 11, 1), 3 * 3600});
+  return clock;
+}
+
 dnevnik::PullOptions options(const DnevnikEmulator& emu, Sleeps* sleeps = nullptr) {
   dnevnik::PullOptions o;
+  o.clock = &pullClock();
   o.connection.baseUrl = emu.baseUrl();
   o.connection.token = "emulator-token";
   o.connection.timeout = std::chrono::milliseconds(5000);
@@ -235,6 +246,78 @@ dnevnik::PullOptions options(const DnevnikEmulator& emu, Sleeps* sleeps = nullpt
 
 const model::Journal& hand() {
   static const model::Journal j = pulltest::handJournal();
+  return j;
+}
+
+// The API variants the emulator serves; every one must give what the plain one gives.
+struct Variant {
+  const char* name;
+  bool dateOnlyEndIsMidnight;
+  FinalMarksShape finalMarks;
+  bool periodsGroupSpelling;
+};
+const Variant kVariants[] = {
+    {"plain", false, FinalMarksShape::PersonFinalMarks, false},
+    {"date-only to is midnight", true, FinalMarksShape::PersonFinalMarks, false},
+    {"allfinalmarks", false, FinalMarksShape::AllFinalMarks, false},
+    {"reporting-periods-group", false, FinalMarksShape::PersonFinalMarks, true},
+    {"all at once", true, FinalMarksShape::AllFinalMarks, true},
+};
+
+EmulatorOptions variantOptions(const Variant& v) {
+  EmulatorOptions eo;
+  eo.dateOnlyEndIsMidnight = v.dateOnlyEndIsMidnight;
+  eo.finalMarks = v.finalMarks;
+  eo.periodsGroupSpelling = v.periodsGroupSpelling;
+  return eo;
+}
+
+// Ids renumbered in the order the journal lists them, so two pulls of the same school under different ids (a shared
+// PostgreSQL database never sees one school twice) compare field by field.
+model::Journal canonical(const model::Journal& j) { return pulltest::withNumericIds(j, 1); }
+
+model::Lesson& lessonOn(model::Journal& j, model::Date day, const std::string& subjectId) {
+  auto it = std::find_if(j.lessons.begin(), j.lessons.end(),
+                         [&](auto& l) { return l.date == day && l.subjectId == subjectId; });
+  BOOST_REQUIRE(it != j.lessons.end());
+  return *it;
+}
+
+// The hand-made school with a control work on the last lesson day of the first quarter (Thursday 23 October,
+// physics in 10Б) whose marks are posted in the range's last second, just after it, 3 and 5 days later; one more
+// mark of that lesson posted in the second quarter; and a second-quarter lesson marked within the marks window.
+model::Journal lateMarks() {
+  model::Journal j = hand();
+  model::Lesson& last = lessonOn(j, d(2025, 10, 23), "3003");
+  last.works.push_back({"700003", model::WorkType::Control, "Контрольная работа № 2 «Прямолинейное движение»", 2});
+  std::erase_if(j.marks, [&](const model::Mark& m) { return m.lessonId == last.id; });
+  auto mark = [&](std::string id, std::string student, const model::Lesson& l, std::string work, int value,
+                  model::DateTime at) {
+    model::Mark m;
+    m.id = std::move(id);
+    m.studentId = std::move(student);
+    m.lessonId = l.id;
+    m.workId = std::move(work);
+    m.weight = m.workId.empty() ? 1 : 2;
+    m.value = model::MarkValue{model::MarkKind::Points, value};
+    m.enteredAt = at;
+    m.enteredBy = l.teacherId;
+    j.marks.push_back(m);
+  };
+  mark("890001", "5005", last, "700003", 5, {d(2025, 10, 24), 86399});      // the range's last second
+  mark("890002", "5006", last, "700003", 4, {d(2025, 10, 25), 0});          // the first second after it
+  mark("890003", "5007", last, "700003", 3, {d(2025, 10, 26), 16 * 3600});  // 3 days after the lesson
+  mark("890004", "5008", last, "700003", 4, {d(2025, 10, 28), 16 * 3600});  // 5 days after
+  mark("890005", "5005", last, "", 5, {d(2025, 12, 1), 9 * 3600});          // in the second quarter
+  model::Lesson next = last;  // a second-quarter lesson, marked while the first quarter's window is open
+  next.id = "690001";
+  next.date = d(2025, 11, 6);
+  next.works.clear();
+  next.topic = "Равномерное движение";
+  next.topicEnteredAt = model::DateTime{next.date, 15 * 3600};
+  next.attendanceEnteredAt = model::DateTime{next.date, 12 * 3600};
+  j.lessons.push_back(next);
+  mark("890006", "5006", next, "", 5, {next.date, 16 * 3600});
   return j;
 }
 
@@ -457,6 +540,106 @@ BOOST_AUTO_TEST_CASE(weekly_splitting_gives_the_same_data) {
   BOOST_TEST(stats.parts > 4u);
 }
 
+BOOST_AUTO_TEST_CASE(every_api_variant_gives_the_same_journal_as_the_plain_one) {
+  DnevnikEmulator plainEmu(hand());
+  const model::Journal plain = dnevnik::pullJournal(options(plainEmu));
+  for (const Variant& v : kVariants) {
+    BOOST_TEST_CONTEXT("variant " << v.name) {
+      DnevnikEmulator emu(hand(), variantOptions(v));
+      dnevnik::PullStats stats;
+      model::Journal got = dnevnik::pullJournal(options(emu), &stats);
+      for (auto& p : stats.problems) BOOST_TEST_MESSAGE(p);
+      BOOST_TEST(stats.problems.empty());
+      BOOST_TEST(got.periodMarks.size() == hand().periodMarks.size());
+      BOOST_TEST(got.holidays.size() == hand().holidays.size());
+      expectSame(hand(), got, Compare::Carried);
+      expectSame(plain, got, Compare::Full);
+      auto o = options(emu);
+      o.existing = &hand();
+      expectSame(hand(), dnevnik::pullJournal(o), Compare::Full);
+      // Every ranged request names its times: a date-only end would be midnight on such deployments.
+      for (const std::string& r : emu.requestLog())
+        if (r.find("/lessons/") != std::string::npos || r.find("/marks/") != std::string::npos) {
+          BOOST_TEST(r.find("T00:00:00/") != std::string::npos, r);
+          BOOST_TEST(r.find("T23:59:59") != std::string::npos, r);
+        }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_midnight_variant_really_drops_the_last_day_of_a_date_only_range) {
+  // Without this the variant test above could not fail: the switch must change what a date-only range returns.
+  EmulatorOptions eo;
+  eo.dateOnlyEndIsMidnight = true;
+  DnevnikEmulator emu(hand(), eo);
+  DnevnikEmulator plain(hand());
+  auto count = [](const DnevnikEmulator& e, const std::string& target) {
+    auto transport = dnevnik::makeHttpTransport({e.baseUrl(), "emulator-token", std::chrono::milliseconds(5000), ""});
+    auto res = transport->send({"GET", target, ""});
+    BOOST_REQUIRE(res.status == 200);
+    size_t n = 0;
+    for (size_t p = res.body.find("\"title\""); p != std::string::npos; p = res.body.find("\"title\"", p + 1)) ++n;
+    return n;
+  };
+  // Tuesday 30 September: the two English subgroups of 10Б (4101, 4102) have a lesson.
+  const std::string dateOnly = "/v2/edu-groups/4101/lessons/2025-09-01/2025-09-30";
+  const std::string explicitTimes = "/v2/edu-groups/4101/lessons/2025-09-01T00:00:00/2025-09-30T23:59:59";
+  BOOST_TEST(count(plain, dateOnly) == count(plain, explicitTimes));
+  BOOST_TEST(count(emu, dateOnly) + 1 == count(emu, explicitTimes));
+  BOOST_TEST(count(emu, explicitTimes) == count(plain, explicitTimes));
+}
+
+BOOST_AUTO_TEST_CASE(marks_posted_after_the_range_for_its_lessons_are_pulled_and_kept_by_lesson) {
+  const model::Journal src = lateMarks();
+  DnevnikEmulator emu(src);
+  const model::FixedClock inTheSecondQuarter(model::DateTime{d(2025, 12, 20), 12 * 3600});
+  auto o = options(emu);
+  o.clock = &inTheSecondQuarter;
+  o.dates.reset();
+  o.period = "2025-Q1";  // 1 September - 24 October
+  dnevnik::PullStats stats;
+  model::Journal got = dnevnik::pullJournal(o, &stats);
+  BOOST_TEST(stats.problems.empty());
+  expectSame(within(src, {d(2025, 9, 1), d(2025, 10, 24)}), got, Compare::Carried);
+  std::set<std::string> ids;
+  for (auto& m : got.marks) ids.insert(m.id);
+  for (const char* id : {"890001", "890002", "890003", "890004", "890005"}) BOOST_TEST(ids.count(id) == 1u, id);
+  BOOST_TEST(ids.count("890006") == 0u);  // its lesson is in the second quarter, outside the range
+  BOOST_TEST(std::none_of(got.lessons.begin(), got.lessons.end(), [](auto& l) { return l.id == "690001"; }));
+  // The control work's marks sit in its column, in the part of their lesson's month.
+  auto late = std::find_if(got.marks.begin(), got.marks.end(), [](auto& m) { return m.id == "890004"; });
+  BOOST_REQUIRE(late != got.marks.end());
+  BOOST_TEST(late->workId == "700003");
+  BOOST_TEST(late->enteredAt == (model::DateTime{d(2025, 10, 28), 16 * 3600}));
+  // The marks were asked for up to the day after the pull, the lessons only for the range.
+  const auto log = emu.requestLog();
+  auto asked = [&](const std::string& s) {
+    return std::any_of(log.begin(), log.end(), [&](auto& r) { return r.find(s) != std::string::npos; });
+  };
+  BOOST_TEST(asked("/marks/2025-12-01T00:00:00/2025-12-21T23:59:59"));
+  BOOST_TEST(!asked("/lessons/2025-10-25"));
+  BOOST_TEST(asked("/lessons/2025-10-01T00:00:00/2025-10-24T23:59:59"));
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_final_marks_shape_is_an_error_naming_the_request_and_its_keys) {
+  EmulatorOptions eo;
+  eo.finalMarks = FinalMarksShape::Unknown;
+  DnevnikEmulator emu(hand(), eo);
+  bool sinkCalled = false;
+  try {
+    dnevnik::pull(options(emu), [&](const model::Journal&) { sinkCalled = true; });
+    BOOST_FAIL("the pull should fail");
+  } catch (const Error& e) {
+    BOOST_TEST(static_cast<int>(e.kind()) == static_cast<int>(ErrorKind::Input));
+    BOOST_TEST(e.where().find("GET /v2/edu-groups/") == 0u, e.where());
+    BOOST_TEST(e.where().find("/final-marks") != std::string::npos, e.where());
+    BOOST_TEST(e.message().find("неизвестном виде") != std::string::npos, e.what());
+    BOOST_TEST(e.message().find("«items», «totalCount»") != std::string::npos, e.what());
+    BOOST_TEST(e.message().find("Ничего не загружено") != std::string::npos, e.what());
+  }
+  BOOST_TEST(!sinkCalled);
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_base_url_and_an_empty_token_are_input_errors) {
   dnevnik::PullOptions o;
   o.connection.baseUrl = "ftp://example.org";
@@ -486,6 +669,9 @@ BOOST_AUTO_TEST_CASE(generated_sample_first_quarter_round_trips) {
   model::Journal src = pulltest::withNumericIds(samples::generate(so).journal, 1000000);
   DnevnikEmulator emu(src);
   auto o = options(emu);
+  // At the end of the year: the marks window then holds every mark of the quarter's lessons, however late.
+  const model::FixedClock atTheYearEnd(model::DateTime{d(2026, 5, 31), 18 * 3600});
+  o.clock = &atTheYearEnd;
   o.dates.reset();
   o.period = "2025-Q1";
   dnevnik::PullStats stats;
@@ -594,6 +780,58 @@ BOOST_AUTO_TEST_CASE(pull_repull_and_a_changed_mark_with_history) {
       store::IngestSummary fourth = pullInto(*st, o, clock);
       BOOST_TEST(fourth.updated == 0u);
       BOOST_TEST(fourth.markChanges == 0u);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(every_api_variant_ends_with_the_same_store_as_the_plain_one) {
+  TempDir dir;
+  for (const std::string& conn : connections(dir)) {
+    BOOST_TEST_CONTEXT("store " << conn) {
+      const bool pg = conn.rfind("postgresql:", 0) == 0;
+      std::optional<model::Journal> plain;
+      uint64_t k = 0;
+      for (const Variant& v : kVariants) {
+        BOOST_TEST_CONTEXT("variant " << v.name) {
+          // A fresh store (SQLite) or school (PostgreSQL) per variant: a store that already holds the plain pull
+          // would hide what a variant loses. Same digit count for every base, so canonical() lines the ids up.
+          const uint64_t base = 7100000000000ull + static_cast<uint64_t>(::getpid()) * 100000ull + (pg ? 50000u : 0u) +
+                                10000u * ++k;
+          const model::Journal src = pulltest::withNumericIds(hand(), base);
+          DnevnikEmulator emu(src, variantOptions(v));
+          auto st = store::Store::open(pg ? conn : (dir.path / ("variant-" + std::to_string(k) + ".db")).string());
+          auto o = options(emu);
+          o.schoolId = src.school.id;
+          store::IngestSummary summary = pullInto(*st, o, pullClock());
+          BOOST_TEST(summary.inserted >= src.lessons.size() + src.marks.size() + src.attendance.size());
+          model::Journal stored = st->load(store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
+          expectSame(src, stored, Compare::Carried);
+          BOOST_TEST(stored.periodMarks.size() == src.periodMarks.size());
+          BOOST_TEST(stored.holidays.size() == src.holidays.size());
+          if (!plain) plain = canonical(stored);
+          else expectSame(*plain, canonical(stored), Compare::Full);
+        }
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_final_marks_shape_stores_nothing) {
+  TempDir dir;
+  for (const std::string& conn : connections(dir)) {
+    BOOST_TEST_CONTEXT("store " << conn) {
+      const uint64_t base = 7200000000000ull + static_cast<uint64_t>(::getpid()) * 100000ull +
+                            (conn.rfind("postgresql:", 0) == 0 ? 50000u : 0u);
+      const model::Journal src = pulltest::withNumericIds(hand(), base);
+      EmulatorOptions eo;
+      eo.finalMarks = FinalMarksShape::Unknown;
+      DnevnikEmulator emu(src, eo);
+      auto st = store::Store::open(conn);
+      auto o = options(emu);
+      o.schoolId = src.school.id;
+      BOOST_CHECK_THROW(pullInto(*st, o, pullClock()), Error);
+      auto schools = st->schools();
+      BOOST_TEST(std::count(schools.begin(), schools.end(), src.school.id) == 0);
     }
   }
 }

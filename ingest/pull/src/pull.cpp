@@ -48,8 +48,9 @@ struct ApiWork {
   std::string text;
   std::optional<DateTime> sentDate;
   std::string createdBy;  // a user id
-  std::string periodType;
+  std::string periodType;  // PeriodMark works: Quarter, HalfYear, Year, Exam, Final, ...
   long long periodNumber = 0;
+  std::string subjectId;
 };
 
 struct ApiLesson {
@@ -84,8 +85,8 @@ struct ApiLogEntry {
 struct ApiFinalMark {
   std::string personId;
   std::string groupId;
-  std::string reportingPeriodId;  // "" = not a reporting period (year, exam, final)
-  std::string subjectId;
+  std::string reportingPeriodId;  // "" = none given: the mark's work says (periodType, periodNumber)
+  std::string subjectId;          // "" = the mark's work says (subjectId)
   ApiMark mark;
 };
 
@@ -132,6 +133,25 @@ std::optional<model::PeriodKind> periodKind(const std::string& type) {
   return std::nullopt;
 }
 
+// A ranged request's path dates: explicit times on both ends, since some deployments read a date-only `to` as
+// 00:00 of that day and would drop the range's last day.
+std::string rangePath(DateRange r) { return r.from.toString() + "T00:00:00/" + r.to.toString() + "T23:59:59"; }
+
+// The keys of an object, or what the value is instead, for an error about an answer of an unknown shape.
+std::string describeShape(const Var& v) {
+  if (v.type() == typeid(Object::Ptr)) {
+    auto names = v.extract<Object::Ptr>()->getNames();
+    if (names.empty()) return "пустой объект";
+    std::string keys;
+    for (const auto& k : names) keys += (keys.empty() ? "«" : ", «") + k + "»";
+    return "объект с ключами " + keys;
+  }
+  if (v.type() == typeid(Array::Ptr)) return "массив";
+  if (v.isEmpty()) return "null";
+  if (v.isString()) return "строка";
+  return "значение «" + v.convert<std::string>() + "»";
+}
+
 std::vector<DateRange> splitRange(DateRange r, RangeSplit split) {
   std::vector<DateRange> out;
   Date from = r.from;
@@ -169,7 +189,8 @@ class Puller {
     mapPeriods();
     resolveRange();
     mapReference();
-    for (const auto& chunk : splitRange(range_, options_.split)) fetchChunk(chunk);
+    for (const auto& chunk : splitRange(range_, options_.split)) fetchLessons(chunk);
+    for (const auto& chunk : splitRange(marksWindow(), options_.split)) fetchMarks(chunk);
     fetchAttendance();
     fetchFinalMarks();
     mapActivity();
@@ -293,9 +314,7 @@ class Puller {
         auto a = api_.getArray(t);
         for (size_t i = 0; i < a->size(); ++i) readReportingPeriod(objectAt(a, i, at(t, i)), g, at(t, i));
       }
-      try {
-        const std::string t = v2("edu-groups/" + g.id + "/reporting-period-group");
-        auto o = api_.getObject(t);
+      if (auto [o, t] = reportingPeriodGroup(g); o) {
         if (auto h = o->getArray("holidays")) {
           for (size_t i = 0; i < h->size(); ++i) {
             auto ho = objectAt(h, i, at(t, i));
@@ -315,8 +334,6 @@ class Puller {
             }
           }
         }
-      } catch (const Error& e) {
-        if (e.kind() != ErrorKind::NotFound) throw;
       }
       try {
         const std::string t = v2("edu-groups/" + g.id + "/classteacher");
@@ -361,6 +378,25 @@ class Puller {
         }
       }
     }
+  }
+
+  // The class's reporting-period group and its request, or null when the API has none (404). The route is spelled
+  // `reporting-period-group` (S1) or `reporting-periods-group` (S3) depending on the deployment: on 404 the other
+  // spelling is tried, and the one that answered is tried first for the next classes.
+  std::pair<Object::Ptr, std::string> reportingPeriodGroup(const ApiGroup& g) {
+    std::string routes[] = {"reporting-period-group", "reporting-periods-group"};
+    if (periodGroupPlural_) std::swap(routes[0], routes[1]);
+    for (const std::string& route : routes) {
+      const std::string t = v2("edu-groups/" + g.id + "/" + route);
+      try {
+        auto o = api_.getObject(t);
+        periodGroupPlural_ = route == "reporting-periods-group";
+        return {o, t};
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::NotFound) throw;
+      }
+    }
+    return {nullptr, ""};
   }
 
   std::string personToStaff(const Object::Ptr& o, const std::string& where) {
@@ -424,22 +460,32 @@ class Puller {
     return n > 0 ? n : 1;
   }
 
-  void fetchChunk(DateRange chunk) {
-    const std::string from = chunk.from.toString(), to = chunk.to.toString();
+  void fetchLessons(DateRange chunk) {
     for (auto& g : groups_) {
-      const std::string t = v2("edu-groups/" + g.id + "/lessons/" + from + "/" + to);
+      const std::string t = v2("edu-groups/" + g.id + "/lessons/" + rangePath(chunk));
       auto a = api_.getArray(t);
       for (size_t i = 0; i < a->size(); ++i) readLesson(objectAt(a, i, at(t, i)), g, at(t, i));
     }
+  }
+
+  // `marks/{from}/{to}` selects marks by when they were entered, not by their lesson: a control work on the range's
+  // last day is marked days later. The marks of the range's lessons are therefore requested from the range's first
+  // day up to the day after the pull (a day's margin for a clock behind the school's time zone) and kept by their
+  // lesson (fetchMarks); marks entered in the window for lessons outside the range are dropped.
+  DateRange marksWindow() const {
+    const DateTime now = options_.clock ? options_.clock->now() : model::systemClock()->now();
+    return {range_.from, std::max(range_.to, now.date + 1)};
+  }
+
+  void fetchMarks(DateRange chunk) {
     for (auto& g : groups_) {
-      const std::string t = v2("edu-groups/" + g.id + "/marks/" + from + "T00:00:00/" + to + "T23:59:59");
+      const std::string t = v2("edu-groups/" + g.id + "/marks/" + rangePath(chunk));
       auto a = api_.getArray(t);
       for (size_t i = 0; i < a->size(); ++i) {
         ApiMark m = readMark(objectAt(a, i, at(t, i)), at(t, i));
-        if (!markIndex_.count(m.id)) {
-          markIndex_[m.id] = marks_.size();
-          marks_.push_back(m);
-        }
+        if (!lessonIndex_.count(m.lessonId) || markIndex_.count(m.id)) continue;  // another lesson's, or seen
+        markIndex_[m.id] = marks_.size();
+        marks_.push_back(m);
       }
     }
   }
@@ -480,6 +526,7 @@ class Puller {
     w.createdBy = idOf(o, "createdBy", where);
     w.periodType = str(o, "periodType");
     w.periodNumber = integer(o, "periodNumber", 0);
+    w.subjectId = idOf(o, "subjectId", where);
     return w;
   }
 
@@ -516,32 +563,32 @@ class Puller {
     }
   }
 
+  // Final marks come in two shapes (upstream-api.md §1.4, open question 2): an array of PersonFinalMark (one per
+  // pupil and reporting period, `per-subject-final-marks`), or the `allfinalmarks` object {marks, works, subjects,
+  // workTypes} whose marks say their subject and period through their PeriodMark work. Anything else is an error
+  // naming the request and the keys it saw.
   void fetchFinalMarks() {
-    std::vector<std::string> workIds;
-    std::set<std::string> seenWorks;
     for (auto& g : groups_) {  // classes and subgroups: a subgroup's teacher gives its final marks
       const std::string t = v2("edu-groups/" + g.id + "/final-marks");
-      auto a = api_.getArray(t);
-      for (size_t i = 0; i < a->size(); ++i) {
-        auto o = objectAt(a, i, at(t, i));
-        std::string person = idOf(o, "person", at(t, i));
-        std::string group = idOf(o, "group", at(t, i));
-        if (group.empty()) group = g.id;
-        std::string rp = idOf(o, "reportingPeriod", at(t, i));
-        auto per = o->getArray("per-subject-final-marks");
-        if (!per) continue;
-        for (size_t k = 0; k < per->size(); ++k) {
-          auto so = objectAt(per, k, at(t, i));
-          auto mo = so->getObject("final-mark");
-          if (!mo) continue;
-          ApiFinalMark f{person, group, rp, idOf(so, "subject", at(t, i)), readMark(mo, at(t, i))};
-          if (f.mark.personId.empty()) f.mark.personId = person;
-          if (!f.mark.workId.empty() && seenWorks.insert(f.mark.workId).second) workIds.push_back(f.mark.workId);
-          finalMarks_.push_back(std::move(f));
-        }
+      Var root = api_.request("GET", t);
+      if (root.type() == typeid(Array::Ptr)) {
+        readPersonFinalMarks(root.extract<Array::Ptr>(), g, t);
+      } else if (root.type() == typeid(Object::Ptr) && root.extract<Object::Ptr>()->has("marks")) {
+        readAllFinalMarks(root.extract<Object::Ptr>(), g, t);
+      } else {
+        throw Error(ErrorKind::Input, "GET " + t,
+                    "dnevnik.ru вернул итоговые оценки в неизвестном виде: " + describeShape(root) +
+                        "; ожидался массив PersonFinalMark (ключ «per-subject-final-marks») или объект с ключами "
+                        "«marks», «works», «subjects», «workTypes». Ничего не загружено.");
       }
     }
-    // The PeriodMark works say which kind of final mark it is (periodType) and who created it.
+    // The PeriodMark works say which kind of final mark it is (periodType), its subject and who created it; the
+    // allfinalmarks shape carries them, the PersonFinalMark shape does not.
+    std::vector<std::string> workIds;
+    std::set<std::string> seenWorks;
+    for (const ApiFinalMark& f : finalMarks_)
+      if (!f.mark.workId.empty() && !periodWorks_.count(f.mark.workId) && seenWorks.insert(f.mark.workId).second)
+        workIds.push_back(f.mark.workId);
     for (size_t b = 0; b < workIds.size(); b += 100) {
       std::vector<std::string> batch(workIds.begin() + static_cast<long>(b),
                                      workIds.begin() + static_cast<long>(std::min(workIds.size(), b + 100)));
@@ -551,6 +598,53 @@ class Puller {
         ApiWork w = readWork(objectAt(a, i, "POST " + t), "POST " + t + " [" + std::to_string(i) + "]");
         periodWorks_[w.id] = w;
       }
+    }
+  }
+
+  void readPersonFinalMarks(const Array::Ptr& a, const ApiGroup& g, const std::string& t) {
+    for (size_t i = 0; i < a->size(); ++i) {
+      auto o = objectAt(a, i, at(t, i));
+      if (!o->has("per-subject-final-marks"))
+        throw Error(ErrorKind::Input, at(t, i),
+                    "итоговые оценки в неизвестном виде: элемент массива — " + describeShape(o) +
+                        "; ожидался PersonFinalMark с ключом «per-subject-final-marks». Ничего не загружено.");
+      std::string person = idOf(o, "person", at(t, i));
+      std::string group = idOf(o, "group", at(t, i));
+      if (group.empty()) group = g.id;
+      std::string rp = idOf(o, "reportingPeriod", at(t, i));
+      auto per = o->getArray("per-subject-final-marks");
+      if (!per) continue;  // null: no marks
+      for (size_t k = 0; k < per->size(); ++k) {
+        auto so = objectAt(per, k, at(t, i));
+        auto mo = so->getObject("final-mark");
+        if (!mo) continue;
+        ApiFinalMark f{person, group, rp, idOf(so, "subject", at(t, i)), readMark(mo, at(t, i))};
+        if (f.mark.personId.empty()) f.mark.personId = person;
+        if (f.personId.empty()) f.personId = f.mark.personId;
+        finalMarks_.push_back(std::move(f));
+      }
+    }
+  }
+
+  void readAllFinalMarks(const Object::Ptr& o, const ApiGroup& g, const std::string& t) {
+    const std::string where = "GET " + t;
+    if (o->has("works") && !o->isNull("works")) {
+      auto works = o->getArray("works");
+      if (!works) throw Error(ErrorKind::Input, where, "поле «works» не является массивом");
+      for (size_t i = 0; i < works->size(); ++i) {
+        ApiWork w = readWork(objectAt(works, i, where + " works[" + std::to_string(i) + "]"),
+                             where + " works[" + std::to_string(i) + "]");
+        periodWorks_[w.id] = w;
+      }
+    }
+    if (o->isNull("marks")) return;
+    auto marks = o->getArray("marks");
+    if (!marks) throw Error(ErrorKind::Input, where, "поле «marks» не является массивом");
+    for (size_t i = 0; i < marks->size(); ++i) {
+      const std::string here = where + " marks[" + std::to_string(i) + "]";
+      ApiMark m = readMark(objectAt(marks, i, here), here);
+      if (m.personId.empty()) throw Error(ErrorKind::Input, here, "у итоговой оценки " + m.id + " нет поля «person»");
+      finalMarks_.push_back({m.personId, g.id, "", "", std::move(m)});
     }
   }
 
@@ -699,6 +793,13 @@ class Puller {
       range_ = found->dates;
     }
     stats_.dates = range_;
+  }
+
+  // Our period id of the API's reporting period of this kind and `number` in the academic year, or "".
+  std::string periodOfNumber(model::PeriodKind kind, long long number) const {
+    for (const auto& [apiId, p] : rawPeriods_)
+      if (p.kind == kind && p.number == number && p.year == year_.startYear) return periodIdByApi_.at(apiId);
+    return "";
   }
 
   std::string staffOfUser(const std::string& userId) const {
@@ -884,7 +985,6 @@ class Puller {
       pm.studentId = f.personId;
       auto git = groupById_.find(f.groupId);
       pm.classId = git != groupById_.end() && git->second->subgroup ? git->second->parentId : f.groupId;
-      pm.subjectId = f.subjectId;
       const std::string what = "итоговая оценка " + f.mark.id + " ученика " + f.personId;
       auto value = markValue(f.mark.textValue, f.mark.value);
       if (!value) {
@@ -894,7 +994,25 @@ class Puller {
       pm.value = *value;
       const ApiWork* work = nullptr;
       if (auto w = periodWorks_.find(f.mark.workId); w != periodWorks_.end()) work = &w->second;
-      if (!f.reportingPeriodId.empty()) {
+      pm.subjectId = !f.subjectId.empty() ? f.subjectId : work ? work->subjectId : "";
+      if (pm.subjectId.empty()) {
+        stats_.problems.push_back(what + ": предмет не указан ни в оценке, ни в её работе " + f.mark.workId +
+                                  "; пропущена");
+        continue;
+      }
+      const auto workPeriod = work ? periodKind(work->periodType) : std::nullopt;
+      if (f.reportingPeriodId.empty() && workPeriod && *workPeriod != model::PeriodKind::Year) {
+        // A period mark told by its work only (the allfinalmarks shape): the reporting period of that kind and
+        // number, in the API's own numbering.
+        const std::string id = periodOfNumber(*workPeriod, work->periodNumber);
+        if (id.empty()) {
+          stats_.problems.push_back(what + ": отчётный период «" + work->periodType + "» № " +
+                                    std::to_string(work->periodNumber) + " неизвестен; пропущена");
+          continue;
+        }
+        pm.periodId = id;
+        pm.kind = model::PeriodMarkKind::Period;
+      } else if (!f.reportingPeriodId.empty()) {
         auto p = periodIdByApi_.find(f.reportingPeriodId);
         if (p == periodIdByApi_.end()) {
           stats_.problems.push_back(what + ": отчётный период " + f.reportingPeriodId + " неизвестен; пропущена");
@@ -1052,6 +1170,7 @@ class Puller {
   std::map<std::string, std::string> periodIdByApi_;
   std::vector<model::Period> periods_;
   std::vector<model::Holiday> holidays_;
+  bool periodGroupPlural_ = false;  // this deployment spells it reporting-periods-group
   std::map<std::string, std::string> classTeacher_;
   std::map<std::string, std::string> subgroupTeacher_;
   std::vector<model::Student> students_;

@@ -81,6 +81,10 @@ struct PullOptions {
   std::optional<model::DateRange> dates;
   std::string period;
   RangeSplit split = RangeSplit::Month;  // lessons and marks are requested per month (or week) of the range
+  // The time of the pull, for the marks window: `marks/{from}/{to}` filters on when a mark was entered, so the marks
+  // of the range's lessons are requested from the range's first day up to the day after the pull (a control work's
+  // marks are posted days after the lesson) and kept by their lesson (docs/pull.md). nullptr: model::systemClock().
+  const model::Clock* clock = nullptr;
   size_t attendanceBatch = 50;           // lesson ids per lesson-log-entries request
   // The journal as already stored (reference data, and lessons and marks of the range), or nullptr. Fields the API
   // does not carry (director, positions without an API value, subject order and grading, enrolment dates, lesson
@@ -111,7 +115,8 @@ struct PullStats {
 // when given (tests), else makeHttpTransport(options.connection).
 // Throws ejournal::Error: Denied with a Russian explanation on HTTP 401 (token invalid or expired) and 403 (outside
 // the token's scope), NotFound for an unknown school or period, Input for bad options or malformed upstream data
-// (naming the request and record), Internal when retries are exhausted. Nothing is handed to the sink before all
+// (naming the request and record; an answer of a shape the client does not know names the keys it saw), Internal
+// when retries are exhausted. Nothing is handed to the sink before all
 // data has been fetched, so a failed pull never leaves a partial ingest behind even without a transaction.
 PullStats pull(const PullOptions& options, const std::function<void(const model::Journal& part)>& sink,
                HttpTransport* transport = nullptr);
