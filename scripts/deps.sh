@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
 # The one list of Debian 12 packages ejournal needs to build, test and run. Sourced by scripts/demo and
 # scripts/test; installs only what is missing (needs root or sudo when something is missing).
+
+# What the installed Debian package needs besides the shared libraries (dpkg-shlibdeps finds those): its Depends
+# and Recommends, read by cmake/package.cmake.
+EJOURNAL_RUNTIME_PACKAGES=(
+  # fonts with Cyrillic, embedded in the PDFs
+  fonts-paratype fonts-liberation2
+  # GOST R 34.10-2012 / Streebog signatures through the OpenSSL engine
+  libengine-gost-openssl
+  # the package's postinst creates the system user ejournal
+  adduser
+)
+EJOURNAL_RUNTIME_RECOMMENDS=(
+  # pg_dump, for the service's backups of a PostgreSQL store
+  postgresql-client
+)
+
 EJOURNAL_PACKAGES=(
   # toolchain
   g++ cmake ninja-build pkg-config
   # libraries
   libhpdf-dev libpoco-dev libpugixml-dev libxerces-c-dev libssl-dev libboost-test-dev
   libpq-dev libsqlite3-dev libpcre3-dev libexpat1-dev zlib1g-dev
-  # fonts with Cyrillic, embedded in the PDFs
-  fonts-paratype fonts-liberation2
-  # GOST R 34.10-2012 / Streebog signatures through the OpenSSL engine
-  libengine-gost-openssl
+  # what the installed package needs
+  "${EJOURNAL_RUNTIME_PACKAGES[@]}" "${EJOURNAL_RUNTIME_RECOMMENDS[@]}"
   # the scale-out store, started as a throw-away cluster by the tests
   postgresql
   # tools the tests and benchmarks use to check what we produce
   qpdf poppler-utils openssl wrk curl
+  # building and checking the Debian package (tests/package)
+  dpkg-dev file lintian systemd
 )
 
 # Where the scripts' step logs go (EJOURNAL_LOGS, default <build>/logs); made on first use.

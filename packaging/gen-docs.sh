@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Generates the manual page ejournal(1) and the bash completion from the built binary's own help, so both list
+# exactly the commands and options the binary has (run by cmake/install.cmake at build time).
+#   gen-docs.sh EJOURNAL_BINARY VERSION DATE(YYYY-MM-DD) MAN_PAGE_OUT COMPLETION_OUT
+# The help format read: the overview (`ejournal --help`) lists the commands under a "Commands:" line, one per
+# line, the name separated from its summary by two or more spaces; each `ejournal CMD --help` starts with a
+# "Usage:" line, then the description, then option lines that start with blanks and "-", the option column
+# separated from its text by two or more spaces. A format this script does not understand is an error, not an
+# empty page.
+set -euo pipefail
+export LC_ALL=C.UTF-8
+
+if (($# != 5)); then
+  echo "usage: $0 EJOURNAL_BINARY VERSION DATE MAN_PAGE_OUT COMPLETION_OUT" >&2
+  exit 2
+fi
+exe=$1 version=$2 date=$3 man_out=$4 completion_out=$5
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+overview="$("$exe" --help)"
+# A command is one or two words; a name as long as the column leaves one blank before its summary, so the words
+# are taken while they look like a command's and the longest that `ejournal NAME --help` accepts wins.
+commands=()
+while IFS= read -r line; do
+  read -r -a words <<<"$line"
+  name=""
+  for n in 2 1; do
+    ((${#words[@]} > n)) || [[ $n == 1 ]] || continue
+    candidate="${words[*]:0:n}"
+    [[ $candidate =~ ^[a-z][a-z0-9-]*( [a-z][a-z0-9-]*)?$ ]] || continue
+    # shellcheck disable=SC2086  # a command name is one or two words
+    if "$exe" $candidate --help >/dev/null 2>&1; then
+      name=$candidate
+      break
+    fi
+  done
+  [[ -n $name ]] || { echo "$0: no command in the overview's line: $line" >&2; exit 1; }
+  commands+=("$name")
+done < <(printf '%s\n' "$overview" | awk '
+  /^(Commands|Команды)[^:]*:[[:space:]]*$/ { on = 1; next }
+  on && /^[[:space:]]*$/ { exit }
+  on && /^[[:space:]]+[a-z]/ { print }')
+if ((${#commands[@]} < 5)); then
+  echo "$0: found ${#commands[@]} commands in the output of '$exe --help' (format changed?)" >&2
+  exit 1
+fi
+
+# One command's help, split into: usage ("ejournal ..."), description lines, and option lines as
+# "OPTIONS<TAB>TEXT" where OPTIONS is the option column (e.g. "-o, --out FILE").
+parse_help() {
+  awk '
+    BEGIN { part = 0 }
+    part == 0 && /^(Usage|Использование):/ { sub(/^[^:]*:[[:space:]]*/, ""); print "U\t" $0; part = 1; next }
+    part >= 1 && /^[[:space:]]+-/ {
+      part = 2; line = $0; sub(/^[[:space:]]+/, "", line)
+      left = line; text = ""
+      if (match(line, /[[:space:]][[:space:]]+/)) { left = substr(line, 1, RSTART - 1); text = substr(line, RSTART + RLENGTH) }
+      print "O\t" left "\t" text; next }
+    part == 2 && /^[[:space:]]{8,}[^[:space:]-]/ { line = $0; sub(/^[[:space:]]+/, "", line); print "C\t" line; next }
+    part == 1 && /^(Options|Параметры|Опции)[^:]*:[[:space:]]*$/ { part = 2; next }
+    part == 1 { print "D\t" $0; next }
+    part == 2 && /^[^[:space:]]/ { print "T\t" $0 }'
+}
+
+# roff-escaped text: backslashes, the minus signs of options, a leading dot or apostrophe.
+awk_roff='function esc(s) { gsub(/\\/, "\\e", s); gsub(/-/, "\\-", s); if (s ~ /^[.\047]/) s = "\\&" s; return s }'
+
+# The COMMANDS section: per command its usage, description and options.
+commands_roff() {
+  local cmd help parsed
+  for cmd in "${commands[@]}"; do
+    # shellcheck disable=SC2086  # a command name is one or two words
+    help="$("$exe" $cmd --help)"
+    parsed="$(printf '%s\n' "$help" | parse_help)"
+    if ! grep -q '^U' <<<"$parsed"; then
+      echo "$0: no Usage line in '$exe $cmd --help' (format changed?)" >&2
+      return 1
+    fi
+    printf '%s\n' "$parsed" | awk -F '\t' -v cmd="$cmd" "$awk_roff"'
+      BEGIN { print ".SS \"" esc(cmd) "\"" }
+      $1 == "U" { print "\\fB" esc($2) "\\fR"; print ".PP"; next }
+      $1 == "D" { if ($2 == "") { if (text) print ".PP"; next } print esc($2); text = 1; next }
+      $1 == "O" { print ".TP"; print "\\fB" esc($2) "\\fR"; print esc($3); next }
+      $1 == "C" { print esc($2); next }
+      $1 == "T" { print ".PP"; print esc($2) }'
+  done
+}
+
+name="$(printf '%s\n' "$overview" | head -n 1 | sed 's/^ejournal *[—-]* *//' | awk "$awk_roff"' { print esc($0) }')"
+section="$(commands_roff)"
+shopt -u patsub_replacement 2>/dev/null || true  # bash 5.2: "&" in a replacement is literal
+while IFS= read -r line; do
+  if [[ $line == "@COMMANDS@" ]]; then
+    printf '%s\n' "$section"
+    continue
+  fi
+  line=${line//@VERSION@/$version}
+  line=${line//@DATE@/$date}
+  printf '%s\n' "${line//@NAME@/$name}"
+done <"$here/ejournal.1.in" >"$man_out.tmp"
+mv "$man_out.tmp" "$man_out"
+
+# The completion: the words of the first level, the subcommands of each group, and per command its options,
+# those that take a value, and those whose value is a file or a directory.
+{
+  echo "# bash completion for ejournal $version; generated by packaging/gen-docs.sh from ejournal's help."
+  echo "# shellcheck shell=bash"
+  top=() groups=()
+  for cmd in "${commands[@]}"; do
+    first=${cmd%% *}
+    [[ " ${top[*]} " == *" $first "* ]] || top+=("$first")
+    [[ $cmd == *" "* && " ${groups[*]} " != *" $first "* ]] && groups+=("$first")
+  done
+  echo "_ejournal() {"
+  echo "  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd=\${COMP_WORDS[1]} at=2"
+  echo "  COMPREPLY=()"
+  echo "  if ((COMP_CWORD == 1)); then"
+  echo "    mapfile -t COMPREPLY < <(compgen -W '${top[*]} help --help --version' -- \"\$cur\")"
+  echo "    return"
+  echo "  fi"
+  echo "  case \$cmd in"
+  for g in "${groups[@]}"; do
+    subs=()
+    for cmd in "${commands[@]}"; do [[ $cmd == "$g "* ]] && subs+=("${cmd#* }"); done
+    echo "    $g)"
+    echo "      if ((COMP_CWORD == 2)); then"
+    echo "        mapfile -t COMPREPLY < <(compgen -W '${subs[*]}' -- \"\$cur\")"
+    echo "        return"
+    echo "      fi"
+    echo "      cmd=\"$g \${COMP_WORDS[2]}\" at=3 ;;"
+  done
+  echo "    help)"
+  echo "      mapfile -t COMPREPLY < <(compgen -W '${top[*]}' -- \"\$cur\")"
+  echo "      return ;;"
+  echo "  esac"
+  echo "  local options='' valued='' files='' dirs=''"
+  echo "  case \$cmd in"
+  for cmd in "${commands[@]}"; do
+    # shellcheck disable=SC2086
+    opts="$("$exe" $cmd --help | parse_help | awk -F '\t' '$1 == "O" { print $2 }')"
+    all=() valued=() files=() dirs=()
+    while IFS= read -r line; do
+      value=""
+      # The value's name follows the last option of the column: "--out FILE", "--out=FILE", "--format <json|text>".
+      if [[ $line =~ --?[A-Za-z0-9][-A-Za-z0-9]*[=\ ]+([^-].*)$ ]]; then value=${BASH_REMATCH[1]}; fi
+      while [[ $line =~ (^|[ ,])(--?[A-Za-z0-9][-A-Za-z0-9]*) ]]; do
+        opt=${BASH_REMATCH[2]}
+        line=${line/"$opt"/}
+        all+=("$opt")
+        if [[ -n $value ]]; then
+          valued+=("$opt")
+          case ${value^^} in
+            *DIR*) dirs+=("$opt") ;;
+            *FILE* | *PATH* | *XML* | *PDF* | *PEM* | *KEY* | *CERT* | *OUT* | *CONN*) files+=("$opt") ;;
+          esac
+        fi
+      done
+    done <<<"$opts"
+    echo "    '$cmd') options='${all[*]}' valued='${valued[*]}' files='${files[*]}' dirs='${dirs[*]}' ;;"
+  done
+  echo "  esac"
+  echo "  if [[ \" \$valued \" == *\" \$prev \"* ]]; then"
+  echo "    if [[ \" \$dirs \" == *\" \$prev \"* ]]; then"
+  echo "      compopt -o filenames 2>/dev/null || true; mapfile -t COMPREPLY < <(compgen -d -- \"\$cur\")"
+  echo "    elif [[ \" \$files \" == *\" \$prev \"* ]]; then"
+  echo "      compopt -o filenames 2>/dev/null || true; mapfile -t COMPREPLY < <(compgen -f -- \"\$cur\")"
+  echo "    fi"
+  echo "    return"
+  echo "  fi"
+  echo "  if [[ \$cur == -* ]]; then"
+  echo "    mapfile -t COMPREPLY < <(compgen -W \"\$options\" -- \"\$cur\")"
+  echo "  elif ((COMP_CWORD >= at)); then"
+  echo "    compopt -o filenames 2>/dev/null || true; mapfile -t COMPREPLY < <(compgen -f -- \"\$cur\")"
+  echo "  fi"
+  echo "}"
+  echo "complete -F _ejournal ejournal"
+} >"$completion_out.tmp"
+bash -n "$completion_out.tmp"
+mv "$completion_out.tmp" "$completion_out"
