@@ -692,11 +692,14 @@ struct DnevnikEmulator::Impl {
     return error(404, "apiMethodNotSupported", "Метод " + method + " не поддерживается эмулятором");
   }
 
+  // A reporting period's `number` (and a PeriodMark work's `periodNumber`) as this deployment counts.
+  int apiNumber(const model::Period& p) const { return options.zeroBasedPeriodNumbers ? p.number - 1 : p.number; }
+
   void reportingPeriods(Json& o, int grade) const {
     for (auto& p : j.periods) {
       if (p.kind == model::PeriodKind::Year || !p.appliesTo(grade)) continue;
       o.beginObject().id("id", periodApiId.at(p.id)).key("start").str(dateText(p.dates.from))
-          .key("finish").str(dateText(p.dates.to)).key("number").integer(p.number)
+          .key("finish").str(dateText(p.dates.to)).key("number").integer(apiNumber(p))
           .key("type").str(p.kind == model::PeriodKind::Quarter ? "Quarter" : "HalfYear")
           .key("name").str(std::to_string(p.number) + (p.kind == model::PeriodKind::Quarter ? " четверть" : " полугодие"))
           .key("year").integer(j.year.startYear).endObject();
@@ -714,7 +717,7 @@ struct DnevnikEmulator::Impl {
       for (auto& p : j.periods)
         if (p.id == pm.periodId && pm.kind == model::PeriodMarkKind::Period) {
           type = p.kind == model::PeriodKind::Quarter ? "Quarter" : "HalfYear";
-          number = p.number;
+          number = apiNumber(p);
         }
       work(o, id, "PeriodMark", workTypeId.at({-1, 1}), nullptr, pm.classId, pm.subjectId, "", std::nullopt,
            pm.enteredBy, 1, type, number);

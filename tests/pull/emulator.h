@@ -5,7 +5,8 @@
 // PascalCase Teacher, hyphenated final-mark keys, the {"type","description"} error body). `marks/{from}/{to}` selects
 // marks by when they were entered, as the API does, not by their lesson. Variants of what deployments are known to
 // answer are switches (EmulatorOptions): a date-only `to` read as midnight, final marks in the allfinalmarks shape
-// (and, for the client's error path, a shape nobody documents), the reporting-periods-group spelling. Fault injection covers 429 with Retry-After, 500,
+// (and, for the client's error path, a shape nobody documents), the reporting-periods-group spelling, period
+// numbers counted from 0. Fault injection covers 429 with Retry-After, 500,
 // HTML error pages, slow and malformed responses, 401 and 403. Ids must be decimal
 // 64-bit numbers (withNumericIds converts a journal); with lossyNumbers the numeric fields are written as a
 // double-precision serializer would, so only a client that reads *_str keeps ids beyond 2^53 exact.
@@ -65,6 +66,8 @@ struct EmulatorOptions {
   // The reporting-period group (holidays) is served as `reporting-periods-group` (S3's spelling) instead of
   // `reporting-period-group` (S1's); the other spelling is then 404.
   bool periodsGroupSpelling = false;
+  // ReportingPeriod.number and a PeriodMark work's periodNumber count from 0 (the base is unconfirmed, §1.4).
+  bool zeroBasedPeriodNumbers = false;
   std::vector<Fault> faults;
   int threads = 8;
 };

@@ -5,10 +5,11 @@
 //   dnevnik-emulator (--sample-classes N [--seed S] | --xml FILE | --builtin) [--port P] [--port-file F]
 //                    [--token T | --token-file F] [--id-base B] [--lossy-numbers] [--fault SPEC]...
 //                    [--date-only-end-midnight] [--final-marks person|all|unknown] [--periods-group-spelling]
+//                    [--zero-based-periods]
 //
-// SPEC is kind[:path[:skip[:count[:param]]]] (emulator.h, parseFault). The last three select the API variants of
-// EmulatorOptions: a date-only range end read as midnight, the shape of edu-groups/{g}/final-marks, and the
-// reporting-periods-group spelling. Prints "listening http://127.0.0.1:PORT".
+// SPEC is kind[:path[:skip[:count[:param]]]] (emulator.h, parseFault). The last four select the API variants of
+// EmulatorOptions: a date-only range end read as midnight, the shape of edu-groups/{g}/final-marks, the
+// reporting-periods-group spelling and period numbers from 0. Prints "listening http://127.0.0.1:PORT".
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -35,7 +36,7 @@ int usage(const std::string& message) {
             << "usage: dnevnik-emulator (--sample-classes N [--seed S] | --xml FILE | --builtin) [--port P] [--port-file F]\n"
             << "                        [--token T | --token-file F] [--id-base B] [--lossy-numbers] [--fault SPEC]...\n"
             << "                        [--date-only-end-midnight] [--final-marks person|all|unknown]\n"
-            << "                        [--periods-group-spelling]\n";
+            << "                        [--periods-group-spelling] [--zero-based-periods]\n";
   return 2;
 }
 
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
       else if (a == "--date-only-end-midnight") options.dateOnlyEndIsMidnight = true;
       else if (a == "--final-marks") options.finalMarks = pulltest::parseFinalMarksShape(value());
       else if (a == "--periods-group-spelling") options.periodsGroupSpelling = true;
+      else if (a == "--zero-based-periods") options.zeroBasedPeriodNumbers = true;
       else if (a == "--help" || a == "-h") {
         usage("help");
         return 0;

@@ -255,13 +255,16 @@ struct Variant {
   bool dateOnlyEndIsMidnight;
   FinalMarksShape finalMarks;
   bool periodsGroupSpelling;
+  bool zeroBasedPeriodNumbers;
 };
 const Variant kVariants[] = {
-    {"plain", false, FinalMarksShape::PersonFinalMarks, false},
-    {"date-only to is midnight", true, FinalMarksShape::PersonFinalMarks, false},
-    {"allfinalmarks", false, FinalMarksShape::AllFinalMarks, false},
-    {"reporting-periods-group", false, FinalMarksShape::PersonFinalMarks, true},
-    {"all at once", true, FinalMarksShape::AllFinalMarks, true},
+    {"plain", false, FinalMarksShape::PersonFinalMarks, false, false},
+    {"date-only to is midnight", true, FinalMarksShape::PersonFinalMarks, false, false},
+    {"allfinalmarks", false, FinalMarksShape::AllFinalMarks, false, false},
+    {"reporting-periods-group", false, FinalMarksShape::PersonFinalMarks, true, false},
+    {"period numbers from 0", false, FinalMarksShape::PersonFinalMarks, false, true},
+    {"allfinalmarks with period numbers from 0", false, FinalMarksShape::AllFinalMarks, false, true},
+    {"all at once", true, FinalMarksShape::AllFinalMarks, true, true},
 };
 
 EmulatorOptions variantOptions(const Variant& v) {
@@ -269,6 +272,7 @@ EmulatorOptions variantOptions(const Variant& v) {
   eo.dateOnlyEndIsMidnight = v.dateOnlyEndIsMidnight;
   eo.finalMarks = v.finalMarks;
   eo.periodsGroupSpelling = v.periodsGroupSpelling;
+  eo.zeroBasedPeriodNumbers = v.zeroBasedPeriodNumbers;
   return eo;
 }
 
