@@ -668,7 +668,10 @@ BOOST_AUTO_TEST_CASE(cli_user_and_audit_commands) {
   const std::string bin = std::string(EJOURNAL_BINARY_DIR) + "/app/ejournal";
   const std::string db = (dir / "e.db").string();
   auto run = [&](const std::string& args) {
-    int rc = std::system((bin + " " + args + " --db " + db + " >" + (dir / "out.txt").string() + " 2>&1").c_str());
+    // Paths quoted: the checkout may live under a path with spaces or Cyrillic letters.
+    const auto q = [](const std::string& p) { return "'" + p + "'"; };
+    const std::string cmd = q(bin) + " " + args + " --db " + q(db) + " >" + q((dir / "out.txt").string()) + " 2>&1";
+    int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;  // a crash is never "0"
   };
   model::writeFileAtomic(dir / "pw", "first-admin-pass-1\n");
