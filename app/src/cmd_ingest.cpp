@@ -2,9 +2,11 @@
 // in one store transaction per file. A bad document stores nothing and gets every problem printed on stderr as
 // file:line:column: message; the exit code is then 2.
 #include "commands.h"
+#include "usecases.h"
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -40,17 +42,10 @@ std::string runId(const model::DateTime& now, size_t index) {
 // Ingests one file; returns false when the document was refused (its problems are printed).
 bool ingestFile(store::Store& store, const model::Clock& clock, const std::string& file, size_t index,
                 const ingest::ReadOptions& options) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  if (!ec && size > options.maxBytes) {
-    std::cerr << ingest::Problem{file, 0, 0,
-                                 "документ слишком велик: " + std::to_string(size) + " байт, допускается не больше " +
-                                     std::to_string(options.maxBytes)}
-                     .toString()
-              << "\n";
-    return false;
-  }
-  const std::string bytes = model::readFile(file);
+  // Any kind of file (a pipe, a device, "-" for standard input) is read with the size cap applied while reading.
+  const MappedFile input(file == "-" ? std::filesystem::path("/dev/stdin") : std::filesystem::path(file),
+                         options.maxBytes);
+  const std::string_view bytes = input.bytes();
   const auto started = std::chrono::steady_clock::now();
   auto tx = store.beginIngest(model::Provenance{"xml:" + file, runId(clock.now(), index), clock.now()});
   Counts counts;
@@ -85,6 +80,14 @@ int runIngest(const Args& args) {
     throw Error(ErrorKind::Input, "ingest", "не указаны файлы: ejournal ingest ФАЙЛ.xml... (см. --help)");
   ingest::ReadOptions options;
   if (args.has("sequential")) options.pipeline = ingest::Pipeline::Sequential;
+  if (auto size = args.get("max-size")) {
+    size_t bytes = 0;
+    const auto [end, ec] = std::from_chars(size->data(), size->data() + size->size(), bytes);
+    if (ec != std::errc() || end != size->data() + size->size() || bytes == 0 || bytes > options.maxBytes)
+      throw Error(ErrorKind::Input, "ingest --max-size",
+                  "нужно число байт от 1 до " + std::to_string(options.maxBytes) + ", а не «" + *size + "»");
+    options.maxBytes = bytes;
+  }
   auto clock = model::systemClock();
   auto store = store::Store::open(dbConnection(args), clock);
   int exit = kExitOk;
@@ -93,7 +96,9 @@ int runIngest(const Args& args) {
     try {
       if (!ingestFile(*store, *clock, file, i, options)) exit = kExitError;
     } catch (const Error& e) {
-      if (e.kind() != ErrorKind::NotFound) throw;
+      // A file that cannot be read (missing, too large, a directory) is reported and the next one is tried; a
+      // store failure, or another school's journal, ends the command.
+      if (e.kind() != ErrorKind::NotFound && e.kind() != ErrorKind::Input) throw;
       std::cerr << e.what() << "\n";
       exit = kExitError;
     }
@@ -111,9 +116,12 @@ Command ingestCommand() {
                   "for references to unknown records before anything is kept, and is stored in one transaction: "
                   "a bad file stores nothing and every problem is printed as file:line:column: message. "
                   "Re-ingesting the same data changes nothing; a newer export updates what changed and records mark "
-                  "changes in the history. Files are processed in turn; the exit code is 2 if any was refused.",
+                  "changes in the history. Files are processed in turn; the exit code is 2 if any was refused. A file may be a pipe or a "
+                  "device, and \"-\" reads standard input; anything larger than 1 GiB is refused as soon as that "
+                  "much has been read.",
                   {{"sequential", "", "validate the whole file before parsing it (one thread; the default overlaps "
-                                      "validation and storing on two)"}}},
+                                      "validation and storing on two)"},
+                   {"max-size", "BYTES", "refuse documents larger than this (default and most: 1073741824, 1 GiB)"}}},
       runIngest};
 }
 

@@ -1,11 +1,6 @@
 // Shared use cases of the CLI and the service (usecases.h).
 #include "usecases.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -15,33 +10,6 @@
 #include "ejournal/model/error.h"
 
 namespace ejournal::app {
-
-MappedFile::MappedFile(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw Error(errno == ENOENT ? ErrorKind::NotFound : ErrorKind::Internal, path.string(), std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    throw Error(ErrorKind::Internal, path.string(), std::strerror(err));
-  }
-  size_ = static_cast<size_t>(st.st_size);
-  if (size_ > 0) {
-    data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (data_ == MAP_FAILED) {
-      int err = errno;
-      ::close(fd);
-      data_ = nullptr;
-      throw Error(ErrorKind::Internal, path.string(), std::strerror(err));
-    }
-  }
-  ::close(fd);
-}
-
-MappedFile::~MappedFile() {
-  if (data_) ::munmap(data_, size_);
-}
 
 std::string newRunId(const std::string& prefix, const model::Clock& clock) {
   std::string t = clock.now().toString();  // 2025-09-02T14:05:00

@@ -9,25 +9,22 @@
 #include <string_view>
 
 #include "ejournal/ingest/dnevnik.h"
+#include "ejournal/ingest/ingest.h"
 #include "ejournal/model/clock.h"
 #include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
 #include "ejournal/store/store.h"
 
 namespace ejournal::app {
 
-// A read-only memory mapping of a whole file (uploads and XML inputs are not copied into memory).
-class MappedFile {
+// The bytes of an XML input of any kind (a regular file is mapped, not copied; a pipe, device or stdin is read with
+// the cap applied while reading: model::InputFile), capped by default at the ingest's document limit. The service
+// reads its upload temp files through it, the CLI its arguments. Throws Error(Input) «файл слишком велик» naming
+// the path, Error(NotFound) for a missing file.
+class MappedFile : public model::InputFile {
  public:
-  // Throws Error(NotFound/Internal) naming the path.
-  explicit MappedFile(const std::filesystem::path& path);
-  ~MappedFile();
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
-
- private:
-  void* data_ = nullptr;
-  size_t size_ = 0;
+  explicit MappedFile(const std::filesystem::path& path, size_t maxBytes = ingest::ReadOptions{}.maxBytes)
+      : model::InputFile(path, maxBytes) {}
 };
 
 struct IngestOutcome {

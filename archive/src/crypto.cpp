@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/pkcs7err.h>
 #include <openssl/rand.h>
 #include <openssl/ts.h>
 #include <openssl/x509.h>
@@ -29,6 +30,7 @@
 #include <sstream>
 
 #include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
 
 namespace ejournal::archive::detail {
 
@@ -119,8 +121,63 @@ std::string toHex(const unsigned char* p, size_t n) {
   return s;
 }
 
-std::string takeOpenSslErrors() {
-  std::string out;
+namespace {
+
+// Russian for the OpenSSL reasons a user meets: wrong files, wrong passwords, a key that is not the certificate's,
+// a signature or time stamp that does not match. Others are named by their codes.
+std::string russianOpenSslReason(unsigned long e) {
+  const int lib = ERR_GET_LIB(e);
+  const int reason = ERR_GET_REASON(e);
+  if (lib == ERR_LIB_SYS) return model::systemErrorText(reason);
+  if (ERR_SYSTEM_ERROR(e)) return model::systemErrorText(ERR_GET_REASON(e));
+  switch (lib) {
+    case ERR_LIB_X509:
+      if (reason == X509_R_KEY_VALUES_MISMATCH) return "ключ и сертификат не составляют пару";
+      if (reason == X509_R_KEY_TYPE_MISMATCH) return "тип ключа не совпадает с типом ключа сертификата";
+      if (reason == X509_R_CERT_ALREADY_IN_HASH_TABLE) return "сертификат указан дважды";
+      break;
+    case ERR_LIB_PEM:
+      if (reason == PEM_R_NO_START_LINE) return "в файле нет данных PEM нужного вида";
+      if (reason == PEM_R_BAD_DECRYPT || reason == PEM_R_BAD_PASSWORD_READ || reason == PEM_R_PROBLEMS_GETTING_PASSWORD)
+        return "неверный пароль ключа или пароль не задан";
+      return "файл PEM повреждён";
+    case ERR_LIB_EVP:
+      if (reason == EVP_R_BAD_DECRYPT) return "неверный пароль ключа";
+      if (reason == EVP_R_UNSUPPORTED_ALGORITHM || reason == EVP_R_UNSUPPORTED_PRIVATE_KEY_ALGORITHM)
+        return "алгоритм ключа не поддерживается";
+      break;
+    case ERR_LIB_PKCS12:
+      if (reason == PKCS12_R_MAC_VERIFY_FAILURE) return "неверный пароль файла PKCS#12";
+      return "файл PKCS#12 повреждён";
+    case ERR_LIB_ASN1: return "данные повреждены (неверная структура ASN.1)";
+    case ERR_LIB_CMS:
+      if (reason == CMS_R_CONTENT_VERIFY_ERROR) return "подписанные данные изменены";
+      if (reason == CMS_R_VERIFICATION_FAILURE) return "подпись неверна";
+      if (reason == CMS_R_CERTIFICATE_VERIFY_ERROR) return "сертификат подписавшего не заверен доверенным";
+      if (reason == CMS_R_SIGNER_CERTIFICATE_NOT_FOUND) return "не найден сертификат подписавшего";
+      if (reason == CMS_R_NO_MATCHING_DIGEST) return "хеш-функция подписи не поддерживается";
+      break;
+    case ERR_LIB_TS:
+      if (reason == TS_R_MESSAGE_IMPRINT_MISMATCH) return "штамп времени выдан для других данных";
+      if (reason == TS_R_NONCE_MISMATCH) return "штамп времени выдан на другой запрос";
+      if (reason == TS_R_CERTIFICATE_VERIFY_ERROR) return "сертификат службы штампов не заверен доверенным";
+      if (reason == TS_R_SIGNATURE_FAILURE) return "подпись штампа времени неверна";
+      break;
+    default: break;
+  }
+  return "ошибка OpenSSL (библиотека " + std::to_string(lib) + ", причина " + std::to_string(reason) + ")";
+}
+
+}  // namespace
+
+bool OpenSslErrors::has(int lib, int reason) const {
+  for (unsigned long e : codes)
+    if (ERR_GET_LIB(e) == lib && ERR_GET_REASON(e) == reason) return true;
+  return false;
+}
+
+OpenSslErrors takeOpenSslFailure() {
+  OpenSslErrors out;
   const char* file = nullptr;
   int line = 0;
   const char* func = nullptr;
@@ -128,23 +185,29 @@ std::string takeOpenSslErrors() {
   int flags = 0;
   unsigned long e;
   while ((e = ERR_get_error_all(&file, &line, &func, &data, &flags)) != 0) {
+    out.codes.push_back(e);
+    const std::string russian = russianOpenSslReason(e);
+    if (out.text.find(russian) == std::string::npos) out.text += (out.text.empty() ? "" : "; ") + russian;
     char buf[256];
     ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
+    if (!out.english.empty()) out.english += "; ";
     const char* reason = ERR_reason_error_string(e);
-    out += reason ? reason : buf;
+    out.english += reason ? reason : buf;
     if (data && (flags & ERR_TXT_STRING) && *data) {
-      out += " [";
-      out += data;
-      out += "]";
+      out.english += " [";
+      out.english += data;
+      out.english += "]";
     }
   }
-  return out.empty() ? "нет подробностей от OpenSSL" : out;
+  if (out.text.empty()) out.text = "нет подробностей от OpenSSL";
+  return out;
 }
+
+std::string takeOpenSslErrors() { return takeOpenSslFailure().text; }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
-    throw Error(ErrorKind::Internal, "sha256", takeOpenSslErrors());
+    throw Error(ErrorKind::Internal, "SHA-256", takeOpenSslErrors());
 }
 Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
 void Sha256::update(std::string_view bytes) {
@@ -179,7 +242,7 @@ void ensureGostEngine() {
     ok = true;
   });
   if (!ok)
-    throw Error(ErrorKind::Internal, "engine gost",
+    throw Error(ErrorKind::Internal, "модуль ГОСТ",
                 "модуль ГОСТ для OpenSSL не загружен (пакет libengine-gost-openssl): " + error);
 }
 
@@ -256,7 +319,7 @@ LoadedSigner::LoadedSigner(const SignerConfig& config) : impl_(std::make_unique<
   if (!impl_->cert) throw Error(ErrorKind::Input, config.keyPath, "в файле PKCS#12 нет сертификата");
   if (X509_check_private_key(impl_->cert, impl_->key) != 1)
     throw Error(ErrorKind::Input, config.certPath.empty() ? config.keyPath : config.certPath,
-                "сертификат не соответствует закрытому ключу: " + takeOpenSslErrors());
+                "сертификат не соответствует закрытому ключу");
   if (!impl_->chain) impl_->chain = sk_X509_new_null();
   for (const auto& path : config.chainPaths) {
     std::string bytes = readWholeFile(path);
@@ -281,19 +344,19 @@ std::string LoadedSigner::sign(std::string_view content) const {
   if (isGostKey(impl_->key)) {
     md = EVP_get_digestbyname("md_gost12_256");
     if (EVP_PKEY_bits(impl_->key) > 256) md = EVP_get_digestbyname("md_gost12_512");
-    if (!md) throw Error(ErrorKind::Internal, "cms sign", "нет хеш-функции Стрибог: " + takeOpenSslErrors());
+    if (!md) throw Error(ErrorKind::Internal, "подпись манифеста", "нет хеш-функции Стрибог: " + takeOpenSslErrors());
   }
   unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
   CMS_ContentInfo* cms = CMS_sign(nullptr, nullptr, impl_->chain, nullptr, flags);
-  if (!cms) throw Error(ErrorKind::Internal, "cms sign", takeOpenSslErrors());
+  if (!cms) throw Error(ErrorKind::Internal, "подпись манифеста", takeOpenSslErrors());
   std::unique_ptr<CMS_ContentInfo, decltype(&CMS_ContentInfo_free)> guard(cms, CMS_ContentInfo_free);
   if (!CMS_add1_signer(cms, impl_->cert, impl_->key, md, flags))
-    throw Error(ErrorKind::Internal, "cms sign", "не удалось подписать манифест: " + takeOpenSslErrors());
+    throw Error(ErrorKind::Internal, "подпись манифеста", "не удалось подписать манифест: " + takeOpenSslErrors());
   BioPtr data = memBio(content);
   if (CMS_final(cms, data.get(), nullptr, flags) != 1)
-    throw Error(ErrorKind::Internal, "cms sign", "не удалось подписать манифест: " + takeOpenSslErrors());
+    throw Error(ErrorKind::Internal, "подпись манифеста", "не удалось подписать манифест: " + takeOpenSslErrors());
   BioPtr out(BIO_new(BIO_s_mem()));
-  if (i2d_CMS_bio(out.get(), cms) != 1) throw Error(ErrorKind::Internal, "cms sign", takeOpenSslErrors());
+  if (i2d_CMS_bio(out.get(), cms) != 1) throw Error(ErrorKind::Internal, "подпись манифеста", takeOpenSslErrors());
   return bioToString(out.get());
 }
 
@@ -366,11 +429,10 @@ CmsResult cmsVerify(std::string_view der, std::string_view content, const std::v
     r.signatureOk = true;
     r.trusted = store != nullptr;
   } else {
-    std::string reason = takeOpenSslErrors();
-    r.error = reason.find("content verify error") != std::string::npos ||
-                      reason.find("digest failure") != std::string::npos
-                  ? "подпись не соответствует манифесту: " + reason
-                  : "подпись не прошла проверку: " + reason;
+    const OpenSslErrors failure = takeOpenSslFailure();
+    r.error = failure.has(ERR_LIB_CMS, CMS_R_CONTENT_VERIFY_ERROR) || failure.has(ERR_LIB_PKCS7, PKCS7_R_DIGEST_FAILURE)
+                  ? "подпись не соответствует манифесту: " + failure.text
+                  : "подпись не прошла проверку: " + failure.text;
   }
   return r;
 }
@@ -397,7 +459,7 @@ std::string tsRequest(std::string_view data, uint64_t nonce) {
   X509_ALGOR_free(algo);
   TS_MSG_IMPRINT_free(imprint);
   TS_REQ_free(req);
-  if (ok != 1) throw Error(ErrorKind::Internal, "tsa", "не удалось составить запрос штампа времени: " + takeOpenSslErrors());
+  if (ok != 1) throw Error(ErrorKind::Internal, "штамп времени", "не удалось составить запрос штампа времени: " + takeOpenSslErrors());
   return bioToString(out.get());
 }
 
@@ -456,10 +518,10 @@ TsResult tsVerify(std::string_view replyDer, std::string_view data, const std::v
     r.ok = true;
     r.trusted = (vflags & TS_VFY_SIGNATURE) != 0;
   } else {
-    std::string reason = takeOpenSslErrors();
-    r.error = reason.find("message imprint mismatch") != std::string::npos
-                  ? "штамп времени выдан не для этой подписи: " + reason
-                  : "штамп времени не прошёл проверку: " + reason;
+    const OpenSslErrors failure = takeOpenSslFailure();
+    r.error = failure.has(ERR_LIB_TS, TS_R_MESSAGE_IMPRINT_MISMATCH)
+                  ? "штамп времени выдан не для этой подписи: " + failure.text
+                  : "штамп времени не прошёл проверку: " + failure.text;
   }
   return r;
 }
@@ -494,7 +556,7 @@ std::string tsaPost(const std::string& url, const std::string& query) {
 uint64_t randomNonce() {
   uint64_t n = 0;
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&n), sizeof n) != 1)
-    throw Error(ErrorKind::Internal, "rand", takeOpenSslErrors());
+    throw Error(ErrorKind::Internal, "случайные числа", takeOpenSslErrors());
   return n >> 1;  // positive as a signed 64-bit INTEGER
 }
 

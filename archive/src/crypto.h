@@ -32,7 +32,17 @@ class Sha256 {
 
 std::string toHex(const unsigned char* p, size_t n);
 
-// The text of every error on the OpenSSL queue (ERR_get_error_all, with the ERR_TXT_STRING data), emptied.
+// The errors on the OpenSSL queue (emptied): `text` in Russian, chosen by each error's library and reason code
+// (a system error by its errno), for the user; `english` OpenSSL's own text with the ERR_TXT_STRING data, for
+// Error::detail(); has(lib, reason) tells whether a given error was among them.
+struct OpenSslErrors {
+  std::string text;
+  std::string english;
+  std::vector<unsigned long> codes;
+  bool has(int lib, int reason) const;
+};
+OpenSslErrors takeOpenSslFailure();
+// takeOpenSslFailure().text
 std::string takeOpenSslErrors();
 
 // Loads the `gost` engine once per process; throws Error(Internal) when it is not installed.

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
 
 namespace ejournal::archive {
 
@@ -33,9 +34,24 @@ std::string_view toString(Operation op) {
 
 namespace {
 
+std::string russianOperation(const std::string& what) {
+  if (what == "write" || what == "pwrite") return "запись";
+  if (what == "read") return "чтение";
+  if (what == "fsync" || what == "fsync directory") return "запись на диск";
+  if (what == "close") return "закрытие файла";
+  if (what == "open" || what == "open directory") return "открытие";
+  if (what == "stat") return "сведения о файле";
+  if (what == "rename" || what == "link") return "переименование";
+  if (what == "unlink" || what == "remove") return "удаление";
+  if (what == "list") return "чтение каталога";
+  if (what == "create") return "создание файла";
+  return "операция с файлом";
+}
+
+// `what` names the operation for the log-minded reader; the user reads the Russian text of errno first.
 [[noreturn]] void throwErrno(const std::string& what, const fs::path& path, int err) {
   throw Error(err == ENOENT ? ErrorKind::NotFound : ErrorKind::Internal, path.string(),
-              what + ": " + std::strerror(err));
+              model::systemErrorText(err) + " (" + russianOperation(what) + ")", what + ": " + std::strerror(err));
 }
 
 class PosixWritableFile : public WritableFile {
@@ -119,9 +135,8 @@ class PosixReadableFile : public ReadableFile {
 class PosixFileSystem : public FileSystem {
  public:
   std::unique_ptr<WritableFile> createFile(const fs::path& path) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throwErrno("create", path, errno);
-    return std::make_unique<PosixWritableFile>(path, fd);
+    // 0600 whatever the umask: an archive holds the journal's personal data.
+    return std::make_unique<PosixWritableFile>(path, model::openPrivateFile(path, O_WRONLY | O_CREAT | O_EXCL));
   }
   std::unique_ptr<ReadableFile> openFile(const fs::path& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -163,9 +178,7 @@ class PosixFileSystem : public FileSystem {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) throwErrno("remove", path, errno);
   }
   void createDirectories(const fs::path& dir) override {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw Error(ErrorKind::Internal, dir.string(), "create directory: " + ec.message());
+    model::createPrivateDirectories(dir);  // 0700 whatever the umask
   }
   bool exists(const fs::path& path) override {
     struct stat st {};

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ejournal/model/files.h"
 #include "secure_validator.h"
 
 namespace ejournal::ingest {
@@ -44,7 +45,7 @@ std::string_view localName(const char* name) {
   return colon == std::string_view::npos ? n : n.substr(colon + 1);
 }
 
-std::string quoted(std::string_view s) { return "«" + std::string(s) + "»"; }
+std::string guillemets(std::string_view s) { return "«" + std::string(s) + "»"; }
 
 uint64_t keyHash(std::initializer_list<std::string_view> parts) {
   std::string key;
@@ -83,7 +84,7 @@ std::vector<Problem> locate(std::string_view bytes, const std::string& name, std
     int column = 1;
     for (size_t i = lineStart; i < target; ++i)
       if ((static_cast<unsigned char>(bytes[i]) & 0xC0) != 0x80) ++column;
-    out.push_back(Problem{name, line, column, std::move(p.message)});
+    out.push_back(Problem{name, line, column, std::move(p.message), {}});
   }
   return out;
 }
@@ -92,7 +93,7 @@ std::vector<Problem> locate(std::string_view bytes, const std::string& name, std
 std::optional<Problem> checkEncoding(std::string_view bytes, const std::string& name) {
   const auto u = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0x100u; };
   if ((u(0) == 0xFE && u(1) == 0xFF) || (u(0) == 0xFF && u(1) == 0xFE) || u(0) == 0x00)
-    return Problem{name, 1, 1, "поддерживается только кодировка UTF-8"};
+    return Problem{name, 1, 1, "поддерживается только кодировка UTF-8", {}};
   std::string_view s = bytes;
   if (u(0) == 0xEF && u(1) == 0xBB && u(2) == 0xBF) s.remove_prefix(3);
   if (s.substr(0, 5) != "<?xml") return std::nullopt;
@@ -105,7 +106,80 @@ std::optional<Problem> checkEncoding(std::string_view bytes, const std::string& 
   std::string enc(decl.substr(q + 1, e == std::string_view::npos ? std::string_view::npos : e - q - 1));
   for (auto& c : enc) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (enc == "UTF-8" || enc == "UTF8") return std::nullopt;
-  return Problem{name, 1, static_cast<int>(at + 1), "кодировка " + quoted(enc) + " не поддерживается: только UTF-8"};
+  return Problem{name, 1, static_cast<int>(at + 1), "кодировка " + guillemets(enc) + " не поддерживается: только UTF-8", {}};
+}
+
+// What Xerces must never be given, found in one pass over the raw bytes before it starts: a NUL byte (Xerces takes
+// it for the end of the input and silently drops the rest of the document), a DOCTYPE (refused outright, even a
+// bare one that names no DTD), and any text run, attribute value, tag, comment, CDATA section or processing
+// instruction longer than options.maxValueBytes (Xerces buffers each whole, in UTF-16, before anything else looks
+// at it). The scan knows just enough XML to find those; everything else is Xerces' to judge, and where the
+// document is not well-formed the scan may stop early: Xerces refuses such a document before reaching its end.
+std::optional<PendingProblem> scanRawBytes(std::string_view bytes, const ReadOptions& options) {
+  const size_t nul = bytes.find('\0');
+  const std::string_view s = bytes.substr(0, nul);
+  const size_t cap = options.maxValueBytes;
+  const std::string limit = "допускается не больше " + model::byteSize(cap);
+  const auto tooLong = [&](size_t at, const std::string& what) {
+    return PendingProblem{at, what + " длиннее допустимого: " + limit};
+  };
+  size_t pos = 0;
+  while (pos < s.size()) {
+    const size_t lt = s.find('<', pos);
+    const size_t textEnd = lt == std::string_view::npos ? s.size() : lt;
+    if (textEnd - pos > cap) return tooLong(pos, "текст");
+    if (lt == std::string_view::npos) break;
+    const std::string_view rest = s.substr(lt);
+    // Comments, CDATA sections and processing instructions end at their own terminator.
+    std::string_view terminator, what;
+    if (rest.substr(0, 4) == "<!--") terminator = "-->", what = "комментарий";
+    else if (rest.substr(0, 9) == "<![CDATA[") terminator = "]]>", what = "раздел CDATA";
+    else if (rest.substr(0, 2) == "<?") terminator = "?>", what = "инструкция обработки";
+    if (!terminator.empty()) {
+      const size_t end = s.find(terminator, lt + 2);
+      const size_t stop = end == std::string_view::npos ? s.size() : end + terminator.size();
+      if (stop - lt > cap) return tooLong(lt, std::string(what));
+      pos = stop;
+      continue;
+    }
+    if (rest.substr(0, 2) == "<!") {
+      if (rest.substr(0, 9) == "<!DOCTYPE")
+        return PendingProblem{lt, "DOCTYPE запрещён: документ не может объявлять DTD и сущности"};
+      break;  // no other declaration is XML in content: Xerces refuses it right there
+    }
+    // A tag: attribute values are quoted and may hold '>'.
+    size_t i = lt + 1;
+    bool closed = false;
+    while (i < s.size()) {
+      const size_t at = s.find_first_of("\"'>", i);
+      if (at == std::string_view::npos) break;
+      if (s[at] == '>') {
+        i = at + 1;
+        closed = true;
+        break;
+      }
+      const size_t close = s.find(s[at], at + 1);
+      const size_t valueEnd = close == std::string_view::npos ? s.size() : close;
+      if (valueEnd - at - 1 > cap) {
+        // The attribute's name: the word before '=' (and blanks) before the quote.
+        size_t e = at;
+        while (e > lt && (s[e - 1] == '=' || s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r'))
+          --e;
+        size_t b = e;
+        while (b > lt && s[b - 1] != ' ' && s[b - 1] != '\t' && s[b - 1] != '\n' && s[b - 1] != '\r' && s[b - 1] != '<')
+          --b;
+        return tooLong(at + 1, "значение атрибута " + guillemets(s.substr(b, e - b)));
+      }
+      if (close == std::string_view::npos) break;
+      i = close + 1;
+    }
+    if ((closed ? i : s.size()) - lt > cap) return tooLong(lt, "тег");
+    if (!closed) break;
+    pos = i;
+  }
+  if (nul != std::string_view::npos)
+    return PendingProblem{nul, "нулевой байт (NUL) в документе: документ испорчен или это не текст"};
+  return std::nullopt;
 }
 
 // Converts chunks into model parts and checks references; calls the sink while no problem has been found.
@@ -175,7 +249,7 @@ class Builder {
   static std::string id(pugi::xml_node n, const char* a) { return std::string(trim(raw(n, a))); }
 
   void bad(pugi::xml_node n, const char* a) {
-    add(at(n), "неверное значение атрибута " + std::string(a) + " " + quoted(raw(n, a)));
+    add(at(n), "неверное значение атрибута " + std::string(a) + " " + guillemets(raw(n, a)));
   }
 
   int integer(pugi::xml_node n, const char* a, int fallback) {
@@ -237,11 +311,11 @@ class Builder {
 
   void known(const std::unordered_set<std::string>& set, const std::string& value, pugi::xml_node n,
              const std::string& record, const char* what) {
-    if (!value.empty() && !set.count(value)) add(at(n), record + ": неизвестный " + what + " " + quoted(value));
+    if (!value.empty() && !set.count(value)) add(at(n), record + ": неизвестный " + what + " " + guillemets(value));
   }
 
   void knownClass(const std::string& value, pugi::xml_node n, const std::string& record) {
-    if (!classes_.count(value)) add(at(n), record + ": неизвестный класс " + quoted(value));
+    if (!classes_.count(value)) add(at(n), record + ": неизвестный класс " + guillemets(value));
   }
 
   void knownSubgroup(const std::string& sg, const std::string& cls, const std::string& subj, pugi::xml_node n,
@@ -249,10 +323,10 @@ class Builder {
     if (sg.empty()) return;
     auto it = subgroups_.find(sg);
     if (it == subgroups_.end()) {
-      add(at(n), record + ": неизвестная подгруппа " + quoted(sg));
+      add(at(n), record + ": неизвестная подгруппа " + guillemets(sg));
     } else if (it->second.classId != cls || it->second.subjectId != subj) {
-      add(at(n), record + ": подгруппа " + quoted(sg) + " относится к классу " + quoted(it->second.classId) +
-                     " и предмету " + quoted(it->second.subjectId) + ", а не " + quoted(cls) + " и " + quoted(subj));
+      add(at(n), record + ": подгруппа " + guillemets(sg) + " относится к классу " + guillemets(it->second.classId) +
+                     " и предмету " + guillemets(it->second.subjectId) + ", а не " + guillemets(cls) + " и " + guillemets(subj));
     }
   }
 
@@ -268,7 +342,7 @@ class Builder {
   }
 
   void unique(std::unordered_set<std::string>& set, const std::string& value, pugi::xml_node n, const char* what) {
-    if (!set.insert(value).second) add(at(n), "повторяющийся идентификатор " + std::string(what) + " " + quoted(value));
+    if (!set.insert(value).second) add(at(n), "повторяющийся идентификатор " + std::string(what) + " " + guillemets(value));
   }
 
   // ---- reference data
@@ -301,7 +375,7 @@ class Builder {
           model::Holiday h{text(n, "name"), {date(n, "from"), date(n, "to")}};
           if (n.attribute("gradeFrom")) h.gradeFrom = n.attribute("gradeFrom").as_int(1);
           if (n.attribute("gradeTo")) h.gradeTo = n.attribute("gradeTo").as_int(11);
-          ordered(h.dates.from, h.dates.to, n, "каникулы " + quoted(h.name));
+          ordered(h.dates.from, h.dates.to, n, "каникулы " + guillemets(h.name));
           part.holidays.push_back(std::move(h));
         }
       } else if (s == "staff") {
@@ -335,7 +409,7 @@ class Builder {
           c.letter = text(n, "letter");
           c.classTeacherId = id(n, "teacher");
           if (!classes_.insert(c.id).second)
-            add(at(n), "повторяющийся идентификатор класса " + quoted(c.id));
+            add(at(n), "повторяющийся идентификатор класса " + guillemets(c.id));
           known(staff_, c.classTeacherId, n, "класс " + c.id, "классный руководитель");
           part.classes.push_back(std::move(c));
         }
@@ -401,7 +475,7 @@ class Builder {
     g.name = text(n, "name");
     g.teacherId = id(n, "teacher");
     const std::string record = "подгруппа " + g.id;
-    if (subgroups_.count(g.id)) add(at(n), "повторяющийся идентификатор подгруппы " + quoted(g.id));
+    if (subgroups_.count(g.id)) add(at(n), "повторяющийся идентификатор подгруппы " + guillemets(g.id));
     knownClass(g.classId, n, record);
     known(subjects_, g.subjectId, n, record, "предмет");
     known(staff_, g.teacherId, n, record, "учитель");
@@ -529,7 +603,7 @@ class Builder {
       work.topic = text(w, "topic");
       work.weight = integer(w, "weight", 1);
       if (!works_.emplace(work.id, l.id).second)
-        add(at(w), "повторяющийся идентификатор работы " + quoted(work.id));
+        add(at(w), "повторяющийся идентификатор работы " + guillemets(work.id));
       l.works.push_back(std::move(work));
     }
     part.lessons.push_back(std::move(l));
@@ -548,15 +622,15 @@ class Builder {
     m.enteredBy = id(n, "by");
     const std::string record = "оценка " + m.id;
     if (!markIds_.insert(std::hash<std::string>{}(m.id)).second)
-      add(at(n), "повторяющийся идентификатор оценки " + quoted(m.id));
+      add(at(n), "повторяющийся идентификатор оценки " + guillemets(m.id));
     known(students_, m.studentId, n, record, "ученик");
     known(lessons_, m.lessonId, n, record, "урок");
     if (!m.workId.empty()) {
       auto it = works_.find(m.workId);
-      if (it == works_.end()) add(at(n), record + ": неизвестная работа " + quoted(m.workId));
+      if (it == works_.end()) add(at(n), record + ": неизвестная работа " + guillemets(m.workId));
       else if (it->second != m.lessonId)
-        add(at(n), record + ": работа " + quoted(m.workId) + " относится к уроку " + quoted(it->second) +
-                       ", а не " + quoted(m.lessonId));
+        add(at(n), record + ": работа " + guillemets(m.workId) + " относится к уроку " + guillemets(it->second) +
+                       ", а не " + guillemets(m.lessonId));
     }
     known(staff_, m.enteredBy, n, record, "сотрудник (by)");
     for (auto c : n.children()) {
@@ -692,8 +766,10 @@ void readJournal(std::string_view bytes, const std::string& name,
   if (bytes.size() > options.maxBytes)
     throw InvalidDocument({Problem{name, 0, 0,
                                    "документ слишком велик: " + std::to_string(bytes.size()) +
-                                       " байт, допускается не больше " + std::to_string(options.maxBytes)}});
+                                       " байт, допускается не больше " + model::byteSize(options.maxBytes),
+                                   {}}});
   if (auto p = checkEncoding(bytes, name)) throw InvalidDocument({*p});
+  if (auto p = scanRawBytes(bytes, options)) throw InvalidDocument(locate(bytes, name, {*p}));
 
   Builder builder(bytes, options, sink);
   std::vector<Problem> problems;

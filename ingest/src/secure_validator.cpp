@@ -3,6 +3,7 @@
 
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
 #include <xercesc/sax/Locator.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
 #include <xercesc/sax2/Attributes.hpp>
@@ -25,6 +26,7 @@
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/model/once.h"
+#include "xerces_messages.h"
 
 namespace ejournal::ingest::detail {
 namespace {
@@ -96,12 +98,12 @@ class XercesRuntime {
     try {
       grammar = r->loadGrammar(path.c_str(), Grammar::SchemaGrammarType, true);
     } catch (const XMLException& e) {
-      throw Error(ErrorKind::Internal, path.string(), "cannot load the journal schema: " + utf8(e.getMessage()));
+      throw Error(ErrorKind::Internal, path.string(), "не удаётся загрузить схему журнала (установка повреждена): " + utf8(e.getMessage()));
     } catch (const SAXException& e) {
-      throw Error(ErrorKind::Internal, path.string(), "cannot load the journal schema: " + utf8(e.getMessage()));
+      throw Error(ErrorKind::Internal, path.string(), "не удаётся загрузить схему журнала (установка повреждена): " + utf8(e.getMessage()));
     }
     if (!grammar || !errors.text.empty())
-      throw Error(ErrorKind::Internal, path.string(), "cannot load the journal schema: " + errors.text);
+      throw Error(ErrorKind::Internal, path.string(), "не удаётся загрузить схему журнала (установка повреждена): " + errors.text);
     pool_->lockPool();
   }
 
@@ -218,22 +220,28 @@ class Handler : public DefaultHandler {
     --depth_;
   }
 
+  // Every error Xerces finds, by its code (Reader::error below): Russian text, Xerces' English kept as the detail.
+  void report(unsigned code, const XMLCh* domain, XMLErrorReporter::ErrTypes type, const XMLCh* text,
+              XMLFileLoc line, XMLFileLoc column) {
+    if (type == XMLErrorReporter::ErrType_Warning) return;
+    const std::string english = utf8(text);
+    // Validity errors come in XMLValid codes, the schema's value checks in XMLExcepts codes, the rest in XMLErrs.
+    const XercesDomain d = XMLString::equals(domain, XMLUni::fgValidityDomain) ? XercesDomain::Schema
+                           : XMLString::equals(domain, XMLUni::fgExceptDomain) ? XercesDomain::Exception
+                                                                               : XercesDomain::Syntax;
+    const std::string message = (d == XercesDomain::Syntax ? "ошибка синтаксиса XML: " : "не соответствует схеме: ") +
+                                russianXercesMessage(d, code, english);
+    add({static_cast<int>(line), static_cast<int>(column)}, message, english);
+    if (type == XMLErrorReporter::ErrType_Fatal || problems.size() >= options_.maxProblems) throw StopScan{};
+  }
+
+  // Errors reach report() directly; these only see what another path might still send as a SAX exception.
   void warning(const SAXParseException&) override {}
-
-  void error(const SAXParseException& e) override {
-    add({static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber())},
-        "не соответствует схеме: " + utf8(e.getMessage()));
-    if (problems.size() >= options_.maxProblems) throw StopScan{};
-  }
-
-  void fatalError(const SAXParseException& e) override {
-    add({static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber())},
-        "ошибка синтаксиса XML: " + utf8(e.getMessage()));
-    throw StopScan{};
-  }
+  void error(const SAXParseException& e) override { fromException(e, false); }
+  void fatalError(const SAXParseException& e) override { fromException(e, true); }
 
   // A problem that is not Xerces' own (an exception escaping the scanner), at the scanner's position.
-  void addAtCurrent(const std::string& message) { add(location(), message); }
+  void addAtCurrent(const std::string& message, const std::string& detail = {}) { add(location(), message, detail); }
   bool stopped() const { return stopped_; }
 
  private:
@@ -252,9 +260,15 @@ class Handler : public DefaultHandler {
     return positions_.offset(locator_->getLineNumber(), locator_->getColumnNumber());
   }
 
-  void add(Where w, std::string message) {
+  void add(Where w, std::string message, std::string detail = {}) {
     if (problems.size() >= options_.maxProblems) return;
-    problems.push_back(Problem{name_, w.line, w.column, std::move(message)});
+    problems.push_back(Problem{name_, w.line, w.column, std::move(message), std::move(detail)});
+  }
+
+  void fromException(const SAXParseException& e, bool fatal) {
+    add({static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber())},
+        fatal ? "ошибка синтаксиса XML" : "не соответствует схеме", utf8(e.getMessage()));
+    if (fatal || problems.size() >= options_.maxProblems) throw StopScan{};
   }
 
   [[noreturn]] void stop(const std::string& message) {
@@ -312,13 +326,29 @@ class Handler : public DefaultHandler {
   bool stopped_ = false;
 };
 
+// The SAX2 reader with Xerces' error reports taken by code before they become English SAXParseExceptions.
+class Reader : public SAX2XMLReaderImpl {
+ public:
+  explicit Reader(XMLGrammarPool* pool) : SAX2XMLReaderImpl(XMLPlatformUtils::fgMemoryManager, pool) {}
+  Handler* handler = nullptr;
+
+  void error(const unsigned int code, const XMLCh* const domain, const XMLErrorReporter::ErrTypes type,
+             const XMLCh* const text, const XMLCh* const systemId, const XMLCh* const publicId,
+             const XMLFileLoc line, const XMLFileLoc column) override {
+    if (!handler) {
+      SAX2XMLReaderImpl::error(code, domain, type, text, systemId, publicId, line, column);
+      return;
+    }
+    handler->report(code, domain, type, text, line, column);
+  }
+};
+
 }  // namespace
 
 std::vector<Problem> validate(std::string_view bytes, const std::string& name, const ReadOptions& options,
                               ChunkListener& listener) {
   XercesRuntime& runtime = XercesRuntime::instance();
-  std::unique_ptr<SAX2XMLReader> reader(
-      XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, runtime.pool()));
+  auto reader = std::make_unique<Reader>(runtime.pool());
   setSecureFeatures(*reader);
   reader->setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
   SecurityManager security;
@@ -327,6 +357,7 @@ std::vector<Problem> validate(std::string_view bytes, const std::string& name, c
 
   if (bytes.find('\r') != std::string_view::npos) reader->setFeature(XMLUni::fgXercesCalculateSrcOfs, true);
   Handler handler(*reader, bytes, name, options, listener);
+  reader->handler = &handler;
   reader->setContentHandler(&handler);
   reader->setErrorHandler(&handler);
   reader->setLexicalHandler(&handler);
@@ -338,9 +369,11 @@ std::vector<Problem> validate(std::string_view bytes, const std::string& name, c
   } catch (const StopScan&) {
     // The reason is recorded (or the consumer cancelled).
   } catch (const SAXException& e) {
-    handler.addAtCurrent("ошибка разбора XML: " + utf8(e.getMessage()));
+    handler.addAtCurrent("ошибка разбора XML", utf8(e.getMessage()));
   } catch (const XMLException& e) {
-    handler.addAtCurrent("ошибка разбора XML: " + utf8(e.getMessage()));
+    const std::string english = utf8(e.getMessage());
+    handler.addAtCurrent("ошибка разбора XML: " + russianXercesMessage(XercesDomain::Exception, e.getCode(), english),
+                         english);
   } catch (const OutOfMemoryException&) {
     handler.addAtCurrent("недостаточно памяти для разбора документа");
   }

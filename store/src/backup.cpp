@@ -145,9 +145,8 @@ BackupResult backup(Store& store, const fs::path& dir, int keep) {
                 "хранилище в PostgreSQL: резервную копию делает pg_dump, например: " +
                     pgDumpCommand(db.displayName(), "ejournal.dump"));
   if (keep < 1) throw Error(ErrorKind::Input, "backup --keep", "нужно хранить хотя бы одну копию");
+  model::createPrivateDirectories(dir);  // 0700: backups hold what the store holds
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error(ErrorKind::Internal, dir.string(), "не удаётся создать каталог: " + ec.message());
 
   const std::string base = kPrefix + stamp(db.clock().now());
   fs::path target = dir / (base + kSuffix);

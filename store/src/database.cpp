@@ -2,17 +2,26 @@
 #include "database.h"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/PostgreSQLException.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <sqlite3.h>
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Exception.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <mutex>
 #include <regex>
 #include <set>
 
 #include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -87,15 +96,70 @@ std::string elidePassword(const std::string& conn) {
   return std::regex_replace(conn, kPassword, "$1***");
 }
 
+namespace {
+
+// A failed sqlite3_step of a Prepared statement: the Russian text by the result code, SQLite's text as what().
+struct SqliteStepError : std::runtime_error {
+  SqliteStepError(const std::string& english, std::string russian)
+      : std::runtime_error(english), message(std::move(russian)) {}
+  std::string message;
+};
+
+// What the user reads about a database failure, by the kind of failure (the connector's exception class); the
+// connector's own English text goes to Error::detail().
+std::string russianDatabaseMessage(const Poco::Exception& e) {
+  namespace sq = Poco::Data::SQLite;
+  namespace pg = Poco::Data::PostgreSQL;
+  if (dynamic_cast<const sq::CantOpenDBFileException*>(&e))
+    return "не удаётся открыть файл базы данных: нет такого каталога или нет прав на запись";
+  if (dynamic_cast<const sq::DBAccessDeniedException*>(&e) || dynamic_cast<const sq::AuthorizationDeniedException*>(&e))
+    return "нет доступа к базе данных";
+  if (dynamic_cast<const sq::DBLockedException*>(&e) || dynamic_cast<const sq::TableLockedException*>(&e) ||
+      dynamic_cast<const sq::LockProtocolException*>(&e))
+    return "база данных занята другим процессом; повторите позже";
+  if (dynamic_cast<const sq::ReadOnlyException*>(&e)) return "база данных доступна только для чтения";
+  if (dynamic_cast<const sq::CorruptImageException*>(&e))
+    return "файл повреждён или не является базой данных ejournal";
+  if (dynamic_cast<const sq::DatabaseFullException*>(&e)) return "на диске нет места для базы данных";
+  if (dynamic_cast<const sq::IOErrorException*>(&e)) return "ошибка ввода-вывода при работе с базой данных";
+  if (dynamic_cast<const sq::NoMemoryException*>(&e)) return "недостаточно памяти для работы с базой данных";
+  if (dynamic_cast<const sq::ConstraintViolationException*>(&e))
+    return "запись противоречит данным, уже сохранённым в базе";
+  if (dynamic_cast<const Poco::Data::ConnectionFailedException*>(&e) ||
+      dynamic_cast<const Poco::Data::NotConnectedException*>(&e) || dynamic_cast<const pg::ConnectionException*>(&e))
+    return "не удаётся подключиться к базе данных: для PostgreSQL проверьте адрес, имя базы, пользователя и пароль";
+  if (e.displayText().find("not a database") != std::string::npos)  // SQLITE_NOTADB has no class of its own
+    return "файл повреждён или не является базой данных ejournal";
+  return "ошибка базы данных";
+}
+
+// A new SQLite store is created 0600 here, before SQLite creates it with its default 0644: it holds pupils'
+// personal data and password hashes. SQLite gives its -wal and -shm files the database file's mode. An existing
+// file is left as it is; a file that cannot be created here is left for SQLite to report.
+void createPrivateSqliteFile(const std::string& path) {
+  if (path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) return;
+  try {
+    ::close(model::openPrivateFile(path, O_RDWR | O_CREAT | O_EXCL));
+  } catch (const Error&) {
+    // A missing directory or no permission: SQLite's open fails next and says so.
+  }
+}
+
+}  // namespace
+
 void Database::rethrow(const std::string& where) {
   try {
     throw;
   } catch (const Error&) {
     throw;
   } catch (const Poco::Exception& e) {
-    throw Error(ErrorKind::Internal, where, e.displayText());
+    throw Error(ErrorKind::Internal, where, russianDatabaseMessage(e), e.displayText());
+  } catch (const SqliteStepError& e) {
+    throw Error(ErrorKind::Internal, where, e.message, e.what());
   } catch (const std::exception& e) {
-    throw Error(ErrorKind::Internal, where, e.what());
+    throw Error(ErrorKind::Internal, where, "ошибка базы данных", e.what());
   }
 }
 
@@ -112,6 +176,7 @@ Database::Database(const std::string& connection, std::shared_ptr<model::Clock> 
     backend_ = Backend::SQLite;
     sqlitePath_ = conn;
     display_ = "sqlite:" + conn;
+    createPrivateSqliteFile(conn);
   }
   guard("store.open " + display_, [&] {
     pool_ = std::make_unique<Pool>(backend_, backend_ == Backend::SQLite ? "SQLite" : "PostgreSQL", conn);
@@ -288,7 +353,15 @@ size_t Prepared::runSqlite() {
   std::string error = rc == SQLITE_DONE ? std::string() : sqlite3_errmsg(db_);
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
-  if (rc != SQLITE_DONE) throw std::runtime_error(error);
+  if (rc != SQLITE_DONE) {
+    const int primary = rc & 0xff;
+    throw SqliteStepError(error,
+                primary == SQLITE_FULL                            ? "на диске нет места для базы данных"
+                : primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? "база данных занята другим процессом; повторите позже"
+                : primary == SQLITE_READONLY                      ? "база данных доступна только для чтения"
+                : primary == SQLITE_CONSTRAINT                    ? "запись противоречит данным, уже сохранённым в базе"
+                                                                  : "ошибка базы данных");
+  }
   return static_cast<size_t>(sqlite3_changes(db_));
 }
 

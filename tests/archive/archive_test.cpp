@@ -18,11 +18,14 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -167,6 +170,18 @@ SealRequest request(const std::string& period, int startYear = 2025, bool withSi
   Document empty{"reports/empty.txt", std::string(kKindReport), "Пустой", "text/plain", {}, "", {}};
   r.documents = {xml, j5, s5, empty};
   return r;
+}
+
+// Two English words in a row: OpenSSL's or the C library's own text in a user's message.
+const std::regex& englishWords() {
+  static const std::regex re("[A-Za-z]{2,}(, | )+[A-Za-z]{2,}");
+  return re;
+}
+
+unsigned modeOf(const fs::path& p) {
+  struct stat st {};
+  BOOST_REQUIRE_MESSAGE(::stat(p.c_str(), &st) == 0, "no file " + p.string());
+  return st.st_mode & 07777;
 }
 
 VerifyOptions withCa() {
@@ -556,6 +571,7 @@ BOOST_AUTO_TEST_CASE(sealing_is_refused_without_or_with_a_bad_key) {
     BOOST_FAIL("a certificate of another key must be refused");
   } catch (const Error& e) {
     BOOST_TEST(std::string(e.what()).find("не соответствует закрытому ключу") != std::string::npos, e.what());
+    BOOST_TEST(!std::regex_search(std::string(e.what()), englishWords()), e.what());  // was "key values mismatch"
   }
   r.signer = keys().ec();
   r.documents[1].name = "../escape.pdf";
@@ -806,4 +822,66 @@ BOOST_AUTO_TEST_CASE(document_check_hook_reports_content_problems) {
   auto r = a.verify(info.fileName, o);
   BOOST_TEST(!r.ok());
   BOOST_TEST(problemsText(r).find("export/journal.xml: выгрузка не соответствует схеме") != std::string::npos);
+}
+
+// Archives hold the journal's personal data: the directory is 0700 and every file 0600 whatever the umask (with
+// umask 000 the directory was world-writable).
+BOOST_AUTO_TEST_CASE(archives_and_their_directory_are_private_whatever_the_umask) {
+  for (mode_t mask : {mode_t{0}, mode_t{022}}) {
+    BOOST_TEST_CONTEXT("umask " << std::oct << mask) {
+      TempDir t;
+      const mode_t old = ::umask(mask);
+      try {
+        Archive a(t.path / "archive" / "2025", posixFileSystem(), clockAt("2025-10-30T15:00:00"));
+        a.seal(request("2025-Q1"));
+        a.seal(request("2025-Q2"));
+      } catch (...) {
+        ::umask(old);
+        throw;
+      }
+      ::umask(old);
+      BOOST_TEST(modeOf(t.path / "archive") == 0700u);
+      BOOST_TEST(modeOf(t.path / "archive" / "2025") == 0700u);
+      size_t files = 0;
+      for (const auto& e : fs::recursive_directory_iterator(t.path / "archive"))
+        if (e.is_regular_file()) {
+          ++files;
+          BOOST_TEST(modeOf(e.path()) == 0600u, e.path().string());
+        }
+      BOOST_TEST(files >= 2u);
+    }
+  }
+}
+
+// OpenSSL's texts ("fopen", "No such file or directory", "key values mismatch") stay out of what a user reads.
+BOOST_AUTO_TEST_CASE(signing_and_verification_errors_are_russian) {
+  TempDir t;
+  Archive a(t.path, posixFileSystem(), clockAt("2025-10-30T15:00:00"));
+  const auto info = a.seal(request("2025-Q1"));
+  VerifyOptions missingCa;
+  missingCa.caFiles = {(t.path / "no-such-ca.pem").string()};
+  try {
+    a.verify(info.fileName, missingCa);
+    BOOST_FAIL("verified against a missing trust store");
+  } catch (const Error& e) {
+    BOOST_TEST(!std::regex_search(std::string(e.what()), englishWords()), e.what());
+    BOOST_TEST(std::string(e.what()).find("не найден") != std::string::npos, e.what());
+  }
+  auto r = request("2025-Q2");
+  r.signer.keyPath = (t.path / "no-such-key.pem").string();
+  try {
+    a.seal(r);
+    BOOST_FAIL("sealed with a missing key");
+  } catch (const Error& e) {
+    BOOST_TEST(!std::regex_search(std::string(e.what()), englishWords()), e.what());
+  }
+  spit(t.path / "garbage.pem", "-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----\n");
+  r.signer.keyPath = (t.path / "garbage.pem").string();
+  try {
+    a.seal(r);
+    BOOST_FAIL("sealed with a garbled key");
+  } catch (const Error& e) {
+    BOOST_TEST(!std::regex_search(std::string(e.what()), englishWords()), e.what());
+    BOOST_TEST(std::string(e.what()).find("закрытый ключ") != std::string::npos, e.what());
+  }
 }

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -197,6 +198,63 @@ BOOST_AUTO_TEST_CASE(ingest_command_exit_codes) {
   BOOST_TEST(missing.code == 2);
   const Run noArgs = runCli({"ingest", "--db", badDb}, dir.path);
   BOOST_TEST(noArgs.code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(nul_byte_refuses_the_document_and_stores_nothing) {
+  // Before the fix this stored the file without its 219 marks and exited 0.
+  TempDir dir;
+  const fs::path file = dir.path / "cut.xml";
+  ej::model::writeFileAtomic(file, replaced(tiny(), "  <marks>", std::string("</journal>\0  <marks>", 20)));
+  const std::string db = (dir.path / "cut.db").string();
+  const Run r = runCli({"ingest", file.string(), "--db", db}, dir.path);
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(r.err.find(file.string() + ":287:11: нулевой байт (NUL)") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("ничего не сохранено") != std::string::npos, r.err);
+  BOOST_TEST(ej::store::Store::open(db, fixedClock())->schools().empty());
+}
+
+BOOST_AUTO_TEST_CASE(input_that_is_not_a_regular_file_is_capped_while_read) {
+  // Before the fix /dev/zero grew the process to 24 GB and /dev/urandom hung.
+  TempDir dir;
+  const std::string db = (dir.path / "dev.db").string();
+  for (const std::string device : {"/dev/zero", "/dev/urandom"}) {
+    const auto start = std::chrono::steady_clock::now();
+    const Run r = runCli({"ingest", "--max-size", "1048576", device, "--db", db}, dir.path);
+    BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 10.0);
+    BOOST_TEST(r.code == 2);
+    BOOST_TEST(r.err.find(device + ": файл слишком велик: больше 1 МиБ") != std::string::npos, r.err);
+  }
+  // A regular file over the cap is refused by its size; the next file is still ingested.
+  const Run both = runCli({"ingest", "--max-size", "1000", (fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml").string(),
+                           "--db", db},
+                          dir.path);
+  BOOST_TEST(both.code == 2);
+  BOOST_TEST(both.err.find("файл слишком велик") != std::string::npos, both.err);
+  BOOST_TEST(ej::store::Store::open(db, fixedClock())->schools().empty());
+  const Run bad = runCli({"ingest", "--max-size", "1e9", "x.xml", "--db", db}, dir.path);
+  BOOST_TEST(bad.code == 2);
+  BOOST_TEST(bad.err.find("--max-size") != std::string::npos, bad.err);
+}
+
+BOOST_AUTO_TEST_CASE(another_schools_journal_is_refused_and_changes_nothing) {
+  TempDir dir;
+  const std::string db = (dir.path / "one.db").string();
+  const std::string good = (fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml").string();
+  BOOST_REQUIRE(runCli({"ingest", good, "--db", db}, dir.path).code == 0);
+  const fs::path other = dir.path / "other.xml";
+  ej::model::writeFileAtomic(
+      other, replaced(replaced(tiny(), R"(<school id="stupeni")", R"(<school id="gymn2")"),
+                      R"(shortName="МАОУ лицей «Ступени»")", R"(shortName="МАОУ гимназия № 2")"));
+  const Run r = runCli({"ingest", other.string(), "--db", db}, dir.path);
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(r.err.find("«МАОУ лицей «Ступени»» (stupeni)") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("«МАОУ гимназия № 2» (gymn2)") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("ничего не сохранено") != std::string::npos, r.err);
+  auto store = ej::store::Store::open(db, fixedClock());
+  BOOST_TEST((store->schools() == std::vector<std::string>{"stupeni"}));
+  BOOST_TEST(store->load({}).marks.size() == 219u);  // the store still answers for its one school
+  // The school's own journal still goes in.
+  BOOST_TEST(runCli({"ingest", good, "--db", db}, dir.path).code == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <regex>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -184,7 +185,7 @@ BOOST_AUTO_TEST_CASE(tiny_sample_is_valid_and_complete) {
 BOOST_AUTO_TEST_CASE(minimal_document_is_valid) { BOOST_TEST(problemsOf(kMinimal).empty(), dump(problemsOf(kMinimal))); }
 
 BOOST_AUTO_TEST_CASE(bad_mark_value) {
-  expectOne(replaced(kMinimal, R"(value="5")", R"(value="7")"), 23, 88, "'7'");
+  expectOne(replaced(kMinimal, R"(value="5")", R"(value="7")"), 23, 88, "недопустимое значение «7»");
 }
 
 BOOST_AUTO_TEST_CASE(bad_date) {
@@ -548,6 +549,148 @@ BOOST_AUTO_TEST_CASE(example_in_xml_format_md_is_valid) {
   BOOST_TEST(j.marks.size() == 1u);
   BOOST_TEST(j.marks[0].history.size() == 2u);
   BOOST_TEST(j.lessons[0].works[0].weight == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(hostile)
+
+// A NUL byte was taken by Xerces for the end of the input: "</journal>\0" before <marks> dropped every mark silently.
+BOOST_AUTO_TEST_CASE(nul_byte_anywhere_is_an_error_at_its_place) {
+  const std::string cut = replaced(tinyXml(), "  <marks>", std::string("</journal>\0  <marks>", 20));
+  const auto problems = problemsOf(cut);
+  BOOST_TEST_INFO(dump(problems));
+  BOOST_REQUIRE_EQUAL(problems.size(), 1u);
+  BOOST_TEST(problems[0].line == 287);
+  BOOST_TEST(problems[0].column == 11);
+  BOOST_TEST(problems[0].message.find("NUL") != std::string::npos);
+  // Inside the root, in an attribute, at the very end: the same.
+  expectOne(replaced(kMinimal, "Пётр", std::string("Пё\0тр", 7)), 15, 53, "NUL");
+  expectOne(kMinimal + std::string(1, '\0'), 26, 1, "NUL");
+}
+
+BOOST_AUTO_TEST_CASE(only_blanks_comments_and_instructions_after_the_root) {
+  BOOST_TEST(problemsOf(kMinimal + "<!-- экспорт -->\n<?done yes?>\n \n").empty(),
+             dump(problemsOf(kMinimal + "<!-- экспорт -->\n<?done yes?>\n")));
+  for (const std::string tail : {"x", "<marks/>", "</journal>", "&amp;", "<![CDATA[x]]>"}) {
+    BOOST_TEST_CONTEXT("after the root: " << tail) {
+      const auto problems = problemsOf(kMinimal + tail);
+      BOOST_REQUIRE(!problems.empty());
+      BOOST_TEST(problems[0].line == 26);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bare_doctype_is_refused) {
+  expectOne(replaced(kMinimal, "<journal ", "<!DOCTYPE journal>\n<journal "), 2, 1, "DOCTYPE запрещён");
+  expectOne(replaced(kMinimal, "<journal ", "<!-- <!DOCTYPE in a comment is not one -->\n<!DOCTYPE  journal >\n<journal "),
+            3, 1, "DOCTYPE");
+}
+
+// A 500 MB attribute took 5.2 GB and 16.7 s before the cap; now it is refused before Xerces buffers it.
+BOOST_AUTO_TEST_CASE(huge_values_are_refused_early_in_little_memory) {
+  const size_t huge = 64 << 20;
+  std::string doc = replaced(kMinimal, R"(slot="1" class="5a")", R"(slot="1" topic=")" + std::string(huge, 'a') +
+                                                                     R"(" class="5a")");
+  const long before = peakRssKb();
+  const auto start = std::chrono::steady_clock::now();
+  auto problems = problemsOf(doc);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST_INFO(dump(problems));
+  BOOST_REQUIRE_EQUAL(problems.size(), 1u);
+  BOOST_TEST(problems[0].line == 20);
+  BOOST_TEST(problems[0].column == 55);
+  BOOST_TEST(problems[0].message.find("значение атрибута «topic» длиннее допустимого: допускается не больше 4 МиБ") !=
+             std::string::npos);
+  BOOST_TEST(seconds < 2.0);
+  BOOST_TEST(peakRssKb() - before < 16 * 1024);  // the document is 64 MiB; refusing it adds less than 16 MiB
+  doc.clear();
+  doc.shrink_to_fit();
+
+  // Text, comments, CDATA and tags are capped alike; a value just under the cap passes the scan (the schema then
+  // limits a topic to its own length).
+  ej::ingest::ReadOptions small;
+  small.maxValueBytes = 1000;
+  const auto first = [&](const std::string& d) {
+    const auto p = problemsOf(d, small);
+    BOOST_REQUIRE(!p.empty());
+    return p[0];
+  };
+  const Problem text = first(replaced(kMinimal, "  </staff>", "  " + std::string(1001, 'x') + "</staff>"));
+  BOOST_TEST(text.message.find("текст длиннее допустимого") != std::string::npos, text.message);
+  BOOST_TEST(text.line == 6);
+  const Problem comment = first(replaced(kMinimal, "  <staff>", "  <!--" + std::string(1000, '<') + "-->\n  <staff>"));
+  BOOST_TEST(comment.message.find("комментарий длиннее") != std::string::npos, comment.message);
+  BOOST_TEST(comment.line == 5);
+  const Problem cdata = first(replaced(kMinimal, "  <staff>", "<![CDATA[" + std::string(1000, '<') + "]]>\n  <staff>"));
+  BOOST_TEST(cdata.message.find("раздел CDATA длиннее") != std::string::npos, cdata.message);
+  std::string attrs;
+  for (int i = 0; i < 200; ++i) attrs += " a" + std::to_string(i) + "=\"x\"";
+  const Problem tag = first(replaced(kMinimal, R"(<person id="t1")", "<person" + attrs + R"( id="t1")"));
+  BOOST_TEST(tag.message.find("тег длиннее") != std::string::npos, tag.message);
+  BOOST_TEST(tag.line == 6);
+  const Problem unclosed = first(replaced(kMinimal, R"(lastName="Иванова")", R"(lastName="Иванова)"));
+  BOOST_TEST(unclosed.line == 6);  // an attribute value running on to the end of the document
+  const std::string fits = replaced(kMinimal, R"(lastName="Иванова")", "lastName=\"" + std::string(400, 'x') + "\"");
+  BOOST_TEST(problemsOf(fits, small).empty(), dump(problemsOf(fits, small)));
+}
+
+// Every problem of a hostile set is Russian (Xerces' messages are chosen by error code) and names its place.
+BOOST_AUTO_TEST_CASE(every_message_is_russian_and_located) {
+  const std::vector<std::pair<std::string, std::string>> hostile{
+      {"unknown element", replaced(kMinimal, "  </staff>\n", "    <teacher id=\"t2\"/>\n  </staff>\n")},
+      {"unknown attribute", replaced(kMinimal, R"(<person id="t1")", R"(<person id="t1" salary="1")")},
+      {"unknown root", "<?xml version=\"1.0\"?>\n<a/>"},
+      {"bad attribute value", replaced(kMinimal, R"(value="5")", R"(value="7")")},
+      {"bad enumeration", replaced(kMinimal, R"(grading="marked")", R"(grading="sometimes")")},
+      {"missing required attribute", replaced(kMinimal, R"( class="5a" subject="math")", R"( subject="math")")},
+      {"wrong namespace", replaced(kMinimal, "urn:ejournal:journal:1", "urn:other:journal")},
+      {"wrong order", replaced(replaced(kMinimal, "  <staff>\n    <person id=\"t1\" lastName=\"Иванова\" firstName=\"Мария\"/>\n  </staff>\n", ""),
+                               "  </subjects>\n", "  </subjects>\n  <staff>\n    <person id=\"t1\" lastName=\"Иванова\" firstName=\"Мария\"/>\n  </staff>\n")},
+      {"missing section", replaced(kMinimal, R"(  <year startYear="2025" from="2025-09-01" to="2026-05-31"/>)" "\n", "")},
+      {"truncated", kMinimal.substr(0, kMinimal.size() / 2)},
+      {"truncated in a tag", kMinimal.substr(0, kMinimal.find("lastName=\"Петров\"") + 12)},
+      {"unclosed element", replaced(kMinimal, "  </classes>\n", "")},
+      {"mismatched end tag", replaced(kMinimal, "  </classes>", "  </class>")},
+      {"duplicate attribute", replaced(kMinimal, R"(<class id="5a")", R"(<class id="5a" id="5b")")},
+      {"unknown entity", replaced(kMinimal, R"(lastName="Петров")", R"(lastName="&nbsp;")")},
+      {"less-than in a value", replaced(kMinimal, R"(lastName="Петров")", R"(lastName="a<b")")},
+      {"ampersand alone", replaced(kMinimal, R"(lastName="Петров")", R"(lastName="a & b")")},
+      {"text in element content", replaced(kMinimal, "  <staff>\n", "  <staff>учителя\n")},
+      {"bad UTF-8", replaced(kMinimal, "Петров", "\xC3\x28\xFF\xFE")},
+      {"control character", replaced(kMinimal, "Петров", "Пет\x01ров")},
+      {"bad encoding declaration", replaced(kMinimal, R"(encoding="UTF-8")", R"(encoding="UTF-7")")},
+      {"encoding declared twice", replaced(kMinimal, R"(encoding="UTF-8")", R"(encoding="UTF-8" encoding="UTF-8")")},
+      {"garbled declaration", replaced(kMinimal, R"(<?xml version="1.0" encoding="UTF-8"?>)", R"(<?xml version="1.0" encoding=UTF-8?>)")},
+      {"XML version 2", replaced(kMinimal, R"(version="1.0")", R"(version="2.0")")},
+      {"declaration not first", " " + kMinimal},
+      {"empty document", ""},
+      {"only blanks", "   \n"},
+      {"not xml", "{\"journal\": 1}"},
+      {"end tag only", "</journal>"},
+      {"unterminated comment", replaced(kMinimal, "  <staff>", "  <!-- ... <staff>")},
+      {"double dash in a comment", replaced(kMinimal, "  <staff>", "  <!-- a -- b -->\n  <staff>")},
+      {"bad character reference", replaced(kMinimal, "Петров", "&#0;")},
+      {"undeclared prefix", replaced(kMinimal, "<staff>", "<x:staff>")},
+      {"xsi:type", replaced(kMinimal, R"(<class id="5a")", R"(<class xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Other" id="5a")")},
+      {"duplicate key", replaced(kMinimal, "  </classes>", "    <class id=\"5a\" grade=\"5\" letter=\"Б\" teacher=\"t1\"/>\n  </classes>")},
+      {"bad date", replaced(kMinimal, R"(date="2025-09-01")", R"(date="2025-13-40")")},
+      {"too long id", replaced(kMinimal, R"(<class id="5a")", "<class id=\"" + std::string(300, 'z') + "\"")},
+  };
+  // Two English words in a row: what Xerces, Poco or OpenSSL would have said ("no declaration found").
+  const std::regex english("[A-Za-z]{2,}(, | )+[A-Za-z]{2,}");
+  for (const auto& [what, doc] : hostile) {
+    BOOST_TEST_CONTEXT(what) {
+      const auto problems = problemsOf(doc);
+      BOOST_TEST_INFO(dump(problems));
+      BOOST_TEST(!problems.empty());
+      for (const auto& p : problems) {
+        BOOST_TEST(!std::regex_search(p.message, english), p.message);
+        BOOST_TEST(p.line > 0, p.toString());
+        BOOST_TEST(p.toString().find(p.detail.empty() ? "\x01" : p.detail) == std::string::npos);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,19 +1,73 @@
-// Tests of the model's value types: dates, names, marks, sort order, period names, the index.
+// Tests of the model's value types: dates, names, marks, sort order, period names, the index; private files and
+// the capped reading of inputs of every kind.
 #define BOOST_TEST_MODULE model
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "ejournal/model/clock.h"
+#include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
 #include "ejournal/model/index.h"
 #include "ejournal/model/journal.h"
 #include "ejournal/model/once.h"
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 using namespace ejournal::model;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory under the system temp directory, removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/ejournal-model-XXXXXX";
+    BOOST_REQUIRE(::mkdtemp(tmpl));
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+unsigned modeOf(const fs::path& p) {
+  struct stat st {};
+  BOOST_REQUIRE(::stat(p.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+// Sets the umask for the scope of the object.
+struct Umask {
+  mode_t old;
+  explicit Umask(mode_t m) : old(::umask(m)) {}
+  ~Umask() { ::umask(old); }
+};
+
+// The message of the Error `f` throws, with its kind checked.
+template <class F>
+std::string errorOf(F f, ejournal::ErrorKind kind) {
+  try {
+    f();
+  } catch (const ejournal::Error& e) {
+    BOOST_TEST((e.kind() == kind), e.what());
+    return e.what();
+  }
+  BOOST_ERROR("no error thrown");
+  return {};
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(date_round_trip_and_arithmetic) {
   auto d = Date::parse("2025-09-01");
@@ -149,4 +203,107 @@ BOOST_AUTO_TEST_CASE(call_once_per_process_runs_once_across_racing_threads) {
   callOncePerProcess("test-flaky", [&] { ++attempts; });
   callOncePerProcess("test-flaky", [&] { ++attempts; });
   BOOST_TEST(attempts == 2);
+}
+
+BOOST_AUTO_TEST_CASE(private_files_and_directories_whatever_the_umask) {
+  for (mode_t mask : {mode_t{0}, mode_t{022}}) {
+    BOOST_TEST_CONTEXT("umask " << std::oct << mask) {
+      TempDir tmp;
+      Umask umask(mask);
+      const fs::path dir = tmp.path / "a" / "b";
+      createPrivateDirectories(dir);
+      BOOST_TEST(modeOf(tmp.path / "a") == 0700u);
+      BOOST_TEST(modeOf(dir) == 0700u);
+      createPrivateDirectories(dir);  // existing: nothing to do
+
+      writeFileAtomic(dir / "atomic.txt", "данные");
+      BOOST_TEST(modeOf(dir / "atomic.txt") == 0600u);
+      {
+        AtomicFile f(dir / "pending.pdf");
+        BOOST_TEST(modeOf(f.tempPath()) == 0600u);  // private while it is written, too
+        f.write("x");
+        f.commit();
+      }
+      BOOST_TEST(modeOf(dir / "pending.pdf") == 0600u);
+
+      const int fd = openPrivateFile(dir / "store.db", O_RDWR | O_CREAT);
+      ::close(fd);
+      BOOST_TEST(modeOf(dir / "store.db") == 0600u);
+      // An existing file keeps the mode its owner gave it.
+      ::chmod((dir / "store.db").c_str(), 0640);
+      ::close(openPrivateFile(dir / "store.db", O_RDWR | O_CREAT));
+      BOOST_TEST(modeOf(dir / "store.db") == 0640u);
+      BOOST_TEST(errorOf([&] { openPrivateFile(dir / "store.db", O_RDWR | O_CREAT | O_EXCL); },
+                         ejournal::ErrorKind::Conflict)
+                     .find("уже существует") != std::string::npos);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(input_of_every_kind_is_read_with_the_cap_applied_while_reading) {
+  TempDir tmp;
+  constexpr size_t kCap = 1 << 20;
+  // A regular file: mapped, refused by its size.
+  writeFileAtomic(tmp.path / "small.xml", "<journal/>");
+  {
+    InputFile f(tmp.path / "small.xml", kCap);
+    BOOST_TEST(f.mapped());
+    BOOST_TEST(f.bytes() == "<journal/>");
+  }
+  writeFileAtomic(tmp.path / "big.xml", std::string(kCap + 1, 'x'));
+  BOOST_TEST(errorOf([&] { InputFile f(tmp.path / "big.xml", kCap); }, ejournal::ErrorKind::Input)
+                 .find("слишком велик: 1048577 байт, допускается не больше 1 МиБ") != std::string::npos);
+  // Devices that never end: refused after the cap, at once (before the fix /dev/zero was read until memory ran out).
+  for (const char* device : {"/dev/zero", "/dev/urandom"}) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string message = errorOf([&] { InputFile f(device, kCap); }, ejournal::ErrorKind::Input);
+    BOOST_TEST(message.find(std::string(device) + ": файл слишком велик: больше 1 МиБ") != std::string::npos, message);
+    BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 5.0);
+  }
+  // A pipe: read to its end when within the cap, refused as soon as the cap is passed (the writer is still writing).
+  const auto pipeOf = [&](size_t bytes) {
+    int fds[2];
+    BOOST_REQUIRE(::pipe(fds) == 0);
+    std::thread writer([fd = fds[1], bytes] {
+      const std::string block(64 * 1024, 'y');
+      size_t left = bytes;
+      while (left > 0) {
+        const ssize_t n = ::write(fd, block.data(), std::min(left, block.size()));
+        if (n <= 0) break;  // the reader gave up (EPIPE)
+        left -= static_cast<size_t>(n);
+      }
+      ::close(fd);
+    });
+    return std::pair{fds[0], std::move(writer)};
+  };
+  std::signal(SIGPIPE, SIG_IGN);
+  {
+    auto [fd, writer] = pipeOf(kCap);
+    {
+      InputFile f("/dev/fd/" + std::to_string(fd), kCap);
+      BOOST_TEST(!f.mapped());
+      BOOST_TEST(f.bytes().size() == kCap);
+      BOOST_TEST(f.bytes().find_first_not_of('y') == std::string_view::npos);
+    }
+    ::close(fd);
+    writer.join();
+  }
+  {
+    auto [fd, writer] = pipeOf(64 * kCap);  // far more than the cap: the reader stops after the cap
+    BOOST_TEST(errorOf([&, fd = fd] { InputFile f("/dev/fd/" + std::to_string(fd), kCap); }, ejournal::ErrorKind::Input)
+                   .find("слишком велик") != std::string::npos);
+    ::close(fd);
+    writer.join();
+  }
+  BOOST_TEST(errorOf([&] { InputFile f(tmp.path / "missing.xml", kCap); }, ejournal::ErrorKind::NotFound)
+                 .find("файл не найден") != std::string::npos);
+  BOOST_TEST(errorOf([&] { InputFile f(tmp.path, kCap); }, ejournal::ErrorKind::Input).find("каталог") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(error_detail_stays_out_of_the_message) {
+  const ejournal::Error e(ejournal::ErrorKind::Internal, "store.open", "не удалось открыть базу данных",
+                          "Can't open DB file");
+  BOOST_TEST(std::string(e.what()) == "store.open: не удалось открыть базу данных");
+  BOOST_TEST(e.detail() == "Can't open DB file");
 }

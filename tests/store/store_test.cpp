@@ -1,15 +1,22 @@
 // Store tests, each run against SQLite (a temp file) and PostgreSQL (a fresh database, when EJOURNAL_PG is set):
-// round trip, idempotent upsert, mark change history, rollback, migrations, several schools, stats, load filters.
+// round trip, idempotent upsert, mark change history, rollback, migrations, one school per store, stats, load
+// filters, private files, Russian errors.
 #define BOOST_TEST_MODULE store
 #include <Poco/Data/Session.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <regex>
 #include <thread>
 
 #include <boost/test/unit_test.hpp>
 
 #include "../../store/src/database.h"
 #include "ejournal/model/error.h"
+#include "ejournal/store/backup.h"
 #include "ejournal/store/store.h"
 #include "store_fixture.h"
 
@@ -256,34 +263,71 @@ BOOST_AUTO_TEST_CASE(migrations_from_an_old_version_and_concurrent_open) {
   });
 }
 
-BOOST_AUTO_TEST_CASE(two_schools_in_one_database) {
+// One instance serves one school until the regional installation: another school's journal used to go in, and then
+// every school-wide answer refused the store («в базе несколько школ») with no way back.
+BOOST_AUTO_TEST_CASE(another_schools_journal_is_refused_and_stores_nothing) {
   forEachBackend([](const storetest::Backend& b) {
     auto store = Store::open(b.connection);
     Journal a = sampleJournal("school-a");
-    Journal c = sampleJournal("school-b");  // the same ids for classes, students, lessons and marks
+    Journal c = sampleJournal("school-b");
     c.school.shortName = "МБОУ СОШ № 2";
-    c.marks[0].value = *MarkValue::parse("2");
-    c.lessons.pop_back();
-    c.marks.pop_back();  // m06 belongs to the removed lesson
-    c.attendance.pop_back();
     ingest(*store, a, "run-a");
-    IngestSummary sum = ingest(*store, c, "run-b");
-    BOOST_TEST(sum.inserted == recordCount(c));
-    BOOST_TEST((store->schools() == std::vector<std::string>{"school-a", "school-b"}));
-    BOOST_TEST(dump(store->load({"school-a", std::nullopt, ""})) == dump(a));
-    BOOST_TEST(dump(store->load({"school-b", std::nullopt, ""})) == dump(c));
-    try {
-      store->load({});
-      BOOST_FAIL("load without a school in a store of two");
-    } catch (const Error& e) {
-      BOOST_TEST((e.kind() == ErrorKind::Input));
+    for (bool split_ : {false, true}) {
+      BOOST_TEST_CONTEXT("split " << split_) {
+        auto tx = store->beginIngest(prov("run-b"));
+        try {
+          if (split_) {
+            auto [ref, rest] = split(c);
+            rest.school = {};
+            rest.school.id = "school-b";  // a later part names its school only
+            tx->upsert(rest);
+          } else {
+            tx->upsert(c);
+          }
+          BOOST_FAIL("another school's journal was accepted");
+        } catch (const Error& e) {
+          BOOST_TEST((e.kind() == ErrorKind::Conflict));
+          BOOST_TEST(e.message().find(a.school.shortName + "» (school-a)") != std::string::npos, e.message());
+          BOOST_TEST(e.message().find("(school-b)") != std::string::npos, e.message());
+          BOOST_TEST(e.message().find("ничего не сохранено") != std::string::npos, e.message());
+        }
+        BOOST_CHECK_THROW(tx->commit(), Error);
+      }
     }
+    BOOST_TEST((store->schools() == std::vector<std::string>{"school-a"}));
+    BOOST_TEST(dump(store->load({})) == dump(a));  // the store still answers without naming its school
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM ingest_runs WHERE school_id = 'school-b'") == 0);
+    // The school's own journal still goes in, and a store with no school takes any.
+    BOOST_TEST(ingest(*store, a, "run-a2").unchanged == recordCount(a));
     try {
       store->load({"school-x", std::nullopt, ""});
       BOOST_FAIL("an unknown school loaded");
     } catch (const Error& e) {
       BOOST_TEST((e.kind() == ErrorKind::NotFound));
     }
+  });
+}
+
+// Two first ingests of different schools at once: exactly one gets in (PostgreSQL locks the schools table for the
+// check; SQLite's writers are serialized anyway).
+BOOST_AUTO_TEST_CASE(racing_first_ingests_of_two_schools_store_one) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection);
+    std::atomic<int> ok{0}, conflicts{0};
+    std::vector<std::thread> threads;
+    for (const char* id : {"school-a", "school-b"})
+      threads.emplace_back([&, id] {
+        try {
+          ingest(*store, sampleJournal(id), std::string("run-") + id);
+          ++ok;
+        } catch (const Error& e) {
+          if (e.kind() == ErrorKind::Conflict) ++conflicts;
+        }
+      });
+    for (auto& t : threads) t.join();
+    BOOST_TEST(ok.load() == 1);
+    BOOST_TEST(conflicts.load() == 1);
+    BOOST_TEST(store->schools().size() == 1u);
   });
 }
 
@@ -358,4 +402,65 @@ BOOST_AUTO_TEST_CASE(stats_per_class_period_and_year) {
     BOOST_TEST(only.size() == 3u);
     BOOST_CHECK_THROW(store->stats({"", std::nullopt, "9z"}), Error);
   });
+}
+
+namespace {
+
+unsigned modeOf(const std::filesystem::path& p) {
+  struct stat st {};
+  BOOST_REQUIRE_MESSAGE(::stat(p.c_str(), &st) == 0, "no file " + p.string());
+  return st.st_mode & 07777;
+}
+
+}  // namespace
+
+// The store holds pupils' personal data and password hashes: its file, WAL and shared-memory file, and backups are
+// the owner's only, whatever the umask (they were 0644, and 0666 with umask 000).
+BOOST_AUTO_TEST_CASE(store_and_backup_files_are_private_whatever_the_umask) {
+  for (mode_t mask : {mode_t{0}, mode_t{022}}) {
+    BOOST_TEST_CONTEXT("umask " << std::oct << mask) {
+      TempDir dir;
+      const mode_t old = ::umask(mask);
+      {
+        const auto file = dir.path() / "private.db";
+        auto store = Store::open(file.string());
+        ingest(*store, sampleJournal(), "run-1");
+        BOOST_TEST(modeOf(file) == 0600u);
+        BOOST_TEST(modeOf(file.string() + "-wal") == 0600u);
+        BOOST_TEST(modeOf(file.string() + "-shm") == 0600u);
+        const BackupResult r = backup(*store, dir.path() / "backups" / "daily", 2);
+        BOOST_TEST(modeOf(dir.path() / "backups") == 0700u);
+        BOOST_TEST(modeOf(dir.path() / "backups" / "daily") == 0700u);
+        BOOST_TEST(modeOf(r.file) == 0600u);
+        restore(r.file, (dir.path() / "restored.db").string());
+        BOOST_TEST(modeOf(dir.path() / "restored.db") == 0600u);
+      }
+      ::umask(old);
+    }
+  }
+}
+
+// What a user reads when the store cannot be opened is Russian; the connector's English is kept as the detail.
+BOOST_AUTO_TEST_CASE(store_errors_are_russian_with_the_english_as_detail) {
+  TempDir dir;
+  const std::regex english("[A-Za-z]{2,}(, | )+[A-Za-z]{2,}");
+  const auto refusal = [&](const std::string& connection) {
+    try {
+      Store::open(connection);
+    } catch (const Error& e) {
+      BOOST_TEST(!std::regex_search(e.message(), english), e.message());
+      BOOST_TEST(std::string(e.what()).find(e.detail()) == std::string::npos);
+      return e;
+    }
+    BOOST_FAIL("opened: " + connection);
+    throw;
+  };
+  const Error noDir = refusal((dir.path() / "no-such-dir" / "x.db").string());
+  BOOST_TEST(noDir.message().find("не удаётся открыть файл базы данных") != std::string::npos, noDir.message());
+  BOOST_TEST(!noDir.detail().empty());
+  std::ofstream(dir.path() / "text.db") << "это не база данных, а текст, и довольно длинный, чтобы SQLite его прочёл\n";
+  const Error notDb = refusal((dir.path() / "text.db").string());
+  BOOST_TEST(notDb.message().find("не является базой данных") != std::string::npos, notDb.message());
+  const Error noServer = refusal("postgresql:host=127.0.0.1 port=1 dbname=x user=x connect_timeout=2");
+  BOOST_TEST(noServer.message().find("не удаётся подключиться к базе данных") != std::string::npos, noServer.message());
 }

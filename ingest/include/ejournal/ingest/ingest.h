@@ -22,8 +22,9 @@ struct Problem {
   std::string file;
   int line = 0;    // 1-based; 0 when unknown
   int column = 0;  // 1-based; 0 when unknown
-  std::string message;  // Russian for data problems
-  std::string toString() const;  // "file:line:column: message"
+  std::string message;  // Russian, for the user
+  std::string detail;   // the parser's own (English) text when it reported the problem: for the log, may be empty
+  std::string toString() const;  // "file:line:column: message" (without the detail)
 };
 
 // Thrown when a document is rejected; carries every problem found (capped at ReadOptions::maxProblems).
@@ -42,8 +43,14 @@ class InvalidDocument : public Error {
 // thread); memory stays bounded by a few batches either way.
 enum class Pipeline { Sequential, Overlapped };
 
+// The longest attribute value, text, tag, comment, CDATA section or processing instruction a document may hold
+// (docs/xml-format.md): far above any real topic or homework, small enough that refusing a hostile document costs
+// little memory. Longer ones are refused before validation starts, at their line:column.
+constexpr size_t kMaxValueBytes = size_t{4} << 20;
+
 struct ReadOptions {
   size_t maxBytes = size_t{1} << 30;  // larger documents are refused before parsing
+  size_t maxValueBytes = kMaxValueBytes;
   size_t maxProblems = 50;
   size_t batchRecords = 20000;  // lessons + marks + attendance + period marks per batch handed to the sink
   Pipeline pipeline = Pipeline::Overlapped;

@@ -1,6 +1,8 @@
 // The one project exception type (conventions §6b): a job that cannot go on throws Error with what failed and
 // where. Stages translate third-party exceptions into it at their edge. Messages meant for school users are in
-// Russian; `where` is a file:line:column, a record ("оценка 66001") or an operation ("store.open").
+// Russian; `where` is a file:line:column, a record ("оценка 66001") or an operation ("store.open"). `detail` keeps
+// a third-party library's own (English) text for the log: it is never part of what() or message(), which a user
+// reads.
 #pragma once
 
 #include <stdexcept>
@@ -23,14 +25,20 @@ class Error : public std::runtime_error {
         kind_(kind),
         where_(std::move(where)),
         message_(message) {}
+  Error(ErrorKind kind, std::string where, const std::string& message, std::string detail)
+      : Error(kind, std::move(where), message) {
+    detail_ = std::move(detail);
+  }
   ErrorKind kind() const { return kind_; }
   const std::string& where() const { return where_; }
   const std::string& message() const { return message_; }  // without the location
+  const std::string& detail() const { return detail_; }    // for the log only; may be empty
 
  private:
   ErrorKind kind_;
   std::string where_;
   std::string message_;
+  std::string detail_;
 };
 
 }  // namespace ejournal
