@@ -25,14 +25,14 @@ int runCheck(const Args& args) {
   CheckInput in = loadForCheck(args);
   const model::JournalIndex index(in.journal);
   const rules::Scope scope = resolveScopeFromArgs(index, args, *in.clock);
-  const auto findings = rules::check(index, scope, in.config);
+  const rules::CheckResult result = rules::run(index, scope, in.config);
   std::ostringstream out;
-  if (format == "json") rules::writeFindingsJson(index, scope, findings, out);
-  else if (format == "csv") rules::writeFindingsCsv(index, findings, out);
-  else rules::writeFindingsText(index, scope, findings, out);
+  if (format == "json") rules::writeFindingsJson(index, scope, result, out);
+  else if (format == "csv") rules::writeFindingsCsv(index, result, out);
+  else rules::writeFindingsText(index, scope, result, out);
   if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
   else std::cout << out.str();
-  return rules::hasViolations(findings) ? kExitFindings : kExitOk;
+  return rules::hasViolations(result.findings) ? kExitFindings : kExitOk;
 }
 
 }  // namespace
@@ -42,11 +42,14 @@ Command checkCommand() {
   options.push_back({"format", "F", "text (a Russian table, default), json or csv"});
   options.push_back({"output", "FILE", "write to FILE (atomically) instead of standard output"});
   return Command{CommandSpec{"check", "--period P | --from D --to D",
-                             "Check the journal against the school's rules (domain.md §2) over a period or a date "
-                             "range, optionally for one class, subject or teacher. Exit code 0: compliant, 1: "
-                             "findings (errors or warnings), 2: error. JSON output is one object with a `findings` "
-                             "array (rule, severity, period, class, subject, subgroup, teacher, lesson_id, date, "
-                             "student, message, figures).",
+                             "Check the journal against the school's rules (docs/rules.md) over a period or a date "
+                             "range, optionally for one class, subject or teacher. A rule the data cannot support "
+                             "(the source lacks the evidence it needs) is reported once as not checked, with the "
+                             "reason. Exit code 0: compliant, 1: findings (errors or warnings), 2: error. JSON "
+                             "output is one object with a `not_checked` array (rule, title, reason) and a `findings` "
+                             "array (rule, severity, period, class, class_name, subject, subject_name, subgroup, "
+                             "teacher, teacher_name, lesson_id, date, student, student_name, message, figures); CSV "
+                             "has the same columns and a `not_checked` line per rule not checked.",
                              options},
                  runCheck};
 }

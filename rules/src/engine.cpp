@@ -5,8 +5,9 @@
 
 namespace ejournal::rules {
 
-std::vector<model::Finding> check(const model::JournalIndex& index, const Scope& scope, const Config& config) {
+CheckResult run(const model::JournalIndex& index, const Scope& scope, const Config& config) {
   Context ctx(index, scope);
+  CheckResult result;
   std::vector<model::Finding> out;
   std::unordered_map<std::string, size_t> ruleOrder;
   size_t order = 0;
@@ -14,6 +15,10 @@ std::vector<model::Finding> check(const model::JournalIndex& index, const Scope&
     ruleOrder[rule->info().id] = order++;
     const RuleSettings& settings = config.settings(rule->info().id);
     if (!settings.enabled) continue;
+    if (std::string why = rule->notApplicable(ctx, settings); !why.empty()) {
+      result.notChecked.push_back({rule->info().id, rule->info().title, std::move(why)});
+      continue;
+    }
     const size_t first = out.size();
     rule->check(ctx, settings, out);
     for (size_t i = first; i < out.size(); ++i) out[i].severity = settings.severity;
@@ -47,10 +52,25 @@ std::vector<model::Finding> check(const model::JournalIndex& index, const Scope&
     return std::tie(x.grade, x.letter, x.subjectOrder, x.subjectId, x.date, x.rule, x.lesson, x.student) <
            std::tie(y.grade, y.letter, y.subjectOrder, y.subjectId, y.date, y.rule, y.lesson, y.student);
   });
-  std::vector<model::Finding> sorted;
-  sorted.reserve(out.size());
-  for (auto& [k, i] : keys) sorted.push_back(std::move(out[i]));
-  return sorted;
+  result.findings.reserve(out.size());
+  for (auto& [k, i] : keys) result.findings.push_back(std::move(out[i]));
+  return result;
+}
+
+std::vector<model::Finding> check(const model::JournalIndex& index, const Scope& scope, const Config& config) {
+  return run(index, scope, config).findings;
+}
+
+std::vector<NotChecked> notChecked(const model::JournalIndex& index, const Scope& scope, const Config& config) {
+  Context ctx(index, scope);
+  std::vector<NotChecked> out;
+  for (const auto& rule : registry()) {
+    const RuleSettings& settings = config.settings(rule->info().id);
+    if (!settings.enabled) continue;
+    if (std::string why = rule->notApplicable(ctx, settings); !why.empty())
+      out.push_back({rule->info().id, rule->info().title, std::move(why)});
+  }
+  return out;
 }
 
 bool hasViolations(const std::vector<model::Finding>& findings) {

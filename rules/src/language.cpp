@@ -1,10 +1,13 @@
 // The Russian-language check (seed 3.5: all records in Russian, foreign-language lessons too).
 //
 // The text is decoded as UTF-8 and cut into words (letters with attached digits and sub/superscripts). A word is
-// Russian when all its letters are Cyrillic. A Latin word is allowed only as a single-letter variable (x, 2x, x²),
-// a Roman numeral, a chemical formula (H2SO4, H₂SO₄, NaCl), a unit or mathematical function, an upper-case
-// abbreviation (DNA, IT), an entry of the configured allow-list, or inside brackets or quotes opened after Russian
-// text («Настоящее простое время (Present Simple)»). A word mixing Latin and Cyrillic letters ("Cлово" with a Latin
+// Russian when all its letters are Cyrillic. An entry written in Russian may name foreign words, terms, code
+// keywords and proper names («Глагол have got: утвердительная форма», «Оператор while в языке Pascal»); it fails on
+// a foreign phrase: three or more Latin words in a row («Look at the picture and describe it»). Notation never
+// counts towards a phrase: a single-letter variable (x, 2x, x²), a Roman numeral, a chemical formula (H2SO4, H₂SO₄,
+// NaCl), a unit or mathematical function, an upper-case abbreviation (DNA, IT), an entry of the configured
+// allow-list, a product of variables in a formula, or words inside brackets or quotes opened after Russian text
+// («Герундий и инфинитив (Gerund and Infinitive)»). A word mixing Latin and Cyrillic letters ("Cлово" with a Latin
 // C) always fails, and so does a text with letters but no Russian word.
 #include <algorithm>
 #include <array>
@@ -251,14 +254,40 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
     while (k < cps.size() && cps[k] == ' ') ++k;
     if (k < cps.size() && isOperator(cps[k])) w.formula = true;
   }
-  std::vector<std::string> mixed, foreign;
+  // Runs of foreign words: Latin words that are not notation, allowed or a gloss in brackets, next to each other
+  // (only spaces, digits, hyphens and apostrophes between them). A Russian word or punctuation ends a run;
+  // notation inside a run ("a" in "Look at a picture") neither ends nor extends it.
+  auto joins = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      const char32_t c = cps[i];
+      if (!(c == ' ' || c == '-' || c == '\'' || c == 0x2019 || scriptOf(c) == Script::Digit)) return false;
+    }
+    return true;
+  };
+  std::vector<std::string> mixed, phrases;
+  size_t runWords = 0, runBegin = 0, runEnd = 0, lastEnd = 0;
+  auto endRun = [&]() {
+    if (runWords >= 3) {
+      std::string p;
+      for (size_t i = runBegin; i < runEnd; ++i) appendUtf8(p, cps[i]);
+      phrases.push_back(std::move(p));
+    }
+    runWords = 0;
+  };
   for (const auto& w : words) {
+    if (runWords > 0 && !joins(lastEnd, w.begin)) endRun();
+    lastEnd = w.end;
     if (w.latin && w.cyrillic) {
       mixed.push_back(w.utf8());
-    } else if (w.latin && !latinAllowed(w, allowed)) {
-      foreign.push_back(w.utf8());
+      endRun();
+    } else if (w.cyrillic) {
+      endRun();
+    } else if (!latinAllowed(w, allowed)) {
+      if (runWords++ == 0) runBegin = w.begin;
+      runEnd = w.end;
     }
   }
+  endRun();
   std::string reason;
   auto list = [](const std::vector<std::string>& v) {
     std::string s;
@@ -271,9 +300,9 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
   if (!sawRussian) {
     if (!reason.empty()) reason += "; ";
     reason += "нет ни одного русского слова";
-  } else if (!foreign.empty()) {
+  } else if (!phrases.empty()) {
     if (!reason.empty()) reason += "; ";
-    reason += "латинские слова вне формул и пояснений в скобках: " + list(foreign);
+    reason += "фраза на иностранном языке (три слова и более подряд): " + list(phrases);
   }
   return reason;
 }

@@ -54,8 +54,9 @@ std::string figuresText(const std::vector<model::Figure>& fs) {
 
 }  // namespace
 
-void writeFindingsJson(const model::JournalIndex& index, const Scope& scope,
-                       const std::vector<model::Finding>& findings, std::ostream& out) {
+void writeFindingsJson(const model::JournalIndex& index, const Scope& scope, const CheckResult& result,
+                       std::ostream& out) {
+  const auto& findings = result.findings;
   int errors = 0, warnings = 0, infos = 0;
   for (const auto& f : findings)
     (f.severity == model::Severity::Error ? errors : f.severity == model::Severity::Warning ? warnings : infos)++;
@@ -73,9 +74,13 @@ void writeFindingsJson(const model::JournalIndex& index, const Scope& scope,
                                .integer("errors", errors)
                                .integer("warnings", warnings)
                                .integer("infos", infos)
+                               .integer("not_checked", static_cast<long long>(result.notChecked.size()))
                                .boolean("compliant", !hasViolations(findings))
                                .json();
-  const auto findingJson = [](const model::Finding& f) {
+  const auto notCheckedJson = [](const NotChecked& n) {
+    return model::JsonObject().text("rule", n.ruleId).text("title", n.ruleTitle).text("reason", n.reason).json();
+  };
+  const auto findingJson = [&](const model::Finding& f) {
     model::JsonObject figures;
     for (const auto& x : f.figures) figures.raw(x.name, fmtNumber(x.value, 2));
     return model::JsonObject()
@@ -83,26 +88,30 @@ void writeFindingsJson(const model::JournalIndex& index, const Scope& scope,
         .text("severity", model::toString(f.severity))
         .textOrNull("period", f.period)
         .textOrNull("class", f.classId)
+        .textOrNull("class_name", f.classId.empty() ? "" : className(index, f.classId))
         .textOrNull("subject", f.subjectId)
+        .textOrNull("subject_name", f.subjectId.empty() ? "" : subjectName(index, f.subjectId, ""))
         .textOrNull("subgroup", f.subgroupId)
         .textOrNull("teacher", f.teacherId)
+        .textOrNull("teacher_name", f.teacherId.empty() ? "" : staffName(index, f.teacherId))
         .textOrNull("lesson_id", f.lessonId)
         .raw("date", f.date ? jsonString(f.date->toString()) : "null")
         .textOrNull("student", f.studentId)
+        .textOrNull("student_name", f.studentId.empty() ? "" : studentFull(index, f.studentId))
         .text("message", f.message)
         .raw("figures", figures.json())
         .json();
   };
   out << "{\n  \"school\": " << jsonStringOrNull(index.journal().school.id) << ",\n  \"scope\": " << scopeJson
       << ",\n  \"summary\": " << summaryJson
+      << ",\n  \"not_checked\": " << model::jsonArray(result.notChecked, notCheckedJson, "\n    ", "\n  ")
       << ",\n  \"findings\": " << model::jsonArray(findings, findingJson, "\n    ", "\n  ") << "\n}\n";
 }
 
-void writeFindingsCsv(const model::JournalIndex& index, const std::vector<model::Finding>& findings,
-                      std::ostream& out) {
+void writeFindingsCsv(const model::JournalIndex& index, const CheckResult& result, std::ostream& out) {
   out << "rule,severity,period,class,class_name,subject,subject_name,subgroup,teacher,teacher_name,lesson_id,date,"
          "student,student_name,message,figures\r\n";
-  for (const auto& f : findings) {
+  for (const auto& f : result.findings) {
     out << csvField(f.rule) << ',' << model::toString(f.severity) << ',' << csvField(f.period) << ','
         << csvField(f.classId) << ',' << csvField(className(index, f.classId)) << ',' << csvField(f.subjectId) << ','
         << csvField(f.subjectId.empty() ? "" : subjectName(index, f.subjectId, "")) << ',' << csvField(f.subgroupId)
@@ -111,10 +120,14 @@ void writeFindingsCsv(const model::JournalIndex& index, const std::vector<model:
         << ',' << csvField(f.studentId.empty() ? "" : studentFull(index, f.studentId)) << ','
         << csvField(f.message) << ',' << csvField(figuresText(f.figures)) << "\r\n";
   }
+  // A rule not checked: one line, severity "not_checked", every field but the message empty.
+  for (const auto& n : result.notChecked)
+    out << csvField(n.ruleId) << ",not_checked,,,,,,,,,,,,," << csvField("не проверялось: " + n.reason) << ",\r\n";
 }
 
-void writeFindingsText(const model::JournalIndex& index, const Scope& scope,
-                       const std::vector<model::Finding>& findings, std::ostream& out) {
+void writeFindingsText(const model::JournalIndex& index, const Scope& scope, const CheckResult& result,
+                       std::ostream& out) {
+  const auto& findings = result.findings;
   const auto& school = index.journal().school;
   out << "Проверка электронного журнала"
       << (school.shortName.empty() ? "" : ": " + school.shortName) << "\n";
@@ -126,8 +139,15 @@ void writeFindingsText(const model::JournalIndex& index, const Scope& scope,
   if (!scope.subjectId.empty()) out << "Предмет: " << subjectName(index, scope.subjectId, "") << "\n";
   if (!scope.teacherId.empty()) out << "Учитель: " << staffName(index, scope.teacherId) << "\n";
   out << "\n";
+  auto notChecked = [&] {
+    if (result.notChecked.empty()) return;
+    out << "Не проверялось:\n";
+    for (const auto& n : result.notChecked) out << "  " << n.ruleTitle << ": не проверялось: " << n.reason << "\n";
+  };
   if (findings.empty()) {
     out << "Нарушений не выявлено.\n";
+    if (!result.notChecked.empty()) out << "\n";
+    notChecked();
     return;
   }
   std::vector<std::vector<std::string>> rows;
@@ -161,6 +181,22 @@ void writeFindingsText(const model::JournalIndex& index, const Scope& scope,
   }
   out << "\nИтого: нарушений " << errors << ", предупреждений " << warnings << ", сведений " << infos << "\n";
   for (const auto& [pos, e] : perRule) out << "  " << e.first << ": " << e.second << "\n";
+  notChecked();
+}
+
+void writeFindingsJson(const model::JournalIndex& index, const Scope& scope,
+                       const std::vector<model::Finding>& findings, std::ostream& out) {
+  writeFindingsJson(index, scope, CheckResult{findings, {}}, out);
+}
+
+void writeFindingsCsv(const model::JournalIndex& index, const std::vector<model::Finding>& findings,
+                      std::ostream& out) {
+  writeFindingsCsv(index, CheckResult{findings, {}}, out);
+}
+
+void writeFindingsText(const model::JournalIndex& index, const Scope& scope,
+                       const std::vector<model::Finding>& findings, std::ostream& out) {
+  writeFindingsText(index, scope, CheckResult{findings, {}}, out);
 }
 
 }  // namespace ejournal::rules

@@ -1,4 +1,4 @@
-// The one place where rules are registered, in catalogue order (domain.md §2). A new rule is one class with a
+// The one place where rules are registered, in catalogue order (docs/rules.md). A new rule is one class with a
 // factory, added to this list.
 #include "rule.h"
 

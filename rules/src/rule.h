@@ -99,6 +99,9 @@ class Rule {
   virtual const RuleInfo& info() const = 0;
   // Appends this rule's findings over ctx's scope; the engine then sets their severity from `settings`.
   virtual void check(const Context& ctx, const RuleSettings& settings, std::vector<model::Finding>& out) const = 0;
+  // Empty when the rule can be applied to the journal; otherwise why not, in Russian, completing "не проверялось:
+  // …" ("источник не содержит …"). The engine then does not run check() and reports the rule once as not checked.
+  virtual std::string notApplicable(const Context&, const RuleSettings&) const { return {}; }
 };
 
 // Holds the RuleInfo for a rule class.

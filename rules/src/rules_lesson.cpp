@@ -14,9 +14,20 @@ using model::Severity;
 
 namespace {
 
+// A lesson's attendanceTaken is evidence only from a source that records taking the register as such: one that
+// says attendance was taken at some lesson where nobody was absent. dnevnik.ru records absences (a pull derives
+// "taken" from log entries), so there a lesson without entries says nothing and the rule is not applied.
 class AttendanceRecorded : public RuleBase {
  public:
   AttendanceRecorded() : RuleBase({"attendance.recorded", "Учёт посещаемости на каждом уроке", Severity::Error, {}}) {}
+
+  std::string notApplicable(const Context& ctx, const RuleSettings&) const override {
+    if (ctx.journal.lessons.empty()) return {};
+    for (const auto& l : ctx.journal.lessons)
+      if (l.attendanceTaken && ctx.index.attendanceOfLesson(l.id).empty()) return {};
+    return "источник не содержит отметок о проверке посещаемости (записаны только пропуски уроков), "
+           "урок без записей о пропусках не означает, что посещаемость не отмечена";
+  }
 
   void check(const Context& ctx, const RuleSettings&, std::vector<Finding>& out) const override {
     for (const auto* l : ctx.lessons()) {
@@ -49,6 +60,13 @@ class TopicSameDay : public RuleBase {
                   "Тема урока записана в день урока",
                   Severity::Error,
                   {{"grace_days", ParamType::Int, "0", "допустимая задержка записи темы, календарных дней"}}}) {}
+
+  std::string notApplicable(const Context& ctx, const RuleSettings&) const override {
+    if (ctx.journal.lessons.empty()) return {};
+    for (const auto& l : ctx.journal.lessons)
+      if (l.topicEnteredAt) return {};
+    return "источник не содержит времени записи тем уроков";
+  }
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     const int grace = st.integer("grace_days");

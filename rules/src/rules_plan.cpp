@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ejournal/model/text.h"
 #include "rule.h"
 
 namespace ejournal::rules {
@@ -85,6 +86,25 @@ std::vector<HoursStatus> hoursStatus(const model::JournalIndex& index, const Sco
 
 namespace {
 
+// The class teacher, who answers for the class's journal: the teacher of a finding about the class as a whole.
+std::string classTeacher(const Context& ctx, std::string_view classId) {
+  const auto* c = ctx.classOf(classId);
+  return c ? c->classTeacherId : std::string();
+}
+
+// "Математика, Русский язык" in the order given, for a finding naming several subjects.
+std::string subjectList(const Context& ctx, const std::vector<const Stream*>& streams) {
+  std::string out;
+  for (const auto* s : streams) {
+    const auto* subj = ctx.index.subject(s->subjectId);
+    std::string name = subj ? subj->name : s->subjectId;
+    if (!s->subgroupId.empty())
+      if (const auto* g = ctx.index.subgroup(s->subgroupId)) name += " (" + g->name + ")";
+    out += (out.empty() ? "" : ", ") + name;
+  }
+  return out;
+}
+
 class HoursCurriculum : public RuleBase {
  public:
   HoursCurriculum()
@@ -95,14 +115,30 @@ class HoursCurriculum : public RuleBase {
                    {"tolerance_to_date", ParamType::Int, "0", "допустимое расхождение в часах до окончания периода"},
                    {"check_excess", ParamType::Bool, "true", "сообщать о превышении часов"}}}) {}
 
+  std::string notApplicable(const Context& ctx, const RuleSettings&) const override {
+    return ctx.journal.curriculum.empty() ? "источник не содержит учебного плана" : std::string();
+  }
+
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     if (ctx.scope.asOf < ctx.scope.dates.from) return;
+    // A class without any curriculum line is one missing input: one finding for the class, not one per subject.
+    std::vector<std::pair<std::string, std::vector<const Stream*>>> withoutCurriculum;
+    auto hasCurriculum = [&](const std::string& classId) {
+      return std::any_of(ctx.journal.curriculum.begin(), ctx.journal.curriculum.end(),
+                         [&](const model::CurriculumEntry& e) { return e.classId == classId; });
+    };
     for (const auto& h : computeHours(ctx)) {
       const Stream* s = nullptr;
       for (const auto& x : ctx.streams())
         if (x.classId == h.classId && x.subjectId == h.subjectId && x.subgroupId == h.subgroupId) s = &x;
       if (!s) continue;
       const int delivered = h.delivered;
+      if (!h.inCurriculum && !hasCurriculum(h.classId)) {
+        if (withoutCurriculum.empty() || withoutCurriculum.back().first != h.classId)
+          withoutCurriculum.push_back({h.classId, {}});
+        withoutCurriculum.back().second.push_back(s);
+        continue;
+      }
       if (!h.inCurriculum) {
         if (st.flag("check_excess")) {
           Finding f = ctx.finding(info().id, info().severity, *s);
@@ -140,31 +176,74 @@ class HoursCurriculum : public RuleBase {
         out.push_back(std::move(f));
       }
     }
+    for (const auto& [classId, streams] : withoutCurriculum) {
+      Finding f;
+      f.rule = info().id;
+      f.severity = info().severity;
+      f.period = ctx.scope.periodId.empty() ? ctx.periodOf(classId, ctx.scope.asOf) : ctx.scope.periodId;
+      f.classId = classId;
+      f.teacherId = classTeacher(ctx, classId);
+      const long n = static_cast<long>(streams.size());
+      f.message = "учебный план класса отсутствует, проведены уроки по " + std::to_string(n) + " " +
+                  plural(n, "предмету", "предметам", "предметам") + ": " + subjectList(ctx, streams);
+      f.figures = {{"subjects_without_curriculum", static_cast<double>(n)}};
+      out.push_back(std::move(f));
+    }
   }
 };
 
+// A class's thematic plan missing altogether is one input missing: one finding per class naming its subjects (not
+// one per subject). A plan that exists but whose total differs from the curriculum is one finding per subject.
 class HoursPlanTotal : public RuleBase {
  public:
   HoursPlanTotal()
       : RuleBase({"hours.plan_total", "Соответствие КТП учебному плану по количеству часов", Severity::Error, {}}) {}
 
+  std::string notApplicable(const Context& ctx, const RuleSettings&) const override {
+    if (ctx.journal.curriculum.empty()) return "источник не содержит учебного плана";
+    if (ctx.journal.plan.empty()) return "источник не содержит календарно-тематического планирования (КТП)";
+    return {};
+  }
+
   void check(const Context& ctx, const RuleSettings&, std::vector<Finding>& out) const override {
+    std::vector<std::pair<std::string, std::vector<const Stream*>>> withoutPlan;  // class, streams; class order
     for (const auto& s : ctx.streams()) {
       if (!ctx.teacherMatches(s) || ctx.coveredBySubgroups(s)) continue;
       const auto* e = ctx.entryFor(s);
       if (!e) continue;
+      if (s.plan.empty()) {
+        if (withoutPlan.empty() || withoutPlan.back().first != s.classId) withoutPlan.push_back({s.classId, {}});
+        withoutPlan.back().second.push_back(&s);
+        continue;
+      }
       int total = 0;
       for (const auto* p : s.plan) total += p->hours;
       if (total == e->hoursYear) continue;
       Finding f = ctx.finding(info().id, info().severity, s);
       f.period = ctx.yearPeriodId();
-      if (s.plan.empty())
-        f.message = "календарно-тематическое планирование отсутствует, по учебному плану " +
-                    std::to_string(e->hoursYear) + " " + hoursWord(e->hoursYear) + " в год";
-      else
-        f.message = "в КТП " + std::to_string(total) + " " + hoursWord(total) + ", по учебному плану " +
-                    std::to_string(e->hoursYear) + " " + hoursWord(e->hoursYear) + " в год";
+      f.message = "в КТП " + std::to_string(total) + " " + hoursWord(total) + ", по учебному плану " +
+                  std::to_string(e->hoursYear) + " " + hoursWord(e->hoursYear) + " в год";
       f.figures = {{"plan_hours", static_cast<double>(total)}, {"curriculum_hours", static_cast<double>(e->hoursYear)}};
+      out.push_back(std::move(f));
+    }
+    for (const auto& [classId, streams] : withoutPlan) {
+      Finding f;
+      f.rule = info().id;
+      f.severity = info().severity;
+      f.period = ctx.yearPeriodId();
+      f.classId = classId;
+      // One stream: the finding is about that subject and its teacher; several: about the class.
+      if (streams.size() == 1) {
+        f.subjectId = streams.front()->subjectId;
+        f.subgroupId = streams.front()->subgroupId;
+        f.teacherId = ctx.teacherOf(*streams.front());
+      } else {
+        f.teacherId = classTeacher(ctx, classId);
+      }
+      const long n = static_cast<long>(streams.size());
+      f.message = "календарно-тематическое планирование отсутствует (" + std::to_string(n) + " " +
+                  plural(n, "предмет", "предмета", "предметов") + "): " + subjectList(ctx, streams);
+      f.figures = {{"subjects_without_plan", static_cast<double>(n)}};
       out.push_back(std::move(f));
     }
   }
@@ -252,18 +331,56 @@ class WorksControlPresent : public RuleBase {
   }
 };
 
+// The names a subject or a list item goes by, folded: the whole name, and for "Труд (технология)" also the name
+// before the brackets and the one inside them.
+std::vector<std::string> nameVariants(std::string_view name) {
+  auto norm = [](std::string_view t) {
+    std::string out;
+    for (char c : model::foldForSearch(trim(t))) {
+      if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+      out += c;
+    }
+    return trim(out);
+  };
+  std::vector<std::string> v{norm(name)};
+  if (const auto open = name.find('('); open != std::string_view::npos) {
+    v.push_back(norm(name.substr(0, open)));
+    const auto close = name.find(')', open);
+    v.push_back(norm(name.substr(open + 1, close == std::string_view::npos ? std::string_view::npos : close - open - 1)));
+  }
+  std::erase(v, std::string());
+  return v;
+}
+
+bool subjectListed(const model::Subject& subj, const std::vector<std::vector<std::string>>& listed) {
+  std::vector<std::string> names = nameVariants(subj.name);
+  for (auto& n : nameVariants(subj.shortName)) names.push_back(std::move(n));
+  names.push_back(model::foldForSearch(subj.id));
+  for (const auto& item : listed)
+    for (const auto& a : item)
+      if (std::find(names.begin(), names.end(), a) != names.end()) return true;
+  return false;
+}
+
 class HomeworkRecorded : public RuleBase {
  public:
   HomeworkRecorded()
       : RuleBase({"homework.recorded",
                   "Запись домашнего задания",
                   Severity::Warning,
-                  {{"min_grade", ParamType::Int, "2", "с какого класса проверять (в 1 классе домашних заданий нет)"}}}) {}
+                  {{"min_grade", ParamType::Int, "2", "с какого класса проверять (в 1 классе домашних заданий нет)"},
+                   {"exempt_subjects", ParamType::List,
+                    "физическая культура,музыка,изобразительное искусство,труд (технология)",
+                    "предметы без домашних заданий, через запятую (название, краткое название или код; регистр "
+                    "не важен, «Труд (технология)» совпадает и с «Труд», и с «Технология»)"}}}) {}
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     const int minGrade = st.integer("min_grade");
+    std::vector<std::vector<std::string>> exempt;
+    for (const auto& item : st.list("exempt_subjects")) exempt.push_back(nameVariants(item));
     for (const auto& s : ctx.streams()) {
       if (ctx.gradeOf(s.classId) < minGrade) continue;
+      if (const auto* subj = ctx.index.subject(s.subjectId); subj && subjectListed(*subj, exempt)) continue;
       // Position of each lesson in the plan by hours: the planned lesson covering the lesson's first hour.
       std::vector<int> planAtHour;
       for (size_t i = 0; i < s.plan.size(); ++i)

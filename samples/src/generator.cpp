@@ -834,17 +834,25 @@ class Generator {
   static std::string withLatinLookalike(const std::string& text) {
     static const std::vector<std::pair<std::string, std::string>> twins = {
         {"о", "o"}, {"а", "a"}, {"е", "e"}, {"с", "c"}, {"р", "p"}, {"С", "C"}, {"О", "O"}, {"А", "A"}};
+    // A word is a run of Cyrillic letters (two bytes each, lead byte 0xD0 or 0xD1); any other character, such as
+    // a space, «, » or —, ends it.
+    auto cyrillicAt = [&](size_t k) {
+      const auto c = static_cast<unsigned char>(text[k]);
+      return k + 1 < text.size() && (c == 0xD0 || c == 0xD1);
+    };
     size_t i = 0;
     while (i < text.size()) {
-      while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+      if (!cyrillicAt(i)) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        continue;
+      }
       size_t end = i;
-      while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x80) ++end;
-      const std::string word = text.substr(i, end - i);
-      if (word.size() >= 6) {  // three or more two-byte Cyrillic letters
-        for (size_t k = 0; k + 1 < word.size(); k += 2)
+      while (end < text.size() && cyrillicAt(end)) end += 2;
+      if (end - i >= 6) {  // three or more letters
+        for (size_t k = i; k < end; k += 2)
           for (const auto& t : twins)
-            if (word.compare(k, 2, t.first) == 0)
-              return text.substr(0, i + k) + t.second + text.substr(i + k + 2);
+            if (text.compare(k, 2, t.first) == 0) return text.substr(0, k) + t.second + text.substr(k + 2);
       }
       i = end;
     }
@@ -934,7 +942,12 @@ class Generator {
       drafts_[i].plantArg = rng_.range(1, 10);
       plant("topic.same_day", drafts_[i], "topic entered " + std::to_string(drafts_[i].plantArg) + " days after the lesson");
     }
-    for (int i : simple(kRateHomework, Plant::Homework, [&](const Draft& d) { return ordinary(d) && planOf(d).homework; }))
+    // Not in the subjects the school sets no homework in (rules/config/default.xml, homework.recorded
+    // exempt_subjects), where a missing homework is no violation.
+    auto homeworkExempt = [](const std::string& s) { return s == "pe" || s == "music" || s == "art" || s == "tech"; };
+    for (int i : simple(kRateHomework, Plant::Homework, [&](const Draft& d) {
+           return ordinary(d) && planOf(d).homework && !homeworkExempt(d.lesson.subjectId);
+         }))
       plant("homework.recorded", drafts_[i], "no homework recorded although the plan sets homework");
     for (int i : simple(kRateAttendance, Plant::Attendance, [&](const Draft& d) { return ordinary(d); }))
       plant("attendance.recorded", drafts_[i], "attendance not taken");

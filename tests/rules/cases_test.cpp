@@ -24,6 +24,7 @@ struct Case {
   std::map<std::string, std::string> scope;
   std::vector<std::string> rules;  // "all" or ids
   std::vector<std::map<std::string, std::string>> expected;
+  std::vector<std::string> notChecked;  // rules (of those compared) that must be reported as not checked
 };
 
 std::map<std::string, std::string> fields(std::istringstream& in) {
@@ -54,6 +55,9 @@ Case readCase(const fs::path& dir) {
       while (rest >> r) c.rules.push_back(r);
     } else if (key == "finding") {
       c.expected.push_back(fields(rest));
+    } else if (key == "not_checked") {
+      std::string r;
+      while (rest >> r) c.notChecked.push_back(r);
     }
   }
   return c;
@@ -125,9 +129,17 @@ BOOST_AUTO_TEST_CASE(data_driven_rule_cases) {
       model::FixedClock clock(*model::DateTime::parse(get("today") + "T20:00:00"));
       const auto scope = rules::resolveScope(idx, get("period"), get("from"), get("to"), get("class"), "", "", clock);
       const bool all = c.rules.size() == 1 && c.rules[0] == "all";
+      const auto compared = [&](const std::string& rule) {
+        return all || std::find(c.rules.begin(), c.rules.end(), rule) != c.rules.end();
+      };
+      auto result = rules::run(idx, scope, rules::Config::schoolDefaults());
       std::vector<model::Finding> got;
-      for (auto& f : rules::check(idx, scope, rules::Config::schoolDefaults()))
-        if (all || std::find(c.rules.begin(), c.rules.end(), f.rule) != c.rules.end()) got.push_back(std::move(f));
+      for (auto& f : result.findings)
+        if (compared(f.rule)) got.push_back(std::move(f));
+      std::vector<std::string> notChecked;
+      for (const auto& n : result.notChecked)
+        if (compared(n.ruleId)) notChecked.push_back(n.ruleId);
+      BOOST_TEST(notChecked == c.notChecked, boost::test_tools::per_element());
       std::vector<bool> used(got.size(), false);
       for (const auto& want : c.expected) {
         bool found = false;

@@ -3,7 +3,8 @@
 
 Every case is the small base journal below with one change. expected.txt says what the case is about, the scope
 (period, optional class, the day the check runs), which rules are compared, and the findings expected of those
-rules (key=value fields that must match; the number of findings must match too). Run from the repository root:
+rules (key=value fields that must match; the number of findings must match too), and which of those rules must
+say they were not checked (not_checked: <rule>; none otherwise). Run from the repository root:
     python3 tests/rules/make_cases.py
 The generated files are committed; this script documents how they were made.
 """
@@ -42,7 +43,8 @@ def q1_dates(weekdays):
 
 def base():
     """The base journal as plain data: a dict of lists the writer turns into XML."""
-    j = {"students": {}, "lessons": [], "marks": [], "attendance": [], "period_marks": [], "plan": {}}
+    j = {"students": {}, "lessons": [], "marks": [], "attendance": [], "period_marks": [], "plan": {},
+         "curriculum": [(cls, "math", 68) for cls in CLASSES]}
     for cls, names in STUDENTS.items():
         for s in names:
             j["students"][s] = [{"class": cls, "from": "2025-09-01", "to": None}]
@@ -100,6 +102,10 @@ def write_xml(j):
          '  </staff>', '  <subjects>',
          '    <subject id="math" name="Математика" shortName="Матем." order="1" grading="marked"/>',
          '    <subject id="rus" name="Русский язык" shortName="Рус. яз." order="2" grading="marked" twoMarksPerCell="true"/>',
+         '    <subject id="pe" name="ФИЗИЧЕСКАЯ КУЛЬТУРА" shortName="Физ-ра" order="3" grading="marked"/>',
+         '    <subject id="music" name="Музыка" shortName="Муз." order="4" grading="marked"/>',
+         '    <subject id="tech" name="Технология" shortName="Техн." order="5" grading="marked"/>',
+         '    <subject id="chem" name="Химия" shortName="Хим." order="6" grading="marked"/>',
          '  </subjects>', '  <classes>']
     for cls, (grade, letter, ct, _, _, _) in CLASSES.items():
         o.append(f'    <class id="{cls}" grade="{grade}" letter="{letter}" teacher="{ct}"/>')
@@ -112,10 +118,11 @@ def write_xml(j):
             o.append(f'      <enrolment class="{e["class"]}" from="{e["from"]}"{to}/>')
         o.append('    </student>')
     o += ['  </students>', '  <curriculum>']
-    for cls in CLASSES:
-        o.append(f'    <entry class="{cls}" subject="math" hoursPerWeek="2" hoursYear="68">')
-        for p, h in (("2025-Q1", 4), ("2025-Q2", 30), ("2025-Q3", 18), ("2025-Q4", 16)):
-            o.append(f'      <hours period="{p}" hours="{h}"/>')
+    for cls, subject, hours in j["curriculum"]:
+        o.append(f'    <entry class="{cls}" subject="{subject}" hoursPerWeek="{hours // 34}" hoursYear="{hours}">')
+        if subject == "math":
+            for p, h in (("2025-Q1", 4), ("2025-Q2", 30), ("2025-Q3", 18), ("2025-Q4", 16)):
+                o.append(f'      <hours period="{p}" hours="{h}"/>')
         o.append('    </entry>')
     o += ['  </curriculum>', '  <plan>']
     for cls, items in j["plan"].items():
@@ -200,11 +207,18 @@ def add_work(j, lid, wtype, topic, delay_days=0, weight=1):
 CASES = []
 
 
-def case(name, description, rules, expected, scope="period=2025-Q1", today="2026-06-01"):
+def case(name, description, rules, expected, scope="period=2025-Q1", today="2026-06-01", not_checked=()):
     def deco(f):
-        CASES.append((name, description, rules, expected, scope, today, f))
+        CASES.append((name, description, rules, expected, scope, today, not_checked, f))
         return f
     return deco
+
+
+def add_lesson(j, lid, day, subject, homework="", cls="8b", slot=3, teacher="t7"):
+    """A lesson of another subject (no curriculum line, no plan) with a topic entered the same day."""
+    j["lessons"].append({"id": lid, "date": day, "slot": slot, "class": cls, "subject": subject, "teacher": teacher,
+                         "substitute": "", "topic": "Тема урока", "topicAt": f"{day}T15:00:00", "topicBy": teacher,
+                         "homework": homework, "attendanceTaken": True, "works": []})
 
 
 @case("base_compliant", "The base journal: every rule complies (grade 1 unmarked, exactly 4 marks a lesson).", "all", [])
@@ -469,8 +483,76 @@ def _(j):
 def _(j): j["plan"]["5a"].pop()
 
 
+
+# ---- issue 10: rules applied only where the data supports them ----
+
+@case("attendance_absences_recorded", "A lesson not flagged as taken but with absences recorded complies.",
+      "attendance.recorded", [])
+def _(j):
+    lesson(j, "l8b-0905")["attendanceTaken"] = False
+    j["attendance"].append({"student": "s11", "lesson": "l8b-0905", "status": "absent"})
+
+
+@case("attendance_source_without_flag", "A source that records absences only (no lesson is marked as taken without"
+      " absences) cannot show attendance not taken: one 'not checked', no findings.", "attendance.recorded", [],
+      not_checked=("attendance.recorded",))
+def _(j):
+    for l in j["lessons"]:
+        l["attendanceTaken"] = False
+    j["attendance"].append({"student": "s11", "lesson": "l8b-0905", "status": "absent"})
+
+
+@case("language_russian_naming_foreign_words", "Russian entries naming foreign words, terms, code keywords and"
+      " proper names comply.", "language.russian", [])
+def _(j):
+    for lid, topic in (("l8b-0902", "Глагол have got: утвердительная форма"), ("l8b-0905", "Артикли a и the"),
+                       ("l8b-0909", "Оператор while в языке Pascal"), ("l8b-0912", "Времена группы Continuous")):
+        lesson(j, lid)["topic"] = topic
+    lesson(j, "l5a-0901")["topic"] = "Present Simple: утвердительные предложения"
+
+
+@case("language_foreign_phrase", "A foreign phrase of three words or more fails even after Russian text.",
+      "language.russian", ["language.russian lesson=l8b-0902"])
+def _(j): lesson(j, "l8b-0902")["topic"] = "Работа с текстом. Look at the picture and describe it."
+
+
+@case("homework_exempt_subjects", "No homework in physical education, music and technology (the configured"
+      " subjects, any case, «Технология» matching «Труд (технология)») complies.", "homework.recorded", [])
+def _(j):
+    add_lesson(j, "l8b-pe", "2025-09-03", "pe")
+    add_lesson(j, "l8b-music", "2025-09-04", "music")
+    add_lesson(j, "l8b-tech", "2025-09-10", "tech")
+
+
+@case("homework_other_subject_missing", "No homework in chemistry (not exempt) is a finding.", "homework.recorded",
+      ["homework.recorded lesson=l8b-chem subject=chem"])
+def _(j): add_lesson(j, "l8b-chem", "2025-09-03", "chem")
+
+
+@case("homework_grade1_none", "Grade 1 sets no homework: a grade 1 lesson without homework complies.",
+      "homework.recorded", [], scope="period=2025-Q1 class=1a")
+def _(j):
+    for l in j["lessons"]:
+        if l["class"] == "1a":
+            l["homework"] = ""
+
+
+@case("plan_missing_for_class", "A class without any thematic plan is one finding for the class naming its"
+      " subjects, not one per subject.", "hours.plan_total",
+      ["hours.plan_total class=8b subjects_without_plan=2"])
+def _(j):
+    del j["plan"]["8b"]
+    j["curriculum"].append(("8b", "chem", 68))
+    add_lesson(j, "l8b-chem", "2025-09-03", "chem", homework="§1")
+
+
+@case("plan_absent_from_source", "A source without any thematic plan: hours.plan_total not checked, no findings.",
+      "hours.plan_total", [], not_checked=("hours.plan_total",))
+def _(j): j["plan"] = {}
+
+
 def main():
-    for name, description, rules, expected, scope, today, f in CASES:
+    for name, description, rules, expected, scope, today, not_checked, f in CASES:
         j = base()
         f(j)
         d = os.path.join(OUT, name)
@@ -481,6 +563,8 @@ def main():
             fh.write(f"description: {description}\nscope: {scope} today={today}\nrules: {rules}\n")
             for e in expected:
                 fh.write(f"finding: {e}\n")
+            for r in not_checked:
+                fh.write(f"not_checked: {r}\n")
     print(f"{len(CASES)} cases written to {OUT}")
 
 

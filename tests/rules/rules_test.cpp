@@ -232,9 +232,12 @@ BOOST_AUTO_TEST_CASE(json_csv_text_outputs) {
   const std::string json = js.str();
   BOOST_TEST(json.find("\"findings\": [") != std::string::npos);
   BOOST_TEST(json.find("\"rule\": \"marks.deadline\", \"severity\": \"error\", \"period\": \"2025-Q1\", \"class\": "
-                       "\"5a\", \"subject\": \"math\", \"subgroup\": null, \"teacher\": \"t3\", \"lesson_id\": "
-                       "\"l5a-0909-2\", \"date\": \"2025-09-09\", \"student\": null") != std::string::npos,
+                       "\"5a\", \"class_name\": \"5А\", \"subject\": \"math\", \"subject_name\": \"Математика\", "
+                       "\"subgroup\": null, \"teacher\": \"t3\", \"teacher_name\": \"Иванова М. П.\", \"lesson_id\": "
+                       "\"l5a-0909-2\", \"date\": \"2025-09-09\", \"student\": null, \"student_name\": null") !=
+                 std::string::npos,
              json);
+  BOOST_TEST(json.find("\"student\": \"s03\", \"student_name\": \"Васильев Е.\"") != std::string::npos);
   BOOST_TEST(json.find("\"figures\": {\"days\": 6, \"limit\": 3, \"late_marks\": 1}") != std::string::npos);
   // CSV: header plus one line per finding.
   const std::string csv = cs.str();
@@ -246,4 +249,30 @@ BOOST_AUTO_TEST_CASE(json_csv_text_outputs) {
   std::ostringstream js2;
   rules::writeFindingsJson(idx, scope, rules::check(idx, scope, rules::Config::schoolDefaults()), js2);
   BOOST_TEST(js2.str() == json);
+}
+
+BOOST_AUTO_TEST_CASE(rule_without_evidence_reported_once_as_not_checked) {
+  // Without a thematic plan, hours.plan_total cannot be applied: no findings of it, one "не проверялось" in every
+  // output format.
+  auto j = tiny();
+  j.plan.clear();
+  const model::JournalIndex idx(j);
+  auto clock = clockAt("2026-06-01T12:00:00");
+  const auto scope = rules::resolveScope(idx, "", "2025-09-01", "2025-09-12", "", "", "", clock);
+  const auto result = rules::run(idx, scope, rules::Config::schoolDefaults());
+  BOOST_TEST(ofRule(result.findings, "hours.plan_total").empty());
+  BOOST_TEST_REQUIRE(result.notChecked.size() == 1u);
+  BOOST_TEST(result.notChecked[0].ruleId == "hours.plan_total");
+  BOOST_TEST(rules::notChecked(idx, scope, rules::Config::schoolDefaults()).size() == 1u);
+  std::ostringstream js, cs, tx;
+  rules::writeFindingsJson(idx, scope, result, js);
+  rules::writeFindingsCsv(idx, result, cs);
+  rules::writeFindingsText(idx, scope, result, tx);
+  BOOST_TEST(js.str().find("\"not_checked\": [\n    {\"rule\": \"hours.plan_total\"") != std::string::npos, js.str());
+  BOOST_TEST(js.str().find("\"not_checked\": 1,") != std::string::npos);
+  BOOST_TEST(cs.str().find("hours.plan_total,not_checked,") != std::string::npos);
+  const std::string text = tx.str();
+  const auto at = text.find("не проверялось: источник не содержит календарно-тематического планирования");
+  BOOST_TEST(at != std::string::npos, text);
+  BOOST_TEST(text.find("не проверялось", at + 1) == std::string::npos);
 }

@@ -1,5 +1,5 @@
 // Tests of the sample school generator: determinism, sizes, calendar, names, timetable, and the planted-violations
-// contract. An independent checker written here (not the rules engine) recomputes every rule kind of domain.md §2
+// contract. An independent checker written here (not the rules engine) recomputes every rule kind of docs/rules.md
 // from the generated journal; for each kind the violations it finds must be exactly the planted ones, and a sample
 // generated without violations must have none.
 #define BOOST_TEST_MODULE samples
@@ -74,7 +74,7 @@ bool isDigitLike(char32_t c) {
          c == 0x2E3 || c == 0x221A;
 }
 
-// The language rule as the school states it (seed 3.5, domain.md §2): Russian text; Latin only in formulas (a token
+// The language rule as the school states it (seed 3.5, docs/rules.md): Russian text; Latin only in formulas (a token
 // with digits, sub- or superscripts; short lower-case words in a text with "="), chemical notation (HCl, NaOH),
 // Roman numerals, single letters, and foreign terms in parentheses after Russian text. No mixed-script words.
 bool russianText(const std::string& text) {

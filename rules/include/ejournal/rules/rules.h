@@ -1,4 +1,4 @@
-// The rules engine: the school's record-keeping rules (domain.md §2) checked over a model::Journal.
+// The rules engine: the school's record-keeping rules (docs/rules.md) checked over a model::Journal.
 //
 // Every rule is one class with a stable id, a Russian title, a default severity and typed parameters, registered
 // in one place (rules/src/registry.cpp). A Config (school defaults shipped in rules/config/default.xml, validated
@@ -45,7 +45,7 @@ struct RuleInfo {
   std::vector<ParamSpec> params;
 };
 
-// All rules, in catalogue order (domain.md §2). The same list every call.
+// All rules, in catalogue order (docs/rules.md). The same list every call.
 const std::vector<RuleInfo>& catalogue();
 const RuleInfo* findRule(std::string_view id);  // nullptr for an unknown id
 
@@ -108,9 +108,28 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
                    const std::string& to, const std::string& classRef, const std::string& subjectRef,
                    const std::string& teacherRef, const model::Clock& clock);
 
+// An enabled rule the data at hand cannot support (the source does not carry the evidence it needs, such as
+// "attendance was taken" or the thematic plan): the check says so once, with the reason, instead of reporting
+// findings the data cannot back. Such a rule reports no findings.
+struct NotChecked {
+  std::string ruleId;     // "attendance.recorded"
+  std::string ruleTitle;  // "Учёт посещаемости на каждом уроке"
+  std::string reason;     // Russian, completes "не проверялось: …": "источник не содержит …"
+};
+
+// What a check produced: findings in the order of check(), and the enabled rules not applied, catalogue order.
+struct CheckResult {
+  std::vector<model::Finding> findings;
+  std::vector<NotChecked> notChecked;
+};
+
 // Runs every enabled rule over the scope. Findings are returned sorted by class (grade, letter), subject order,
 // date, rule, lesson, student. Pure: does not modify the journal.
+CheckResult run(const model::JournalIndex& index, const Scope& scope, const Config& config);
+// run(...).findings.
 std::vector<model::Finding> check(const model::JournalIndex& index, const Scope& scope, const Config& config);
+// run(...).notChecked, without running the rules that do apply.
+std::vector<NotChecked> notChecked(const model::JournalIndex& index, const Scope& scope, const Config& config);
 
 // The timetable looked up by lesson, for the substitution rule and the substitutions report. Keeps pointers into
 // the journal's timetable: the journal must outlive it.
@@ -148,10 +167,18 @@ std::vector<HoursStatus> hoursStatus(const model::JournalIndex& index, const Sco
 // non-compliant). The CLI exits 1 in that case.
 bool hasViolations(const std::vector<model::Finding>& findings);
 
-// Findings output for `ejournal check`. JSON: one object {"scope": {...}, "findings": [{rule, severity, period,
-// class, subject, subgroup, teacher, lesson_id, date, student, message, figures:{name: value}}], "summary": {...}}
-// with ids as in the source and absent fields as null. CSV: a header line and one line per finding (RFC 4180
-// quoting, UTF-8). Text: a readable Russian table with names resolved. All deterministic.
+// Findings output for `ejournal check`. JSON: one object {"scope": {...}, "summary": {...}, "not_checked": [{rule,
+// title, reason}], "findings": [{rule, severity, period, class, class_name, subject, subject_name, subgroup,
+// teacher, teacher_name, lesson_id, date, student, student_name, message, figures:{name: value}}]} with ids as in
+// the source, names resolved and absent fields as null. CSV: a header line, one line per finding and one line per
+// rule not checked (severity "not_checked", the reason as the message; RFC 4180 quoting, UTF-8). Text: a readable
+// Russian table with names resolved and a summary naming the rules not checked. All deterministic.
+void writeFindingsJson(const model::JournalIndex& index, const Scope& scope, const CheckResult& result,
+                       std::ostream& out);
+void writeFindingsCsv(const model::JournalIndex& index, const CheckResult& result, std::ostream& out);
+void writeFindingsText(const model::JournalIndex& index, const Scope& scope, const CheckResult& result,
+                       std::ostream& out);
+// The same with findings only (no rule reported as not checked).
 void writeFindingsJson(const model::JournalIndex& index, const Scope& scope,
                        const std::vector<model::Finding>& findings, std::ostream& out);
 void writeFindingsCsv(const model::JournalIndex& index, const std::vector<model::Finding>& findings,
@@ -160,8 +187,10 @@ void writeFindingsText(const model::JournalIndex& index, const Scope& scope,
                        const std::vector<model::Finding>& findings, std::ostream& out);
 
 // The language check used by `language.russian`, exposed for tests and for ingest warnings. Returns an empty
-// string when `text` is acceptable, otherwise the Russian reason ("нет ни одного русского слова: «Present
-// Simple»"). `allowed` are extra allowed Latin words (case-sensitive, e.g. "IT", "Python").
+// string when `text` is acceptable, otherwise the Russian reason ("нет ни одного русского слова"). An entry with
+// Russian words may name foreign words, terms and names; it fails on a foreign phrase of three or more words in a
+// row, on a word mixing Latin and Cyrillic letters, and when it has no Russian word at all. `allowed` are extra
+// allowed Latin words (case-sensitive, e.g. "IT", "Python"): they never count towards a foreign phrase.
 std::string languageProblem(std::string_view text, const std::vector<std::string>& allowed = {});
 
 }  // namespace ejournal::rules

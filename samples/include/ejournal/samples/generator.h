@@ -21,7 +21,7 @@ struct SampleOptions {
 
 // One violation the generator planted on purpose; the rules engine must find exactly these (of their kinds).
 struct PlantedViolation {
-  std::string rule;  // rule id, as in domain.md §2: "marks.deadline"
+  std::string rule;  // rule id, as in docs/rules.md: "marks.deadline"
   std::string classId;
   std::string subjectId;
   std::string lessonId;   // empty where the rule is not about one lesson
