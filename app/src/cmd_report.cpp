@@ -1,6 +1,6 @@
 // `ejournal report control|program|results|substitutions|forecast --period P | --from D --to D [--class C]
 // [--subject S] [--teacher T] [--format text|json|csv] [--output FILE]`: the deputy director's reports
-// (domain.md §3) computed from the stored journal.
+// (docs/rules.md) computed from the stored journal.
 #include "commands.h"
 
 #include <iostream>
@@ -34,7 +34,11 @@ int runReport(Kind kind, const Args& args) {
                      *format, out);
       break;
     case Kind::Program: reports::write(reports::buildProgramReport(index, scope, now), *format, out); break;
-    case Kind::Results: reports::write(reports::buildResultsReport(index, scope, now), *format, out); break;
+    case Kind::Results:
+      reports::write(reports::buildResultsReport(index, scope, now,
+                                                 in.config.settings("marks.valid_value").integer("unmarked_to_grade")),
+                     *format, out);
+      break;
     case Kind::Substitutions:
       reports::write(reports::buildSubstitutionsReport(index, scope, now), *format, out);
       break;

@@ -1,4 +1,4 @@
-// The class journal (domain.md §4), the summary sheet and the student extract.
+// The class journal (docs/render.md), the summary sheet and the student extract.
 //
 // The journal is drawn in one pass: the title page, reserved contents pages (their number is known in advance,
 // their sheet numbers are filled in at the end), then per subject (and subgroup) the spreads, then the summary
@@ -445,19 +445,24 @@ float sectionHeading(Canvas& c, Page& p, const std::string& title, const std::st
   return c.top() + 14;
 }
 
-// The students x subjects grid of period, year, exam and final marks; pages added as needed. Returns the page
-// index of its first page and the y below the grid on its last page.
+// The students x subjects grid of period, year, exam and final marks; pages added as needed. `upTo` is the
+// journal's period when it is a quarter or half-year: then only the reporting periods begun by its end are shown,
+// without the year, exam and final columns; null for the year. Returns the page index of its first page and the y
+// below the grid on its last page.
 std::pair<int, float> summarySection(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls,
                                      const std::vector<const model::Student*>& students, const std::string& title,
-                                     const std::string& sub) {
+                                     const std::string& sub, const model::Period* upTo = nullptr) {
   const Layout& L = c.L;
   const auto subjects = subjectsOfClass(ix, cls);
-  const auto periods = ix.reportingPeriodsOf(cls.grade);
+  auto periods = ix.reportingPeriodsOf(cls.grade);
+  if (upTo) std::erase_if(periods, [&](const model::Period* p) { return p->dates.from > upTo->dates.to; });
   std::vector<std::string> sublabels;
   for (const auto* p : periods) sublabels.push_back(periodShort(L, *p));
-  sublabels.push_back(L.text("yearShort"));
-  sublabels.push_back(L.text("examShort"));
-  sublabels.push_back(L.text("finalShort"));
+  if (!upTo) {
+    sublabels.push_back(L.text("yearShort"));
+    sublabels.push_back(L.text("examShort"));
+    sublabels.push_back(L.text("finalShort"));
+  }
   const float markW = L.column("summaryMark");
   const float groupW = markW * sublabels.size();
   const float numW = L.column("number"), nameW = L.column("name");
@@ -515,8 +520,8 @@ std::pair<int, float> summarySection(Canvas& c, const JournalIndex& ix, const mo
               v = periodMarkOf(ix, st.id, subjects[k]->id, model::PeriodMarkKind::Exam, "");
             else
               v = periodMarkOf(ix, st.id, subjects[k]->id, model::PeriodMarkKind::Final, "");
-            if (!v.empty()) p.fitText(q + 3 > sublabels.size() ? grid : gridBold, fs, sx + markW * q + 0.5f, by,
-                                      markW - 1, v, true);
+            const bool examOrFinal = !upTo && q + 3 > sublabels.size();
+            if (!v.empty()) p.fitText(examOrFinal ? grid : gridBold, fs, sx + markW * q + 0.5f, by, markW - 1, v, true);
           }
         }
       }
@@ -773,8 +778,8 @@ Pdf renderClassJournal(const JournalIndex& ix, std::string_view classId, std::st
     spans.push_back({first, c.doc.pageCount() - 1});
   }
   c.alignToLeftPage();
-  auto [summaryFirst, summaryY] =
-      summarySection(c, ix, cls, students, L.text("summaryTitle"), classTitle(cls) + " " + L.text("classLabel"));
+  auto [summaryFirst, summaryY] = summarySection(c, ix, cls, students, L.text("summaryTitle"),
+                                                 classTitle(cls) + " " + L.text("classLabel"), year ? nullptr : &period);
   (void)summaryY;
   spans.push_back({summaryFirst, c.doc.pageCount() - 1});
   const int missedFirst = missedSection(c, ix, cls, range, students);

@@ -259,6 +259,12 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
     y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(), L.text("findingsTitle"));
     std::tie(p, y) = flowTable(c, p, y + 2, ft, again);
   }
+  // Rules the data could not support: once each, with the reason.
+  for (const auto& nc : r.notChecked) {
+    p = room(c, p, y, 30, title);
+    y = paragraph(c, *p, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),
+                  sanitize(nc.ruleTitle) + ": не проверялось: " + sanitize(nc.reason, true) + ".");
+  }
   y = signature(c, p, y + 10, L.text("deputySignature"), r.header.deputyDirector, title);
   paragraph(c, *p, "serif", L.size("body") + 1, c.left(), y + 6, c.contentWidth(),
             L.text("dateLabel") + " " + r.header.asOf.toRussian());
@@ -341,7 +347,12 @@ Pdf renderResultsReport(const reports::ResultsReport& r, const RenderOptions& op
   c.doc.outline(nullptr, title, 0);
   std::vector<std::string> labels;
   std::vector<std::vector<double>> values;
+  std::string unmarked;  // classes without marks (безотметочное обучение): not in the chart, listed below it
   for (const auto& row : r.rows) {
+    if (row.unmarked) {
+      unmarked += (unmarked.empty() ? "" : ", ") + sanitize(row.className);
+      continue;
+    }
     labels.push_back(sanitize(row.className) + " (" + sanitize(row.periodLabel) + ")");
     values.push_back({double(row.excellent), double(row.good), double(row.oneThree), double(row.threes),
                       double(row.failing), double(row.notGraded)});
@@ -374,6 +385,10 @@ Pdf renderResultsReport(const reports::ResultsReport& r, const RenderOptions& op
                {fig, L.text("missedHeader"), true},
                {fig, L.text("missedIllHeader"), true}};
   auto rowOf = [&](const reports::ResultsRow& row) {
+    if (row.unmarked)
+      return std::vector<std::string>{sanitize(row.className), sanitize(row.classTeacherName) + " (без отметок)",
+                                      std::to_string(row.students), "—", "—", "—", "—", "—", "—", "—", "—", "—",
+                                      std::to_string(row.lessonsMissed), std::to_string(row.missedIll)};
     return std::vector<std::string>{sanitize(row.className), sanitize(row.classTeacherName),
                                     std::to_string(row.students), std::to_string(row.excellent),
                                     std::to_string(row.good), std::to_string(row.oneThree),
@@ -395,6 +410,11 @@ Pdf renderResultsReport(const reports::ResultsReport& r, const RenderOptions& op
     p = room(c, p, y, 40, title);
     y = paragraph(c, *p, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),
                   L.text("failingList") + " " + failing + ".");
+  }
+  if (!unmarked.empty()) {
+    p = room(c, p, y, 40, title);
+    y = paragraph(c, *p, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),
+                  "Без отметок (безотметочное обучение), в итог не входят: " + unmarked + ".");
   }
   signature(c, p, y + 10, L.text("deputySignature"), r.header.deputyDirector, title);
   return finish(c, r.header, title);

@@ -1,4 +1,4 @@
-// Computing the deputy director's reports (domain.md §3) from a journal, a scope and the rules' findings.
+// Computing the deputy director's reports (docs/rules.md) from a journal, a scope and the rules' findings.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -259,6 +259,7 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
     return std::tie(a.subjectId, a.subgroupId) < std::tie(b.subjectId, b.subgroupId);
   });
   r.totals = countsOf(totals, ids, config);
+  r.notChecked = rules::notChecked(index, scope, config);
   if (r.errors == 0 && r.warnings == 0)
     r.conclusion = "Нарушений не выявлено." +
                    (r.infos ? " Сведений для контроля: " + std::to_string(r.infos) + "." : std::string());
@@ -340,7 +341,7 @@ void finishRow(ResultsRow& row, double sum, int count) {
 }  // namespace
 
 ResultsReport buildResultsReport(const model::JournalIndex& index, const rules::Scope& scope,
-                                 model::DateTime createdAt) {
+                                 model::DateTime createdAt, int unmarkedToGrade) {
   ResultsReport r;
   r.header = header(index, scope, "Итоги успеваемости", createdAt);
   const auto& j = index.journal();
@@ -363,9 +364,10 @@ ResultsReport buildResultsReport(const model::JournalIndex& index, const rules::
     const auto students = index.studentsOfClass(c->id, DateRange{day, day});
     // Students enrolled on the day itself (studentsOfClass takes any overlap, here a single day).
     row.students = static_cast<int>(students.size());
+    row.unmarked = c->grade <= unmarkedToGrade;
     double sum = 0;
     int count = 0;
-    for (const auto* st : students) {
+    for (const auto* st : row.unmarked ? decltype(students){} : students) {
       StudentTally t;
       for (const auto* pm : index.periodMarksOfStudent(st->id)) {
         if (pm->classId != c->id) continue;
@@ -407,6 +409,10 @@ ResultsReport buildResultsReport(const model::JournalIndex& index, const rules::
       }
     }
     finishRow(row, sum, count);
+    if (row.unmarked) {
+      r.rows.push_back(std::move(row));
+      continue;
+    }
     totalSum += sum;
     totalCount += count;
     auto& t = r.total;

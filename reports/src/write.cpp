@@ -50,6 +50,9 @@ class JsonFields {
   void number(const char* k, double v, int decimals) { o_.number(k, v, decimals); }
   void boolean(const char* k, bool v) { o_.boolean(k, v); }
   void optionalInteger(const char* k, const std::optional<int>& v) { o_.raw(k, v ? std::to_string(*v) : "null"); }
+  void optionalNumber(const char* k, const std::optional<double>& v, int decimals) {
+    o_.raw(k, v ? formatFixed(*v, decimals) : "null");
+  }
   // JSON: an array of strings; CSV: one cell, the strings joined by `csvSeparator`.
   void list(const char* k, const std::vector<std::string>& v, const char* /*csvSeparator*/) {
     o_.raw(k, jsonArray(v, [](const std::string& s) { return jsonString(s); }, " "));
@@ -69,6 +72,9 @@ class CsvFields {
   void number(const char* k, double v, int decimals) { add(k, formatFixed(v, decimals)); }
   void boolean(const char* k, bool v) { add(k, v ? "true" : "false"); }
   void optionalInteger(const char* k, const std::optional<int>& v) { add(k, v ? std::to_string(*v) : ""); }
+  void optionalNumber(const char* k, const std::optional<double>& v, int decimals) {
+    add(k, v ? formatFixed(*v, decimals) : "");
+  }
   void list(const char* k, const std::vector<std::string>& v, const char* csvSeparator) {
     std::string joined;
     for (size_t i = 0; i < v.size(); ++i) joined += (i ? csvSeparator : "") + v[i];
@@ -211,6 +217,10 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
                .integer("infos", r.infos)
                .text("conclusion", r.conclusion)
                .json()
+        << ",\n \"not_checked\": "
+        << jsonArray(r.notChecked, [](const rules::NotChecked& n) {
+             return JsonObject().text("rule", n.ruleId).text("title", n.ruleTitle).text("reason", n.reason).json();
+           })
         << "}\n";
     return;
   }
@@ -241,6 +251,10 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
   if (!any) out << "  нет\n";
   out << "\nИтого по правилам:\n";
   for (const auto& c : r.totals) out << "  " << c.ruleTitle << ": " << c.count << "\n";
+  if (!r.notChecked.empty()) {
+    out << "\nНе проверялось:\n";
+    for (const auto& n : r.notChecked) out << "  " << n.ruleTitle << ": не проверялось: " << n.reason << "\n";
+  }
   out << "\nУроков проверено: " << r.lessonsHeld << ". " << r.conclusion << "\n\n";
   out << "Заместитель директора по УВР ____________ " << r.header.deputyDirector << "\n";
 }
@@ -301,6 +315,7 @@ void resultsFields(const ResultsRow& x, Out& o) {
   o.jsonOnly("class_teacher", model::jsonStringOrNull(x.classTeacherName));
   o.textOrNull("period", x.periodId);
   o.text("period_label", x.periodLabel);
+  o.boolean("unmarked", x.unmarked);
   o.integer("students", x.students);
   o.integer("graded", x.graded);
   o.integer("excellent", x.excellent);
@@ -309,9 +324,11 @@ void resultsFields(const ResultsRow& x, Out& o) {
   o.integer("threes", x.threes);
   o.integer("failing", x.failing);
   o.integer("not_graded", x.notGraded);
-  o.number("success_percent", x.successPercent, 1);
-  o.number("quality_percent", x.qualityPercent, 1);
-  o.number("average_mark", x.averageMark, 2);
+  // An unmarked class has no mark figures: null in JSON, empty in CSV.
+  auto figure = [&](double v) { return x.unmarked ? std::nullopt : std::optional<double>(v); };
+  o.optionalNumber("success_percent", figure(x.successPercent), 1);
+  o.optionalNumber("quality_percent", figure(x.qualityPercent), 1);
+  o.optionalNumber("average_mark", figure(x.averageMark), 2);
   o.integer("lessons_missed", x.lessonsMissed);
   o.integer("missed_ill", x.missedIll);
   o.jsonOnly("failing_students",
@@ -342,6 +359,10 @@ void write(const ResultsReport& r, Format f, std::ostream& out) {
                                               "С одной 3", "Неуспев.", "Не аттест.", "% успев.", "% качества",
                                               "Ср. балл", "Пропущено уроков", "из них по болезни"}};
   auto cells = [](const ResultsRow& x) {
+    if (x.unmarked)
+      return std::vector<std::string>{x.className, x.periodLabel, std::to_string(x.students), "без отметок", "—", "—",
+                                      "—", "—", "—", "—", "—", "—", std::to_string(x.lessonsMissed),
+                                      std::to_string(x.missedIll)};
     return std::vector<std::string>{x.className, x.periodLabel, std::to_string(x.students), std::to_string(x.graded),
                                     std::to_string(x.excellent), std::to_string(x.good), std::to_string(x.oneThree),
                                     std::to_string(x.failing), std::to_string(x.notGraded), pct(x.successPercent),

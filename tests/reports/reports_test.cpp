@@ -120,6 +120,51 @@ BOOST_AUTO_TEST_CASE(substitutions_one_recorded) {
   BOOST_TEST(render(r, reports::Format::Csv).find("2025-09-09,l8b-0909-5,8Б,Математика") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(results_unmarked_classes_left_out) {
+  // With grades up to 5 unmarked (as grade 1 is by default), 5А is shown «без отметок» and left out of the total.
+  const auto r = reports::buildResultsReport(index, scope("2025-Q1", "", "", "2026-06-01T12:00:00"), created, 5);
+  BOOST_TEST_REQUIRE(r.rows.size() == 2u);
+  BOOST_TEST(r.rows[0].unmarked);
+  BOOST_TEST(r.rows[0].students == 6);
+  BOOST_TEST(r.rows[0].graded == 0);
+  BOOST_TEST(r.rows[0].lessonsMissed == 3);  // attendance is still counted
+  BOOST_TEST(!r.rows[1].unmarked);
+  BOOST_TEST(r.total.students == 5);  // 8Б only
+  BOOST_TEST(r.total.qualityPercent == 60.0);
+  BOOST_TEST(r.total.averageMark == 4.0);
+  BOOST_TEST(r.total.lessonsMissed == 4);
+  const std::string text = render(r, reports::Format::Text);
+  BOOST_TEST(text.find("без отметок") != std::string::npos, text);
+  const std::string json = render(r, reports::Format::Json);
+  BOOST_TEST(json.find("\"unmarked\": true") != std::string::npos, json);
+  BOOST_TEST(json.find("\"success_percent\": null, \"quality_percent\": null, \"average_mark\": null") !=
+                 std::string::npos,
+             json);
+  const std::string csv = render(r, reports::Format::Csv);
+  BOOST_TEST(csv.find(",true,6,0,0,0,0,0,0,0,,,,3,3") != std::string::npos, csv);
+  // The default (grade 1 unmarked) leaves both classes marked.
+  const auto d = reports::buildResultsReport(index, scope("2025-Q1", "", "", "2026-06-01T12:00:00"), created);
+  BOOST_TEST(!d.rows[0].unmarked);
+}
+
+BOOST_AUTO_TEST_CASE(control_report_names_rules_not_checked) {
+  auto j = journal;
+  j.plan.clear();
+  const model::JournalIndex ix(j);
+  model::FixedClock clock(*model::DateTime::parse("2026-06-01T12:00:00"));
+  const auto sc = rules::resolveScope(ix, "", "2025-09-01", "2025-09-12", "", "", "", clock);
+  const auto config = rules::Config::schoolDefaults();
+  const auto r = reports::buildControlReport(ix, sc, rules::check(ix, sc, config), config, created);
+  BOOST_TEST_REQUIRE(r.notChecked.size() == 1u);
+  BOOST_TEST(r.notChecked[0].ruleId == "hours.plan_total");
+  const std::string text = render(r, reports::Format::Text);
+  BOOST_TEST(text.find("не проверялось: источник не содержит календарно-тематического планирования") !=
+                 std::string::npos,
+             text);
+  const std::string json = render(r, reports::Format::Json);
+  BOOST_TEST(json.find("\"not_checked\": [\n    {\"rule\": \"hours.plan_total\"") != std::string::npos, json);
+}
+
 BOOST_AUTO_TEST_CASE(control_report_rows_and_findings) {
   const auto sc = scope("", "2025-09-01", "2025-09-12", "2026-06-01T12:00:00");
   const auto config = rules::Config::schoolDefaults();

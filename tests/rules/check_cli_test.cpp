@@ -47,9 +47,11 @@ BOOST_AUTO_TEST_CASE(check_exit_codes_and_json) {
   BOOST_TEST(r.code == 1, r.err);
   BOOST_TEST(has(r.out, "\"findings\": ["));
   BOOST_TEST(has(r.out, "\"rule\": \"marks.deadline\", \"severity\": \"error\", \"period\": \"2025-Q1\", \"class\": "
-                        "\"5a\", \"subject\": \"math\", \"subgroup\": null, \"teacher\": \"t3\", \"lesson_id\": "
-                        "\"l5a-0909-2\", \"date\": \"2025-09-09\", \"student\": null"),
+                        "\"5a\", \"class_name\": \"5А\", \"subject\": \"math\", \"subject_name\": \"Математика\", "
+                        "\"subgroup\": null, \"teacher\": \"t3\", \"teacher_name\": \"Иванова М. П.\", "
+                        "\"lesson_id\": \"l5a-0909-2\", \"date\": \"2025-09-09\", \"student\": null, \"student_name\": null"),
              r.out);
+  BOOST_TEST(has(r.out, "\"not_checked\": []"));
   // Compliant: 8Б on its first day with the plan-total rule switched off by a rules file -> exit 0.
   const fs::path rules = dir / "rules.xml";
   ejournal::model::writeFileAtomic(rules, "<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"hours.plan_total\" "

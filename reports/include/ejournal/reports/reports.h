@@ -1,6 +1,6 @@
-// The deputy director's reports (domain.md §3), computed as plain data from a journal and the rules' findings,
-// then written as JSON, CSV or a readable Russian text table. Render prints the same structures as PDF; archive
-// stores the control report.
+// The deputy director's reports (docs/rules.md), computed as plain data from a journal and the rules'
+// findings, then written as JSON, CSV or a readable Russian text table. Render prints the same structures as
+// PDF; archive stores the control report.
 //
 // Every structure is a complete value: ids as in the source, names resolved, Russian labels ready, numbers
 // computed (percentages 0..100 rounded to one decimal, averages to two). No third-party types. Building a report
@@ -94,6 +94,7 @@ struct ControlReport {
   int warnings = 0;
   int infos = 0;
   std::string conclusion;  // Russian: "Нарушений не выявлено." or "Выявлено нарушений: 12, предупреждений: 3."
+  std::vector<rules::NotChecked> notChecked;  // enabled rules the data could not support, catalogue order
 };
 
 // ---- Program completion (выполнение программы) ----
@@ -133,6 +134,7 @@ struct ResultsRow {
   std::string classTeacherName;
   std::string periodId;     // the reporting period whose marks are counted: "2025-Q1", "2025-H1", "2025-year"
   std::string periodLabel;  // "1 четверть"
+  bool unmarked = false;    // безотметочное обучение (grade 1): no mark figures, left out of the total
   int students = 0;         // enrolled on the period's last day (or as-of day)
   int graded = 0;           // students with at least one period mark of a marked subject
   int excellent = 0;        // отличники: only 5
@@ -141,8 +143,8 @@ struct ResultsRow {
   int threes = 0;           // with 3s otherwise (no 2, no н/а)
   int failing = 0;          // неуспевающие: any 2, н/а or незачёт
   int notGraded = 0;        // no period marks yet
-  double successPercent = 0;  // % успеваемости = (students - failing - notGraded) / students * 100
-  double qualityPercent = 0;  // % качества = (excellent + good) / students * 100
+  double successPercent = 0;  // % успеваемости = (graded - failing) / graded * 100
+  double qualityPercent = 0;  // % качества = (excellent + good) / graded * 100
   double averageMark = 0;     // mean of all period marks in points
   int lessonsMissed = 0;      // absences (н, б, excused) in lessons of the period, per student-lesson
   int missedIll = 0;          // of them through illness (б)
@@ -152,7 +154,7 @@ struct ResultsRow {
 struct ResultsReport {
   ReportHeader header;
   std::vector<ResultsRow> rows;  // class order
-  ResultsRow total;              // className "Итого"
+  ResultsRow total;              // className "Итого": the sum of the classes with marks (unmarked ones left out)
 };
 
 // ---- Substitutions (замены) ----
@@ -216,9 +218,11 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
 ProgramReport buildProgramReport(const model::JournalIndex& index, const rules::Scope& scope,
                                  model::DateTime createdAt);
 // Results use period marks of each class's reporting period(s) falling in the scope (the year marks for a
-// year scope); a quarter scope for grades 10-11 counts the half-year containing the scope's end.
+// year scope); a quarter scope for grades 10-11 counts the half-year containing the scope's end. Classes of grades
+// up to `unmarkedToGrade` (marks.valid_value's unmarked_to_grade; grade 1 by default) are unmarked: shown «без
+// отметок», with attendance, and left out of the total.
 ResultsReport buildResultsReport(const model::JournalIndex& index, const rules::Scope& scope,
-                                 model::DateTime createdAt);
+                                 model::DateTime createdAt, int unmarkedToGrade = 1);
 SubstitutionsReport buildSubstitutionsReport(const model::JournalIndex& index, const rules::Scope& scope,
                                              model::DateTime createdAt);
 // Uses marks.accumulation and marks.period_objective settings for required marks and rounding.
