@@ -29,6 +29,8 @@ EJOURNAL_PACKAGES=(
   postgresql
   # tools the tests and benchmarks use to check what we produce
   qpdf poppler-utils openssl wrk curl
+  # the web interface (templates, styles, charts from Debian) and its browser test
+  libkainjow-mustache-dev libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium
   # building and checking the Debian package (tests/package)
   dpkg-dev file lintian systemd
 )

@@ -362,6 +362,10 @@ int pdfPages(const std::string& pdf) {
 std::string printKey(const std::string& period) { return "print:" + period; }
 
 void printoutsPage(Page& p) {
+  // The page is built from the printouts endpoint: its roles, not /classes's, may see it.
+  const Route* route = findRoute(p.core, "GET", "/api/v1/printouts/journal");
+  if (!route) throw notFound();
+  requireAllowed(*route, p.caller());
   const std::string period = p.q("period", p.currentPeriod());
   p.periodShown = period;
   auto classes = p.apiJson("GET", "/api/v1/classes");
@@ -896,14 +900,15 @@ void taskPage(Page& p, const std::string& id, const std::string& what) {
   page.set("taskTitle", t.title);
   page.set("owner", t.owner);
   page.set("started", t.started.toRussian());
-  page.set("finished", t.finished ? t.finished->toRussian() : std::string());
+  // Mustache shows a section for any string, even an empty one: set only what there is.
+  if (t.finished) page.set("finished", t.finished->toRussian());
   page.set("running", t.state == WebTask::State::Running);
   page.set("failed", t.state == WebTask::State::Failed);
   page.set("stateText", stateText(t.state));
   page.set("done", std::to_string(t.done));
   page.set("total", std::to_string(std::max(t.total, 1)));
   page.set("step", t.step);
-  page.set("message", t.message);
+  if (t.state != WebTask::State::Running && !t.message.empty()) page.set("message", t.message);
   Data outcome(Data::type::list);
   for (const auto& [k, v] : t.outcome) {
     Data d;
