@@ -106,7 +106,7 @@ def browser_cookie(driver):
 
 
 def pdf_text(data, tmp):
-    path = os.path.join(tmp, "x.pdf")
+    path = os.path.join(tmp, "x-%d.pdf" % len(data))
     with open(path, "wb") as f:
         f.write(data)
     return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
@@ -292,7 +292,7 @@ def main():
                                                urllib.parse.urlsplit(href).query, cookie=browser_cookie(b.driver))
         check(status == 200 and headers.get("content-type") == "application/pdf", "the справка downloads as PDF")
         text = pdf_text(pdf, tmp)
-        check("Справка" in text and "Ступени" in text and "01.09.2025" in text,
+        check("СПРАВКА по итогам проверки" in text and "Ступени" in text and "01.09.2025" in text,
               "pdftotext finds the справка's title, school and dates: " + text[:200].replace("\n", " "))
         b.get("/report?kind=substitutions&month=2025-09")
         check("Волков" in b.text(), "the substitutions table names the substitute")
@@ -351,7 +351,8 @@ def main():
         names = sorted(z.namelist()) if z else []
         check(names == ["journal-5a-2025-Q1.pdf", "journal-8b-2025-Q1.pdf"], "one download with every journal: %s" % names)
         if z:
-            check("5А" in pdf_text(z.read("journal-5a-2025-Q1.pdf"), tmp), "the 5А journal PDF is 5А's")
+            check("КЛАССНЫЙ ЖУРНАЛ" in pdf_text(z.read("journal-5a-2025-Q1.pdf"), tmp) and "5 «А» класса" in
+                  pdf_text(z.read("journal-5a-2025-Q1.pdf"), tmp), "the 5А journal PDF is 5А's")
         b.get("/printouts?period=2025-Q1")
         table = b.driver.find_element(By.ID, "classes-table").text
         check(re.search(r"5А .*\d+ \d+", table) is not None, "the class list shows page and sheet counts")
