@@ -28,12 +28,6 @@ using Query = std::map<std::string, std::string>;
 
 namespace {
 
-std::string jsonText(const Poco::Dynamic::Var& v) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(v, out);
-  return out.str();
-}
-
 std::string jsonBody(const Poco::JSON::Object& o) {
   std::ostringstream out;
   o.stringify(out);
