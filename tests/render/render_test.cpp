@@ -370,6 +370,33 @@ BOOST_AUTO_TEST_CASE(quarter_journal_content_sheets_and_certification) {
   BOOST_CHECK_LT(pdf.bytes.size(), 400u * 1024u);
 }
 
+BOOST_AUTO_TEST_CASE(quarter_journal_summary_sheet_up_to_its_quarter) {
+  // A quarter's journal prints the summary sheet with the reporting periods up to that quarter, without the year,
+  // exam and final columns; the year's journal prints them all.
+  const Journal j = makeJournal(25);
+  const JournalIndex ix(j);
+  render::RenderOptions o;
+  o.clock = fixedClock();
+  auto summaryOf = [&](const char* period, const char* file) {
+    const std::string text = checkPdf(save(render::renderClassJournal(ix, "c5a", period, {}, o), file));
+    std::string summary;
+    for (const auto& page : pages(text))
+      if (page.find("СВОДНАЯ ВЕДОМОСТЬ") != std::string::npos) summary += page;
+    BOOST_TEST_REQUIRE(!summary.empty(), period);
+    return summary;
+  };
+  const std::string q1 = summaryOf("2025-Q1", "q1_summary.pdf");
+  BOOST_TEST(q1.find("1 ч.") != std::string::npos, q1);
+  BOOST_TEST(q1.find("2 ч.") == std::string::npos, q1);
+  BOOST_TEST(q1.find("экз.") == std::string::npos, q1);
+  const std::string q2 = summaryOf("2025-Q2", "q2_summary.pdf");
+  BOOST_TEST(q2.find("2 ч.") != std::string::npos, q2);
+  BOOST_TEST(q2.find("3 ч.") == std::string::npos, q2);
+  const std::string year = summaryOf("2025-year", "year_summary.pdf");
+  BOOST_TEST(year.find("4 ч.") != std::string::npos, year);
+  BOOST_TEST(year.find("экз.") != std::string::npos, year);
+}
+
 BOOST_AUTO_TEST_CASE(rendering_is_deterministic) {
   const Journal j = makeJournal(20);
   const JournalIndex ix(j);
