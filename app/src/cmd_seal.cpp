@@ -56,7 +56,7 @@ int runSeal(const Args& args) {
   if (o.correction && o.reason.empty())
     throw Error(ErrorKind::Input, "--correct", "для исправления укажите причину: --reason \"…\"");
   o.createdBy = args.get("by", env("EJOURNAL_USER"));
-  if (o.createdBy.empty()) o.createdBy = "cli:" + env("USER");
+  if (o.createdBy.empty()) o.createdBy = cliActor();
   o.rulesConfig = args.get("rules", "");
   if (auto v = args.get("retention-journal-years")) {
     int n = years("--retention-journal-years", *v);
@@ -113,7 +113,7 @@ Command sealCommand() {
                    {"tsa", "URL", "RFC 3161 time-stamp authority, http://..."},
                    {"correct", "", "seal a correction of an already sealed period (needs --reason)"},
                    {"reason", "TEXT", "why the correction is made (Russian)"},
-                   {"by", "NAME", "who seals (default $EJOURNAL_USER or cli:$USER)"},
+                   {"by", "NAME", "who seals (default $EJOURNAL_USER or cli:LOGIN of the process's user)"},
                    {"rules", "FILE", "rules configuration (default: the school's)"},
                    {"retention-journal-years", "N", "retention of journals, reports and export (default 5)"},
                    {"retention-summary-years", "N", "retention of summary sheets (default 25)"}}},

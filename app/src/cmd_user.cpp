@@ -1,6 +1,7 @@
 // `ejournal user add|passwd|disable|enable|unlock|list`: the service's users, managed on the CLI. There is no
 // default password: the first administrator is created here, and passwords are read from a file or from standard
 // input (without echo on a terminal), never from the command line.
+#include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -14,16 +15,18 @@
 #include "ejournal/store/audit.h"
 #include "ejournal/store/store.h"
 #include "ejournal/store/users.h"
+#include "service/auth.h"
 #include "service/password.h"
 
 namespace ejournal::app {
 
-namespace {
-
-std::string osUser() {
-  const char* u = std::getenv("USER");
-  return std::string("cli:") + (u && *u ? u : std::to_string(getuid()));
+std::string cliActor() {
+  const passwd* pw = getpwuid(getuid());
+  if (pw && pw->pw_name && *pw->pw_name) return std::string("cli:") + pw->pw_name;
+  return "cli:uid" + std::to_string(getuid());
 }
+
+namespace {
 
 std::string readLineNoEcho(const std::string& prompt) {
   const bool tty = isatty(STDIN_FILENO);
@@ -124,8 +127,11 @@ Command userAddCommand() {
                    int n = iterations(args);
                    u.passwordHash = service::hashPassword(readPassword(args), n);
                    Opened o = open(args);
+                   if (!u.staffId.empty() && !service::checkStaffId(*o.store, u.staffId))
+                     std::cerr << "Предупреждение: в хранилище ещё нет журнала, код сотрудника «" << u.staffId
+                               << "» не проверен; пока его нет в журнале, пользователь не видит ни одного класса\n";
                    o.users->add(u);
-                   o.audit->append({osUser(), "user.add", u.login, "ok", std::string(store::toString(u.role)), ""});
+                   o.audit->append({cliActor(), "user.add", u.login, "ok", std::string(store::toString(u.role)), ""});
                    std::cout << "Пользователь " << u.login << " (" << store::russianTitle(u.role) << ") создан\n";
                    return kExitOk;
                  }};
@@ -141,11 +147,10 @@ Command userPasswdCommand() {
                    Opened o = open(args);
                    store::User u = existing(o, l);
                    u.passwordHash = service::hashPassword(readPassword(args), n);
-                   u.failedLogins = 0;
-                   u.lockedUntil.reset();
                    o.users->update(u);
-                   o.users->revokeAllTokens(l, model::systemClock()->now());
-                   o.audit->append({osUser(), "user.passwd", l, "ok", "пароль задан в командной строке", ""});
+                   o.users->revokeAllTokens(l);
+                   o.users->clearLoginFailures(l);
+                   o.audit->append({cliActor(), "user.passwd", l, "ok", "пароль задан в командной строке", ""});
                    std::cout << "Пароль пользователя " << l << " изменён\n";
                    return kExitOk;
                  }};
@@ -162,8 +167,8 @@ Command userToggleCommand(bool disable) {
                      store::User u = existing(o, l);
                      u.disabled = disable;
                      o.users->update(u);
-                     if (disable) o.users->revokeAllTokens(l, model::systemClock()->now());
-                     o.audit->append({osUser(), "user.change", l, "ok", disable ? "отключён" : "включён", ""});
+                     if (disable) o.users->revokeAllTokens(l);
+                     o.audit->append({cliActor(), "user.change", l, "ok", disable ? "отключён" : "включён", ""});
                      std::cout << "Пользователь " << l << (disable ? " отключён\n" : " включён\n");
                      return kExitOk;
                    }};
@@ -176,7 +181,10 @@ Command userListCommand() {
                    for (const auto& u : o.users->list()) {
                      std::cout << u.login << "\t" << store::toString(u.role) << "\t" << u.fullName << "\t"
                                << (u.staffId.empty() ? "-" : u.staffId) << "\t"
-                               << (u.disabled ? "отключён" : u.lockedUntil ? "заблокирован" : "активен") << "\n";
+                               << (u.disabled                                              ? "отключён"
+                                   : u.lockedUntil && *u.lockedUntil > model::systemClock()->now() ? "заблокирован"
+                                                                                                  : "активен")
+                               << "\n";
                    }
                    return kExitOk;
                  }};

@@ -22,6 +22,9 @@ Command userToggleCommand(bool disable);  // "user disable" (true) or "user enab
 Command userListCommand();
 Command auditVerifyCommand();
 Command auditListCommand();
+// The audit actor of a CLI command: "cli:" and the login of the process's uid (not $USER, which may be unset or
+// anything): cmd_user.cpp.
+std::string cliActor();
 
 // PDF printouts (engineer "render"): cmd_render.cpp.
 Command renderJournalCommand();

@@ -1,5 +1,5 @@
 // The service's tables (migrations 20-29): users and revoked tokens, the hash-chained audit log, scheduled job
-// runs. They are global to the installation (no school_id): one service serves the whole store.
+// runs, failed logins by client address. They are global to the installation (no school_id): one service serves the whole store.
 #include "database.h"
 
 namespace ejournal::store {
@@ -24,6 +24,19 @@ std::vector<Migration> serviceMigrations() {
                 id {autoid}, job TEXT NOT NULL, due TEXT NOT NULL, attempt INTEGER NOT NULL,
                 instance TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, status TEXT NOT NULL,
                 message TEXT NOT NULL, UNIQUE (job, due, attempt)))",
+       }},
+      {21,
+       "service: token generations instead of a revocation time; failed logins per (login, address)",
+       {
+           // A per-user counter, not a time: a token issued in the second of a revocation is revoked too.
+           "ALTER TABLE service_users ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE service_users DROP COLUMN tokens_valid_from",
+           // Locks by login alone let anyone lock the administrator out; they are per address now.
+           "ALTER TABLE service_users DROP COLUMN failed_logins",
+           "ALTER TABLE service_users DROP COLUMN locked_until",
+           R"(CREATE TABLE login_failures (
+                login TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_failure_at TEXT NOT NULL,
+                locked_until TEXT NOT NULL, PRIMARY KEY (login, address)))",
        }},
   };
 }

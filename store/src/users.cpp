@@ -1,4 +1,5 @@
-// The user repository (users.h) on the store's database: table service_users and revoked_tokens (migration 20).
+// The user repository (users.h) on the store's database: tables service_users, revoked_tokens (migration 20) and
+// login_failures (migration 21).
 #include "ejournal/store/users.h"
 
 #include <Poco/Data/Session.h>
@@ -43,13 +44,19 @@ std::string_view russianTitle(Role r) {
 
 namespace {
 
-using Row = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string, int, int,
+using Row = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string, int, int, int,
                         std::string, std::string, std::string>;
-const char* kColumns =
-    "id, login, full_name, role, staff_id, password_hash, disabled, failed_logins, locked_until, created_at, "
-    "password_changed_at";
+// The failure count and latest lock are summed over the addresses a login was tried from.
+const char* kSelect =
+    "SELECT u.id, u.login, u.full_name, u.role, u.staff_id, u.password_hash, u.disabled, u.token_generation, "
+    "CAST(COALESCE((SELECT SUM(f.failures) FROM login_failures f WHERE f.login = u.login), 0) AS INTEGER), "
+    "COALESCE((SELECT MAX(f.locked_until) FROM login_failures f WHERE f.login = u.login), ''), "
+    "u.created_at, u.password_changed_at FROM service_users u";
 
-std::string dt(const std::optional<model::DateTime>& t) { return t ? t->toString() : std::string(); }
+// The login_failures row of an address as a whole; '*' is no valid login.
+const std::string kWholeAddress = "*";
+// Failures without a lock are forgotten a day after the last one.
+constexpr int64_t kFailureMemorySeconds = 24 * 3600;
 
 User fromRow(const Row& r) {
   User u;
@@ -60,11 +67,18 @@ User fromRow(const Row& r) {
   u.staffId = r.get<4>();
   u.passwordHash = r.get<5>();
   u.disabled = r.get<6>() != 0;
-  u.failedLogins = r.get<7>();
-  u.lockedUntil = model::DateTime::parse(r.get<8>());
-  u.createdAt = model::DateTime::parse(r.get<9>()).value_or(model::DateTime{});
-  u.passwordChangedAt = model::DateTime::parse(r.get<10>()).value_or(model::DateTime{});
+  u.tokenGeneration = r.get<7>();
+  u.failedLogins = r.get<8>();
+  u.lockedUntil = model::DateTime::parse(r.get<9>());
+  u.createdAt = model::DateTime::parse(r.get<10>()).value_or(model::DateTime{});
+  u.passwordChangedAt = model::DateTime::parse(r.get<11>()).value_or(model::DateTime{});
   return u;
+}
+
+model::DateTime plusSeconds(model::DateTime t, int64_t seconds) {
+  int64_t s = int64_t{t.date.days()} * 86400 + t.secondOfDay + seconds;
+  int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+  return {model::Date::fromDays(static_cast<int32_t>(days)), static_cast<int32_t>(s - days * 86400)};
 }
 
 void checkLogin(const std::string& login) {
@@ -85,7 +99,7 @@ class SqlUsers final : public UserRepository {
       Poco::Data::Session s = db_.session();
       std::vector<Row> rows;
       std::string l = login;
-      s << "SELECT " + std::string(kColumns) + " FROM service_users WHERE login = $1", use(l), into(rows), now;
+      s << std::string(kSelect) + " WHERE u.login = $1", use(l), into(rows), now;
       if (rows.empty()) return std::nullopt;
       return fromRow(rows.front());
     });
@@ -95,7 +109,7 @@ class SqlUsers final : public UserRepository {
     return db_.guard("users.list", [&] {
       Poco::Data::Session s = db_.session();
       std::vector<Row> rows;
-      s << "SELECT " + std::string(kColumns) + " FROM service_users ORDER BY login", into(rows), now;
+      s << std::string(kSelect) + " ORDER BY u.login", into(rows), now;
       std::vector<User> out;
       for (const auto& r : rows) out.push_back(fromRow(r));
       return out;
@@ -108,22 +122,22 @@ class SqlUsers final : public UserRepository {
       Poco::Data::Session s = db_.session();
       WriteTransaction tx(db_, s);
       std::string login = user.login, name = user.fullName, role(toString(user.role)), staff = user.staffId,
-                  hash = user.passwordHash, locked = dt(user.lockedUntil);
+                  hash = user.passwordHash;
       std::string now_ = db_.clock().now().toString();
-      int disabled = user.disabled ? 1 : 0, failed = 0;
+      int disabled = user.disabled ? 1 : 0;
       int exists = 0;
       s << "SELECT COUNT(*) FROM service_users WHERE login = $1", use(login), into(exists), now;
       if (exists) throw Error(ErrorKind::Conflict, "пользователь «" + login + "»", "такой пользователь уже есть");
       Poco::Int64 id = 0;
-      s << "INSERT INTO service_users (login, full_name, role, staff_id, password_hash, disabled, failed_logins, "
-           "locked_until, created_at, password_changed_at, tokens_valid_from) "
-           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '') RETURNING id",
-          use(login), use(name), use(role), use(staff), use(hash), use(disabled), use(failed), use(locked),
-          use(now_), use(now_), into(id), now;
+      s << "INSERT INTO service_users (login, full_name, role, staff_id, password_hash, disabled, token_generation, "
+           "created_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) RETURNING id",
+          use(login), use(name), use(role), use(staff), use(hash), use(disabled), use(now_), use(now_), into(id), now;
       tx.commit();
       User out = user;
       out.id = id;
       out.failedLogins = 0;
+      out.lockedUntil.reset();
+      out.tokenGeneration = 0;
       out.createdAt = out.passwordChangedAt = model::DateTime::parse(now_).value_or(model::DateTime{});
       return out;
     });
@@ -134,8 +148,8 @@ class SqlUsers final : public UserRepository {
       Poco::Data::Session s = db_.session();
       WriteTransaction tx(db_, s);
       std::string login = user.login, name = user.fullName, role(toString(user.role)), staff = user.staffId,
-                  hash = user.passwordHash, locked = dt(user.lockedUntil);
-      int disabled = user.disabled ? 1 : 0, failed = user.failedLogins;
+                  hash = user.passwordHash;
+      int disabled = user.disabled ? 1 : 0;
       std::string oldHash;
       std::vector<std::string> found;
       s << "SELECT password_hash FROM service_users WHERE login = $1", use(login), into(found), now;
@@ -145,37 +159,99 @@ class SqlUsers final : public UserRepository {
       s << "SELECT password_changed_at FROM service_users WHERE login = $1", use(login), into(prev), now;
       changedAt = found.front() == hash ? prev.front() : db_.clock().now().toString();
       s << "UPDATE service_users SET full_name = $1, role = $2, staff_id = $3, password_hash = $4, disabled = $5, "
-           "failed_logins = $6, locked_until = $7, password_changed_at = $8 WHERE login = $9",
-          use(name), use(role), use(staff), use(hash), use(disabled), use(failed), use(locked), use(changedAt),
-          use(login), now;
+           "password_changed_at = $6 WHERE login = $7",
+          use(name), use(role), use(staff), use(hash), use(disabled), use(changedAt), use(login), now;
       tx.commit();
     });
   }
 
-  int recordFailedLogin(const std::string& login, int maxFailures, model::DateTime lockUntil) override {
-    return db_.guard("users.recordFailedLogin " + login, [&] {
+  std::optional<LoginLock> loginLock(const std::string& login, const std::string& address,
+                                     model::DateTime at) override {
+    return db_.guard("users.loginLock", [&]() -> std::optional<LoginLock> {
+      Poco::Data::Session s = db_.session();
+      std::string l = login, a = address, whole = kWholeAddress, t = at.toString();
+      std::vector<std::string> logins, locks;
+      s << "SELECT login, locked_until FROM login_failures WHERE address = $1 AND (login = $2 OR login = $3) "
+           "AND locked_until > $4",
+          use(a), use(l), use(whole), use(t), into(logins), into(locks), now;
+      std::optional<LoginLock> out;
+      for (size_t i = 0; i < logins.size(); ++i) {
+        auto until = model::DateTime::parse(locks[i]);
+        if (!until) continue;
+        const bool wholeAddress = logins[i] == kWholeAddress;
+        if (!out || (wholeAddress && !out->wholeAddress) || (wholeAddress == out->wholeAddress && *until > out->until))
+          out = LoginLock{*until, wholeAddress};
+      }
+      return out;
+    });
+  }
+
+  FailedLogin recordFailedLogin(const std::string& login, const std::string& address, model::DateTime at,
+                                const LoginPolicy& policy) override {
+    return db_.guard("users.recordFailedLogin", [&] {
       Poco::Data::Session s = db_.session();
       WriteTransaction tx(db_, s);
-      std::string l = login;
-      std::vector<int> counts;
-      s << "UPDATE service_users SET failed_logins = failed_logins + 1 WHERE login = $1 RETURNING failed_logins",
-          use(l), into(counts), now;
-      if (counts.empty()) return 0;
-      int n = counts.front();
-      if (n >= maxFailures) {
-        std::string until = lockUntil.toString();
-        s << "UPDATE service_users SET locked_until = $1 WHERE login = $2", use(until), use(l), now;
+      FailedLogin out;
+      const std::string t = at.toString();
+      const std::string until = plusSeconds(at, policy.lockSeconds).toString();
+      const std::string forgotten = plusSeconds(at, -kFailureMemorySeconds).toString();
+      for (const std::string& key : {login, kWholeAddress}) {
+        const bool whole = key == kWholeAddress;
+        const int limit = whole ? policy.maxAddressFailures : policy.maxFailures;
+        std::string k = key, a = address;
+        std::vector<int> counts;
+        std::vector<std::string> lasts, locks;
+        s << "SELECT failures, last_failure_at, locked_until FROM login_failures WHERE login = $1 AND address = $2",
+            use(k), use(a), into(counts), into(lasts), into(locks), now;
+        int failures = 0;
+        std::string locked;
+        if (!counts.empty()) {
+          const bool lockOver = !locks.front().empty() && locks.front() <= t;
+          const bool stale = locks.front().empty() && lasts.front() < forgotten;
+          if (!lockOver && !stale) {
+            failures = counts.front();
+            locked = locks.front();
+          }
+        }
+        ++failures;
+        bool lockedNow = false;
+        if (failures >= limit && locked.empty()) {
+          locked = until;
+          lockedNow = true;
+        }
+        std::string tt = t;
+        s << "INSERT INTO login_failures (login, address, failures, last_failure_at, locked_until) "
+             "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (login, address) DO UPDATE SET failures = excluded.failures, "
+             "last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until",
+            use(k), use(a), use(failures), use(tt), use(locked), now;
+        if (whole) {
+          out.addressLocked = lockedNow;
+        } else {
+          out.failures = failures;
+          out.pairLocked = lockedNow;
+        }
       }
+      // What can no longer count: no lock in force and the last failure long ago.
+      std::string tt = t, old = forgotten;
+      s << "DELETE FROM login_failures WHERE locked_until < $1 AND last_failure_at < $2", use(tt), use(old), now;
       tx.commit();
-      return n;
+      return out;
     });
   }
 
-  void recordSuccessfulLogin(const std::string& login) override {
+  void recordSuccessfulLogin(const std::string& login, const std::string& address) override {
     db_.guard("users.recordSuccessfulLogin " + login, [&] {
       Poco::Data::Session s = db_.session();
+      std::string l = login, a = address;
+      s << "DELETE FROM login_failures WHERE login = $1 AND address = $2", use(l), use(a), now;
+    });
+  }
+
+  void clearLoginFailures(const std::string& login) override {
+    db_.guard("users.clearLoginFailures " + login, [&] {
+      Poco::Data::Session s = db_.session();
       std::string l = login;
-      s << "UPDATE service_users SET failed_logins = 0, locked_until = '' WHERE login = $1", use(l), now;
+      s << "DELETE FROM login_failures WHERE login = $1", use(l), now;
     });
   }
 
@@ -198,21 +274,11 @@ class SqlUsers final : public UserRepository {
     });
   }
 
-  void revokeAllTokens(const std::string& login, model::DateTime at) override {
+  void revokeAllTokens(const std::string& login) override {
     db_.guard("users.revokeAllTokens " + login, [&] {
       Poco::Data::Session s = db_.session();
-      std::string l = login, t = at.toString();
-      s << "UPDATE service_users SET tokens_valid_from = $1 WHERE login = $2", use(t), use(l), now;
-    });
-  }
-
-  std::optional<model::DateTime> tokensValidFrom(const std::string& login) override {
-    return db_.guard("users.tokensValidFrom " + login, [&] {
-      Poco::Data::Session s = db_.session();
       std::string l = login;
-      std::vector<std::string> v;
-      s << "SELECT tokens_valid_from FROM service_users WHERE login = $1", use(l), into(v), now;
-      return v.empty() ? std::nullopt : model::DateTime::parse(v.front());
+      s << "UPDATE service_users SET token_generation = token_generation + 1 WHERE login = $1", use(l), now;
     });
   }
 

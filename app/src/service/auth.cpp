@@ -7,10 +7,12 @@
 #include <Poco/Net/NetSSL.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ejournal/model/files.h"
 #include "ejournal/model/once.h"
+#include "ejournal/store/store.h"
 #include "service/http.h"
 #include "service/password.h"
 
@@ -45,42 +47,74 @@ Authenticator::Authenticator(AuthSettings settings, store::UserRepository& users
   holdOpenSsl();
 }
 
+namespace {
+
+// The key failed logins are counted under: the login as typed when it could be one, else one key for every
+// impossible login (an attacker's random strings do not each make a row).
+std::string failureKey(const std::string& login) {
+  bool ok = !login.empty() && login.size() <= 64;
+  for (char c : login)
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+  return ok ? login : "?";
+}
+
+}  // namespace
+
+int Authenticator::loginCost() {
+  int cost = settings_.passwordIterations;
+  for (const auto& u : users_.list()) cost = std::max(cost, iterationsOf(u.passwordHash));
+  return cost;
+}
+
 IssuedToken Authenticator::login(const std::string& login, const std::string& password, const std::string& address) {
   const model::DateTime now = clock_->now();
-  auto user = users_.find(login);
+  const std::string key = failureKey(login);
   auto fail = [&](const std::string& why) {
     audit_.append({login, "login.failed", login, "denied", why, address});
   };
-  if (!user) {
-    dummyVerify(password, settings_.passwordIterations);
-    fail("неизвестный пользователь");
-    throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "bad_credentials", "неверное имя пользователя или пароль");
-  }
-  if (user->lockedUntil && now < *user->lockedUntil) {
-    fail("учётная запись заблокирована");
+  // Locks are per (login, address) and per address: the same answer for a known and an unknown login.
+  if (auto lock = users_.loginLock(key, address, now)) {
+    fail(lock->wholeAddress ? "адрес временно заблокирован" : "учётная запись заблокирована для этого адреса");
+    if (lock->wholeAddress)
+      throw ApiError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, "address_locked",
+                     "слишком много неудачных попыток входа с вашего адреса; повторите после " +
+                         lock->until.toRussian());
     throw ApiError(static_cast<HTTPResponse::HTTPStatus>(423), "locked",
                    "учётная запись временно заблокирована после " + std::to_string(settings_.maxFailedLogins) +
-                       " неудачных попыток входа; повторите после " + user->lockedUntil->toRussian());
+                       " неудачных попыток входа с вашего адреса; повторите после " + lock->until.toRussian());
   }
-  if (user->lockedUntil && now >= *user->lockedUntil) {
-    users_.recordSuccessfulLogin(login);  // the lock has run out: count failures afresh
-    user->failedLogins = 0;
-    user->lockedUntil.reset();
+  // Every attempt costs the same PBKDF2 work, the highest iteration count of any stored hash or the configured
+  // one, whether the login exists or not and whatever its own count: the time does not tell which logins exist.
+  const int cost = loginCost();
+  auto user = users_.find(login);
+  bool ok = false;
+  if (user) {
+    ok = verifyPassword(password, user->passwordHash);
+    const int spent = iterationsOf(user->passwordHash);
+    if (cost > spent) dummyVerify(password, cost - spent);
+  } else {
+    dummyVerify(password, cost);
   }
-  if (!verifyPassword(password, user->passwordHash)) {
-    int failures = users_.recordFailedLogin(login, settings_.maxFailedLogins,
-                                            fromEpochSeconds(epochSeconds(now) + settings_.lockMinutes * 60));
-    fail("неверный пароль, попытка " + std::to_string(failures));
-    if (failures >= settings_.maxFailedLogins)
+  if (!ok) {
+    store::LoginPolicy policy{settings_.maxFailedLogins, settings_.maxAddressFailures, settings_.lockMinutes * 60};
+    store::FailedLogin f = users_.recordFailedLogin(key, address, now, policy);
+    fail(user ? "неверный пароль, попытка " + std::to_string(f.failures) : std::string("неизвестный пользователь"));
+    if (f.pairLocked && user)
       audit_.append({login, "user.locked", login, "ok",
-                     "заблокирован на " + std::to_string(settings_.lockMinutes) + " мин.", address});
+                     "заблокирован для адреса " + address + " на " + std::to_string(settings_.lockMinutes) + " мин.",
+                     address});
+    if (f.addressLocked)
+      audit_.append({login, "address.locked", address, "ok",
+                     "адрес заблокирован на " + std::to_string(settings_.lockMinutes) + " мин. после " +
+                         std::to_string(settings_.maxAddressFailures) + " неудачных попыток входа",
+                     address});
     throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "bad_credentials", "неверное имя пользователя или пароль");
   }
   if (user->disabled) {
     fail("учётная запись отключена");
     throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "disabled", "учётная запись отключена администратором ЭЖ");
   }
-  users_.recordSuccessfulLogin(login);
+  users_.recordSuccessfulLogin(key, address);
 
   Poco::JWT::Token token;
   token.setType("JWT");
@@ -92,6 +126,8 @@ IssuedToken Authenticator::login(const std::string& login, const std::string& pa
   token.payload().set("iat", static_cast<Poco::Int64>(iat));
   token.payload().set("exp", static_cast<Poco::Int64>(exp));
   token.payload().set("role", std::string(store::toString(user->role)));
+  // The generation read before the password was checked: a revocation meanwhile revokes this token too.
+  token.payload().set("gen", static_cast<Poco::Int64>(user->tokenGeneration));
   Poco::JWT::Signer signer(settings_.secret);
   IssuedToken out{signer.sign(token, Poco::JWT::Signer::ALGO_HS256), fromEpochSeconds(exp), *user};
   audit_.append({login, "login", login, "ok", "", address});
@@ -111,11 +147,13 @@ store::User Authenticator::authenticate(const std::string& jwt, std::string* tok
     throw unauthorized("токен недействителен (неверный формат)");
   }
   const auto& p = token.payload();
-  if (!p.has("exp") || !p.has("iat") || !p.has("sub") || !p.has("jti")) throw unauthorized("токен неполный");
-  int64_t exp = 0, iat = 0;
+  if (!p.has("exp") || !p.has("iat") || !p.has("sub") || !p.has("jti") || !p.has("gen"))
+    throw unauthorized("токен неполный");
+  int64_t exp = 0, generation = 0;
   try {
     exp = p.getValue<Poco::Int64>("exp");
-    iat = p.getValue<Poco::Int64>("iat");
+    p.getValue<Poco::Int64>("iat");
+    generation = p.getValue<Poco::Int64>("gen");
   } catch (const Poco::Exception&) {
     throw unauthorized("токен неполный");
   }
@@ -126,7 +164,7 @@ store::User Authenticator::authenticate(const std::string& jwt, std::string* tok
   auto user = users_.find(token.getSubject());
   if (!user) throw unauthorized("пользователь не существует");
   if (user->disabled) throw unauthorized("учётная запись отключена администратором ЭЖ");
-  if (auto from = users_.tokensValidFrom(user->login); from && iat < epochSeconds(*from))
+  if (generation != user->tokenGeneration)
     throw unauthorized("токен отозван (пароль или права изменены), войдите снова");
   if (tokenId) *tokenId = jti;
   if (expires) *expires = fromEpochSeconds(exp);
@@ -136,6 +174,17 @@ store::User Authenticator::authenticate(const std::string& jwt, std::string* tok
 void Authenticator::revoke(const std::string& tokenId, model::DateTime expires) {
   users_.revokeToken(tokenId, expires);
   users_.purgeRevokedTokens(clock_->now());
+}
+
+bool checkStaffId(store::Store& store, const std::string& staffId) {
+  if (store.schools().empty()) return false;
+  store::LoadFilter reference;
+  reference.referenceOnly = true;
+  const model::Journal journal = store.load(reference);
+  for (const auto& s : journal.staff)
+    if (s.id == staffId) return true;
+  throw Error(ErrorKind::Input, "staffId",
+              "сотрудника с кодом «" + staffId + "» нет в журнале школы: укажите код сотрудника из журнала");
 }
 
 std::string loadOrCreateSecret(const std::string& file) {

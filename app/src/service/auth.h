@@ -9,6 +9,10 @@
 #include "ejournal/store/audit.h"
 #include "ejournal/store/users.h"
 
+namespace ejournal::store {
+class Store;
+}
+
 namespace ejournal::app::service {
 
 struct AuthSettings {
@@ -17,6 +21,7 @@ struct AuthSettings {
   int maxFailedLogins = 5;
   int lockMinutes = 15;
   int passwordIterations = 600000;
+  int maxAddressFailures = 20;
 };
 
 struct IssuedToken {
@@ -36,11 +41,14 @@ class Authenticator {
                 std::shared_ptr<model::Clock> clock);
 
   // Checks login and password. Throws ApiError 401 (wrong login or password, one message for both), 423 when
-  // locked out (with the time the lock ends), 403 for a disabled user. Audits "login" / "login.failed".
+  // the login is locked for this address, 429 when the address is locked for every login (with the time the lock
+  // ends), 403 for a disabled user. A known and an unknown login cost the same time. Audits "login" /
+  // "login.failed", "user.locked", "address.locked".
   IssuedToken login(const std::string& login, const std::string& password, const std::string& address);
 
   // The user a bearer token belongs to. Throws ApiError 401 for a missing, malformed, badly signed, expired or
-  // revoked token, or a user who no longer exists or is disabled. `tokenId` and `expires` receive its claims.
+  // revoked token (by id, or of an older token generation of the user), or a user who no longer exists or
+  // is disabled. `tokenId` and `expires` receive its claims.
   store::User authenticate(const std::string& token, std::string* tokenId = nullptr, model::DateTime* expires = nullptr);
 
   // Revokes the token (logout).
@@ -49,11 +57,18 @@ class Authenticator {
   const AuthSettings& settings() const { return settings_; }
 
  private:
+  int loginCost();  // PBKDF2 iterations every login attempt spends
+
   AuthSettings settings_;
   store::UserRepository& users_;
   store::AuditLog& audit_;
   std::shared_ptr<model::Clock> clock_;
 };
+
+// Checks a user's staff id against the stored journal: throws Error(Input) with a Russian message when the journal
+// has no such staff member. Returns false (unchecked) when no journal is stored yet: users are usually created
+// before the first ingest.
+bool checkStaffId(store::Store& store, const std::string& staffId);
 
 // The token secret from `file`, created with 48 random bytes and mode 0600 when missing. Throws Error(Internal).
 std::string loadOrCreateSecret(const std::string& file);

@@ -18,10 +18,11 @@ const std::set<std::string> kKnownKeys = {
     "db",
     "http.enabled", "http.address", "http.port",
     "https.enabled", "https.address", "https.port", "https.certificate", "https.privateKey",
-    "server.maxThreads", "server.maxQueued", "server.timeout",
+    "server.maxThreads", "server.maxQueued", "server.timeout", "server.headerTimeout", "server.bodyTimeout",
+    "server.connectionsPerAddress", "server.reserveThreads",
     "work.dir",
     "auth.tokenSecretFile", "auth.tokenMinutes", "auth.maxFailedLogins", "auth.lockMinutes",
-    "auth.passwordIterations",
+    "auth.passwordIterations", "auth.maxAddressFailures",
     "limits.json", "limits.upload",
     "log.file", "log.level", "log.rotation", "log.keep", "log.console",
     "archive.dir", "archive.key", "archive.cert", "archive.ca",
@@ -127,12 +128,17 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   s.maxThreads = intKey(c, "server.maxThreads", s.maxThreads, 2, 1024);
   s.maxQueued = intKey(c, "server.maxQueued", s.maxQueued, 1, 100000);
   s.requestTimeout = std::chrono::seconds(intKey(c, "server.timeout", 60, 1, 3600));
+  s.headerTimeout = std::chrono::seconds(intKey(c, "server.headerTimeout", 10, 1, 600));
+  s.bodyTimeout = std::chrono::seconds(intKey(c, "server.bodyTimeout", 300, 1, 24 * 3600));
+  s.connectionsPerAddress = intKey(c, "server.connectionsPerAddress", s.connectionsPerAddress, 1, 100000);
+  s.reserveThreads = intKey(c, "server.reserveThreads", s.reserveThreads, 0, 1023);
   s.workDir = str(c, "work.dir", s.workDir.string());
   s.tokenSecretFile = str(c, "auth.tokenSecretFile", "");
   s.tokenMinutes = intKey(c, "auth.tokenMinutes", s.tokenMinutes, 1, 24 * 60);
   s.maxFailedLogins = intKey(c, "auth.maxFailedLogins", s.maxFailedLogins, 1, 100);
   s.lockMinutes = intKey(c, "auth.lockMinutes", s.lockMinutes, 1, 24 * 60);
   s.passwordIterations = intKey(c, "auth.passwordIterations", s.passwordIterations, 1000, 10000000);
+  s.maxAddressFailures = intKey(c, "auth.maxAddressFailures", s.maxAddressFailures, 1, 100000);
   s.maxJsonBytes = sizeKey(c, "limits.json", s.maxJsonBytes);
   s.maxUploadBytes = sizeKey(c, "limits.upload", s.maxUploadBytes);
   s.logFile = str(c, "log.file", "");
@@ -173,6 +179,9 @@ void ServiceConfig::validate() const {
                                   http.address + "»; для сети включите HTTPS");
   if (https.enabled && (certificateFile.empty() || privateKeyFile.empty()))
     throw bad("https.certificate", "для HTTPS нужны https.certificate и https.privateKey");
+  if (reserveThreads >= maxThreads)
+    throw bad("server.reserveThreads", "резерв потоков должен быть меньше server.maxThreads (" +
+                                           std::to_string(maxThreads) + ")");
   if (logLevel != "fatal" && logLevel != "critical" && logLevel != "error" && logLevel != "warning" &&
       logLevel != "notice" && logLevel != "information" && logLevel != "debug" && logLevel != "trace")
     throw bad("log.level", "неизвестный уровень «" + logLevel + "»");

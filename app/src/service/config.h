@@ -36,7 +36,11 @@ struct ServiceConfig {
   std::string privateKeyFile;      // PEM, for HTTPS
   int maxThreads = 32;
   int maxQueued = 256;
-  std::chrono::seconds requestTimeout{60};
+  std::chrono::seconds requestTimeout{60};  // one read or write on a connection
+  std::chrono::seconds headerTimeout{10};   // a request's headers (and the TLS handshake) in all
+  std::chrono::seconds bodyTimeout{300};    // a request's body in all
+  int connectionsPerAddress = 8;            // open connections of one client address
+  int reserveThreads = 4;                   // kept free for new connections (listener.h)
 
   std::filesystem::path workDir = "var";  // uploads, printouts, reports, token secret
   std::string tokenSecretFile;            // default: <workDir>/token.secret (made with mode 0600 when missing)
@@ -44,6 +48,7 @@ struct ServiceConfig {
   int maxFailedLogins = 5;
   int lockMinutes = 15;
   int passwordIterations = 600000;
+  int maxAddressFailures = 20;  // failed logins from one address (any logins) before it is throttled
 
   size_t maxJsonBytes = 64 * 1024;
   size_t maxUploadBytes = size_t{256} << 20;

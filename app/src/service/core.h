@@ -3,7 +3,6 @@
 #pragma once
 
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
@@ -25,6 +24,7 @@
 #include "service/auth.h"
 #include "service/config.h"
 #include "service/http.h"
+#include "service/listener.h"
 #include "service/service.h"
 
 namespace ejournal::app::service {
@@ -75,6 +75,10 @@ struct Visibility {
 };
 Visibility visibilityOf(const store::User& user, const model::JournalIndex& index);
 
+// The class a request's ?class= names, by id ("5a") or by name ("5А"), the same for every endpoint. Throws ApiError
+// 404 when the journal has no such class.
+const model::SchoolClass& classNamed(const model::JournalIndex& index, const std::string& ref);
+
 struct Call {
   Poco::Net::HTTPServerRequest& req;
   Poco::Net::HTTPServerResponse& res;
@@ -119,10 +123,8 @@ struct ServiceCore {
   std::vector<Route> routes;
   std::vector<EndpointSpec> specs;
   std::mutex listenerMutex;  // guards the listeners and ports
-  std::unique_ptr<Poco::Net::HTTPServer> http;
-  std::unique_ptr<Poco::Net::HTTPServer> https;
-  int httpPort = 0;
-  int httpsPort = 0;
+  std::unique_ptr<Listener> http;
+  std::unique_ptr<Listener> https;
   Poco::Logger& log = Poco::Logger::get("ejournal.service");
   Poco::Logger& accessLog = Poco::Logger::get("ejournal.http");
 

@@ -8,27 +8,38 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
-#include <atomic>
-#include <fstream>
-#include <sstream>
+#include <ext/stdio_filebuf.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
 #include "ejournal/model/files.h"
+#include "service/listener.h"
 
 namespace ejournal::app::service {
 
 using Poco::Net::HTTPResponse;
 
 ApiError toApiError(const Error& e) {
+  // The use cases shared with the CLI name their options; the same check in the API concerns a parameter.
+  std::string where;
+  if (e.where().rfind("--", 0) == 0 && e.where().find_first_of("/ ") == std::string::npos) where = e.where().substr(2);
   switch (e.kind()) {
-    case ErrorKind::Input: return ApiError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_input", e.message(), e.where());
-    case ErrorKind::NotFound: return ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", e.message(), e.where());
-    case ErrorKind::Conflict: return ApiError(HTTPResponse::HTTP_CONFLICT, "conflict", e.message(), e.where());
-    case ErrorKind::Denied: return ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", e.message(), e.where());
+    case ErrorKind::Input: return ApiError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_input", e.message(), where);
+    case ErrorKind::NotFound: return ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", e.message(), where);
+    case ErrorKind::Conflict: return ApiError(HTTPResponse::HTTP_CONFLICT, "conflict", e.message(), where);
+    case ErrorKind::Denied: return ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", e.message(), where);
     case ErrorKind::Internal: break;
   }
   return ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
-                  "внутренняя ошибка сервиса: " + e.message(), e.where());
+                  "внутренняя ошибка сервиса; подробности в журнале сервиса");
 }
 
 void sendError(Poco::Net::HTTPServerResponse& res, const ApiError& e, bool closeConnection) {
@@ -102,10 +113,22 @@ void checkDeclaredLength(Poco::Net::HTTPServerRequest& req, size_t limit) {
   if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) throw tooLarge(limit);
 }
 
+// After a body was read: refused when the watchdog cut it off or it is shorter than its Content-Length.
+void checkComplete(Poco::Net::HTTPServerRequest& req, const BodyReading& reading, size_t received) {
+  if (reading.timedOut())
+    throw ApiError(HTTPResponse::HTTP_REQUEST_TIMEOUT, "body_timeout",
+                   "тело запроса не получено за " + std::to_string(reading.seconds()) + " с");
+  if (req.hasContentLength() && static_cast<Poco::Int64>(received) != req.getContentLength64())
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "incomplete_body",
+                   "тело запроса оборвано: получено " + std::to_string(received) + " байт из " +
+                       std::to_string(req.getContentLength64()));
+}
+
 }  // namespace
 
 std::string readBody(Poco::Net::HTTPServerRequest& req, size_t limit) {
   checkDeclaredLength(req, limit);
+  BodyReading reading;
   std::string body;
   char buf[16 * 1024];
   std::istream& in = req.stream();
@@ -116,6 +139,7 @@ std::string readBody(Poco::Net::HTTPServerRequest& req, size_t limit) {
     if (body.size() + static_cast<size_t>(n) > limit) throw tooLarge(limit);
     body.append(buf, static_cast<size_t>(n));
   }
+  checkComplete(req, reading, body.size());
   return body;
 }
 
@@ -134,16 +158,31 @@ Poco::JSON::Object::Ptr readJsonObject(Poco::Net::HTTPServerRequest& req, size_t
   }
 }
 
+namespace {
+
+constexpr const char* kUploadPrefix = "upload-";
+
+// An upload file of this process: "upload-<pid>-<n>.part" while it is received, ".xml" once complete.
+std::filesystem::path uploadPath(const std::filesystem::path& dir, const char* ext) {
+  static std::atomic<unsigned> counter{0};
+  return dir / (kUploadPrefix + std::to_string(getpid()) + "-" + std::to_string(++counter) + ext);
+}
+
+}  // namespace
+
 std::filesystem::path receiveUpload(Poco::Net::HTTPServerRequest& req, const std::filesystem::path& dir,
                                     size_t limit) {
   checkDeclaredLength(req, limit);
-  static std::atomic<unsigned> counter{0};
-  std::filesystem::create_directories(dir);
-  auto path = dir / ("upload-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".part");
+  makePrivateDirectory(dir);
+  auto path = uploadPath(dir, ".part");
   TempFile guard(path);
   {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(ErrorKind::Internal, path.string(), "не удалось создать временный файл");
+    // Journal data (pupils' personal data): readable by the service's user only, whatever the umask.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw Error(ErrorKind::Internal, path.string(), "не удалось создать временный файл");
+    __gnu_cxx::stdio_filebuf<char> buffer(fd, std::ios::out | std::ios::binary);
+    std::ostream out(&buffer);
+    BodyReading reading;
     std::vector<char> buf(64 * 1024);
     std::istream& in = req.stream();
     size_t total = 0;
@@ -157,12 +196,40 @@ std::filesystem::path receiveUpload(Poco::Net::HTTPServerRequest& req, const std
     }
     out.flush();
     if (!out) throw Error(ErrorKind::Internal, path.string(), "не удалось записать временный файл (нет места?)");
+    checkComplete(req, reading, total);
     if (total == 0)
       throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "empty_body", "тело запроса пустое, ожидается документ XML");
   }
-  auto kept = dir / ("upload-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".xml");
+  auto kept = uploadPath(dir, ".xml");
   std::filesystem::rename(path, kept);
   return kept;
+}
+
+void makePrivateDirectory(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  ::chmod(dir.c_str(), 0700);
+}
+
+int removeStaleUploads(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  int removed = 0;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kUploadPrefix, 0) != 0) continue;
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".part" && ext != ".xml") continue;
+    // upload-<pid>-<n>: stale unless another running process has that pid (this one is only starting).
+    const size_t from = std::char_traits<char>::length(kUploadPrefix);
+    const size_t dash = name.find('-', from);
+    long pid = 0;
+    const bool parsed = dash != std::string::npos &&
+                        std::from_chars(name.data() + from, name.data() + dash, pid).ec == std::errc() && pid > 0;
+    if (parsed && pid != getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
+    std::error_code rm;
+    if (fs::remove(entry.path(), rm)) ++removed;
+  }
+  return removed;
 }
 
 TempFile::~TempFile() {

@@ -19,7 +19,9 @@ class HTTPServerResponse;
 
 namespace ejournal::app::service {
 
-// An error answered to the client: an HTTP status, a stable machine code and a Russian message.
+// An error answered to the client: an HTTP status, a stable machine code, a Russian message and, for an error in
+// the request, the field or parameter it concerns (`where`). Nothing about the server (paths, the store's
+// connection, library texts) goes into it: that is for the service's log.
 class ApiError : public std::runtime_error {
  public:
   ApiError(Poco::Net::HTTPResponse::HTTPStatus status, std::string code, const std::string& message,
@@ -35,7 +37,9 @@ class ApiError : public std::runtime_error {
   std::string where_;
 };
 
-// The status and code for a project error: Input 400, NotFound 404, Conflict 409, Denied 403, Internal 500.
+// The answer for a project error: Input 400, NotFound 404, Conflict 409, Denied 403 with its message, and
+// Internal 500 with a message that points to the log. The error's `where` (a file, the store, an operation) is
+// not answered, except a use case's option ("--period") named as the API's parameter ("period").
 ApiError toApiError(const Error& e);
 
 // Writes {"error": {"status", "code", "message", "where"?}}; closes the connection when `closeConnection`.
@@ -55,9 +59,15 @@ std::string readBody(Poco::Net::HTTPServerRequest& req, size_t limit);
 // Parses a JSON object body (400 with the parser's message on malformed JSON or a non-object).
 Poco::JSON::Object::Ptr readJsonObject(Poco::Net::HTTPServerRequest& req, size_t limit);
 
-// Streams the request body into a new file in `dir` (created), at most `limit` bytes; the file is removed on
-// failure. Returns its path; the caller removes it when done.
+// Reading a body is bounded by the body timeout (408) and refused when shorter than its Content-Length (400).
+
+// Streams the request body into a new file in `dir` (created 0700), at most `limit` bytes, the file created 0600
+// whatever the umask; the file is removed on failure. Returns its path; the caller removes it when done.
 std::filesystem::path receiveUpload(Poco::Net::HTTPServerRequest& req, const std::filesystem::path& dir, size_t limit);
+// Removes upload files of `dir` left by processes that are no longer running (a killed service); returns how many.
+int removeStaleUploads(const std::filesystem::path& dir);
+// Creates `dir` (and parents) and sets it 0700.
+void makePrivateDirectory(const std::filesystem::path& dir);
 
 // Removes a file when destroyed.
 class TempFile {

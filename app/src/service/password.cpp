@@ -87,6 +87,16 @@ bool verifyPassword(const std::string& password, const std::string& encoded) {
   return CRYPTO_memcmp(actual.data(), expected.data(), expected.size()) == 0;
 }
 
+int iterationsOf(const std::string& encoded) {
+  const std::string prefix = "pbkdf2-sha256$";
+  if (encoded.rfind(prefix, 0) != 0) return 0;
+  const size_t end = encoded.find('$', prefix.size());
+  if (end == std::string::npos) return 0;
+  int iterations = 0;
+  auto [p, ec] = std::from_chars(encoded.data() + prefix.size(), encoded.data() + end, iterations);
+  return ec == std::errc() && p == encoded.data() + end && iterations <= 100000000 ? iterations : 0;
+}
+
 void dummyVerify(const std::string& password, int iterations) {
   static const unsigned char salt[kSaltBytes] = {};
   derive(password, salt, sizeof salt, iterations, kHashBytes);

@@ -19,6 +19,9 @@ std::string hashPassword(const std::string& password, int iterations = kDefaultP
 // True when `password` matches `encoded` (constant-time comparison). False for a malformed or unsafe hash.
 bool verifyPassword(const std::string& password, const std::string& encoded);
 
+// The iteration count of an encoded hash; 0 when malformed.
+int iterationsOf(const std::string& encoded);
+
 // Spends the same time as one verification; used when the login is unknown so timing does not reveal it.
 void dummyVerify(const std::string& password, int iterations = kDefaultPasswordIterations);
 

@@ -154,11 +154,7 @@ void addArchiveRoutes(ServiceCore& core) {
       sealNow(c.core, period, c.who().fullName + " (" + c.who().login + ")", correction, reason, &info);
     } catch (const Error& e) {
       c.audit("seal", period, "failed", e.what());
-      // The archive use case names the CLI's options ("--period"); the API's field is "period".
-      std::string where = e.where();
-      if (where.rfind("--", 0) == 0) where.erase(0, 2);
-      const ApiError mapped = toApiError(e);
-      throw ApiError(mapped.status(), mapped.code(), e.message(), where);
+      throw;
     } catch (const std::exception& e) {
       c.audit("seal", period, "failed", e.what());
       throw;
@@ -174,8 +170,10 @@ void addArchiveRoutes(ServiceCore& core) {
 
   core.add("GET", "/api/v1/archives/{id}/verify", kArchiveReaders,
            "Verify an archive: hashes, signature, chain, the export's schema", [](Call& c) {
+    const std::string id = archiveId(c);
     archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
-    auto report = archives.verify(archiveId(c), verifyOptions(caFiles(c.core.config)));
+    archives.show(id);  // NotFound (404) for an unknown archive, not a report that it does not verify
+    auto report = archives.verify(id, verifyOptions(caFiles(c.core.config)));
     auto o = newObject();
     o->set("ok", report.ok());
     Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;

@@ -76,22 +76,31 @@ void requireStaffForScopedRole(const store::User& u) {
                    "staffId");
 }
 
+// A staff id given to the API is checked against the stored journal (unchecked while none is stored).
+void checkStaffOf(Call& c, const std::string& staffId) {
+  try {
+    checkStaffId(*c.core.store, staffId);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Input) throw;
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "unknown_staff", e.message(), "staffId");
+  }
+}
+
 }  // namespace
 
 void addCoreRoutes(ServiceCore& core) {
   core.add("GET", "/healthz", {}, "Liveness and readiness: store reachable, failed jobs", [](Call& c) {
     auto o = newObject();
     bool storeOk = true;
-    std::string storeError;
     try {
       c.core.store->schools();
     } catch (const std::exception& e) {
       storeOk = false;
-      storeError = e.what();
+      c.core.log.error("healthz: the store is unreachable: %s", std::string(e.what()));
     }
     auto failures = c.core.scheduler->exhaustedFailures();
     o->set("status", !storeOk ? "unavailable" : failures.empty() ? "ok" : "degraded");
-    o->set("store", storeOk ? std::string("ok") : storeError);
+    o->set("store", storeOk ? "ok" : "unavailable");  // the reason is in the log, not for anonymous callers
     o->set("backend", c.core.store->backend() == store::Backend::SQLite ? "sqlite" : "postgresql");
     Poco::JSON::Array::Ptr failed = new Poco::JSON::Array;
     for (const auto& r : failures) failed->add(runJson(r));
@@ -147,7 +156,7 @@ void addCoreRoutes(ServiceCore& core) {
     }
     u.passwordHash = hashPassword(newPassword, c.core.config.passwordIterations);
     c.core.users->update(u);
-    c.core.users->revokeAllTokens(u.login, c.core.clock->now());
+    c.core.users->revokeAllTokens(u.login);
     c.audit("user.passwd", u.login, "ok", "пароль изменён самим пользователем");
     auto o = newObject();
     o->set("message", "пароль изменён; войдите снова");
@@ -172,6 +181,7 @@ void addCoreRoutes(ServiceCore& core) {
     u.role = roleField(*body);
     u.staffId = optionalString(*body, "staffId");
     requireStaffForScopedRole(u);
+    if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
     std::string password = requireString(*body, "password");
     try {
       checkPasswordPolicy(password);
@@ -188,7 +198,7 @@ void addCoreRoutes(ServiceCore& core) {
            "Change a user: fullName, role, staffId, disabled, password, unlock", [](Call& c) {
     auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
     auto found = c.core.users->find(c.param("login"));
-    if (!found) throw Error(ErrorKind::NotFound, "пользователь «" + c.param("login") + "»", "такого пользователя нет");
+    if (!found) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "пользователя «" + c.param("login") + "» нет");
     store::User u = *found;
     std::vector<std::string> changes;
     bool revoke = false;
@@ -203,6 +213,7 @@ void addCoreRoutes(ServiceCore& core) {
     }
     if (body->has("staffId")) {
       u.staffId = optionalString(*body, "staffId");
+      if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
       changes.push_back("staffId " + u.staffId);
       revoke = true;
     }
@@ -224,17 +235,15 @@ void addCoreRoutes(ServiceCore& core) {
       changes.push_back("пароль");
       revoke = true;
     }
-    if (auto unlock = optionalBool(*body, "unlock"); unlock && *unlock) {
-      u.failedLogins = 0;
-      u.lockedUntil.reset();
-      changes.push_back("разблокирован");
-    }
+    const auto unlock = optionalBool(*body, "unlock");
+    if (unlock && *unlock) changes.push_back("разблокирован");
     if (changes.empty())
       throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "nothing_to_change",
                      "не указано, что изменить (fullName, role, staffId, disabled, password, unlock)");
     requireStaffForScopedRole(u);
     c.core.users->update(u);
-    if (revoke) c.core.users->revokeAllTokens(u.login, c.core.clock->now());
+    if (revoke) c.core.users->revokeAllTokens(u.login);
+    if (unlock && *unlock) c.core.users->clearLoginFailures(u.login);
     std::string summary;
     for (const auto& ch : changes) summary += (summary.empty() ? "" : ", ") + ch;
     c.audit("user.change", u.login, "ok", summary);
@@ -360,13 +369,15 @@ void addCoreRoutes(ServiceCore& core) {
   core.add("GET", "/api/v1/stats", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
            "Per class and period: students, lessons, marks, absences (?class=ID)", [](Call& c) {
     store::LoadFilter filter;
-    filter.classId = c.q("class");
     std::optional<Visibility> v;
-    if (c.who().role == Role::ClassTeacher) {
+    if (!c.q("class").empty() || c.who().role == Role::ClassTeacher) {
       auto snap = c.core.cache->get();
-      v = visibilityOf(c.who(), snap->index);
-      if (!filter.classId.empty() && !v->seesClass(filter.classId))
-        throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "класс " + filter.classId + " — не ваш класс");
+      if (!c.q("class").empty()) filter.classId = classNamed(snap->index, c.q("class")).id;
+      if (c.who().role == Role::ClassTeacher) {
+        v = visibilityOf(c.who(), snap->index);
+        if (!filter.classId.empty() && !v->seesClass(filter.classId))
+          throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "класс «" + c.q("class") + "» — не ваш класс");
+      }
     }
     if (c.core.store->schools().empty())
       throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_journal", "в хранилище ещё нет данных журнала");

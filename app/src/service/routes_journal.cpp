@@ -45,10 +45,7 @@ rules::Scope resolveApiScope(const model::JournalIndex& index, const std::string
   try {
     return rules::resolveScope(index, period, from, to, classRef, subjectRef, teacherRef, clock);
   } catch (const Error& e) {
-    std::string where = e.where();
-    if (where.rfind("--", 0) == 0) where.erase(0, 2);
-    const ApiError mapped = toApiError(e);
-    throw ApiError(mapped.status(), mapped.code(), e.message(), where);
+    throw toApiError(e);
   }
 }
 
@@ -60,8 +57,10 @@ Scoped scopeOf(Call& c) {
   s.visibility = visibilityOf(c.who(), s.snap->index);
   std::string teacher;
   if (c.who().role == Role::Teacher) teacher = c.who().staffId;
-  s.scope = resolveApiScope(s.snap->index, c.q("period"), c.q("from"), c.q("to"), c.q("class"), c.q("subject"),
-                            teacher, *c.core.clock);
+  const std::string classRef = c.q("class");
+  const std::string classId = classRef.empty() ? std::string() : classNamed(s.snap->index, classRef).id;
+  s.scope = resolveApiScope(s.snap->index, c.q("period"), c.q("from"), c.q("to"), classId, c.q("subject"), teacher,
+                            *c.core.clock);
   if (c.who().role == Role::ClassTeacher) {
     if (s.scope.classId.empty()) {
       if (s.visibility.classes.size() != 1)
@@ -133,12 +132,10 @@ std::string classOf(Call& c, const Snapshot& snap, const Visibility& v) {
   std::string ref = c.q("class");
   if (ref.empty() && v.classes.size() == 1) ref = *v.classes.begin();
   if (ref.empty()) throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter", "укажите класс: ?class=5a", "class");
-  const model::SchoolClass* cls = snap.index.schoolClass(ref);
-  if (!cls) cls = snap.index.classByName(ref);
-  if (!cls) throw Error(ErrorKind::NotFound, "класс «" + ref + "»", "такого класса нет в журнале");
-  if (!v.seesClass(cls->id))
-    throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "класс " + cls->name() + " не закреплён за вами");
-  return cls->id;
+  const model::SchoolClass& cls = classNamed(snap.index, ref);
+  if (!v.seesClass(cls.id))
+    throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "класс " + cls.name() + " не закреплён за вами");
+  return cls.id;
 }
 
 void sendPdf(Call& c, const render::Pdf& pdf, const std::string& fileName, const std::string& what) {
@@ -258,7 +255,7 @@ void addJournalRoutes(ServiceCore& core) {
            "A student's extract (PDF) from the current journal: ?period=", [](Call& c) {
     auto snap = c.core.cache->get();
     const model::Student* st = snap->index.student(c.param("student"));
-    if (!st) throw Error(ErrorKind::NotFound, "ученик «" + c.param("student") + "»", "такого ученика нет в журнале");
+    if (!st) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "ученика «" + c.param("student") + "» нет в журнале");
     Visibility v = visibilityOf(c.who(), snap->index);
     if (!v.all) {
       bool mine = false;
@@ -269,7 +266,7 @@ void addJournalRoutes(ServiceCore& core) {
     if (period.empty())
       throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter", "укажите период: ?period=2025-year", "period");
     const model::Period* p = snap->index.period(period);
-    if (!p) throw Error(ErrorKind::NotFound, "период «" + period + "»", "такого периода нет");
+    if (!p) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "периода «" + period + "» нет в журнале", "period");
     bool ofItsGrade = false;
     for (const auto& e : st->enrolments)
       if (const model::SchoolClass* cls = snap->index.schoolClass(e.classId)) ofItsGrade = ofItsGrade || p->appliesTo(cls->grade);

@@ -30,14 +30,15 @@ PullOutcome pullInto(ServiceCore& core, const std::string& period, std::optional
     return out;
   } catch (const UpstreamError& e) {
     // dnevnik.ru refusing our token, or failing after every retry, is the upstream's answer, neither the caller's
-    // lack of rights nor an internal error of ours: 502 with what dnevnik.ru said and what to do.
+    // lack of rights nor an internal error of ours: 502 with what dnevnik.ru said and what to do (the request
+    // that failed goes to the log).
+    core.log.warning("pull: %s", std::string(e.what()));
     if (e.kind() == ErrorKind::Denied)
       throw ApiError(HTTPResponse::HTTP_BAD_GATEWAY, "upstream_denied",
                      "dnevnik.ru отклонил запрос: " + e.message() +
-                         ". Проверьте токен доступа в файле pull.tokenFile; в хранилище ничего не изменено",
-                     e.where());
+                         ". Проверьте токен доступа в файле pull.tokenFile; в хранилище ничего не изменено");
     throw ApiError(HTTPResponse::HTTP_BAD_GATEWAY, "upstream_failed",
-                   "выгрузка из dnevnik.ru не удалась: " + e.message() + "; в хранилище ничего не изменено", e.where());
+                   "выгрузка из dnevnik.ru не удалась: " + e.message() + "; в хранилище ничего не изменено");
   }
 }
 

@@ -90,10 +90,19 @@ class ServeApp : public Poco::Util::ServerApplication {
       std::cerr << "ejournal serve: ошибка: укажите файл настроек: --config FILE\n";
       return EXIT_USAGE;
     }
+    // An error is said once: on the console before logging is set up, or when the log has no console; to the log
+    // (and so to the console when it has one) afterwards.
+    bool logging = false, logToConsole = false;
+    auto report = [&](const std::string& text) {
+      if (!logging || !logToConsole) std::cerr << "ejournal serve: ошибка: " << text << "\n";
+      if (logging) Poco::Logger::get("ejournal.service").critical(text);
+    };
     try {
       for (const auto& [k, v] : overrides_) config().setString(k, v);
       ServiceConfig cfg = ServiceConfig::fromConfiguration(config());
       configureLogging(cfg.logFile, cfg.logLevel, cfg.logRotation, cfg.logKeep, cfg.logConsole);
+      logging = true;
+      logToConsole = cfg.logConsole;
       Service service(cfg);
       service.start();
       Poco::Logger::get("ejournal.service")
@@ -101,11 +110,13 @@ class ServeApp : public Poco::Util::ServerApplication {
       waitForTerminationRequest();
       service.stop();
     } catch (const Error& e) {
-      std::cerr << "ejournal serve: ошибка: " << e.what() << "\n";
-      Poco::Logger::get("ejournal.service").critical(e.what());
+      report(e.what());
       return EXIT_CONFIG;
     } catch (const Poco::Exception& e) {
-      std::cerr << "ejournal serve: ошибка: " << e.displayText() << "\n";
+      report(e.displayText());
+      return EXIT_SOFTWARE;
+    } catch (const std::exception& e) {
+      report(e.what());
       return EXIT_SOFTWARE;
     }
     return EXIT_OK;

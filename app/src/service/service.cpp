@@ -4,11 +4,8 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -101,6 +98,13 @@ Visibility visibilityOf(const store::User& user, const model::JournalIndex& inde
   return v;
 }
 
+const model::SchoolClass& classNamed(const model::JournalIndex& index, const std::string& ref) {
+  const model::SchoolClass* cls = index.schoolClass(ref);
+  if (!cls) cls = index.classByName(ref);
+  if (!cls) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "класса «" + ref + "» нет в журнале", "class");
+  return *cls;
+}
+
 // ---- routing ----------------------------------------------------------------------------------------------------
 
 namespace {
@@ -190,8 +194,13 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     } catch (const ingest::InvalidDocument& e) {
       status = invalidDocument(res, e);
     } catch (const Error& e) {
+      // The whole error, with where it happened, is for the log; the answer has the status and the message.
       ApiError api = toApiError(e);
-      if (api.status() == HTTPResponse::HTTP_INTERNAL_SERVER_ERROR) core_.log.error("%s: %s", req.getURI(), std::string(e.what()));
+      if (api.status() == HTTPResponse::HTTP_INTERNAL_SERVER_ERROR)
+        core_.log.error("%s %s: %s", req.getMethod(), req.getURI(), std::string(e.what()));
+      else
+        core_.log.information("%s %s: %d %s", req.getMethod(), req.getURI(), static_cast<int>(api.status()),
+                              std::string(e.what()));
       status = fail(res, api, hasBody);
     } catch (const Poco::Exception& e) {
       core_.log.error("%s: %s", req.getURI(), e.displayText());
@@ -269,6 +278,15 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_such_endpoint", "нет такого адреса API: " + uri.getPath());
     }
     call.query = queryParameters(call.req.getURI());
+    // A decoded NUL would cut a name short where it reaches the file system (`x.tar%00.txt` named x.tar).
+    auto refuseControls = [](const std::string& name, const std::string& value) {
+      for (unsigned char ch : value)
+        if (ch < 0x20 || ch == 0x7F)
+          throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                         "недопустимый управляющий символ в параметре «" + name + "»", name);
+    };
+    for (const auto& [name, value] : call.params) refuseControls(name, value);
+    for (const auto& [name, value] : call.query) refuseControls(name, value);
     if (!route->spec.publicAccess) {
       std::string auth = call.req.get("Authorization", "");
       std::string token;
@@ -309,6 +327,10 @@ Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock) : co
   core_->clock = std::move(clock);
   const auto& c = core_->config;
   std::filesystem::create_directories(c.workDir);
+  makePrivateDirectory(c.workDir / "uploads");
+  // An upload cut off by a kill leaves its temporary file behind; a restart removes it.
+  if (int stale = removeStaleUploads(c.workDir / "uploads"))
+    core_->log.notice("removed %d unfinished upload file(s) of a previous run", stale);
   core_->store = store::Store::open(c.db, core_->clock);
   core_->users = store::openUsers(*core_->store);
   core_->auditLog = store::openAudit(*core_->store);
@@ -319,6 +341,7 @@ Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock) : co
   auth.maxFailedLogins = c.maxFailedLogins;
   auth.lockMinutes = c.lockMinutes;
   auth.passwordIterations = c.passwordIterations;
+  auth.maxAddressFailures = c.maxAddressFailures;
   core_->auth = std::make_unique<Authenticator>(auth, *core_->users, *core_->auditLog, core_->clock);
   core_->cache = std::make_unique<JournalCache>(*core_->store, core_->clock, 60);
   core_->scheduler = std::make_unique<Scheduler>(*core_);
@@ -332,15 +355,16 @@ Service::~Service() { stop(); }
 
 namespace {
 
-Poco::Net::HTTPServerParams::Ptr serverParams(const ServiceConfig& c) {
-  Poco::Net::HTTPServerParams::Ptr p = new Poco::Net::HTTPServerParams;
-  p->setMaxThreads(c.maxThreads);
-  p->setMaxQueued(c.maxQueued);
-  p->setTimeout(Poco::Timespan(static_cast<long>(c.requestTimeout.count()), 0));
-  p->setKeepAliveTimeout(Poco::Timespan(5, 0));
-  p->setMaxKeepAliveRequests(1000);
-  p->setServerName("ejournal");
-  return p;
+ListenerLimits listenerLimits(const ServiceConfig& c) {
+  ListenerLimits l;
+  l.maxThreads = c.maxThreads;
+  l.maxQueued = c.maxQueued;
+  l.ioTimeout = c.requestTimeout;
+  l.headerTimeout = c.headerTimeout;
+  l.bodyTimeout = c.bodyTimeout;
+  l.perAddress = c.connectionsPerAddress;
+  l.reserve = c.reserveThreads;
+  return l;
 }
 
 }  // namespace
@@ -351,31 +375,35 @@ void Service::start() {
   if (l.http || l.https) return;
   const auto& c = core_->config;
   try {
-    if (c.http.enabled) {
-      Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(c.http.address, static_cast<Poco::UInt16>(c.http.port)), 128);
-      l.httpPort = socket.address().port();
-      l.http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*core_), socket, serverParams(c));
-    }
+    if (c.http.enabled)
+      l.http = std::make_unique<Listener>(c.http.address, c.http.port, nullptr, new Factory(*core_), listenerLimits(c),
+                                          core_->log);
     if (c.https.enabled) {
       model::callOncePerProcess("poco-openssl", [] { Poco::Net::initializeSSL(); });  // see holdOpenSsl (auth.cpp)
-      Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, c.privateKeyFile,
-                                                           c.certificateFile, "", Poco::Net::Context::VERIFY_NONE,
-                                                           9, false, "HIGH:!aNULL:!MD5:!RC4:@STRENGTH");
-      ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
-                            Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
-      Poco::Net::SecureServerSocket socket(
-          Poco::Net::SocketAddress(c.https.address, static_cast<Poco::UInt16>(c.https.port)), 128, ctx);
-      l.httpsPort = socket.address().port();
-      l.https = std::make_unique<Poco::Net::HTTPServer>(new Factory(*core_), socket, serverParams(c));
+      Poco::Net::Context::Ptr ctx;
+      try {
+        ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, c.privateKeyFile, c.certificateFile, "",
+                                     Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5:!RC4:@STRENGTH");
+        ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                              Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+      } catch (const Poco::Exception& e) {
+        core_->log.error("TLS certificate %s, key %s: %s", c.certificateFile, c.privateKeyFile, e.displayText());
+        throw Error(ErrorKind::Input, "https.certificate",
+                    "не удалось загрузить сертификат или ключ HTTPS (https.certificate, https.privateKey); "
+                    "подробности в журнале сервиса");
+      }
+      l.https = std::make_unique<Listener>(c.https.address, c.https.port, ctx, new Factory(*core_),
+                                           listenerLimits(c), core_->log);
     }
-  } catch (const Poco::Exception& e) {
+  } catch (...) {
     l.http.reset();
     l.https.reset();
-    throw Error(ErrorKind::Internal, "serve", "не удалось открыть порт или загрузить сертификат: " + e.displayText());
+    throw;
   }
   if (l.http) l.http->start();
   if (l.https) l.https->start();
-  core_->log.information("ejournal service started: http %d, https %d", l.httpPort, l.httpsPort);
+  core_->log.information("ejournal service started: http %d, https %d", l.http ? l.http->port() : 0,
+                         l.https ? l.https->port() : 0);
   if (c.runScheduler) core_->scheduler->start();
 }
 
@@ -384,8 +412,8 @@ void Service::stop() {
   core_->scheduler->stop();
   std::lock_guard<std::mutex> lock(core_->listenerMutex);
   if (!core_->http && !core_->https) return;
-  if (core_->http) core_->http->stopAll(true);
-  if (core_->https) core_->https->stopAll(true);
+  if (core_->http) core_->http->stop();
+  if (core_->https) core_->https->stop();
   core_->http.reset();
   core_->https.reset();
   core_->log.information("ejournal service stopped");
@@ -393,12 +421,12 @@ void Service::stop() {
 
 int Service::httpPort() const {
   std::lock_guard<std::mutex> lock(core_->listenerMutex);
-  return core_->http ? core_->httpPort : 0;
+  return core_->http ? core_->http->port() : 0;
 }
 
 int Service::httpsPort() const {
   std::lock_guard<std::mutex> lock(core_->listenerMutex);
-  return core_->https ? core_->httpsPort : 0;
+  return core_->https ? core_->https->port() : 0;
 }
 
 const std::vector<EndpointSpec>& Service::endpoints() const { return core_->specs; }

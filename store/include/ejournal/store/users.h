@@ -1,4 +1,5 @@
-// Users of the service, their roles, and revoked tokens: a repository in the journal store (migrations 20-29).
+// Users of the service, their roles, revoked tokens and failed logins: a repository in the journal store
+// (migrations 20-29).
 //
 // The service and the `ejournal user` command both go through this interface; only store/ holds SQL. Password
 // hashes are opaque strings here (the app's password module makes and checks them); the store never sees a
@@ -41,10 +42,32 @@ struct User {
   std::string staffId;   // the journal's staff id for teachers and class teachers (their scope); may be empty
   std::string passwordHash;  // opaque, made by the app ("pbkdf2-sha256$iterations$salt$hash")
   bool disabled = false;
-  int failedLogins = 0;                      // consecutive failures since the last success
-  std::optional<model::DateTime> lockedUntil;  // set when the failures reached the limit
+  int64_t tokenGeneration = 0;  // a token carries the generation it was issued in; revokeAllTokens moves it on
+  // Read only (from the failed logins, by client address): failures since the last success from every address,
+  // and the latest lock of this login from some address.
+  int failedLogins = 0;
+  std::optional<model::DateTime> lockedUntil;
   model::DateTime createdAt;
   model::DateTime passwordChangedAt;
+};
+
+// When failed logins lock: a (login, address) pair after `maxFailures`, an address as a whole (any logins, known
+// or not) after `maxAddressFailures`, each for `lockSeconds`. Failures older than `lockSeconds` are forgotten.
+struct LoginPolicy {
+  int maxFailures = 5;
+  int maxAddressFailures = 20;
+  int lockSeconds = 15 * 60;
+};
+
+struct LoginLock {
+  model::DateTime until;
+  bool wholeAddress = false;  // the address is locked for every login, not just this pair
+};
+
+struct FailedLogin {
+  int failures = 0;           // of the pair, this one included
+  bool pairLocked = false;    // this failure locked the pair
+  bool addressLocked = false; // this failure locked the address
 };
 
 class UserRepository {
@@ -55,22 +78,29 @@ class UserRepository {
   virtual std::vector<User> list() = 0;  // by login
   // Adds a user; the id is assigned. Throws Error(Conflict) when the login exists, Error(Input) for a bad login.
   virtual User add(const User& user) = 0;
-  // Replaces full name, role, staff id, password hash, disabled and the lock-out fields of the user with
-  // user.login. Throws Error(NotFound) for an unknown login.
+  // Replaces full name, role, staff id, password hash and disabled of the user with user.login. Throws
+  // Error(NotFound) for an unknown login.
   virtual void update(const User& user) = 0;
-  // Counts a failed login atomically and returns the new count; when it reaches `maxFailures` the user is locked
-  // until `lockUntil`. Unknown logins are ignored (returns 0).
-  virtual int recordFailedLogin(const std::string& login, int maxFailures, model::DateTime lockUntil) = 0;
-  // Resets the failure count and the lock after a successful login.
-  virtual void recordSuccessfulLogin(const std::string& login) = 0;
+
+  // Failed logins are counted per (login, client address) and per address, so a stranger's failures lock the
+  // stranger's address, never the user logging in from elsewhere. Unknown logins are counted like known ones.
+  // The lock in force at `now` for `login` tried from `address`: the pair's or the whole address's.
+  virtual std::optional<LoginLock> loginLock(const std::string& login, const std::string& address,
+                                             model::DateTime now) = 0;
+  // Counts a failed login atomically (pair and address) and locks what reached its limit.
+  virtual FailedLogin recordFailedLogin(const std::string& login, const std::string& address, model::DateTime now,
+                                        const LoginPolicy& policy) = 0;
+  // After a successful login: forgets the pair's failures (not the address's).
+  virtual void recordSuccessfulLogin(const std::string& login, const std::string& address) = 0;
+  // Forgets every failure and lock of `login` from every address (the administrator's unlock).
+  virtual void clearLoginFailures(const std::string& login) = 0;
 
   // Token revocation (logout): a token id stays revoked until it would have expired anyway.
   virtual void revokeToken(const std::string& tokenId, model::DateTime expires) = 0;
   virtual bool tokenRevoked(const std::string& tokenId) = 0;
-  // Revokes every token of the user issued before `at` (password change, disable).
-  virtual void revokeAllTokens(const std::string& login, model::DateTime at) = 0;
-  // The time from which the user's tokens are valid (tokens issued earlier are revoked); empty when never set.
-  virtual std::optional<model::DateTime> tokensValidFrom(const std::string& login) = 0;
+  // Revokes every token the user holds (password, role or staff change, disable): moves the user's token
+  // generation on atomically, so tokens issued before, in the same second too, no longer match.
+  virtual void revokeAllTokens(const std::string& login) = 0;
   // Removes revocations of tokens expired before `now`.
   virtual void purgeRevokedTokens(model::DateTime now) = 0;
 };
