@@ -16,6 +16,7 @@
 #include "ejournal/model/once.h"
 #include "service/core.h"
 #include "service/scheduler.h"
+#include "service/web.h"
 
 namespace ejournal::app::service {
 
@@ -309,7 +310,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(ServiceCore& core) : core_(core) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& req) override {
+    if (isWebPath(req.getURI())) return newWebHandler(core_);
     return new ApiHandler(core_);
   }
 
@@ -409,6 +411,7 @@ void Service::start() {
 
 void Service::stop() {
   if (!core_) return;
+  stopWeb(*core_);
   core_->scheduler->stop();
   std::lock_guard<std::mutex> lock(core_->listenerMutex);
   if (!core_->http && !core_->https) return;
