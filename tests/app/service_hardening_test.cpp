@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(slow_header_clients_do_not_take_the_service_down) {
       slow.push_back(std::make_unique<Socket>(source(a), env.port));
       slow.back()->send("GET /healthz HTTP/1.1\r\nHost: x\r\n");
     }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // past the eviction grace (500 ms)
   auto t = SteadyClock::now();
   BOOST_TEST(quickGet(env.port, "/healthz") == 200);
   BOOST_TEST(secondsSince(t) < 1.0);
@@ -245,7 +245,7 @@ BOOST_AUTO_TEST_CASE(idle_tls_connections_do_not_take_the_service_down) {
   std::vector<std::unique_ptr<Socket>> idle;
   for (int a = 40; a < 50; ++a)
     for (int i = 0; i < 4; ++i) idle.push_back(std::make_unique<Socket>(source(a), port));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // past the eviction grace (500 ms)
   auto t = SteadyClock::now();
   BOOST_TEST(quickHttpsGet(port, "/healthz") == 200);
   BOOST_TEST(secondsSince(t) < 1.0);

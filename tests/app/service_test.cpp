@@ -454,7 +454,9 @@ BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
   // rebuilt it on every JWT check when no other reference held it (see holdOpenSsl in app/src/service/auth.cpp).
   for (const auto& backend : backends()) {
     BOOST_TEST_CONTEXT(backend) {
-      Env env(backend, "concurrent", {{"limits.upload", "256M"}, {"server.maxThreads", "56"}});
+      // 50 readers from one address: more than the default per-address cap (server.connectionsPerAddress).
+      Env env(backend, "concurrent",
+              {{"limits.upload", "256M"}, {"server.maxThreads", "56"}, {"server.connectionsPerAddress", "64"}});
       std::string admin = env.token(Role::Admin);
       std::string deputy = env.token(Role::Deputy);
       Resp ra = call(env.port, "POST", "/api/v1/ingest?name=a.xml", admin, xmlA, "application/xml");

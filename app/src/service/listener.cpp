@@ -55,6 +55,7 @@ struct ConnectionEntry {
 
 namespace {
 thread_local ConnectionEntry* tCurrent = nullptr;
+constexpr auto kEvictionGrace = std::chrono::milliseconds(500);
 }  // namespace
 
 struct Listener::State {
@@ -99,12 +100,14 @@ struct Listener::State {
   }
 
   // Shuts down the connection that has waited longest without sending a complete request: idle keep-alive ones
-  // first, then those still sending headers. Under the mutex.
+  // first, then those still sending headers; only after a grace a real client's headers arrive well within, so a
+  // burst of real clients does not evict itself. Under the mutex.
   void evictOne() {
+    const auto graceStart = Clock::now() - kEvictionGrace;
     ConnectionEntry* victim = nullptr;
     for (Phase p : {Phase::Idle, Phase::Headers}) {
       for (ConnectionEntry* e : entries)
-        if (e->phase == p && (!victim || e->since < victim->since)) victim = e;
+        if (e->phase == p && e->since < graceStart && (!victim || e->since < victim->since)) victim = e;
       if (victim) break;
     }
     if (!victim) return;
