@@ -29,6 +29,12 @@
 #include "ejournal/samples/generator.h"
 #endif
 #if EJOURNAL_HAVE_STORE
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/Session.h>
+
+#include <mutex>
+#include <regex>
+
 #include "ejournal/store/store.h"
 #endif
 
@@ -722,10 +728,37 @@ store::IngestSummary pullInto(store::Store& st, dnevnik::PullOptions o, const mo
   return tx->commit();
 }
 
-// The SQLite file in `dir`, and PostgreSQL when scripts/pg.sh exported EJOURNAL_PG.
+// A new, empty PostgreSQL database on the server scripts/pg.sh started (EJOURNAL_PG), dropped when the test program
+// ends: a store holds one school, so every pull into PostgreSQL gets a database of its own.
+std::string freshPostgres() {
+  static std::once_flag once;
+  std::call_once(once, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
+  static int n = 0;
+  const std::string base = std::getenv("EJOURNAL_PG");
+  const std::string name = "ejpull_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
+  static struct Dropper {
+    std::string base;
+    std::vector<std::string> names;
+    ~Dropper() {
+      try {
+        Poco::Data::Session admin("PostgreSQL", base);
+        for (const auto& db : names) admin << "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", Poco::Data::Keywords::now;
+      } catch (...) {  // the cluster is thrown away by scripts/pg.sh anyway
+      }
+    }
+  } dropper{base, {}};
+  Poco::Data::Session admin("PostgreSQL", base);
+  admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
+  dropper.names.push_back(name);
+  std::string conn = std::regex_replace(base, std::regex(R"(dbname\s*=\s*\S+)"), "dbname=" + name);
+  if (conn == base) conn += " dbname=" + name;
+  return "postgresql:" + conn;
+}
+
+// The SQLite file in `dir`, and a fresh PostgreSQL database when scripts/pg.sh exported EJOURNAL_PG.
 std::vector<std::string> connections(const TempDir& dir) {
   std::vector<std::string> out{(dir.path / "pull.db").string()};
-  if (const char* pg = std::getenv("EJOURNAL_PG"); pg && *pg) out.push_back(std::string("postgresql:") + pg);
+  if (const char* pg = std::getenv("EJOURNAL_PG"); pg && *pg) out.push_back(freshPostgres());
   return out;
 }
 
@@ -797,13 +830,13 @@ BOOST_AUTO_TEST_CASE(every_api_variant_ends_with_the_same_store_as_the_plain_one
       uint64_t k = 0;
       for (const Variant& v : kVariants) {
         BOOST_TEST_CONTEXT("variant " << v.name) {
-          // A fresh store (SQLite) or school (PostgreSQL) per variant: a store that already holds the plain pull
-          // would hide what a variant loses. Same digit count for every base, so canonical() lines the ids up.
+          // A fresh store (a SQLite file or a PostgreSQL database) per variant: a store that already holds the
+          // plain pull would hide what a variant loses. Same digit count for every base, so canonical() lines the ids up.
           const uint64_t base = 7100000000000ull + static_cast<uint64_t>(::getpid()) * 100000ull + (pg ? 50000u : 0u) +
                                 10000u * ++k;
           const model::Journal src = pulltest::withNumericIds(hand(), base);
           DnevnikEmulator emu(src, variantOptions(v));
-          auto st = store::Store::open(pg ? conn : (dir.path / ("variant-" + std::to_string(k) + ".db")).string());
+          auto st = store::Store::open(pg ? freshPostgres() : (dir.path / ("variant-" + std::to_string(k) + ".db")).string());
           auto o = options(emu);
           o.schoolId = src.school.id;
           store::IngestSummary summary = pullInto(*st, o, pullClock());
