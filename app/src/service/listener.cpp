@@ -69,7 +69,12 @@ struct Listener::State {
 
   std::mutex mutex;  // guards everything below
   std::condition_variable wake;
-  std::list<ConnectionEntry*> entries;    // connections being served
+  // Every admitted connection, from admission on: a connection still in Poco's queue can be shut down too, so an
+  // eviction makes room for the newest client instead of for the next slow one queued before it. `queued` finds
+  // the entry of a socket that has not started yet by its descriptor (a started one may close its descriptor
+  // before it leaves, and the number be reused).
+  std::list<std::unique_ptr<ConnectionEntry>> entries;
+  std::map<int, ConnectionEntry*> queued;
   std::map<std::string, int> perAddress;  // admitted connections (queued or served) per client address
   int open = 0;                           // admitted and not finished
   int closing = 0;                        // shut down, not finished yet
@@ -83,7 +88,7 @@ struct Listener::State {
   std::unique_ptr<Poco::Net::TCPServer> server;
 
   // The connection filter (acceptor thread).
-  bool admit(const std::string& address) {
+  bool admit(const std::string& address, int fd) {
     std::lock_guard<std::mutex> lock(mutex);
     if (stopping) return false;
     auto it = perAddress.find(address);
@@ -93,27 +98,39 @@ struct Listener::State {
       log.debug("refused a connection from %s: %d open from that address, %d in all", address, mine, open);
       return false;
     }
-    if (open - closing >= limits.maxThreads - limits.reserve) evictOne();
+    while (open - closing >= limits.maxThreads - limits.reserve && evictOne()) {
+    }
     ++perAddress[address];
     ++open;
+    auto e = std::make_unique<ConnectionEntry>();
+    e->fd = fd;
+    e->address = address;
+    e->state = this;
+    e->since = Clock::now();
+    e->deadline = e->since + limits.headerTimeout;  // time in the queue counts
+    // A connection Poco dropped from its queue never ran; its descriptor may be reused now.
+    if (auto old = queued.find(fd); old != queued.end()) forget(*old->second);
+    queued[fd] = e.get();
+    entries.push_back(std::move(e));
     return true;
   }
 
   // Shuts down the connection that has waited longest without sending a complete request: idle keep-alive ones
   // first, then those still sending headers; only after a grace a real client's headers arrive well within, so a
   // burst of real clients does not evict itself. Under the mutex.
-  void evictOne() {
+  bool evictOne() {
     const auto graceStart = Clock::now() - kEvictionGrace;
     ConnectionEntry* victim = nullptr;
     for (Phase p : {Phase::Idle, Phase::Headers}) {
-      for (ConnectionEntry* e : entries)
-        if (e->phase == p && e->since < graceStart && (!victim || e->since < victim->since)) victim = e;
+      for (const auto& e : entries)
+        if (e->phase == p && e->since < graceStart && (!victim || e->since < victim->since)) victim = e.get();
       if (victim) break;
     }
-    if (!victim) return;
+    if (!victim) return false;
     log.debug("evicted a waiting connection from %s to make room", victim->address);
     ++evicted;
     shut(*victim);
+    return true;
   }
 
   void shut(ConnectionEntry& e) {
@@ -123,22 +140,42 @@ struct Listener::State {
     ++closing;
   }
 
-  void enter(ConnectionEntry& e) {
+  // The entry admit() made for this connection's socket (one is made for a socket that bypassed the filter).
+  ConnectionEntry* enter(int fd, const std::string& address) {
     std::lock_guard<std::mutex> lock(mutex);
-    e.state = this;
-    e.since = Clock::now();
-    e.deadline = e.since + limits.headerTimeout;
-    entries.push_back(&e);
-    if (stopping) shut(e);
+    ConnectionEntry* e = nullptr;
+    if (auto it = queued.find(fd); it != queued.end()) {
+      e = it->second;
+      queued.erase(it);
+    } else {
+      auto made = std::make_unique<ConnectionEntry>();
+      made->fd = fd;
+      made->address = address;
+      made->state = this;
+      made->since = Clock::now();
+      made->deadline = made->since + limits.headerTimeout;
+      ++perAddress[address];
+      ++open;
+      e = made.get();
+      entries.push_back(std::move(made));
+    }
+    if (stopping) shut(*e);
+    return e;
   }
 
   void leave(ConnectionEntry& e) {
     std::lock_guard<std::mutex> lock(mutex);
-    entries.remove(&e);  // from here on nobody touches e.fd
+    forget(e);  // from here on nobody touches the descriptor
+  }
+
+  // Under the mutex: the connection's counts and entry go; `e` is destroyed.
+  void forget(ConnectionEntry& e) {
     if (e.phase == Phase::Closed) --closing;
     auto it = perAddress.find(e.address);
     if (it != perAddress.end() && --it->second <= 0) perAddress.erase(it);
     --open;
+    if (auto q = queued.find(e.fd); q != queued.end() && q->second == &e) queued.erase(q);
+    entries.remove_if([&](const std::unique_ptr<ConnectionEntry>& p) { return p.get() == &e; });
   }
 
   void setPhase(ConnectionEntry& e, Phase p, Clock::duration timeout = {}) {
@@ -159,7 +196,7 @@ struct Listener::State {
     while (!stopping) {
       wake.wait_for(lock, std::chrono::milliseconds(100));
       const auto now = Clock::now();
-      for (ConnectionEntry* e : entries) {
+      for (const auto& e : entries) {
         if ((e->phase == Phase::Headers || e->phase == Phase::Idle || e->phase == Phase::Body) && now >= e->deadline) {
           if (e->phase != Phase::Idle) {
             ++timedOut;
@@ -188,7 +225,7 @@ class Filter : public Poco::Net::TCPServerConnectionFilter {
   explicit Filter(Listener::State& s) : s_(s) {}
   bool accept(const Poco::Net::StreamSocket& socket) override {
     try {
-      return s_.admit(socket.peerAddress().host().toString());
+      return s_.admit(socket.peerAddress().host().toString(), static_cast<int>(socket.impl()->sockfd()));
     } catch (const Poco::Exception&) {
       return false;  // already reset by the peer
     }
@@ -206,14 +243,13 @@ class Connection : public Poco::Net::TCPServerConnection {
   Connection(const Poco::Net::StreamSocket& socket, Listener::State& s) : TCPServerConnection(socket), s_(s) {}
 
   void run() override {
-    ConnectionEntry e;
-    e.fd = static_cast<int>(socket().impl()->sockfd());
+    std::string address;
     try {
-      e.address = socket().peerAddress().host().toString();
+      address = socket().peerAddress().host().toString();
     } catch (const Poco::Exception&) {
-      e.address = "?";
+      address = "?";
     }
-    s_.enter(e);
+    ConnectionEntry& e = *s_.enter(static_cast<int>(socket().impl()->sockfd()), address);
     tCurrent = &e;
     try {
       serve(e);
@@ -229,6 +265,13 @@ class Connection : public Poco::Net::TCPServerConnection {
  private:
   void serve(ConnectionEntry& e) {
     Poco::Net::HTTPServerSession session(socket(), s_.params);
+    // The session closes the socket when it goes; before that the connection stops being a candidate for a
+    // shutdown by descriptor, whose number may be reused for a new client from then on.
+    struct Done {
+      Listener::State& s;
+      ConnectionEntry& e;
+      ~Done() { s.setPhase(e, Phase::Busy); }
+    } done{s_, e};
     bool first = true;
     while (!s_.isStopping() && session.hasMoreRequests()) {
       if (!first) s_.setPhase(e, Phase::Headers, s_.limits.headerTimeout);
@@ -357,7 +400,7 @@ void Listener::stop() {
   s.server->stop();  // no more accepts; queued connections are dropped
   {
     std::lock_guard<std::mutex> lock(s.mutex);
-    for (ConnectionEntry* e : s.entries)
+    for (const auto& e : s.entries)
       if (e->phase != Phase::Busy && e->phase != Phase::Closed) s.shut(*e);
   }
   s.wake.notify_all();
