@@ -135,15 +135,19 @@ std::string russianDatabaseMessage(const Poco::Exception& e) {
 
 // A new SQLite store is created 0600 here, before SQLite creates it with its default 0644: it holds pupils'
 // personal data and password hashes. SQLite gives its -wal and -shm files the database file's mode. An existing
-// file is left as it is; a file that cannot be created here is left for SQLite to report.
+// file is left as it is. A file that cannot be created (no such directory, no permission) is an error here: Poco's
+// SQLite session would retry opening it for its whole login timeout (60 s) before saying the same in English.
 void createPrivateSqliteFile(const std::string& path) {
   if (path == ":memory:" || path.rfind("file:", 0) == 0) return;
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) return;
   try {
     ::close(model::openPrivateFile(path, O_RDWR | O_CREAT | O_EXCL));
-  } catch (const Error&) {
-    // A missing directory or no permission: SQLite's open fails next and says so.
+  } catch (const Error& e) {
+    if (::stat(path.c_str(), &st) == 0) return;  // another process created it meanwhile
+    throw Error(ErrorKind::Input, "store.open sqlite:" + path,
+                "не удаётся открыть файл базы данных: нет такого каталога или нет прав на запись",
+                e.detail().empty() ? e.message() : e.detail());
   }
 }
 
