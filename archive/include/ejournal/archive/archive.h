@@ -225,7 +225,9 @@ class Archive {
   // against the manifest first (Error(Input) "повреждён" when it does not match).
   std::string extract(const std::string& archive, const std::string& member);
 
-  // Full verification of one archive (path or file name), or of all archives and the chain between them.
+  // Full verification of one archive (path or file name), or of all archives and the chain between them. A trust
+  // file of options.caFiles that is missing or unreadable throws Error(Input) naming it; what is wrong with an
+  // archive is a problem in the report.
   VerifyReport verify(const std::string& archive, const VerifyOptions& options);
   VerifyReport verifyAll(const VerifyOptions& options);
 
