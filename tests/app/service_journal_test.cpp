@@ -370,7 +370,7 @@ BOOST_AUTO_TEST_CASE(printed_journal_summary_and_extract) {
       // Unknown class, student and period, and missing parameters: status and the Russian message.
       Resp noClass = call(env.port, "GET", "/api/v1/printouts/journal?class=9z&period=2025-Q1", secretary);
       BOOST_TEST(noClass.status == 404);
-      BOOST_TEST(contains(noClass.errorMessage(), "такого класса нет в журнале"), noClass.body);
+      BOOST_TEST(contains(noClass.errorMessage(), "класса «9z» нет в журнале"), noClass.body);
       Resp noSummary = call(env.port, "GET", "/api/v1/printouts/summary?class=9z", secretary);
       BOOST_TEST(noSummary.status == 404);
       Resp noPeriod = call(env.port, "GET", "/api/v1/printouts/journal?class=5a&period=2025-Q7", secretary);
@@ -392,13 +392,13 @@ BOOST_AUTO_TEST_CASE(printed_journal_summary_and_extract) {
       BOOST_TEST(contains(missingClass.errorMessage(), "укажите класс"));
       Resp noStudent = call(env.port, "GET", "/api/v1/extracts/s99?period=2025-Q1", secretary);
       BOOST_TEST(noStudent.status == 404);
-      BOOST_TEST(contains(noStudent.errorMessage(), "такого ученика нет в журнале"), noStudent.body);
+      BOOST_TEST(contains(noStudent.errorMessage(), "ученика «s99» нет в журнале"), noStudent.body);
       Resp notHisPeriod = call(env.port, "GET", "/api/v1/extracts/s01?period=2025-H1", secretary);
       BOOST_TEST(notHisPeriod.status == 400);
       BOOST_TEST(contains(notHisPeriod.errorMessage(), "не относится к классу ученика"), notHisPeriod.body);
       Resp noStudentPeriod = call(env.port, "GET", "/api/v1/extracts/s01?period=2025-Q9", secretary);
       BOOST_TEST(noStudentPeriod.status == 404);
-      BOOST_TEST(contains(noStudentPeriod.errorMessage(), "такого периода нет"), noStudentPeriod.body);
+      BOOST_TEST(contains(noStudentPeriod.errorMessage(), "периода «2025-Q9» нет в журнале"), noStudentPeriod.body);
 
       // The four PDFs were audited as downloads, nothing for the refused requests.
       std::set<std::string> files;
