@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -185,6 +186,44 @@ BOOST_AUTO_TEST_CASE(findings_in_every_format_name_the_planted_problems) {
       Resp xml = call(env.port, "GET", scope + "&format=xml", deputy);
       BOOST_TEST(xml.status == 400);
       BOOST_TEST(contains(xml.errorMessage(), "неизвестный формат «xml»"), xml.body);
+    }
+  }
+}
+
+// A source that does not record taking attendance (as dnevnik.ru): the findings name attendance.recorded once as
+// not checked, in every format, instead of a finding per lesson — as `ejournal check` does.
+BOOST_AUTO_TEST_CASE(findings_name_the_rules_the_data_cannot_support) {
+  for (const auto& backend : backends()) {
+    BOOST_TEST_CONTEXT(backend) {
+      Env env(backend, "jnotchecked");
+      std::ifstream in(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
+      std::stringstream whole;
+      whole << in.rdbuf();
+      const std::regex taken(R"( attendance(Taken|At)="[^"]*")");
+      const fs::path noAttendance = env.dir / "tiny-no-attendance.xml";
+      std::ofstream(noAttendance) << std::regex_replace(whole.str(), taken, "");
+      Resp up = env.ingestFile(env.token(Role::Admin), noAttendance);
+      BOOST_REQUIRE_MESSAGE(up.status == 200, up.body);
+      const std::string deputy = env.token(Role::Deputy);
+      const std::string scope = "/api/v1/findings?period=2025-Q1";
+
+      Resp json = call(env.port, "GET", scope + "&format=json", deputy);
+      BOOST_REQUIRE_MESSAGE(json.status == 200, json.body);
+      auto notChecked = json.json()->getArray("not_checked");
+      BOOST_REQUIRE(notChecked);
+      BOOST_REQUIRE(notChecked->size() == 1u);
+      BOOST_TEST(notChecked->getObject(0)->getValue<std::string>("rule") == "attendance.recorded");
+      BOOST_TEST(contains(notChecked->getObject(0)->getValue<std::string>("reason"), "источник не содержит"));
+      auto findings = json.json()->getArray("findings");
+      for (size_t i = 0; i < findings->size(); ++i)
+        BOOST_TEST(findings->getObject(i)->getValue<std::string>("rule") != "attendance.recorded");
+
+      Resp text = call(env.port, "GET", scope + "&format=text", deputy);
+      BOOST_TEST(text.status == 200);
+      BOOST_TEST(contains(text.body, "не проверялось"), text.body);
+      Resp csv = call(env.port, "GET", scope + "&format=csv", deputy);
+      BOOST_TEST(csv.status == 200);
+      BOOST_TEST(contains(csv.body, "attendance.recorded"), csv.body);
     }
   }
 }

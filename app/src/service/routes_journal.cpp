@@ -157,12 +157,13 @@ void addJournalRoutes(ServiceCore& core) {
                      "печатаются в справке (/api/v1/reports/control?format=pdf) и в классном журнале",
                      "format");
     auto format = formatOf(c, "списка замечаний");
-    auto findings = rules::check(s.snap->index, s.scope, rulesConfig());
+    // As `ejournal check`: the rules the data cannot support are named once (not_checked), beside the findings.
+    const rules::CheckResult result = rules::run(s.snap->index, s.scope, rulesConfig());
     std::ostringstream out;
     switch (format) {
-      case reports::Format::Json: rules::writeFindingsJson(s.snap->index, s.scope, findings, out); break;
-      case reports::Format::Csv: rules::writeFindingsCsv(s.snap->index, findings, out); break;
-      case reports::Format::Text: rules::writeFindingsText(s.snap->index, s.scope, findings, out); break;
+      case reports::Format::Json: rules::writeFindingsJson(s.snap->index, s.scope, result, out); break;
+      case reports::Format::Csv: rules::writeFindingsCsv(s.snap->index, result, out); break;
+      case reports::Format::Text: rules::writeFindingsText(s.snap->index, s.scope, result, out); break;
     }
     sendBytes(c.res, out.str(), contentType(format));
   });
