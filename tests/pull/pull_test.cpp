@@ -123,6 +123,9 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
     auto* g = subjects.count(s.id) ? subjects[s.id] : nullptr;
     if (!g) { out.push_back("subject " + s.id + " missing"); continue; }
     check("subject " + s.id, s.name, g->name);
+    // Read off the data by the pull: two marks in a cell (Work.markCount), taught without marks (no mark at all).
+    check("subject marking " + s.id, str(static_cast<int>(s.grading)) + "/" + str(s.twoMarksPerCell),
+          str(static_cast<int>(g->grading)) + "/" + str(g->twoMarksPerCell));
     if (how == Compare::Full) check("subject order " + s.id, s.shortName + str(s.order), g->shortName + str(g->order));
   }
   std::map<std::string, const model::SchoolClass*> classes;
@@ -691,7 +694,11 @@ BOOST_AUTO_TEST_CASE(generated_sample_first_quarter_round_trips) {
   BOOST_TEST_MESSAGE("sample Q1: " << stats.requests << " requests, " << stats.lessons << " lessons, " << stats.marks
                                    << " marks in " << ms << " ms");
   for (auto& p : stats.problems) BOOST_TEST_MESSAGE(p);
-  BOOST_TEST(stats.problems.empty());
+  // The one notice: ОРКСЭ has no mark in the whole school, so the pull takes it for a subject taught without marks
+  // (as the sample says it is).
+  BOOST_TEST(stats.problems.size() == 1u);
+  for (auto& p : stats.problems)
+    BOOST_TEST(p.find("«Основы религиозных культур и светской этики»") != std::string::npos, p);
   model::Journal expected = within(src, stats.dates);
   expectSame(expected, got, Compare::Carried);
 }
