@@ -17,16 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string outputOption(const Args& args, std::vector<std::string>& rest) {
-  std::string output = args.get("output", "");
-  std::vector<std::string> kept;
-  for (size_t i = 0; i < args.positional.size(); ++i) {
-    if (args.positional[i] == "-o" && i + 1 < args.positional.size())
-      output = args.positional[++i];
-    else
-      kept.push_back(args.positional[i]);
-  }
-  rest = kept;
-  return output;
+  rest = args.positional;
+  return args.get("output", "");
 }
 
 void noPositional(const Args& args, const char* cmd) {
@@ -107,7 +99,7 @@ int runExtract(const Args& args) {
 int runFind(const Args& args) {
   noPositional(args, "archive find");
   archive::Archive archives(archiveDirectory(args));
-  auto st = store::Store::open(dbConnection(args));
+  auto st = store::Store::openExisting(dbConnection(args));
   auto index = store::openArchiveIndex(*st);
   store::ArchiveIndexQuery q;
   q.directory = fs::absolute(archives.directory()).lexically_normal().string();
@@ -173,59 +165,61 @@ int runExtractStudent(const Args& args) {
   return kExitOk;
 }
 
-const OptionSpec kDir{"archive-dir", "DIR", "archive directory (default ./archive or $EJOURNAL_ARCHIVE_DIR)"};
+const OptionSpec kDir{"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive или $EJOURNAL_ARCHIVE_DIR)"};
 
 }  // namespace
 
 Command archiveListCommand() {
-  return Command{{"archive list", "", "List the archives of the archive directory in chain order.", {kDir}}, runList};
+  return Command{{"archive list", "", "Перечисляет архивы каталога в порядке цепочки.", {kDir}}, runList};
 }
 
 Command archiveShowCommand() {
-  return Command{{"archive show", "ARCHIVE", "Show an archive's metadata and documents.", {kDir}}, runShow};
+  return Command{{"archive show", "ARCHIVE", "Показывает сведения об архиве и его документы.", {kDir}}, runShow};
 }
 
 Command archiveExtractCommand() {
   return Command{{"archive extract", "ARCHIVE DOCUMENT [-o FILE]",
-        "Write one document of an archive out, after checking its SHA-256 against the manifest.",
-        {kDir, {"output", "FILE", "where to write (default: the document's file name)"}}},
+        "Записывает один документ архива в файл, сверив его SHA-256 с манифестом.",
+        {kDir, {"output", "FILE", "куда записать (по умолчанию — имя файла документа)", false, 'o'}}},
        runExtract};
 }
 
 Command archiveFindCommand() {
   return Command{{"archive find", "[--year Y] [--period P] [--class C] [--subject S] [--teacher T] [--student NAME]",
-        "Find archived documents through the archive index in the store (rebuilt from the archives when empty). "
-        "Values match case-insensitively as substrings; every given value must match. Exit 1 when nothing is "
-        "found.",
+        "Ищет документы в архивах по индексу архивов в хранилище (если индекс пуст, он восстанавливается по "
+        "архивам). Значения сравниваются без учёта регистра как подстроки; должны совпасть все указанные. Код "
+        "выхода 1, если ничего не найдено.",
         {kDir,
-         {"year", "Y", "academic start year (2025 for 2025/2026)"},
-         {"period", "P", "period id (2025-Q1)"},
-         {"kind", "K", "journal, summary, report or export"},
-         {"class", "C", "class name (5А)", true},
-         {"subject", "S", "subject name", true},
-         {"teacher", "T", "teacher (Иванова М. П.)", true},
-         {"student", "NAME", "student (Фамилия Имя)", true},
-         {"all-versions", "", "include versions superseded by corrections"}}},
+         {"year", "Y", "год начала учебного года (2025 для 2025/2026)"},
+         {"period", "P", "код периода (2025-Q1)"},
+         {"kind", "K", "journal, summary, report или export"},
+         {"class", "C", "класс (5А)", true},
+         {"subject", "S", "предмет", true},
+         {"teacher", "T", "учитель (Иванова М. П.)", true},
+         {"student", "NAME", "ученик (Фамилия Имя)", true},
+         {"all-versions", "", "включая версии, заменённые исправлениями"}}},
        runFind};
 }
 
 Command archiveRetentionCommand() {
   return Command{{"archive retention", "[--today DATE]",
-        "List archives past their earliest disposal date (retention settings at sealing). Never deletes.",
-        {kDir, {"today", "DATE", "the date to check against (default today)"}}},
+        "Перечисляет архивы, у которых истёк срок хранения (по настройкам на момент запечатывания). Ничего не "
+        "удаляет.",
+        {kDir, {"today", "DATE", "дата, на которую проверять (по умолчанию сегодня)"}}},
        runRetention};
 }
 
 Command archiveReindexCommand() {
-  return Command{{"archive reindex", "", "Rebuild the archive index in the store from the archives themselves.", {kDir}},
+  return Command{{"archive reindex", "", "Восстанавливает индекс архивов в хранилище по самим архивам.", {kDir}},
        runReindex};
 }
 
 Command archiveExtractStudentCommand() {
   return Command{{"archive extract-student", "\"Фамилия Имя\" --year Y [-o FILE]",
-        "Render a student's extract (выписка) PDF from archived data: the XML export inside the newest current "
-        "archive of the year (the year archive when sealed).",
-        {kDir, {"year", "Y", "academic start year"}, {"output", "FILE", "PDF to write (default extract-Y.pdf)"}}},
+        "Печатает выписку ученика в PDF по данным архива: по XML-выгрузке в самом новом действующем архиве "
+        "года (в годовом, если он запечатан).",
+        {kDir, {"year", "Y", "год начала учебного года"},
+         {"output", "FILE", "PDF-файл для записи (по умолчанию extract-Y.pdf)", false, 'o'}}},
        runExtractStudent};
 }
 

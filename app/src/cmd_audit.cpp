@@ -10,11 +10,11 @@ namespace ejournal::app {
 
 Command auditVerifyCommand() {
   return {{"audit verify", "",
-                  "Recompute the audit log's hash chain. Exit 0 when intact; 1 naming the first record that was "
-                  "changed, removed or reordered.",
+                  "Пересчитывает цепочку хешей журнала аудита. Код выхода 0, если журнал цел; 1 — с номером "
+                  "первой изменённой, удалённой или переставленной записи.",
                   {}},
                  [](const Args& args) {
-                   auto s = store::Store::open(dbConnection(args));
+                   auto s = store::Store::openExisting(dbConnection(args));
                    auto v = store::openAudit(*s)->verify();
                    if (!v.ok) {
                      std::cout << "Журнал аудита НАРУШЕН: " << v.problem << " (проверено записей до неё: "
@@ -29,11 +29,12 @@ Command auditVerifyCommand() {
 
 Command auditListCommand() {
   return {{"audit list", "[--after SEQ] [--limit N] [--actor LOGIN] [--action NAME]",
-                  "Print audit records (tab-separated: seq, time, actor, action, object, outcome, details).",
-                  {{"after", "SEQ", "records after this number"},
-                   {"limit", "N", "at most N records (default 100)"},
-                   {"actor", "LOGIN", "only this actor"},
-                   {"action", "NAME", "only this action (login, login.failed, ingest, seal, ...)"}}},
+                  "Печатает записи журнала аудита. Текстом — через табуляцию: номер, время, кто, действие, объект, "
+                  "итог, подробности.",
+                  {{"after", "SEQ", "записи после этого номера"},
+                   {"limit", "N", "не больше N записей (по умолчанию 100)"},
+                   {"actor", "LOGIN", "только этого пользователя"},
+                   {"action", "NAME", "только это действие (login, login.failed, ingest, seal, ...)"}}},
                  [](const Args& args) {
                    store::AuditQuery q;
                    try {
@@ -44,7 +45,7 @@ Command auditListCommand() {
                    }
                    q.actor = args.get("actor", "");
                    q.action = args.get("action", "");
-                   auto s = store::Store::open(dbConnection(args));
+                   auto s = store::Store::openExisting(dbConnection(args));
                    for (const auto& r : store::openAudit(*s)->list(q))
                      std::cout << r.seq << "\t" << r.at.toString() << "\t" << r.entry.actor << "\t" << r.entry.action
                                << "\t" << r.entry.object << "\t" << r.entry.outcome << "\t" << r.entry.details << "\n";

@@ -63,19 +63,19 @@ int runRestore(const Args& args) {
 Command backupCommand() {
   return {{"backup",
            "",
-           "Makes a consistent online copy of the SQLite store in DIR, checks it and keeps the newest N copies. The "
-           "copy is named ejournal-YYYYMMDD-HHMMSS.db after the current time (EJOURNAL_NOW fixes it) and checked "
-           "with integrity_check. For PostgreSQL it prints the pg_dump command to use.",
-           {{"to", "DIR", "directory of the copies (created if missing)"},
-            {"keep", "N", "copies to keep, the newest (default 7)"}}},
+           "Делает согласованную копию хранилища SQLite в каталоге DIR на ходу, проверяет её и оставляет N "
+           "самых новых копий. Копия называется ejournal-ГГГГММДД-ЧЧММСС.db по текущему времени (EJOURNAL_NOW его "
+           "фиксирует) и проверяется integrity_check. Для PostgreSQL печатает нужную команду pg_dump.",
+           {{"to", "DIR", "каталог копий (создаётся, если его нет)"},
+            {"keep", "N", "сколько самых новых копий хранить (по умолчанию 7)"}}},
           runBackup};
 }
 
 Command restoreCommand() {
   return {{"restore",
            "FILE",
-           "Checks the backup FILE and replaces the SQLite store with it atomically. Stop the service first. For "
-           "PostgreSQL it prints the pg_restore command to use.",
+           "Проверяет резервную копию FILE и атомарно заменяет ею хранилище SQLite. Сначала остановите службу. "
+           "Для PostgreSQL печатает нужную команду pg_restore.",
            {}},
           runRestore};
 }

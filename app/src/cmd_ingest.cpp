@@ -112,16 +112,16 @@ Command ingestCommand() {
   return Command{
       CommandSpec{"ingest",
                   "FILE...",
-                  "Validate journal XML files and store them. Each file is checked against the bundled schema and "
-                  "for references to unknown records before anything is kept, and is stored in one transaction: "
-                  "a bad file stores nothing and every problem is printed as file:line:column: message. "
-                  "Re-ingesting the same data changes nothing; a newer export updates what changed and records mark "
-                  "changes in the history. Files are processed in turn; the exit code is 2 if any was refused. A file may be a pipe or a "
-                  "device, and \"-\" reads standard input; anything larger than 1 GiB is refused as soon as that "
-                  "much has been read.",
-                  {{"sequential", "", "validate the whole file before parsing it (one thread; the default overlaps "
-                                      "validation and storing on two)"},
-                   {"max-size", "BYTES", "refuse documents larger than this (default and most: 1073741824, 1 GiB)"}}},
+                  "Проверяет XML-файлы журнала и сохраняет их в хранилище. Каждый файл до сохранения сверяется со "
+                  "схемой и на ссылки на неизвестные записи и сохраняется одной транзакцией: из файла с ошибками "
+                  "не сохраняется ничего, а каждая проблема печатается как файл:строка:столбец: сообщение. "
+                  "Повторная загрузка тех же данных ничего не меняет; более новая выгрузка обновляет изменившееся и "
+                  "записывает изменения отметок в историю. Файлы обрабатываются по очереди; код выхода 2, если хотя "
+                  "бы один отклонён. Файлом может быть канал или устройство, \"-\" — стандартный ввод; всё, что "
+                  "больше 1 ГиБ, отклоняется, как только столько прочитано.",
+                  {{"sequential", "", "проверить весь файл до разбора (один поток; по умолчанию проверка и "
+                                      "сохранение идут параллельно в двух)"},
+                   {"max-size", "BYTES", "отклонять документы больше этого (по умолчанию и не более 1073741824, 1 ГиБ)"}}},
       runIngest};
 }
 

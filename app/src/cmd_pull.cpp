@@ -83,21 +83,22 @@ Command pullCommand() {
   spec.name = "pull";
   spec.synopsis = "--base-url URL --token-file FILE (--period P | --from D --to D)";
   spec.help =
-      "Pulls a school's journal from the dnevnik.ru REST API v2 (or a compatible host, or our emulator) into the "
-      "store as one ingest run with provenance \"dnevnik:<URL>\". The token is read from a file. Requests are split "
-      "by month, retried with backoff on 429 and 5xx; 401/403 stop the pull and nothing is stored. The curriculum and "
-      "the regular timetable are not in the API: ingest them from XML. See docs/pull.md.";
+      "Загружает журнал школы из dnevnik.ru (REST API v2, совместимый сервер или наш эмулятор) в хранилище как один "
+      "запуск загрузки с источником \"dnevnik:<URL>\". Токен читается из файла. Запросы делятся по месяцам и "
+      "повторяются с паузами при ответах 429 и 5xx; 401/403 останавливают загрузку, и ничего не сохраняется. "
+      "Учебного плана и постоянного расписания в API нет: загрузите их из XML (ejournal ingest). Подробно — "
+      "docs/pull.md.";
   spec.options = {
-      {"base-url", "URL", "API address: https://api.dnevnik.ru (http:// only for the local emulator)"},
-      {"token-file", "FILE", "file whose first line is the access token"},
-      {"period", "P", "period to pull: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
-      {"from", "D", "first day to pull, YYYY-MM-DD (with --to)"},
-      {"to", "D", "last day to pull, YYYY-MM-DD"},
-      {"school", "ID", "dnevnik.ru school id (default: the token's only school)"},
-      {"ca-file", "FILE", "an extra trusted CA certificate (PEM) for https"},
-      {"timeout", "SEC", "timeout per request in seconds (default 30)"},
-      {"retries", "N", "attempts per request (default 6)"},
-      {"split", "month|week", "request lessons and marks per month (default) or per week"},
+      {"base-url", "URL", "адрес API: https://api.dnevnik.ru (http:// только для локального эмулятора)"},
+      {"token-file", "FILE", "файл, в первой строке которого токен доступа"},
+      {"period", "P", "период: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
+      {"from", "D", "первый день, ГГГГ-ММ-ДД (вместе с --to)"},
+      {"to", "D", "последний день, ГГГГ-ММ-ДД"},
+      {"school", "ID", "код школы в dnevnik.ru (по умолчанию единственная школа токена)"},
+      {"ca-file", "FILE", "дополнительный доверенный сертификат УЦ (PEM) для https"},
+      {"timeout", "SEC", "тайм-аут одного запроса в секундах (по умолчанию 30)"},
+      {"retries", "N", "попыток на запрос (по умолчанию 6)"},
+      {"split", "month|week", "запрашивать уроки и отметки по месяцам (по умолчанию) или по неделям"},
   };
   return {spec, runPull};
 }

@@ -7,12 +7,13 @@ namespace ejournal::app {
 Command serveCommand() {
   return {{"serve",
            "--config FILE",
-           "Run the HTTP service (JSON API under /api/v1, /healthz) with users, roles, audit log and scheduled "
-           "jobs. Settings come from a .properties or .xml file (docs/api.md lists the keys); the options below "
-           "override them. Plain HTTP listens on loopback only; use HTTPS for the network. Stops on SIGTERM.",
-           {{"config", "FILE", "configuration file (.properties or .xml)"},
-            {"http-port", "N", "plain HTTP port on 127.0.0.1"},
-            {"https-port", "N", "HTTPS port"},
+           "Запускает HTTP-службу (JSON API в /api/v1, веб-страницы, /healthz) с пользователями, ролями, журналом "
+           "аудита и заданиями по расписанию. Настройки берутся из файла .properties или .xml (ключи — в "
+           "docs/api.md); параметры ниже их переопределяют. Простой HTTP слушает только 127.0.0.1; для сети — "
+           "HTTPS. Останавливается по SIGTERM.",
+           {{"config", "FILE", "файл настроек (.properties или .xml)"},
+            {"http-port", "N", "порт простого HTTP на 127.0.0.1"},
+            {"https-port", "N", "порт HTTPS"},
             {"log-level", "LEVEL", "fatal, error, warning, notice, information, debug"}}},
           [](const Args& args) {
             std::vector<std::string> argv;

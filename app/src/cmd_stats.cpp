@@ -25,7 +25,7 @@ std::string padLeft(const std::string& s, size_t width) {
 int runStats(const Args& args) {
   if (!args.positional.empty())
     throw Error(ErrorKind::Input, "stats", "лишний аргумент «" + args.positional.front() + "» (см. --help)");
-  auto store = store::Store::open(dbConnection(args));
+  auto store = store::Store::openExisting(dbConnection(args));
   store::LoadFilter filter;
   filter.schoolId = args.get("school", "");
   filter.referenceOnly = true;
@@ -85,11 +85,11 @@ int runStats(const Args& args) {
 Command statsCommand() {
   return {{"stats",
            "",
-           "Prints per class the students enrolled, lessons, marks and absences for each reporting period of its "
-           "grade and the whole year, from the store.",
-           {{"period", "P", "only this period: 2025-Q1, 2025-H2, 2025-year"},
-            {"class", "CLASS", "only this class, by name (5А) or id"},
-            {"school", "ID", "the school, when the store holds several"}}},
+           "Печатает по каждому классу число учеников, уроков, отметок и пропусков за каждый отчётный период "
+           "его параллели и за весь год, по данным хранилища.",
+           {{"period", "P", "только этот период: 2025-Q1, 2025-H2, 2025-year"},
+            {"class", "CLASS", "только этот класс, по названию (5А) или коду"},
+            {"school", "ID", "школа, если в хранилище их несколько"}}},
           runStats};
 }
 

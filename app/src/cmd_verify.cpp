@@ -18,7 +18,7 @@ namespace {
 std::unique_ptr<store::Store> existingStore(const Args& args) {
   const char* env = std::getenv("EJOURNAL_DB");
   const std::string conn = dbConnection(args);
-  if (args.has("db") || (env && *env) || std::filesystem::exists(conn)) return store::Store::open(conn);
+  if (args.has("db") || (env && *env) || std::filesystem::exists(conn)) return store::Store::openExisting(conn);
   return nullptr;
 }
 
@@ -63,14 +63,13 @@ Command verifyCommand() {
   return Command{
       CommandSpec{"verify",
                   "[ARCHIVE | --all]",
-                  "Verify one archive or every archive of the archive directory and the hash chain between them: "
-                  "tar layout, SHA-256 of every member against the manifest, metadata, the CMS signature against "
-                  "the trust anchors in --ca (checked at the time-stamp's time), the RFC 3161 time-stamp, and the "
-                  "schema validity of the XML export. Exit 0 only when everything holds, 1 when problems were "
-                  "found (each printed with the archive and member).",
-                  {{"all", "", "verify every archive and the chain"},
-                   {"archive-dir", "DIR", "archive directory (default ./archive)"},
-                   {"ca", "FILE", "trusted CA certificates (PEM) for the signer and the TSA ($EJOURNAL_VERIFY_CA)",
+                  "Проверяет один архив или все архивы каталога и цепочку хешей между ними. Проверяются структура "
+                  "tar, SHA-256 каждого файла по манифесту, метаданные, подпись CMS по доверенным сертификатам из --ca (на "
+                  "момент штампа времени), штамп времени RFC 3161 и соответствие XML-выгрузки схеме. Код выхода 0, "
+                  "только если всё в порядке, 1 — найдены проблемы (каждая с архивом и файлом).",
+                  {{"all", "", "проверить все архивы и цепочку"},
+                   {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
+                   {"ca", "FILE", "доверенные сертификаты УЦ (PEM) подписанта и службы штампов ($EJOURNAL_VERIFY_CA)",
                     true}}},
       runVerify};
 }
