@@ -143,6 +143,17 @@ std::string helpText(const CommandSpec& spec) {
   return out.str();
 }
 
+OptionSpec jsonFormatOption() {
+  return {"format", "F", "text (по умолчанию) или json — для программ (docs/cli.md)"};
+}
+
+bool wantsJson(const Args& args) {
+  const std::string f = args.get("format", "text");
+  if (f != "text" && f != "json")
+    throw Error(ErrorKind::Input, "--format", "неизвестный формат «" + f + "»: ожидается text или json");
+  return f == "json";
+}
+
 std::string dbConnection(const Args& args) {
   if (auto db = args.get("db")) return *db;
   if (const char* env = std::getenv("EJOURNAL_DB"); env && *env) return env;

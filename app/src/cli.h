@@ -58,6 +58,11 @@ std::string firstSentence(const std::string& help);
 // The text of the command-line overview (`ejournal --help`).
 std::string overviewText();
 
+// --format text|json of a command that prints data (docs/cli.md describes each JSON form).
+OptionSpec jsonFormatOption();
+// True for --format json, false for text (or no --format); throws Error(Input) for anything else.
+bool wantsJson(const Args& args);
+
 // The store connection string from --db, EJOURNAL_DB, or "ejournal.db".
 std::string dbConnection(const Args& args);
 

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "ejournal/model/clock.h"
 #include "ejournal/model/files.h"
+#include "ejournal/model/json.h"
 #include "ejournal/model/error.h"
 #include "ejournal/store/audit.h"
 #include "ejournal/store/store.h"
@@ -177,9 +178,30 @@ Command userToggleCommand(bool disable) {
 }
 
 Command userListCommand() {
-  return {{"user list", "", "Перечисляет пользователей службы: роль, код сотрудника и состояние.", {}},
+  return {{"user list", "", "Перечисляет пользователей службы: роль, код сотрудника и состояние.",
+                  {jsonFormatOption()}},
                  [](const Args& args) {
+                   const bool json = wantsJson(args);
                    Opened o = open(args, true);
+                   if (json) {
+                     const auto now = model::systemClock()->now();
+                     std::cout << model::JsonObject()
+                                      .raw("users", model::jsonArray(o.users->list(), [&](const store::User& u) {
+                                        return model::JsonObject()
+                                            .text("login", u.login)
+                                            .text("role", std::string(store::toString(u.role)))
+                                            .text("full_name", u.fullName)
+                                            .textOrNull("staff", u.staffId)
+                                            .text("state", u.disabled                                ? "disabled"
+                                                           : u.lockedUntil && *u.lockedUntil > now ? "locked"
+                                                                                                   : "active")
+                                            .text("created_at", u.createdAt.toString())
+                                            .json();
+                                      }, "\n  ", "\n"))
+                                      .json()
+                               << "\n";
+                     return kExitOk;
+                   }
                    for (const auto& u : o.users->list()) {
                      std::cout << u.login << "\t" << store::toString(u.role) << "\t" << u.fullName << "\t"
                                << (u.staffId.empty() ? "-" : u.staffId) << "\t"

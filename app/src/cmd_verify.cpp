@@ -9,6 +9,7 @@
 #include "archive_usecases.h"
 #include "commands.h"
 #include "ejournal/model/error.h"
+#include "ejournal/model/json.h"
 
 namespace ejournal::app {
 
@@ -26,6 +27,7 @@ int runVerify(const Args& args) {
   const bool all = args.has("all");
   if (all == !args.positional.empty() || args.positional.size() > 1)
     throw Error(ErrorKind::Input, "verify", "укажите один архив или --all");
+  const bool json = wantsJson(args);
   archive::Archive archives(archiveDirectory(args));
   std::vector<std::string> ca = args.all("ca");
   if (ca.empty())
@@ -42,6 +44,35 @@ int runVerify(const Args& args) {
       report.notes.push_back("индекс архивов в хранилище пуст: удаление последнего архива цепочки не проверено");
   } else {
     report = archives.verify(args.positional.front(), options);
+  }
+  if (json) {
+    std::cout << model::JsonObject()
+                     .boolean("ok", report.ok())
+                     .boolean("all", all)
+                     .raw("archives", model::jsonArray(report.archives, [](const archive::ArchiveInfo& a) {
+                       return model::JsonObject()
+                           .text("archive", a.fileName)
+                           .text("period", a.periodId)
+                           .integer("version", a.version)
+                           .integer("documents", static_cast<long long>(a.documents.size()))
+                           .text("manifest_sha256", a.manifestSha256)
+                           .boolean("timestamped", a.timestamped)
+                           .textOrNull("signer", a.signer)
+                           .json();
+                     }, "\n  ", "\n"))
+                     .raw("notes", model::jsonArray(report.notes, [](const std::string& n) {
+                       return model::jsonString(n);
+                     }, "\n  ", "\n"))
+                     .raw("problems", model::jsonArray(report.problems, [](const archive::VerifyProblem& p) {
+                       return model::JsonObject()
+                           .text("archive", p.archive)
+                           .textOrNull("member", p.member)
+                           .text("message", p.message)
+                           .json();
+                     }, "\n  ", "\n"))
+                     .json()
+              << "\n";
+    return report.ok() ? kExitOk : kExitFindings;
   }
   for (const auto& a : report.archives)
     std::cout << a.fileName << ": " << a.periodId << " v" << a.version << ", документов " << a.documents.size()
@@ -70,7 +101,8 @@ Command verifyCommand() {
                   {{"all", "", "проверить все архивы и цепочку"},
                    {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
                    {"ca", "FILE", "доверенные сертификаты УЦ (PEM) подписанта и службы штампов ($EJOURNAL_VERIFY_CA)",
-                    true}}},
+                    true},
+                   jsonFormatOption()}},
       runVerify};
 }
 

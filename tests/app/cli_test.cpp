@@ -8,6 +8,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -81,7 +82,7 @@ std::string descriptionOf(const std::string& help) {
   return out;
 }
 
-[[maybe_unused]] Poco::Dynamic::Var parseJson(const std::string& text) {
+Poco::Dynamic::Var parseJson(const std::string& text) {
   Poco::JSON::Parser parser;
   return parser.parse(text);
 }
@@ -192,6 +193,191 @@ BOOST_AUTO_TEST_CASE(a_missing_store_is_an_error_and_no_file_is_created) {
   BOOST_TEST(r.code == 2);
   BOOST_TEST(has(r.err, "это не хранилище ejournal"), r.err);
   BOOST_TEST(fs::file_size(empty) == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A store with samples/tiny.xml, an archive of 2025-Q1 sealed with a fresh EC key, and one service user.
+struct Sealed : Dir {
+  std::string db, archives, cert;
+  Sealed() {
+    setenv("EJOURNAL_NOW", "2026-06-01T12:00:00", 1);
+    setenv("EJOURNAL_TEST_WEAK_KDF", "1", 1);
+    db = (path / "j.db").string();
+    archives = (path / "archive").string();
+    const CliRun in = run({"ingest", std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "--db", db});
+    BOOST_REQUIRE_MESSAGE(in.code == 0, in.err);
+    const std::string key = (path / "k.pem").string();
+    cert = (path / "c.pem").string();
+    BOOST_REQUIRE(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
+                               "-subj /CN=test -keyout " + key + " -out " + cert + " 2>/dev/null").c_str()) == 0);
+    const CliRun seal = run({"seal", "--period", "2025-Q1", "--db", db, "--archive-dir", archives, "--key", key,
+                             "--cert", cert, "--by", "Завуч"});
+    BOOST_REQUIRE_MESSAGE(seal.code == 0, seal.err);
+    ejournal::model::writeFileAtomic(path / "pw", "очень-длинный-пароль-2026\n");
+    const CliRun add = run({"user", "add", "ivanova", "--role", "deputy", "--name", "Иванова Мария Петровна",
+                            "--password-file", (path / "pw").string(), "--iterations", "1000", "--db", db});
+    BOOST_REQUIRE_MESSAGE(add.code == 0, add.err);
+  }
+  Poco::Dynamic::Var json(const std::vector<std::string>& args, int code = 0) const {
+    const CliRun r = run(args);
+    BOOST_REQUIRE_MESSAGE(r.code == code, "exit " + std::to_string(r.code) + ": " + r.err);
+    try {
+      return parseJson(r.out);
+    } catch (const std::exception& e) {
+      BOOST_FAIL("not JSON: " + r.out);
+    }
+    return {};
+  }
+};
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+BOOST_FIXTURE_TEST_SUITE(json_output, Sealed)
+
+BOOST_AUTO_TEST_CASE(stats_json) {
+  auto o = json({"stats", "--db", db, "--format", "json"}).extract<Object::Ptr>();
+  BOOST_TEST(o->getValue<std::string>("year") == "2025/2026");
+  auto rows = o->getArray("rows");
+  BOOST_REQUIRE_GE(rows->size(), 2u);
+  // Every row as in the text table: "5А     1 четверть      6  26  105  3".
+  const std::string text = run({"stats", "--db", db}).out;
+  bool year5a = false;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    auto r = rows->getObject(static_cast<unsigned>(i));
+    std::ostringstream figures;
+    figures << r->getValue<int>("students") << " " << r->getValue<int>("lessons") << " " << r->getValue<int>("marks")
+            << " " << r->getValue<int>("absences");
+    bool found = false;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(r->getValue<std::string>("class_name") + " ", 0) != 0 ||
+          !has(line, " " + r->getValue<std::string>("period_name") + " "))
+        continue;
+      std::istringstream tail(line.substr(line.find(r->getValue<std::string>("period_name")) +
+                                          r->getValue<std::string>("period_name").size()));
+      std::string a1, a2, a3, a4;
+      tail >> a1 >> a2 >> a3 >> a4;
+      found = a1 + " " + a2 + " " + a3 + " " + a4 == figures.str();
+    }
+    BOOST_TEST(found, r->getValue<std::string>("class_name") + " " + r->getValue<std::string>("period_name") + ": " +
+                          figures.str());
+    if (r->getValue<std::string>("class_name") == "5А" && r->getValue<std::string>("period_name") == "1 четверть") {
+      year5a = true;
+      BOOST_TEST(r->getValue<std::string>("period") == "2025-Q1");
+      BOOST_TEST(figures.str() == "6 26 105 3");
+    }
+  }
+  BOOST_TEST(year5a);
+  BOOST_TEST(o->getValue<std::string>("school") == "stupeni");
+  BOOST_TEST(o->getValue<std::string>("school_name") == "МАОУ лицей «Ступени»");
+  auto q1 = json({"stats", "--db", db, "--period", "2025-Q1", "--format", "json"}).extract<Object::Ptr>()->getArray("rows");
+  BOOST_REQUIRE_EQUAL(q1->size(), 2u);  // 5А and 8Б; 10Б reports by halves
+  for (size_t i = 0; i < q1->size(); ++i)
+    BOOST_TEST(q1->getObject(static_cast<unsigned>(i))->getValue<std::string>("period") == "2025-Q1");
+  bool yearRow = false;
+  for (size_t i = 0; i < rows->size(); ++i) yearRow = yearRow || rows->getObject(static_cast<unsigned>(i))->isNull("period");
+  BOOST_TEST(yearRow);  // the whole year's row has "period": null
+  const CliRun bad = run({"stats", "--db", db, "--format", "xml"});
+  BOOST_TEST(bad.code == 2);
+  BOOST_TEST(has(bad.err, "неизвестный формат «xml»"));
+}
+
+BOOST_AUTO_TEST_CASE(archive_json) {
+  auto list = json({"archive", "list", "--archive-dir", archives, "--format", "json"}).extract<Object::Ptr>();
+  auto items = list->getArray("archives");
+  BOOST_REQUIRE_EQUAL(items->size(), 1u);
+  auto a = items->getObject(0);
+  const std::string file = a->getValue<std::string>("archive");
+  BOOST_TEST(file == "000001_2025-Q1_v1.tar");
+  BOOST_TEST(a->getValue<std::string>("period") == "2025-Q1");
+  BOOST_TEST(a->getValue<int>("version") == 1);
+  BOOST_TEST(a->getValue<std::string>("created_by") == "Завуч");
+  BOOST_TEST(a->isNull("supersedes"));
+  BOOST_TEST(a->isNull("previous"));
+  BOOST_TEST(!a->getValue<bool>("superseded"));
+  BOOST_TEST(a->getValue<std::string>("manifest_sha256").size() == 64u);
+  const int documents = a->getValue<int>("documents");
+  BOOST_TEST(documents >= 4);
+
+  auto show = json({"archive", "show", file, "--archive-dir", archives, "--format", "json"}).extract<Object::Ptr>();
+  BOOST_TEST(show->getValue<std::string>("manifest_sha256") == a->getValue<std::string>("manifest_sha256"));
+  auto docs = show->getArray("documents");
+  BOOST_REQUIRE_EQUAL(static_cast<int>(docs->size()), documents);
+  BOOST_TEST(docs->getObject(0)->getValue<std::string>("name") == "export/journal.xml");
+  BOOST_TEST(docs->getObject(0)->getValue<std::string>("sha256").size() == 64u);
+  BOOST_TEST(docs->getObject(0)->getValue<long long>("size") > 0);
+  BOOST_TEST(docs->getObject(0)->getObject("retention")->getValue<int>("years") == 5);
+
+  auto find = json({"archive", "find", "--student", "Алексеев", "--db", db, "--archive-dir", archives, "--format",
+                    "json"}).extract<Object::Ptr>();
+  BOOST_TEST(find->isNull("reindexed"));
+  BOOST_TEST(find->getValue<int>("count") >= 2);
+  BOOST_TEST(static_cast<int>(find->getArray("documents")->size()) == find->getValue<int>("count"));
+  BOOST_TEST(find->getArray("documents")->getObject(0)->getValue<std::string>("archive") == file);
+  auto none = json({"archive", "find", "--student", "Никто", "--db", db, "--archive-dir", archives, "--format",
+                    "json"}, 1).extract<Object::Ptr>();
+  BOOST_TEST(none->getValue<int>("count") == 0);
+
+  auto kept = json({"archive", "retention", "--archive-dir", archives, "--format", "json"}).extract<Object::Ptr>();
+  BOOST_TEST(kept->getArray("archives")->size() == 0u);
+  auto past = json({"archive", "retention", "--today", "2060-01-01", "--archive-dir", archives, "--format", "json"})
+                  .extract<Object::Ptr>();
+  BOOST_TEST(past->getValue<std::string>("today") == "2060-01-01");
+  BOOST_REQUIRE_EQUAL(past->getArray("archives")->size(), 1u);
+  BOOST_TEST(past->getArray("archives")->getObject(0)->getObject("retention")->getValue<std::string>(
+                 "earliest_disposal") == "2051-01-01");
+}
+
+BOOST_AUTO_TEST_CASE(verify_json) {
+  auto ok = json({"verify", "--all", "--ca", cert, "--db", db, "--archive-dir", archives, "--format", "json"})
+                .extract<Object::Ptr>();
+  BOOST_TEST(ok->getValue<bool>("ok"));
+  BOOST_TEST(ok->getValue<bool>("all"));
+  BOOST_TEST(ok->getArray("archives")->size() == 1u);
+  BOOST_TEST(ok->getArray("problems")->size() == 0u);
+  BOOST_TEST(ok->getArray("notes")->size() >= 1u);
+  // Without the trust anchor the signature is not trusted: a problem, exit 1, still JSON.
+  auto bad = json({"verify", "000001_2025-Q1_v1.tar", "--archive-dir", archives, "--format", "json"}, 1)
+                 .extract<Object::Ptr>();
+  BOOST_TEST(!bad->getValue<bool>("ok"));
+  BOOST_REQUIRE_GE(bad->getArray("problems")->size(), 1u);
+  BOOST_TEST(bad->getArray("problems")->getObject(0)->getValue<std::string>("archive") == "000001_2025-Q1_v1.tar");
+}
+
+BOOST_AUTO_TEST_CASE(users_and_audit_json) {
+  auto users = json({"user", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("users");
+  BOOST_REQUIRE_EQUAL(users->size(), 1u);
+  auto u = users->getObject(0);
+  BOOST_TEST(u->getValue<std::string>("login") == "ivanova");
+  BOOST_TEST(u->getValue<std::string>("role") == "deputy");
+  BOOST_TEST(u->getValue<std::string>("full_name") == "Иванова Мария Петровна");
+  BOOST_TEST(u->isNull("staff"));
+  BOOST_TEST(u->getValue<std::string>("state") == "active");
+  BOOST_TEST(run({"user", "disable", "ivanova", "--db", db}).code == 0);
+  users = json({"user", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("users");
+  BOOST_TEST(users->getObject(0)->getValue<std::string>("state") == "disabled");
+
+  auto records = json({"audit", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("records");
+  BOOST_REQUIRE_GE(records->size(), 2u);
+  std::vector<std::string> actions;
+  for (size_t i = 0; i < records->size(); ++i) {
+    auto r = records->getObject(static_cast<unsigned>(i));
+    BOOST_TEST(r->getValue<long long>("seq") == static_cast<long long>(i + 1));
+    actions.push_back(r->getValue<std::string>("action"));
+  }
+  BOOST_TEST((std::find(actions.begin(), actions.end(), "user.add") != actions.end()));
+  BOOST_TEST(actions.back() == "user.change");
+  auto limited = json({"audit", "list", "--limit", "1", "--action", "user.add", "--db", db, "--format", "json"})
+                     .extract<Object::Ptr>()->getArray("records");
+  BOOST_REQUIRE_EQUAL(limited->size(), 1u);
+  BOOST_TEST(limited->getObject(0)->getValue<std::string>("object") == "ivanova");
+  auto chain = json({"audit", "verify", "--db", db, "--format", "json"}).extract<Object::Ptr>();
+  BOOST_TEST(chain->getValue<bool>("ok"));
+  BOOST_TEST(chain->getValue<long long>("records") == static_cast<long long>(records->size()));
+  BOOST_TEST(chain->getValue<std::string>("last_hash") ==
+             records->getObject(static_cast<unsigned>(records->size() - 1))->getValue<std::string>("hash"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
