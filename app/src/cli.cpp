@@ -154,6 +154,17 @@ bool wantsJson(const Args& args) {
   return f == "json";
 }
 
+OptionSpec csvSeparatorOption() {
+  return {"csv-separator", "SEP", "разделитель CSV: ; (по умолчанию, с BOM — для Excel и LibreOffice) или , (RFC 4180)"};
+}
+
+model::CsvForm csvFormOf(const Args& args) {
+  const std::string sep = args.get("csv-separator", ";");
+  if (sep == ";") return model::CsvForm{};
+  if (sep == ",") return model::CsvForm::rfc4180();
+  throw Error(ErrorKind::Input, "--csv-separator", "допустимо ; или , а не «" + sep + "»");
+}
+
 std::string dbConnection(const Args& args) {
   if (auto db = args.get("db")) return *db;
   if (const char* env = std::getenv("EJOURNAL_DB"); env && *env) return env;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "ejournal/model/text.h"
+
 namespace ejournal::app {
 
 inline constexpr int kExitOk = 0;
@@ -62,6 +64,11 @@ std::string overviewText();
 OptionSpec jsonFormatOption();
 // True for --format json, false for text (or no --format); throws Error(Input) for anything else.
 bool wantsJson(const Args& args);
+
+// --csv-separator ';' (the default: with a UTF-8 BOM, for Excel and LibreOffice on a Russian desktop) or ','
+// (RFC 4180, no BOM), for commands with --format csv.
+OptionSpec csvSeparatorOption();
+model::CsvForm csvFormOf(const Args& args);
 
 // The store connection string from --db, EJOURNAL_DB, or "ejournal.db".
 std::string dbConnection(const Args& args);

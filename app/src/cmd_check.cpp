@@ -22,13 +22,18 @@ int runCheck(const Args& args) {
   const std::string format = args.get("format", "text");
   if (format != "text" && format != "json" && format != "csv")
     throw Error(ErrorKind::Input, "--format", "неизвестный формат «" + format + "»: ожидается text, json или csv");
+  const model::CsvForm csv = csvFormOf(args);
   CheckInput in = loadForCheck(args);
   const model::JournalIndex index(in.journal);
   const rules::Scope scope = resolveScopeFromArgs(index, args, *in.clock);
   const rules::CheckResult result = rules::run(index, scope, in.config);
   std::ostringstream out;
   if (format == "json") rules::writeFindingsJson(index, scope, result, out);
-  else if (format == "csv") rules::writeFindingsCsv(index, result, out);
+  else if (format == "csv") {
+    std::ostringstream rfc;
+    rules::writeFindingsCsv(index, result, rfc);
+    out << model::csvInForm(rfc.str(), csv);
+  }
   else rules::writeFindingsText(index, scope, result, out);
   if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
   else std::cout << out.str();
@@ -41,6 +46,7 @@ Command checkCommand() {
   auto options = scopeOptions();
   options.push_back({"format", "F", "text (таблица, по умолчанию), json или csv"});
   options.push_back({"output", "FILE", "записать в FILE (атомарно), а не на стандартный вывод", false, 'o'});
+  options.push_back(csvSeparatorOption());
   return Command{CommandSpec{"check", "--period P | --from D --to D",
                              "Проверяет журнал по правилам школы (docs/rules.md) за период или диапазон дат, "
                              "при желании для одного класса, предмета или учителя. Правило, для которого в данных "

@@ -23,6 +23,7 @@ int runReport(Kind kind, const Args& args) {
   const std::string fmt = args.get("format", "text");
   const auto format = reports::formatFromString(fmt);
   if (!format) throw Error(ErrorKind::Input, "--format", "неизвестный формат «" + fmt + "»: ожидается text, json или csv");
+  const model::CsvForm csv = csvFormOf(args);
   CheckInput in = loadForCheck(args);
   const model::JournalIndex index(in.journal);
   const rules::Scope scope = resolveScopeFromArgs(index, args, *in.clock);
@@ -44,8 +45,9 @@ int runReport(Kind kind, const Args& args) {
       break;
     case Kind::Forecast: reports::write(reports::buildForecastReport(index, scope, in.config, now), *format, out); break;
   }
-  if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
-  else std::cout << out.str();
+  const std::string text = *format == reports::Format::Csv ? model::csvInForm(out.str(), csv) : out.str();
+  if (auto file = args.get("output")) model::writeFileAtomic(*file, text);
+  else std::cout << text;
   return kExitOk;
 }
 
@@ -53,6 +55,7 @@ Command make(const char* name, Kind kind, const char* help) {
   auto options = scopeOptions();
   options.push_back({"format", "F", "text (таблица, по умолчанию), json или csv"});
   options.push_back({"output", "FILE", "записать в FILE (атомарно), а не на стандартный вывод", false, 'o'});
+  options.push_back(csvSeparatorOption());
   return Command{CommandSpec{std::string("report ") + name, "--period P | --from D --to D", help, options},
                  [kind](const Args& a) { return runReport(kind, a); }};
 }

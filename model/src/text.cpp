@@ -61,6 +61,57 @@ std::string csvField(std::string_view s) {
   return o + "\"";
 }
 
+std::string csvInForm(std::string_view in, const CsvForm& form) {
+  if (form.separator == ',' && !form.bom) return std::string(in);
+  const char special[] = {form.separator, '"', '\n', '\r', 0};
+  std::string out = form.bom ? "\xEF\xBB\xBF" : "";
+  out.reserve(out.size() + in.size() + in.size() / 16);
+  std::string field;
+  auto put = [&] {
+    if (field.find_first_of(special) == std::string::npos) {
+      out += field;
+    } else {
+      out += '"';
+      for (char c : field) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    }
+    field.clear();
+  };
+  size_t i = 0;
+  while (i < in.size()) {
+    if (in[i] == '"') {  // a quoted field: up to the lone closing quote
+      for (++i; i < in.size(); ++i) {
+        if (in[i] == '"') {
+          if (i + 1 < in.size() && in[i + 1] == '"') {
+            field += '"';
+            ++i;
+          } else {
+            ++i;
+            break;
+          }
+        } else {
+          field += in[i];
+        }
+      }
+    }
+    while (i < in.size() && in[i] != ',' && in[i] != '\r' && in[i] != '\n') field += in[i++];
+    put();
+    if (i >= in.size()) break;
+    if (in[i] == ',') {
+      out += form.separator;
+      ++i;
+      if (i == in.size()) put();  // a trailing empty field
+      continue;
+    }
+    if (in[i] == '\r') out += in[i++];  // the record end as written: CRLF or LF
+    if (i < in.size() && in[i] == '\n') out += in[i++];
+  }
+  return out;
+}
+
 size_t utf8Width(std::string_view s) {
   size_t n = 0;
   for (char c : s)

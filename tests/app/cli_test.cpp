@@ -381,3 +381,52 @@ BOOST_AUTO_TEST_CASE(users_and_audit_json) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(csv)
+
+BOOST_AUTO_TEST_CASE(bom_and_semicolon_by_default_rfc4180_with_a_comma) {
+  Dir d;
+  setenv("EJOURNAL_NOW", "2026-06-01T12:00:00", 1);
+  const std::string db = (d.path / "j.db").string();
+  BOOST_REQUIRE(d.run({"ingest", std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "--db", db}).code == 0);
+  const std::vector<std::string> check{"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--class",
+                                       "5А", "--format", "csv"};
+  const CliRun semi = d.run(check);
+  BOOST_TEST(semi.code == 1, semi.err);
+  const std::string bom = "\xEF\xBB\xBF";
+  BOOST_TEST(semi.out.rfind(bom + "rule;severity;period;class;class_name;subject;subject_name;subgroup;teacher;"
+                                  "teacher_name;lesson_id;date;student;student_name;message;figures\r\n",
+                            0) == 0u,
+             semi.out.substr(0, 200));
+  // A message with commas is left bare, figures joined by ';' are quoted.
+  BOOST_TEST(has(semi.out, "\r\nhours.plan_total;error;2025-year;5a;5А;math;Математика;;t3;Иванова М. П.;;;;;в КТП 7 "
+                           "часов, по учебному плану 170 часов в год;\"plan_hours=7;curriculum_hours=170\"\r\n"),
+             semi.out);
+  auto rfcArgs = check;
+  rfcArgs.push_back("--csv-separator");
+  rfcArgs.push_back(",");
+  const CliRun rfc = d.run(rfcArgs);
+  BOOST_TEST(rfc.code == 1);
+  BOOST_TEST(rfc.out.rfind("rule,severity,period,", 0) == 0u);  // no BOM
+  BOOST_TEST(has(rfc.out, "\r\nhours.plan_total,error,2025-year,5a,5А,math,Математика,,t3,Иванова М. П.,,,,,\"в КТП 7 "
+                          "часов, по учебному плану 170 часов в год\",plan_hours=7;curriculum_hours=170\r\n"),
+             rfc.out);
+  // The same number of records in both forms.
+  BOOST_TEST(std::count(semi.out.begin(), semi.out.end(), '\n') == std::count(rfc.out.begin(), rfc.out.end(), '\n'));
+  // Reports, into a file with -o.
+  const fs::path file = d.path / "program.csv";
+  const CliRun report = d.run({"report", "program", "--db", db, "--period", "2025-Q1", "--format", "csv", "-o",
+                               file.string()});
+  BOOST_TEST(report.code == 0, report.err);
+  const std::string bytes = ejournal::model::readFile(file);
+  BOOST_TEST(bytes.rfind(bom, 0) == 0u);
+  const std::string header = bytes.substr(3, bytes.find('\r') - 3);
+  BOOST_TEST(has(header, ";planned_to_date;"), header);
+  BOOST_TEST(!has(header, ","), header);
+  const CliRun bad = d.run({"report", "program", "--db", db, "--period", "2025-Q1", "--format", "csv",
+                            "--csv-separator", "tab"});
+  BOOST_TEST(bad.code == 2);
+  BOOST_TEST(has(bad.err, "--csv-separator"), bad.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ejournal/model/text.h"
 #include "ejournal/model/clock.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
@@ -306,4 +307,16 @@ BOOST_AUTO_TEST_CASE(error_detail_stays_out_of_the_message) {
                           "Can't open DB file");
   BOOST_TEST(std::string(e.what()) == "store.open: не удалось открыть базу данных");
   BOOST_TEST(e.detail() == "Can't open DB file");
+}
+
+BOOST_AUTO_TEST_CASE(csv_in_the_spreadsheet_form) {
+  using ejournal::model::CsvForm;
+  using ejournal::model::csvInForm;
+  const std::string rfc = "a,\"b,c\",\"он сказал \"\"да\"\"\",d;e\r\n,\"x\ny\",\r\nlast";
+  // ';' and a BOM: the comma no longer needs quotes, the ';' does, quotes stay doubled, records and empties kept.
+  BOOST_TEST(csvInForm(rfc, CsvForm{}) ==
+             "\xEF\xBB\xBF" "a;b,c;\"он сказал \"\"да\"\"\";\"d;e\"\r\n;\"x\ny\";\r\nlast");
+  BOOST_TEST(csvInForm(rfc, CsvForm::rfc4180()) == rfc);
+  BOOST_TEST(csvInForm("", CsvForm{}) == "\xEF\xBB\xBF");
+  BOOST_TEST(csvInForm("a,b\n", CsvForm{';', false}) == "a;b\n");
 }

@@ -11,6 +11,7 @@
 #include <Poco/SplitterChannel.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
+#include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
@@ -78,7 +79,6 @@ class ServeApp : public Poco::Util::ServerApplication {
   }
 
   void setOverride(const std::string& name, const std::string& value) {
-    // Command-line values win over the file (PRIO_DEFAULT is the highest of the layered configuration).
     if (name == "db") overrides_["db"] = value;
     else if (name == "http-port") overrides_["http.port"] = value;
     else if (name == "https-port") overrides_["https.port"] = value;
@@ -98,7 +98,11 @@ class ServeApp : public Poco::Util::ServerApplication {
       if (logging) Poco::Logger::get("ejournal.service").critical(text);
     };
     try {
-      for (const auto& [k, v] : overrides_) config().setString(k, v);
+      // Command-line values win over the file: a layer of their own, consulted before the file's (a lower
+      // priority value comes first; the file is at PRIO_APPLICATION).
+      Poco::AutoPtr<Poco::Util::MapConfiguration> overrides(new Poco::Util::MapConfiguration);
+      for (const auto& [k, v] : overrides_) overrides->setString(k, v);
+      config().add(overrides, PRIO_APPLICATION - 10, false);
       ServiceConfig cfg = ServiceConfig::fromConfiguration(config());
       configureLogging(cfg.logFile, cfg.logLevel, cfg.logRotation, cfg.logKeep, cfg.logConsole);
       logging = true;

@@ -25,6 +25,19 @@ std::string formatFixed(double v, int decimals);
 // A CSV field (RFC 4180): as is, or quoted with inner quotes doubled when it holds a comma, quote, CR or LF.
 std::string csvField(std::string_view s);
 
+// The CSV a spreadsheet on a Russian desktop opens as columns (Excel, LibreOffice): fields separated by ';' and
+// the UTF-8 byte order mark first. The other form is RFC 4180: ',' and no BOM.
+struct CsvForm {
+  char separator = ';';
+  bool bom = true;
+  static CsvForm rfc4180() { return {',', false}; }
+};
+
+// `rfc4180` (comma-separated, RFC 4180 quoting, as the project's CSV writers produce it) in `form`: every field
+// re-quoted for the separator (quoted when it holds the separator, a quote, CR or LF), record ends kept, the BOM
+// put first. The RFC 4180 form returns the text unchanged.
+std::string csvInForm(std::string_view rfc4180, const CsvForm& form);
+
 // The number of code points of UTF-8 text: its width in a text table of a monospaced font.
 size_t utf8Width(std::string_view utf8);
 
