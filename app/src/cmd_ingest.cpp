@@ -17,6 +17,7 @@
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/store/store.h"
+#include "progress.h"
 
 namespace ejournal::app {
 namespace {
@@ -41,7 +42,7 @@ std::string runId(const model::DateTime& now, size_t index) {
 
 // Ingests one file; returns false when the document was refused (its problems are printed).
 bool ingestFile(store::Store& store, const model::Clock& clock, const std::string& file, size_t index,
-                const ingest::ReadOptions& options) {
+                ingest::ReadOptions options, Progress& progress) {
   // Any kind of file (a pipe, a device, "-" for standard input) is read with the size cap applied while reading.
   const MappedFile input(file == "-" ? std::filesystem::path("/dev/stdin") : std::filesystem::path(file),
                          options.maxBytes);
@@ -49,6 +50,11 @@ bool ingestFile(store::Store& store, const model::Clock& clock, const std::strin
   const auto started = std::chrono::steady_clock::now();
   auto tx = store.beginIngest(model::Provenance{"xml:" + file, runId(clock.now(), index), clock.now()});
   Counts counts;
+  if (progress.enabled())
+    options.progress = [&](size_t done, size_t total) {
+      progress.update(file + ": " + Progress::bytes(done) + " из " + Progress::bytes(total) + " (" +
+                      std::to_string(total ? done * 100 / total : 100) + " %)");
+    };
   try {
     ingest::readJournal(
         bytes, file,
@@ -58,12 +64,15 @@ bool ingestFile(store::Store& store, const model::Clock& clock, const std::strin
         },
         options);
   } catch (const ingest::InvalidDocument& e) {
+    progress.finish();
     for (const auto& p : e.problems()) std::cerr << p.toString() << "\n";
     std::cerr << file << ": документ отклонён, ничего не сохранено (проблем: " << e.problems().size()
               << (e.problems().size() >= options.maxProblems ? ", показаны первые" : "") << ")\n";
     return false;  // the transaction rolls back when tx goes out of scope
   }
+  progress.update(file + ": сохранение", true);
   const store::IngestSummary s = tx->commit();
+  progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char time[32];
   std::snprintf(time, sizeof time, "%.2f", seconds);
@@ -88,13 +97,15 @@ int runIngest(const Args& args) {
                   "нужно число байт от 1 до " + std::to_string(options.maxBytes) + ", а не «" + *size + "»");
     options.maxBytes = bytes;
   }
+  { Progress check(args, "загрузка"); }  // --progress with --quiet is refused before anything is read
   auto clock = model::systemClock();
   auto store = store::Store::open(dbConnection(args), clock);
   int exit = kExitOk;
   for (size_t i = 0; i < args.positional.size(); ++i) {
     const std::string& file = args.positional[i];
     try {
-      if (!ingestFile(*store, *clock, file, i, options)) exit = kExitError;
+      Progress progress(args, "загрузка");
+      if (!ingestFile(*store, *clock, file, i, options, progress)) exit = kExitError;
     } catch (const Error& e) {
       // A file that cannot be read (missing, too large, a directory) is reported and the next one is tried; a
       // store failure, or another school's journal, ends the command.
@@ -121,7 +132,8 @@ Command ingestCommand() {
                   "больше 1 ГиБ, отклоняется, как только столько прочитано.",
                   {{"sequential", "", "проверить весь файл до разбора (один поток; по умолчанию проверка и "
                                       "сохранение идут параллельно в двух)"},
-                   {"max-size", "BYTES", "отклонять документы больше этого (по умолчанию и не более 1073741824, 1 ГиБ)"}}},
+                   {"max-size", "BYTES", "отклонять документы больше этого (по умолчанию и не более 1073741824, 1 ГиБ)"},
+                   progressOptions()[0], progressOptions()[1]}},
       runIngest};
 }
 

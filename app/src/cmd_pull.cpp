@@ -4,18 +4,58 @@
 // the whole pull has succeeded.
 #include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "commands.h"
 #include "ejournal/ingest/dnevnik.h"
 #include "ejournal/model/error.h"
 #include "ejournal/store/store.h"
+#include "progress.h"
 #include "usecases.h"
 
 namespace ejournal::app {
 namespace {
 
+namespace dn = ingest::dnevnik;
+
+// The HTTP back end with the requests counted for the progress line.
+class CountingTransport : public dn::HttpTransport {
+ public:
+  CountingTransport(std::unique_ptr<dn::HttpTransport> inner, Progress& progress)
+      : inner_(std::move(inner)), progress_(progress) {}
+  dn::HttpResponse send(const dn::HttpRequest& request) override {
+    ++requests_;
+    progress_.update(state());
+    dn::HttpResponse r = inner_->send(request);
+    if (r.status == 429) ++limited_;
+    else if (r.status >= 500) ++failed_;
+    progress_.update(state());
+    return r;
+  }
+  // Called by the retry policy instead of a plain sleep: the wait is shown, then taken.
+  void wait(std::chrono::milliseconds delay) {
+    ++waits_;
+    char seconds[16];
+    std::snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(delay.count()) / 1000.0);
+    progress_.update(state() + "; ожидание " + seconds + " с перед повтором", true);
+    std::this_thread::sleep_for(delay);
+  }
+
+ private:
+  std::string state() const {
+    std::string s = "запросов " + std::to_string(requests_);
+    if (waits_) s += ", повторов " + std::to_string(waits_);
+    if (limited_) s += ", ответов 429 (ограничение API) " + std::to_string(limited_);
+    if (failed_) s += ", ошибок сервера " + std::to_string(failed_);
+    return s;
+  }
+  std::unique_ptr<dn::HttpTransport> inner_;
+  Progress& progress_;
+  size_t requests_ = 0, waits_ = 0, limited_ = 0, failed_ = 0;
+};
+
 int runPull(const Args& args) {
-  namespace dn = ingest::dnevnik;
+  Progress progress(args, "загрузка из dnevnik.ru");
   dn::PullOptions options;
   auto baseUrl = args.get("base-url");
   auto tokenFile = args.get("token-file");
@@ -60,7 +100,10 @@ int runPull(const Args& args) {
 
   auto clock = model::systemClock();
   auto store = store::Store::open(dbConnection(args), clock);
-  const PullOutcome pulled = pullIntoStore(*store, options, *clock);
+  CountingTransport transport(dn::makeHttpTransport(options.connection), progress);
+  options.retry.sleep = [&](std::chrono::milliseconds d) { transport.wait(d); };
+  const PullOutcome pulled = pullIntoStore(*store, options, *clock, &transport);
+  progress.finish();
   const dn::PullStats& stats = pulled.stats;
   const store::IngestSummary& summary = pulled.summary;
 
@@ -100,6 +143,7 @@ Command pullCommand() {
       {"retries", "N", "попыток на запрос (по умолчанию 6)"},
       {"split", "month|week", "запрашивать уроки и отметки по месяцам (по умолчанию) или по неделям"},
   };
+  for (auto& o : progressOptions()) spec.options.push_back(o);
   return {spec, runPull};
 }
 

@@ -21,6 +21,7 @@
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
 #include "ejournal/store/store.h"
+#include "progress.h"
 
 namespace ejournal::app {
 namespace {
@@ -137,6 +138,7 @@ int runJournal(const Args& args) {
 }
 
 int runAll(const Args& args) {
+  Progress progress(args, "печать");
   RenderRun run(args, "render all");
   const fs::path dir = run.output;
   const auto& period = periodOf(run.refIx, required(args, "period"));
@@ -155,7 +157,6 @@ int runAll(const Args& args) {
   std::sort(classes.begin(), classes.end(), [](const auto* a, const auto* b) {
     return a->grade != b->grade ? a->grade < b->grade : a->letter < b->letter;
   });
-  const bool tty = isatty(STDERR_FILENO);
   std::atomic<size_t> next{0}, done{0}, pages{0};
   std::mutex mutex;
   std::exception_ptr failure;
@@ -171,13 +172,8 @@ int runAll(const Args& args) {
         model::writeFileAtomic(path, pdf.bytes);
         pages += static_cast<size_t>(pdf.pages);
         const size_t d = ++done;
-        std::lock_guard lock(mutex);
-        if (tty) {
-          const int width = 30;
-          const int fillN = static_cast<int>(width * d / classes.size());
-          std::cerr << "\r[" << std::string(fillN, '#') << std::string(width - fillN, ' ') << "] " << d << "/"
-                    << classes.size() << " " << cls.name() << "    " << std::flush;
-        }
+        progress.update("журналов " + std::to_string(d) + " из " + std::to_string(classes.size()) + ", страниц " +
+                        std::to_string(pages.load()) + " (" + cls.name() + ")");
       } catch (...) {
         std::lock_guard lock(mutex);
         if (!failure) failure = std::current_exception();
@@ -190,7 +186,7 @@ int runAll(const Args& args) {
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
   for (auto& t : pool) t.join();
-  if (tty) std::cerr << "\n";
+  progress.finish();
   if (failure) std::rethrow_exception(failure);
   std::cout << dir.string() << ": журналов " << done.load() << ", страниц " << pages.load() << " (потоков "
             << threads << ")\n";
@@ -289,9 +285,10 @@ Command renderJournalCommand() {
 Command renderAllCommand() {
   return {{"render all", "--period P -o DIR",
            "Печатает классные журналы всех классов за период в каталог DIR. Файлы journal-<класс>-<период>.pdf "
-           "создаются параллельно на всех ядрах, с ходом работы на стандартном выводе ошибок, если это терминал.",
+           "создаются параллельно на всех ядрах; ход работы (журналы, страницы) — на стандартном выводе ошибок, "
+           "если это терминал, или с --progress.",
            {kPeriod, {"output", "DIR", "каталог для записи", false, 'o'}, kDuplex, kLayouts, kRules,
-            kNoRemarks}},
+            kNoRemarks, progressOptions()[0], progressOptions()[1]}},
           runAll};
 }
 

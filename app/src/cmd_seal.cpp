@@ -9,6 +9,7 @@
 #include "archive_usecases.h"
 #include "commands.h"
 #include "ejournal/model/error.h"
+#include "progress.h"
 
 namespace ejournal::app {
 
@@ -69,8 +70,15 @@ int runSeal(const Args& args) {
     for (auto& r : o.retention.rules)
       if (r.kind == archive::kKindSummary) r.years = n;
   }
+  Progress progress(args, "запечатывание");
+  if (progress.enabled())
+    o.progress = [&](size_t done, size_t total, const std::string& name, uint64_t bytes) {
+      progress.update("документов " + std::to_string(done) + " из " + std::to_string(total) + ", " +
+                      Progress::bytes(bytes) + " (" + name + ")");
+    };
   auto store = store::Store::open(dbConnection(args));
   auto info = sealPeriod(*store, o, model::systemClock());
+  progress.finish();
   std::cout << "Архив запечатан: " << info.path.string() << "\n"
             << "  период: " << info.periodId << " (" << info.periodTitle << "), версия " << info.version
             << (info.supersedes ? ", заменяет " + info.supersedes->archive : std::string()) << "\n"
@@ -116,7 +124,8 @@ Command sealCommand() {
                    {"by", "NAME", "кто запечатывает (по умолчанию $EJOURNAL_USER или cli:ЛОГИН пользователя процесса)"},
                    {"rules", "FILE", "настройки правил (по умолчанию школьные)"},
                    {"retention-journal-years", "N", "срок хранения журналов, справок и выгрузки, лет (по умолчанию 5)"},
-                   {"retention-summary-years", "N", "срок хранения сводных ведомостей, лет (по умолчанию 25)"}}},
+                   {"retention-summary-years", "N", "срок хранения сводных ведомостей, лет (по умолчанию 25)"},
+                   progressOptions()[0], progressOptions()[1]}},
       runSeal};
 }
 

@@ -430,3 +430,68 @@ BOOST_AUTO_TEST_CASE(bom_and_semicolon_by_default_rfc4180_with_a_comma) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(progress)
+
+// Standard output without the ingest's timing "(0.12 с)", which differs from run to run.
+std::string withoutTiming(std::string s) {
+  const size_t open = s.find(" ("), close = s.find(" с)");
+  if (open != std::string::npos && close != std::string::npos && close > open) s.erase(open, close + 3 - open);
+  return s;
+}
+
+BOOST_AUTO_TEST_CASE(on_stderr_with_progress_never_with_quiet_or_without_a_terminal) {
+  Dir d;
+  setenv("EJOURNAL_NOW", "2026-06-01T12:00:00", 1);
+  const std::string xml = (d.path / "s.xml").string();
+  BOOST_REQUIRE(d.run({"sample", "--students", "8", "-o", xml}).code == 0);
+  // Without a terminal and without --progress: nothing on stderr.
+  const CliRun plain = d.run({"ingest", xml, "--db", (d.path / "a.db").string()});
+  BOOST_TEST(plain.code == 0, plain.err);
+  BOOST_TEST(plain.err.empty(), plain.err);
+  // --progress: lines "загрузка: FILE: X из Y (N %)" on stderr, the same summary on stdout.
+  const CliRun shown = d.run({"ingest", xml, "--db", (d.path / "b.db").string(), "--progress"});
+  BOOST_TEST(shown.code == 0, shown.err);
+  BOOST_TEST(has(shown.err, "загрузка: " + xml + ": "), shown.err);
+  BOOST_TEST(has(shown.err, " из "), shown.err);
+  BOOST_TEST(has(shown.err, "загрузка: " + xml + ": сохранение\n"), shown.err);
+  BOOST_TEST(withoutTiming(shown.out) == withoutTiming(plain.out));
+  // --quiet: nothing, also with --progress refused.
+  const CliRun quiet = d.run({"ingest", xml, "--db", (d.path / "c.db").string(), "--quiet"});
+  BOOST_TEST(quiet.code == 0);
+  BOOST_TEST(quiet.err.empty(), quiet.err);
+  const CliRun both = d.run({"ingest", xml, "--db", (d.path / "c.db").string(), "--quiet", "--progress"});
+  BOOST_TEST(both.code == 2);
+  BOOST_TEST(has(both.err, "либо --progress, либо --quiet"), both.err);
+
+  // Render all: journals and pages; the summary line as without progress.
+  const std::string db = (d.path / "a.db").string();
+  const CliRun render = d.run({"render", "all", "--period", "2025-Q1", "--no-remarks", "--db", db, "-o",
+                               (d.path / "pdf").string(), "--progress"});
+  BOOST_TEST(render.code == 0, render.err);
+  BOOST_TEST(has(render.err, "печать: журналов 11 из 11, страниц "), render.err);
+  BOOST_TEST(has(render.out, ": журналов 11, страниц "), render.out);
+  BOOST_TEST(!has(render.out, "печать:"));
+
+  // Seal: documents and bytes.
+  const std::string key = (d.path / "k.pem").string(), cert = (d.path / "c.pem").string();
+  BOOST_REQUIRE(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
+                             "-subj /CN=test -keyout " + key + " -out " + cert + " 2>/dev/null").c_str()) == 0);
+  const CliRun seal = d.run({"seal", "--period", "2025-Q1", "--db", db, "--archive-dir", (d.path / "arch").string(),
+                             "--key", key, "--cert", cert, "--progress"});
+  BOOST_TEST(seal.code == 0, seal.err);
+  BOOST_TEST(has(seal.err, "запечатывание: документов "), seal.err);
+  BOOST_TEST(has(seal.out, "Архив запечатан: "), seal.out);
+  // The last line counts every document the summary names.
+  const size_t documents = std::stoul(seal.out.substr(seal.out.find("документов: ") + std::string("документов: ").size()));
+  BOOST_TEST(has(seal.err, "документов " + std::to_string(documents) + " из " + std::to_string(documents) + ", "),
+             seal.err);
+
+  // Backup: bytes written.
+  const CliRun backup = d.run({"backup", "--db", db, "--to", (d.path / "bk").string(), "--progress"});
+  BOOST_TEST(backup.code == 0, backup.err);
+  BOOST_TEST(has(backup.err, ", проверено\n"), backup.err);
+  BOOST_TEST(backup.out.rfind("Резервная копия: ", 0) == 0u, backup.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
