@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,7 +39,16 @@ struct CsvForm {
 // put first. The RFC 4180 form returns the text unchanged.
 std::string csvInForm(std::string_view rfc4180, const CsvForm& form);
 
-// The number of code points of UTF-8 text: its width in a text table of a monospaced font.
+// The project's one UTF-8 decoder (the rules' language check, the PDF writer, the widths below use it). Decodes the
+// code point at s[i] and advances i past it; a malformed sequence (a stray continuation byte, a bad or truncated
+// continuation, an overlong form, a surrogate, anything above U+10FFFF) gives nullopt and advances i by one byte,
+// so decoding goes on at the next byte. Precondition: i < s.size().
+std::optional<char32_t> decodeUtf8(std::string_view s, size_t& i);
+// Appends `cp` (at most U+10FFFF, not a surrogate) as UTF-8.
+void appendUtf8(std::string& out, char32_t cp);
+
+// The number of code points of UTF-8 text (a malformed byte counts as one): its width in a text table of a
+// monospaced font.
 size_t utf8Width(std::string_view utf8);
 
 }  // namespace ejournal::model
