@@ -212,7 +212,7 @@ Database::Database(const std::string& connection, std::shared_ptr<model::Clock> 
   }
   if (have <= 0)
     throw Error(ErrorKind::Input, "хранилище " + display_,
-                "это не хранилище ejournal (нет таблиц журнала); укажите верный файл (--db) или сначала загрузите "
+                "это не хранилище ejournal (нет таблиц журнала); укажите верное хранилище (--db) или сначала загрузите "
                 "журнал: ejournal ingest ФАЙЛ.xml");
   if (have < expected)
     throw Error(ErrorKind::Input, "хранилище " + display_,
