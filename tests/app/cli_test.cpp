@@ -7,6 +7,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <sqlite3.h>
+
 #include <boost/test/unit_test.hpp>
 #include <algorithm>
 #include <cstdlib>
@@ -193,6 +195,42 @@ BOOST_AUTO_TEST_CASE(a_missing_store_is_an_error_and_no_file_is_created) {
   BOOST_TEST(r.code == 2);
   BOOST_TEST(has(r.err, "это не хранилище ejournal"), r.err);
   BOOST_TEST(fs::file_size(empty) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_older_schema_is_refused_not_migrated) {
+  Dir d;
+  const std::string db = (d.path / "old.db").string();
+  BOOST_REQUIRE(d.run({"ingest", std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "--db", db}).code == 0);
+  auto version = [&] {
+    sqlite3* h = nullptr;
+    BOOST_REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(h, "SELECT MAX(version) FROM schema_version", -1, &st, nullptr);
+    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+  };
+  const int current = version();
+  BOOST_REQUIRE_GT(current, 1);
+  auto exec = [&](const std::string& sql) {
+    sqlite3* h = nullptr;
+    BOOST_REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(h);
+  };
+  // As if written by an older ejournal: the last migration not recorded as applied.
+  exec("CREATE TABLE saved AS SELECT * FROM schema_version WHERE version = " + std::to_string(current) +
+       "; DELETE FROM schema_version WHERE version = " + std::to_string(current));
+  const CliRun stats = d.run({"stats", "--db", db});
+  BOOST_TEST(stats.code == 2);
+  BOOST_TEST(has(stats.err, "команды чтения её не обновляют"), stats.err);
+  BOOST_TEST(version() < current);  // still the old schema
+  // With the schema current again, the reading command works.
+  exec("INSERT INTO schema_version SELECT * FROM saved; DROP TABLE saved");
+  BOOST_TEST(version() == current);
+  const CliRun again = d.run({"stats", "--db", db});
+  BOOST_TEST(again.code == 0, again.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
