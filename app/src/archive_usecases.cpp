@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <streambuf>
 
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
@@ -53,6 +54,38 @@ const model::Period& findPeriod(const model::Journal& j, const std::string& id) 
   throw Error(ErrorKind::NotFound, "--period", "в журнале нет периода «" + id + "»");
 }
 
+
+}  // namespace
+
+namespace {
+
+// Forwards to a stream and counts the bytes (the seal's progress).
+class CountingBuf : public std::streambuf {
+ public:
+  explicit CountingBuf(std::ostream& to) : to_(to) {}
+  uint64_t count = 0;
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    const char ch = traits_type::to_char_type(c);
+    to_.write(&ch, 1);
+    ++count;
+    return to_ ? c : traits_type::eof();
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    to_.write(s, n);
+    count += static_cast<uint64_t>(n);
+    return to_ ? n : 0;
+  }
+  int sync() override {
+    to_.flush();
+    return to_ ? 0 : -1;
+  }
+
+ private:
+  std::ostream& to_;
+};
 
 }  // namespace
 
@@ -145,6 +178,22 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
                                auto pdf = render::renderSummarySheet(index, c->id, ropt);
                                os.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
                              }});
+  }
+  if (o.progress) {
+    auto done = std::make_shared<size_t>(0);
+    auto bytes = std::make_shared<uint64_t>(0);
+    const size_t total = req.documents.size();
+    for (auto& d : req.documents) {
+      d.producer = [inner = d.producer, name = d.name, total, done, bytes, &o](std::ostream& os) {
+        CountingBuf counting(os);
+        std::ostream out(&counting);
+        inner(out);
+        out.flush();
+        if (!out) os.setstate(std::ios::badbit);
+        *bytes += counting.count;
+        o.progress(++*done, total, name, *bytes);
+      };
+    }
   }
   archive::ArchiveInfo info = archives.seal(req);
   // The archive is complete; the index is a cache of it (rebuildable by `ejournal archive reindex`).

@@ -23,6 +23,7 @@ int runReport(Kind kind, const Args& args) {
   const std::string fmt = args.get("format", "text");
   const auto format = reports::formatFromString(fmt);
   if (!format) throw Error(ErrorKind::Input, "--format", "неизвестный формат «" + fmt + "»: ожидается text, json или csv");
+  const model::CsvForm csv = csvFormOf(args);
   CheckInput in = loadForCheck(args);
   const model::JournalIndex index(in.journal);
   const rules::Scope scope = resolveScopeFromArgs(index, args, *in.clock);
@@ -44,15 +45,17 @@ int runReport(Kind kind, const Args& args) {
       break;
     case Kind::Forecast: reports::write(reports::buildForecastReport(index, scope, in.config, now), *format, out); break;
   }
-  if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
-  else std::cout << out.str();
+  const std::string text = *format == reports::Format::Csv ? model::csvInForm(out.str(), csv) : out.str();
+  if (auto file = args.get("output")) model::writeFileAtomic(*file, text);
+  else std::cout << text;
   return kExitOk;
 }
 
 Command make(const char* name, Kind kind, const char* help) {
   auto options = scopeOptions();
-  options.push_back({"format", "F", "text (a Russian table, default), json or csv"});
-  options.push_back({"output", "FILE", "write to FILE (atomically) instead of standard output"});
+  options.push_back({"format", "F", "text (таблица, по умолчанию), json или csv"});
+  options.push_back({"output", "FILE", "записать в FILE (атомарно), а не на стандартный вывод", false, 'o'});
+  options.push_back(csvSeparatorOption());
   return Command{CommandSpec{std::string("report ") + name, "--period P | --from D --to D", help, options},
                  [kind](const Args& a) { return runReport(kind, a); }};
 }
@@ -62,25 +65,25 @@ Command make(const char* name, Kind kind, const char* help) {
 Command reportCommand(const std::string& which) {
   if (which == "control")
     return make("control", Kind::Control,
-                "The monthly control report (справка по итогам проверки ЭЖ): per teacher, class and subject the "
-                "lessons held, topics on time, marks per lesson, late work marks, missing homework, substitutions and "
-                "the rules' findings, summarized and listed.");
+                "Ежемесячная справка по итогам проверки ЭЖ. По каждому учителю, классу и предмету: проведённые "
+                "уроки, своевременность записи тем, отметки на урок, поздно выставленные отметки, пропущенное "
+                "домашнее задание, замены и замечания правил — итоги и перечень.");
   if (which == "program")
     return make("program", Kind::Program,
-                "Program completion: curriculum hours planned (for the year, the period and to date) against hours "
-                "delivered per class and subject, with shortfall and percent.");
+                "Выполнение программы: часы по плану против проведённых по каждому классу и предмету. Часы по "
+                "учебному плану берутся на год, на период и на сегодня, с отставанием и процентом.");
   if (which == "results")
     return make("results", Kind::Results,
-                "Academic results per class and period from the period marks: отличники, хорошисты, with one 3, "
-                "неуспевающие, % успеваемости, % качества, average mark, lessons missed and of them through illness.");
+                "Итоги успеваемости по классам и периодам по отметкам за период. В отчёте: отличники, хорошисты, с одной «3», "
+                "неуспевающие, % успеваемости, % качества, средний балл, пропущенные уроки и из них по болезни.");
   if (which == "substitutions")
     return make("substitutions", Kind::Substitutions,
-                "Substitutions per teacher (lessons given as a substitute, lessons replaced) and the list of "
-                "substituted lessons, unrecorded ones marked.");
+                "Замены по учителям (уроки, проведённые на замене, и уроки, за которые заменили) и список замещённых "
+                "уроков; неоформленные замены отмечены.");
   if (which == "forecast")
     return make("forecast", Kind::Forecast,
-                "Forecast of each student's period mark from current marks, and the students at risk (a likely 2, or "
-                "too few marks for a period mark), with the reason.");
+                "Прогноз отметки за период каждого ученика по текущим отметкам и ученики в зоне риска (вероятная «2» "
+                "или мало отметок для аттестации), с причиной.");
   throw Error(ErrorKind::Internal, "report", "unknown report " + which);
 }
 

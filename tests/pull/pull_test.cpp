@@ -955,8 +955,14 @@ BOOST_AUTO_TEST_CASE(cli_pull_against_the_emulator_program) {
   const std::string db = (dir.path / "cli.db").string();
   const std::string common = "--base-url " + url + " --token-file '" + (dir.path / "token").string() + "' --db '" + db + "'";
 
-  Run first = runEjournal(dir.path, "pull " + common + " --period 2025-Q1");
+  Run first = runEjournal(dir.path, "pull " + common + " --period 2025-Q1 --progress");
   BOOST_TEST(first.code == 0, first.err);
+  // --progress on a standard error that is not a terminal: plain lines with the requests and the waits for the
+  // API's limit (issue 15); the summary on standard output stays as it is.
+  BOOST_TEST(first.err.find("загрузка из dnevnik.ru: запросов ") != std::string::npos, first.err);
+  BOOST_TEST(first.err.find("ожидание ") != std::string::npos, first.err);
+  BOOST_TEST(first.err.find("ответов 429 (ограничение API) 1") != std::string::npos, first.err);
+  BOOST_TEST(first.out.find("загрузка из dnevnik.ru:") == std::string::npos, first.out);
   const size_t q1Lessons = within(hand(), {d(2025, 9, 1), d(2025, 10, 24)}).lessons.size();
   BOOST_TEST(first.out.find("уроков " + std::to_string(q1Lessons) + ",") != std::string::npos, first.out);
   BOOST_TEST(first.out.find("повторов 2") != std::string::npos, first.out);  // the 429 and the malformed answer
