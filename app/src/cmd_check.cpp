@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "check_common.h"
+#include "ejournal/store/audit.h"
+#include "followup.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/rules/rules.h"
@@ -32,6 +34,17 @@ int runCheck(const Args& args) {
   else rules::writeFindingsText(index, scope, result, out);
   if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
   else std::cout << out.str();
+  if (args.has("record")) {
+    // Recorded: the findings' history, and each teacher's message queued (delivered by `ejournal notify`).
+    auto store = store::Store::open(dbConnection(args), in.clock);
+    const auto check = recordCheck(*store, index, scope, in.config, result, cliActor());
+    const auto queued = queueRemarks(*store, index, check, {}, args.get("web-url", ""));
+    store::openAudit(*store)->append({cliActor(), "check.record", "check:" + std::to_string(check.id), "ok",
+                                      describe(check), ""});
+    std::cerr << describe(check) << "\nСообщений учителям в очереди: " << queued.queued;
+    if (!queued.withoutAddress.empty()) std::cerr << " (без адреса электронной почты: " << queued.withoutAddress.size() << ")";
+    std::cerr << "\n";
+  }
   return rules::hasViolations(result.findings) ? kExitFindings : kExitOk;
 }
 
@@ -41,6 +54,9 @@ Command checkCommand() {
   auto options = scopeOptions();
   options.push_back({"format", "F", "text (a Russian table, default), json or csv"});
   options.push_back({"output", "FILE", "write to FILE (atomically) instead of standard output"});
+  options.push_back({"record", "", "record the check in the store (findings' history: new, open, corrected) and "
+                                   "queue each teacher's remarks for `ejournal notify` (docs/followup.md)"});
+  options.push_back({"web-url", "URL", "with --record: the teachers' page named in the messages"});
   return Command{CommandSpec{"check", "--period P | --from D --to D",
                              "Check the journal against the school's rules (docs/rules.md) over a period or a date "
                              "range, optionally for one class, subject or teacher. A rule the data cannot support "

@@ -21,6 +21,7 @@
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
 #include "ejournal/store/store.h"
+#include "followup.h"
 
 namespace ejournal::app {
 namespace {
@@ -249,7 +250,9 @@ int runReport(const Args& args, ReportKind kind, const std::string& command) {
     case ReportKind::Control: {
       const auto config = rulesConfig(args);
       const auto findings = rules::check(ix, scope, config);
-      pdf = render::renderControlReport(reports::buildControlReport(ix, scope, findings, config, now), options);
+      auto report = reports::buildControlReport(ix, scope, findings, config, now);
+      report.followUp = followUpFor(*run.store, ix);  // recorded checks' follow-up, if any
+      pdf = render::renderControlReport(report, options);
       break;
     }
     case ReportKind::Program:
