@@ -10,6 +10,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 
@@ -19,11 +20,44 @@ namespace ejournal::app {
 
 namespace {
 
+// RFC 2047 "B" encoded words of at most 75 characters, split only between UTF-8 characters (every encoded word
+// must hold whole characters), folded onto continuation lines. ASCII text without specials is left as it is.
+std::string encodeWords(const std::string& text) {
+  bool plain = true;
+  for (unsigned char c : text) plain = plain && c >= 0x20 && c < 0x7f && c != '=' && c != '?';
+  if (plain) return text;
+  static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto base64 = [](std::string_view in) {
+    std::string out;
+    for (size_t i = 0; i < in.size(); i += 3) {
+      const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
+                         (i + 1 < in.size() ? static_cast<unsigned char>(in[i + 1]) << 8 : 0) |
+                         (i + 2 < in.size() ? static_cast<unsigned char>(in[i + 2]) : 0);
+      out += b64[(n >> 18) & 63];
+      out += b64[(n >> 12) & 63];
+      out += i + 1 < in.size() ? b64[(n >> 6) & 63] : '=';
+      out += i + 2 < in.size() ? b64[n & 63] : '=';
+    }
+    return out;
+  };
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    // 45 bytes give 60 base64 characters: "=?UTF-8?B?" + 60 + "?=" = 72.
+    size_t end = std::min(text.size(), pos + 45);
+    while (end < text.size() && end > pos + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + base64(std::string_view(text).substr(pos, end - pos)) + "?=";
+    pos = end;
+  }
+  return out;
+}
+
 void toMail(const store::OutgoingMessage& m, const SmtpSettings& smtp, Poco::Net::MailMessage& mail) {
   using Poco::Net::MailMessage;
-  mail.setSender(MailMessage::encodeWord(smtp.fromName, "UTF-8") + " <" + smtp.from + ">");
+  mail.setSender(encodeWords(smtp.fromName) + " <" + smtp.from + ">");
   mail.addRecipient(Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, m.recipient));
-  mail.setSubject(MailMessage::encodeWord(m.subject, "UTF-8"));
+  mail.setSubject(encodeWords(m.subject));
   mail.setContentType("text/plain; charset=UTF-8");
   mail.set("Auto-Submitted", "auto-generated");
   mail.set("X-Ejournal-Batch", m.batch);
