@@ -110,6 +110,7 @@ Command userAddCommand() {
                   {{"role", "ROLE", "admin, deputy, secretary, class_teacher, teacher, auditor"},
                    {"name", "FIO", "full name"},
                    {"staff", "ID", "staff id in the journal (teachers, class teachers)"},
+                   {"email", "ADDR", "e-mail address for the follow-up of checks (when the journal has none)"},
                    kPasswordFile, kIterations}},
                  [](const Args& args) {
                    store::User u;
@@ -122,6 +123,9 @@ Command userAddCommand() {
                    u.fullName = args.get("name", "");
                    if (u.fullName.empty()) throw Error(ErrorKind::Input, "user add", "укажите ФИО: --name \"...\"");
                    u.staffId = args.get("staff", "");
+                   u.email = args.get("email", "");
+                   if (!u.email.empty() && u.email.find('@') == std::string::npos)
+                     throw Error(ErrorKind::Input, "--email", "неверный адрес электронной почты «" + u.email + "»");
                    if ((u.role == store::Role::Teacher || u.role == store::Role::ClassTeacher) && u.staffId.empty())
                      throw Error(ErrorKind::Input, "user add", "для учителя и классного руководителя нужен --staff ID");
                    int n = iterations(args);

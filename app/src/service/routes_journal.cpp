@@ -11,6 +11,7 @@
 #include "ejournal/render/render.h"
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
+#include "followup.h"
 #include "service/core.h"
 #include "service/scheduler.h"
 
@@ -195,6 +196,7 @@ void addJournalRoutes(ServiceCore& core) {
     if (kind == "control") {
       auto findings = rules::check(idx, s.scope, rulesConfig());
       auto report = reports::buildControlReport(idx, s.scope, findings, rulesConfig(), now);
+      report.followUp = followUpFor(*c.core.store, idx);  // the recorded checks' follow-up, if any
       if (pdf) printed = render::renderControlReport(report, opt);
       else reports::write(report, format, out);
     } else if (kind == "program") {
@@ -295,8 +297,12 @@ void addJournalRoutes(ServiceCore& core) {
     auto snap = core_->cache->get();
     rules::Scope scope =
         rules::resolveScope(snap->index, "", from.toString(), to.toString(), "", "", "", *core_->clock);
-    auto findings = rules::check(snap->index, scope, rulesConfig());
+    const rules::CheckResult result = rules::run(snap->index, scope, rulesConfig());
+    const auto& findings = result.findings;
+    // The monthly check is recorded, and each teacher is sent their remarks (docs/followup.md).
+    const std::string followUp = recordAndNotify(*core_, *snap, scope, result, "scheduler");
     auto report = reports::buildControlReport(snap->index, scope, findings, rulesConfig(), core_->clock->now());
+    report.followUp = followUpFor(*core_->store, snap->index);
     char stem[32];
     std::snprintf(stem, sizeof stem, "control-%04d-%02d", y, m);
     const auto dir = core_->config.workDir / "reports";
@@ -311,7 +317,7 @@ void addJournalRoutes(ServiceCore& core) {
     model::writeFileAtomic(dir / (std::string(stem) + ".txt"), text.str());
     model::writeFileAtomic(dir / (std::string(stem) + ".pdf"), pdf.bytes);
     return "справка за " + from.toRussian() + "–" + to.toRussian() + ": " + report.conclusion + " (" + stem +
-           ".json, .txt, .pdf)";
+           ".json, .txt, .pdf); " + followUp;
   });
 }
 
