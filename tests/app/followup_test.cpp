@@ -24,6 +24,7 @@
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/files.h"
 #include "ejournal/model/index.h"
+#include "ejournal/render/render.h"
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
 #include "ejournal/store/audit.h"
@@ -31,6 +32,7 @@
 #include "ejournal/store/store.h"
 #include "followup.h"
 #include "mailer.h"
+#include "service_env.h"
 #include "store_fixture.h"
 
 extern char** environ;
@@ -69,6 +71,7 @@ struct School {
   std::unique_ptr<store::Store> store;
   model::Journal journal;
   int runs = 0;
+  storetest::TempDir tmp;
 
   School(const storetest::Backend& b, bool emails = false)
       : clock(std::make_shared<model::FixedClock>(*DateTime::parse("2025-09-15T17:00:00"))),
@@ -414,6 +417,18 @@ BOOST_AUTO_TEST_CASE(control_report_follow_up_and_acknowledgements) {
     BOOST_TEST(contains(json.str(), "\"followup\": {\"check\": " + std::to_string(c2.id)));
     BOOST_TEST(contains(json.str(), "\"previous_check_date\": \"2025-09-15\""));
     BOOST_TEST(contains(csv.str().substr(0, csv.str().find('\n')), "corrected_since_previous_check"));
+    // The PDF: the follow-up table, the open list and who has not acknowledged (pdftotext reads it back).
+    {
+      const render::Pdf pdf = render::renderControlReport(report);
+      const fs::path file = s.tmp.path() / "control.pdf";
+      model::writeFileAtomic(file, pdf.bytes);
+      std::string text;
+      BOOST_TEST(storetest::run("pdftotext -layout '" + file.string() + "' -", &text) == 0);
+      BOOST_TEST(contains(text, "Устранение замечаний (проверка от 15.10.2025"), text);
+      BOOST_TEST(contains(text, "Не устранённые замечания"));
+      BOOST_TEST(contains(text, "Не ознакомлены с замечаниями:"));
+      BOOST_TEST(contains(text, "Петров Д. О."));
+    }
     // Without the follow-up the outputs are those of before (no follow-up member, column or section).
     report.followUp.reset();
     std::ostringstream plainText, plainJson, plainCsv;
@@ -571,4 +586,102 @@ BOOST_AUTO_TEST_CASE(daily_class_teacher_summary_on_tiny) {
   BOOST_TEST(contains(app::dailySummaryText(b), "Все уроки заполнены: темы, посещаемость и отметки записаны.\n"));
   // A Saturday: no lessons.
   BOOST_TEST(app::buildDailySummary(ix, "5a", day("2025-09-13")).lessons == 0);
+}
+
+// The service: the deputy records a check over the API (the teacher's address from their service user), the
+// message goes out through SMTP, the teacher reads their remarks and acknowledges them once (audited), the справка
+// shows who has not acknowledged; a teacher may not record checks.
+BOOST_AUTO_TEST_CASE(service_records_a_check_and_the_teacher_acknowledges) {
+  for (const auto& backend : servicetest::backends()) {
+    BOOST_TEST_CONTEXT("back end " << backend) {
+      storetest::TempDir dir;
+      SmtpCapture smtp(dir.path() / "mail");
+      servicetest::Env env(backend, "followup_ack",
+                           {{"smtp.host", "127.0.0.1"},
+                            {"smtp.port", std::to_string(smtp.port())},
+                            {"smtp.from", "ejournal@school.example"},
+                            {"web.url", "https://journal.school.example/remarks"}});
+      env.ingestTiny();
+      const std::string admin = env.token(store::Role::Admin);
+      auto patched = servicetest::call(env.port, "PATCH", "/api/v1/users/teacher", admin,
+                                       servicetest::jsonBody({{"email", "morozova@school.example"}}));
+      BOOST_REQUIRE_MESSAGE(patched.status == 200, patched.body);
+      const std::string teacher = env.token(store::Role::Teacher);  // staff t6, Морозова А. В.
+      BOOST_TEST(servicetest::call(env.port, "POST", "/api/v1/checks?from=2025-09-01&to=2025-09-12", teacher).status ==
+                 403);
+      const std::string deputy = env.token(store::Role::Deputy);
+      auto recorded = servicetest::call(env.port, "POST", "/api/v1/checks?from=2025-09-01&to=2025-09-12", deputy);
+      BOOST_REQUIRE_MESSAGE(recorded.status == 201, recorded.body);
+      const auto check = recorded.json();
+      const std::string id = check->getValue<std::string>("id");
+      BOOST_TEST(check->getValue<int>("new") == check->getValue<int>("found"));
+      BOOST_TEST(contains(check->getValue<std::string>("message"), "Доставка: отправлено писем: 1"),
+                 check->getValue<std::string>("message"));
+      // Only Морозова has an address: exactly her message, with her remarks and the page's address.
+      const auto got = smtp.messages();
+      BOOST_REQUIRE(got.size() == 1u);
+      BOOST_TEST(header(got[0], "To") == "morozova@school.example");
+      BOOST_TEST(contains(got[0], "Уважаемая Анна Викторовна!"));
+      BOOST_TEST(contains(got[0], "Английский язык (2 группа)"));
+      BOOST_TEST(!contains(got[0], "Математика"));
+      BOOST_TEST(contains(got[0], "https://journal.school.example/remarks"));
+      // Her page's data.
+      auto remarks = servicetest::call(env.port, "GET", "/api/v1/me/remarks", teacher);
+      BOOST_REQUIRE_MESSAGE(remarks.status == 200, remarks.body);
+      BOOST_TEST(!remarks.json()->getValue<bool>("acknowledged"));
+      BOOST_TEST(remarks.json()->getArray("remarks")->size() > 0u);
+      // The deputy's справка: she has not acknowledged yet.
+      auto report = servicetest::call(env.port, "GET", "/api/v1/reports/control?from=2025-09-01&to=2025-09-12&format=text",
+                                      deputy);
+      BOOST_REQUIRE(report.status == 200);
+      const std::string before = report.body.substr(report.body.find("Не ознакомлены с замечаниями"));
+      BOOST_TEST(contains(before.substr(0, before.find('\n')), "Морозова А. В."), before);
+      // «Ознакомлен(а)», once.
+      auto ack = servicetest::call(env.port, "POST", "/api/v1/checks/" + id + "/acknowledge", teacher);
+      BOOST_REQUIRE_MESSAGE(ack.status == 200, ack.body);
+      BOOST_TEST(ack.json()->getValue<bool>("first"));
+      auto again = servicetest::call(env.port, "POST", "/api/v1/checks/" + id + "/acknowledge", teacher);
+      BOOST_TEST(!again.json()->getValue<bool>("first"));
+      BOOST_TEST(servicetest::call(env.port, "POST", "/api/v1/checks/9999/acknowledge", teacher).status == 404);
+      BOOST_TEST(servicetest::call(env.port, "GET", "/api/v1/me/remarks", teacher).json()->getValue<bool>("acknowledged"));
+      auto audit = servicetest::call(env.port, "GET", "/api/v1/audit?action=check.acknowledge", admin);
+      BOOST_TEST(contains(audit.body, "\"check:" + id + "\""), audit.body);
+      auto after = servicetest::call(env.port, "GET", "/api/v1/reports/control?from=2025-09-01&to=2025-09-12&format=text",
+                                     deputy);
+      const std::string line = after.body.substr(after.body.find("Не ознакомлены с замечаниями"));
+      BOOST_TEST(!contains(line.substr(0, line.find('\n')), "Морозова"), line);
+      BOOST_TEST(contains(after.body, "ознакомлен(а): 20.10.2025 10:00"));
+      // The checks list carries the acknowledgement.
+      auto list = servicetest::call(env.port, "GET", "/api/v1/checks", deputy);
+      BOOST_TEST(contains(list.body, "\"staff\":\"t6\""), list.body);
+    }
+  }
+}
+
+// Staff e-mail addresses in the XML format (version 2): read, written back only when present, validated.
+BOOST_AUTO_TEST_CASE(staff_email_in_the_xml_format) {
+  std::string xml = model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
+  const std::string person = R"(<person id="t5" lastName="Петров")";
+  BOOST_REQUIRE(xml.find(person) != std::string::npos);
+  xml.replace(xml.find(person), person.size(), R"(<person id="t5" email="petrov@school.example" lastName="Петров")");
+  xml.replace(xml.find(R"(version="1")"), 11, R"(version="2")");
+  const model::Journal j = ingest::readJournal(xml, "tiny-email.xml");
+  const model::JournalIndex ix(j);
+  BOOST_TEST(ix.staff("t5")->email == "petrov@school.example");
+  BOOST_TEST(ix.staff("t3")->email.empty());
+  const std::string written = ingest::writeJournal(j);
+  BOOST_TEST(contains(written, R"(version="2")"));
+  BOOST_TEST(contains(written, R"(email="petrov@school.example")"));
+  const model::Journal back = ingest::readJournal(written, "written.xml");
+  BOOST_REQUIRE(back.staff.size() == j.staff.size());
+  for (size_t i = 0; i < j.staff.size(); ++i) {
+    BOOST_TEST(back.staff[i].id == j.staff[i].id);
+    BOOST_TEST(back.staff[i].email == j.staff[i].email);
+  }
+  // Without addresses the writer keeps version 1, as before.
+  BOOST_TEST(contains(ingest::writeJournal(tiny()), R"(version="1")"));
+  // Not an address: refused by the schema, naming the line.
+  std::string bad = xml;
+  bad.replace(bad.find("petrov@school.example"), 21, "не адрес");
+  BOOST_CHECK_THROW(ingest::readJournal(bad, "bad.xml"), std::exception);
 }
