@@ -318,6 +318,37 @@ QueueOutcome queueDailySummaries(store::Store& store, const model::JournalIndex&
   return q;
 }
 
+std::map<std::string, std::string> remarkStatus(store::Store& store, const model::JournalIndex& index,
+                                                const std::string& classId, std::vector<model::Finding>& remarks) {
+  std::map<std::string, std::string> out;
+  auto history = store::openCheckHistory(store);
+  const auto checks = history->checks(index.journal().school.id);
+  if (checks.empty()) return out;
+  const auto& latest = checks.front();
+  std::map<std::string, model::TrackedFinding> seen;
+  for (auto& t : history->results(latest.id))
+    if (t.finding.classId == classId) seen.emplace(t.key, std::move(t));
+  std::set<std::string> present;
+  for (const auto& f : remarks) present.insert(model::findingKey(f));
+  for (const auto& [key, t] : seen) {
+    switch (t.state) {
+      case model::FindingState::Corrected:
+        out[key] = "устранено " + (t.correctedOn ? t.correctedOn->toRussian() : latest.checkDate.toRussian());
+        if (!present.contains(key)) remarks.push_back(t.finding);
+        break;
+      case model::FindingState::Open: out[key] = "не устранено с " + t.openedOn.toRussian(); break;
+      case model::FindingState::Reopened: out[key] = "выявлено повторно " + t.openedOn.toRussian(); break;
+      case model::FindingState::New: out[key] = "новое " + t.openedOn.toRussian(); break;
+    }
+  }
+  for (const auto& f : remarks) {
+    const std::string key = model::findingKey(f);
+    if (!out.contains(key) && f.severity != model::Severity::Info)
+      out[key] = "после проверки от " + latest.checkDate.toRussian();
+  }
+  return out;
+}
+
 std::optional<reports::ControlFollowUp> followUpFor(store::Store& store, const model::JournalIndex& index) {
   auto history = store::openCheckHistory(store);
   const auto checks = history->checks(index.journal().school.id);

@@ -92,6 +92,14 @@ std::string dailySummaryText(const DailySummary& s);
 QueueOutcome queueDailySummaries(store::Store& store, const model::JournalIndex& index, model::Date day,
                                  const std::map<std::string, std::string>& emails);
 
+// The printed class journal's remarks with their follow-up (docs/followup.md): appends to `remarks` (findings of
+// the class) the class's remarks the latest recorded check saw corrected, and returns by finding key what to print
+// after each remark: «устранено DD.MM.YYYY», «не устранено с DD.MM.YYYY», «выявлено повторно DD.MM.YYYY»,
+// «новое DD.MM.YYYY» (found by the latest check), «после проверки от DD.MM.YYYY» (found since). Empty (and
+// `remarks` unchanged) when no check is recorded.
+std::map<std::string, std::string> remarkStatus(store::Store& store, const model::JournalIndex& index,
+                                                const std::string& classId, std::vector<model::Finding>& remarks);
+
 // The follow-up part of the справка from the latest recorded check of the journal's school up to the report's
 // as-of day; nullopt when no check is recorded (the report stays as it was).
 std::optional<reports::ControlFollowUp> followUpFor(store::Store& store, const model::JournalIndex& index);

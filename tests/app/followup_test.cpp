@@ -429,6 +429,25 @@ BOOST_AUTO_TEST_CASE(control_report_follow_up_and_acknowledgements) {
       BOOST_TEST(contains(text, "Не ознакомлены с замечаниями:"));
       BOOST_TEST(contains(text, "Петров Д. О."));
     }
+    // The printed class journal's remarks: each marked corrected (with the day) or open since when.
+    {
+      std::vector<model::Finding> remarks;
+      for (const auto& f : rules::check(ix, rules::resolveScope(ix, "2025-Q1", "", "", "5a", "", "", *s.clock), config))
+        remarks.push_back(f);
+      const size_t before = remarks.size();
+      render::RenderOptions opt;
+      opt.remarkStatus = app::remarkStatus(*s.store, ix, "5a", remarks);
+      BOOST_TEST(remarks.size() == before + 1);  // the corrected remark is printed too
+      const std::string key = model::findingKey(remarks.back());
+      BOOST_TEST(opt.remarkStatus.at(key) == "устранено 15.10.2025");
+      const render::Pdf pdf = render::renderClassJournal(ix, "5a", "2025-Q1", remarks, opt);
+      const fs::path file = s.tmp.path() / "journal-5a.pdf";
+      model::writeFileAtomic(file, pdf.bytes);
+      std::string text;
+      BOOST_TEST(storetest::run("pdftotext -layout '" + file.string() + "' -", &text) == 0);
+      BOOST_TEST(contains(text, "устранено 15.10.2025"));
+      BOOST_TEST(contains(text, "не устранено с 15.09.2025"));
+    }
     // Without the follow-up the outputs are those of before (no follow-up member, column or section).
     report.followUp.reset();
     std::ostringstream plainText, plainJson, plainCsv;

@@ -239,6 +239,7 @@ void addJournalRoutes(ServiceCore& core) {
     auto remarks = rules::check(snap->index, scope, rulesConfig());
     render::RenderOptions opt;
     opt.clock = c.core.clock;
+    opt.remarkStatus = remarkStatus(*c.core.store, snap->index, classId, remarks);  // recorded checks' follow-up
     render::Pdf pdf = render::renderClassJournal(snap->index, classId, scope.periodId, remarks, opt);
     sendPdf(c, pdf, "journal-" + classId + "-" + scope.periodId + ".pdf", "классный журнал");
   });
