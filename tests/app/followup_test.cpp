@@ -704,3 +704,58 @@ BOOST_AUTO_TEST_CASE(staff_email_in_the_xml_format) {
   bad.replace(bad.find("petrov@school.example"), 21, "не адрес");
   BOOST_CHECK_THROW(ingest::readJournal(bad, "bad.xml"), std::exception);
 }
+
+// The jobs: the monthly control-report job records the check and queues the remarks; the notify job fails (and
+// says why) while the SMTP server is down, and the run after it is up delivers the message once.
+BOOST_AUTO_TEST_CASE(jobs_record_the_monthly_check_and_retry_delivery) {
+  for (const auto& backend : servicetest::backends()) {
+    BOOST_TEST_CONTEXT("back end " << backend) {
+      storetest::TempDir dir;
+      int port = 0;
+      {
+        Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+        port = probe.address().port();
+      }
+      servicetest::Env env(backend, "followup_jobs",
+                           {{"smtp.host", "127.0.0.1"},
+                            {"smtp.port", std::to_string(port)},
+                            {"smtp.from", "ejournal@school.example"},
+                            {"smtp.timeout", "5"},
+                            {"jobs.control-report.enabled", "true"},
+                            {"jobs.control-report.schedule", "monthly 1 06:00"},
+                            {"jobs.notify.enabled", "true"},
+                            {"jobs.notify.schedule", "every 30"}});
+      env.ingestTiny();
+      const std::string admin = env.token(store::Role::Admin);
+      BOOST_REQUIRE(servicetest::call(env.port, "PATCH", "/api/v1/users/teacher", admin,
+                                      servicetest::jsonBody({{"email", "morozova@school.example"}}))
+                        .status == 200);
+      // The monthly job: the report, the recorded check, the queued remarks; the server is down.
+      auto monthly = servicetest::call(env.port, "POST", "/api/v1/jobs/control-report/run", admin, "{}");
+      BOOST_REQUIRE_MESSAGE(monthly.status == 200, monthly.body);
+      const std::string said = monthly.json()->getValue<std::string>("message");
+      BOOST_TEST(contains(said, "Проверка № 1 от 20.10.2025"), said);
+      BOOST_TEST(contains(said, "не доставлено: 1"), said);
+      // The notify job fails while the server is down, naming it.
+      auto down = servicetest::call(env.port, "POST", "/api/v1/jobs/notify/run", admin, "{}");
+      BOOST_TEST(down.status == 502, down.body);
+      BOOST_TEST(contains(down.body, "недоступен"), down.body);
+      // Up now: one message, once.
+      SmtpCapture smtp(dir.path() / "mail", port);
+      auto up = servicetest::call(env.port, "POST", "/api/v1/jobs/notify/run", admin, "{}");
+      BOOST_REQUIRE_MESSAGE(up.status == 200, up.body);
+      BOOST_TEST(contains(up.body, "отправлено писем: 1"), up.body);
+      auto again = servicetest::call(env.port, "POST", "/api/v1/jobs/notify/run", admin, "{}");
+      BOOST_TEST(contains(again.body, "отправлено писем: 0"), again.body);
+      const auto got = smtp.messages();
+      BOOST_REQUIRE(got.size() == 1u);
+      BOOST_TEST(header(got[0], "To") == "morozova@school.example");
+      BOOST_TEST(header(got[0], "Subject") ==
+                 "Замечания по электронному журналу: проверка от 20.10.2025, устранить до 05.11.2025");
+      // Five school days: 21–24.10, then the autumn holidays (25.10–04.11), then 05.11.
+      // The deputy's list of checks shows it.
+      auto list = servicetest::call(env.port, "GET", "/api/v1/checks", env.token(store::Role::Deputy));
+      BOOST_TEST(contains(list.body, "\"actor\":\"scheduler\""), list.body);
+    }
+  }
+}
