@@ -32,6 +32,7 @@
 #include "ejournal/store/store.h"
 #include "followup.h"
 #include "mailer.h"
+#include "run_cli.h"
 #include "service_env.h"
 #include "store_fixture.h"
 
@@ -758,4 +759,55 @@ BOOST_AUTO_TEST_CASE(jobs_record_the_monthly_check_and_retry_delivery) {
       BOOST_TEST(contains(list.body, "\"actor\":\"scheduler\""), list.body);
     }
   }
+}
+
+// The command line: `ejournal check --record` twice (unchanged data: nothing new, nothing corrected), the outbox,
+// delivery with `ejournal notify --smtp`, the справка's follow-up, the daily summaries.
+BOOST_AUTO_TEST_CASE(cli_check_record_notify_and_report) {
+  storetest::TempDir dir;
+  std::string xml = model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
+  for (const char* id : {"t3", "t4", "t5", "t6", "t7"}) {
+    const std::string person = std::string("<person id=\"") + id + "\"";
+    xml.replace(xml.find(person), person.size(), person + " email=\"" + id + "@school.example\"");
+  }
+  xml.replace(xml.find(R"(version="1")"), 11, R"(version="2")");
+  model::writeFileAtomic(dir.path() / "tiny.xml", xml);
+  const std::string db = "--db=" + (dir.path() / "cli.db").string();
+  ::setenv("EJOURNAL_NOW", "2025-09-15T17:00:00", 1);
+  auto cli = [&](std::vector<std::string> args) { return testsupport::runCli(args, dir.path()); };
+  BOOST_REQUIRE(cli({"ingest", db, (dir.path() / "tiny.xml").string()}).code == 0);
+  auto first = cli({"check", db, "--from", "2025-09-01", "--to", "2025-09-12", "--record"});
+  BOOST_TEST(first.code == 1);  // findings
+  BOOST_TEST(contains(first.err, "Проверка № 1 от 15.09.2025: замечаний 14 (новых 14"), first.err);
+  BOOST_TEST(contains(first.err, "Сообщений учителям в очереди: 5"), first.err);
+  BOOST_TEST(contains(first.out, "тема урока не записана"));  // the check's own output as before
+  auto second = cli({"check", db, "--from", "2025-09-01", "--to", "2025-09-12", "--record"});
+  BOOST_TEST(contains(second.err, "Проверка № 2 от 15.09.2025: замечаний 14 (новых 0, не устранено 14, выявлено "
+                                  "повторно 0); устранено 0."),
+             second.err);
+  auto list = cli({"notify", db, "--list"});
+  BOOST_TEST(list.code == 0, list.err);
+  size_t lines = 0;
+  for (char ch : list.out) lines += ch == '\n';
+  BOOST_TEST(lines == 10u, list.out);  // five teachers, two checks
+  SmtpCapture smtp(dir.path() / "mail");
+  auto sent = cli({"notify", db, "--smtp", "127.0.0.1:" + std::to_string(smtp.port()), "--from",
+                   "ejournal@school.example", "--daily", "--date", "2025-09-12"});
+  BOOST_TEST(sent.code == 0, sent.err);
+  BOOST_TEST(contains(sent.out, "Сводки классным руководителям за 12.09.2025: в очереди 2"), sent.out);
+  BOOST_TEST(contains(sent.out, "Доставка: отправлено писем: 12"), sent.out);
+  BOOST_TEST(smtp.messages().size() == 12u);
+  BOOST_TEST(contains(cli({"notify", db, "--smtp", "127.0.0.1:" + std::to_string(smtp.port()), "--from",
+                           "ejournal@school.example"}).out,
+                      "отправлено писем: 0"));
+  auto report = cli({"report", "control", db, "--from", "2025-09-01", "--to", "2025-09-12"});
+  BOOST_TEST(contains(report.out, "Устранение замечаний (проверка от 15.09.2025, срок устранения — до 22.09.2025)"),
+             report.out);
+  BOOST_TEST(contains(report.out, "  устранено после проверки от 15.09.2025: 0\n"));
+  // Bad options say what is wrong, in Russian.
+  auto bad = cli({"notify", db, "--smtp", "127.0.0.1:notaport", "--from", "x@y.z"});
+  BOOST_TEST(bad.code == 2);
+  BOOST_TEST(contains(bad.err, "неверный порт «notaport»"), bad.err);
+  BOOST_TEST(cli({"notify", db}).code == 2);
+  ::unsetenv("EJOURNAL_NOW");
 }
