@@ -29,6 +29,8 @@ EJOURNAL_PACKAGES=(
   postgresql
   # tools the tests and benchmarks use to check what we produce
   qpdf poppler-utils openssl wrk curl
+  # the SMTP server the follow-up tests and the demo deliver the teachers' messages to (tests/support/smtp_capture.py)
+  python3-aiosmtpd
   # the web interface (templates, styles, charts from Debian) and its browser test
   libkainjow-mustache-dev libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium
   # building and checking the Debian package (tests/package)

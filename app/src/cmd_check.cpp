@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "check_common.h"
+#include "ejournal/store/audit.h"
+#include "followup.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/rules/rules.h"
@@ -37,6 +39,17 @@ int runCheck(const Args& args) {
   else rules::writeFindingsText(index, scope, result, out);
   if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
   else std::cout << out.str();
+  if (args.has("record")) {
+    // Recorded: the findings' history, and each teacher's message queued (delivered by `ejournal notify`).
+    auto store = store::Store::open(dbConnection(args), in.clock);
+    const auto check = recordCheck(*store, index, scope, in.config, result, cliActor());
+    const auto queued = queueRemarks(*store, index, check, {}, args.get("web-url", ""));
+    store::openAudit(*store)->append({cliActor(), "check.record", "check:" + std::to_string(check.id), "ok",
+                                      describe(check), ""});
+    std::cerr << describe(check) << "\nСообщений учителям в очереди: " << queued.queued;
+    if (!queued.withoutAddress.empty()) std::cerr << " (без адреса электронной почты: " << queued.withoutAddress.size() << ")";
+    std::cerr << "\n";
+  }
   return rules::hasViolations(result.findings) ? kExitFindings : kExitOk;
 }
 
@@ -47,6 +60,10 @@ Command checkCommand() {
   options.push_back({"format", "F", "text (таблица, по умолчанию), json или csv"});
   options.push_back({"output", "FILE", "записать в FILE (атомарно), а не на стандартный вывод", false, 'o'});
   options.push_back(csvSeparatorOption());
+  options.push_back({"record", "", "записать проверку в базу (история замечаний: новые, не устранённые, "
+                                   "устранённые) и поставить замечания каждому учителю в очередь для "
+                                   "`ejournal notify` (docs/followup.md)"});
+  options.push_back({"web-url", "URL", "с --record: адрес страницы учителя, называемый в письмах"});
   return Command{CommandSpec{"check", "--period P | --from D --to D",
                              "Проверяет журнал по правилам школы (docs/rules.md) за период или диапазон дат, "
                              "при желании для одного класса, предмета или учителя. Правило, для которого в данных "

@@ -21,6 +21,7 @@
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
 #include "ejournal/store/store.h"
+#include "followup.h"
 #include "progress.h"
 
 namespace ejournal::app {
@@ -133,8 +134,10 @@ int runJournal(const Args& args) {
   const auto& cls = classOf(run.refIx, required(args, "class"));
   const auto& period = periodOf(run.refIx, required(args, "period"));
   const auto& ix = run.load(period.dates, cls.id);
-  const auto remarks = remarksFor(args, ix, period.id, cls.id, *run.clock);
-  return run.finish(render::renderClassJournal(ix, cls.id, period.id, remarks, renderOptions(args, run.clock)));
+  auto remarks = remarksFor(args, ix, period.id, cls.id, *run.clock);
+  auto options = renderOptions(args, run.clock);
+  if (!args.has("no-remarks")) options.remarkStatus = remarkStatus(*run.store, ix, cls.id, remarks);
+  return run.finish(render::renderClassJournal(ix, cls.id, period.id, remarks, options));
 }
 
 int runAll(const Args& args) {
@@ -167,7 +170,9 @@ int runAll(const Args& args) {
         std::vector<model::Finding> remarks;
         for (const auto& fnd : findings)
           if (fnd.classId == cls.id) remarks.push_back(fnd);
-        const auto pdf = render::renderClassJournal(ix, cls.id, period.id, remarks, options);
+        auto classOptions = options;
+        if (!args.has("no-remarks")) classOptions.remarkStatus = remarkStatus(*run.store, ix, cls.id, remarks);
+        const auto pdf = render::renderClassJournal(ix, cls.id, period.id, remarks, classOptions);
         const fs::path path = dir / ("journal-" + cls.name() + "-" + period.id + ".pdf");
         model::writeFileAtomic(path, pdf.bytes);
         pages += static_cast<size_t>(pdf.pages);
@@ -240,7 +245,9 @@ int runReport(const Args& args, ReportKind kind, const std::string& command) {
     case ReportKind::Control: {
       const auto config = rulesConfig(args);
       const auto findings = rules::check(ix, scope, config);
-      pdf = render::renderControlReport(reports::buildControlReport(ix, scope, findings, config, now), options);
+      auto report = reports::buildControlReport(ix, scope, findings, config, now);
+      report.followUp = followUpFor(*run.store, ix);  // recorded checks' follow-up, if any
+      pdf = render::renderControlReport(report, options);
       break;
     }
     case ReportKind::Program:

@@ -10,6 +10,8 @@
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/reports/reports.h"
+#include "ejournal/store/store.h"
+#include "followup.h"
 
 namespace ejournal::app {
 
@@ -30,10 +32,14 @@ int runReport(Kind kind, const Args& args) {
   const model::DateTime now = in.clock->now();
   std::ostringstream out;
   switch (kind) {
-    case Kind::Control:
-      reports::write(reports::buildControlReport(index, scope, rules::check(index, scope, in.config), in.config, now),
-                     *format, out);
+    case Kind::Control: {
+      auto report = reports::buildControlReport(index, scope, rules::check(index, scope, in.config), in.config, now);
+      // The follow-up of recorded checks, when there are any (docs/followup.md).
+      auto store = store::Store::open(dbConnection(args), in.clock);
+      report.followUp = followUpFor(*store, index);
+      reports::write(report, *format, out);
       break;
+    }
     case Kind::Program: reports::write(reports::buildProgramReport(index, scope, now), *format, out); break;
     case Kind::Results:
       reports::write(reports::buildResultsReport(index, scope, now,

@@ -113,6 +113,7 @@ Command userAddCommand() {
                   {{"role", "ROLE", "admin, deputy, secretary, class_teacher, teacher, auditor"},
                    {"name", "FIO", "ФИО полностью"},
                    {"staff", "ID", "код сотрудника в журнале (учитель, классный руководитель)"},
+                   {"email", "ADDR", "адрес электронной почты для писем по итогам проверок (если в журнале его нет)"},
                    kPasswordFile, kIterations}},
                  [](const Args& args) {
                    store::User u;
@@ -125,6 +126,9 @@ Command userAddCommand() {
                    u.fullName = args.get("name", "");
                    if (u.fullName.empty()) throw Error(ErrorKind::Input, "user add", "укажите ФИО: --name \"...\"");
                    u.staffId = args.get("staff", "");
+                   u.email = args.get("email", "");
+                   if (!u.email.empty() && u.email.find('@') == std::string::npos)
+                     throw Error(ErrorKind::Input, "--email", "неверный адрес электронной почты «" + u.email + "»");
                    if ((u.role == store::Role::Teacher || u.role == store::Role::ClassTeacher) && u.staffId.empty())
                      throw Error(ErrorKind::Input, "user add", "для учителя и классного руководителя нужен --staff ID");
                    int n = iterations(args);

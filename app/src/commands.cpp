@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       // Commands are added here by the stage that provides them.
       sampleCommand(),
       checkCommand(),
+      notifyCommand(),
       reportCommand("control"),
       reportCommand("program"),
       reportCommand("results"),

@@ -383,7 +383,7 @@ class Builder {
         for (auto n : section.children()) {
           if (n.type() != pugi::node_element) continue;
           model::Staff p{id(n, "id"), text(n, "lastName"), text(n, "firstName"), text(n, "middleName"),
-                         text(n, "position")};
+                         text(n, "position"), text(n, "email")};
           unique(staff_, p.id, n, "сотрудника");
           part.staff.push_back(std::move(p));
         }

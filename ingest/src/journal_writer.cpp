@@ -105,7 +105,10 @@ void section(XmlOut& x, bool present, std::string_view name, const std::function
 void writeJournal(const model::Journal& j, std::ostream& out) {
   XmlOut x(out);
   x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<journal xmlns=\"urn:ejournal:journal:1\" version=\"");
-  x.raw(std::to_string(j.formatVersion > 0 ? j.formatVersion : model::kFormatVersion));
+  // The lowest version that describes the document, so readers of version 1 keep reading what has no e-mail.
+  bool emails = false;
+  for (const auto& s : j.staff) emails = emails || !s.email.empty();
+  x.raw(emails ? "2" : "1");
   x.raw("\">\n");
 
   x.open(1, "school");
@@ -156,6 +159,7 @@ void writeJournal(const model::Journal& j, std::ostream& out) {
       x.attr("firstName", s.firstName);
       x.attrIf("middleName", s.middleName);
       x.attrIf("position", s.position);
+      x.attrIf("email", s.email);
       x.closeEmpty();
     }
   });

@@ -626,7 +626,8 @@ int missedSection(Canvas& c, const JournalIndex& ix, const model::SchoolClass& c
   return first;
 }
 
-int remarksSection(Canvas& c, const JournalIndex& ix, const std::vector<model::Finding>& remarks) {
+int remarksSection(Canvas& c, const JournalIndex& ix, const std::vector<model::Finding>& remarks,
+                   const std::map<std::string, std::string>& status) {
   const Layout& L = c.L;
   Page& p = c.newPage();
   const int first = c.doc.pageCount() - 1;
@@ -654,6 +655,8 @@ int remarksSection(Canvas& c, const JournalIndex& ix, const std::vector<model::F
       std::string text = sanitize(f.message, true);
       if (!f.studentId.empty())
         if (const auto* s = ix.student(f.studentId)) text += " (" + sanitize(s->shortName()) + ")";
+      if (!status.empty())
+        if (auto it = status.find(model::findingKey(f)); it != status.end()) text += "\n" + sanitize(it->second);
       t.rows.push_back({std::to_string(++n), f.date ? f.date->toRussian() : "", subject, staffShort(ix, f.teacherId),
                         text, std::string(model::russianTitle(f.severity))});
     }
@@ -784,7 +787,7 @@ Pdf renderClassJournal(const JournalIndex& ix, std::string_view classId, std::st
   spans.push_back({summaryFirst, c.doc.pageCount() - 1});
   const int missedFirst = missedSection(c, ix, cls, range, students);
   spans.push_back({missedFirst, c.doc.pageCount() - 1});
-  const int remarksFirst = remarksSection(c, ix, remarks);
+  const int remarksFirst = remarksSection(c, ix, remarks, options.remarkStatus);
   spans.push_back({remarksFirst, c.doc.pageCount() - 1});
   certificationPage(c, ix);
   spans.push_back({c.doc.pageCount() - 1, c.doc.pageCount() - 1});

@@ -265,6 +265,59 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
     y = paragraph(c, *p, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),
                   sanitize(nc.ruleTitle) + ": не проверялось: " + sanitize(nc.reason, true) + ".");
   }
+  // The follow-up of recorded checks (docs/followup.md): per teacher corrected / still open, the open remarks and
+  // who has not acknowledged. Only when a check was recorded; the report is as before otherwise.
+  if (r.followUp) {
+    const auto& u = *r.followUp;
+    p = room(c, p, y, 80, title);
+    y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(),
+                  "Устранение замечаний (проверка от " + u.checkDate.toRussian() + ", срок устранения — до " +
+                      u.deadline.toRussian() + ")");
+    Table ut;
+    ut.size = L.size("small");
+    ut.headerSize = L.size("small") - 0.5f;
+    ut.padding = 2;
+    const float fw = 78;
+    ut.columns = {{w - fw * 4, "Учитель", false},
+                  {fw, u.previousCheckDate ? "Устранено после проверки от " + u.previousCheckDate->toRussian()
+                                           : std::string("Устранено"),
+                   true},
+                  {fw, "Не устранено", true},
+                  {fw, "Самое давнее — с", true},
+                  {fw, "Ознакомлен(а)", true}};
+    for (const auto& t : u.teachers)
+      ut.rows.push_back({sanitize(t.teacherName), std::to_string(t.corrected), std::to_string(t.open),
+                         t.oldestOpenSince ? t.oldestOpenSince->toRussian() : "—",
+                         t.open + t.fresh == 0 ? "—" : t.acknowledged && t.acknowledgedAt ? t.acknowledgedAt->date.toRussian() : "нет"});
+    std::tie(p, y) = flowTable(c, p, y + 2, ut, again);
+    Table ot;
+    ot.size = L.size("small");
+    ot.headerSize = L.size("small") - 0.5f;
+    ot.padding = 2;
+    ot.columns = {{n, L.text("numberHeader"), true},
+                  {54, "Не устранено с", true},
+                  {130, L.text("whereHeader"), false},
+                  {w - n - 54 - 130, L.text("findingHeader"), false}};
+    k = 0;
+    for (const auto& t : u.teachers)
+      for (const auto& x : t.openItems) {
+        std::string where = sanitize(x.className) + ", " + sanitize(x.subjectName) + ", " + sanitize(t.teacherName);
+        if (x.finding.date) where += ", " + x.finding.date->toRussian();
+        ot.rows.push_back({std::to_string(++k), x.since.toRussian() + " (" + std::to_string(x.days) + " дн.)", where,
+                           sanitize(x.finding.ruleTitle) + ": " + sanitize(x.finding.message, true) +
+                               (x.reopened ? " (выявлено повторно)" : "")});
+      }
+    if (!ot.rows.empty()) {
+      p = room(c, p, y, 60, title);
+      y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(), "Не устранённые замечания");
+      std::tie(p, y) = flowTable(c, p, y + 2, ot, again);
+    }
+    std::string names;
+    for (const auto& nm : u.notAcknowledged) names += (names.empty() ? "" : ", ") + sanitize(nm);
+    p = room(c, p, y, 30, title);
+    y = paragraph(c, *p, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),
+                  "Не ознакомлены с замечаниями: " + (names.empty() ? std::string("нет") : names) + ".");
+  }
   y = signature(c, p, y + 10, L.text("deputySignature"), r.header.deputyDirector, title);
   paragraph(c, *p, "serif", L.size("body") + 1, c.left(), y + 6, c.contentWidth(),
             L.text("dateLabel") + " " + r.header.asOf.toRussian());

@@ -620,4 +620,78 @@ std::optional<Format> formatFromString(std::string_view s) {
   return std::nullopt;
 }
 
+ControlFollowUp buildControlFollowUp(const model::JournalIndex& index, const FollowUpInput& in) {
+  ControlFollowUp r;
+  r.checkId = in.checkId;
+  r.checkDate = in.checkDate;
+  r.previousCheckDate = in.previousCheckDate;
+  r.deadline = in.deadline;
+  std::map<std::string, TeacherFollowUp> byTeacher;
+  auto teacher = [&](const std::string& id) -> TeacherFollowUp& {
+    auto [it, fresh] = byTeacher.try_emplace(id);
+    if (fresh) {
+      it->second.teacherId = id;
+      it->second.teacherName = teacherShort(index, id);
+    }
+    return it->second;
+  };
+  for (const auto& t : in.results) {
+    const auto& f = t.finding;
+    auto& row = teacher(f.teacherId);
+    switch (t.state) {
+      case model::FindingState::Corrected:
+        ++row.corrected;
+        ++r.corrected;
+        break;
+      case model::FindingState::New:
+        ++row.fresh;
+        ++r.fresh;
+        break;
+      case model::FindingState::Open:
+      case model::FindingState::Reopened: {
+        ++row.open;
+        ++r.open;
+        FollowUpItem item;
+        item.finding.ruleId = f.rule;
+        const auto* info = rules::findRule(f.rule);
+        item.finding.ruleTitle = info ? info->title : f.rule;
+        item.finding.severity = f.severity;
+        item.finding.severityLabel = std::string(model::russianTitle(f.severity));
+        item.finding.date = f.date;
+        item.finding.lessonId = f.lessonId;
+        item.finding.studentId = f.studentId;
+        if (const auto* st = index.student(f.studentId)) item.finding.studentName = st->lastName + " " + st->firstName;
+        item.finding.message = f.message;
+        item.className = className(index, f.classId);
+        item.subjectName = subjectName(index, f.subjectId);
+        item.since = t.openedOn;
+        item.days = in.checkDate - t.openedOn;
+        item.reopened = t.state == model::FindingState::Reopened;
+        if (!row.oldestOpenSince || t.openedOn < *row.oldestOpenSince) row.oldestOpenSince = t.openedOn;
+        row.openItems.push_back(std::move(item));
+        break;
+      }
+    }
+  }
+  for (const auto& [staff, at] : in.acknowledged) {
+    auto it = byTeacher.find(staff);
+    if (it == byTeacher.end()) continue;
+    it->second.acknowledged = true;
+    it->second.acknowledgedAt = at;
+  }
+  for (auto& [id, row] : byTeacher) {
+    std::stable_sort(row.openItems.begin(), row.openItems.end(), [](const FollowUpItem& a, const FollowUpItem& b) {
+      return std::tie(a.since, a.className, a.subjectName) < std::tie(b.since, b.className, b.subjectName);
+    });
+    r.teachers.push_back(std::move(row));
+  }
+  std::sort(r.teachers.begin(), r.teachers.end(), [](const TeacherFollowUp& a, const TeacherFollowUp& b) {
+    return std::make_pair(model::russianSortKey(a.teacherName), a.teacherId) <
+           std::make_pair(model::russianSortKey(b.teacherName), b.teacherId);
+  });
+  for (const auto& t : r.teachers)
+    if (t.open + t.fresh > 0 && !t.acknowledged) r.notAcknowledged.push_back(t.teacherName);
+  return r;
+}
+
 }  // namespace ejournal::reports

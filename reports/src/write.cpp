@@ -112,6 +112,82 @@ void fieldsCsv(std::ostream& out, const std::vector<Row>& rows, Fields fields) {
   }
 }
 
+// The follow-up of recorded checks in the control report (present only when a check was recorded).
+std::string followUpJson(const ControlFollowUp& u) {
+  auto item = [](const FollowUpItem& x) {
+    return JsonObject()
+        .text("rule", x.finding.ruleId)
+        .text("title", x.finding.ruleTitle)
+        .text("severity", model::toString(x.finding.severity))
+        .text("class_name", x.className)
+        .text("subject_name", x.subjectName)
+        .raw("date", x.finding.date ? jsonString(x.finding.date->toString()) : "null")
+        .textOrNull("lesson_id", x.finding.lessonId)
+        .textOrNull("student_name", x.finding.studentName)
+        .text("message", x.finding.message)
+        .text("open_since", x.since.toString())
+        .integer("days_open", x.days)
+        .boolean("reopened", x.reopened)
+        .json();
+  };
+  auto teacher = [&](const TeacherFollowUp& t) {
+    return JsonObject()
+        .textOrNull("teacher", t.teacherId)
+        .text("teacher_name", t.teacherName)
+        .integer("corrected", t.corrected)
+        .integer("open", t.open)
+        .integer("new", t.fresh)
+        .raw("oldest_open_since", t.oldestOpenSince ? jsonString(t.oldestOpenSince->toString()) : "null")
+        .boolean("acknowledged", t.acknowledged)
+        .raw("acknowledged_at", t.acknowledgedAt ? jsonString(t.acknowledgedAt->toString()) : "null")
+        .raw("open_list", jsonArray(t.openItems, item, "\n        "))
+        .json();
+  };
+  return JsonObject()
+      .integer("check", u.checkId)
+      .text("check_date", u.checkDate.toString())
+      .raw("previous_check_date", u.previousCheckDate ? jsonString(u.previousCheckDate->toString()) : "null")
+      .text("deadline", u.deadline.toString())
+      .integer("corrected", u.corrected)
+      .integer("open", u.open)
+      .integer("new", u.fresh)
+      .raw("teachers", jsonArray(u.teachers, teacher, "\n     "))
+      .raw("not_acknowledged", jsonArray(u.notAcknowledged, [](const std::string& s) { return jsonString(s); }, " "))
+      .json();
+}
+
+const TeacherFollowUp* followUpOf(const ControlReport& r, const std::string& teacherId) {
+  if (!r.followUp) return nullptr;
+  for (const auto& t : r.followUp->teachers)
+    if (t.teacherId == teacherId) return &t;
+  return nullptr;
+}
+
+void followUpText(const ControlFollowUp& u, std::ostream& out) {
+  out << "\nУстранение замечаний (проверка от " << u.checkDate.toRussian() << ", срок устранения — до "
+      << u.deadline.toRussian() << ")\n";
+  if (u.teachers.empty()) out << "  замечаний нет\n";
+  for (const auto& t : u.teachers) {
+    out << "\n" << t.teacherName << ":\n";
+    if (u.previousCheckDate)
+      out << "  устранено после проверки от " << u.previousCheckDate->toRussian() << ": " << t.corrected << "\n";
+    out << "  не устранено: " << t.open;
+    if (t.oldestOpenSince) out << " (самое давнее — с " << t.oldestOpenSince->toRussian() << ")";
+    out << "\n  новых замечаний: " << t.fresh << "\n";
+    if (t.open + t.fresh > 0)
+      out << "  ознакомлен(а): "
+          << (t.acknowledged && t.acknowledgedAt ? t.acknowledgedAt->toRussian() : std::string("нет")) << "\n";
+    for (const auto& x : t.openItems)
+      out << "    с " << x.since.toRussian() << " (" << x.days << " дн.)" << (x.reopened ? ", повторно" : "") << "  "
+          << x.className << ", " << x.subjectName << (x.finding.date ? ", " + x.finding.date->toRussian() : "")
+          << ": " << x.finding.ruleTitle << ": " << x.finding.message << "\n";
+  }
+  out << "\nНе ознакомлены с замечаниями: ";
+  if (u.notAcknowledged.empty()) out << "нет";
+  for (size_t i = 0; i < u.notAcknowledged.size(); ++i) out << (i ? ", " : "") << u.notAcknowledged[i];
+  out << "\n";
+}
+
 // A text table with columns aligned by code points; numbers right-aligned.
 void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
   if (rows.empty()) return;
@@ -204,6 +280,14 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
                      .text("message", x.message)
                      .json();
                }, "\n      "));
+    if (r.followUp) {
+      // Per teacher, repeated on each of the teacher's lines (CSV has one table).
+      const TeacherFollowUp* t = followUpOf(r, row.teacherId);
+      o.integer("corrected_since_previous_check", t ? t->corrected : 0);
+      o.integer("open_remarks", t ? t->open : 0);
+      o.textOrNull("oldest_open_since", t && t->oldestOpenSince ? t->oldestOpenSince->toString() : "");
+      o.boolean("acknowledged", t && t->acknowledged);
+    }
   };
   if (f == Format::Json) {
     out << "{\"report\": \"control\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
@@ -220,8 +304,9 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
         << ",\n \"not_checked\": "
         << jsonArray(r.notChecked, [](const rules::NotChecked& n) {
              return JsonObject().text("rule", n.ruleId).text("title", n.ruleTitle).text("reason", n.reason).json();
-           })
-        << "}\n";
+           });
+    if (r.followUp) out << ",\n \"followup\": " << followUpJson(*r.followUp);
+    out << "}\n";
     return;
   }
   if (f == Format::Csv) return fieldsCsv(out, r.rows, fields);
@@ -255,6 +340,7 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
     out << "\nНе проверялось:\n";
     for (const auto& n : r.notChecked) out << "  " << n.ruleTitle << ": не проверялось: " << n.reason << "\n";
   }
+  if (r.followUp) followUpText(*r.followUp, out);
   out << "\nУроков проверено: " << r.lessonsHeld << ". " << r.conclusion << "\n\n";
   out << "Заместитель директора по УВР ____________ " << r.header.deputyDirector << "\n";
 }

@@ -2,6 +2,7 @@
 // schemas/rules.xsd with a hardened Xerces-C reader (no network, no DTD, no schema named by the document), then
 // read with pugixml from the same bytes and checked against the catalogue with line:column locations.
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -237,6 +238,16 @@ Config Config::parse(std::string_view xml, const std::string& name) {
   if (!res) throw Error(ErrorKind::Input, location(xml, name, res.offset), res.description());
   Config c = defaults();
   for (auto rule : doc.document_element().children()) {
+    if (std::string_view(rule.name()).find("followup") != std::string_view::npos) {
+      if (auto a = rule.attribute("correction_days")) {
+        int v = 5;
+        if (!parseInt(a.as_string(), v) || v < 1 || v > 60)
+          throw Error(ErrorKind::Input, location(xml, name, rule.offset_debug() - 1),
+                      "срок устранения замечаний correction_days должен быть от 1 до 60 учебных дней");
+        c.correctionDays_ = v;
+      }
+      continue;
+    }
     if (std::string_view(rule.name()).find("rule") == std::string_view::npos) continue;
     const std::string id = rule.attribute("id").as_string();
     const RuleInfo* info = findRule(id);
@@ -275,6 +286,33 @@ Config Config::parse(std::string_view xml, const std::string& name) {
     }
   }
   return c;
+}
+
+std::string Config::version() const {
+  // FNV-1a 64 over a canonical text of the settings.
+  uint64_t h = 1469598103934665603ull;
+  auto add = [&h](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ull;
+  };
+  for (const auto& [id, s] : rules_) {
+    add(id);
+    add(s.enabled ? "1" : "0");
+    add(model::toString(s.severity));
+    for (const auto& [k, v] : s.params) {
+      add(k);
+      add(v);
+    }
+  }
+  add(std::to_string(correctionDays_));
+  static const char* hex = "0123456789abcdef";
+  std::string out = "rules-1:";
+  for (int i = 60; i >= 0; i -= 4) out += hex[(h >> i) & 0xf];
+  return out;
 }
 
 const RuleSettings& Config::settings(std::string_view ruleId) const {

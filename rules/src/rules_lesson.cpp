@@ -96,17 +96,18 @@ class LanguageRussian : public RuleBase {
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     const auto allowed = st.list("allowed");
     for (const auto* l : ctx.lessons()) {
-      auto test = [&](const std::string& text, const char* what) {
+      auto test = [&](const std::string& text, const char* what, std::string item) {
         if (trim(text).empty()) return;
         const std::string problem = languageProblem(text, allowed);
         if (problem.empty()) return;
         Finding f = ctx.finding(info().id, info().severity, *l);
+        f.item = std::move(item);
         f.message = std::string(what) + " «" + text + "»: " + problem;
         out.push_back(std::move(f));
       };
-      test(l->topic, "тема урока");
-      test(l->homework, "домашнее задание");
-      for (const auto& w : l->works) test(w.topic, "тема работы");
+      test(l->topic, "тема урока", "topic");
+      test(l->homework, "домашнее задание", "homework");
+      for (const auto& w : l->works) test(w.topic, "тема работы", "work:" + w.id);
     }
   }
 };
@@ -139,6 +140,7 @@ class WorkTopicStated : public RuleBase {
         }
         if (!bare) continue;
         Finding f = ctx.finding(info().id, info().severity, *l);
+        f.item = "work:" + w.id;
         f.message = "не указана тема работы «" + std::string(model::russianTitle(w.type)) + "»";
         out.push_back(std::move(f));
       }

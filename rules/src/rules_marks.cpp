@@ -95,6 +95,7 @@ class MarksDeadline : public RuleBase {
         }
         if (late == 0) continue;
         Finding f = ctx.finding(info().id, info().severity, *l);
+        f.item = "work:" + w.id;
         f.message = "отметки за работу «" + std::string(model::russianTitle(w.type)) + "» выставлены через " +
                     std::to_string(worst) + " " + daysWord(worst) + ", допускается " + std::to_string(limit) +
                     " (" + std::to_string(late) + " " + marksWord(late) + " с опозданием)";
@@ -168,6 +169,7 @@ class MarksAccumulation : public RuleBase {
             f.period = p->id;
             f.date = p->dates.to;
             f.studentId = student->id;
+            f.item = "marks";
             f.message = student->shortName() + ": " + std::to_string(count) + " " + marksWord(count) + " за " +
                         model::russianPeriodName(*p, ctx.journal.year.startYear) + ", для отметки за период нужно не менее " +
                         std::to_string(need);
@@ -184,6 +186,7 @@ class MarksAccumulation : public RuleBase {
               f.period = p->id;
               f.date = p->dates.to;
               f.studentId = student->id;
+              f.item = "period_mark";
               f.message = student->shortName() + ": нет отметки за " +
                           model::russianPeriodName(*p, ctx.journal.year.startYear);
               f.figures = {{"period_mark", 0}};
@@ -289,6 +292,7 @@ class MarksValidValue : public RuleBase {
         auto report = [&](const std::string& why) {
           Finding f = ctx.finding(info().id, info().severity, *l);
           f.studentId = m->studentId;
+          f.item = "mark:" + m->id;
           f.message = ctx.studentName(m->studentId) + ": отметка «" + m->value.toString() + "» — " + why;
           out.push_back(std::move(f));
         };
@@ -309,6 +313,7 @@ class MarksValidValue : public RuleBase {
         if (n <= maxPerCell) continue;
         Finding f = ctx.finding(info().id, info().severity, *l);
         f.studentId = std::string(key.first);
+        f.item = "cell:" + std::string(key.second);
         f.message = ctx.studentName(key.first) + ": " + std::to_string(n) + " " + marksWord(n) +
                     " в одной клетке, допускается " + std::to_string(maxPerCell);
         f.figures = {{"marks", static_cast<double>(n)}, {"limit", static_cast<double>(maxPerCell)}};
@@ -330,6 +335,7 @@ class MarksEnrolled : public RuleBase {
         if (ctx.expectedAt(*l, m->studentId)) continue;
         Finding f = ctx.finding(info().id, info().severity, *l);
         f.studentId = m->studentId;
+        f.item = "mark:" + m->id;
         f.message = ctx.studentName(m->studentId) + ": отметка «" + m->value.toString() +
                     "» ученику, не зачисленному " + where + " на " + l->date.toRussian();
         out.push_back(std::move(f));
@@ -338,6 +344,7 @@ class MarksEnrolled : public RuleBase {
         if (ctx.expectedAt(*l, a->studentId)) continue;
         Finding f = ctx.finding(info().id, info().severity, *l);
         f.studentId = a->studentId;
+        f.item = "attendance";
         f.message = ctx.studentName(a->studentId) + ": отметка посещаемости «" +
                     std::string(model::journalCode(a->status)) + "» ученику, не зачисленному " + where + " на " +
                     l->date.toRussian();
@@ -358,6 +365,7 @@ class MarksChanged : public RuleBase {
           if (!h.oldValue || !h.newValue || *h.oldValue == *h.newValue) continue;
           Finding f = ctx.finding(info().id, info().severity, *l);
           f.studentId = m->studentId;
+          f.item = "mark:" + m->id + "@" + h.at.toString();
           f.message = ctx.studentName(m->studentId) + ": отметка изменена с «" + h.oldValue->toString() + "» на «" +
                       h.newValue->toString() + "» " + h.at.toRussian() +
                       (h.by.empty() ? std::string() : ", изменил(а) " + ctx.teacherName(h.by));

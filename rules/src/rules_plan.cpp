@@ -312,6 +312,7 @@ class WorksControlPresent : public RuleBase {
               if (w.type == *p->workType) held = true;
           if (held) continue;
           Finding f = ctx.finding(info().id, info().severity, *l);
+          f.item = "plan:" + std::to_string(p->number);
           f.message = "по тематическому плану (урок № " + std::to_string(p->number) + ") — " + what + " «" + planned +
                       "», на уроке работа не проведена";
           f.figures = {{"plan_number", static_cast<double>(p->number)}};
@@ -321,6 +322,7 @@ class WorksControlPresent : public RuleBase {
           Finding f = ctx.finding(info().id, info().severity, s);
           f.date = *dates[pi];
           f.period = ctx.periodOf(s.classId, *dates[pi]);
+          f.item = "plan:" + std::to_string(p->number);
           f.message = "по тематическому плану (урок № " + std::to_string(p->number) + ", " + dates[pi]->toRussian() +
                       ") — " + what + " «" + planned + "», не проведена";
           f.figures = {{"plan_number", static_cast<double>(p->number)}};

@@ -141,6 +141,11 @@ std::vector<Migration> journalMigrations() {
            "ALTER TABLE holidays ADD COLUMN grade_from INTEGER NOT NULL DEFAULT 1",
            "ALTER TABLE holidays ADD COLUMN grade_to INTEGER NOT NULL DEFAULT 11",
        }},
+      {3,
+       "journal: staff e-mail addresses (format version 2)",
+       {
+           "ALTER TABLE staff ADD COLUMN email TEXT NOT NULL DEFAULT ''",
+       }},
   };
 }
 

@@ -101,7 +101,7 @@ const Table kSchools{"schools",
 const Table kPeriods{
     "periods", {"school_id", "id", "kind", "number", "date_from", "date_to", "grade_from", "grade_to"}, 2};
 const Table kHolidays{"holidays", {"school_id", "date_from", "name", "date_to", "grade_from", "grade_to"}, 3};
-const Table kStaff{"staff", {"school_id", "id", "last_name", "first_name", "middle_name", "position"}, 2};
+const Table kStaff{"staff", {"school_id", "id", "last_name", "first_name", "middle_name", "position", "email"}, 2};
 const Table kSubjects{
     "subjects", {"school_id", "id", "name", "short_name", "sort_order", "grading", "two_marks_per_cell"}, 2};
 const Table kClasses{"classes", {"school_id", "id", "grade", "letter", "class_teacher_id"}, 2};
@@ -419,8 +419,9 @@ void SqlIngest::putReference(const model::Journal& j) {
     for (const auto& x : j.staff) {
       ContentHash h;
       h.add(x.lastName).add(x.firstName).add(x.middleName).add(x.position);
+      if (!x.email.empty()) h.add(x.email);  // hashes of staff without an address stay as before version 2
       putRecord(map, kStaff, h.value(), "сотрудник " + x.id, x.id, x.lastName, x.firstName, x.middleName,
-                x.position);
+                x.position, x.email);
     }
   }
   if (!j.subjects.empty()) {

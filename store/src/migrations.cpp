@@ -1,5 +1,6 @@
 // The one list of schema migrations: every repository of the store registers its migration list here
-// (see database.h, "HOW TO ADD A REPOSITORY"). Version ranges: 1-9 journal, 10-19 archive index, 20-29 service.
+// (see database.h, "HOW TO ADD A REPOSITORY"). Version ranges: 1-9 journal, 10-19 archive index, 20-29 service,
+// 30-39 recorded checks and their follow-up.
 #include <algorithm>
 
 #include "database.h"
@@ -9,6 +10,7 @@ namespace ejournal::store {
 
 std::vector<Migration> serviceMigrations();  // 20-29: users, audit log, job runs (service_schema.cpp)
 std::vector<Migration> archiveIndexMigrations();  // 10-19: the archive index (archive_index.cpp)
+std::vector<Migration> checkMigrations();  // 30-39: recorded checks, tracked findings, outbox (checks.cpp)
 
 std::vector<Migration> allMigrations() {
   using List = std::vector<Migration> (*)();
@@ -17,6 +19,7 @@ std::vector<Migration> allMigrations() {
       journalMigrations,
       archiveIndexMigrations,
       serviceMigrations,
+      checkMigrations,
   };
   std::vector<Migration> all;
   for (List list : kLists)

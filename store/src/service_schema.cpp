@@ -38,6 +38,11 @@ std::vector<Migration> serviceMigrations() {
                 login TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_failure_at TEXT NOT NULL,
                 locked_until TEXT NOT NULL, PRIMARY KEY (login, address)))",
        }},
+      {22,
+       "service: users' e-mail addresses (the follow-up of checks)",
+       {
+           "ALTER TABLE service_users ADD COLUMN email TEXT NOT NULL DEFAULT ''",
+       }},
   };
 }
 

@@ -225,9 +225,11 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
                      {name, {*dateFrom(from, "holidays.date_from"), *dateFrom(to, "holidays.date_to")}, gFrom, gTo});
                });
     forEachRow(s,
-               "SELECT id, last_name, first_name, middle_name, position FROM staff WHERE school_id = $1 ORDER BY id", p,
-               [&](std::string& id, std::string& last, std::string& first, std::string& middle, std::string& position) {
-                 j.staff.push_back({id, last, first, middle, position});
+               "SELECT id, last_name, first_name, middle_name, position, email FROM staff WHERE school_id = $1 "
+               "ORDER BY id",
+               p,
+               [&](std::string& id, std::string& last, std::string& first, std::string& middle, std::string& position,
+                   std::string& email) { j.staff.push_back({id, last, first, middle, position, email});
                });
     forEachRow(s,
                "SELECT id, name, short_name, sort_order, grading, two_marks_per_cell FROM subjects "

@@ -45,13 +45,13 @@ std::string_view russianTitle(Role r) {
 namespace {
 
 using Row = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string, int, int, int,
-                        std::string, std::string, std::string>;
+                        std::string, std::string, std::string, std::string>;
 // The failure count and latest lock are summed over the addresses a login was tried from.
 const char* kSelect =
     "SELECT u.id, u.login, u.full_name, u.role, u.staff_id, u.password_hash, u.disabled, u.token_generation, "
     "CAST(COALESCE((SELECT SUM(f.failures) FROM login_failures f WHERE f.login = u.login), 0) AS INTEGER), "
     "COALESCE((SELECT MAX(f.locked_until) FROM login_failures f WHERE f.login = u.login), ''), "
-    "u.created_at, u.password_changed_at FROM service_users u";
+    "u.created_at, u.password_changed_at, u.email FROM service_users u";
 
 // The login_failures row of an address as a whole; '*' is no valid login.
 const std::string kWholeAddress = "*";
@@ -72,6 +72,7 @@ User fromRow(const Row& r) {
   u.lockedUntil = model::DateTime::parse(r.get<9>());
   u.createdAt = model::DateTime::parse(r.get<10>()).value_or(model::DateTime{});
   u.passwordChangedAt = model::DateTime::parse(r.get<11>()).value_or(model::DateTime{});
+  u.email = r.get<12>();
   return u;
 }
 
@@ -122,7 +123,7 @@ class SqlUsers final : public UserRepository {
       Poco::Data::Session s = db_.session();
       WriteTransaction tx(db_, s);
       std::string login = user.login, name = user.fullName, role(toString(user.role)), staff = user.staffId,
-                  hash = user.passwordHash;
+                  hash = user.passwordHash, email = user.email;
       std::string now_ = db_.clock().now().toString();
       int disabled = user.disabled ? 1 : 0;
       int exists = 0;
@@ -130,8 +131,9 @@ class SqlUsers final : public UserRepository {
       if (exists) throw Error(ErrorKind::Conflict, "пользователь «" + login + "»", "такой пользователь уже есть");
       Poco::Int64 id = 0;
       s << "INSERT INTO service_users (login, full_name, role, staff_id, password_hash, disabled, token_generation, "
-           "created_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) RETURNING id",
-          use(login), use(name), use(role), use(staff), use(hash), use(disabled), use(now_), use(now_), into(id), now;
+           "created_at, password_changed_at, email) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
+          use(login), use(name), use(role), use(staff), use(hash), use(disabled), use(now_), use(now_), use(email),
+          into(id), now;
       tx.commit();
       User out = user;
       out.id = id;
@@ -148,7 +150,7 @@ class SqlUsers final : public UserRepository {
       Poco::Data::Session s = db_.session();
       WriteTransaction tx(db_, s);
       std::string login = user.login, name = user.fullName, role(toString(user.role)), staff = user.staffId,
-                  hash = user.passwordHash;
+                  hash = user.passwordHash, email = user.email;
       int disabled = user.disabled ? 1 : 0;
       std::string oldHash;
       std::vector<std::string> found;
@@ -159,8 +161,8 @@ class SqlUsers final : public UserRepository {
       s << "SELECT password_changed_at FROM service_users WHERE login = $1", use(login), into(prev), now;
       changedAt = found.front() == hash ? prev.front() : db_.clock().now().toString();
       s << "UPDATE service_users SET full_name = $1, role = $2, staff_id = $3, password_hash = $4, disabled = $5, "
-           "password_changed_at = $6 WHERE login = $7",
-          use(name), use(role), use(staff), use(hash), use(disabled), use(changedAt), use(login), now;
+           "password_changed_at = $6, email = $7 WHERE login = $8",
+          use(name), use(role), use(staff), use(hash), use(disabled), use(changedAt), use(email), use(login), now;
       tx.commit();
     });
   }

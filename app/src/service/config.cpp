@@ -28,8 +28,11 @@ const std::set<std::string> kKnownKeys = {
     "archive.dir", "archive.key", "archive.cert", "archive.ca",
     "backup.dir",
     "pull.baseUrl", "pull.tokenFile",
+    "smtp.host", "smtp.port", "smtp.starttls", "smtp.login", "smtp.passwordFile", "smtp.from", "smtp.fromName",
+    "smtp.caFile", "smtp.timeout", "web.url",
 };
-const std::vector<std::string> kJobNames = {"pull", "control-report", "quarter-seal", "backup"};
+const std::vector<std::string> kJobNames = {"pull", "control-report", "quarter-seal", "backup", "notify",
+                                            "daily-summary"};
 const std::set<std::string> kJobKeys = {"enabled", "schedule", "retries", "retryMinutes"};
 
 Error bad(const std::string& key, const std::string& what) {
@@ -99,7 +102,8 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   c.keys(roots);
   auto hasSection = [&](const std::string& name) { return std::find(roots.begin(), roots.end(), name) != roots.end(); };
   std::vector<std::string> present;
-  for (const char* section : {"http", "https", "server", "work", "auth", "limits", "log", "archive", "backup", "pull"})
+  for (const char* section :
+       {"http", "https", "server", "work", "auth", "limits", "log", "archive", "backup", "pull", "smtp", "web"})
     if (hasSection(section)) collectKeys(c, section, present);
   for (const auto& k : present)
     if (!kKnownKeys.count(k)) throw bad(k, "неизвестный параметр настройки");
@@ -111,7 +115,8 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
       std::string name = k.substr(5, dot == std::string::npos || dot < 5 ? std::string::npos : dot - 5);
       bool known = std::find(kJobNames.begin(), kJobNames.end(), name) != kJobNames.end();
       if (!known || dot == std::string::npos || !kJobKeys.count(k.substr(dot + 1)))
-        throw bad(k, "неизвестное задание или параметр (задания: pull, control-report, quarter-seal, backup)");
+        throw bad(k, "неизвестное задание или параметр (задания: pull, control-report, quarter-seal, backup, notify, "
+                     "daily-summary)");
     }
   }
 
@@ -153,6 +158,17 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   s.backupDir = str(c, "backup.dir", s.backupDir.string());
   s.pullBaseUrl = str(c, "pull.baseUrl", "");
   s.pullTokenFile = str(c, "pull.tokenFile", "");
+  s.smtp.host = str(c, "smtp.host", "");
+  s.smtp.port = intKey(c, "smtp.port", 25, 1, 65535);
+  s.smtp.startTls = boolKey(c, "smtp.starttls", false);
+  s.smtp.login = str(c, "smtp.login", "");
+  s.smtpPasswordFile = str(c, "smtp.passwordFile", "");
+  s.smtp.from = str(c, "smtp.from", "");
+  s.smtp.fromName = str(c, "smtp.fromName", s.smtp.fromName);
+  s.smtp.caFile = str(c, "smtp.caFile", "");
+  s.smtp.timeoutSeconds = intKey(c, "smtp.timeout", 30, 1, 600);
+  if (!s.smtp.host.empty() && s.smtp.from.empty()) throw bad("smtp.from", "укажите адрес отправителя писем");
+  s.webUrl = str(c, "web.url", "");
   for (const auto& name : kJobNames) {
     JobConfig j;
     j.name = name;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "mailer.h"
+
 namespace Poco::Util {
 class AbstractConfiguration;
 }
@@ -67,6 +69,12 @@ struct ServiceConfig {
 
   std::string pullBaseUrl;    // dnevnik.ru API base URL
   std::string pullTokenFile;  // file holding the Access-Token
+
+  // The follow-up of checks (docs/followup.md): the school's SMTP server (smtp.*; the password is read from
+  // smtp.passwordFile when a message is sent) and the address of the web interface named in the messages.
+  SmtpSettings smtp;
+  std::string smtpPasswordFile;
+  std::string webUrl;
 
   std::vector<JobConfig> jobs;
   std::string instance;  // host:pid, for job runs

@@ -17,6 +17,7 @@
 
 #include "ejournal/model/index.h"
 #include "ejournal/model/journal.h"
+#include "ejournal/rules/rules.h"
 #include "ejournal/store/audit.h"
 #include "ejournal/store/jobs.h"
 #include "ejournal/store/store.h"
@@ -137,6 +138,12 @@ void addCoreRoutes(ServiceCore& core);     // health, auth, me, users, audit, jo
 void addJournalRoutes(ServiceCore& core);  // findings, reports, printouts, extracts
 void addArchiveRoutes(ServiceCore& core);  // archives, backups
 void addPullRoutes(ServiceCore& core);     // pull
+void addFollowUpRoutes(ServiceCore& core); // recorded checks, teachers' remarks, acknowledgements; notify jobs
+
+// Records a check of `scope` (findings of `result`), queues each teacher's remarks and delivers the outbox when
+// smtp.host is set; audited as "check.record". Returns a Russian summary (routes_followup.cpp).
+std::string recordAndNotify(ServiceCore& core, const Snapshot& snap, const rules::Scope& scope,
+                            const rules::CheckResult& result, const std::string& actor);
 
 // Role lists used by the route files (docs/api.md "Roles").
 using store::Role;

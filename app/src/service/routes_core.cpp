@@ -80,6 +80,16 @@ void requireStaffForScopedRole(const store::User& u) {
 }
 
 // A staff id given to the API is checked against the stored journal (unchecked while none is stored).
+// The optional "email" of a user: where the follow-up of checks goes when the journal has no address.
+std::string emailField(const Poco::JSON::Object& body) {
+  const std::string e = optionalString(body, "email");
+  if (!e.empty() && (e.find('@') == std::string::npos || e.find_first_of(" \t\r\n<>,;\"") != std::string::npos ||
+                     e.size() > 254))
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter", "неверный адрес электронной почты «" + e + "»",
+                   "email");
+  return e;
+}
+
 void checkStaffOf(Call& c, const std::string& staffId) {
   try {
     checkStaffId(*c.core.store, staffId);
@@ -308,6 +318,7 @@ void addCoreRoutes(ServiceCore& core) {
     u.fullName = requireString(*body, "fullName");
     u.role = roleField(*body);
     u.staffId = optionalString(*body, "staffId");
+    u.email = emailField(*body);
     requireStaffForScopedRole(u);
     if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
     std::string password = requireString(*body, "password");
@@ -338,6 +349,10 @@ void addCoreRoutes(ServiceCore& core) {
       u.role = roleField(*body);
       changes.push_back("роль " + std::string(store::toString(u.role)));
       revoke = true;
+    }
+    if (body->has("email")) {
+      u.email = emailField(*body);
+      changes.push_back("email " + u.email);
     }
     if (body->has("staffId")) {
       u.staffId = optionalString(*body, "staffId");

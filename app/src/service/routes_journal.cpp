@@ -12,6 +12,7 @@
 #include "ejournal/render/render.h"
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
+#include "followup.h"
 #include "service/core.h"
 #include "service/scheduler.h"
 
@@ -206,6 +207,7 @@ void addJournalRoutes(ServiceCore& core) {
     if (kind == "control") {
       auto findings = rules::check(idx, s.scope, rulesConfig());
       auto report = reports::buildControlReport(idx, s.scope, findings, rulesConfig(), now);
+      report.followUp = followUpFor(*c.core.store, idx);  // the recorded checks' follow-up, if any
       if (pdf) printed = render::renderControlReport(report, opt);
       else reports::write(report, format, out);
     } else if (kind == "program") {
@@ -248,6 +250,7 @@ void addJournalRoutes(ServiceCore& core) {
     auto remarks = rules::check(snap->index, scope, rulesConfig());
     render::RenderOptions opt;
     opt.clock = c.core.clock;
+    opt.remarkStatus = remarkStatus(*c.core.store, snap->index, classId, remarks);  // recorded checks' follow-up
     render::Pdf pdf = render::renderClassJournal(snap->index, classId, scope.periodId, remarks, opt);
     sendPdf(c, pdf, "journal-" + classId + "-" + scope.periodId + ".pdf", "классный журнал");
   });
@@ -306,8 +309,12 @@ void addJournalRoutes(ServiceCore& core) {
     auto snap = core_->cache->get();
     rules::Scope scope =
         rules::resolveScope(snap->index, "", from.toString(), to.toString(), "", "", "", *core_->clock);
-    auto findings = rules::check(snap->index, scope, rulesConfig());
+    const rules::CheckResult result = rules::run(snap->index, scope, rulesConfig());
+    const auto& findings = result.findings;
+    // The monthly check is recorded, and each teacher is sent their remarks (docs/followup.md).
+    const std::string followUp = recordAndNotify(*core_, *snap, scope, result, "scheduler");
     auto report = reports::buildControlReport(snap->index, scope, findings, rulesConfig(), core_->clock->now());
+    report.followUp = followUpFor(*core_->store, snap->index);
     char stem[32];
     std::snprintf(stem, sizeof stem, "control-%04d-%02d", y, m);
     const auto dir = core_->config.workDir / "reports";
@@ -322,7 +329,7 @@ void addJournalRoutes(ServiceCore& core) {
     model::writeFileAtomic(dir / (std::string(stem) + ".txt"), text.str());
     model::writeFileAtomic(dir / (std::string(stem) + ".pdf"), pdf.bytes);
     return "справка за " + from.toRussian() + "–" + to.toRussian() + ": " + report.conclusion + " (" + stem +
-           ".json, .txt, .pdf)";
+           ".json, .txt, .pdf); " + followUp;
   });
 }
 

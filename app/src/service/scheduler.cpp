@@ -194,7 +194,7 @@ store::JobRun Scheduler::runNow(const std::string& name, const std::string& acto
   for (const auto& cfg : core_.config.jobs) known = known || cfg.name == name;
   if (!known)
     throw Error(ErrorKind::NotFound, "задание «" + name + "»",
-                "нет такого задания (есть: pull, control-report, quarter-seal, backup)");
+                "нет такого задания (есть: pull, control-report, quarter-seal, backup, notify, daily-summary)");
   const model::DateTime now = core_.clock->now();
   for (int attempt = 1; attempt < 100; ++attempt) {
     auto claimed = core_.jobs->claim(name, now, attempt, core_.config.instance, now);

@@ -168,6 +168,7 @@ Poco::JSON::Object::Ptr userJson(const store::User& u) {
   o->set("role", std::string(store::toString(u.role)));
   o->set("roleTitle", std::string(store::russianTitle(u.role)));
   o->set("staffId", u.staffId);
+  if (!u.email.empty()) o->set("email", u.email);
   o->set("disabled", u.disabled);
   o->set("failedLogins", u.failedLogins);
   if (u.lockedUntil) o->set("lockedUntil", u.lockedUntil->toString());
@@ -351,6 +352,7 @@ Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock) : co
   addJournalRoutes(*core_);
   addArchiveRoutes(*core_);
   addPullRoutes(*core_);
+  addFollowUpRoutes(*core_);
 }
 
 Service::~Service() { stop(); }

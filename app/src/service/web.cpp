@@ -305,6 +305,7 @@ const std::vector<NavItem>& navItems() {
   static const std::vector<NavItem> items = {
       {"/check", "Проверка журнала", "GET", "/api/v1/reports/{kind}"},
       {"/findings", "Замечания", "GET", "/api/v1/findings"},
+      {"/remarks", "Замечания проверки", "GET", "/api/v1/me/remarks"},
       {"/class", "Мой класс", "GET", "/api/v1/stats"},
       {"/printouts", "Печать", "GET", "/api/v1/printouts/journal"},
       {"/archives", "Архивы", "GET", "/api/v1/archives"},

@@ -242,6 +242,9 @@ void checkPage(Page& p) {
   page.set("program", toData(program));
   page.set("results", toData(results));
   page.set("mayPull", mayCall(p.core, *p.user, "POST", "/api/v1/pull"));
+  page.set("mayRecord", mayCall(p.core, *p.user, "POST", "/api/v1/checks"));
+  for (const char* k : {"period", "from", "to", "class"})
+    if (q.count(k)) page.set(std::string("record_") + k, q.at(k));
   page.set("pullPeriods", p.periodChoices(p.currentPeriod(), true));
   // Charts: program completion per class and subject, findings per rule, results per class.
   std::vector<std::string> labels;
@@ -274,6 +277,37 @@ void checkPage(Page& p) {
   page.set("resultsChart",
            chartJson("bar", labels, {{"Успеваемость, %", success}, {"Качество знаний, %", quality}}));
   sendHtml(p.res, render("check", page));
+}
+
+// The deputy records the check of the page's scope: the findings' history is kept and each teacher is sent their
+// remarks (docs/followup.md). Back to the check page with the outcome.
+void recordCheckPage(Page& p) {
+  requirePost(p);
+  Query q;
+  for (const char* k : {"period", "from", "to", "class"})
+    if (!p.f(k).empty()) q[k] = p.f(k);
+  auto r = p.apiJson("POST", "/api/v1/checks", q);
+  p.flash = str(r, "message");
+  checkPage(p);
+}
+
+// A teacher's remarks of the latest recorded check, with «Ознакомлен(а)» (POST: the acknowledgement, audited by
+// the API).
+void remarksPage(Page& p) {
+  if (p.req.getMethod() == "POST") {
+    const std::string id = p.f("check");
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) throw notFound();
+    auto r = p.apiJson("POST", "/api/v1/checks/" + id + "/acknowledge");
+    p.flash = r->optValue<bool>("first", false) ? "Отмечено: Вы ознакомлены с замечаниями проверки"
+                                                 : "Вы уже отметили, что ознакомлены с замечаниями этой проверки";
+  }
+  auto r = p.apiJson("GET", "/api/v1/me/remarks");
+  Data page = p.base("Замечания проверки", "/remarks");
+  page.set("remarks", toData(r));
+  page.set("hasCheck", r->has("check"));
+  page.set("hasRemarks", arr(r, "remarks")->size() > 0);
+  page.set("acknowledged", r->optValue<bool>("acknowledged", false));
+  sendHtml(p.res, render("remarks", page));
 }
 
 // Substitutions and the forecast as tables, with the check's scope.
@@ -1020,6 +1054,7 @@ void routePage(Page& p) {
     if (first == "logout") return logoutPage(p);
     if (first == "password") return passwordPage(p);
     if (first == "check") return checkPage(p);
+    if (first == "remarks") return remarksPage(p);
     if (first == "report") return reportPage(p);
     if (first == "findings") return findingsPage(p);
     if (first == "class") return classPage(p);
@@ -1032,6 +1067,7 @@ void routePage(Page& p) {
     if (first == "pull") return pullPage(p);
     if (first == "backups") return backupsPage(p);
   }
+  if (first == "check" && segs.size() == 2 && segs[1] == "record") return recordCheckPage(p);
   if (first == "printouts" && segs.size() == 2 && segs[1] == "print") return printAll(p);
   if (first == "archives" && segs.size() == 2 && segs[1] == "extract") return archiveExtract(p);
   if (first == "archives" && segs.size() == 2) return archivePage(p, segs[1]);

@@ -16,7 +16,7 @@
 
 namespace ejournal::model {
 
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;  // 2: staff e-mail addresses (docs/xml-format.md)
 
 struct School {
   std::string id;
@@ -63,6 +63,7 @@ struct Staff {
   std::string firstName;
   std::string middleName;
   std::string position;  // "учитель математики", "заместитель директора по УВР"
+  std::string email = {};  // optional (format version 2): where the follow-up of checks is sent
   std::string fullName() const;   // "Иванова Мария Петровна"
   std::string shortName() const;  // "Иванова М. П."
 };

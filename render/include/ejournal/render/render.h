@@ -15,6 +15,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -48,6 +49,9 @@ struct RenderOptions {
   std::shared_ptr<const Layouts> layouts;  // null: the bundled layouts, loaded once per process
   std::shared_ptr<model::Clock> clock;     // creation date in the document info; null: model::systemClock()
   Sides sides = Sides::Single;
+  // The follow-up of recorded checks for the class journal's remarks (docs/followup.md): by model::findingKey, what
+  // is said after the remark, e.g. «не устранено с 15.09.2025», «устранено 15.10.2025». Empty: remarks as before.
+  std::map<std::string, std::string> remarkStatus;
 };
 
 // A finished PDF document.

@@ -7,7 +7,9 @@
 // only reads the JournalIndex; the writers are deterministic (numbers in the classic locale).
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <utility>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -84,6 +86,52 @@ struct ControlRow {
   std::vector<ControlFinding> findings;    // date order
 };
 
+// The follow-up of recorded checks (docs/followup.md): per teacher, what was corrected after the previous check,
+// what is still open (since when) and whether they acknowledged the latest check's remarks.
+struct FollowUpItem {
+  ControlFinding finding;
+  std::string className;
+  std::string subjectName;
+  model::Date since;     // found (again) by the check of that day
+  int days = 0;          // open for so many days on the latest check's day
+  bool reopened = false; // corrected once and found again
+};
+
+struct TeacherFollowUp {
+  std::string teacherId;
+  std::string teacherName;  // "Иванова М. П."
+  int corrected = 0;        // устранено после проверки от previousCheckDate
+  int open = 0;             // не устранено: found before the latest check and still there
+  int fresh = 0;            // new remarks of the latest check
+  std::optional<model::Date> oldestOpenSince;
+  bool acknowledged = false;  // «ознакомлен(а)» with the latest check's remarks
+  std::optional<model::DateTime> acknowledgedAt;
+  std::vector<FollowUpItem> openItems;  // the open remarks (not the new ones), oldest first
+};
+
+struct ControlFollowUp {
+  int64_t checkId = 0;
+  model::Date checkDate;                        // the latest recorded check
+  std::optional<model::Date> previousCheckDate;  // the one before it, if any
+  model::Date deadline;                         // the latest check's correction deadline
+  std::vector<TeacherFollowUp> teachers;        // teachers with remarks then or now, by name
+  std::vector<std::string> notAcknowledged;     // names of teachers with remarks who have not acknowledged
+  int corrected = 0;
+  int open = 0;
+  int fresh = 0;
+};
+
+// What the follow-up is built from (the store's records, as model values).
+struct FollowUpInput {
+  int64_t checkId = 0;
+  model::Date checkDate;
+  std::optional<model::Date> previousCheckDate;
+  model::Date deadline;
+  std::vector<model::TrackedFinding> results;                   // what the latest check saw (corrected ones too)
+  std::vector<std::pair<std::string, model::DateTime>> acknowledged;  // staff id, when
+};
+ControlFollowUp buildControlFollowUp(const model::JournalIndex& index, const FollowUpInput& input);
+
 struct ControlReport {
   ReportHeader header;
   std::vector<ControlRow> rows;  // by teacher name, class, subject
@@ -95,6 +143,8 @@ struct ControlReport {
   int infos = 0;
   std::string conclusion;  // Russian: "Нарушений не выявлено." or "Выявлено нарушений: 12, предупреждений: 3."
   std::vector<rules::NotChecked> notChecked;  // enabled rules the data could not support, catalogue order
+  // The follow-up of recorded checks; absent when none is recorded (the report then reads as before).
+  std::optional<ControlFollowUp> followUp;
 };
 
 // ---- Program completion (выполнение программы) ----

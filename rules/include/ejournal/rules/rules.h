@@ -80,8 +80,16 @@ class Config {
   RuleSettings& settings(std::string_view ruleId);
   bool enabled(std::string_view ruleId) const { return settings(ruleId).enabled; }
 
+  // School days a teacher has to correct the remarks of a recorded check (<followup correction_days>, 5).
+  int correctionDays() const { return correctionDays_; }
+  void setCorrectionDays(int days) { correctionDays_ = days; }
+  // The rules' version recorded with a check: "rules-1:<16 hex>", a hash over every rule's enabled flag,
+  // severity and parameters and the follow-up settings. Equal configurations give equal versions.
+  std::string version() const;
+
  private:
   std::map<std::string, RuleSettings, std::less<>> rules_;
+  int correctionDays_ = 5;
 };
 
 // What to check.

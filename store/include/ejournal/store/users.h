@@ -41,6 +41,7 @@ struct User {
   Role role = Role::Teacher;
   std::string staffId;   // the journal's staff id for teachers and class teachers (their scope); may be empty
   std::string passwordHash;  // opaque, made by the app ("pbkdf2-sha256$iterations$salt$hash")
+  std::string email = {};    // optional: where the follow-up of checks is sent when the journal has no address
   bool disabled = false;
   int64_t tokenGeneration = 0;  // a token carries the generation it was issued in; revokeAllTokens moves it on
   // Read only (from the failed logins, by client address): failures since the last success from every address,
