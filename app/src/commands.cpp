@@ -14,6 +14,7 @@ const std::vector<Command>& commands() {
       reportCommand("results"),
       reportCommand("substitutions"),
       reportCommand("forecast"),
+      reportCommand("all"),
       pullCommand(),
       ingestCommand(),
       statsCommand(),
