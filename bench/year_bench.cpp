@@ -197,8 +197,10 @@ int main(int argc, char** argv) {
     const Child all = runEjournal({"report", "all", "--period", "2025-year", "--format", "json", "--db", db.string(),
                                    "--dir", (dir / "reports").string()},
                                   dir);
-    if (!require(all, "report all")) return 1;
-    std::printf("  `report all` (a child: open, load, check, 5 reports, files) %6.2f s wall  %6.2f s cpu  peak RSS %ld MB\n",
+    if (all.code != 0 && all.code != 1)
+      std::printf("  `report all` not available (exit %d)\n", all.code);
+    else
+      std::printf("  `report all` (a child: open, load, check, 5 reports, files) %6.2f s wall  %6.2f s cpu  peak RSS %ld MB\n",
                 all.wall, all.cpu, all.maxRssMb);
     journal = model::Journal();
 
