@@ -63,6 +63,7 @@ Child runEjournal(const std::vector<std::string>& args, const fs::path& dir) {
   const fs::path exe = fs::path(EJOURNAL_BINARY_DIR) / "app" / "ejournal";
   const fs::path out = dir / "child-stdout.txt";
   Child c;
+  std::fflush(stdout);  // the child must not repeat the parent's pending output
   const auto t0 = Steady::now();
   const pid_t pid = fork();
   if (pid < 0) return c;
@@ -157,33 +158,40 @@ int main(int argc, char** argv) {
     }
     std::printf("  load     %6.3f s wall  %6.3f s cpu  (median of %d; lessons %zu, marks %zu)\n", median(loadW),
                 median(loadC), repeat, journal.lessons.size(), journal.marks.size());
+    const double ic = cpuNow();
     auto t0 = Steady::now();
     const model::JournalIndex index(journal);
-    std::printf("  index    %6.3f s wall\n", since(t0));
+    const double indexW = since(t0), indexC = cpuNow() - ic;
+    std::printf("  index    %6.3f s wall  %6.3f s cpu\n", indexW, indexC);
     const auto scope = rules::resolveScope(index, "2025-year", "", "", "", "", "", *clock);
     const auto now = clock->now();
-    std::vector<double> checkW;
+    std::vector<double> checkW, checkC;
     rules::CheckResult result;
     for (int r = 0; r < repeat; ++r) {
+      const double c0 = cpuNow();
       t0 = Steady::now();
       result = rules::run(index, scope, config);
       std::ostringstream out;
       rules::writeFindingsJson(index, scope, result, out);
       checkW.push_back(since(t0));
+      checkC.push_back(cpuNow() - c0);
     }
-    double sum = median(checkW);
-    std::printf("  check    %6.3f s wall  (median; %zu findings, JSON written)\n", median(checkW),
-                result.findings.size());
+    double sumW = median(checkW), sumC = median(checkC);
+    std::printf("  check    %6.3f s wall  %6.3f s cpu  (medians; %zu findings, JSON written)\n", median(checkW),
+                median(checkC), result.findings.size());
     auto timeReport = [&](const char* name, auto&& build) {
-      std::vector<double> w;
+      std::vector<double> w, c;
       for (int r = 0; r < repeat; ++r) {
+        const double c0 = cpuNow();
         const auto t = Steady::now();
         std::ostringstream out;
         reports::write(build(), reports::Format::Json, out);
         w.push_back(since(t));
+        c.push_back(cpuNow() - c0);
       }
-      sum += median(w);
-      std::printf("  %-8s %6.3f s wall  (median, JSON written)\n", name, median(w));
+      sumW += median(w);
+      sumC += median(c);
+      std::printf("  %-8s %6.3f s wall  %6.3f s cpu  (medians, JSON written)\n", name, median(w), median(c));
     };
     timeReport("control", [&] { return reports::buildControlReport(index, scope, result.findings, config, now); });
     timeReport("program", [&] { return reports::buildProgramReport(index, scope, now); });
@@ -193,7 +201,8 @@ int main(int argc, char** argv) {
     });
     timeReport("substit.", [&] { return reports::buildSubstitutionsReport(index, scope, now); });
     timeReport("forecast", [&] { return reports::buildForecastReport(index, scope, config, now); });
-    std::printf("  load + check + 5 reports %6.3f s wall (medians)\n", median(loadW) + sum);
+    std::printf("  load + index + check + 5 reports  %6.3f s wall  %6.3f s cpu (medians)\n",
+                median(loadW) + indexW + sumW, median(loadC) + indexC + sumC);
     const Child all = runEjournal({"report", "all", "--period", "2025-year", "--format", "json", "--db", db.string(),
                                    "--dir", (dir / "reports").string()},
                                   dir);
