@@ -50,13 +50,15 @@ bool ingestFile(store::Store& store, const model::Clock& clock, const std::strin
   auto tx = store.beginIngest(model::Provenance{"xml:" + file, runId(clock.now(), index), clock.now()});
   Counts counts;
   try {
+    IngestWriter writer(*tx);  // stores each part while the next one is validated and parsed
     ingest::readJournal(
         bytes, file,
         [&](const model::Journal& part) {
           counts.add(part);
-          tx->upsert(part);
+          writer.push(part);
         },
         options);
+    writer.finish();
   } catch (const ingest::InvalidDocument& e) {
     for (const auto& p : e.problems()) std::cerr << p.toString() << "\n";
     std::cerr << file << ": документ отклонён, ничего не сохранено (проблем: " << e.problems().size()
