@@ -6,6 +6,7 @@
 #include <exception>
 #include <mutex>
 #include <set>
+#include <streambuf>
 #include <thread>
 
 #include "ejournal/ingest/ingest.h"
@@ -142,6 +143,38 @@ void writeBytes(std::ostream& os, const std::string& bytes) {
 
 }  // namespace
 
+namespace {
+
+// Forwards to a stream and counts the bytes (the seal's progress).
+class CountingBuf : public std::streambuf {
+ public:
+  explicit CountingBuf(std::ostream& to) : to_(to) {}
+  uint64_t count = 0;
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    const char ch = traits_type::to_char_type(c);
+    to_.write(&ch, 1);
+    ++count;
+    return to_ ? c : traits_type::eof();
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    to_.write(s, n);
+    count += static_cast<uint64_t>(n);
+    return to_ ? n : 0;
+  }
+  int sync() override {
+    to_.flush();
+    return to_ ? 0 : -1;
+  }
+
+ private:
+  std::ostream& to_;
+};
+
+}  // namespace
+
 archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::shared_ptr<model::Clock> clock) {
   if (!model::PeriodName::parse(o.periodId))
     throw Error(ErrorKind::Input, "--period",
@@ -236,6 +269,22 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
     req.documents.push_back({"summary/" + safeName(c->id) + ".pdf", std::string(archive::kKindSummary),
                              "Сводная ведомость учёта успеваемости " + className(*c), "application/pdf", summaryTags,
                              "", [&ahead, sheet](std::ostream& os) { writeBytes(os, ahead.take(sheet)); }});
+  }
+  if (o.progress) {
+    auto done = std::make_shared<size_t>(0);
+    auto bytes = std::make_shared<uint64_t>(0);
+    const size_t total = req.documents.size();
+    for (auto& d : req.documents) {
+      d.producer = [inner = d.producer, name = d.name, total, done, bytes, &o](std::ostream& os) {
+        CountingBuf counting(os);
+        std::ostream out(&counting);
+        inner(out);
+        out.flush();
+        if (!out) os.setstate(std::ios::badbit);
+        *bytes += counting.count;
+        o.progress(++*done, total, name, *bytes);
+      };
+    }
   }
   ahead.start(threads);
   archive::ArchiveInfo info = archives.seal(req);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct SealOptions {
   std::string createdBy;
   std::string rulesConfig;  // rules configuration file; empty: the school defaults
   archive::RetentionPolicy retention = archive::RetentionPolicy::defaults();
+  // Called after each document is written into the archive: documents done, documents in all, the document's
+  // name, the bytes of the documents done (the CLI's progress); may be empty.
+  std::function<void(size_t done, size_t total, const std::string& name, uint64_t bytes)> progress;
 };
 
 // Seals one period of the store's school into the next archive of `archiveDir` and records it in the store's

@@ -7,20 +7,20 @@
 namespace ejournal::app {
 
 std::vector<OptionSpec> scopeOptions() {
-  return {{"period", "P", "2025-Q1..2025-Q4, 2025-H1, 2025-H2 or 2025-year"},
-          {"from", "D", "first day of a date range (YYYY-MM-DD), with --to"},
-          {"to", "D", "last day of a date range (YYYY-MM-DD)"},
-          {"class", "C", "one class, by name (5А) or id"},
-          {"subject", "S", "one subject, by name or id"},
-          {"teacher", "T", "one teacher, by id, full name, «Фамилия И. О.» or last name"},
-          {"rules", "FILE", "rules configuration (schemas/rules.xsd); default: rules/config/default.xml"}};
+  return {{"period", "P", "период: 2025-Q1..2025-Q4, 2025-H1, 2025-H2 или 2025-year"},
+          {"from", "D", "первый день диапазона дат (ГГГГ-ММ-ДД), вместе с --to"},
+          {"to", "D", "последний день диапазона дат (ГГГГ-ММ-ДД)"},
+          {"class", "C", "один класс, по названию (5А) или коду"},
+          {"subject", "S", "один предмет, по названию или коду"},
+          {"teacher", "T", "один учитель: код, ФИО, «Фамилия И. О.» или фамилия"},
+          {"rules", "FILE", "настройки правил (schemas/rules.xsd); по умолчанию rules/config/default.xml"}};
 }
 
 CheckInput loadForCheck(const Args& args) {
   CheckInput in;
   in.clock = model::systemClock();
   in.config = args.has("rules") ? rules::Config::load(*args.get("rules")) : rules::Config::schoolDefaults();
-  auto store = store::Store::open(dbConnection(args), in.clock);
+  auto store = store::Store::openExisting(dbConnection(args), in.clock);
   store::LoadFilter filter;
   in.journal = store->load(filter);
   return in;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "ejournal/model/text.h"
+
 namespace ejournal::app {
 
 inline constexpr int kExitOk = 0;
@@ -21,18 +23,19 @@ inline constexpr int kExitError = 2;
 struct OptionSpec {
   std::string name;  // without the leading dashes: "period"
   std::string valueName;  // "P"; empty for a flag
-  std::string help;
+  std::string help;  // Russian
   bool repeatable = false;
+  char shortName = 0;  // 'o' for -o; 0: long form only
 };
 
 struct CommandSpec {
   std::string name;      // "ingest", or "report control" for a subcommand group
   std::string synopsis;  // "FILE..."
-  std::string help;      // one paragraph, English (the CLI's own text) with Russian data messages
+  std::string help;      // one paragraph, Russian; its first sentence (up to ". " before a capital) is the summary
   std::vector<OptionSpec> options;
 };
 
-// Parsed arguments. Options given as --name VALUE or --name=VALUE; flags as --name.
+// Parsed arguments. Options given as --name VALUE or --name=VALUE (or -x VALUE for a short name); flags as --name.
 class Args {
  public:
   std::vector<std::string> positional;
@@ -46,12 +49,26 @@ class Args {
   std::map<std::string, std::vector<std::string>> values_;
 };
 
-// Options every command accepts: --db (store connection: a SQLite path or "postgresql:host=..."), --help.
+// Options every command accepts: --db (store connection: a SQLite path or "postgresql:host=..."), -h/--help.
 std::vector<OptionSpec> commonOptions();
 
 // Parses argv against the spec; throws ejournal::Error(ErrorKind::Input) on an unknown option or a missing value.
 Args parseArgs(const CommandSpec& spec, const std::vector<std::string>& argv);
 std::string helpText(const CommandSpec& spec);
+// The summary the overview shows: the help's whole first sentence.
+std::string firstSentence(const std::string& help);
+// The text of the command-line overview (`ejournal --help`).
+std::string overviewText();
+
+// --format text|json of a command that prints data (docs/cli.md describes each JSON form).
+OptionSpec jsonFormatOption();
+// True for --format json, false for text (or no --format); throws Error(Input) for anything else.
+bool wantsJson(const Args& args);
+
+// --csv-separator ';' (the default: with a UTF-8 BOM, for Excel and LibreOffice on a Russian desktop) or ','
+// (RFC 4180, no BOM), for commands with --format csv.
+OptionSpec csvSeparatorOption();
+model::CsvForm csvFormOf(const Args& args);
 
 // The store connection string from --db, EJOURNAL_DB, or "ejournal.db".
 std::string dbConnection(const Args& args);

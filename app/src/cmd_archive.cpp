@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
+#include "ejournal/model/json.h"
 
 namespace ejournal::app {
 
@@ -17,16 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string outputOption(const Args& args, std::vector<std::string>& rest) {
-  std::string output = args.get("output", "");
-  std::vector<std::string> kept;
-  for (size_t i = 0; i < args.positional.size(); ++i) {
-    if (args.positional[i] == "-o" && i + 1 < args.positional.size())
-      output = args.positional[++i];
-    else
-      kept.push_back(args.positional[i]);
-  }
-  rest = kept;
-  return output;
+  rest = args.positional;
+  return args.get("output", "");
 }
 
 void noPositional(const Args& args, const char* cmd) {
@@ -51,13 +44,75 @@ std::string sizeText(uint64_t bytes) {
   return bytes >= 10240 ? std::to_string(bytes / 1024) + " КиБ" : std::to_string(bytes) + " Б";
 }
 
+std::string retentionJson(const archive::RetentionInfo& r) {
+  return model::JsonObject()
+      .text("class", r.className)
+      .integer("years", r.years)
+      .text("earliest_disposal", r.earliestDisposal.toString())
+      .json();
+}
+
+std::string refJson(const std::optional<archive::ArchiveRef>& r) {
+  if (!r) return "null";
+  return model::JsonObject().text("archive", r->archive).text("manifest_sha256", r->manifestSha256).json();
+}
+
+// An archive's metadata as JSON (docs/cli.md); `documents` as an array of objects, or only their count.
+std::string archiveJson(const archive::ArchiveInfo& a, bool documents, bool superseded) {
+  model::JsonObject o;
+  o.text("archive", a.fileName)
+      .text("school", a.schoolId)
+      .text("school_name", a.schoolName)
+      .text("period", a.periodId)
+      .text("period_title", a.periodTitle)
+      .text("from", a.periodDates.from.toString())
+      .text("to", a.periodDates.to.toString())
+      .integer("sequence", a.sequence)
+      .integer("version", a.version)
+      .raw("supersedes", refJson(a.supersedes))
+      .textOrNull("reason", a.reason)
+      .boolean("superseded", superseded)
+      .raw("previous", refJson(a.previous))
+      .text("created_at", a.createdAt.toString())
+      .text("created_by", a.createdBy)
+      .text("tool", a.tool)
+      .raw("retention", retentionJson(a.retention))
+      .text("manifest_sha256", a.manifestSha256)
+      .boolean("timestamped", a.timestamped);
+  if (!documents) return o.integer("documents", static_cast<long long>(a.documents.size())).json();
+  return o
+      .raw("documents", model::jsonArray(a.documents, [](const archive::DocumentInfo& d) {
+        return model::JsonObject()
+            .text("name", d.name)
+            .text("kind", d.kind)
+            .text("title", d.title)
+            .text("media_type", d.mediaType)
+            .integer("size", static_cast<long long>(d.size))
+            .text("sha256", d.sha256)
+            .raw("retention", retentionJson(d.retention))
+            .json();
+      }, "\n  ", "\n"))
+      .json();
+}
+
 int runList(const Args& args) {
   noPositional(args, "archive list");
+  const bool json = wantsJson(args);
   archive::Archive archives(archiveDirectory(args));
   auto list = archives.list();
   std::set<std::string> superseded;
   for (const auto& a : list)
     if (a.supersedes) superseded.insert(a.supersedes->archive);
+  if (json) {
+    std::cout << model::JsonObject()
+                     .text("directory", archives.directory().string())
+                     .raw("archives", model::jsonArray(list, [&](const archive::ArchiveInfo& a) {
+                       return archiveJson(a, false, superseded.count(a.fileName) > 0);
+                     }, "\n  ", "\n"))
+                     .json()
+              << "\n";
+    return kExitOk;
+  }
   if (list.empty()) std::cout << "В каталоге " << archives.directory().string() << " нет архивов\n";
   for (const auto& a : list)
     std::cout << a.fileName << "  " << a.periodTitle << ", версия " << a.version
@@ -69,8 +124,16 @@ int runList(const Args& args) {
 
 int runShow(const Args& args) {
   if (args.positional.size() != 1) throw Error(ErrorKind::Input, "archive show", "укажите один архив");
+  const bool json = wantsJson(args);
   archive::Archive archives(archiveDirectory(args));
   auto a = archives.show(args.positional.front());
+  if (json) {
+    bool superseded = false;
+    for (const auto& other : archives.list())
+      if (other.supersedes && other.supersedes->archive == a.fileName) superseded = true;
+    std::cout << archiveJson(a, true, superseded) << "\n";
+    return kExitOk;
+  }
   std::cout << "Архив: " << a.path.string() << "\n"
             << "Школа: " << a.schoolName << " (" << a.schoolId << ")\n"
             << "Период: " << a.periodId << " — " << a.periodTitle << ", " << a.periodDates.from.toRussian() << " – "
@@ -106,14 +169,16 @@ int runExtract(const Args& args) {
 
 int runFind(const Args& args) {
   noPositional(args, "archive find");
+  const bool json = wantsJson(args);
   archive::Archive archives(archiveDirectory(args));
-  auto st = store::Store::open(dbConnection(args));
+  auto st = store::Store::openExisting(dbConnection(args));
   auto index = store::openArchiveIndex(*st);
   store::ArchiveIndexQuery q;
   q.directory = fs::absolute(archives.directory()).lexically_normal().string();
+  std::optional<size_t> reindexed;
   if (index->archives(q.directory).empty() && !archives.list().empty()) {
-    size_t n = reindexArchives(*st, archives);
-    std::cout << "Индекс архивов был пуст: восстановлен из " << n << " арх.\n";
+    reindexed = reindexArchives(*st, archives);
+    if (!json) std::cout << "Индекс архивов был пуст: восстановлен из " << *reindexed << " арх.\n";
   }
   if (auto y = args.get("year")) q.year = parseYear(*y);
   q.periodId = args.get("period", "");
@@ -122,6 +187,24 @@ int runFind(const Args& args) {
     for (const auto& v : args.all(tag)) q.tags[tag].push_back(v);
   q.currentOnly = !args.has("all-versions");
   auto hits = index->find(q);
+  if (json) {
+    std::cout << model::JsonObject()
+                     .raw("reindexed", reindexed ? std::to_string(*reindexed) : "null")
+                     .integer("count", static_cast<long long>(hits.size()))
+                     .raw("documents", model::jsonArray(hits, [](const store::ArchiveIndexHit& h) {
+                       return model::JsonObject()
+                           .text("archive", h.fileName)
+                           .text("period", h.periodId)
+                           .integer("version", h.version)
+                           .text("document", h.document)
+                           .text("kind", h.kind)
+                           .text("title", h.title)
+                           .json();
+                     }, "\n  ", "\n"))
+                     .json()
+              << "\n";
+    return hits.empty() ? kExitFindings : kExitOk;
+  }
   for (const auto& h : hits)
     std::cout << h.fileName << "  " << h.document << "  " << h.title << "\n";
   std::cout << "Найдено документов: " << hits.size() << "\n";
@@ -130,6 +213,7 @@ int runFind(const Args& args) {
 
 int runRetention(const Args& args) {
   noPositional(args, "archive retention");
+  const bool json = wantsJson(args);
   archive::Archive archives(archiveDirectory(args));
   model::Date today = model::systemClock()->now().date;
   if (auto t = args.get("today")) {
@@ -138,6 +222,22 @@ int runRetention(const Args& args) {
     today = *d;
   }
   auto past = archives.pastRetention(today);
+  if (json) {
+    std::cout << model::JsonObject()
+                     .text("today", today.toString())
+                     .raw("archives", model::jsonArray(past, [](const archive::ArchiveInfo& a) {
+                       return model::JsonObject()
+                           .text("archive", a.fileName)
+                           .text("period", a.periodId)
+                           .text("period_title", a.periodTitle)
+                           .integer("version", a.version)
+                           .raw("retention", retentionJson(a.retention))
+                           .json();
+                     }, "\n  ", "\n"))
+                     .json()
+              << "\n";
+    return kExitOk;
+  }
   for (const auto& a : past)
     std::cout << a.fileName << "  " << a.periodTitle << ": срок хранения (" << a.retention.className << ", "
               << a.retention.years << " лет) истёк, уничтожение возможно с " << a.retention.earliestDisposal.toRussian()
@@ -173,59 +273,62 @@ int runExtractStudent(const Args& args) {
   return kExitOk;
 }
 
-const OptionSpec kDir{"archive-dir", "DIR", "archive directory (default ./archive or $EJOURNAL_ARCHIVE_DIR)"};
+const OptionSpec kDir{"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive или $EJOURNAL_ARCHIVE_DIR)"};
 
 }  // namespace
 
 Command archiveListCommand() {
-  return Command{{"archive list", "", "List the archives of the archive directory in chain order.", {kDir}}, runList};
+  return Command{{"archive list", "", "Перечисляет архивы каталога в порядке цепочки.", {kDir, jsonFormatOption()}}, runList};
 }
 
 Command archiveShowCommand() {
-  return Command{{"archive show", "ARCHIVE", "Show an archive's metadata and documents.", {kDir}}, runShow};
+  return Command{{"archive show", "ARCHIVE", "Показывает сведения об архиве и его документы.", {kDir, jsonFormatOption()}}, runShow};
 }
 
 Command archiveExtractCommand() {
   return Command{{"archive extract", "ARCHIVE DOCUMENT [-o FILE]",
-        "Write one document of an archive out, after checking its SHA-256 against the manifest.",
-        {kDir, {"output", "FILE", "where to write (default: the document's file name)"}}},
+        "Записывает один документ архива в файл, сверив его SHA-256 с манифестом.",
+        {kDir, {"output", "FILE", "куда записать (по умолчанию — имя файла документа)", false, 'o'}}},
        runExtract};
 }
 
 Command archiveFindCommand() {
   return Command{{"archive find", "[--year Y] [--period P] [--class C] [--subject S] [--teacher T] [--student NAME]",
-        "Find archived documents through the archive index in the store (rebuilt from the archives when empty). "
-        "Values match case-insensitively as substrings; every given value must match. Exit 1 when nothing is "
-        "found.",
+        "Ищет документы в архивах по индексу архивов в хранилище (если индекс пуст, он восстанавливается по "
+        "архивам). Значения сравниваются без учёта регистра как подстроки; должны совпасть все указанные. Код "
+        "выхода 1, если ничего не найдено.",
         {kDir,
-         {"year", "Y", "academic start year (2025 for 2025/2026)"},
-         {"period", "P", "period id (2025-Q1)"},
-         {"kind", "K", "journal, summary, report or export"},
-         {"class", "C", "class name (5А)", true},
-         {"subject", "S", "subject name", true},
-         {"teacher", "T", "teacher (Иванова М. П.)", true},
-         {"student", "NAME", "student (Фамилия Имя)", true},
-         {"all-versions", "", "include versions superseded by corrections"}}},
+         {"year", "Y", "год начала учебного года (2025 для 2025/2026)"},
+         {"period", "P", "код периода (2025-Q1)"},
+         {"kind", "K", "journal, summary, report или export"},
+         {"class", "C", "класс (5А)", true},
+         {"subject", "S", "предмет", true},
+         {"teacher", "T", "учитель (Иванова М. П.)", true},
+         {"student", "NAME", "ученик (Фамилия Имя)", true},
+         {"all-versions", "", "включая версии, заменённые исправлениями"},
+         jsonFormatOption()}},
        runFind};
 }
 
 Command archiveRetentionCommand() {
   return Command{{"archive retention", "[--today DATE]",
-        "List archives past their earliest disposal date (retention settings at sealing). Never deletes.",
-        {kDir, {"today", "DATE", "the date to check against (default today)"}}},
+        "Перечисляет архивы, у которых истёк срок хранения (по настройкам на момент запечатывания). Ничего не "
+        "удаляет.",
+        {kDir, {"today", "DATE", "дата, на которую проверять (по умолчанию сегодня)"}, jsonFormatOption()}},
        runRetention};
 }
 
 Command archiveReindexCommand() {
-  return Command{{"archive reindex", "", "Rebuild the archive index in the store from the archives themselves.", {kDir}},
+  return Command{{"archive reindex", "", "Восстанавливает индекс архивов в хранилище по самим архивам.", {kDir}},
        runReindex};
 }
 
 Command archiveExtractStudentCommand() {
   return Command{{"archive extract-student", "\"Фамилия Имя\" --year Y [-o FILE]",
-        "Render a student's extract (выписка) PDF from archived data: the XML export inside the newest current "
-        "archive of the year (the year archive when sealed).",
-        {kDir, {"year", "Y", "academic start year"}, {"output", "FILE", "PDF to write (default extract-Y.pdf)"}}},
+        "Печатает выписку ученика в PDF по данным архива: по XML-выгрузке в самом новом действующем архиве "
+        "года (в годовом, если он запечатан).",
+        {kDir, {"year", "Y", "год начала учебного года"},
+         {"output", "FILE", "PDF-файл для записи (по умолчанию extract-Y.pdf)", false, 'o'}}},
        runExtractStudent};
 }
 

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "ejournal/model/error.h"
+#include "ejournal/model/json.h"
 #include "ejournal/store/audit.h"
 #include "ejournal/store/store.h"
 
@@ -10,12 +11,23 @@ namespace ejournal::app {
 
 Command auditVerifyCommand() {
   return {{"audit verify", "",
-                  "Recompute the audit log's hash chain. Exit 0 when intact; 1 naming the first record that was "
-                  "changed, removed or reordered.",
-                  {}},
+                  "Пересчитывает цепочку хешей журнала аудита. Код выхода 0, если журнал цел; 1 — с номером "
+                  "первой изменённой, удалённой или переставленной записи.",
+                  {jsonFormatOption()}},
                  [](const Args& args) {
-                   auto s = store::Store::open(dbConnection(args));
+                   const bool json = wantsJson(args);
+                   auto s = store::Store::openExisting(dbConnection(args));
                    auto v = store::openAudit(*s)->verify();
+                   if (json) {
+                     std::cout << model::JsonObject()
+                                      .boolean("ok", v.ok)
+                                      .integer("records", static_cast<long long>(v.records))
+                                      .textOrNull("last_hash", v.ok ? v.lastHash : "")
+                                      .textOrNull("problem", v.problem)
+                                      .json()
+                               << "\n";
+                     return v.ok ? kExitOk : kExitFindings;
+                   }
                    if (!v.ok) {
                      std::cout << "Журнал аудита НАРУШЕН: " << v.problem << " (проверено записей до неё: "
                                << v.records << ")\n";
@@ -29,12 +41,15 @@ Command auditVerifyCommand() {
 
 Command auditListCommand() {
   return {{"audit list", "[--after SEQ] [--limit N] [--actor LOGIN] [--action NAME]",
-                  "Print audit records (tab-separated: seq, time, actor, action, object, outcome, details).",
-                  {{"after", "SEQ", "records after this number"},
-                   {"limit", "N", "at most N records (default 100)"},
-                   {"actor", "LOGIN", "only this actor"},
-                   {"action", "NAME", "only this action (login, login.failed, ingest, seal, ...)"}}},
+                  "Печатает записи журнала аудита. Текстом — через табуляцию: номер, время, кто, действие, объект, "
+                  "итог, подробности.",
+                  {{"after", "SEQ", "записи после этого номера"},
+                   {"limit", "N", "не больше N записей (по умолчанию 100)"},
+                   {"actor", "LOGIN", "только этого пользователя"},
+                   {"action", "NAME", "только это действие (login, login.failed, ingest, seal, ...)"},
+                   jsonFormatOption()}},
                  [](const Args& args) {
+                   const bool json = wantsJson(args);
                    store::AuditQuery q;
                    try {
                      q.afterSeq = std::stoll(args.get("after", "0"));
@@ -44,7 +59,27 @@ Command auditListCommand() {
                    }
                    q.actor = args.get("actor", "");
                    q.action = args.get("action", "");
-                   auto s = store::Store::open(dbConnection(args));
+                   auto s = store::Store::openExisting(dbConnection(args));
+                   if (json) {
+                     std::cout << model::JsonObject()
+                                      .raw("records", model::jsonArray(store::openAudit(*s)->list(q),
+                                                                       [](const store::AuditRecord& r) {
+                                        return model::JsonObject()
+                                            .integer("seq", r.seq)
+                                            .text("at", r.at.toString())
+                                            .text("actor", r.entry.actor)
+                                            .text("action", r.entry.action)
+                                            .text("object", r.entry.object)
+                                            .text("outcome", r.entry.outcome)
+                                            .text("details", r.entry.details)
+                                            .textOrNull("address", r.entry.address)
+                                            .text("hash", r.hash)
+                                            .json();
+                                      }, "\n  ", "\n"))
+                                      .json()
+                               << "\n";
+                     return kExitOk;
+                   }
                    for (const auto& r : store::openAudit(*s)->list(q))
                      std::cout << r.seq << "\t" << r.at.toString() << "\t" << r.entry.actor << "\t" << r.entry.action
                                << "\t" << r.entry.object << "\t" << r.entry.outcome << "\t" << r.entry.details << "\n";

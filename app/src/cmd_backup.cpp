@@ -1,11 +1,19 @@
 // `ejournal backup --to DIR [--keep N]` and `ejournal restore FILE`: verified online copies of the SQLite store
 // with generations, and an atomic restore. For a PostgreSQL store they print the pg_dump / pg_restore command.
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "commands.h"
 #include "ejournal/model/error.h"
 #include "ejournal/store/backup.h"
 #include "ejournal/store/store.h"
+#include "progress.h"
 
 namespace ejournal::app {
 namespace {
@@ -34,8 +42,48 @@ int runBackup(const Args& args) {
     std::cout << store::pgDumpCommand(conn, (std::filesystem::path(*to) / "ejournal.dump").string()) << "\n";
     return kExitError;
   }
+  Progress progress(args, "резервная копия");
   auto store = store::Store::open(conn);
-  store::BackupResult r = store::backup(*store, *to, keep);
+  // The copy is written by SQLite (VACUUM INTO) into a temporary file beside the target: its size is the progress.
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool stop = false;
+  std::thread watcher;
+  if (progress.enabled()) {
+    std::error_code ec;
+    const std::string path = conn.rfind("sqlite:", 0) == 0 ? conn.substr(7) : conn;
+    const uintmax_t total = std::filesystem::file_size(path, ec);
+    const std::string marker = ".tmp-" + std::to_string(::getpid()) + "-";
+    watcher = std::thread([&, total, marker] {
+      std::unique_lock lock(mutex);
+      while (!cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return stop; })) {
+        std::error_code e;
+        for (const auto& f : std::filesystem::directory_iterator(*to, e))
+          if (f.path().filename().string().find(marker) != std::string::npos)
+            progress.update("записано " + Progress::bytes(f.file_size(e)) +
+                            (total ? " (хранилище " + Progress::bytes(total) + ")" : std::string()));
+      }
+    });
+  }
+  auto stopWatcher = [&] {
+    if (!watcher.joinable()) return;
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
+    }
+    cv.notify_all();
+    watcher.join();
+  };
+  store::BackupResult r;
+  try {
+    r = store::backup(*store, *to, keep);
+  } catch (...) {
+    stopWatcher();
+    throw;
+  }
+  stopWatcher();
+  progress.update("записано " + Progress::bytes(r.bytes) + ", проверено", true);
+  progress.finish();
   std::cout << "Резервная копия: " << r.file.string() << " (" << r.bytes << " байт), проверена (integrity_check: ok)\n";
   for (const auto& p : r.removed) std::cout << "Удалена старая копия: " << p.string() << "\n";
   return kExitOk;
@@ -63,19 +111,20 @@ int runRestore(const Args& args) {
 Command backupCommand() {
   return {{"backup",
            "",
-           "Makes a consistent online copy of the SQLite store in DIR, checks it and keeps the newest N copies. The "
-           "copy is named ejournal-YYYYMMDD-HHMMSS.db after the current time (EJOURNAL_NOW fixes it) and checked "
-           "with integrity_check. For PostgreSQL it prints the pg_dump command to use.",
-           {{"to", "DIR", "directory of the copies (created if missing)"},
-            {"keep", "N", "copies to keep, the newest (default 7)"}}},
+           "Делает согласованную копию хранилища SQLite в каталоге DIR на ходу, проверяет её и оставляет N "
+           "самых новых копий. Копия называется ejournal-ГГГГММДД-ЧЧММСС.db по текущему времени (EJOURNAL_NOW его "
+           "фиксирует) и проверяется integrity_check. Для PostgreSQL печатает нужную команду pg_dump.",
+           {{"to", "DIR", "каталог копий (создаётся, если его нет)"},
+            {"keep", "N", "сколько самых новых копий хранить (по умолчанию 7)"},
+            progressOptions()[0], progressOptions()[1]}},
           runBackup};
 }
 
 Command restoreCommand() {
   return {{"restore",
            "FILE",
-           "Checks the backup FILE and replaces the SQLite store with it atomically. Stop the service first. For "
-           "PostgreSQL it prints the pg_restore command to use.",
+           "Проверяет резервную копию FILE и атомарно заменяет ею хранилище SQLite. Сначала остановите службу. "
+           "Для PostgreSQL печатает нужную команду pg_restore.",
            {}},
           runRestore};
 }

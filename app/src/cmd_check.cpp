@@ -22,13 +22,18 @@ int runCheck(const Args& args) {
   const std::string format = args.get("format", "text");
   if (format != "text" && format != "json" && format != "csv")
     throw Error(ErrorKind::Input, "--format", "неизвестный формат «" + format + "»: ожидается text, json или csv");
+  const model::CsvForm csv = csvFormOf(args);
   CheckInput in = loadForCheck(args);
   const model::JournalIndex index(in.journal);
   const rules::Scope scope = resolveScopeFromArgs(index, args, *in.clock);
   const rules::CheckResult result = rules::run(index, scope, in.config);
   std::ostringstream out;
   if (format == "json") rules::writeFindingsJson(index, scope, result, out);
-  else if (format == "csv") rules::writeFindingsCsv(index, result, out);
+  else if (format == "csv") {
+    std::ostringstream rfc;
+    rules::writeFindingsCsv(index, result, rfc);
+    out << model::csvInForm(rfc.str(), csv);
+  }
   else rules::writeFindingsText(index, scope, result, out);
   if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
   else std::cout << out.str();
@@ -39,17 +44,18 @@ int runCheck(const Args& args) {
 
 Command checkCommand() {
   auto options = scopeOptions();
-  options.push_back({"format", "F", "text (a Russian table, default), json or csv"});
-  options.push_back({"output", "FILE", "write to FILE (atomically) instead of standard output"});
+  options.push_back({"format", "F", "text (таблица, по умолчанию), json или csv"});
+  options.push_back({"output", "FILE", "записать в FILE (атомарно), а не на стандартный вывод", false, 'o'});
+  options.push_back(csvSeparatorOption());
   return Command{CommandSpec{"check", "--period P | --from D --to D",
-                             "Check the journal against the school's rules (docs/rules.md) over a period or a date "
-                             "range, optionally for one class, subject or teacher. A rule the data cannot support "
-                             "(the source lacks the evidence it needs) is reported once as not checked, with the "
-                             "reason. Exit code 0: compliant, 1: findings (errors or warnings), 2: error. JSON "
-                             "output is one object with a `not_checked` array (rule, title, reason) and a `findings` "
-                             "array (rule, severity, period, class, class_name, subject, subject_name, subgroup, "
-                             "teacher, teacher_name, lesson_id, date, student, student_name, message, figures); CSV "
-                             "has the same columns and a `not_checked` line per rule not checked.",
+                             "Проверяет журнал по правилам школы (docs/rules.md) за период или диапазон дат, "
+                             "при желании для одного класса, предмета или учителя. Правило, для которого в данных "
+                             "нет нужных сведений, сообщается один раз как непроверенное, с причиной. Код выхода 0 — "
+                             "журнал в порядке, 1 — есть замечания (ошибки или предупреждения), 2 — ошибка. JSON — "
+                             "один объект с массивом `not_checked` (rule, title, reason) и массивом `findings` (rule, "
+                             "severity, period, class, class_name, subject, subject_name, subgroup, teacher, "
+                             "teacher_name, lesson_id, date, student, student_name, message, figures); в CSV те же "
+                             "столбцы и строка `not_checked` на каждое непроверенное правило.",
                              options},
                  runCheck};
 }

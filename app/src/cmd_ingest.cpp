@@ -17,6 +17,7 @@
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/store/store.h"
+#include "progress.h"
 
 namespace ejournal::app {
 namespace {
@@ -41,7 +42,7 @@ std::string runId(const model::DateTime& now, size_t index) {
 
 // Ingests one file; returns false when the document was refused (its problems are printed).
 bool ingestFile(store::Store& store, const model::Clock& clock, const std::string& file, size_t index,
-                const ingest::ReadOptions& options) {
+                ingest::ReadOptions options, Progress& progress) {
   // Any kind of file (a pipe, a device, "-" for standard input) is read with the size cap applied while reading.
   const MappedFile input(file == "-" ? std::filesystem::path("/dev/stdin") : std::filesystem::path(file),
                          options.maxBytes);
@@ -49,6 +50,11 @@ bool ingestFile(store::Store& store, const model::Clock& clock, const std::strin
   const auto started = std::chrono::steady_clock::now();
   auto tx = store.beginIngest(model::Provenance{"xml:" + file, runId(clock.now(), index), clock.now()});
   Counts counts;
+  if (progress.enabled())
+    options.progress = [&](size_t done, size_t total) {
+      progress.update(file + ": " + Progress::bytes(done) + " из " + Progress::bytes(total) + " (" +
+                      std::to_string(total ? done * 100 / total : 100) + " %)");
+    };
   try {
     IngestWriter writer(*tx);  // stores each part while the next one is validated and parsed
     ingest::readJournal(
@@ -60,12 +66,15 @@ bool ingestFile(store::Store& store, const model::Clock& clock, const std::strin
         options);
     writer.finish();
   } catch (const ingest::InvalidDocument& e) {
+    progress.finish();
     for (const auto& p : e.problems()) std::cerr << p.toString() << "\n";
     std::cerr << file << ": документ отклонён, ничего не сохранено (проблем: " << e.problems().size()
               << (e.problems().size() >= options.maxProblems ? ", показаны первые" : "") << ")\n";
     return false;  // the transaction rolls back when tx goes out of scope
   }
+  progress.update(file + ": сохранение", true);
   const store::IngestSummary s = tx->commit();
+  progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char time[32];
   std::snprintf(time, sizeof time, "%.2f", seconds);
@@ -90,13 +99,15 @@ int runIngest(const Args& args) {
                   "нужно число байт от 1 до " + std::to_string(options.maxBytes) + ", а не «" + *size + "»");
     options.maxBytes = bytes;
   }
+  { Progress check(args, "загрузка"); }  // --progress with --quiet is refused before anything is read
   auto clock = model::systemClock();
   auto store = store::Store::open(dbConnection(args), clock);
   int exit = kExitOk;
   for (size_t i = 0; i < args.positional.size(); ++i) {
     const std::string& file = args.positional[i];
     try {
-      if (!ingestFile(*store, *clock, file, i, options)) exit = kExitError;
+      Progress progress(args, "загрузка");
+      if (!ingestFile(*store, *clock, file, i, options, progress)) exit = kExitError;
     } catch (const Error& e) {
       // A file that cannot be read (missing, too large, a directory) is reported and the next one is tried; a
       // store failure, or another school's journal, ends the command.
@@ -114,16 +125,17 @@ Command ingestCommand() {
   return Command{
       CommandSpec{"ingest",
                   "FILE...",
-                  "Validate journal XML files and store them. Each file is checked against the bundled schema and "
-                  "for references to unknown records before anything is kept, and is stored in one transaction: "
-                  "a bad file stores nothing and every problem is printed as file:line:column: message. "
-                  "Re-ingesting the same data changes nothing; a newer export updates what changed and records mark "
-                  "changes in the history. Files are processed in turn; the exit code is 2 if any was refused. A file may be a pipe or a "
-                  "device, and \"-\" reads standard input; anything larger than 1 GiB is refused as soon as that "
-                  "much has been read.",
-                  {{"sequential", "", "validate the whole file before parsing it (one thread; the default overlaps "
-                                      "validation and storing on two)"},
-                   {"max-size", "BYTES", "refuse documents larger than this (default and most: 1073741824, 1 GiB)"}}},
+                  "Проверяет XML-файлы журнала и сохраняет их в хранилище. Каждый файл до сохранения сверяется со "
+                  "схемой и на ссылки на неизвестные записи и сохраняется одной транзакцией: из файла с ошибками "
+                  "не сохраняется ничего, а каждая проблема печатается как файл:строка:столбец: сообщение. "
+                  "Повторная загрузка тех же данных ничего не меняет; более новая выгрузка обновляет изменившееся и "
+                  "записывает изменения отметок в историю. Файлы обрабатываются по очереди; код выхода 2, если хотя "
+                  "бы один отклонён. Файлом может быть канал или устройство, \"-\" — стандартный ввод; всё, что "
+                  "больше 1 ГиБ, отклоняется, как только столько прочитано.",
+                  {{"sequential", "", "проверить весь файл до разбора (один поток; по умолчанию проверка и "
+                                      "сохранение идут параллельно в двух)"},
+                   {"max-size", "BYTES", "отклонять документы больше этого (по умолчанию и не более 1073741824, 1 ГиБ)"},
+                   progressOptions()[0], progressOptions()[1]}},
       runIngest};
 }
 

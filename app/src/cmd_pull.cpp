@@ -4,18 +4,58 @@
 // the whole pull has succeeded.
 #include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "commands.h"
 #include "ejournal/ingest/dnevnik.h"
 #include "ejournal/model/error.h"
 #include "ejournal/store/store.h"
+#include "progress.h"
 #include "usecases.h"
 
 namespace ejournal::app {
 namespace {
 
+namespace dn = ingest::dnevnik;
+
+// The HTTP back end with the requests counted for the progress line.
+class CountingTransport : public dn::HttpTransport {
+ public:
+  CountingTransport(std::unique_ptr<dn::HttpTransport> inner, Progress& progress)
+      : inner_(std::move(inner)), progress_(progress) {}
+  dn::HttpResponse send(const dn::HttpRequest& request) override {
+    ++requests_;
+    progress_.update(state());
+    dn::HttpResponse r = inner_->send(request);
+    if (r.status == 429) ++limited_;
+    else if (r.status >= 500) ++failed_;
+    progress_.update(state());
+    return r;
+  }
+  // Called by the retry policy instead of a plain sleep: the wait is shown, then taken.
+  void wait(std::chrono::milliseconds delay) {
+    ++waits_;
+    char seconds[16];
+    std::snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(delay.count()) / 1000.0);
+    progress_.update(state() + "; ожидание " + seconds + " с перед повтором", true);
+    std::this_thread::sleep_for(delay);
+  }
+
+ private:
+  std::string state() const {
+    std::string s = "запросов " + std::to_string(requests_);
+    if (waits_) s += ", повторов " + std::to_string(waits_);
+    if (limited_) s += ", ответов 429 (ограничение API) " + std::to_string(limited_);
+    if (failed_) s += ", ошибок сервера " + std::to_string(failed_);
+    return s;
+  }
+  std::unique_ptr<dn::HttpTransport> inner_;
+  Progress& progress_;
+  size_t requests_ = 0, waits_ = 0, limited_ = 0, failed_ = 0;
+};
+
 int runPull(const Args& args) {
-  namespace dn = ingest::dnevnik;
+  Progress progress(args, "загрузка из dnevnik.ru");
   dn::PullOptions options;
   auto baseUrl = args.get("base-url");
   auto tokenFile = args.get("token-file");
@@ -60,7 +100,10 @@ int runPull(const Args& args) {
 
   auto clock = model::systemClock();
   auto store = store::Store::open(dbConnection(args), clock);
-  const PullOutcome pulled = pullIntoStore(*store, options, *clock);
+  CountingTransport transport(dn::makeHttpTransport(options.connection), progress);
+  options.retry.sleep = [&](std::chrono::milliseconds d) { transport.wait(d); };
+  const PullOutcome pulled = pullIntoStore(*store, options, *clock, &transport);
+  progress.finish();
   const dn::PullStats& stats = pulled.stats;
   const store::IngestSummary& summary = pulled.summary;
 
@@ -83,22 +126,24 @@ Command pullCommand() {
   spec.name = "pull";
   spec.synopsis = "--base-url URL --token-file FILE (--period P | --from D --to D)";
   spec.help =
-      "Pulls a school's journal from the dnevnik.ru REST API v2 (or a compatible host, or our emulator) into the "
-      "store as one ingest run with provenance \"dnevnik:<URL>\". The token is read from a file. Requests are split "
-      "by month, retried with backoff on 429 and 5xx; 401/403 stop the pull and nothing is stored. The curriculum and "
-      "the regular timetable are not in the API: ingest them from XML. See docs/pull.md.";
+      "Загружает журнал школы из dnevnik.ru (REST API v2, совместимый сервер или наш эмулятор) в хранилище как один "
+      "запуск загрузки с источником \"dnevnik:<URL>\". Токен читается из файла. Запросы делятся по месяцам и "
+      "повторяются с паузами при ответах 429 и 5xx; 401/403 останавливают загрузку, и ничего не сохраняется. "
+      "Учебного плана и постоянного расписания в API нет: загрузите их из XML (ejournal ingest). Подробно — "
+      "docs/pull.md.";
   spec.options = {
-      {"base-url", "URL", "API address: https://api.dnevnik.ru (http:// only for the local emulator)"},
-      {"token-file", "FILE", "file whose first line is the access token"},
-      {"period", "P", "period to pull: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
-      {"from", "D", "first day to pull, YYYY-MM-DD (with --to)"},
-      {"to", "D", "last day to pull, YYYY-MM-DD"},
-      {"school", "ID", "dnevnik.ru school id (default: the token's only school)"},
-      {"ca-file", "FILE", "an extra trusted CA certificate (PEM) for https"},
-      {"timeout", "SEC", "timeout per request in seconds (default 30)"},
-      {"retries", "N", "attempts per request (default 6)"},
-      {"split", "month|week", "request lessons and marks per month (default) or per week"},
+      {"base-url", "URL", "адрес API: https://api.dnevnik.ru (http:// только для локального эмулятора)"},
+      {"token-file", "FILE", "файл, в первой строке которого токен доступа"},
+      {"period", "P", "период: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
+      {"from", "D", "первый день, ГГГГ-ММ-ДД (вместе с --to)"},
+      {"to", "D", "последний день, ГГГГ-ММ-ДД"},
+      {"school", "ID", "код школы в dnevnik.ru (по умолчанию единственная школа токена)"},
+      {"ca-file", "FILE", "дополнительный доверенный сертификат УЦ (PEM) для https"},
+      {"timeout", "SEC", "тайм-аут одного запроса в секундах (по умолчанию 30)"},
+      {"retries", "N", "попыток на запрос (по умолчанию 6)"},
+      {"split", "month|week", "запрашивать уроки и отметки по месяцам (по умолчанию) или по неделям"},
   };
+  for (auto& o : progressOptions()) spec.options.push_back(o);
   return {spec, runPull};
 }
 

@@ -21,6 +21,7 @@
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
 #include "ejournal/store/store.h"
+#include "progress.h"
 
 namespace ejournal::app {
 namespace {
@@ -28,14 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string outputOf(const Args& args, const std::string& command) {
-  std::string output = args.get("output", "");
-  const auto& pos = args.positional;
-  for (size_t i = 0; i < pos.size(); ++i) {
-    if (pos[i] == "-o" && i + 1 < pos.size())
-      output = pos[++i];
-    else
-      throw Error(ErrorKind::Input, command, "лишний аргумент «" + pos[i] + "» (см. --help)");
-  }
+  const std::string output = args.get("output", "");
+  if (!args.positional.empty())
+    throw Error(ErrorKind::Input, command, "лишний аргумент «" + args.positional.front() + "» (см. --help)");
   if (output.empty()) throw Error(ErrorKind::Input, command, "не указано, куда записать результат: -o ФАЙЛ");
   return output;
 }
@@ -69,7 +65,7 @@ class RenderRun {
   RenderRun(const Args& args, const std::string& command)
       : output(outputOf(args, command)),
         clock(model::systemClock()),
-        store(store::Store::open(dbConnection(args), clock)),
+        store(store::Store::openExisting(dbConnection(args), clock)),
         ref(loadReference(*store)),
         refIx(ref) {}
   RenderRun(const RenderRun&) = delete;
@@ -142,6 +138,7 @@ int runJournal(const Args& args) {
 }
 
 int runAll(const Args& args) {
+  Progress progress(args, "печать");
   RenderRun run(args, "render all");
   const fs::path dir = run.output;
   const auto& period = periodOf(run.refIx, required(args, "period"));
@@ -160,7 +157,6 @@ int runAll(const Args& args) {
   std::sort(classes.begin(), classes.end(), [](const auto* a, const auto* b) {
     return a->grade != b->grade ? a->grade < b->grade : a->letter < b->letter;
   });
-  const bool tty = isatty(STDERR_FILENO);
   std::atomic<size_t> next{0}, done{0}, pages{0};
   std::mutex mutex;
   std::exception_ptr failure;
@@ -176,13 +172,8 @@ int runAll(const Args& args) {
         model::writeFileAtomic(path, pdf.bytes);
         pages += static_cast<size_t>(pdf.pages);
         const size_t d = ++done;
-        std::lock_guard lock(mutex);
-        if (tty) {
-          const int width = 30;
-          const int fillN = static_cast<int>(width * d / classes.size());
-          std::cerr << "\r[" << std::string(fillN, '#') << std::string(width - fillN, ' ') << "] " << d << "/"
-                    << classes.size() << " " << cls.name() << "    " << std::flush;
-        }
+        progress.update("журналов " + std::to_string(d) + " из " + std::to_string(classes.size()) + ", страниц " +
+                        std::to_string(pages.load()) + " (" + cls.name() + ")");
       } catch (...) {
         std::lock_guard lock(mutex);
         if (!failure) failure = std::current_exception();
@@ -195,7 +186,7 @@ int runAll(const Args& args) {
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
   for (auto& t : pool) t.join();
-  if (tty) std::cerr << "\n";
+  progress.finish();
   if (failure) std::rethrow_exception(failure);
   std::cout << dir.string() << ": журналов " << done.load() << ", страниц " << pages.load() << " (потоков "
             << threads << ")\n";
@@ -262,21 +253,21 @@ int runReport(const Args& args, ReportKind kind, const std::string& command) {
   return run.finish(pdf);
 }
 
-const OptionSpec kOutput{"output", "FILE", "the PDF to write (also -o FILE)"};
-const OptionSpec kDuplex{"duplex", "", "two-sided printing: two pages per numbered sheet"};
-const OptionSpec kLayouts{"layouts", "DIR", "layout templates to use instead of the bundled templates/"};
-const OptionSpec kRules{"rules", "FILE", "rules configuration for the remarks (default: rules/config/default.xml)"};
-const OptionSpec kNoRemarks{"no-remarks", "", "leave the deputy's remarks section empty (do not run the rules)"};
-const OptionSpec kClass{"class", "NAME", "the class (\"5А\") or its id"};
+const OptionSpec kOutput{"output", "FILE", "PDF-файл для записи", false, 'o'};
+const OptionSpec kDuplex{"duplex", "", "двусторонняя печать: две страницы на нумерованный лист"};
+const OptionSpec kLayouts{"layouts", "DIR", "шаблоны вёрстки вместо поставляемых templates/"};
+const OptionSpec kRules{"rules", "FILE", "настройки правил для замечаний (по умолчанию rules/config/default.xml)"};
+const OptionSpec kNoRemarks{"no-remarks", "", "оставить раздел замечаний заместителя пустым (не проверять правила)"};
+const OptionSpec kClass{"class", "NAME", "класс (\"5А\") или его код"};
 const OptionSpec kPeriod{"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"};
 
 std::vector<OptionSpec> reportOptions() {
   return {{"period", "P", "2025-Q1, 2025-H1, 2025-year, ..."},
-          {"from", "DATE", "instead of --period: first day (YYYY-MM-DD)"},
-          {"to", "DATE", "instead of --period: last day"},
-          {"class", "NAME", "only this class (\"5А\")"},
-          {"subject", "NAME", "only this subject"},
-          {"teacher", "NAME", "only this teacher"},
+          {"from", "DATE", "вместо --period: первый день (ГГГГ-ММ-ДД)"},
+          {"to", "DATE", "вместо --period: последний день"},
+          {"class", "NAME", "только этот класс (\"5А\")"},
+          {"subject", "NAME", "только этот предмет"},
+          {"teacher", "NAME", "только этот учитель"},
           kOutput, kDuplex, kLayouts, kRules};
 }
 
@@ -284,53 +275,54 @@ std::vector<OptionSpec> reportOptions() {
 
 Command renderJournalCommand() {
   return {{"render journal", "--class 5А --period 2025-Q1|2025-year -o FILE.pdf",
-           "Print the class journal of one class for a period or the year: title page, contents, the subject "
-           "spreads, summary sheet, missed lessons, the deputy's remarks (the rules' findings) and the "
-           "certification sheet.",
+           "Печатает классный журнал одного класса за период или год. В нём титульный лист, оглавление, развороты "
+           "предметов, сводную ведомость, пропуски уроков, замечания заместителя (находки правил) и лист "
+           "заверения.",
            {kClass, kPeriod, kOutput, kDuplex, kLayouts, kRules, kNoRemarks}},
           runJournal};
 }
 
 Command renderAllCommand() {
   return {{"render all", "--period P -o DIR",
-           "Print the class journals of every class for the period into DIR (journal-<class>-<period>.pdf), in "
-           "parallel on all cores, with a progress bar when stderr is a terminal.",
-           {kPeriod, {"output", "DIR", "the directory to write into (also -o DIR)"}, kDuplex, kLayouts, kRules,
-            kNoRemarks}},
+           "Печатает классные журналы всех классов за период в каталог DIR. Файлы journal-<класс>-<период>.pdf "
+           "создаются параллельно на всех ядрах; ход работы (журналы, страницы) — на стандартном выводе ошибок, "
+           "если это терминал, или с --progress.",
+           {kPeriod, {"output", "DIR", "каталог для записи", false, 'o'}, kDuplex, kLayouts, kRules,
+            kNoRemarks, progressOptions()[0], progressOptions()[1]}},
           runAll};
 }
 
 Command renderSummaryCommand() {
   return {{"render summary", "--class 5А -o FILE.pdf",
-           "Print the summary sheet (сводная ведомость учёта успеваемости) of a class for the year.",
+           "Печатает сводную ведомость учёта успеваемости класса за год.",
            {kClass, kOutput, kDuplex, kLayouts}},
           runSummary};
 }
 
 Command renderExtractCommand() {
   return {{"render extract", "--student ID|\"Фамилия Имя\" --period P -o FILE.pdf",
-           "Print the extract (выписка) of one student's marks for a period or the year.",
-           {{"student", "ID", "the student's id, full name or \"Фамилия Имя\""},
+           "Печатает выписку отметок одного ученика за период или год.",
+           {{"student", "ID", "код ученика, ФИО или \"Фамилия Имя\""},
             kPeriod, kOutput, kDuplex, kLayouts}},
           runExtract};
 }
 
 Command renderControlCommand() {
   return {{"render control", "--period P -o FILE.pdf",
-           "Print the monthly control report (справка по итогам проверки ЭЖ) with the deputy's signature line.",
+           "Печатает ежемесячную справку по итогам проверки ЭЖ со строкой для подписи заместителя.",
            reportOptions()},
           [](const Args& a) { return runReport(a, ReportKind::Control, "render control"); }};
 }
 
 Command renderProgramCommand() {
   return {{"render program", "--period P -o FILE.pdf",
-           "Print program completion (planned vs delivered hours) with a bar chart per subject.", reportOptions()},
+           "Печатает выполнение программы (часы по плану и проведённые) с диаграммой по предметам.", reportOptions()},
           [](const Args& a) { return runReport(a, ReportKind::Program, "render program"); }};
 }
 
 Command renderResultsCommand() {
   return {{"render results", "--period P -o FILE.pdf",
-           "Print the academic results per class with a chart of students by results.", reportOptions()},
+           "Печатает итоги успеваемости по классам с диаграммой учеников по результатам.", reportOptions()},
           [](const Args& a) { return runReport(a, ReportKind::Results, "render results"); }};
 }
 

@@ -55,14 +55,16 @@ int runReport(Kind kind, const Args& args) {
   if (!args.positional.empty())
     throw Error(ErrorKind::Input, "report", "лишний аргумент «" + args.positional.front() + "» (см. --help)");
   const auto format = parseFormat(args.get("format", "text"));
+  const model::CsvForm csv = csvFormOf(args);
   CheckInput in = loadForCheck(args);
   const model::JournalIndex index(in.journal);
   const rules::Scope scope = resolveScopeFromArgs(index, args, *in.clock);
   const model::DateTime now = in.clock->now();
   std::ostringstream out;
   writeReport(kind, index, scope, in, now, format, out);
-  if (auto file = args.get("output")) model::writeFileAtomic(*file, out.str());
-  else std::cout << out.str();
+  const std::string text = format == reports::Format::Csv ? model::csvInForm(out.str(), csv) : out.str();
+  if (auto file = args.get("output")) model::writeFileAtomic(*file, text);
+  else std::cout << text;
   return kExitOk;
 }
 
@@ -73,6 +75,7 @@ int runAll(const Args& args) {
     throw Error(ErrorKind::Input, "report all", "лишний аргумент «" + args.positional.front() + "» (см. --help)");
   const std::string fmt = args.get("format", "text");
   const auto format = parseFormat(fmt);
+  const model::CsvForm csv = csvFormOf(args);
   const auto dirArg = args.get("dir");
   if (!dirArg || dirArg->empty()) throw Error(ErrorKind::Input, "--dir", "укажите каталог для отчётов (--dir DIR)");
   const std::filesystem::path dir(*dirArg);
@@ -84,9 +87,10 @@ int runAll(const Args& args) {
   const model::DateTime now = in.clock->now();
   model::createPrivateDirectories(dir);
   const std::string ext = "." + fmt;
+  // CSV in the form --csv-separator asks for, as the single commands write it.
   auto save = [&](const char* name, const std::string& bytes) {
     const std::filesystem::path file = dir / (name + ext);
-    model::writeFileAtomic(file, bytes);
+    model::writeFileAtomic(file, format == reports::Format::Csv ? model::csvInForm(bytes, csv) : bytes);
     std::cout << "Записано: " << file.string() << "\n";
   };
   const rules::CheckResult result = rules::run(index, scope, in.config);
@@ -112,8 +116,9 @@ int runAll(const Args& args) {
 
 Command make(const char* name, Kind kind, const char* help) {
   auto options = scopeOptions();
-  options.push_back({"format", "F", "text (a Russian table, default), json or csv"});
-  options.push_back({"output", "FILE", "write to FILE (atomically) instead of standard output"});
+  options.push_back({"format", "F", "text (таблица, по умолчанию), json или csv"});
+  options.push_back({"output", "FILE", "записать в FILE (атомарно), а не на стандартный вывод", false, 'o'});
+  options.push_back(csvSeparatorOption());
   return Command{CommandSpec{std::string("report ") + name, "--period P | --from D --to D", help, options},
                  [kind](const Args& a) { return runReport(kind, a); }};
 }
@@ -123,38 +128,39 @@ Command make(const char* name, Kind kind, const char* help) {
 Command reportCommand(const std::string& which) {
   if (which == "all") {
     auto options = scopeOptions();
-    options.push_back({"format", "F", "text (default), json or csv: the format of every file"});
-    options.push_back({"dir", "DIR", "the directory to write check.F, control.F, program.F, results.F, "
-                                     "substitutions.F and forecast.F into (created 0700 when missing)"});
+    options.push_back({"format", "F", "text (таблица, по умолчанию), json или csv — формат каждого файла"});
+    options.push_back({"dir", "DIR", "каталог, куда записать check.F, control.F, program.F, results.F, "
+                                     "substitutions.F и forecast.F (создаётся с правами 0700)"});
+    options.push_back(csvSeparatorOption());
     return Command{CommandSpec{"report all", "--period P | --from D --to D --dir DIR",
-                               "The check and all five reports over one load of the journal: writes check, control, "
-                               "program, results, substitutions and forecast into DIR, each file exactly what "
-                               "`ejournal check` or `ejournal report NAME` prints with the same options. Exit code "
-                               "as for `ejournal check`: 0 compliant, 1 findings (errors or warnings), 2 error.",
+                               "Проверка и все пять отчётов по одной загрузке журнала: записывает в DIR файлы "
+                               "check, control, program, results, substitutions и forecast, каждый — ровно то, что "
+                               "выводят `ejournal check` и `ejournal report ИМЯ` с теми же параметрами. Код выхода "
+                               "как у `ejournal check`: 0 — журнал в порядке, 1 — есть замечания, 2 — ошибка.",
                                options},
                    runAll};
   }
   if (which == "control")
     return make("control", Kind::Control,
-                "The monthly control report (справка по итогам проверки ЭЖ): per teacher, class and subject the "
-                "lessons held, topics on time, marks per lesson, late work marks, missing homework, substitutions and "
-                "the rules' findings, summarized and listed.");
+                "Ежемесячная справка по итогам проверки ЭЖ. По каждому учителю, классу и предмету: проведённые "
+                "уроки, своевременность записи тем, отметки на урок, поздно выставленные отметки, пропущенное "
+                "домашнее задание, замены и замечания правил — итоги и перечень.");
   if (which == "program")
     return make("program", Kind::Program,
-                "Program completion: curriculum hours planned (for the year, the period and to date) against hours "
-                "delivered per class and subject, with shortfall and percent.");
+                "Выполнение программы: часы по плану против проведённых по каждому классу и предмету. Часы по "
+                "учебному плану берутся на год, на период и на сегодня, с отставанием и процентом.");
   if (which == "results")
     return make("results", Kind::Results,
-                "Academic results per class and period from the period marks: отличники, хорошисты, with one 3, "
-                "неуспевающие, % успеваемости, % качества, average mark, lessons missed and of them through illness.");
+                "Итоги успеваемости по классам и периодам по отметкам за период. В отчёте: отличники, хорошисты, с одной «3», "
+                "неуспевающие, % успеваемости, % качества, средний балл, пропущенные уроки и из них по болезни.");
   if (which == "substitutions")
     return make("substitutions", Kind::Substitutions,
-                "Substitutions per teacher (lessons given as a substitute, lessons replaced) and the list of "
-                "substituted lessons, unrecorded ones marked.");
+                "Замены по учителям (уроки, проведённые на замене, и уроки, за которые заменили) и список замещённых "
+                "уроков; неоформленные замены отмечены.");
   if (which == "forecast")
     return make("forecast", Kind::Forecast,
-                "Forecast of each student's period mark from current marks, and the students at risk (a likely 2, or "
-                "too few marks for a period mark), with the reason.");
+                "Прогноз отметки за период каждого ученика по текущим отметкам и ученики в зоне риска (вероятная «2» "
+                "или мало отметок для аттестации), с причиной.");
   throw Error(ErrorKind::Internal, "report", "unknown report " + which);
 }
 

@@ -44,16 +44,9 @@ int runSample(const Args& args) {
   }
   options.plantViolations = !args.has("no-violations");
 
-  // The output file: --output FILE or the short form -o FILE (which the shared parser leaves positional).
-  std::string output = args.get("output", "");
-  const auto& pos = args.positional;
-  for (size_t i = 0; i < pos.size(); ++i) {
-    if (pos[i] == "-o" && i + 1 < pos.size()) {
-      output = pos[++i];
-    } else {
-      throw Error(ErrorKind::Input, "sample", "лишний аргумент «" + pos[i] + "» (см. --help)");
-    }
-  }
+  if (!args.positional.empty())
+    throw Error(ErrorKind::Input, "sample", "лишний аргумент «" + args.positional.front() + "» (см. --help)");
+  const std::string output = args.get("output", "");
   if (output.empty()) throw Error(ErrorKind::Input, "sample", "не указан файл для записи: -o ФАЙЛ.xml");
 
   const samples::Sample sample = samples::generate(options);
@@ -75,15 +68,15 @@ Command sampleCommand() {
   return Command{
       CommandSpec{"sample",
                   "-o FILE.xml",
-                  "Generate the sample school year 2025/2026 (a lyceum, deterministic by seed) as journal XML. "
-                  "Writes FILE.xml atomically; with --planted also the list of planted rule violations as JSON "
-                  "(see samples/README.md for what is planted and at which rate).",
-                  {{"classes", "N", "11 (one class per grade 1-11, default) or 44 (А-Г in every grade)"},
-                   {"students", "N", "students per class, about (default 25, varies by +-3)"},
-                   {"seed", "S", "random seed (default 2025); the same seed gives the same file"},
-                   {"no-violations", "", "plant no violations: a clean journal"},
-                   {"output", "FILE", "the XML file to write (also -o FILE)"},
-                   {"planted", "FILE", "also write the planted violations as JSON"}}},
+                  "Создаёт образец учебного года 2025/2026 (лицей; при одном и том же --seed — один и тот же "
+                  "файл) в виде XML журнала. FILE.xml записывается атомарно; с --planted также список заложенных "
+                  "нарушений правил в JSON (что и с какой частотой заложено — samples/README.md).",
+                  {{"classes", "N", "11 (по классу в каждой параллели 1–11, по умолчанию) или 44 (А–Г в каждой)"},
+                   {"students", "N", "учеников в классе, примерно (по умолчанию 25, разброс ±3)"},
+                   {"seed", "S", "начальное значение генератора (по умолчанию 2025)"},
+                   {"no-violations", "", "не закладывать нарушений: чистый журнал"},
+                   {"output", "FILE", "XML-файл для записи", false, 'o'},
+                   {"planted", "FILE", "также записать заложенные нарушения в JSON"}}},
       runSample};
 }
 

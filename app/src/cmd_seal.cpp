@@ -9,6 +9,7 @@
 #include "archive_usecases.h"
 #include "commands.h"
 #include "ejournal/model/error.h"
+#include "progress.h"
 
 namespace ejournal::app {
 
@@ -69,8 +70,15 @@ int runSeal(const Args& args) {
     for (auto& r : o.retention.rules)
       if (r.kind == archive::kKindSummary) r.years = n;
   }
+  Progress progress(args, "запечатывание");
+  if (progress.enabled())
+    o.progress = [&](size_t done, size_t total, const std::string& name, uint64_t bytes) {
+      progress.update("документов " + std::to_string(done) + " из " + std::to_string(total) + ", " +
+                      Progress::bytes(bytes) + " (" + name + ")");
+    };
   auto store = store::Store::open(dbConnection(args));
   auto info = sealPeriod(*store, o, model::systemClock());
+  progress.finish();
   std::cout << "Архив запечатан: " << info.path.string() << "\n"
             << "  период: " << info.periodId << " (" << info.periodTitle << "), версия " << info.version
             << (info.supersedes ? ", заменяет " + info.supersedes->archive : std::string()) << "\n"
@@ -95,28 +103,29 @@ Command sealCommand() {
   return Command{
       CommandSpec{"seal",
                   "--period P --key KEY --cert CERT",
-                  "Seal a reporting period (2025-Q1, 2025-H1, 2025-year) into a signed, hashed archive in the archive "
-                  "directory (default ./archive or $EJOURNAL_ARCHIVE_DIR): class journals, summary sheets, the "
-                  "control report and the canonical XML export, with a SHA-256 manifest, a detached CMS signature "
-                  "(RSA, ECDSA, or GOST R 34.10-2012 with --engine gost), an optional RFC 3161 time-stamp and the "
-                  "hash chain (docs/archive-format.md). Key and certificate: PEM, or PKCS#12 as --key; also from "
-                  "$EJOURNAL_SIGN_KEY, $EJOURNAL_SIGN_CERT, $EJOURNAL_SIGN_PASSWORD, $EJOURNAL_SIGN_ENGINE, "
-                  "$EJOURNAL_TSA_URL. A sealed period is never sealed again; --correct --reason \"…\" writes a new "
-                  "version that names the one it supersedes.",
-                  {{"period", "P", "the period to seal: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
-                   {"archive-dir", "DIR", "archive directory (default ./archive)"},
-                   {"key", "FILE", "signing key: PEM, or PKCS#12 (.p12) with the certificate inside"},
-                   {"cert", "FILE", "signer's certificate (PEM)"},
-                   {"password", "TEXT", "password of an encrypted key or PKCS#12"},
-                   {"chain", "FILE", "intermediate certificates to include (PEM)", true},
-                   {"engine", "NAME", "gost: GOST R 34.10-2012 keys through the OpenSSL gost engine"},
-                   {"tsa", "URL", "RFC 3161 time-stamp authority, http://..."},
-                   {"correct", "", "seal a correction of an already sealed period (needs --reason)"},
-                   {"reason", "TEXT", "why the correction is made (Russian)"},
-                   {"by", "NAME", "who seals (default $EJOURNAL_USER or cli:LOGIN of the process's user)"},
-                   {"rules", "FILE", "rules configuration (default: the school's)"},
-                   {"retention-journal-years", "N", "retention of journals, reports and export (default 5)"},
-                   {"retention-summary-years", "N", "retention of summary sheets (default 25)"}}},
+                  "Запечатывает отчётный период (2025-Q1, 2025-H1, 2025-year) в подписанный архив с цепочкой хешей. "
+                  "Архив пишется в каталог архивов (по умолчанию ./archive или $EJOURNAL_ARCHIVE_DIR): классные журналы, сводные ведомости, "
+                  "справка по итогам проверки и каноническая XML-выгрузка, с манифестом SHA-256, отделённой "
+                  "подписью CMS (RSA, ECDSA или ГОСТ Р 34.10-2012 с --engine gost), необязательным штампом времени "
+                  "RFC 3161 и цепочкой хешей (docs/archive-format.md). Ключ и сертификат — PEM или PKCS#12 в --key; "
+                  "также из $EJOURNAL_SIGN_KEY, $EJOURNAL_SIGN_CERT, $EJOURNAL_SIGN_PASSWORD, $EJOURNAL_SIGN_ENGINE, "
+                  "$EJOURNAL_TSA_URL. Запечатанный период повторно не запечатывается; --correct --reason \"…\" "
+                  "создаёт новую версию, которая называет заменяемую.",
+                  {{"period", "P", "период: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
+                   {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
+                   {"key", "FILE", "ключ подписи: PEM или PKCS#12 (.p12) с сертификатом внутри"},
+                   {"cert", "FILE", "сертификат подписанта (PEM)"},
+                   {"password", "TEXT", "пароль зашифрованного ключа или PKCS#12"},
+                   {"chain", "FILE", "промежуточные сертификаты для включения (PEM)", true},
+                   {"engine", "NAME", "gost: ключи ГОСТ Р 34.10-2012 через движок OpenSSL gost"},
+                   {"tsa", "URL", "служба штампов времени RFC 3161, http://..."},
+                   {"correct", "", "запечатать исправление уже запечатанного периода (нужен --reason)"},
+                   {"reason", "TEXT", "причина исправления"},
+                   {"by", "NAME", "кто запечатывает (по умолчанию $EJOURNAL_USER или cli:ЛОГИН пользователя процесса)"},
+                   {"rules", "FILE", "настройки правил (по умолчанию школьные)"},
+                   {"retention-journal-years", "N", "срок хранения журналов, справок и выгрузки, лет (по умолчанию 5)"},
+                   {"retention-summary-years", "N", "срок хранения сводных ведомостей, лет (по умолчанию 25)"},
+                   progressOptions()[0], progressOptions()[1]}},
       runSeal};
 }
 

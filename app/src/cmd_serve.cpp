@@ -1,5 +1,6 @@
 // `ejournal serve --config FILE`: runs the HTTP service (app/src/service, docs/api.md).
 #include "commands.h"
+#include "ejournal/model/error.h"
 #include "service/serve_app.h"
 
 namespace ejournal::app {
@@ -7,18 +8,33 @@ namespace ejournal::app {
 Command serveCommand() {
   return {{"serve",
            "--config FILE",
-           "Run the HTTP service (JSON API under /api/v1, /healthz) with users, roles, audit log and scheduled "
-           "jobs. Settings come from a .properties or .xml file (docs/api.md lists the keys); the options below "
-           "override them. Plain HTTP listens on loopback only; use HTTPS for the network. Stops on SIGTERM.",
-           {{"config", "FILE", "configuration file (.properties or .xml)"},
-            {"http-port", "N", "plain HTTP port on 127.0.0.1"},
-            {"https-port", "N", "HTTPS port"},
+           "Запускает HTTP-службу (JSON API в /api/v1, веб-страницы, /healthz) с пользователями, ролями, журналом "
+           "аудита и заданиями по расписанию. Настройки берутся из файла .properties или .xml (ключи — в "
+           "docs/api.md); параметры ниже их переопределяют. Простой HTTP слушает только 127.0.0.1; для сети — "
+           "HTTPS. Останавливается по SIGTERM.",
+           {{"config", "FILE", "файл настроек (.properties или .xml)"},
+            {"http-port", "N", "порт простого HTTP на 127.0.0.1"},
+            {"https-port", "N", "порт HTTPS"},
             {"log-level", "LEVEL", "fatal, error, warning, notice, information, debug"}}},
           [](const Args& args) {
-            std::vector<std::string> argv;
-            for (const char* name : {"config", "db", "http-port", "https-port", "log-level"})
-              if (auto v = args.get(name)) argv.push_back("--" + std::string(name) + "=" + *v);
-            int rc = service::runServeApplication(argv);
+            if (!args.positional.empty())
+              throw Error(ErrorKind::Input, "serve", "лишний аргумент «" + args.positional.front() + "» (см. --help)");
+            service::ServeArguments a;
+            a.config = args.get("config", "");
+            for (const auto& [option, key] : {std::pair<const char*, const char*>{"db", "db"},
+                                              {"http-port", "http.port"},
+                                              {"https-port", "https.port"},
+                                              {"log-level", "log.level"}})
+              if (auto v = args.get(option)) a.overrides[key] = *v;
+            for (const char* port : {"http-port", "https-port"})
+              if (auto v = args.get(port)) {
+                const bool digits = !v->empty() && v->size() <= 5 &&
+                                    v->find_first_not_of("0123456789") == std::string::npos;
+                if (!digits || std::stoi(*v) > 65535)
+                  throw Error(ErrorKind::Input, std::string("--") + port,
+                              "ожидается номер порта от 0 до 65535, указано «" + *v + "»");
+              }
+            const int rc = service::runServeApplication(a);
             return rc == 0 ? kExitOk : kExitError;
           }};
 }

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/index.h"
+#include "ejournal/model/json.h"
 #include "ejournal/model/text.h"
 #include "ejournal/store/store.h"
 
@@ -25,7 +26,8 @@ std::string padLeft(const std::string& s, size_t width) {
 int runStats(const Args& args) {
   if (!args.positional.empty())
     throw Error(ErrorKind::Input, "stats", "лишний аргумент «" + args.positional.front() + "» (см. --help)");
-  auto store = store::Store::open(dbConnection(args));
+  const bool json = wantsJson(args);
+  auto store = store::Store::openExisting(dbConnection(args));
   store::LoadFilter filter;
   filter.schoolId = args.get("school", "");
   filter.referenceOnly = true;
@@ -57,6 +59,30 @@ int runStats(const Args& args) {
     return p ? model::russianPeriodName(*p, ref.year.startYear) : id;
   };
 
+  if (json) {
+    std::vector<store::ClassStats> shown;
+    for (const auto& r : rows)
+      if (!period || r.periodId == *period) shown.push_back(r);
+    std::cout << model::JsonObject()
+                     .text("school", ref.school.id)
+                     .text("school_name", ref.school.shortName)
+                     .text("year", ref.year.label())
+                     .raw("rows", model::jsonArray(shown, [&](const store::ClassStats& r) {
+                       return model::JsonObject()
+                           .text("class", r.classId)
+                           .text("class_name", r.className)
+                           .textOrNull("period", r.periodId)
+                           .text("period_name", periodName(r.periodId))
+                           .integer("students", r.students)
+                           .integer("lessons", r.lessons)
+                           .integer("marks", r.marks)
+                           .integer("absences", r.absences)
+                           .json();
+                     }, "\n  ", "\n"))
+                     .json()
+              << "\n";
+    return kExitOk;
+  }
   std::ostringstream out;
   out << "Статистика журнала: " << (ref.school.shortName.empty() ? ref.school.id : ref.school.shortName) << ", "
       << yearName << "\n\n";
@@ -85,11 +111,12 @@ int runStats(const Args& args) {
 Command statsCommand() {
   return {{"stats",
            "",
-           "Prints per class the students enrolled, lessons, marks and absences for each reporting period of its "
-           "grade and the whole year, from the store.",
-           {{"period", "P", "only this period: 2025-Q1, 2025-H2, 2025-year"},
-            {"class", "CLASS", "only this class, by name (5А) or id"},
-            {"school", "ID", "the school, when the store holds several"}}},
+           "Печатает по каждому классу число учеников, уроков, отметок и пропусков за каждый отчётный период "
+           "его параллели и за весь год, по данным хранилища.",
+           {{"period", "P", "только этот период: 2025-Q1, 2025-H2, 2025-year"},
+            {"class", "CLASS", "только этот класс, по названию (5А) или коду"},
+            {"school", "ID", "школа, если в хранилище их несколько"},
+            jsonFormatOption()}},
           runStats};
 }
 

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "ejournal/model/clock.h"
 #include "ejournal/model/files.h"
+#include "ejournal/model/json.h"
 #include "ejournal/model/error.h"
 #include "ejournal/store/audit.h"
 #include "ejournal/store/store.h"
@@ -83,9 +84,10 @@ struct Opened {
   std::unique_ptr<store::AuditLog> audit;
 };
 
-Opened open(const Args& args) {
+// `readOnly`: a listing, which never creates or migrates the store.
+Opened open(const Args& args, bool readOnly = false) {
   Opened o;
-  o.store = store::Store::open(dbConnection(args));
+  o.store = readOnly ? store::Store::openExisting(dbConnection(args)) : store::Store::open(dbConnection(args));
   o.users = store::openUsers(*o.store);
   o.audit = store::openAudit(*o.store);
   return o;
@@ -97,19 +99,20 @@ store::User existing(Opened& o, const std::string& l) {
   return *u;
 }
 
-const OptionSpec kPasswordFile{"password-file", "FILE", "read the password from FILE (else standard input)"};
-const OptionSpec kIterations{"iterations", "N", "PBKDF2-HMAC-SHA256 iterations (default 600000, at least 100000)"};
+const OptionSpec kPasswordFile{"password-file", "FILE", "прочитать пароль из FILE (иначе со стандартного ввода)"};
+const OptionSpec kIterations{"iterations", "N", "итераций PBKDF2-HMAC-SHA256 (по умолчанию 600000, не меньше 100000)"};
 
 }  // namespace
 
 Command userAddCommand() {
   return {{"user add", "LOGIN --role ROLE --name \"ФИО\" [--staff ID]",
-                  "Create a service user. Roles: admin (администратор ЭЖ), deputy (заместитель директора по УВР), "
-                  "secretary, class_teacher, teacher, auditor. Teachers and class teachers need --staff, their "
-                  "staff id in the journal. The password is read from --password-file or standard input.",
+                  "Создаёт пользователя службы. Роли: admin (администратор ЭЖ), deputy (заместитель директора по "
+                  "УВР), secretary (секретарь), class_teacher (классный руководитель), teacher (учитель), auditor "
+                  "(проверяющий). Учителю и классному руководителю нужен --staff — код сотрудника в журнале. Пароль "
+                  "читается из --password-file или со стандартного ввода.",
                   {{"role", "ROLE", "admin, deputy, secretary, class_teacher, teacher, auditor"},
-                   {"name", "FIO", "full name"},
-                   {"staff", "ID", "staff id in the journal (teachers, class teachers)"},
+                   {"name", "FIO", "ФИО полностью"},
+                   {"staff", "ID", "код сотрудника в журнале (учитель, классный руководитель)"},
                    kPasswordFile, kIterations}},
                  [](const Args& args) {
                    store::User u;
@@ -138,8 +141,8 @@ Command userAddCommand() {
 }
 
 Command userPasswdCommand() {
-  return {{"user passwd", "LOGIN", "Set a user's password (from --password-file or standard input); "
-                                          "revokes the user's tokens and clears a lock-out.",
+  return {{"user passwd", "LOGIN", "Задаёт пароль пользователя (из --password-file или со стандартного "
+                                          "ввода). Отзывает его токены и снимает блокировку.",
                   {kPasswordFile, kIterations}},
                  [](const Args& args) {
                    std::string l = login(args, "passwd");
@@ -158,8 +161,8 @@ Command userPasswdCommand() {
 
 Command userToggleCommand(bool disable) {
     return {{disable ? "user disable" : "user enable", "LOGIN",
-                    disable ? "Disable a user: logins are refused and their tokens stop working at once."
-                            : "Enable a disabled user again.",
+                    disable ? "Отключает пользователя: вход запрещается, его токены сразу перестают действовать."
+                            : "Снова включает отключённого пользователя.",
                     {}},
                    [disable](const Args& args) {
                      std::string l = login(args, disable ? "disable" : "enable");
@@ -175,9 +178,30 @@ Command userToggleCommand(bool disable) {
 }
 
 Command userListCommand() {
-  return {{"user list", "", "List the service users with role, staff id and state.", {}},
+  return {{"user list", "", "Перечисляет пользователей службы: роль, код сотрудника и состояние.",
+                  {jsonFormatOption()}},
                  [](const Args& args) {
-                   Opened o = open(args);
+                   const bool json = wantsJson(args);
+                   Opened o = open(args, true);
+                   if (json) {
+                     const auto now = model::systemClock()->now();
+                     std::cout << model::JsonObject()
+                                      .raw("users", model::jsonArray(o.users->list(), [&](const store::User& u) {
+                                        return model::JsonObject()
+                                            .text("login", u.login)
+                                            .text("role", std::string(store::toString(u.role)))
+                                            .text("full_name", u.fullName)
+                                            .textOrNull("staff", u.staffId)
+                                            .text("state", u.disabled                                ? "disabled"
+                                                           : u.lockedUntil && *u.lockedUntil > now ? "locked"
+                                                                                                   : "active")
+                                            .text("created_at", u.createdAt.toString())
+                                            .json();
+                                      }, "\n  ", "\n"))
+                                      .json()
+                               << "\n";
+                     return kExitOk;
+                   }
                    for (const auto& u : o.users->list()) {
                      std::cout << u.login << "\t" << store::toString(u.role) << "\t" << u.fullName << "\t"
                                << (u.staffId.empty() ? "-" : u.staffId) << "\t"

@@ -9,6 +9,7 @@
 #include "archive_usecases.h"
 #include "commands.h"
 #include "ejournal/model/error.h"
+#include "ejournal/model/json.h"
 
 namespace ejournal::app {
 
@@ -18,7 +19,7 @@ namespace {
 std::unique_ptr<store::Store> existingStore(const Args& args) {
   const char* env = std::getenv("EJOURNAL_DB");
   const std::string conn = dbConnection(args);
-  if (args.has("db") || (env && *env) || std::filesystem::exists(conn)) return store::Store::open(conn);
+  if (args.has("db") || (env && *env) || std::filesystem::exists(conn)) return store::Store::openExisting(conn);
   return nullptr;
 }
 
@@ -26,6 +27,7 @@ int runVerify(const Args& args) {
   const bool all = args.has("all");
   if (all == !args.positional.empty() || args.positional.size() > 1)
     throw Error(ErrorKind::Input, "verify", "укажите один архив или --all");
+  const bool json = wantsJson(args);
   archive::Archive archives(archiveDirectory(args));
   std::vector<std::string> ca = args.all("ca");
   if (ca.empty())
@@ -42,6 +44,35 @@ int runVerify(const Args& args) {
       report.notes.push_back("индекс архивов в хранилище пуст: удаление последнего архива цепочки не проверено");
   } else {
     report = archives.verify(args.positional.front(), options);
+  }
+  if (json) {
+    std::cout << model::JsonObject()
+                     .boolean("ok", report.ok())
+                     .boolean("all", all)
+                     .raw("archives", model::jsonArray(report.archives, [](const archive::ArchiveInfo& a) {
+                       return model::JsonObject()
+                           .text("archive", a.fileName)
+                           .text("period", a.periodId)
+                           .integer("version", a.version)
+                           .integer("documents", static_cast<long long>(a.documents.size()))
+                           .text("manifest_sha256", a.manifestSha256)
+                           .boolean("timestamped", a.timestamped)
+                           .textOrNull("signer", a.signer)
+                           .json();
+                     }, "\n  ", "\n"))
+                     .raw("notes", model::jsonArray(report.notes, [](const std::string& n) {
+                       return model::jsonString(n);
+                     }, "\n  ", "\n"))
+                     .raw("problems", model::jsonArray(report.problems, [](const archive::VerifyProblem& p) {
+                       return model::JsonObject()
+                           .text("archive", p.archive)
+                           .textOrNull("member", p.member)
+                           .text("message", p.message)
+                           .json();
+                     }, "\n  ", "\n"))
+                     .json()
+              << "\n";
+    return report.ok() ? kExitOk : kExitFindings;
   }
   for (const auto& a : report.archives)
     std::cout << a.fileName << ": " << a.periodId << " v" << a.version << ", документов " << a.documents.size()
@@ -63,15 +94,15 @@ Command verifyCommand() {
   return Command{
       CommandSpec{"verify",
                   "[ARCHIVE | --all]",
-                  "Verify one archive or every archive of the archive directory and the hash chain between them: "
-                  "tar layout, SHA-256 of every member against the manifest, metadata, the CMS signature against "
-                  "the trust anchors in --ca (checked at the time-stamp's time), the RFC 3161 time-stamp, and the "
-                  "schema validity of the XML export. Exit 0 only when everything holds, 1 when problems were "
-                  "found (each printed with the archive and member).",
-                  {{"all", "", "verify every archive and the chain"},
-                   {"archive-dir", "DIR", "archive directory (default ./archive)"},
-                   {"ca", "FILE", "trusted CA certificates (PEM) for the signer and the TSA ($EJOURNAL_VERIFY_CA)",
-                    true}}},
+                  "Проверяет один архив или все архивы каталога и цепочку хешей между ними. Проверяются структура "
+                  "tar, SHA-256 каждого файла по манифесту, метаданные, подпись CMS по доверенным сертификатам из --ca (на "
+                  "момент штампа времени), штамп времени RFC 3161 и соответствие XML-выгрузки схеме. Код выхода 0, "
+                  "только если всё в порядке, 1 — найдены проблемы (каждая с архивом и файлом).",
+                  {{"all", "", "проверить все архивы и цепочку"},
+                   {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
+                   {"ca", "FILE", "доверенные сертификаты УЦ (PEM) подписанта и службы штампов ($EJOURNAL_VERIFY_CA)",
+                    true},
+                   jsonFormatOption()}},
       runVerify};
 }
 

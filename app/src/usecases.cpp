@@ -114,7 +114,8 @@ IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::
   return out;
 }
 
-PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options, const model::Clock& clock) {
+PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options, const model::Clock& clock,
+                          ingest::dnevnik::HttpTransport* transport) {
   namespace dn = ingest::dnevnik;
   bool inStore = false;  // an error thrown while the store is read or written is ours, not dnevnik.ru's
   options.loadExisting = [&](const std::string& schoolId, model::DateRange range) -> std::optional<model::Journal> {
@@ -135,7 +136,7 @@ PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions opti
       inStore = true;
       tx->upsert(part);
       inStore = false;
-    });
+    }, transport);
   } catch (const Error& e) {
     if (inStore || (e.kind() != ErrorKind::Denied && e.kind() != ErrorKind::Internal)) throw;
     throw UpstreamError(e);

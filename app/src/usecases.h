@@ -77,6 +77,8 @@ class UpstreamError : public Error {
 // ingest run with provenance "dnevnik:<base URL>", committed only when the whole pull succeeded. Sets
 // options.loadExisting to the store's journal of the pulled school (what the API does not carry is kept from it).
 // Throws UpstreamError for what the client reports about dnevnik.ru, Error for the rest; nothing is stored then.
-PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options, const model::Clock& clock);
+// `transport`: the HTTP back end to use (the CLI wraps one to show progress); nullptr: one for options.connection.
+PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options, const model::Clock& clock,
+                          ingest::dnevnik::HttpTransport* transport = nullptr);
 
 }  // namespace ejournal::app

@@ -229,6 +229,7 @@ class Builder {
         break;
     }
     if (problems.empty()) sink_(part);
+    if (options_.progress) options_.progress(chunk.end, bytes_.size());
   }
 
  private:

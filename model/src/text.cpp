@@ -61,10 +61,107 @@ std::string csvField(std::string_view s) {
   return o + "\"";
 }
 
+std::string csvInForm(std::string_view in, const CsvForm& form) {
+  if (form.separator == ',' && !form.bom) return std::string(in);
+  const char special[] = {form.separator, '"', '\n', '\r', 0};
+  std::string out = form.bom ? "\xEF\xBB\xBF" : "";
+  out.reserve(out.size() + in.size() + in.size() / 16);
+  std::string field;
+  auto put = [&] {
+    if (field.find_first_of(special) == std::string::npos) {
+      out += field;
+    } else {
+      out += '"';
+      for (char c : field) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    }
+    field.clear();
+  };
+  size_t i = 0;
+  while (i < in.size()) {
+    if (in[i] == '"') {  // a quoted field: up to the lone closing quote
+      for (++i; i < in.size(); ++i) {
+        if (in[i] == '"') {
+          if (i + 1 < in.size() && in[i + 1] == '"') {
+            field += '"';
+            ++i;
+          } else {
+            ++i;
+            break;
+          }
+        } else {
+          field += in[i];
+        }
+      }
+    }
+    while (i < in.size() && in[i] != ',' && in[i] != '\r' && in[i] != '\n') field += in[i++];
+    put();
+    if (i >= in.size()) break;
+    if (in[i] == ',') {
+      out += form.separator;
+      ++i;
+      if (i == in.size()) put();  // a trailing empty field
+      continue;
+    }
+    if (in[i] == '\r') out += in[i++];  // the record end as written: CRLF or LF
+    if (i < in.size() && in[i] == '\n') out += in[i++];
+  }
+  return out;
+}
+
+std::optional<char32_t> decodeUtf8(std::string_view s, size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t n = 0;
+  char32_t cp = 0;
+  if (c < 0x80) n = 1, cp = c;
+  else if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07;
+  if (n == 0 || i + n > s.size()) {
+    ++i;
+    return std::nullopt;
+  }
+  for (size_t k = 1; k < n; ++k) {
+    const auto d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) {
+      ++i;
+      return std::nullopt;
+    }
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++i;
+    return std::nullopt;
+  }
+  i += n;
+  return cp;
+}
+
+void appendUtf8(std::string& s, char32_t c) {
+  if (c < 0x80) {
+    s += static_cast<char>(c);
+  } else if (c < 0x800) {
+    s += static_cast<char>(0xC0 | (c >> 6));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    s += static_cast<char>(0xE0 | (c >> 12));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    s += static_cast<char>(0xF0 | (c >> 18));
+    s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
 size_t utf8Width(std::string_view s) {
   size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  for (size_t i = 0; i < s.size(); ++n) decodeUtf8(s, i);
   return n;
 }
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "ejournal/model/error.h"
+#include "ejournal/model/text.h"
 
 namespace ejournal::render {
 
@@ -59,45 +60,14 @@ std::string hex(unsigned v) {
   return buf;
 }
 
-// Decodes one UTF-8 code point at s[i], advancing i; invalid or non-BMP sequences give U+FFFF (treated as "?").
+// One code point at s[i] (model::decodeUtf8), advancing i; malformed bytes and code points beyond the BMP, which
+// the fonts' CMaps do not reach, give U+FFFF (treated as "?").
 unsigned decode(std::string_view s, size_t& i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  auto cont = [&](size_t k) { return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
-  if (c < 0x80) {
-    i += 1;
-    return c;
-  }
-  if ((c & 0xE0) == 0xC0 && cont(1)) {
-    unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-    i += 2;
-    return cp >= 0x80 ? cp : 0xFFFF;
-  }
-  if ((c & 0xF0) == 0xE0 && cont(1) && cont(2)) {
-    unsigned cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
-                  (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
-    i += 3;
-    return (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) ? cp : 0xFFFF;
-  }
-  if ((c & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
-    i += 4;
-    return 0xFFFF;
-  }
-  i += 1;
-  return 0xFFFF;
+  const auto cp = model::decodeUtf8(s, i);
+  return cp && *cp <= 0xFFFF ? static_cast<unsigned>(*cp) : 0xFFFFu;
 }
 
-void encode(std::string& out, unsigned cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
+void encode(std::string& out, unsigned cp) { model::appendUtf8(out, cp); }
 
 float codepointWidth(Font& font, unsigned cp) {
   if (cp >= font.widths.size()) cp = '?';

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "ejournal/model/text.h"
 #include "rule.h"
 
 namespace ejournal::rules {
@@ -33,48 +34,17 @@ Script scriptOf(char32_t c) {
   return Script::None;
 }
 
+// The whole text as code points (model::decodeUtf8); false when it is not well-formed UTF-8.
 bool decodeUtf8(std::string_view s, std::vector<char32_t>& out) {
   for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    int n = 0;
-    char32_t cp = 0;
-    if (c < 0x80) n = 1, cp = c;
-    else if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07;
-    else return false;
-    if (i + static_cast<size_t>(n) > s.size()) return false;
-    for (int k = 1; k < n; ++k) {
-      const auto d = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    out.push_back(cp);
-    i += static_cast<size_t>(n);
+    const auto cp = model::decodeUtf8(s, i);
+    if (!cp) return false;
+    out.push_back(*cp);
   }
   return true;
 }
 
-void appendUtf8(std::string& s, char32_t c) {
-  if (c < 0x80) {
-    s += static_cast<char>(c);
-  } else if (c < 0x800) {
-    s += static_cast<char>(0xC0 | (c >> 6));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    s += static_cast<char>(0xE0 | (c >> 12));
-    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    s += static_cast<char>(0xF0 | (c >> 18));
-    s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
+using model::appendUtf8;
 
 constexpr std::array<const char*, 118> kElements = {
     "H",  "He", "Li", "Be", "B",  "C",  "N",  "O",  "F",  "Ne", "Na", "Mg", "Al", "Si", "P",  "S",  "Cl", "Ar",

@@ -370,9 +370,13 @@ class HomeworkRecorded : public RuleBase {
                   Severity::Warning,
                   {{"min_grade", ParamType::Int, "2", "с какого класса проверять (в 1 классе домашних заданий нет)"},
                    {"exempt_subjects", ParamType::List,
-                    "физическая культура,музыка,изобразительное искусство,труд (технология)",
+                    "физическая культура,музыка,изобразительное искусство,труд (технология),"
+                    "основы религиозных культур и светской этики",
                     "предметы без домашних заданий, через запятую (название, краткое название или код; регистр "
-                    "не важен, «Труд (технология)» совпадает и с «Труд», и с «Технология»)"}}}) {}
+                    "не важен, «Труд (технология)» совпадает и с «Труд», и с «Технология»)"},
+                   {"control_work_exempt", ParamType::Bool, "true",
+                    "без тематического плана урок с контрольной работой — урок без домашнего задания (как по "
+                    "плану)"}}}) {}
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     const int minGrade = st.integer("min_grade");
@@ -391,6 +395,12 @@ class HomeworkRecorded : public RuleBase {
         hour += static_cast<size_t>(std::max(1, l->hours));
         if (!ctx.inScope(*l) || !trim(l->homework).empty()) continue;
         if (first < planAtHour.size() && !s.plan[static_cast<size_t>(planAtHour[first])]->homework) continue;
+        // Without a plan (a pull from dnevnik.ru carries none) the lesson's own record says what a plan would: a
+        // control work sets no homework.
+        if (s.plan.empty() && st.flag("control_work_exempt") &&
+            std::any_of(l->works.begin(), l->works.end(),
+                        [](const model::Work& w) { return w.type == model::WorkType::Control; }))
+          continue;
         Finding f = ctx.finding(info().id, info().severity, *l);
         f.message = "домашнее задание не записано";
         out.push_back(std::move(f));

@@ -9,6 +9,15 @@ namespace {
 
 std::string ymd(model::Date d) { return d.toRussian(); }
 
+// A whole calendar month (the deputy's monthly check) is named as such, «сентябрь 2025»; other dates as a range.
+std::string rangeLabel(model::Date from, model::Date to) {
+  static const char* kMonths[] = {"январь", "февраль", "март",     "апрель",  "май",    "июнь",
+                                  "июль",   "август",  "сентябрь", "октябрь", "ноябрь", "декабрь"};
+  if (from.day() == 1 && to.year() == from.year() && to.month() == from.month() && (to + 1).day() == 1)
+    return std::string(kMonths[from.month() - 1]) + " " + std::to_string(from.year());
+  return "период " + ymd(from) + " – " + ymd(to);
+}
+
 }  // namespace
 
 bool Scope::covers(const model::Lesson& l) const {
@@ -48,7 +57,7 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
     if (!t) throw Error(ErrorKind::Input, "--to", "неверная дата «" + to + "», ожидается ГГГГ-ММ-ДД");
     if (*t < *f) throw Error(ErrorKind::Input, "--to", "дата окончания раньше даты начала");
     s.dates = {*f, *t};
-    s.periodLabel = "период " + ymd(*f) + " – " + ymd(*t);
+    s.periodLabel = rangeLabel(*f, *t);
   }
   const model::Date today = clock.now().date;
   s.asOf = today < s.dates.to ? today : s.dates.to;

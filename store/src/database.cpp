@@ -171,7 +171,8 @@ void Database::rethrow(const std::string& where) {
   }
 }
 
-Database::Database(const std::string& connection, std::shared_ptr<model::Clock> clock) : clock_(std::move(clock)) {
+Database::Database(const std::string& connection, std::shared_ptr<model::Clock> clock, bool migrateSchema)
+    : clock_(std::move(clock)) {
   registerConnectors();
   std::string conn = connection;
   if (conn.rfind("postgresql:", 0) == 0) {
@@ -184,17 +185,49 @@ Database::Database(const std::string& connection, std::shared_ptr<model::Clock> 
     backend_ = Backend::SQLite;
     sqlitePath_ = conn;
     display_ = "sqlite:" + conn;
-    createPrivateSqliteFile(conn);
+    if (migrateSchema) {
+      createPrivateSqliteFile(conn);
+    } else if (conn != ":memory:" && conn.rfind("file:", 0) != 0) {
+      struct stat st {};
+      if (::stat(conn.c_str(), &st) != 0)
+        throw Error(ErrorKind::NotFound, "хранилище «" + conn + "»",
+                    "файл базы данных не найден; укажите существующее хранилище (--db ФАЙЛ или $EJOURNAL_DB) или "
+                    "сначала загрузите журнал: ejournal ingest ФАЙЛ.xml");
+      if (!S_ISREG(st.st_mode))
+        throw Error(ErrorKind::Input, "хранилище «" + conn + "»", "это не файл базы данных");
+    }
   }
   guard("store.open " + display_, [&] {
     pool_ = std::make_unique<Pool>(backend_, backend_ == Backend::SQLite ? "SQLite" : "PostgreSQL", conn);
-    if (backend_ == Backend::SQLite) {
+    if (backend_ == Backend::SQLite && migrateSchema) {  // a reader changes nothing, not even the journal mode
       Poco::Data::Session s = pool_->get();
       std::string mode;
       s << "PRAGMA journal_mode = WAL", into(mode), now;
     }
   });
-  migrate(allMigrations());
+  if (migrateSchema) {
+    migrate(allMigrations());
+    return;
+  }
+  // A reading command: the schema must be there and current; nothing is changed.
+  const std::vector<Migration> all = allMigrations();
+  const int expected = all.empty() ? 0 : all.back().version;
+  int have = -1;
+  try {
+    have = schemaVersion();
+  } catch (const Error&) {
+    have = -1;  // no schema_version table: an empty file or another program's database
+  }
+  if (have <= 0)
+    throw Error(ErrorKind::Input, "хранилище " + display_,
+                "это не хранилище ejournal (нет таблиц журнала); укажите верное хранилище (--db) или сначала загрузите "
+                "журнал: ejournal ingest ФАЙЛ.xml");
+  if (have < expected)
+    throw Error(ErrorKind::Input, "хранилище " + display_,
+                "схема хранилища версии " + std::to_string(have) + ", а программа ожидает версию " +
+                    std::to_string(expected) +
+                    "; команды чтения её не обновляют: запустите команду, которая пишет (ejournal ingest, "
+                    "ejournal serve), или восстановите копию");
 }
 
 Database::~Database() {

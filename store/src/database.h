@@ -76,8 +76,10 @@ std::vector<Migration> allMigrations();
 class Database {
  public:
   // `connection` as for Store::open. Opens the pool, sets SQLite up (WAL, foreign keys, busy timeout) and applies
-  // pending migrations. Throws Error(Internal) naming the connection (password elided).
-  Database(const std::string& connection, std::shared_ptr<model::Clock> clock);
+  // pending migrations. Throws Error(Internal) naming the connection (password elided). With `migrate` false
+  // (Store::openExisting) it creates no SQLite file and applies nothing: a missing file is Error(NotFound), a
+  // database without the current schema Error(Input).
+  Database(const std::string& connection, std::shared_ptr<model::Clock> clock, bool migrate = true);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

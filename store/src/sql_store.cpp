@@ -96,14 +96,18 @@ std::unique_ptr<Store> Store::open(const std::string& connection, std::shared_pt
   return std::make_unique<SqlStore>(connection, std::move(clock));
 }
 
+std::unique_ptr<Store> Store::openExisting(const std::string& connection, std::shared_ptr<model::Clock> clock) {
+  return std::make_unique<SqlStore>(connection, std::move(clock), false);
+}
+
 Database& databaseOf(Store& store) {
   auto* sql = dynamic_cast<SqlStore*>(&store);
   if (!sql) throw Error(ErrorKind::Internal, "store", "databaseOf: not a store opened by Store::open");
   return sql->database();
 }
 
-SqlStore::SqlStore(const std::string& connection, std::shared_ptr<model::Clock> clock)
-    : db_(connection, std::move(clock)) {}
+SqlStore::SqlStore(const std::string& connection, std::shared_ptr<model::Clock> clock, bool migrate)
+    : db_(connection, std::move(clock), migrate) {}
 
 std::unique_ptr<IngestTransaction> SqlStore::beginIngest(const model::Provenance& provenance) {
   return makeIngestTransaction(db_, provenance);

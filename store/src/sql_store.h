@@ -16,7 +16,7 @@ namespace ejournal::store {
 
 class SqlStore : public Store {
  public:
-  SqlStore(const std::string& connection, std::shared_ptr<model::Clock> clock);
+  SqlStore(const std::string& connection, std::shared_ptr<model::Clock> clock, bool migrate = true);
 
   Backend backend() const override { return db_.backend(); }
   std::unique_ptr<IngestTransaction> beginIngest(const model::Provenance& provenance) override;

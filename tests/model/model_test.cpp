@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ejournal/model/text.h"
 #include "ejournal/model/clock.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
@@ -306,4 +307,41 @@ BOOST_AUTO_TEST_CASE(error_detail_stays_out_of_the_message) {
                           "Can't open DB file");
   BOOST_TEST(std::string(e.what()) == "store.open: не удалось открыть базу данных");
   BOOST_TEST(e.detail() == "Can't open DB file");
+}
+
+BOOST_AUTO_TEST_CASE(csv_in_the_spreadsheet_form) {
+  using ejournal::model::CsvForm;
+  using ejournal::model::csvInForm;
+  const std::string rfc = "a,\"b,c\",\"он сказал \"\"да\"\"\",d;e\r\n,\"x\ny\",\r\nlast";
+  // ';' and a BOM: the comma no longer needs quotes, the ';' does, quotes stay doubled, records and empties kept.
+  BOOST_TEST(csvInForm(rfc, CsvForm{}) ==
+             "\xEF\xBB\xBF" "a;b,c;\"он сказал \"\"да\"\"\";\"d;e\"\r\n;\"x\ny\";\r\nlast");
+  BOOST_TEST(csvInForm(rfc, CsvForm::rfc4180()) == rfc);
+  BOOST_TEST(csvInForm("", CsvForm{}) == "\xEF\xBB\xBF");
+  BOOST_TEST(csvInForm("a,b\n", CsvForm{';', false}) == "a;b\n");
+}
+
+BOOST_AUTO_TEST_CASE(one_utf8_decoder) {
+  using ejournal::model::decodeUtf8;
+  auto all = [](std::string_view s) {
+    std::vector<long> out;  // -1 for a malformed byte
+    for (size_t i = 0; i < s.size();) {
+      auto cp = decodeUtf8(s, i);
+      out.push_back(cp ? static_cast<long>(*cp) : -1);
+    }
+    return out;
+  };
+  BOOST_TEST((all("aЖ€😀") == std::vector<long>{'a', 0x416, 0x20AC, 0x1F600}));
+  // A stray continuation, an overlong '/', a surrogate, beyond U+10FFFF, a truncated sequence: one byte each.
+  BOOST_TEST((all("\x80") == std::vector<long>{-1}));
+  BOOST_TEST((all("\xC0\xAF") == std::vector<long>{-1, -1}));
+  BOOST_TEST((all("\xED\xA0\x80") == std::vector<long>{-1, -1, -1}));
+  BOOST_TEST((all("\xF4\x90\x80\x80") == std::vector<long>{-1, -1, -1, -1}));
+  BOOST_TEST((all("\xD0") == std::vector<long>{-1}));
+  BOOST_TEST((all("\xD0x") == std::vector<long>{-1, 'x'}));
+  std::string back;
+  for (char32_t cp : {U'a', U'Ж', U'€', U'😀'}) ejournal::model::appendUtf8(back, cp);
+  BOOST_TEST(back == "aЖ€😀");
+  BOOST_TEST(ejournal::model::utf8Width("5А класс") == 8u);
+  BOOST_TEST(ejournal::model::utf8Width("\xD0") == 1u);
 }

@@ -319,6 +319,10 @@ struct DnevnikEmulator::Impl {
   void lesson(Json& o, const model::Lesson& l) const {
     const std::string group = l.subgroupId.empty() ? l.classId : l.subgroupId;
     const std::string taught = l.substituteTeacherId.empty() ? l.teacherId : l.substituteTeacherId;
+    // A work of Russian or literature takes two marks per student (Work.markCount), a dictation's «4/5».
+    const auto subj = std::find_if(j.subjects.begin(), j.subjects.end(),
+                                   [&](const model::Subject& s) { return s.id == l.subjectId; });
+    const int marksPerCell = subj != j.subjects.end() && subj->twoMarksPerCell ? 2 : 1;
     o.beginObject().id("id", l.id).key("title").str(l.topic).key("date").str(lessonStart(l).toString())
         .key("number").integer(l.slot).key("subject");
     subject(o, l.subjectId);
@@ -327,10 +331,10 @@ struct DnevnikEmulator::Impl {
     // createdBy are when and by whom the topic was entered.
     work(o, defaultWork.at(l.id), "DefaultNewLessonWork", workTypeFor(model::WorkType::Classwork, 1), &l, group,
          l.subjectId, "", l.topic.empty() ? std::nullopt : l.topicEnteredAt,
-         l.topicEnteredBy.empty() ? taught : l.topicEnteredBy, 1, "Unknown", 0);
+         l.topicEnteredBy.empty() ? taught : l.topicEnteredBy, marksPerCell, "Unknown", 0);
     for (auto& w : l.works)
       work(o, w.id, w.type == model::WorkType::Control ? "LessonTestWork" : "CommonWork", workTypeFor(w.type, w.weight),
-           &l, group, l.subjectId, w.topic, std::nullopt, taught, 1, "Unknown", 0);
+           &l, group, l.subjectId, w.topic, std::nullopt, taught, marksPerCell, "Unknown", 0);
     if (auto h = homeworkWork.find(l.id); h != homeworkWork.end())
       work(o, h->second, "Homework", workTypeFor(model::WorkType::Homework, 1), &l, group, l.subjectId, l.homework,
            l.topicEnteredAt, taught, 0, "Unknown", 0);

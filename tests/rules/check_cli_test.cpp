@@ -72,7 +72,9 @@ BOOST_AUTO_TEST_CASE(check_exit_codes_and_json) {
   // CSV: a header line and one line per finding.
   r = run({"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--format", "csv"});
   BOOST_TEST(r.code == 1);
-  BOOST_TEST(r.out.rfind("rule,severity,period,class,", 0) == 0u);
+  BOOST_TEST(r.out.rfind("\xEF\xBB\xBFrule;severity;period;class;", 0) == 0u);  // BOM and ';' (issue 15)
+  r = run({"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--format", "csv", "--csv-separator", ","});
+  BOOST_TEST(r.out.rfind("rule,severity,period,class,", 0) == 0u);  // RFC 4180
 }
 
 BOOST_AUTO_TEST_CASE(reports_in_every_format) {

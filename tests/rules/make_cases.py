@@ -106,6 +106,8 @@ def write_xml(j):
          '    <subject id="music" name="Музыка" shortName="Муз." order="4" grading="marked"/>',
          '    <subject id="tech" name="Технология" shortName="Техн." order="5" grading="marked"/>',
          '    <subject id="chem" name="Химия" shortName="Хим." order="6" grading="marked"/>',
+         '    <subject id="orkse" name="Основы религиозных культур и светской этики" shortName="ОРКСЭ" order="7"'
+         ' grading="unmarked"/>',
          '  </subjects>', '  <classes>']
     for cls, (grade, letter, ct, _, _, _) in CLASSES.items():
         o.append(f'    <class id="{cls}" grade="{grade}" letter="{letter}" teacher="{ct}"/>')
@@ -516,12 +518,28 @@ def _(j):
 def _(j): lesson(j, "l8b-0902")["topic"] = "Работа с текстом. Look at the picture and describe it."
 
 
-@case("homework_exempt_subjects", "No homework in physical education, music and technology (the configured"
+@case("homework_exempt_subjects", "No homework in physical education, music, technology and ОРКСЭ (the configured"
       " subjects, any case, «Технология» matching «Труд (технология)») complies.", "homework.recorded", [])
 def _(j):
     add_lesson(j, "l8b-pe", "2025-09-03", "pe")
     add_lesson(j, "l8b-music", "2025-09-04", "music")
     add_lesson(j, "l8b-tech", "2025-09-10", "tech")
+    add_lesson(j, "l8b-orkse", "2025-09-11", "orkse")
+
+
+@case("homework_no_plan_control_work", "Without a thematic plan (a pull), a control work's lesson without homework"
+      " complies: the plan would set none.", "homework.recorded", [])
+def _(j):
+    j["plan"] = {}
+    lesson(j, "l8b-0909")["homework"] = ""
+    add_work(j, "l8b-0909", "control", "Контрольная работа № 1 «Натуральные числа»")
+
+
+@case("homework_no_plan_ordinary_lesson", "Without a thematic plan, an ordinary lesson without homework is still a"
+      " finding.", "homework.recorded", ["homework.recorded lesson=l8b-0909"])
+def _(j):
+    j["plan"] = {}
+    lesson(j, "l8b-0909")["homework"] = ""
 
 
 @case("homework_other_subject_missing", "No homework in chemistry (not exempt) is a finding.", "homework.recorded",

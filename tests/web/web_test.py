@@ -163,6 +163,15 @@ class Browser:
         self.shots[name] = path
         print("  screenshot:", path)
 
+    def navigate(self, element, timeout=60):
+        """Clicks a link or a form's button and waits until the next page has replaced this one (a click does not
+        wait for the navigation it starts; on a loaded machine the old page is still there right after it)."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, timeout).until(EC.staleness_of(page))
+        WebDriverWait(self.driver, timeout).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
+
     def wait_text(self, css, timeout=120):
         WebDriverWait(self.driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
         return self.driver.find_element(By.CSS_SELECTOR, css).text
@@ -268,7 +277,7 @@ def main():
         b.login("deputy")
         check("/check" in b.driver.current_url, "the deputy lands on the check")
         Select(b.driver.find_element(By.ID, "month")).select_by_value("2025-09")
-        b.driver.find_element(By.ID, "show").click()
+        b.navigate(b.driver.find_element(By.ID, "show"))
         b.no_js_errors("/check?month=2025-09")
         table = b.driver.find_element(By.ID, "check-table").text
         check("Морозова" in table and "Иванова" in table and "5А" in table and "8Б" in table,
@@ -336,7 +345,7 @@ def main():
         b.login("secretary")
         check("/printouts" in b.driver.current_url, "the secretary lands on the printouts")
         Select(b.driver.find_element(By.ID, "period")).select_by_value("2025-Q1")
-        b.driver.find_element(By.CSS_SELECTOR, "form[action='/printouts'] button").click()
+        b.navigate(b.driver.find_element(By.CSS_SELECTOR, "form[action='/printouts'] button"))
         b.driver.find_element(By.ID, "print-all").click()
         WebDriverWait(b.driver, 30).until(lambda d: "/tasks/" in d.current_url)
         msg = b.wait_text("#task-message", 300)
@@ -402,7 +411,7 @@ def main():
         b.login("auditor")
         check("/archives" in b.driver.current_url and archive_id in b.text(), "the auditor sees the archive chain")
         b.driver.find_element(By.ID, "student").send_keys("Белова Анна")
-        b.driver.find_element(By.ID, "find").click()
+        b.navigate(b.driver.find_element(By.ID, "find"))
         b.no_js_errors("/archives?student=")
         hits = b.driver.find_element(By.ID, "hits").text
         check("Найдено документов" in b.text() and archive_id in hits, "the student's archived documents are found")
@@ -412,7 +421,7 @@ def main():
             st, hd, data, _ = site.request("GET", u.path + "?" + u.query, cookie=browser_cookie(b.driver))
             check(st == 200 and len(data) > 100, "the archived document downloads (%d)" % st)
         b.shot("auditor")
-        b.driver.find_element(By.CSS_SELECTOR, "#archives-table a").click()
+        b.navigate(b.driver.find_element(By.CSS_SELECTOR, "#archives-table a"))
         b.driver.find_element(By.ID, "verify").click()
         result = b.wait_text("#verify-result")
         b.no_js_errors("verify")
@@ -448,7 +457,7 @@ def main():
         Select(b.driver.find_element(By.ID, "u-role")).select_by_value("teacher")
         b.driver.find_element(By.ID, "u-staff").send_keys("t5")
         b.driver.find_element(By.ID, "u-pass").send_keys("Petrov-2025-pass")
-        b.driver.find_element(By.ID, "create-user").click()
+        b.navigate(b.driver.find_element(By.ID, "create-user"))
         b.no_js_errors("create user")
         check("Пользователь «petrov» создан" in b.text() and "Петров Дмитрий Олегович" in
               b.driver.find_element(By.ID, "users-table").text, "the admin creates a user")

@@ -143,6 +143,9 @@ using store::Role;
 inline const std::vector<Role> kEveryone = {Role::Admin,        Role::Deputy,  Role::Secretary,
                                             Role::ClassTeacher, Role::Teacher, Role::Auditor};
 
+// The OpenAPI 3.0 description of the endpoints (routes_core.cpp).
+Poco::JSON::Object::Ptr openApiDocument(const std::vector<EndpointSpec>& endpoints);
+
 // JSON helpers.
 Poco::JSON::Object::Ptr newObject();
 Poco::JSON::Object::Ptr userJson(const store::User& u);

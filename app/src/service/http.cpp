@@ -58,7 +58,7 @@ void sendError(Poco::Net::HTTPServerResponse& res, const ApiError& e, bool close
 void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::JSON::Object& body, HTTPResponse::HTTPStatus status) {
   std::ostringstream out;
   body.stringify(out);
-  res.setStatus(status);
+  res.setStatusAndReason(status);
   res.set("Cache-Control", "no-store");
   sendBytes(res, out.str(), "application/json; charset=utf-8");
 }
@@ -66,7 +66,7 @@ void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::JSON::Object& body
 void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::Dynamic::Var& body, HTTPResponse::HTTPStatus status) {
   std::ostringstream out;
   Poco::JSON::Stringifier::stringify(body, out);
-  res.setStatus(status);
+  res.setStatusAndReason(status);
   res.set("Cache-Control", "no-store");
   sendBytes(res, out.str(), "application/json; charset=utf-8");
 }

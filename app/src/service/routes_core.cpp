@@ -2,6 +2,9 @@
 // statistics (docs/api.md).
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "ejournal/model/error.h"
 #include "service/core.h"
 #include "service/password.h"
@@ -86,9 +89,134 @@ void checkStaffOf(Call& c, const std::string& staffId) {
   }
 }
 
+// The query parameters an endpoint's summary names as "?name=" or "&name=" (the route table's one description).
+std::vector<std::string> summaryQueryParameters(const std::string& summary) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < summary.size(); ++i) {
+    if (summary[i] != '?' && summary[i] != '&') continue;
+    size_t j = i + 1;
+    while (j < summary.size() && ((summary[j] >= 'a' && summary[j] <= 'z') || summary[j] == '_')) ++j;
+    if (j > i + 1 && j < summary.size() && summary[j] == '=') {
+      const std::string name = summary.substr(i + 1, j - i - 1);
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  return names;
+}
+
+Poco::JSON::Object::Ptr errorAnswer(const std::string& description) {
+  auto o = newObject();
+  o->set("description", description);
+  auto content = newObject();
+  auto json = newObject();
+  auto schema = newObject();
+  schema->set("$ref", "#/components/schemas/Error");
+  json->set("schema", schema);
+  content->set("application/json", json);
+  o->set("content", content);
+  return o;
+}
+
 }  // namespace
 
+// The OpenAPI 3.0 description of `endpoints` (GET /api/v1/openapi.json): per path and method the summary, the
+// roles allowed (x-roles), whether a bearer token is needed, the path and query parameters, and the answers.
+Poco::JSON::Object::Ptr openApiDocument(const std::vector<EndpointSpec>& endpoints) {
+  auto doc = newObject();
+  doc->set("openapi", "3.0.3");
+  auto info = newObject();
+  info->set("title", "ejournal API");
+  info->set("version", EJOURNAL_VERSION);
+  info->set("description",
+            "Электронный классный журнал школы: JSON API службы ejournal serve (docs/api.md). Описание создаётся по "
+            "таблице маршрутов службы.");
+  doc->set("info", info);
+  auto paths = newObject();
+  for (const auto& e : endpoints) {
+    Poco::JSON::Object::Ptr item = paths->has(e.path) ? paths->getObject(e.path) : newObject();
+    auto op = newObject();
+    std::string method = e.method;
+    for (auto& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string id = method;
+    for (char ch : e.path) id += (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
+    op->set("operationId", id);
+    op->set("summary", e.summary);
+    Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
+    for (auto r : e.roles) roles->add(std::string(store::toString(r)));
+    op->set("x-roles", roles);
+    Poco::JSON::Array::Ptr security = new Poco::JSON::Array;
+    if (!e.publicAccess) {
+      auto bearer = newObject();
+      bearer->set("bearer", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+      security->add(bearer);
+    }
+    op->set("security", security);
+    Poco::JSON::Array::Ptr parameters = new Poco::JSON::Array;
+    bool pathParameters = false;
+    auto parameter = [&](const std::string& name, const char* in, bool required) {
+      auto p = newObject();
+      p->set("name", name);
+      p->set("in", in);
+      p->set("required", required);
+      auto schema = newObject();
+      schema->set("type", "string");
+      p->set("schema", schema);
+      parameters->add(p);
+    };
+    for (size_t open = e.path.find('{'); open != std::string::npos; open = e.path.find('{', open + 1)) {
+      parameter(e.path.substr(open + 1, e.path.find('}', open) - open - 1), "path", true);
+      pathParameters = true;
+    }
+    for (const auto& q : summaryQueryParameters(e.summary)) parameter(q, "query", false);
+    op->set("parameters", parameters);
+    auto answers = newObject();
+    auto ok = newObject();
+    ok->set("description", "успешно (JSON, CSV, текст, PDF или файл — как сказано в описании)");
+    answers->set("2XX", ok);
+    answers->set("400", errorAnswer("неверный запрос или параметр"));
+    if (!e.publicAccess) {
+      answers->set("401", errorAnswer("нет действующего токена"));
+      answers->set("403", errorAnswer("роли пользователя это не разрешено"));
+    }
+    if (pathParameters) answers->set("404", errorAnswer("не найдено"));
+    answers->set("500", errorAnswer("внутренняя ошибка службы"));
+    op->set("responses", answers);
+    item->set(method, op);
+    paths->set(e.path, item);
+  }
+  doc->set("paths", paths);
+  auto components = newObject();
+  auto schemes = newObject();
+  auto bearer = newObject();
+  bearer->set("type", "http");
+  bearer->set("scheme", "bearer");
+  schemes->set("bearer", bearer);
+  components->set("securitySchemes", schemes);
+  auto schemas = newObject();
+  auto error = newObject();
+  error->set("type", "object");
+  auto props = newObject();
+  auto inner = newObject();
+  inner->set("type", "object");
+  auto innerProps = newObject();
+  for (const char* f : {"status", "code", "message", "where"}) {
+    auto t = newObject();
+    t->set("type", std::string(f) == "status" ? "integer" : "string");
+    innerProps->set(f, t);
+  }
+  inner->set("properties", innerProps);
+  props->set("error", inner);
+  error->set("properties", props);
+  schemas->set("Error", error);
+  components->set("schemas", schemas);
+  doc->set("components", components);
+  return doc;
+}
+
 void addCoreRoutes(ServiceCore& core) {
+  core.add("GET", "/api/v1/openapi.json", {}, "This API as an OpenAPI 3.0 description, generated from the route table",
+           [](Call& c) { sendJson(c.res, *openApiDocument(c.core.specs)); }, true);
+
   core.add("GET", "/healthz", {}, "Liveness and readiness: store reachable, failed jobs", [](Call& c) {
     auto o = newObject();
     bool storeOk = true;

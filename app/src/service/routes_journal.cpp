@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "ejournal/model/text.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/render/render.h"
@@ -127,6 +128,16 @@ std::string contentType(reports::Format f) {
   return "application/octet-stream";
 }
 
+// A CSV answer in the form ?sep= asks for: ';' with a UTF-8 BOM (the default: what Excel and LibreOffice open as
+// columns on a Russian desktop) or ',' (RFC 4180, no BOM).
+std::string csvAnswer(const Call& c, const std::string& rfc4180) {
+  const std::string sep = c.q("sep", ";");
+  if (sep != ";" && sep != ",")
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                   "неизвестный разделитель CSV «" + sep + "»: допустимо ; (по умолчанию) или ,", "sep");
+  return model::csvInForm(rfc4180, sep == "," ? model::CsvForm::rfc4180() : model::CsvForm{});
+}
+
 // The class of a printout request: ?class= (id or name) visible to the user as a whole class.
 std::string classOf(Call& c, const Snapshot& snap, const Visibility& v) {
   std::string ref = c.q("class");
@@ -147,7 +158,7 @@ void sendPdf(Call& c, const render::Pdf& pdf, const std::string& fileName, const
 
 void addJournalRoutes(ServiceCore& core) {
   core.add("GET", "/api/v1/findings", {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher},
-           "Rule findings: ?period= or ?from=&to=, ?class=, ?subject=, ?format=json|csv|text", [](Call& c) {
+           "Rule findings: ?period= or ?from=&to=, ?class=, ?subject=, ?format=json|csv|text, ?sep=;|, for CSV", [](Call& c) {
     Scoped s = scopeOf(c);
     // The findings have no printed form of their own: they are printed inside the control report and as the
     // deputy's remarks of the class journal.
@@ -165,12 +176,12 @@ void addJournalRoutes(ServiceCore& core) {
       case reports::Format::Csv: rules::writeFindingsCsv(s.snap->index, result, out); break;
       case reports::Format::Text: rules::writeFindingsText(s.snap->index, s.scope, result, out); break;
     }
-    sendBytes(c.res, out.str(), contentType(format));
+    sendBytes(c.res, format == reports::Format::Csv ? csvAnswer(c, out.str()) : out.str(), contentType(format));
   });
 
   core.add("GET", "/api/v1/reports/{kind}", {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher},
-           "Reports control|program|results|substitutions|forecast, same scope parameters, "
-           "?format=json|csv|text, or pdf for control, program and results",
+           "Reports control|program|results|substitutions|forecast: ?period= or ?from=&to=, ?class=, ?subject=, "
+           "?format=json|csv|text (?sep=;|, for CSV), or pdf for control, program and results",
            [](Call& c) {
     const std::string kind = c.param("kind");
     auto known = reportKinds().find(kind);
@@ -214,7 +225,7 @@ void addJournalRoutes(ServiceCore& core) {
       sendPdf(c, *printed, reportFileName(kind, s.scope, "pdf"), "отчёт: " + printed->title);
       return;
     }
-    sendBytes(c.res, out.str(), contentType(format));
+    sendBytes(c.res, format == reports::Format::Csv ? csvAnswer(c, out.str()) : out.str(), contentType(format));
   });
 
   core.add("GET", "/api/v1/printouts/journal", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},

@@ -9,10 +9,7 @@
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/SplitterChannel.h>
-#include <Poco/Util/HelpFormatter.h>
-#include <Poco/Util/IntValidator.h>
-#include <Poco/Util/Option.h>
-#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/ServerApplication.h>
 
 #include <filesystem>
@@ -52,42 +49,17 @@ void configureLogging(const std::string& file, const std::string& level, const s
 namespace {
 
 class ServeApp : public Poco::Util::ServerApplication {
+ public:
+  explicit ServeApp(ServeArguments arguments) : arguments_(std::move(arguments)) {}
+
  protected:
-  void defineOptions(Poco::Util::OptionSet& options) override {
-    ServerApplication::defineOptions(options);
-    options.addOption(Poco::Util::Option("config", "", "configuration file (.properties or .xml)")
-                          .required(false).repeatable(false).argument("FILE")
-                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setConfig)));
-    options.addOption(Poco::Util::Option("db", "", "store connection").argument("CONN")
-                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setOverride)));
-    options.addOption(Poco::Util::Option("http-port", "", "plain HTTP port on loopback").argument("N")
-                          .validator(new Poco::Util::IntValidator(0, 65535))
-                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setOverride)));
-    options.addOption(Poco::Util::Option("https-port", "", "HTTPS port").argument("N")
-                          .validator(new Poco::Util::IntValidator(0, 65535))
-                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setOverride)));
-    options.addOption(Poco::Util::Option("log-level", "", "log level").argument("LEVEL")
-                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setOverride)));
-  }
-
-  void setConfig(const std::string&, const std::string& value) {
-    if (!std::filesystem::exists(value))
-      throw Poco::InvalidArgumentException("файл настроек не найден: " + value);
-    loadConfiguration(value, PRIO_APPLICATION);
-    configLoaded_ = true;
-  }
-
-  void setOverride(const std::string& name, const std::string& value) {
-    // Command-line values win over the file (PRIO_DEFAULT is the highest of the layered configuration).
-    if (name == "db") overrides_["db"] = value;
-    else if (name == "http-port") overrides_["http.port"] = value;
-    else if (name == "https-port") overrides_["https.port"] = value;
-    else if (name == "log-level") overrides_["log.level"] = value;
-  }
-
   int main(const std::vector<std::string>&) override {
-    if (!configLoaded_) {
+    if (arguments_.config.empty()) {
       std::cerr << "ejournal serve: ошибка: укажите файл настроек: --config FILE\n";
+      return EXIT_USAGE;
+    }
+    if (!std::filesystem::exists(arguments_.config)) {
+      std::cerr << "ejournal serve: ошибка: файл настроек не найден: " << arguments_.config << "\n";
       return EXIT_USAGE;
     }
     // An error is said once: on the console before logging is set up, or when the log has no console; to the log
@@ -98,7 +70,12 @@ class ServeApp : public Poco::Util::ServerApplication {
       if (logging) Poco::Logger::get("ejournal.service").critical(text);
     };
     try {
-      for (const auto& [k, v] : overrides_) config().setString(k, v);
+      // Command-line values win over the file: a layer of their own, consulted before the file's (a lower
+      // priority value comes first; the file is at PRIO_APPLICATION).
+      loadConfiguration(arguments_.config, PRIO_APPLICATION);
+      Poco::AutoPtr<Poco::Util::MapConfiguration> overrides(new Poco::Util::MapConfiguration);
+      for (const auto& [k, v] : arguments_.overrides) overrides->setString(k, v);
+      config().add(overrides, PRIO_APPLICATION - 10, false);
       ServiceConfig cfg = ServiceConfig::fromConfiguration(config());
       configureLogging(cfg.logFile, cfg.logLevel, cfg.logRotation, cfg.logKeep, cfg.logConsole);
       logging = true;
@@ -123,21 +100,18 @@ class ServeApp : public Poco::Util::ServerApplication {
   }
 
  private:
-  bool configLoaded_ = false;
-  std::map<std::string, std::string> overrides_;
+  const ServeArguments arguments_;
 };
 
 }  // namespace
 
-int runServeApplication(const std::vector<std::string>& argv) {
-  std::vector<std::string> args = argv;
-  args.insert(args.begin(), "ejournal-serve");
-  std::vector<char*> ptrs;
-  for (auto& a : args) ptrs.push_back(a.data());
-  ptrs.push_back(nullptr);
-  ServeApp app;
+int runServeApplication(const ServeArguments& arguments) {
+  // The options were parsed by the CLI; Poco sees only the program name.
+  std::string name = "ejournal-serve";
+  char* argv[] = {name.data(), nullptr};
+  ServeApp app(arguments);
   try {
-    return app.run(static_cast<int>(args.size()), ptrs.data());
+    return app.run(1, argv);
   } catch (const Poco::Exception& e) {
     std::cerr << "ejournal serve: ошибка: " << e.displayText() << "\n";
     return 2;

@@ -2,14 +2,20 @@
 // and the command line, logging to a rotating file and the console, clean stop on SIGTERM/SIGINT).
 #pragma once
 
+#include <map>
 #include <string>
-#include <vector>
 
 namespace ejournal::app::service {
 
-// Runs the server until a termination request; `argv` holds Poco-style options (--config=FILE, --db=CONN,
-// --http-port=N, --https-port=N, --log-level=L). Returns the process exit code.
-int runServeApplication(const std::vector<std::string>& argv);
+// What `ejournal serve` was given, parsed once by the CLI: the configuration file, and the configuration keys its
+// options set ("db", "http.port", "https.port", "log.level"), which win over the file.
+struct ServeArguments {
+  std::string config;
+  std::map<std::string, std::string> overrides;
+};
+
+// Runs the server until a termination request. Returns the process exit code (0 after a clean stop).
+int runServeApplication(const ServeArguments& arguments);
 
 // Configures the root logger: a console channel and, when `file` is set, a FileChannel rotated at `rotation`
 // ("10 M") keeping `keep` archives.

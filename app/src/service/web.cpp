@@ -100,13 +100,13 @@ void securityHeaders(Poco::Net::HTTPServerResponse& res) {
 }
 
 void sendHtml(Poco::Net::HTTPServerResponse& res, const std::string& html, HTTPResponse::HTTPStatus status) {
-  res.setStatus(status);
+  res.setStatusAndReason(status);
   res.set("Cache-Control", "no-store");
   sendBytes(res, html, "text/html; charset=utf-8");
 }
 
 void redirect(Poco::Net::HTTPServerResponse& res, const std::string& to) {
-  res.setStatus(HTTPResponse::HTTP_SEE_OTHER);
+  res.setStatusAndReason(HTTPResponse::HTTP_SEE_OTHER);
   res.set("Location", to);
   res.set("Cache-Control", "no-store");
   sendBytes(res, "", "text/plain; charset=utf-8");
@@ -406,7 +406,7 @@ void serveStatic(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRespons
   res.set("ETag", etag);
   res.set("Cache-Control", "public, max-age=3600");
   if (req.get("If-None-Match", "") == etag) {
-    res.setStatus(HTTPResponse::HTTP_NOT_MODIFIED);
+    res.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
     res.setContentLength(0);
     res.send();
     return;

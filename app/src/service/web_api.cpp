@@ -50,11 +50,11 @@ class MemoryResponse : public Poco::Net::HTTPServerResponse {
     send().write(static_cast<const char*>(buffer), static_cast<std::streamsize>(length));
   }
   void redirect(const std::string& uri, HTTPStatus status) override {
-    setStatus(status);
+    setStatusAndReason(status);
     set("Location", uri);
     send();
   }
-  void requireAuthentication(const std::string&) override { setStatus(HTTP_UNAUTHORIZED); }
+  void requireAuthentication(const std::string&) override { setStatusAndReason(HTTP_UNAUTHORIZED); }
   bool sent() const override { return sent_; }
   std::string body() const { return body_.str(); }
 

@@ -937,7 +937,7 @@ void filesProxy(Page& p) {
   const std::string apiPath = raw.substr(std::min(raw.size(), std::string("/files").size()));
   if (apiPath.rfind("/api/v1/", 0) != 0 || p.req.getMethod() != "GET") throw notFound();
   ApiAnswer a = p.api("GET", apiPath, p.query);
-  p.res.setStatus(static_cast<HTTPResponse::HTTPStatus>(a.status));
+  p.res.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(a.status));
   if (!a.disposition.empty()) p.res.set("Content-Disposition", a.disposition);
   p.res.set("Cache-Control", "no-store");
   p.res.setContentType(a.contentType);

@@ -51,6 +51,7 @@ struct ApiWork {
   std::string periodType;  // PeriodMark works: Quarter, HalfYear, Year, Exam, Final, ...
   long long periodNumber = 0;
   std::string subjectId;
+  int markCount = 1;  // how many marks the work takes per student (2: a dictation's «4/5»)
 };
 
 struct ApiLesson {
@@ -195,6 +196,7 @@ class Puller {
     fetchFinalMarks();
     mapActivity();
     finishMemberships();
+    finishSubjects();
     return parts();
   }
 
@@ -527,6 +529,7 @@ class Puller {
     w.periodType = str(o, "periodType");
     w.periodNumber = integer(o, "periodNumber", 0);
     w.subjectId = idOf(o, "subjectId", where);
+    w.markCount = static_cast<int>(integer(o, "markCount", 1));
     return w;
   }
 
@@ -1068,7 +1071,7 @@ class Puller {
         if (g == groupById_.end() || g->second->subgroup || !m.active) continue;
         if (old && std::any_of(old->enrolments.begin(), old->enrolments.end(), [&](auto& e) { return e.classId == m.groupId; }))
           continue;
-        st.enrolments.push_back({m.groupId, archivedEnd + 1, std::nullopt});
+        st.enrolments.push_back({m.groupId, activeFrom(st.id, m.groupId, archivedEnd + 1), std::nullopt});
       }
       if (old)
         for (const model::Enrolment& e : old->enrolments)
@@ -1086,11 +1089,57 @@ class Puller {
             for (const model::Membership& om : old->members)
               if (om.studentId == st.id) sg.members.push_back(om), known = true;
           if (known) continue;
-          if (m.active) sg.members.push_back({st.id, year_.start, std::nullopt});
+          if (m.active) sg.members.push_back({st.id, activeFrom(st.id, sg.id, year_.start), std::nullopt});
           else sg.members.push_back({st.id, year_.start, evidenceEnd(st.id, sg.id)});
         }
       }
     }
+  }
+
+  // What the API does not say of a subject, read off what it does say: two marks in one cell where a lesson's work
+  // takes two (Work.markCount, a dictation's «4/5» in Russian and literature), and a subject taught without marks
+  // where the range has its lessons but not one mark of it in the whole school (ОРКСЭ, by the school's practice).
+  // What the stored journal says of a subject stands (an XML ingest carries it), except that marks found for a
+  // subject a pull took for unmarked make it marked.
+  void finishSubjects() {
+    std::set<std::string> taught, withMarks, twoPerCell;
+    std::unordered_map<std::string, std::string> subjectOfLesson;
+    for (const ApiLesson& a : lessons_) {
+      subjectOfLesson[a.id] = a.subjectId;
+      for (const ApiWork& w : a.works)
+        if (w.markCount >= 2 && w.type != "PeriodMark") twoPerCell.insert(a.subjectId);
+    }
+    for (const model::Lesson& l : lessonsOut_) taught.insert(l.subjectId);
+    for (const model::Mark& m : marksOut_)
+      if (auto it = subjectOfLesson.find(m.lessonId); it != subjectOfLesson.end()) withMarks.insert(it->second);
+    for (const model::PeriodMark& pm : periodMarksOut_) withMarks.insert(pm.subjectId);
+    for (model::Subject& s : subjects_) {
+      if (twoPerCell.count(s.id)) s.twoMarksPerCell = true;
+      const model::Subject* old = existing_ ? existingIndex_->subject(s.id) : nullptr;
+      if (old) {
+        if (old->grading == model::Grading::Unmarked && withMarks.count(s.id)) s.grading = model::Grading::Marked;
+        continue;
+      }
+      if (taught.count(s.id) && !withMarks.count(s.id)) {
+        s.grading = model::Grading::Unmarked;
+        stats_.problems.push_back("предмет «" + s.name + "»: за " + range_.from.toRussian() + "–" +
+                                  range_.to.toRussian() +
+                                  " в школе нет ни одной его отметки, он учтён как изучаемый без отметок");
+      }
+    }
+  }
+
+  // Where a current member's membership starts: `from`, unless the range holds nothing of the student in the group
+  // (no mark, no attendance entry, no final mark): then the student came after it (a pupil who joined in November
+  // is a member today, and the API has no dates), and is not counted in the range's checks and printouts.
+  Date activeFrom(const std::string& studentId, const std::string& groupId, Date from) const {
+    if (lastEvidence_.count({studentId, groupId})) return from;
+    for (const model::PeriodMark& pm : periodMarksOut_) {
+      if (pm.studentId != studentId || pm.classId != groupId || pm.kind != model::PeriodMarkKind::Period) continue;
+      for (const model::Period& p : periods_)  // a quarter's mark is evidence for that quarter, not the year's
+        if (p.id == pm.periodId && p.dates.from <= range_.to && range_.from <= p.dates.to) return from;
+    }
+    return std::max(from, range_.to + 1);
   }
 
   Date evidenceEnd(const std::string& studentId, const std::string& groupId) const {

@@ -3,6 +3,23 @@
 (function () {
   "use strict";
 
+  // A long label (a rule's title) as lines of at most `width` characters, split between words: Chart.js cuts a
+  // label that does not fit beside a horizontal bar.
+  function wrap(label, width) {
+    if (typeof label !== "string" || label.length <= width) return label;
+    var lines = [], line = "";
+    label.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
   function drawCharts() {
     if (typeof window.Chart === "undefined") return;
     var canvases = document.querySelectorAll("canvas[data-chart]");
@@ -21,14 +38,16 @@
       });
       new window.Chart(canvas.getContext("2d"), {
         type: "bar",
-        data: { labels: spec.labels, datasets: datasets },
+        data: { labels: horizontal ? spec.labels.map(function (l) { return wrap(l, 24); }) : spec.labels,
+                datasets: datasets },
         options: {
           indexAxis: horizontal ? "y" : "x",
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
           plugins: { legend: { display: datasets.length > 1, position: "bottom" } },
-          scales: { x: { beginAtZero: true }, y: { beginAtZero: true } }
+          // Every label of a horizontal chart is shown (Chart.js skips some when they crowd).
+          scales: { x: { beginAtZero: true }, y: { beginAtZero: true, ticks: { autoSkip: !horizontal } } }
         }
       });
     });

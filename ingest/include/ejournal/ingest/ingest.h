@@ -55,6 +55,9 @@ struct ReadOptions {
   size_t batchRecords = 20000;  // lessons + marks + attendance + period marks per batch handed to the sink
   Pipeline pipeline = Pipeline::Overlapped;
   int maxDepth = 32;  // deeper element nesting is refused at once (the format needs 4)
+  // Called on the calling thread after each batch is parsed with the bytes read so far and the document's size
+  // (the CLI's progress); may be empty.
+  std::function<void(size_t done, size_t total)> progress;
 };
 
 // Validates and parses `bytes` (named `name` in problem locations), handing the journal to `sink` in parts: the

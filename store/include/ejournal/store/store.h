@@ -60,6 +60,11 @@ class Store {
   // Throws ejournal::Error(Internal) with the connection (password elided) on failure.
   static std::unique_ptr<Store> open(const std::string& connection,
                                      std::shared_ptr<model::Clock> clock = model::systemClock());
+  // Opens an existing store for a command that only reads: creates no file and applies no migration. Throws
+  // Error(NotFound) when the SQLite file does not exist, Error(Input) when the database is not an ejournal store or
+  // its schema is older than this program's (a writing command or the service migrates it).
+  static std::unique_ptr<Store> openExisting(const std::string& connection,
+                                             std::shared_ptr<model::Clock> clock = model::systemClock());
   virtual ~Store() = default;
 
   virtual Backend backend() const = 0;
