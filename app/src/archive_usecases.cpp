@@ -2,8 +2,12 @@
 #include "archive_usecases.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <set>
 #include <streambuf>
+#include <thread>
 
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
@@ -54,6 +58,88 @@ const model::Period& findPeriod(const model::Journal& j, const std::string& id) 
   throw Error(ErrorKind::NotFound, "--period", "в журнале нет периода «" + id + "»");
 }
 
+
+// Renders documents ahead of the sealing thread on worker threads, in document order and at most `window` ahead
+// of the one being written, so the archive is written (and hashed) while the next documents render, and no more
+// than `window` rendered documents wait in memory. Each document is rendered once; its producer takes the bytes.
+class RenderAhead {
+ public:
+  explicit RenderAhead(size_t window) : window_(std::max<size_t>(1, window)) {}
+  ~RenderAhead() { stop(); }
+  RenderAhead(const RenderAhead&) = delete;
+  RenderAhead& operator=(const RenderAhead&) = delete;
+
+  // Registers a job; returns its slot.
+  size_t add(std::function<std::string()> job) {
+    jobs_.push_back({std::move(job), {}, false, nullptr});
+    return jobs_.size() - 1;
+  }
+  void start(unsigned threads) {
+    for (unsigned t = 0; t < threads; ++t) pool_.emplace_back([this] { work(); });
+  }
+  // The bytes of slot k (waits for them); the slot is then emptied and the window moves on.
+  std::string take(size_t k) {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return jobs_[k].ready; });
+    if (jobs_[k].error) std::rethrow_exception(jobs_[k].error);
+    std::string out = std::move(jobs_[k].bytes);
+    jobs_[k].bytes = std::string();
+    taken_ = std::max(taken_, k + 1);
+    more_.notify_all();
+    return out;
+  }
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    more_.notify_all();
+    for (auto& t : pool_) t.join();
+    pool_.clear();
+  }
+
+ private:
+  struct Job {
+    std::function<std::string()> run;
+    std::string bytes;
+    bool ready;
+    std::exception_ptr error;
+  };
+  void work() {
+    for (;;) {
+      size_t k;
+      {
+        std::unique_lock lock(mutex_);
+        more_.wait(lock, [&] { return stopping_ || (next_ < jobs_.size() && next_ < taken_ + window_); });
+        if (stopping_ || next_ >= jobs_.size()) return;
+        k = next_++;
+      }
+      std::string bytes;
+      std::exception_ptr error;
+      try {
+        bytes = jobs_[k].run();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      std::lock_guard lock(mutex_);
+      jobs_[k].bytes = std::move(bytes);
+      jobs_[k].error = error;
+      jobs_[k].ready = true;
+      done_.notify_all();
+    }
+  }
+  const size_t window_;
+  std::vector<Job> jobs_;  // fixed before start()
+  std::vector<std::thread> pool_;
+  std::mutex mutex_;
+  std::condition_variable more_, done_;
+  size_t next_ = 0, taken_ = 0;
+  bool stopping_ = false;
+};
+
+void writeBytes(std::ostream& os, const std::string& bytes) {
+  os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
 
 }  // namespace
 
@@ -137,6 +223,12 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   req.tsaUrl = o.tsaUrl;
   req.retention = o.retention;
 
+  // Every PDF is rendered once, on worker threads ahead of the sealing thread (RenderAhead), while the sealing
+  // thread streams the export and then each document into the archive, hashing as it writes.
+  if (!ropt.layouts) render::loadLayouts();  // fail early, before the threads, on a broken bundled layout
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  RenderAhead ahead(2 * static_cast<size_t>(threads));
+
   // The canonical export of the period's data, streamed into the archive.
   std::set<std::string> allStudents, allClasses, allTeachers;
   for (const auto& s : journal.students) allStudents.insert(s.fullName());
@@ -147,15 +239,15 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
                            {{"class", sorted(allClasses)}, {"student", sorted(allStudents)}}, "",
                            [&journal](std::ostream& os) { ingest::writeJournal(journal, os); }});
   // The control report.
+  const size_t control = ahead.add([&] {
+    auto report = reports::buildControlReport(index, scope, findings, config, clock->now());
+    return render::renderControlReport(report, ropt).bytes;
+  });
   req.documents.push_back({"reports/control.pdf", std::string(archive::kKindReport),
                            "Справка по итогам проверки электронного журнала: " + req.periodTitle, "application/pdf",
                            {{"class", sorted(allClasses)}, {"teacher", sorted(allTeachers)}}, "",
-                           [&](std::ostream& os) {
-                             auto report = reports::buildControlReport(index, scope, findings, config, clock->now());
-                             auto pdf = render::renderControlReport(report, ropt);
-                             os.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
-                           }});
-  // Class journals and summary sheets, one per class the period applies to (rendered while written).
+                           [&ahead, control](std::ostream& os) { writeBytes(os, ahead.take(control)); }});
+  // Class journals and summary sheets, one per class the period applies to.
   std::vector<const model::SchoolClass*> classes;
   for (const auto& c : journal.classes)
     if (period.kind == model::PeriodKind::Year || period.appliesTo(c.grade)) classes.push_back(&c);
@@ -164,20 +256,19 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
     std::vector<model::Finding> remarks;
     for (const auto& f : findings)
       if (f.classId == c->id) remarks.push_back(f);
+    const size_t slot = ahead.add([&index, c, remarks = std::move(remarks), &o, &ropt] {
+      return render::renderClassJournal(index, c->id, o.periodId, remarks, ropt).bytes;
+    });
     req.documents.push_back({"journals/" + safeName(c->id) + ".pdf", std::string(archive::kKindJournal),
                              "Классный журнал " + className(*c) + ": " + req.periodTitle, "application/pdf", tags, "",
-                             [&index, c, remarks, &o, &ropt](std::ostream& os) {
-                               auto pdf = render::renderClassJournal(index, c->id, o.periodId, remarks, ropt);
-                               os.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
-                             }});
+                             [&ahead, slot](std::ostream& os) { writeBytes(os, ahead.take(slot)); }});
     archive::Tags summaryTags = tags;
     summaryTags.erase("teacher");
+    const size_t sheet =
+        ahead.add([&index, c, &ropt] { return render::renderSummarySheet(index, c->id, ropt).bytes; });
     req.documents.push_back({"summary/" + safeName(c->id) + ".pdf", std::string(archive::kKindSummary),
                              "Сводная ведомость учёта успеваемости " + className(*c), "application/pdf", summaryTags,
-                             "", [&index, c, &ropt](std::ostream& os) {
-                               auto pdf = render::renderSummarySheet(index, c->id, ropt);
-                               os.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
-                             }});
+                             "", [&ahead, sheet](std::ostream& os) { writeBytes(os, ahead.take(sheet)); }});
   }
   if (o.progress) {
     auto done = std::make_shared<size_t>(0);
@@ -195,7 +286,9 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
       };
     }
   }
+  ahead.start(threads);
   archive::ArchiveInfo info = archives.seal(req);
+  ahead.stop();
   // The archive is complete; the index is a cache of it (rebuildable by `ejournal archive reindex`).
   store::openArchiveIndex(st)->add(toIndexed(info, o.archiveDir));
   return info;
@@ -208,7 +301,8 @@ archive::VerifyOptions verifyOptions(const std::vector<std::string>& caFiles) {
     std::vector<std::string> out;
     if (d.kind != archive::kKindExport) return out;
     try {
-      ingest::readJournal(bytes, d.name);
+      // Validated and parsed in batches that are dropped at once: memory stays bounded by a batch, not the year.
+      ingest::readJournal(bytes, d.name, [](const model::Journal&) {});
     } catch (const ingest::InvalidDocument& e) {
       out.push_back("выгрузка не проходит проверку по схеме journal.xsd (" + std::to_string(e.problems().size()) +
                     " проблем), первая: " + (e.problems().empty() ? "" : e.problems().front().toString()));

@@ -56,13 +56,15 @@ bool ingestFile(store::Store& store, const model::Clock& clock, const std::strin
                       std::to_string(total ? done * 100 / total : 100) + " %)");
     };
   try {
+    IngestWriter writer(*tx);  // stores each part while the next one is validated and parsed
     ingest::readJournal(
         bytes, file,
         [&](const model::Journal& part) {
           counts.add(part);
-          tx->upsert(part);
+          writer.push(part);
         },
         options);
+    writer.finish();
   } catch (const ingest::InvalidDocument& e) {
     progress.finish();
     for (const auto& p : e.problems()) std::cerr << p.toString() << "\n";

@@ -15,6 +15,7 @@ const std::vector<Command>& commands() {
       reportCommand("results"),
       reportCommand("substitutions"),
       reportCommand("forecast"),
+      reportCommand("all"),
       pullCommand(),
       ingestCommand(),
       statsCommand(),

@@ -8,7 +8,7 @@ namespace ejournal::app {
 Command sampleCommand();  // cmd_sample.cpp
 Command checkCommand();   // cmd_check.cpp (rules)
 Command notifyCommand();  // cmd_notify.cpp (the follow-up outbox)
-Command reportCommand(const std::string& which);  // cmd_report.cpp: control, program, results, substitutions, forecast
+Command reportCommand(const std::string& which);  // cmd_report.cpp: control, program, results, substitutions, forecast, all
 Command pullCommand();    // cmd_pull.cpp (the dnevnik.ru client)
 Command ingestCommand();  // cmd_ingest.cpp
 Command statsCommand();   // cmd_stats.cpp (store)

@@ -3,8 +3,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
@@ -22,12 +27,89 @@ std::string newRunId(const std::string& prefix, const model::Clock& clock) {
   return prefix + "-" + compact + "-" + hex;
 }
 
+struct IngestWriter::State {
+  store::IngestTransaction& tx;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<model::Journal> queue;
+  bool writing = false, closing = false, dropping = false;
+  std::exception_ptr error;
+  std::thread thread;
+
+  explicit State(store::IngestTransaction& t) : tx(t) {}
+
+  void run() {
+    for (;;) {
+      model::Journal part;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return !queue.empty() || closing || dropping; });
+        if (dropping || error || queue.empty()) return;
+        part = std::move(queue.front());
+        queue.pop_front();
+        writing = true;
+      }
+      changed.notify_all();
+      std::exception_ptr failed;
+      try {
+        tx.upsert(part);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mutex);
+        writing = false;
+        if (failed) error = failed;
+      }
+      changed.notify_all();
+      if (failed) return;
+    }
+  }
+};
+
+IngestWriter::IngestWriter(store::IngestTransaction& tx) : state_(std::make_unique<State>(tx)) {
+  state_->thread = std::thread([s = state_.get()] { s->run(); });
+}
+
+IngestWriter::~IngestWriter() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->dropping = true;
+  }
+  state_->changed.notify_all();
+  if (state_->thread.joinable()) state_->thread.join();
+}
+
+void IngestWriter::push(const model::Journal& part) {
+  model::Journal copy = part;  // outside the lock: the reader reuses its part once the sink returns
+  std::unique_lock lock(state_->mutex);
+  state_->changed.wait(lock, [&] { return state_->queue.empty() || state_->error; });
+  if (state_->error) std::rethrow_exception(state_->error);
+  state_->queue.push_back(std::move(copy));
+  lock.unlock();
+  state_->changed.notify_all();
+}
+
+void IngestWriter::finish() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->closing = true;
+  }
+  state_->changed.notify_all();
+  if (state_->thread.joinable()) state_->thread.join();
+  if (state_->error) std::rethrow_exception(state_->error);
+}
+
 IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::string& name,
                         const std::string& source, const model::Clock& clock) {
   IngestOutcome out;
   out.runId = newRunId("ingest", clock);
   auto tx = store.beginIngest({source, out.runId, clock.now()});
-  ingest::readJournal(bytes, name, [&](const model::Journal& part) { tx->upsert(part); });
+  {
+    IngestWriter writer(*tx);  // stores each part while the next one is validated and parsed
+    ingest::readJournal(bytes, name, [&](const model::Journal& part) { writer.push(part); });
+    writer.finish();
+  }
   out.summary = tx->commit();
   return out;
 }

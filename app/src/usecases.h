@@ -27,6 +27,26 @@ class MappedFile : public model::InputFile {
       : model::InputFile(path, maxBytes) {}
 };
 
+// Stores the parts of an ingest on a writer thread while the caller goes on validating and parsing: push() hands
+// over a copy of a part (waiting while one part is already queued, so at most two parts are held beyond the
+// reader's own) and rethrows the writer's error, if any, on the caller's thread; finish() waits until every part is
+// stored and rethrows likewise. The transaction is used by the writer thread alone between the first push() and
+// finish() (a session is one thread's at a time), and committed by the caller after finish(). Destroying the
+// writer without finish() drops what is queued and waits for the part being written.
+class IngestWriter {
+ public:
+  explicit IngestWriter(store::IngestTransaction& tx);
+  ~IngestWriter();
+  IngestWriter(const IngestWriter&) = delete;
+  IngestWriter& operator=(const IngestWriter&) = delete;
+  void push(const model::Journal& part);
+  void finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 struct IngestOutcome {
   std::string runId;
   store::IngestSummary summary;

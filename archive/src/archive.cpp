@@ -126,10 +126,12 @@ class HashingBuf : public std::streambuf {
 
 std::string readMember(const ReadableFile& f, const detail::TarMember& m) { return f.read(m.dataOffset, m.size); }
 
+// Streams a member through SHA-256 in chunks of kHashChunk: memory does not grow with the member.
 std::string hashMember(const ReadableFile& f, const detail::TarMember& m) {
+  constexpr uint64_t kHashChunk = uint64_t{1} << 20;
   Sha256 sha;
-  for (uint64_t off = 0; off < m.size; off += kChunk)
-    sha.update(f.read(m.dataOffset + off, static_cast<size_t>(std::min<uint64_t>(kChunk, m.size - off))));
+  for (uint64_t off = 0; off < m.size; off += kHashChunk)
+    sha.update(f.read(m.dataOffset + off, static_cast<size_t>(std::min<uint64_t>(kHashChunk, m.size - off))));
   return sha.finishHex();
 }
 
@@ -604,8 +606,9 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
   if (options.checkDocument && metaOk) {
     for (size_t k = 0; k < std::min(info.documents.size(), docs.size()); ++k) {
       if (info.documents[k].name != docs[k]->name) continue;
-      for (const auto& msg : options.checkDocument(info.documents[k], readMember(*file, *docs[k])))
-        v.problem(docs[k]->name, msg);
+      // A view of the member (mapped, not copied), released before the next one.
+      const auto view = file->view(docs[k]->dataOffset, static_cast<size_t>(docs[k]->size));
+      for (const auto& msg : options.checkDocument(info.documents[k], view->bytes())) v.problem(docs[k]->name, msg);
     }
   }
   if (metaOk) report.archives.push_back(std::move(info));

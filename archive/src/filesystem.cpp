@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -103,6 +104,28 @@ class PosixWritableFile : public WritableFile {
   int fd_;
 };
 
+// A view holding its bytes (ReadableFile's default).
+class CopiedView : public FileView {
+ public:
+  explicit CopiedView(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string_view bytes() const override { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+// A read-only private mapping of a file's range, unmapped on destruction.
+class MappedView : public FileView {
+ public:
+  MappedView(void* base, size_t length, size_t skip, size_t n) : base_(base), length_(length), skip_(skip), n_(n) {}
+  ~MappedView() override { ::munmap(base_, length_); }
+  std::string_view bytes() const override { return {static_cast<const char*>(base_) + skip_, n_}; }
+
+ private:
+  void* base_;
+  size_t length_, skip_, n_;
+};
+
 class PosixReadableFile : public ReadableFile {
  public:
   PosixReadableFile(fs::path path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
@@ -125,12 +148,32 @@ class PosixReadableFile : public ReadableFile {
     out.resize(got);
     return out;
   }
+  std::unique_ptr<FileView> view(uint64_t offset, size_t n) const override {
+    if (offset >= size_) return std::make_unique<CopiedView>(std::string());
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
+    if (n == 0) return std::make_unique<CopiedView>(std::string());
+    const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    const uint64_t start = offset / page * page;
+    const size_t skip = static_cast<size_t>(offset - start), length = skip + n;
+    void* base = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(start));
+    if (base == MAP_FAILED) return ReadableFile::view(offset, n);
+    ::madvise(base, length, MADV_SEQUENTIAL);
+    return std::make_unique<MappedView>(base, length, skip, n);
+  }
 
  private:
   fs::path path_;
   int fd_;
   uint64_t size_;
 };
+
+}  // namespace
+
+std::unique_ptr<FileView> ReadableFile::view(uint64_t offset, size_t n) const {
+  return std::make_unique<CopiedView>(read(offset, n));
+}
+
+namespace {
 
 class PosixFileSystem : public FileSystem {
  public:

@@ -364,6 +364,8 @@ std::vector<Problem> validate(std::string_view bytes, const std::string& name, c
   reader->setEntityResolver(&handler);  // after the grammar is loaded (tech-notes §3.1): denies every entity
 
   MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), name.c_str(), false);
+  // Xerces reads the caller's bytes in place (they outlive the parse) instead of copying the whole document first.
+  source.setCopyBufToStream(false);
   try {
     reader->parse(source);
   } catch (const StopScan&) {

@@ -1,11 +1,16 @@
 // Store on SQL: opening, the value text forms, loading a journal and the per-class statistics.
 #include "sql_store.h"
 
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <map>
+#include <stdexcept>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <unordered_map>
@@ -129,12 +134,60 @@ struct RowColumns<R (C::*)(A...) const> {
   using type = std::tuple<std::vector<std::decay_t<A>>...>;
 };
 
+// The values of one result row: one per parameter of the row callback's call operator, of the parameter's type.
+template <class F>
+struct RowValues : RowValues<decltype(&F::operator())> {};
+template <class C, class R, class... A>
+struct RowValues<R (C::*)(A...) const> {
+  using type = std::tuple<std::decay_t<A>...>;
+};
+
+void columnValue(sqlite3_stmt* st, int i, std::string& out) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+  if (p) out.assign(p, static_cast<size_t>(sqlite3_column_bytes(st, i)));
+  else out.clear();
+}
+void columnValue(sqlite3_stmt* st, int i, int& out) { out = sqlite3_column_int(st, i); }
+void columnValue(sqlite3_stmt* st, int i, double& out) { out = sqlite3_column_double(st, i); }
+
+// A statement prepared directly with sqlite3, finalized on every path out.
+struct SqliteStatement {
+  sqlite3_stmt* st = nullptr;
+  ~SqliteStatement() { sqlite3_finalize(st); }
+};
+
 // Runs a SELECT with string parameters and calls row(column1, column2, ...) for each result row in order. The
 // columns' C++ types are those of row's parameters (std::string, int, double); taken by `T&`, a value may be moved
-// from. `count(n)`, when given, is told the number of rows first (to reserve room).
+// from. `count(n)`, when given, is told the number of rows first (to reserve room; PostgreSQL only).
+// On SQLite the rows are stepped one by one with sqlite3 itself, straight into one set of reused values (Poco's
+// extraction into a vector per column costs more than the query); on PostgreSQL through Poco.
 template <class F, class N = std::nullptr_t>
 void forEachRow(Poco::Data::Session& s, const std::string& sql, std::vector<std::string> params, F&& row,
                 N&& count = nullptr) {
+  if (s.connector() != Poco::Data::PostgreSQL::Connector::KEY) {
+    checkPlaceholders(sql);
+    sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(s);
+    SqliteStatement q;
+    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &q.st, nullptr) != SQLITE_OK)
+      throw Error(ErrorKind::Internal, "store.select", std::string(sqlite3_errmsg(db)) + " in: " + sql);
+    for (size_t k = 0; k < params.size(); ++k)
+      sqlite3_bind_text(q.st, static_cast<int>(k + 1), params[k].data(), static_cast<int>(params[k].size()),
+                        SQLITE_STATIC);
+    typename RowValues<std::decay_t<F>>::type values;
+    int rc;
+    while ((rc = sqlite3_step(q.st)) == SQLITE_ROW) {
+      std::apply(
+          [&](auto&... v) {
+            int i = 0;
+            (columnValue(q.st, i++, v), ...);
+            row(v...);
+          },
+          values);
+    }
+    if (rc != SQLITE_DONE)
+      throw Error(ErrorKind::Internal, "store.select", std::string(sqlite3_errmsg(db)) + " in: " + sql);
+    return;
+  }
   typename RowColumns<std::decay_t<F>>::type columns;
   std::apply([&](auto&... c) { select(s, sql, params, c...); }, columns);
   const size_t n = std::get<0>(columns).size();
@@ -335,7 +388,6 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
              lessonWhere;
     };
 
-    std::unordered_map<std::string, size_t> lessonAt;
     forEachRow(s,
                "SELECT l.id, l.lesson_date, l.slot, l.class_id, l.subject_id, l.subgroup_id, l.teacher_id, "
                "l.substitute_teacher_id, l.hours, l.topic, l.topic_entered_at, l.topic_entered_by, l.homework, "
@@ -362,18 +414,25 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
                  l.homework = std::move(homework);
                  l.attendanceTaken = taken != 0;
                  l.attendanceEnteredAt = dateTimeFrom(attendanceAt, "lessons.attendance_entered_at");
-                 lessonAt[l.id] = j.lessons.size();
                  j.lessons.push_back(std::move(l));
                },
                [&](size_t n) { j.lessons.reserve(n); });
+    // Keys view the lessons' own ids (built after the vector stops growing, so they stay valid).
+    std::unordered_map<std::string_view, size_t> lessonAt;
+    lessonAt.reserve(j.lessons.size());
+    for (size_t k = 0; k < j.lessons.size(); ++k) lessonAt.emplace(j.lessons[k].id, k);
+    auto lessonIndex = [&](const std::string& id) {
+      auto it = lessonAt.find(id);
+      if (it == lessonAt.end()) throw std::out_of_range("lesson " + id);
+      return it->second;
+    };
     forEachRow(s,
                "SELECT t.id, t.lesson_id, t.work_type, t.topic, t.weight" + fromLessons("works") +
                    " ORDER BY t.lesson_id, t.seq",
                lp, [&](std::string& id, std::string& lesson, std::string& type, std::string& topic, int weight) {
-                 j.lessons[lessonAt.at(lesson)].works.push_back({id, workTypeFrom(type), topic, weight});
+                 j.lessons[lessonIndex(lesson)].works.push_back({id, workTypeFrom(type), topic, weight});
                });
     {
-      std::unordered_map<std::string, size_t> markAt;
       forEachRow(s,
                  "SELECT t.id, t.student_id, t.lesson_id, t.work_id, t.value, t.weight, t.entered_at, t.entered_by" +
                      fromLessons("marks") + " ORDER BY t.id",
@@ -389,13 +448,24 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
                    m.weight = weight;
                    m.enteredAt = dateTimeFrom(at, "marks.entered_at").value_or(model::DateTime{});
                    m.enteredBy = std::move(by);
-                   markAt[m.id] = j.marks.size();
                    j.marks.push_back(std::move(m));
                  },
-                 [&](size_t n) {
-                   j.marks.reserve(n);
-                   markAt.reserve(n);
-                 });
+                 [&](size_t n) { j.marks.reserve(n); });
+      // Marks come in id order and their history in mark id order, both sorted by the database: a history row's
+      // mark is found by walking forward (no map of every mark id). A row out of that order (never expected) falls
+      // back to a map built then.
+      size_t walk = 0;
+      std::unordered_map<std::string_view, size_t> markAt;
+      auto markIndex = [&](const std::string& id) -> size_t {
+        while (walk < j.marks.size() && j.marks[walk].id != id) ++walk;
+        if (walk < j.marks.size()) return walk;
+        if (markAt.empty())
+          for (size_t k = 0; k < j.marks.size(); ++k) markAt.emplace(j.marks[k].id, k);
+        auto it = markAt.find(id);
+        if (it == markAt.end()) throw std::out_of_range("mark " + id);
+        walk = it->second;
+        return it->second;
+      };
       std::string from =
           filtered ? " FROM mark_history h JOIN marks t ON t.school_id = h.school_id AND t.id = h.mark_id JOIN "
                      "lessons l ON l.school_id = t.school_id AND l.id = t.lesson_id WHERE " +
@@ -407,7 +477,7 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
                  lp,
                  [&](std::string& mark, std::string& changedAt, std::string& oldValue, std::string& newValue,
                      std::string& changedBy) {
-                   j.marks[markAt.at(mark)].history.push_back(
+                   j.marks[markIndex(mark)].history.push_back(
                        {markValueFrom(oldValue, "mark_history.old_value"),
                         markValueFrom(newValue, "mark_history.new_value"),
                         dateTimeFrom(changedAt, "mark_history.changed_at").value_or(model::DateTime{}), changedBy});

@@ -27,12 +27,22 @@ class WritableFile {
   virtual void close() = 0;  // idempotent; the destructor closes without throwing
 };
 
+// A read-only view of a part of a file, valid while the object lives.
+class FileView {
+ public:
+  virtual ~FileView() = default;
+  virtual std::string_view bytes() const = 0;
+};
+
 class ReadableFile {
  public:
   virtual ~ReadableFile() = default;
   virtual uint64_t size() const = 0;
   // Reads up to n bytes at offset; fewer only at the end of the file.
   virtual std::string read(uint64_t offset, size_t n) const = 0;
+  // Up to n bytes at offset as a view. The POSIX file maps them read-only (the pages are the page cache's, read as
+  // they are touched, not a copy on the heap); the default reads them into memory.
+  virtual std::unique_ptr<FileView> view(uint64_t offset, size_t n) const;
 };
 
 enum class Operation { Create, Write, Sync, Close, Rename, SyncDir, Remove, CreateDir };
