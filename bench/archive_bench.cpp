@@ -1,11 +1,12 @@
 // archive_bench: what sealing costs. Generates the sample school (--classes N, default 44: the large sample),
 // ingests it into a fresh SQLite store, then measures for one period (--period, default the year):
-//   render   — rendering every document of the archive (class journals, summary sheets, control report) and the
+//   render   — rendering every document of the archive (class journals, summary sheets, control report) and
+//   the
 //              canonical XML export, in memory;
 //   archive  — archive::seal of those bytes alone: SHA-256, tar packaging, CMS signature, fsync, rename;
 //   seal     — the whole `ejournal seal` use case end to end (load, rules, render, export, archive, index);
-// and SHA-256 throughput of our hashing against `openssl speed -seconds 1 sha256` run in the same process tree.
-// The aim (issue 5): archive <= 20% of render.
+// and SHA-256 throughput of our hashing against `openssl speed -seconds 1 sha256` run in the same process
+// tree. The aim (issue 5): archive <= 20% of render.
 #include <unistd.h>
 
 #include <chrono>
@@ -85,7 +86,9 @@ int main(int argc, char** argv) {
   const fs::path dir = mkdtemp(tmpl);
   const std::string k = (dir / "key.pem").string(), c = (dir / "cert.pem").string();
   if (std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 "
-                   "-subj /CN=bench -keyout " + k + " -out " + c + " 2>/dev/null").c_str()) != 0) {
+                   "-subj /CN=bench -keyout " +
+                   k + " -out " + c + " 2>/dev/null")
+                      .c_str()) != 0) {
     std::cerr << "openssl req failed\n";
     return 2;
   }
@@ -131,21 +134,37 @@ int main(int argc, char** argv) {
   ropt.clock = clock;
   std::vector<archive::Document> docs;
   t = Clock::now();
-  docs.push_back({"export/journal.xml", "export", "export", "application/xml", {}, ingest::writeJournal(journal), {}});
+  docs.push_back(
+      {"export/journal.xml", "export", "export", "application/xml", {}, ingest::writeJournal(journal), {}});
   const double tExport = since(t);
   t = Clock::now();
   auto report = reports::buildControlReport(index, scope, findings, config, clock->now());
-  docs.push_back({"reports/control.pdf", "report", "control", "application/pdf", {},
-                  render::renderControlReport(report, ropt).bytes, {}});
+  docs.push_back({"reports/control.pdf",
+                  "report",
+                  "control",
+                  "application/pdf",
+                  {},
+                  render::renderControlReport(report, ropt).bytes,
+                  {}});
   for (const auto& cl : journal.classes) {
     if (period->kind != model::PeriodKind::Year && !period->appliesTo(cl.grade)) continue;
     std::vector<model::Finding> remarks;
     for (const auto& f : findings)
       if (f.classId == cl.id) remarks.push_back(f);
-    docs.push_back({"journals/" + cl.id + ".pdf", "journal", cl.name(), "application/pdf", {},
-                    render::renderClassJournal(index, cl.id, periodId, remarks, ropt).bytes, {}});
-    docs.push_back({"summary/" + cl.id + ".pdf", "summary", cl.name(), "application/pdf", {},
-                    render::renderSummarySheet(index, cl.id, ropt).bytes, {}});
+    docs.push_back({"journals/" + cl.id + ".pdf",
+                    "journal",
+                    cl.name(),
+                    "application/pdf",
+                    {},
+                    render::renderClassJournal(index, cl.id, periodId, remarks, ropt).bytes,
+                    {}});
+    docs.push_back({"summary/" + cl.id + ".pdf",
+                    "summary",
+                    cl.name(),
+                    "application/pdf",
+                    {},
+                    render::renderSummarySheet(index, cl.id, ropt).bytes,
+                    {}});
   }
   const double tRender = since(t);
   uint64_t total = 0;
@@ -193,8 +212,8 @@ int main(int argc, char** argv) {
   std::printf("%-44s %8.2f s\n", "rules check", tRules);
   std::printf("%-44s %8.2f s\n", "canonical XML export", tExport);
   std::printf("%-44s %8.2f s\n", "render (journals, summaries, control report)", tRender);
-  std::printf("%-44s %8.2f s   (%.1f%% of render+export; aim <= 20%%)\n", "archive only (hash, tar, sign, fsync)",
-              tArchive, 100.0 * tArchive / (tRender + tExport));
+  std::printf("%-44s %8.2f s   (%.1f%% of render+export; aim <= 20%%)\n",
+              "archive only (hash, tar, sign, fsync)", tArchive, 100.0 * tArchive / (tRender + tExport));
   std::printf("%-44s %8.2f s   (%s)\n", "verify (hash all, signature)", tVerify, vr.ok() ? "ok" : "FAILED");
   std::printf("%-44s %8.2f s   -> %s\n", "seal end to end (ejournal seal)", tSeal, full.fileName.c_str());
   std::printf("%-44s %8.0f MB/s\n", "SHA-256, ours (EVP, 256 MiB buffer)", ours);

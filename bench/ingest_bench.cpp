@@ -1,8 +1,10 @@
-// Ingest throughput: MB/s and records/s of validation + parsing (+ storage in the SQLite store), sequential on one
-// core and overlapped (Xerces on one thread, parsing and storing on another), with the peak RSS of each run.
+// Ingest throughput: MB/s and records/s of validation + parsing (+ storage in the SQLite store), sequential
+// on one core and overlapped (Xerces on one thread, parsing and storing on another), with the peak RSS of
+// each run.
 //
-// The input is the generated large sample (ejournal_samples, --classes 44 by default) written as canonical XML, or
-// any journal file given with --input. Every mode runs in a fresh child process so its peak RSS is its own.
+// The input is the generated large sample (ejournal_samples, --classes 44 by default) written as canonical
+// XML, or any journal file given with --input. Every mode runs in a fresh child process so its peak RSS is
+// its own.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,22 +57,26 @@ int runMode(const Options& o) {
   ingest::ReadOptions ro;
   ro.batchRecords = o.batch;
   ro.pipeline = o.run.find("overlapped") != std::string::npos ? ingest::Pipeline::Overlapped
-                                                               : ingest::Pipeline::Sequential;
+                                                              : ingest::Pipeline::Sequential;
   size_t records = 0;
   const auto count = [&](const model::Journal& p) {
-    records += p.lessons.size() + p.marks.size() + p.attendance.size() + p.periodMarks.size() + p.students.size() +
-               p.plan.size() + p.timetable.size() + p.curriculum.size();
+    records += p.lessons.size() + p.marks.size() + p.attendance.size() + p.periodMarks.size() +
+               p.students.size() + p.plan.size() + p.timetable.size() + p.curriculum.size();
   };
   store::IngestSummary summary;
   const double cpuStart = cpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   if (store) {
     auto s = store::Store::open(o.db);
-    auto tx = s->beginIngest(model::Provenance{"xml:" + o.input, "bench-" + o.run, model::systemClock()->now()});
-    ingest::readJournal(bytes, o.input, [&](const model::Journal& p) {
-      count(p);
-      tx->upsert(p);
-    }, ro);
+    auto tx =
+        s->beginIngest(model::Provenance{"xml:" + o.input, "bench-" + o.run, model::systemClock()->now()});
+    ingest::readJournal(
+        bytes, o.input,
+        [&](const model::Journal& p) {
+          count(p);
+          tx->upsert(p);
+        },
+        ro);
     summary = tx->commit();
   } else {
     ingest::readJournal(bytes, o.input, count, ro);
@@ -82,7 +88,8 @@ int runMode(const Options& o) {
   std::printf("%-38s %8.2f %8.1f %11.0f %8.2f %10.1f %10.1f", o.run.c_str(), seconds, mb / seconds,
               static_cast<double>(records) / seconds, cpu, mb / cpu, peakRssMb());
   if (store)
-    std::printf("   inserted %zu, updated %zu, unchanged %zu", summary.inserted, summary.updated, summary.unchanged);
+    std::printf("   inserted %zu, updated %zu, unchanged %zu", summary.inserted, summary.updated,
+                summary.unchanged);
   std::printf("\n");
   return 0;
 }
@@ -112,15 +119,22 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) throw std::runtime_error("missing value for " + a);
       return argv[++i];
     };
-    if (a == "--input") o.input = value();
-    else if (a == "--classes") o.classes = std::stoi(value());
-    else if (a == "--batch") o.batch = std::stoul(value());
-    else if (a == "--work") o.work = value();
-    else if (a == "--run") o.run = value();
-    else if (a == "--db") o.db = value();
+    if (a == "--input")
+      o.input = value();
+    else if (a == "--classes")
+      o.classes = std::stoi(value());
+    else if (a == "--batch")
+      o.batch = std::stoul(value());
+    else if (a == "--work")
+      o.work = value();
+    else if (a == "--run")
+      o.run = value();
+    else if (a == "--db")
+      o.db = value();
     else {
-      std::cout << "Usage: ingest_bench [--classes N | --input FILE] [--batch RECORDS] [--work DIR]\n"
-                   "Prints seconds, MB/s, records/s and peak RSS of ingest modes (each in its own process).\n";
+      std::cout
+          << "Usage: ingest_bench [--classes N | --input FILE] [--batch RECORDS] [--work DIR]\n"
+             "Prints seconds, MB/s, records/s and peak RSS of ingest modes (each in its own process).\n";
       return a == "--help" ? 0 : 2;
     }
   }
@@ -140,14 +154,17 @@ int main(int argc, char** argv) {
       }
     }
     std::printf("input %s: %.1f MB, batch %zu records, %u hardware threads\n", o.input.c_str(),
-                static_cast<double>(fs::file_size(o.input)) / 1e6, o.batch, std::thread::hardware_concurrency());
-    std::printf("%-38s %8s %8s %11s %8s %10s %10s\n", "mode", "seconds", "MB/s", "records/s", "cpu s", "MB/cpu-s",
-                "peak RSS MB");
+                static_cast<double>(fs::file_size(o.input)) / 1e6, o.batch,
+                std::thread::hardware_concurrency());
+    std::printf("%-38s %8s %8s %11s %8s %10s %10s\n", "mode", "seconds", "MB/s", "records/s", "cpu s",
+                "MB/cpu-s", "peak RSS MB");
     const std::string db = (fs::path(o.work) / "bench.db").string();
     const std::string batch = std::to_string(o.batch);
     const std::vector<std::pair<std::string, bool>> modes = {
-        {"validate+parse sequential", false},        {"validate+parse overlapped", false},
-        {"store sequential (fresh db)", true},       {"store overlapped (fresh db)", true},
+        {"validate+parse sequential", false},
+        {"validate+parse overlapped", false},
+        {"store sequential (fresh db)", true},
+        {"store overlapped (fresh db)", true},
         {"store overlapped (re-ingest, same db)", false},
     };
     for (const auto& [mode, fresh] : modes) {

@@ -1,5 +1,6 @@
 // Render benchmark: pages per second and peak memory printing the class journals of the large sample school
-// (44 classes, the whole year by default), first on one thread, then on all cores. Prints figures; asserts nothing.
+// (44 classes, the whole year by default), first on one thread, then on all cores. Prints figures; asserts
+// nothing.
 //
 //   render_bench [--classes 44] [--period 2025-year] [--threads N] [--out DIR]
 #include <sys/resource.h>
@@ -98,12 +99,17 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--classes") classes = std::stoi(value());
-    else if (a == "--period") period = value();
-    else if (a == "--threads") threads = static_cast<unsigned>(std::stoi(value()));
-    else if (a == "--out") out = value();
+    if (a == "--classes")
+      classes = std::stoi(value());
+    else if (a == "--period")
+      period = value();
+    else if (a == "--threads")
+      threads = static_cast<unsigned>(std::stoi(value()));
+    else if (a == "--out")
+      out = value();
     else {
-      std::fprintf(stderr, "usage: render_bench [--classes 44] [--period 2025-year] [--threads N] [--out DIR]\n");
+      std::fprintf(stderr,
+                   "usage: render_bench [--classes 44] [--period 2025-year] [--threads N] [--out DIR]\n");
       return a == "--help" ? 0 : 2;
     }
   }
@@ -116,22 +122,26 @@ int main(int argc, char** argv) {
   render::loadLayouts();  // warm the bundled layouts outside the timing
   const double genSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double baseline = currentMiB();
-  std::printf("sample: %d classes, %zu students, %zu lessons, %zu marks (generated in %.2f s); RSS %.1f MiB\n",
-              classes, sample.journal.students.size(), sample.journal.lessons.size(), sample.journal.marks.size(),
-              genSeconds, baseline);
+  std::printf(
+      "sample: %d classes, %zu students, %zu lessons, %zu marks (generated in %.2f s); RSS %.1f MiB\n",
+      classes, sample.journal.students.size(), sample.journal.lessons.size(), sample.journal.marks.size(),
+      genSeconds, baseline);
 
   const Pass one = renderAll(ix, period, 1, out);
   const double peakOne = peakMiB();
-  std::printf("1 thread : %zu journals, %zu pages in %.2f s = %.0f pages/s (%.0f pages per CPU second); %.1f MB "
-              "of PDF (%.1f KB/page); peak RSS %.1f MiB (+%.1f MiB over the loaded sample)\n",
-              one.docs, one.pages, one.seconds, one.pages / one.seconds, one.pages / one.cpu, one.bytes / 1e6,
-              one.bytes / 1024.0 / static_cast<double>(std::max<size_t>(1, one.pages)), peakOne, peakOne - baseline);
+  std::printf(
+      "1 thread : %zu journals, %zu pages in %.2f s = %.0f pages/s (%.0f pages per CPU second); %.1f MB "
+      "of PDF (%.1f KB/page); peak RSS %.1f MiB (+%.1f MiB over the loaded sample)\n",
+      one.docs, one.pages, one.seconds, one.pages / one.seconds, one.pages / one.cpu, one.bytes / 1e6,
+      one.bytes / 1024.0 / static_cast<double>(std::max<size_t>(1, one.pages)), peakOne, peakOne - baseline);
   const Pass all = renderAll(ix, period, threads, out);  // the same work as the 1-thread pass, files included
   const double peakAll = peakMiB();
-  std::printf("%u threads: %zu journals, %zu pages in %.2f s = %.0f pages/s (%.0f pages/s per core, %.0f pages per "
-              "CPU second); peak RSS %.1f MiB (+%.1f MiB)\n",
-              threads, all.docs, all.pages, all.seconds, all.pages / all.seconds,
-              all.pages / all.seconds / threads, all.pages / all.cpu, peakAll, peakAll - baseline);
-  std::printf("load average during the run: see uptime; figures are wall-clock and CPU time of this process\n");
+  std::printf(
+      "%u threads: %zu journals, %zu pages in %.2f s = %.0f pages/s (%.0f pages/s per core, %.0f pages per "
+      "CPU second); peak RSS %.1f MiB (+%.1f MiB)\n",
+      threads, all.docs, all.pages, all.seconds, all.pages / all.seconds, all.pages / all.seconds / threads,
+      all.pages / all.cpu, peakAll, peakAll - baseline);
+  std::printf(
+      "load average during the run: see uptime; figures are wall-clock and CPU time of this process\n");
   return 0;
 }

@@ -1,12 +1,12 @@
-// Benchmark of the rules engine and the reports: a full-year check and all five reports over generated samples of
-// two sizes (11 and 44 classes), to show the work grows linearly in lessons and marks. Prints the time of
-// each step on one core and the process's peak RSS. Usage: rules_bench [--per-rule] [CLASSES...]
+// Benchmark of the rules engine and the reports: a full-year check and all five reports over generated
+// samples of two sizes (11 and 44 classes), to show the work grows linearly in lessons and marks. Prints the
+// time of each step on one core and the process's peak RSS. Usage: rules_bench [--per-rule] [CLASSES...]
 #include <sys/resource.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -42,14 +42,16 @@ int main(int argc, char** argv) {
   std::vector<int> sizes;
   bool perRule = false;
   for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--per-rule") perRule = true;
-    else sizes.push_back(std::atoi(argv[i]));
+    if (std::string(argv[i]) == "--per-rule")
+      perRule = true;
+    else
+      sizes.push_back(std::atoi(argv[i]));
   }
   if (sizes.empty()) sizes = {11, 44};  // the generator makes 11 (one class a grade) or 44 (four parallels)
   const auto config = rules::Config::schoolDefaults();
   model::FixedClock clock(*model::DateTime::parse("2026-06-30T12:00:00"));
-  std::printf("%8s %8s %9s %8s %9s %9s %9s %9s %9s %10s\n", "classes", "lessons", "marks", "index_s", "check_s",
-              "reports_s", "wall_s", "cpu_s", "findings", "cpu_us/les");
+  std::printf("%8s %8s %9s %8s %9s %9s %9s %9s %9s %10s\n", "classes", "lessons", "marks", "index_s",
+              "check_s", "reports_s", "wall_s", "cpu_s", "findings", "cpu_us/les");
   for (int classes : sizes) {
     samples::SampleOptions o;
     o.classes = classes;

@@ -1,6 +1,6 @@
-// service_bench: loads the ejournal service over loopback with wrk (Debian package) on the report, statistics and
-// download endpoints, and prints requests per second and latency percentiles, with SQLite and, when EJOURNAL_PG is
-// set (source scripts/pg.sh; ejournal_pg_start), with PostgreSQL.
+// service_bench: loads the ejournal service over loopback with wrk (Debian package) on the report, statistics
+// and download endpoints, and prints requests per second and latency percentiles, with SQLite and, when
+// EJOURNAL_PG is set (source scripts/pg.sh; ejournal_pg_start), with PostgreSQL.
 //
 //   build/bench/service_bench [--classes N] [--seconds S] [--connections C]
 #include <Poco/Data/PostgreSQL/Connector.h>
@@ -46,11 +46,11 @@ std::string post(int port, const std::string& path, const std::string& token, co
 }
 
 // Runs wrk and prints one line: requests/s and the latency percentiles it reports.
-void runWrk(int port, const std::string& token, const std::string& label, const std::string& path, int seconds,
-            int connections) {
+void runWrk(int port, const std::string& token, const std::string& label, const std::string& path,
+            int seconds, int connections) {
   std::string cmd = "wrk -t2 -c" + std::to_string(connections) + " -d" + std::to_string(seconds) +
-                    "s --latency -H 'Authorization: Bearer " + token + "' 'http://127.0.0.1:" + std::to_string(port) +
-                    path + "' 2>&1";
+                    "s --latency -H 'Authorization: Bearer " + token +
+                    "' 'http://127.0.0.1:" + std::to_string(port) + path + "' 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) throw std::runtime_error("cannot run wrk");
   std::string out;
@@ -92,8 +92,8 @@ void benchBackend(const std::string& backend, const std::string& xml, int second
   cfg->setString("auth.tokenMinutes", "600");
   cfg->setString("limits.upload", "1G");
   cfg->setString("server.maxThreads", "32");
-  auto svc = std::make_unique<app::service::Service>(
-      app::service::ServiceConfig::fromConfiguration(*cfg), model::systemClock());
+  auto svc = std::make_unique<app::service::Service>(app::service::ServiceConfig::fromConfiguration(*cfg),
+                                                     model::systemClock());
   store::User u;
   u.login = "bench";
   u.fullName = "Нагрузочный тест";
@@ -108,8 +108,9 @@ void benchBackend(const std::string& backend, const std::string& xml, int second
   const int port = svc->httpPort();
   int status = 0;
   auto login = [&](const std::string& who) {
-    std::string r = post(port, "/api/v1/auth/login", "", "{\"login\":\"" + who + "\",\"password\":\"bench-password-1\"}",
-                         "application/json", &status);
+    std::string r =
+        post(port, "/api/v1/auth/login", "", "{\"login\":\"" + who + "\",\"password\":\"bench-password-1\"}",
+             "application/json", &status);
     Poco::JSON::Parser parser;
     return parser.parse(r).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("token");
   };
@@ -129,8 +130,8 @@ void benchBackend(const std::string& backend, const std::string& xml, int second
          connections);
   runWrk(port, token, "GET /api/v1/printouts/summary (PDF)", "/api/v1/printouts/summary?class=c05a", seconds,
          connections);
-  runWrk(port, token, "GET /api/v1/printouts/journal (PDF)", "/api/v1/printouts/journal?class=c05a&period=2025-Q1",
-         seconds, connections);
+  runWrk(port, token, "GET /api/v1/printouts/journal (PDF)",
+         "/api/v1/printouts/journal?class=c05a&period=2025-Q1", seconds, connections);
   svc.reset();
   fs::remove_all(dir);
 }
@@ -141,9 +142,12 @@ int main(int argc, char** argv) {
   int classes = 11, seconds = 5, connections = 8;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--classes") classes = std::atoi(argv[i + 1]);
-    else if (a == "--seconds") seconds = std::atoi(argv[i + 1]);
-    else if (a == "--connections") connections = std::atoi(argv[i + 1]);
+    if (a == "--classes")
+      classes = std::atoi(argv[i + 1]);
+    else if (a == "--seconds")
+      seconds = std::atoi(argv[i + 1]);
+    else if (a == "--connections")
+      connections = std::atoi(argv[i + 1]);
     else {
       std::cerr << "usage: service_bench [--classes N] [--seconds S] [--connections C]\n";
       return 2;
@@ -159,8 +163,11 @@ int main(int argc, char** argv) {
   std::printf("sample school: %d classes, %.1f MB of XML\n", classes, static_cast<double>(xml.size()) / 1e6);
   try {
     benchBackend("sqlite", xml, seconds, connections);
-    if (const char* pg = std::getenv("EJOURNAL_PG"); pg && *pg) benchBackend("postgresql", xml, seconds, connections);
-    else std::printf("postgresql: skipped (EJOURNAL_PG not set; source scripts/pg.sh and run ejournal_pg_start)\n");
+    if (const char* pg = std::getenv("EJOURNAL_PG"); pg && *pg)
+      benchBackend("postgresql", xml, seconds, connections);
+    else
+      std::printf(
+          "postgresql: skipped (EJOURNAL_PG not set; source scripts/pg.sh and run ejournal_pg_start)\n");
   } catch (const std::exception& e) {
     std::cerr << "service_bench: " << e.what() << "\n";
     return 2;

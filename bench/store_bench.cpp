@@ -1,11 +1,11 @@
-// Store throughput: upsert rate of a whole generated school year into a fresh store (records/s, marks/s, and the
-// equivalent MB/s of its canonical XML), the re-ingest of the same data (everything unchanged), a re-ingest with 1%
-// of marks changed (updates + history), load() of the full year, and stats().
+// Store throughput: upsert rate of a whole generated school year into a fresh store (records/s, marks/s, and
+// the equivalent MB/s of its canonical XML), the re-ingest of the same data (everything unchanged), a
+// re-ingest with 1% of marks changed (updates + history), load() of the full year, and stats().
 //
 // Usage: store_bench [--classes 11|44] [--db CONN] [--batch LESSONS]
-//   --db defaults to a fresh SQLite file in the temp directory; give "postgresql:host=... dbname=..." (an empty
-//   database) to measure PostgreSQL. The data arrives in parts as the ingest stage sends them: reference data first,
-//   then batches of lessons with their marks, attendance and period marks.
+//   --db defaults to a fresh SQLite file in the temp directory; give "postgresql:host=... dbname=..." (an
+//   empty database) to measure PostgreSQL. The data arrives in parts as the ingest stage sends them:
+//   reference data first, then batches of lessons with their marks, attendance and period marks.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -23,7 +23,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 // Reference data, then parts of `batch` lessons with everything that refers to them.
 std::vector<model::Journal> parts(const model::Journal& j, size_t batch) {
@@ -49,7 +51,8 @@ std::vector<model::Journal> parts(const model::Journal& j, size_t batch) {
   return out;
 }
 
-store::IngestSummary ingestAll(store::Store& s, const std::vector<model::Journal>& ps, const std::string& run) {
+store::IngestSummary ingestAll(store::Store& s, const std::vector<model::Journal>& ps,
+                               const std::string& run) {
   auto tx = s.beginIngest({"bench", run, *model::DateTime::parse("2026-06-01T12:00:00")});
   for (const auto& p : ps) tx->upsert(p);
   return tx->commit();
@@ -63,9 +66,12 @@ int main(int argc, char** argv) {
   std::string db;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--classes" && i + 1 < argc) classes = std::stoi(argv[++i]);
-    else if (a == "--db" && i + 1 < argc) db = argv[++i];
-    else if (a == "--batch" && i + 1 < argc) batch = std::stoul(argv[++i]);
+    if (a == "--classes" && i + 1 < argc)
+      classes = std::stoi(argv[++i]);
+    else if (a == "--db" && i + 1 < argc)
+      db = argv[++i];
+    else if (a == "--batch" && i + 1 < argc)
+      batch = std::stoul(argv[++i]);
     else {
       std::cerr << "usage: store_bench [--classes 11|44] [--db CONN] [--batch LESSONS]\n";
       return 2;
@@ -82,41 +88,48 @@ int main(int argc, char** argv) {
   opt.classes = classes;
   const model::Journal j = samples::generate(opt).journal;
   const double xmlMb = static_cast<double>(ingest::writeJournal(j).size()) / 1e6;
-  size_t records = 1 + j.periods.size() + j.holidays.size() + j.staff.size() + j.subjects.size() + j.classes.size() +
-                   j.students.size() + j.subgroups.size() + j.curriculum.size() + j.plan.size() +
-                   j.timetable.size() + j.lessons.size() + j.marks.size() + j.attendance.size() + j.periodMarks.size();
-  std::printf("sample: %d classes, %zu lessons, %zu marks, %zu attendance, %zu period marks, %zu records; "
-              "XML %.1f MB (generated in %.2f s)\n",
-              classes, j.lessons.size(), j.marks.size(), j.attendance.size(), j.periodMarks.size(), records, xmlMb,
-              seconds(t0));
+  size_t records = 1 + j.periods.size() + j.holidays.size() + j.staff.size() + j.subjects.size() +
+                   j.classes.size() + j.students.size() + j.subgroups.size() + j.curriculum.size() +
+                   j.plan.size() + j.timetable.size() + j.lessons.size() + j.marks.size() +
+                   j.attendance.size() + j.periodMarks.size();
+  std::printf(
+      "sample: %d classes, %zu lessons, %zu marks, %zu attendance, %zu period marks, %zu records; "
+      "XML %.1f MB (generated in %.2f s)\n",
+      classes, j.lessons.size(), j.marks.size(), j.attendance.size(), j.periodMarks.size(), records, xmlMb,
+      seconds(t0));
   const auto ps = parts(j, batch);
 
   auto store = store::Store::open(db);
-  std::printf("store: %s\n", store->backend() == store::Backend::SQLite ? ("sqlite:" + db).c_str() : "postgresql");
+  std::printf("store: %s\n",
+              store->backend() == store::Backend::SQLite ? ("sqlite:" + db).c_str() : "postgresql");
 
   t0 = Clock::now();
   auto first = ingestAll(*store, ps, "bench-1");
   double t = seconds(t0);
-  std::printf("first ingest:   %7.2f s  %9.0f records/s  %9.0f marks/s  = %6.1f MB/s of XML  (inserted %zu)\n", t,
-              records / t, j.marks.size() / t, xmlMb / t, first.inserted);
+  std::printf(
+      "first ingest:   %7.2f s  %9.0f records/s  %9.0f marks/s  = %6.1f MB/s of XML  (inserted %zu)\n", t,
+      records / t, j.marks.size() / t, xmlMb / t, first.inserted);
 
   t0 = Clock::now();
   auto again = ingestAll(*store, ps, "bench-2");
   t = seconds(t0);
-  std::printf("same again:     %7.2f s  %9.0f records/s                    = %6.1f MB/s of XML  (unchanged %zu, "
-              "updated %zu)\n",
-              t, records / t, xmlMb / t, again.unchanged, again.updated);
+  std::printf(
+      "same again:     %7.2f s  %9.0f records/s                    = %6.1f MB/s of XML  (unchanged %zu, "
+      "updated %zu)\n",
+      t, records / t, xmlMb / t, again.unchanged, again.updated);
 
   model::Journal changed = j;
   for (size_t i = 0; i < changed.marks.size(); i += 100) {
     auto& m = changed.marks[i];
-    if (m.value.kind == model::MarkKind::Points) m.value.points = m.value.points == 5 ? 4 : m.value.points + 1;
+    if (m.value.kind == model::MarkKind::Points)
+      m.value.points = m.value.points == 5 ? 4 : m.value.points + 1;
   }
   const auto cps = parts(changed, batch);
   t0 = Clock::now();
   auto upd = ingestAll(*store, cps, "bench-3");
   t = seconds(t0);
-  std::printf("1%% marks changed: %5.2f s  (updated %zu, history entries %zu)\n", t, upd.updated, upd.markChanges);
+  std::printf("1%% marks changed: %5.2f s  (updated %zu, history entries %zu)\n", t, upd.updated,
+              upd.markChanges);
 
   t0 = Clock::now();
   model::Journal loaded = store->load({});

@@ -1,15 +1,17 @@
-// year_bench: issue 14's figures for the 11- and the 44-class sample year in one run, so the two sizes show whether
-// a cost grows linearly. Per size, in a fresh temporary directory:
+// year_bench: issue 14's figures for the 11- and the 44-class sample year in one run, so the two sizes show
+// whether a cost grows linearly. Per size, in a fresh temporary directory:
 //   ingest  — `ejournal ingest` of the year's XML (a child process): MB/s of wall time, CPU s, peak RSS;
 //   load    — Store::load of the whole journal in this process (median of --repeat runs, CPU s alongside);
-//   check and each report over the loaded data (index built once): rules::run, then each report built and written
+//   check and each report over the loaded data (index built once): rules::run, then each report built and
+//   written
 //             as JSON (medians);
 //   render  — `ejournal render all` of the year: pages per CPU-second of the child;
-//   seal    — `ejournal seal` of the year, as a ratio to the render's wall time of the same run (and CPU ratio);
-//   verify  — `ejournal verify --all` of the sealed archive: MB/s of wall time, peak RSS.
-// The year is `ejournal sample --classes N --seed 2025`. The child commands are the built binary (EJOURNAL_BINARY_DIR/app/ejournal) with EJOURNAL_NOW fixed. The machine
-// may be shared: CPU seconds and medians are printed next to wall times. Not a test: nothing here asserts a time.
-// Usage: year_bench [--repeat N (default 3)] [--keep] [CLASSES... (default 11 44)]
+//   seal    — `ejournal seal` of the year, as a ratio to the render's wall time of the same run (and CPU
+//   ratio); verify  — `ejournal verify --all` of the sealed archive: MB/s of wall time, peak RSS.
+// The year is `ejournal sample --classes N --seed 2025`. The child commands are the built binary
+// (EJOURNAL_BINARY_DIR/app/ejournal) with EJOURNAL_NOW fixed. The machine may be shared: CPU seconds and
+// medians are printed next to wall times. Not a test: nothing here asserts a time. Usage: year_bench
+// [--repeat N (default 3)] [--keep] [CLASSES... (default 11 44)]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,7 +70,8 @@ Child runEjournal(const std::vector<std::string>& args, const fs::path& dir) {
   const pid_t pid = fork();
   if (pid < 0) return c;
   if (pid == 0) {
-    if (chdir(dir.c_str()) != 0 || !std::freopen(out.c_str(), "w", stdout) || !std::freopen("/dev/null", "w", stderr))
+    if (chdir(dir.c_str()) != 0 || !std::freopen(out.c_str(), "w", stdout) ||
+        !std::freopen("/dev/null", "w", stderr))
       _exit(126);
     std::vector<char*> argv{const_cast<char*>(exe.c_str())};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -112,9 +115,12 @@ int main(int argc, char** argv) {
   std::vector<int> sizes;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--repeat" && i + 1 < argc) repeat = std::max(1, std::atoi(argv[++i]));
-    else if (a == "--keep") keep = true;
-    else if (a == "11" || a == "44") sizes.push_back(std::atoi(argv[i]));
+    if (a == "--repeat" && i + 1 < argc)
+      repeat = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--keep")
+      keep = true;
+    else if (a == "11" || a == "44")
+      sizes.push_back(std::atoi(argv[i]));
     else {
       std::printf("usage: year_bench [--repeat N (default 3)] [--keep] [11] [44]\n");
       return a == "--help" ? 0 : 2;
@@ -131,17 +137,20 @@ int main(int argc, char** argv) {
     const fs::path dir = mkdtemp(tmpl);
     std::printf("== %d classes (%s)\n", classes, dir.c_str());
     const fs::path xml = dir / "year.xml", db = dir / "year.db";
-    if (!require(runEjournal({"sample", "--classes", std::to_string(classes), "--seed", "2025", "-o", xml.string()},
-                             dir),
-                 "sample"))
+    if (!require(
+            runEjournal(
+                {"sample", "--classes", std::to_string(classes), "--seed", "2025", "-o", xml.string()}, dir),
+            "sample"))
       return 1;
     const double mb = static_cast<double>(fs::file_size(xml)) / 1e6;
 
     // Ingest (child).
     const Child in = runEjournal({"ingest", xml.string(), "--db", db.string()}, dir);
     if (!require(in, "ingest")) return 1;
-    std::printf("  ingest   %7.2f MB  %6.2f s wall  %6.2f s cpu  %6.1f MB/s (wall)  %6.1f MB/s (cpu)  peak RSS %ld MB\n",
-                mb, in.wall, in.cpu, mb / in.wall, mb / in.cpu, in.maxRssMb);
+    std::printf(
+        "  ingest   %7.2f MB  %6.2f s wall  %6.2f s cpu  %6.1f MB/s (wall)  %6.1f MB/s (cpu)  peak RSS %ld "
+        "MB\n",
+        mb, in.wall, in.cpu, mb / in.wall, mb / in.cpu, in.maxRssMb);
 
     // Load, index, check and reports in this process.
     std::vector<double> loadW, loadC;
@@ -156,8 +165,8 @@ int main(int argc, char** argv) {
         loadC.push_back(cpuNow() - c0);
       }
     }
-    std::printf("  load     %6.3f s wall  %6.3f s cpu  (median of %d; lessons %zu, marks %zu)\n", median(loadW),
-                median(loadC), repeat, journal.lessons.size(), journal.marks.size());
+    std::printf("  load     %6.3f s wall  %6.3f s cpu  (median of %d; lessons %zu, marks %zu)\n",
+                median(loadW), median(loadC), repeat, journal.lessons.size(), journal.marks.size());
     const double ic = cpuNow();
     auto t0 = Steady::now();
     const model::JournalIndex index(journal);
@@ -177,8 +186,8 @@ int main(int argc, char** argv) {
       checkC.push_back(cpuNow() - c0);
     }
     double sumW = median(checkW), sumC = median(checkC);
-    std::printf("  check    %6.3f s wall  %6.3f s cpu  (medians; %zu findings, JSON written)\n", median(checkW),
-                median(checkC), result.findings.size());
+    std::printf("  check    %6.3f s wall  %6.3f s cpu  (medians; %zu findings, JSON written)\n",
+                median(checkW), median(checkC), result.findings.size());
     auto timeReport = [&](const char* name, auto&& build) {
       std::vector<double> w, c;
       for (int r = 0; r < repeat; ++r) {
@@ -193,7 +202,8 @@ int main(int argc, char** argv) {
       sumC += median(c);
       std::printf("  %-8s %6.3f s wall  %6.3f s cpu  (medians, JSON written)\n", name, median(w), median(c));
     };
-    timeReport("control", [&] { return reports::buildControlReport(index, scope, result.findings, config, now); });
+    timeReport("control",
+               [&] { return reports::buildControlReport(index, scope, result.findings, config, now); });
     timeReport("program", [&] { return reports::buildProgramReport(index, scope, now); });
     timeReport("results", [&] {
       return reports::buildResultsReport(index, scope, now,
@@ -203,14 +213,16 @@ int main(int argc, char** argv) {
     timeReport("forecast", [&] { return reports::buildForecastReport(index, scope, config, now); });
     std::printf("  load + index + check + 5 reports  %6.3f s wall  %6.3f s cpu (medians)\n",
                 median(loadW) + indexW + sumW, median(loadC) + indexC + sumC);
-    const Child all = runEjournal({"report", "all", "--period", "2025-year", "--format", "json", "--db", db.string(),
-                                   "--dir", (dir / "reports").string()},
+    const Child all = runEjournal({"report", "all", "--period", "2025-year", "--format", "json", "--db",
+                                   db.string(), "--dir", (dir / "reports").string()},
                                   dir);
     if (all.code != 0 && all.code != 1)
       std::printf("  `report all` not available (exit %d)\n", all.code);
     else
-      std::printf("  `report all` (a child: open, load, check, 5 reports, files) %6.2f s wall  %6.2f s cpu  peak RSS %ld MB\n",
-                all.wall, all.cpu, all.maxRssMb);
+      std::printf(
+          "  `report all` (a child: open, load, check, 5 reports, files) %6.2f s wall  %6.2f s cpu  peak RSS "
+          "%ld MB\n",
+          all.wall, all.cpu, all.maxRssMb);
     journal = model::Journal();
 
     // Render all, seal, verify (children), render and seal back to back.
@@ -224,25 +236,28 @@ int main(int argc, char** argv) {
     const Child render = runEjournal(
         {"render", "all", "--period", "2025-year", "--db", db.string(), "-o", (dir / "pdf").string()}, dir);
     if (!require(render, "render all")) return 1;
-    const Child seal = runEjournal({"seal", "--period", "2025-year", "--db", db.string(), "--archive-dir",
-                                    (dir / "archive").string(), "--key", key.string(), "--cert", cert.string(),
-                                    "--by", "bench"},
-                                   dir);
+    const Child seal = runEjournal(
+        {"seal", "--period", "2025-year", "--db", db.string(), "--archive-dir", (dir / "archive").string(),
+         "--key", key.string(), "--cert", cert.string(), "--by", "bench"},
+        dir);
     if (!require(seal, "seal")) return 1;
     const long pages = pagesOf(render.out);
-    std::printf("  render   %ld pages  %6.2f s wall  %6.2f s cpu  %6.0f pages per CPU-second  peak RSS %ld MB\n", pages,
-                render.wall, render.cpu, static_cast<double>(pages) / render.cpu, render.maxRssMb);
-    std::printf("  seal     %6.2f s wall  %6.2f s cpu  seal/render %.2f (wall)  %.2f (cpu)  peak RSS %ld MB\n",
-                seal.wall, seal.cpu, seal.wall / render.wall, seal.cpu / render.cpu, seal.maxRssMb);
+    std::printf(
+        "  render   %ld pages  %6.2f s wall  %6.2f s cpu  %6.0f pages per CPU-second  peak RSS %ld MB\n",
+        pages, render.wall, render.cpu, static_cast<double>(pages) / render.cpu, render.maxRssMb);
+    std::printf(
+        "  seal     %6.2f s wall  %6.2f s cpu  seal/render %.2f (wall)  %.2f (cpu)  peak RSS %ld MB\n",
+        seal.wall, seal.cpu, seal.wall / render.wall, seal.cpu / render.cpu, seal.maxRssMb);
     double archiveMb = 0;
     for (const auto& e : fs::directory_iterator(dir / "archive"))
       if (e.is_regular_file()) archiveMb += static_cast<double>(e.file_size()) / 1e6;
     const Child verify = runEjournal({"verify", "--all", "--archive-dir", (dir / "archive").string(), "--db",
                                       db.string(), "--ca", cert.string()},
                                      dir);
-    if (verify.code != 0) std::printf("  verify reported problems (exit %d):\n%s", verify.code, verify.out.c_str());
-    std::printf("  verify   %7.2f MB  %6.2f s wall  %6.2f s cpu  %6.1f MB/s (wall)  peak RSS %ld MB\n", archiveMb,
-                verify.wall, verify.cpu, archiveMb / verify.wall, verify.maxRssMb);
+    if (verify.code != 0)
+      std::printf("  verify reported problems (exit %d):\n%s", verify.code, verify.out.c_str());
+    std::printf("  verify   %7.2f MB  %6.2f s wall  %6.2f s cpu  %6.1f MB/s (wall)  peak RSS %ld MB\n",
+                archiveMb, verify.wall, verify.cpu, archiveMb / verify.wall, verify.maxRssMb);
     if (!keep) fs::remove_all(dir);
   }
   return 0;

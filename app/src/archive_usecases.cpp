@@ -35,7 +35,8 @@ std::vector<std::string> sorted(std::set<std::string> s) { return {s.begin(), s.
 std::string className(const model::SchoolClass& c) { return c.name(); }
 
 // Subjects, teachers and students of one class in the loaded period, for the archive's search tags.
-archive::Tags classTags(const model::JournalIndex& index, const model::SchoolClass& c, model::DateRange dates) {
+archive::Tags classTags(const model::JournalIndex& index, const model::SchoolClass& c,
+                        model::DateRange dates) {
   std::set<std::string> subjects, teachers, students;
   for (const auto& e : index.journal().curriculum)
     if (e.classId == c.id)
@@ -58,10 +59,10 @@ const model::Period& findPeriod(const model::Journal& j, const std::string& id) 
   throw Error(ErrorKind::NotFound, "--period", "в журнале нет периода «" + id + "»");
 }
 
-
-// Renders documents ahead of the sealing thread on worker threads, in document order and at most `window` ahead
-// of the one being written, so the archive is written (and hashed) while the next documents render, and no more
-// than `window` rendered documents wait in memory. Each document is rendered once; its producer takes the bytes.
+// Renders documents ahead of the sealing thread on worker threads, in document order and at most `window`
+// ahead of the one being written, so the archive is written (and hashed) while the next documents render, and
+// no more than `window` rendered documents wait in memory. Each document is rendered once; its producer takes
+// the bytes.
 class RenderAhead {
  public:
   explicit RenderAhead(size_t window) : window_(std::max<size_t>(1, window)) {}
@@ -187,9 +188,10 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   // Refuse early (before rendering) what seal would refuse anyway.
   auto current = archives.current(o.periodId);
   if (current && !o.correction)
-    throw Error(ErrorKind::Conflict, current->fileName,
-                "период " + o.periodId +
-                    " уже запечатан; архив не изменяется. Исправление — новой версией: --correct --reason \"…\"");
+    throw Error(
+        ErrorKind::Conflict, current->fileName,
+        "период " + o.periodId +
+            " уже запечатан; архив не изменяется. Исправление — новой версией: --correct --reason \"…\"");
 
   // Reference data first (no lessons), to learn the period's dates.
   store::LoadFilter probe;
@@ -202,7 +204,8 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   const model::Journal journal = st.load(filter);
   const model::JournalIndex index(journal);
 
-  const rules::Config config = o.rulesConfig.empty() ? rules::Config::schoolDefaults() : rules::Config::load(o.rulesConfig);
+  const rules::Config config =
+      o.rulesConfig.empty() ? rules::Config::schoolDefaults() : rules::Config::load(o.rulesConfig);
   const rules::Scope scope = rules::resolveScope(index, o.periodId, "", "", "", "", "", *clock);
   const std::vector<model::Finding> findings = rules::check(index, scope, config);
   render::RenderOptions ropt;
@@ -213,7 +216,8 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   req.schoolName = journal.school.shortName.empty() ? journal.school.fullName : journal.school.shortName;
   req.periodId = o.periodId;
   req.periodTitle = model::russianPeriodName(period, journal.year.startYear);
-  if (period.kind != model::PeriodKind::Year) req.periodTitle += " " + journal.year.label() + " учебного года";
+  if (period.kind != model::PeriodKind::Year)
+    req.periodTitle += " " + journal.year.label() + " учебного года";
   req.periodDates = period.dates;
   req.createdBy = o.createdBy;
   req.tool = std::string("ejournal ") + EJOURNAL_VERSION;
@@ -223,8 +227,8 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   req.tsaUrl = o.tsaUrl;
   req.retention = o.retention;
 
-  // Every PDF is rendered once, on worker threads ahead of the sealing thread (RenderAhead), while the sealing
-  // thread streams the export and then each document into the archive, hashing as it writes.
+  // Every PDF is rendered once, on worker threads ahead of the sealing thread (RenderAhead), while the
+  // sealing thread streams the export and then each document into the archive, hashing as it writes.
   if (!ropt.layouts) render::loadLayouts();  // fail early, before the threads, on a broken bundled layout
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   RenderAhead ahead(2 * static_cast<size_t>(threads));
@@ -234,18 +238,24 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   for (const auto& s : journal.students) allStudents.insert(s.fullName());
   for (const auto& c : journal.classes) allClasses.insert(className(c));
   for (const auto& s : journal.staff) allTeachers.insert(s.shortName());
-  req.documents.push_back({"export/journal.xml", std::string(archive::kKindExport),
-                           "Выгрузка данных электронного журнала: " + req.periodTitle, "application/xml",
-                           {{"class", sorted(allClasses)}, {"student", sorted(allStudents)}}, "",
+  req.documents.push_back({"export/journal.xml",
+                           std::string(archive::kKindExport),
+                           "Выгрузка данных электронного журнала: " + req.periodTitle,
+                           "application/xml",
+                           {{"class", sorted(allClasses)}, {"student", sorted(allStudents)}},
+                           "",
                            [&journal](std::ostream& os) { ingest::writeJournal(journal, os); }});
   // The control report.
   const size_t control = ahead.add([&] {
     auto report = reports::buildControlReport(index, scope, findings, config, clock->now());
     return render::renderControlReport(report, ropt).bytes;
   });
-  req.documents.push_back({"reports/control.pdf", std::string(archive::kKindReport),
-                           "Справка по итогам проверки электронного журнала: " + req.periodTitle, "application/pdf",
-                           {{"class", sorted(allClasses)}, {"teacher", sorted(allTeachers)}}, "",
+  req.documents.push_back({"reports/control.pdf",
+                           std::string(archive::kKindReport),
+                           "Справка по итогам проверки электронного журнала: " + req.periodTitle,
+                           "application/pdf",
+                           {{"class", sorted(allClasses)}, {"teacher", sorted(allTeachers)}},
+                           "",
                            [&ahead, control](std::ostream& os) { writeBytes(os, ahead.take(control)); }});
   // Class journals and summary sheets, one per class the period applies to.
   std::vector<const model::SchoolClass*> classes;
@@ -260,15 +270,17 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
       return render::renderClassJournal(index, c->id, o.periodId, remarks, ropt).bytes;
     });
     req.documents.push_back({"journals/" + safeName(c->id) + ".pdf", std::string(archive::kKindJournal),
-                             "Классный журнал " + className(*c) + ": " + req.periodTitle, "application/pdf", tags, "",
+                             "Классный журнал " + className(*c) + ": " + req.periodTitle, "application/pdf",
+                             tags, "",
                              [&ahead, slot](std::ostream& os) { writeBytes(os, ahead.take(slot)); }});
     archive::Tags summaryTags = tags;
     summaryTags.erase("teacher");
     const size_t sheet =
         ahead.add([&index, c, &ropt] { return render::renderSummarySheet(index, c->id, ropt).bytes; });
     req.documents.push_back({"summary/" + safeName(c->id) + ".pdf", std::string(archive::kKindSummary),
-                             "Сводная ведомость учёта успеваемости " + className(*c), "application/pdf", summaryTags,
-                             "", [&ahead, sheet](std::ostream& os) { writeBytes(os, ahead.take(sheet)); }});
+                             "Сводная ведомость учёта успеваемости " + className(*c), "application/pdf",
+                             summaryTags, "",
+                             [&ahead, sheet](std::ostream& os) { writeBytes(os, ahead.take(sheet)); }});
   }
   if (o.progress) {
     auto done = std::make_shared<size_t>(0);
@@ -301,10 +313,12 @@ archive::VerifyOptions verifyOptions(const std::vector<std::string>& caFiles) {
     std::vector<std::string> out;
     if (d.kind != archive::kKindExport) return out;
     try {
-      // Validated and parsed in batches that are dropped at once: memory stays bounded by a batch, not the year.
+      // Validated and parsed in batches that are dropped at once: memory stays bounded by a batch, not the
+      // year.
       ingest::readJournal(bytes, d.name, [](const model::Journal&) {});
     } catch (const ingest::InvalidDocument& e) {
-      out.push_back("выгрузка не проходит проверку по схеме journal.xsd (" + std::to_string(e.problems().size()) +
+      out.push_back("выгрузка не проходит проверку по схеме journal.xsd (" +
+                    std::to_string(e.problems().size()) +
                     " проблем), первая: " + (e.problems().empty() ? "" : e.problems().front().toString()));
     } catch (const Error& e) {
       out.push_back(std::string("выгрузка не читается: ") + e.what());
@@ -352,7 +366,8 @@ StudentExtract extractStudent(archive::Archive& archives, const std::string& nam
     if (superseded.count(a.fileName) || a.periodId.rfind(prefix, 0) != 0) continue;
     bool isYear = a.periodId == prefix + "year";
     bool bestYear = best && best->periodId == prefix + "year";
-    if (!best || (isYear && !bestYear) || (isYear == bestYear && a.periodDates.to > best->periodDates.to)) best = &a;
+    if (!best || (isYear && !bestYear) || (isYear == bestYear && a.periodDates.to > best->periodDates.to))
+      best = &a;
   }
   if (!best)
     throw Error(ErrorKind::NotFound, archives.directory().string(),

@@ -1,7 +1,7 @@
-// Archive use cases shared by the CLI (cmd_seal.cpp, cmd_verify.cpp, cmd_archive.cpp) and the service: sealing a
-// period from the store (store -> rules -> reports -> render -> ingest's canonical export -> archive::seal), the
-// verification options with the export's schema check, the archive index kept in the store, and the student
-// extract from archived data. Each throws ejournal::Error with Russian messages.
+// Archive use cases shared by the CLI (cmd_seal.cpp, cmd_verify.cpp, cmd_archive.cpp) and the service:
+// sealing a period from the store (store -> rules -> reports -> render -> ingest's canonical export ->
+// archive::seal), the verification options with the export's schema check, the archive index kept in the
+// store, and the student extract from archived data. Each throws ejournal::Error with Russian messages.
 #pragma once
 
 #include <filesystem>
@@ -36,7 +36,8 @@ struct SealOptions {
 
 // Seals one period of the store's school into the next archive of `archiveDir` and records it in the store's
 // archive index. The store is only read (and the index written after the archive is complete).
-archive::ArchiveInfo sealPeriod(store::Store& store, const SealOptions& options, std::shared_ptr<model::Clock> clock);
+archive::ArchiveInfo sealPeriod(store::Store& store, const SealOptions& options,
+                                std::shared_ptr<model::Clock> clock);
 
 // Verification options: trust anchors and the export's schema validity (ingest::readJournal).
 archive::VerifyOptions verifyOptions(const std::vector<std::string>& caFiles);
@@ -46,13 +47,13 @@ store::IndexedArchive toIndexed(const archive::ArchiveInfo& info, const std::fil
 // Replaces the index rows of the archive directory with what the archives say; returns how many were indexed.
 size_t reindexArchives(store::Store& store, archive::Archive& archives);
 
-// The extract (выписка) of one student, "Фамилия Имя" (case-insensitive, ё = е), for an academic year, rendered
-// from the export inside the newest current archive of that year (the year archive when sealed). Throws
-// Error(NotFound) when no archive or no such student exists, Error(Input) when the name is ambiguous.
+// The extract (выписка) of one student, "Фамилия Имя" (case-insensitive, ё = е), for an academic year,
+// rendered from the export inside the newest current archive of that year (the year archive when sealed).
+// Throws Error(NotFound) when no archive or no such student exists, Error(Input) when the name is ambiguous.
 struct StudentExtract {
   render::Pdf pdf;
-  std::string archive;    // the archive file the data came from
-  std::string student;    // full name
+  std::string archive;  // the archive file the data came from
+  std::string student;  // full name
   std::string periodId;
 };
 StudentExtract extractStudent(archive::Archive& archives, const std::string& name, int year,

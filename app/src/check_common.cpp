@@ -26,7 +26,8 @@ CheckInput loadForCheck(const Args& args) {
   return in;
 }
 
-rules::Scope resolveScopeFromArgs(const model::JournalIndex& index, const Args& args, const model::Clock& clock) {
+rules::Scope resolveScopeFromArgs(const model::JournalIndex& index, const Args& args,
+                                  const model::Clock& clock) {
   return rules::resolveScope(index, args.get("period", ""), args.get("from", ""), args.get("to", ""),
                              args.get("class", ""), args.get("subject", ""), args.get("teacher", ""), clock);
 }

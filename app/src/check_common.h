@@ -1,5 +1,5 @@
-// Shared by `ejournal check` and `ejournal report ...`: the scope options, loading the journal from the store, and
-// the rules configuration (--rules FILE or the shipped school defaults).
+// Shared by `ejournal check` and `ejournal report ...`: the scope options, loading the journal from the
+// store, and the rules configuration (--rules FILE or the shipped school defaults).
 #pragma once
 
 #include <memory>
@@ -22,11 +22,12 @@ struct CheckInput {
   std::shared_ptr<model::Clock> clock;
 };
 
-// Opens the store named by --db / EJOURNAL_DB, loads the school's whole journal (the whole year and every class:
-// positions in the thematic plan, period marks and teachers' other classes need it; --class narrows the scope of
-// the check, not the load) and reads --rules.
+// Opens the store named by --db / EJOURNAL_DB, loads the school's whole journal (the whole year and every
+// class: positions in the thematic plan, period marks and teachers' other classes need it; --class narrows
+// the scope of the check, not the load) and reads --rules.
 CheckInput loadForCheck(const Args& args);
 
-rules::Scope resolveScopeFromArgs(const model::JournalIndex& index, const Args& args, const model::Clock& clock);
+rules::Scope resolveScopeFromArgs(const model::JournalIndex& index, const Args& args,
+                                  const model::Clock& clock);
 
 }  // namespace ejournal::app

@@ -27,8 +27,9 @@ std::vector<std::string> Args::all(const std::string& name) const {
 }
 
 std::vector<OptionSpec> commonOptions() {
-  return {{"db", "CONN", "хранилище: путь к файлу SQLite (по умолчанию ./ejournal.db или $EJOURNAL_DB) или "
-                         "postgresql:КЛЮЧ=ЗНАЧЕНИЕ..."},
+  return {{"db", "CONN",
+           "хранилище: путь к файлу SQLite (по умолчанию ./ejournal.db или $EJOURNAL_DB) или "
+           "postgresql:КЛЮЧ=ЗНАЧЕНИЕ..."},
           {"help", "", "показать эту справку", false, 'h'}};
 }
 
@@ -52,7 +53,8 @@ Args parseArgs(const CommandSpec& spec, const std::vector<std::string>& argv) {
     const OptionSpec* found = nullptr;
     if (a[1] != '-') {  // -x, -x VALUE
       if (a.size() != 2)
-        throw Error(ErrorKind::Input, spec.name, "неизвестный параметр " + a + " (см. ejournal " + spec.name + " --help)");
+        throw Error(ErrorKind::Input, spec.name,
+                    "неизвестный параметр " + a + " (см. ejournal " + spec.name + " --help)");
       for (const auto& o : options)
         if (o.shortName == a[1]) found = &o;
     } else {
@@ -66,14 +68,16 @@ Args parseArgs(const CommandSpec& spec, const std::vector<std::string>& argv) {
         if (o.name == name) found = &o;
     }
     if (!found)
-      throw Error(ErrorKind::Input, spec.name, "неизвестный параметр " + shown + " (см. ejournal " + spec.name + " --help)");
+      throw Error(ErrorKind::Input, spec.name,
+                  "неизвестный параметр " + shown + " (см. ejournal " + spec.name + " --help)");
     if (found->valueName.empty()) {
       if (value) throw Error(ErrorKind::Input, spec.name, "параметр " + shown + " не принимает значения");
       args.add(found->name, "");
       continue;
     }
     if (!value) {
-      if (i + 1 >= argv.size()) throw Error(ErrorKind::Input, spec.name, "у параметра " + shown + " нет значения");
+      if (i + 1 >= argv.size())
+        throw Error(ErrorKind::Input, spec.name, "у параметра " + shown + " нет значения");
       value = argv[++i];
     }
     args.add(found->name, *value);
@@ -133,10 +137,12 @@ std::string helpText(const CommandSpec& spec) {
   std::vector<OptionSpec> options = spec.options;
   for (auto& o : commonOptions()) options.push_back(o);
   for (const auto& o : options) {
-    std::string left = std::string(o.shortName ? "  -" + std::string(1, o.shortName) + ", " : "      ") + "--" +
-                       o.name + (o.valueName.empty() ? "" : " " + o.valueName);
-    if (left.size() < 30) left.resize(30, ' ');
-    else left += "  ";
+    std::string left = std::string(o.shortName ? "  -" + std::string(1, o.shortName) + ", " : "      ") +
+                       "--" + o.name + (o.valueName.empty() ? "" : " " + o.valueName);
+    if (left.size() < 30)
+      left.resize(30, ' ');
+    else
+      left += "  ";
     out << left << o.help << (o.repeatable ? " (можно повторять)" : "") << "\n";
   }
   out << "\nКоды выхода: 0 — успешно, 1 — выполнено, но есть замечания (нарушения, проблемы), 2 — ошибка.\n";
@@ -155,7 +161,8 @@ bool wantsJson(const Args& args) {
 }
 
 OptionSpec csvSeparatorOption() {
-  return {"csv-separator", "SEP", "разделитель CSV: ; (по умолчанию, с BOM — для Excel и LibreOffice) или , (RFC 4180)"};
+  return {"csv-separator", "SEP",
+          "разделитель CSV: ; (по умолчанию, с BOM — для Excel и LibreOffice) или , (RFC 4180)"};
 }
 
 model::CsvForm csvFormOf(const Args& args) {
@@ -206,14 +213,17 @@ bool listGroup(const std::string& word) {
 
 std::string overviewText() {
   std::ostringstream out;
-  out << "ejournal — электронный классный журнал школы: проверенные, напечатанные, подписанные и архивированные "
+  out << "ejournal — электронный классный журнал школы: проверенные, напечатанные, подписанные и "
+         "архивированные "
          "документы.\n\n"
          "Использование: ejournal КОМАНДА [параметры]   (ejournal КОМАНДА --help или ejournal help КОМАНДА — "
          "подробно)\n\nКоманды:\n";
   for (const auto& c : commands()) {
     std::string left = "  " + c.spec.name;
-    if (left.size() < 27) left.resize(27, ' ');
-    else left += "  ";
+    if (left.size() < 27)
+      left.resize(27, ' ');
+    else
+      left += "  ";
     out << left << firstSentence(c.spec.help) << "\n";
   }
   out << "\nОбщие параметры: --db CONN (хранилище), -h/--help (справка); ejournal --version — версия.\n";

@@ -1,8 +1,8 @@
 // The command-line shell: argument parsing shared by every subcommand, and the command table.
 //
-// Each subcommand lives in its own cmd_<name>.cpp and is listed once in commands.cpp. A command receives parsed
-// arguments and returns the process exit code: 0 ok, 1 completed with findings, 2 error (conventions §4).
-// Messages about the user's data are in Russian.
+// Each subcommand lives in its own cmd_<name>.cpp and is listed once in commands.cpp. A command receives
+// parsed arguments and returns the process exit code: 0 ok, 1 completed with findings, 2 error (conventions
+// §4). Messages about the user's data are in Russian.
 #pragma once
 
 #include <functional>
@@ -21,9 +21,9 @@ inline constexpr int kExitError = 2;
 
 // One option a command accepts. A flag takes no value.
 struct OptionSpec {
-  std::string name;  // without the leading dashes: "period"
+  std::string name;       // without the leading dashes: "period"
   std::string valueName;  // "P"; empty for a flag
-  std::string help;  // Russian
+  std::string help;       // Russian
   bool repeatable = false;
   char shortName = 0;  // 'o' for -o; 0: long form only
 };
@@ -31,11 +31,13 @@ struct OptionSpec {
 struct CommandSpec {
   std::string name;      // "ingest", or "report control" for a subcommand group
   std::string synopsis;  // "FILE..."
-  std::string help;      // one paragraph, Russian; its first sentence (up to ". " before a capital) is the summary
+  std::string
+      help;  // one paragraph, Russian; its first sentence (up to ". " before a capital) is the summary
   std::vector<OptionSpec> options;
 };
 
-// Parsed arguments. Options given as --name VALUE or --name=VALUE (or -x VALUE for a short name); flags as --name.
+// Parsed arguments. Options given as --name VALUE or --name=VALUE (or -x VALUE for a short name); flags as
+// --name.
 class Args {
  public:
   std::vector<std::string> positional;
@@ -52,7 +54,8 @@ class Args {
 // Options every command accepts: --db (store connection: a SQLite path or "postgresql:host=..."), -h/--help.
 std::vector<OptionSpec> commonOptions();
 
-// Parses argv against the spec; throws ejournal::Error(ErrorKind::Input) on an unknown option or a missing value.
+// Parses argv against the spec; throws ejournal::Error(ErrorKind::Input) on an unknown option or a missing
+// value.
 Args parseArgs(const CommandSpec& spec, const std::vector<std::string>& argv);
 std::string helpText(const CommandSpec& spec);
 // The summary the overview shows: the help's whole first sentence.

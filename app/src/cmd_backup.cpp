@@ -1,5 +1,6 @@
-// `ejournal backup --to DIR [--keep N]` and `ejournal restore FILE`: verified online copies of the SQLite store
-// with generations, and an atomic restore. For a PostgreSQL store they print the pg_dump / pg_restore command.
+// `ejournal backup --to DIR [--keep N]` and `ejournal restore FILE`: verified online copies of the SQLite
+// store with generations, and an atomic restore. For a PostgreSQL store they print the pg_dump / pg_restore
+// command.
 #include <unistd.h>
 
 #include <atomic>
@@ -44,7 +45,8 @@ int runBackup(const Args& args) {
   }
   Progress progress(args, "резервная копия");
   auto store = store::Store::open(conn);
-  // The copy is written by SQLite (VACUUM INTO) into a temporary file beside the target: its size is the progress.
+  // The copy is written by SQLite (VACUUM INTO) into a temporary file beside the target: its size is the
+  // progress.
   std::mutex mutex;
   std::condition_variable cv;
   bool stop = false;
@@ -84,7 +86,8 @@ int runBackup(const Args& args) {
   stopWatcher();
   progress.update("записано " + Progress::bytes(r.bytes) + ", проверено", true);
   progress.finish();
-  std::cout << "Резервная копия: " << r.file.string() << " (" << r.bytes << " байт), проверена (integrity_check: ok)\n";
+  std::cout << "Резервная копия: " << r.file.string() << " (" << r.bytes
+            << " байт), проверена (integrity_check: ok)\n";
   for (const auto& p : r.removed) std::cout << "Удалена старая копия: " << p.string() << "\n";
   return kExitOk;
 }
@@ -112,21 +115,24 @@ Command backupCommand() {
   return {{"backup",
            "",
            "Делает согласованную копию хранилища SQLite в каталоге DIR на ходу, проверяет её и оставляет N "
-           "самых новых копий. Копия называется ejournal-ГГГГММДД-ЧЧММСС.db по текущему времени (EJOURNAL_NOW его "
+           "самых новых копий. Копия называется ejournal-ГГГГММДД-ЧЧММСС.db по текущему времени "
+           "(EJOURNAL_NOW его "
            "фиксирует) и проверяется integrity_check. Для PostgreSQL печатает нужную команду pg_dump.",
            {{"to", "DIR", "каталог копий (создаётся, если его нет)"},
             {"keep", "N", "сколько самых новых копий хранить (по умолчанию 7)"},
-            progressOptions()[0], progressOptions()[1]}},
+            progressOptions()[0],
+            progressOptions()[1]}},
           runBackup};
 }
 
 Command restoreCommand() {
-  return {{"restore",
-           "FILE",
-           "Проверяет резервную копию FILE и атомарно заменяет ею хранилище SQLite. Сначала остановите службу. "
-           "Для PostgreSQL печатает нужную команду pg_restore.",
-           {}},
-          runRestore};
+  return {
+      {"restore",
+       "FILE",
+       "Проверяет резервную копию FILE и атомарно заменяет ею хранилище SQLite. Сначала остановите службу. "
+       "Для PostgreSQL печатает нужную команду pg_restore.",
+       {}},
+      runRestore};
 }
 
 }  // namespace ejournal::app

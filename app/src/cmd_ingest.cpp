@@ -1,9 +1,6 @@
-// `ejournal ingest FILE...`: validates each journal XML file (schemas/journal.xsd, docs/xml-format.md) and stores it
-// in one store transaction per file. A bad document stores nothing and gets every problem printed on stderr as
-// file:line:column: message; the exit code is then 2.
-#include "commands.h"
-#include "usecases.h"
-
+// `ejournal ingest FILE...`: validates each journal XML file (schemas/journal.xsd, docs/xml-format.md) and
+// stores it in one store transaction per file. A bad document stores nothing and gets every problem printed
+// on stderr as file:line:column: message; the exit code is then 2.
 #include <unistd.h>
 
 #include <charconv>
@@ -13,11 +10,13 @@
 #include <iostream>
 #include <string>
 
+#include "commands.h"
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/store/store.h"
 #include "progress.h"
+#include "usecases.h"
 
 namespace ejournal::app {
 namespace {
@@ -43,7 +42,8 @@ std::string runId(const model::DateTime& now, size_t index) {
 // Ingests one file; returns false when the document was refused (its problems are printed).
 bool ingestFile(store::Store& store, const model::Clock& clock, const std::string& file, size_t index,
                 ingest::ReadOptions options, Progress& progress) {
-  // Any kind of file (a pipe, a device, "-" for standard input) is read with the size cap applied while reading.
+  // Any kind of file (a pipe, a device, "-" for standard input) is read with the size cap applied while
+  // reading.
   const MappedFile input(file == "-" ? std::filesystem::path("/dev/stdin") : std::filesystem::path(file),
                          options.maxBytes);
   const std::string_view bytes = input.bytes();
@@ -78,11 +78,11 @@ bool ingestFile(store::Store& store, const model::Clock& clock, const std::strin
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char time[32];
   std::snprintf(time, sizeof time, "%.2f", seconds);
-  std::cout << file << ": сохранено (" << time << " с): учеников " << counts.students << ", уроков " << counts.lessons
-            << ", отметок " << counts.marks << ", записей о посещаемости " << counts.attendance
-            << ", отметок за периоды " << counts.periodMarks << "; записей новых " << s.inserted << ", изменённых "
-            << s.updated << ", без изменений " << s.unchanged << ", изменений отметок в истории " << s.markChanges
-            << "\n";
+  std::cout << file << ": сохранено (" << time << " с): учеников " << counts.students << ", уроков "
+            << counts.lessons << ", отметок " << counts.marks << ", записей о посещаемости "
+            << counts.attendance << ", отметок за периоды " << counts.periodMarks << "; записей новых "
+            << s.inserted << ", изменённых " << s.updated << ", без изменений " << s.unchanged
+            << ", изменений отметок в истории " << s.markChanges << "\n";
   return true;
 }
 
@@ -123,19 +123,23 @@ int runIngest(const Args& args) {
 
 Command ingestCommand() {
   return Command{
-      CommandSpec{"ingest",
-                  "FILE...",
-                  "Проверяет XML-файлы журнала и сохраняет их в хранилище. Каждый файл до сохранения сверяется со "
-                  "схемой и на ссылки на неизвестные записи и сохраняется одной транзакцией: из файла с ошибками "
-                  "не сохраняется ничего, а каждая проблема печатается как файл:строка:столбец: сообщение. "
-                  "Повторная загрузка тех же данных ничего не меняет; более новая выгрузка обновляет изменившееся и "
-                  "записывает изменения отметок в историю. Файлы обрабатываются по очереди; код выхода 2, если хотя "
-                  "бы один отклонён. Файлом может быть канал или устройство, \"-\" — стандартный ввод; всё, что "
-                  "больше 1 ГиБ, отклоняется, как только столько прочитано.",
-                  {{"sequential", "", "проверить весь файл до разбора (один поток; по умолчанию проверка и "
-                                      "сохранение идут параллельно в двух)"},
-                   {"max-size", "BYTES", "отклонять документы больше этого (по умолчанию и не более 1073741824, 1 ГиБ)"},
-                   progressOptions()[0], progressOptions()[1]}},
+      CommandSpec{
+          "ingest",
+          "FILE...",
+          "Проверяет XML-файлы журнала и сохраняет их в хранилище. Каждый файл до сохранения сверяется со "
+          "схемой и на ссылки на неизвестные записи и сохраняется одной транзакцией: из файла с ошибками "
+          "не сохраняется ничего, а каждая проблема печатается как файл:строка:столбец: сообщение. "
+          "Повторная загрузка тех же данных ничего не меняет; более новая выгрузка обновляет изменившееся и "
+          "записывает изменения отметок в историю. Файлы обрабатываются по очереди; код выхода 2, если хотя "
+          "бы один отклонён. Файлом может быть канал или устройство, \"-\" — стандартный ввод; всё, что "
+          "больше 1 ГиБ, отклоняется, как только столько прочитано.",
+          {{"sequential", "",
+            "проверить весь файл до разбора (один поток; по умолчанию проверка и "
+            "сохранение идут параллельно в двух)"},
+           {"max-size", "BYTES",
+            "отклонять документы больше этого (по умолчанию и не более 1073741824, 1 ГиБ)"},
+           progressOptions()[0],
+           progressOptions()[1]}},
       runIngest};
 }
 

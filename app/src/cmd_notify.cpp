@@ -1,8 +1,8 @@
 // `ejournal notify [--daily [--date D]] [--smtp HOST[:PORT] --from ADDR [--starttls] [--smtp-login L
-// --smtp-password-file F]] [--list]`: the outbox of the follow-up (docs/followup.md). --daily queues the class
-// teachers' summaries of a day (default: yesterday); --smtp delivers every unsent message (a failed one is kept and
-// retried by the next run, a delivered one is never sent again); --list prints the outbox. Exit code 1 when some
-// message could not be delivered.
+// --smtp-password-file F]] [--list]`: the outbox of the follow-up (docs/followup.md). --daily queues the
+// class teachers' summaries of a day (default: yesterday); --smtp delivers every unsent message (a failed one
+// is kept and retried by the next run, a delivered one is never sent again); --list prints the outbox. Exit
+// code 1 when some message could not be delivered.
 #include <iostream>
 
 #include "cli.h"
@@ -41,7 +41,8 @@ SmtpSettings smtpFromArgs(const Args& args) {
   s.login = args.get("smtp-login", "");
   if (auto file = args.get("smtp-password-file")) {
     s.password = model::readFile(*file);
-    while (!s.password.empty() && (s.password.back() == '\n' || s.password.back() == '\r')) s.password.pop_back();
+    while (!s.password.empty() && (s.password.back() == '\n' || s.password.back() == '\r'))
+      s.password.pop_back();
   }
   return s;
 }
@@ -57,7 +58,8 @@ int runNotify(const Args& args) {
     model::Date day = clock->now().date - 1;
     if (auto d = args.get("date")) {
       auto parsed = model::Date::parse(*d);
-      if (!parsed) throw Error(ErrorKind::Input, "--date", "неверная дата «" + *d + "»: ожидается ГГГГ-ММ-ДД");
+      if (!parsed)
+        throw Error(ErrorKind::Input, "--date", "неверная дата «" + *d + "»: ожидается ГГГГ-ММ-ДД");
       day = *parsed;
     }
     store::LoadFilter filter;
@@ -83,8 +85,8 @@ int runNotify(const Args& args) {
     for (const auto& school : store->schools())
       for (const auto& m : history->messages(school, "")) {
         std::cout << m.id << "\t" << m.batch << "\t" << m.staffId << "\t"
-                  << (m.recipient.empty() ? std::string("(нет адреса)") : m.recipient) << "\t" << toString(m.status)
-                  << "\t" << m.attempts << "\t" << m.subject;
+                  << (m.recipient.empty() ? std::string("(нет адреса)") : m.recipient) << "\t"
+                  << toString(m.status) << "\t" << m.attempts << "\t" << m.subject;
         if (!m.lastError.empty()) std::cout << "\t" << m.lastError;
         std::cout << "\n";
       }
@@ -98,21 +100,25 @@ int runNotify(const Args& args) {
 
 Command notifyCommand() {
   return Command{
-      CommandSpec{"notify", "[--daily] [--smtp HOST[:PORT] --from ADDR] [--list]",
-                  "Очередь писем по итогам проверок (docs/followup.md). `ejournal check --record` ставит в "
-                  "очередь одно письмо каждому учителю с его замечаниями; --daily ставит ежедневные сводки "
-                  "классным руководителям (вчерашние уроки класса без тем, посещаемости или отметок); --smtp "
-                  "отправляет все неотправленные письма через SMTP-сервер школы (неотправленное остаётся в очереди "
-                  "и повторяется следующим запуском, ничего не отправляется дважды); --list печатает очередь. Код "
-                  "выхода 1, если какое-то письмо не доставлено.",
-                  {{"daily", "", "поставить в очередь сводки классным руководителям за --date (по умолчанию — вчера)"},
-                   {"date", "D", "день ежедневных сводок (ГГГГ-ММ-ДД)"},
-                   {"smtp", "HOST[:PORT]", "отправить очередь через этот SMTP-сервер (по умолчанию порт 25)"},
-                   {"from", "ADDR", "адрес отправителя писем"},
-                   {"starttls", "", "перейти на TLS командой STARTTLS до входа (сертификат проверяется)"},
-                   {"smtp-login", "USER", "войти на SMTP-сервер под именем USER"},
-                   {"smtp-password-file", "FILE", "пароль SMTP, прочитанный из FILE"},
-                   {"list", "", "напечатать очередь: номер, проверка, учитель, адрес, состояние, попытки, тема, ошибка"}}},
+      CommandSpec{
+          "notify",
+          "[--daily] [--smtp HOST[:PORT] --from ADDR] [--list]",
+          "Очередь писем по итогам проверок (docs/followup.md). `ejournal check --record` ставит в "
+          "очередь одно письмо каждому учителю с его замечаниями; --daily ставит ежедневные сводки "
+          "классным руководителям (вчерашние уроки класса без тем, посещаемости или отметок); --smtp "
+          "отправляет все неотправленные письма через SMTP-сервер школы (неотправленное остаётся в очереди "
+          "и повторяется следующим запуском, ничего не отправляется дважды); --list печатает очередь. Код "
+          "выхода 1, если какое-то письмо не доставлено.",
+          {{"daily", "",
+            "поставить в очередь сводки классным руководителям за --date (по умолчанию — вчера)"},
+           {"date", "D", "день ежедневных сводок (ГГГГ-ММ-ДД)"},
+           {"smtp", "HOST[:PORT]", "отправить очередь через этот SMTP-сервер (по умолчанию порт 25)"},
+           {"from", "ADDR", "адрес отправителя писем"},
+           {"starttls", "", "перейти на TLS командой STARTTLS до входа (сертификат проверяется)"},
+           {"smtp-login", "USER", "войти на SMTP-сервер под именем USER"},
+           {"smtp-password-file", "FILE", "пароль SMTP, прочитанный из FILE"},
+           {"list", "",
+            "напечатать очередь: номер, проверка, учитель, адрес, состояние, попытки, тема, ошибка"}}},
       runNotify};
 }
 

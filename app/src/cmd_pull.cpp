@@ -1,7 +1,7 @@
-// `ejournal pull`: pulls one school's journal from the dnevnik.ru REST API v2 into the store, as one ingest run
-// (docs/pull.md). A thin shell over ingest/pull (dnevnik.h) and the store: the stored journal of the school and
-// range is handed to the client so fields the API does not carry are kept, and everything is committed only when
-// the whole pull has succeeded.
+// `ejournal pull`: pulls one school's journal from the dnevnik.ru REST API v2 into the store, as one ingest
+// run (docs/pull.md). A thin shell over ingest/pull (dnevnik.h) and the store: the stored journal of the
+// school and range is handed to the client so fields the API does not carry are kept, and everything is
+// committed only when the whole pull has succeeded.
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -27,8 +27,10 @@ class CountingTransport : public dn::HttpTransport {
     ++requests_;
     progress_.update(state());
     dn::HttpResponse r = inner_->send(request);
-    if (r.status == 429) ++limited_;
-    else if (r.status >= 500) ++failed_;
+    if (r.status == 429)
+      ++limited_;
+    else if (r.status >= 500)
+      ++failed_;
     progress_.update(state());
     return r;
   }
@@ -83,8 +85,10 @@ int runPull(const Args& args) {
     options.retry.maxAttempts = n;
   }
   const std::string split = args.get("split", "month");
-  if (split == "week") options.split = dn::RangeSplit::Week;
-  else if (split != "month") throw Error(ErrorKind::Input, "--split", "допустимо month или week, а не «" + split + "»");
+  if (split == "week")
+    options.split = dn::RangeSplit::Week;
+  else if (split != "month")
+    throw Error(ErrorKind::Input, "--split", "допустимо month или week, а не «" + split + "»");
   options.schoolId = args.get("school", "");
   const bool hasPeriod = args.has("period"), hasFrom = args.has("from"), hasTo = args.has("to");
   if (hasPeriod && (hasFrom || hasTo))
@@ -95,7 +99,8 @@ int runPull(const Args& args) {
     options.dates = model::DateRange{dn::parseDateArgument(*args.get("from"), "--from"),
                                      dn::parseDateArgument(*args.get("to"), "--to")};
   } else {
-    throw Error(ErrorKind::Input, "pull", "укажите период (--period 2025-Q1) или даты (--from ГГГГ-ММ-ДД --to ГГГГ-ММ-ДД)");
+    throw Error(ErrorKind::Input, "pull",
+                "укажите период (--period 2025-Q1) или даты (--from ГГГГ-ММ-ДД --to ГГГГ-ММ-ДД)");
   }
 
   auto clock = model::systemClock();
@@ -109,11 +114,12 @@ int runPull(const Args& args) {
 
   for (const auto& p : stats.problems) std::cerr << "предупреждение: " << p << "\n";
   std::cout << "Загружено из dnevnik.ru (" << *baseUrl << "), школа " << stats.schoolId << ", "
-            << stats.dates.from.toRussian() << "–" << stats.dates.to.toRussian() << ": уроков " << stats.lessons
-            << ", оценок " << stats.marks << ", отметок посещаемости " << stats.attendance << ", итоговых оценок "
-            << stats.periodMarks << ".\n"
+            << stats.dates.from.toRussian() << "–" << stats.dates.to.toRussian() << ": уроков "
+            << stats.lessons << ", оценок " << stats.marks << ", отметок посещаемости " << stats.attendance
+            << ", итоговых оценок " << stats.periodMarks << ".\n"
             << "Хранилище: новых записей " << summary.inserted << ", изменённых " << summary.updated
-            << ", без изменений " << summary.unchanged << ", изменений оценок " << summary.markChanges << ".\n"
+            << ", без изменений " << summary.unchanged << ", изменений оценок " << summary.markChanges
+            << ".\n"
             << "Запуск " << pulled.runId << ": запросов " << stats.requests << ", повторов " << stats.retries
             << ", предупреждений " << stats.problems.size() << ".\n";
   return kExitOk;
@@ -126,7 +132,8 @@ Command pullCommand() {
   spec.name = "pull";
   spec.synopsis = "--base-url URL --token-file FILE (--period P | --from D --to D)";
   spec.help =
-      "Загружает журнал школы из dnevnik.ru (REST API v2, совместимый сервер или наш эмулятор) в хранилище как один "
+      "Загружает журнал школы из dnevnik.ru (REST API v2, совместимый сервер или наш эмулятор) в хранилище "
+      "как один "
       "запуск загрузки с источником \"dnevnik:<URL>\". Токен читается из файла. Запросы делятся по месяцам и "
       "повторяются с паузами при ответах 429 и 5xx; 401/403 останавливают загрузку, и ничего не сохраняется. "
       "Учебного плана и постоянного расписания в API нет: загрузите их из XML (ejournal ingest). Подробно — "

@@ -1,8 +1,8 @@
 // `ejournal render ...`: PDF printouts from the store. `render journal` (one class, a period or the year),
-// `render all` (every class, in parallel on all cores, with a progress bar on a terminal), `render summary` (the
-// summary sheet of a class for the year), `render extract` (one student), `render control|program|results` (the
-// deputy director's reports). Loading goes through store::Store; the deputy's remarks in a journal are the rules'
-// findings for the class and period. Files are written atomically.
+// `render all` (every class, in parallel on all cores, with a progress bar on a terminal), `render summary`
+// (the summary sheet of a class for the year), `render extract` (one student), `render
+// control|program|results` (the deputy director's reports). Loading goes through store::Store; the deputy's
+// remarks in a journal are the rules' findings for the class and period. Files are written atomically.
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,9 +58,9 @@ model::Journal loadReference(store::Store& store) {
   return store.load(f);
 }
 
-// What every render command works with: the output (-o), the clock, the store, the reference data with its index
-// (to resolve --class, --period and --student) and, once load() ran, the journal of the document's dates.
-// Constructed in place, one per command run (the indexes refer to the journals next to them).
+// What every render command works with: the output (-o), the clock, the store, the reference data with its
+// index (to resolve --class, --period and --student) and, once load() ran, the journal of the document's
+// dates. Constructed in place, one per command run (the indexes refer to the journals next to them).
 class RenderRun {
  public:
   RenderRun(const Args& args, const std::string& command)
@@ -72,8 +72,8 @@ class RenderRun {
   RenderRun(const RenderRun&) = delete;
   RenderRun& operator=(const RenderRun&) = delete;
 
-  // Loads the journal of the dates (of one class, unless classId is empty); returns its index, valid as long as
-  // this run and until the next load().
+  // Loads the journal of the dates (of one class, unless classId is empty); returns its index, valid as long
+  // as this run and until the next load().
   const model::JournalIndex& load(model::DateRange dates, const std::string& classId = "") {
     store::LoadFilter f;
     f.dates = dates;
@@ -85,7 +85,8 @@ class RenderRun {
   // Writes the PDF atomically to the output and prints its size.
   int finish(const render::Pdf& pdf) const {
     model::writeFileAtomic(output, pdf.bytes);
-    std::cout << output << ": " << pdf.pages << " стр., " << pdf.sheets << " л., " << pdf.bytes.size() << " байт\n";
+    std::cout << output << ": " << pdf.pages << " стр., " << pdf.sheets << " л., " << pdf.bytes.size()
+              << " байт\n";
     return kExitOk;
   }
 
@@ -122,8 +123,9 @@ rules::Config rulesConfig(const Args& args) {
 }
 
 // Findings of the class for the period, as the deputy's remarks (unless --no-remarks).
-std::vector<model::Finding> remarksFor(const Args& args, const model::JournalIndex& ix, const std::string& period,
-                                       const std::string& classId, const model::Clock& clock) {
+std::vector<model::Finding> remarksFor(const Args& args, const model::JournalIndex& ix,
+                                       const std::string& period, const std::string& classId,
+                                       const model::Clock& clock) {
   if (args.has("no-remarks")) return {};
   const auto scope = rules::resolveScope(ix, period, "", "", classId, "", "", clock);
   return rules::check(ix, scope, rulesConfig(args));
@@ -171,14 +173,15 @@ int runAll(const Args& args) {
         for (const auto& fnd : findings)
           if (fnd.classId == cls.id) remarks.push_back(fnd);
         auto classOptions = options;
-        if (!args.has("no-remarks")) classOptions.remarkStatus = remarkStatus(*run.store, ix, cls.id, remarks);
+        if (!args.has("no-remarks"))
+          classOptions.remarkStatus = remarkStatus(*run.store, ix, cls.id, remarks);
         const auto pdf = render::renderClassJournal(ix, cls.id, period.id, remarks, classOptions);
         const fs::path path = dir / ("journal-" + cls.name() + "-" + period.id + ".pdf");
         model::writeFileAtomic(path, pdf.bytes);
         pages += static_cast<size_t>(pdf.pages);
         const size_t d = ++done;
-        progress.update("журналов " + std::to_string(d) + " из " + std::to_string(classes.size()) + ", страниц " +
-                        std::to_string(pages.load()) + " (" + cls.name() + ")");
+        progress.update("журналов " + std::to_string(d) + " из " + std::to_string(classes.size()) +
+                        ", страниц " + std::to_string(pages.load()) + " (" + cls.name() + ")");
       } catch (...) {
         std::lock_guard lock(mutex);
         if (!failure) failure = std::current_exception();
@@ -186,8 +189,8 @@ int runAll(const Args& args) {
       }
     }
   };
-  const unsigned threads = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(),
-                                                           static_cast<unsigned>(classes.size())));
+  const unsigned threads = std::max(
+      1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(classes.size())));
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
   for (auto& t : pool) t.join();
@@ -213,7 +216,8 @@ int runExtract(const Args& args) {
   if (!student) {  // a full name or "Фамилия Имя", when unique
     for (const auto& s : run.ref.students)
       if (s.fullName() == who || s.lastName + " " + s.firstName == who) {
-        if (student) throw Error(ErrorKind::Input, "--student", "несколько обучающихся «" + who + "»; укажите id");
+        if (student)
+          throw Error(ErrorKind::Input, "--student", "несколько обучающихся «" + who + "»; укажите id");
         student = &s;
       }
   }
@@ -229,11 +233,12 @@ enum class ReportKind { Control, Program, Results };
 
 int runReport(const Args& args, ReportKind kind, const std::string& command) {
   RenderRun run(args, command);
-  // The scope of the options, resolved first against the reference data (for the dates and class to load), then
-  // against the loaded journal.
+  // The scope of the options, resolved first against the reference data (for the dates and class to load),
+  // then against the loaded journal.
   auto scopeIn = [&](const model::JournalIndex& ix) {
     return rules::resolveScope(ix, args.get("period", ""), args.get("from", ""), args.get("to", ""),
-                               args.get("class", ""), args.get("subject", ""), args.get("teacher", ""), *run.clock);
+                               args.get("class", ""), args.get("subject", ""), args.get("teacher", ""),
+                               *run.clock);
   };
   const auto scope0 = scopeIn(run.refIx);
   const auto& ix = run.load(scope0.dates, scope0.classId);
@@ -263,8 +268,10 @@ int runReport(const Args& args, ReportKind kind, const std::string& command) {
 const OptionSpec kOutput{"output", "FILE", "PDF-файл для записи", false, 'o'};
 const OptionSpec kDuplex{"duplex", "", "двусторонняя печать: две страницы на нумерованный лист"};
 const OptionSpec kLayouts{"layouts", "DIR", "шаблоны вёрстки вместо поставляемых templates/"};
-const OptionSpec kRules{"rules", "FILE", "настройки правил для замечаний (по умолчанию rules/config/default.xml)"};
-const OptionSpec kNoRemarks{"no-remarks", "", "оставить раздел замечаний заместителя пустым (не проверять правила)"};
+const OptionSpec kRules{"rules", "FILE",
+                        "настройки правил для замечаний (по умолчанию rules/config/default.xml)"};
+const OptionSpec kNoRemarks{"no-remarks", "",
+                            "оставить раздел замечаний заместителя пустым (не проверять правила)"};
 const OptionSpec kClass{"class", "NAME", "класс (\"5А\") или его код"};
 const OptionSpec kPeriod{"period", "P", "2025-Q1 .. 2025-Q4, 2025-H1, 2025-year"};
 
@@ -275,14 +282,19 @@ std::vector<OptionSpec> reportOptions() {
           {"class", "NAME", "только этот класс (\"5А\")"},
           {"subject", "NAME", "только этот предмет"},
           {"teacher", "NAME", "только этот учитель"},
-          kOutput, kDuplex, kLayouts, kRules};
+          kOutput,
+          kDuplex,
+          kLayouts,
+          kRules};
 }
 
 }  // namespace
 
 Command renderJournalCommand() {
-  return {{"render journal", "--class 5А --period 2025-Q1|2025-year -o FILE.pdf",
-           "Печатает классный журнал одного класса за период или год. В нём титульный лист, оглавление, развороты "
+  return {{"render journal",
+           "--class 5А --period 2025-Q1|2025-year -o FILE.pdf",
+           "Печатает классный журнал одного класса за период или год. В нём титульный лист, оглавление, "
+           "развороты "
            "предметов, сводную ведомость, пропуски уроков, замечания заместителя (находки правил) и лист "
            "заверения.",
            {kClass, kPeriod, kOutput, kDuplex, kLayouts, kRules, kNoRemarks}},
@@ -290,27 +302,36 @@ Command renderJournalCommand() {
 }
 
 Command renderAllCommand() {
-  return {{"render all", "--period P -o DIR",
-           "Печатает классные журналы всех классов за период в каталог DIR. Файлы journal-<класс>-<период>.pdf "
-           "создаются параллельно на всех ядрах; ход работы (журналы, страницы) — на стандартном выводе ошибок, "
-           "если это терминал, или с --progress.",
-           {kPeriod, {"output", "DIR", "каталог для записи", false, 'o'}, kDuplex, kLayouts, kRules,
-            kNoRemarks, progressOptions()[0], progressOptions()[1]}},
-          runAll};
+  return {
+      {"render all",
+       "--period P -o DIR",
+       "Печатает классные журналы всех классов за период в каталог DIR. Файлы journal-<класс>-<период>.pdf "
+       "создаются параллельно на всех ядрах; ход работы (журналы, страницы) — на стандартном выводе ошибок, "
+       "если это терминал, или с --progress.",
+       {kPeriod,
+        {"output", "DIR", "каталог для записи", false, 'o'},
+        kDuplex,
+        kLayouts,
+        kRules,
+        kNoRemarks,
+        progressOptions()[0],
+        progressOptions()[1]}},
+      runAll};
 }
 
 Command renderSummaryCommand() {
-  return {{"render summary", "--class 5А -o FILE.pdf",
+  return {{"render summary",
+           "--class 5А -o FILE.pdf",
            "Печатает сводную ведомость учёта успеваемости класса за год.",
            {kClass, kOutput, kDuplex, kLayouts}},
           runSummary};
 }
 
 Command renderExtractCommand() {
-  return {{"render extract", "--student ID|\"Фамилия Имя\" --period P -o FILE.pdf",
+  return {{"render extract",
+           "--student ID|\"Фамилия Имя\" --period P -o FILE.pdf",
            "Печатает выписку отметок одного ученика за период или год.",
-           {{"student", "ID", "код ученика, ФИО или \"Фамилия Имя\""},
-            kPeriod, kOutput, kDuplex, kLayouts}},
+           {{"student", "ID", "код ученика, ФИО или \"Фамилия Имя\""}, kPeriod, kOutput, kDuplex, kLayouts}},
           runExtract};
 }
 
@@ -323,7 +344,8 @@ Command renderControlCommand() {
 
 Command renderProgramCommand() {
   return {{"render program", "--period P -o FILE.pdf",
-           "Печатает выполнение программы (часы по плану и проведённые) с диаграммой по предметам.", reportOptions()},
+           "Печатает выполнение программы (часы по плану и проведённые) с диаграммой по предметам.",
+           reportOptions()},
           [](const Args& a) { return runReport(a, ReportKind::Program, "render program"); }};
 }
 

@@ -1,10 +1,9 @@
-// `ejournal sample`: generates the sample school year (samples/) and writes it as journal XML, optionally with the
-// list of planted violations as JSON. Both files are written atomically.
-#include "commands.h"
-
+// `ejournal sample`: generates the sample school year (samples/) and writes it as journal XML, optionally
+// with the list of planted violations as JSON. Both files are written atomically.
 #include <iostream>
 #include <string>
 
+#include "commands.h"
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
@@ -23,8 +22,8 @@ int parseInt(const std::string& option, const std::string& text, long long lo, l
   }
   if (used != text.size() || text.empty() || v < lo || v > hi)
     throw Error(ErrorKind::Input, "--" + option,
-                "ожидается целое число от " + std::to_string(lo) + " до " + std::to_string(hi) + ", указано «" +
-                    text + "»");
+                "ожидается целое число от " + std::to_string(lo) + " до " + std::to_string(hi) +
+                    ", указано «" + text + "»");
   return static_cast<int>(v);
 }
 
@@ -51,14 +50,15 @@ int runSample(const Args& args) {
 
   const samples::Sample sample = samples::generate(options);
   model::writeFileAtomic(output, ingest::writeJournal(sample.journal));
-  if (auto planted = args.get("planted")) model::writeFileAtomic(*planted, samples::plantedToJson(sample, options));
+  if (auto planted = args.get("planted"))
+    model::writeFileAtomic(*planted, samples::plantedToJson(sample, options));
 
   const auto& j = sample.journal;
   std::cout << "Образец школы " << j.year.label() << ": классов " << j.classes.size() << ", учеников "
             << j.students.size() << ", сотрудников " << j.staff.size() << ", уроков " << j.lessons.size()
             << ", отметок " << j.marks.size() << ", записей о посещаемости " << j.attendance.size()
-            << ", отметок за периоды " << j.periodMarks.size() << "; заложено нарушений: " << sample.planted.size()
-            << "\nЗаписано: " << output << "\n";
+            << ", отметок за периоды " << j.periodMarks.size()
+            << "; заложено нарушений: " << sample.planted.size() << "\nЗаписано: " << output << "\n";
   return kExitOk;
 }
 
@@ -66,17 +66,18 @@ int runSample(const Args& args) {
 
 Command sampleCommand() {
   return Command{
-      CommandSpec{"sample",
-                  "-o FILE.xml",
-                  "Создаёт образец учебного года 2025/2026 (лицей; при одном и том же --seed — один и тот же "
-                  "файл) в виде XML журнала. FILE.xml записывается атомарно; с --planted также список заложенных "
-                  "нарушений правил в JSON (что и с какой частотой заложено — samples/README.md).",
-                  {{"classes", "N", "11 (по классу в каждой параллели 1–11, по умолчанию) или 44 (А–Г в каждой)"},
-                   {"students", "N", "учеников в классе, примерно (по умолчанию 25, разброс ±3)"},
-                   {"seed", "S", "начальное значение генератора (по умолчанию 2025)"},
-                   {"no-violations", "", "не закладывать нарушений: чистый журнал"},
-                   {"output", "FILE", "XML-файл для записи", false, 'o'},
-                   {"planted", "FILE", "также записать заложенные нарушения в JSON"}}},
+      CommandSpec{
+          "sample",
+          "-o FILE.xml",
+          "Создаёт образец учебного года 2025/2026 (лицей; при одном и том же --seed — один и тот же "
+          "файл) в виде XML журнала. FILE.xml записывается атомарно; с --planted также список заложенных "
+          "нарушений правил в JSON (что и с какой частотой заложено — samples/README.md).",
+          {{"classes", "N", "11 (по классу в каждой параллели 1–11, по умолчанию) или 44 (А–Г в каждой)"},
+           {"students", "N", "учеников в классе, примерно (по умолчанию 25, разброс ±3)"},
+           {"seed", "S", "начальное значение генератора (по умолчанию 2025)"},
+           {"no-violations", "", "не закладывать нарушений: чистый журнал"},
+           {"output", "FILE", "XML-файл для записи", false, 'o'},
+           {"planted", "FILE", "также записать заложенные нарушения в JSON"}}},
       runSample};
 }
 

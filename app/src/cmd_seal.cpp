@@ -1,6 +1,7 @@
-// `ejournal seal --period P`: freezes a reporting period into the next signed archive of the archive directory
-// (docs/archive-format.md): class journals, summary sheets, the control report and the canonical XML export, with
-// manifest, CMS signature, optional RFC 3161 time-stamp and the hash chain. Refused without a signing key.
+// `ejournal seal --period P`: freezes a reporting period into the next signed archive of the archive
+// directory (docs/archive-format.md): class journals, summary sheets, the control report and the canonical
+// XML export, with manifest, CMS signature, optional RFC 3161 time-stamp and the hash chain. Refused without
+// a signing key.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -82,10 +83,12 @@ int runSeal(const Args& args) {
   std::cout << "Архив запечатан: " << info.path.string() << "\n"
             << "  период: " << info.periodId << " (" << info.periodTitle << "), версия " << info.version
             << (info.supersedes ? ", заменяет " + info.supersedes->archive : std::string()) << "\n"
-            << "  документов: " << info.documents.size() << "; SHA-256 манифеста: " << info.manifestSha256 << "\n"
+            << "  документов: " << info.documents.size() << "; SHA-256 манифеста: " << info.manifestSha256
+            << "\n"
             << "  подпись: " << info.signer << "\n"
-            << (info.timestamped && info.timestampUtc ? "  штамп времени: " + info.timestampUtc->toString() + " UTC\n"
-                                                      : std::string())
+            << (info.timestamped && info.timestampUtc
+                    ? "  штамп времени: " + info.timestampUtc->toString() + " UTC\n"
+                    : std::string())
             << "  хранить до: не ранее " << info.retention.earliestDisposal.toRussian() << " ("
             << info.retention.className << ", " << info.retention.years << " лет)\n";
   return kExitOk;
@@ -101,31 +104,36 @@ std::string archiveDirectory(const Args& args) {
 
 Command sealCommand() {
   return Command{
-      CommandSpec{"seal",
-                  "--period P --key KEY --cert CERT",
-                  "Запечатывает отчётный период (2025-Q1, 2025-H1, 2025-year) в подписанный архив с цепочкой хешей. "
-                  "Архив пишется в каталог архивов (по умолчанию ./archive или $EJOURNAL_ARCHIVE_DIR): классные журналы, сводные ведомости, "
-                  "справка по итогам проверки и каноническая XML-выгрузка, с манифестом SHA-256, отделённой "
-                  "подписью CMS (RSA, ECDSA или ГОСТ Р 34.10-2012 с --engine gost), необязательным штампом времени "
-                  "RFC 3161 и цепочкой хешей (docs/archive-format.md). Ключ и сертификат — PEM или PKCS#12 в --key; "
-                  "также из $EJOURNAL_SIGN_KEY, $EJOURNAL_SIGN_CERT, $EJOURNAL_SIGN_PASSWORD, $EJOURNAL_SIGN_ENGINE, "
-                  "$EJOURNAL_TSA_URL. Запечатанный период повторно не запечатывается; --correct --reason \"…\" "
-                  "создаёт новую версию, которая называет заменяемую.",
-                  {{"period", "P", "период: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
-                   {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
-                   {"key", "FILE", "ключ подписи: PEM или PKCS#12 (.p12) с сертификатом внутри"},
-                   {"cert", "FILE", "сертификат подписанта (PEM)"},
-                   {"password", "TEXT", "пароль зашифрованного ключа или PKCS#12"},
-                   {"chain", "FILE", "промежуточные сертификаты для включения (PEM)", true},
-                   {"engine", "NAME", "gost: ключи ГОСТ Р 34.10-2012 через движок OpenSSL gost"},
-                   {"tsa", "URL", "служба штампов времени RFC 3161, http://..."},
-                   {"correct", "", "запечатать исправление уже запечатанного периода (нужен --reason)"},
-                   {"reason", "TEXT", "причина исправления"},
-                   {"by", "NAME", "кто запечатывает (по умолчанию $EJOURNAL_USER или cli:ЛОГИН пользователя процесса)"},
-                   {"rules", "FILE", "настройки правил (по умолчанию школьные)"},
-                   {"retention-journal-years", "N", "срок хранения журналов, справок и выгрузки, лет (по умолчанию 5)"},
-                   {"retention-summary-years", "N", "срок хранения сводных ведомостей, лет (по умолчанию 25)"},
-                   progressOptions()[0], progressOptions()[1]}},
+      CommandSpec{
+          "seal",
+          "--period P --key KEY --cert CERT",
+          "Запечатывает отчётный период (2025-Q1, 2025-H1, 2025-year) в подписанный архив с цепочкой хешей. "
+          "Архив пишется в каталог архивов (по умолчанию ./archive или $EJOURNAL_ARCHIVE_DIR): классные "
+          "журналы, сводные ведомости, "
+          "справка по итогам проверки и каноническая XML-выгрузка, с манифестом SHA-256, отделённой "
+          "подписью CMS (RSA, ECDSA или ГОСТ Р 34.10-2012 с --engine gost), необязательным штампом времени "
+          "RFC 3161 и цепочкой хешей (docs/archive-format.md). Ключ и сертификат — PEM или PKCS#12 в --key; "
+          "также из $EJOURNAL_SIGN_KEY, $EJOURNAL_SIGN_CERT, $EJOURNAL_SIGN_PASSWORD, $EJOURNAL_SIGN_ENGINE, "
+          "$EJOURNAL_TSA_URL. Запечатанный период повторно не запечатывается; --correct --reason \"…\" "
+          "создаёт новую версию, которая называет заменяемую.",
+          {{"period", "P", "период: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
+           {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
+           {"key", "FILE", "ключ подписи: PEM или PKCS#12 (.p12) с сертификатом внутри"},
+           {"cert", "FILE", "сертификат подписанта (PEM)"},
+           {"password", "TEXT", "пароль зашифрованного ключа или PKCS#12"},
+           {"chain", "FILE", "промежуточные сертификаты для включения (PEM)", true},
+           {"engine", "NAME", "gost: ключи ГОСТ Р 34.10-2012 через движок OpenSSL gost"},
+           {"tsa", "URL", "служба штампов времени RFC 3161, http://..."},
+           {"correct", "", "запечатать исправление уже запечатанного периода (нужен --reason)"},
+           {"reason", "TEXT", "причина исправления"},
+           {"by", "NAME",
+            "кто запечатывает (по умолчанию $EJOURNAL_USER или cli:ЛОГИН пользователя процесса)"},
+           {"rules", "FILE", "настройки правил (по умолчанию школьные)"},
+           {"retention-journal-years", "N",
+            "срок хранения журналов, справок и выгрузки, лет (по умолчанию 5)"},
+           {"retention-summary-years", "N", "срок хранения сводных ведомостей, лет (по умолчанию 25)"},
+           progressOptions()[0],
+           progressOptions()[1]}},
       runSeal};
 }
 

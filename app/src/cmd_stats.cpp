@@ -1,5 +1,6 @@
-// `ejournal stats [--period P] [--class 5А] [--school ID]`: a Russian table per class of students enrolled, lessons,
-// marks and absences, per reporting period of the class's grade and for the whole year (computed by the store).
+// `ejournal stats [--period P] [--class 5А] [--school ID]`: a Russian table per class of students enrolled,
+// lessons, marks and absences, per reporting period of the class's grade and for the whole year (computed by
+// the store).
 #include <iostream>
 #include <sstream>
 
@@ -67,25 +68,28 @@ int runStats(const Args& args) {
                      .text("school", ref.school.id)
                      .text("school_name", ref.school.shortName)
                      .text("year", ref.year.label())
-                     .raw("rows", model::jsonArray(shown, [&](const store::ClassStats& r) {
-                       return model::JsonObject()
-                           .text("class", r.classId)
-                           .text("class_name", r.className)
-                           .textOrNull("period", r.periodId)
-                           .text("period_name", periodName(r.periodId))
-                           .integer("students", r.students)
-                           .integer("lessons", r.lessons)
-                           .integer("marks", r.marks)
-                           .integer("absences", r.absences)
-                           .json();
-                     }, "\n  ", "\n"))
+                     .raw("rows", model::jsonArray(
+                                      shown,
+                                      [&](const store::ClassStats& r) {
+                                        return model::JsonObject()
+                                            .text("class", r.classId)
+                                            .text("class_name", r.className)
+                                            .textOrNull("period", r.periodId)
+                                            .text("period_name", periodName(r.periodId))
+                                            .integer("students", r.students)
+                                            .integer("lessons", r.lessons)
+                                            .integer("marks", r.marks)
+                                            .integer("absences", r.absences)
+                                            .json();
+                                      },
+                                      "\n  ", "\n"))
                      .json()
               << "\n";
     return kExitOk;
   }
   std::ostringstream out;
-  out << "Статистика журнала: " << (ref.school.shortName.empty() ? ref.school.id : ref.school.shortName) << ", "
-      << yearName << "\n\n";
+  out << "Статистика журнала: " << (ref.school.shortName.empty() ? ref.school.id : ref.school.shortName)
+      << ", " << yearName << "\n\n";
   const size_t periodWidth = std::max<size_t>(model::utf8Width(yearName), 12);
   out << padRight("Класс", 7) << padRight("Период", periodWidth + 2) << padLeft("Учеников", 9)
       << padLeft("Уроков", 9) << padLeft("Оценок", 9) << padLeft("Пропусков", 11) << "\n";

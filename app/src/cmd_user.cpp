@@ -1,6 +1,6 @@
 // `ejournal user add|passwd|disable|enable|unlock|list`: the service's users, managed on the CLI. There is no
-// default password: the first administrator is created here, and passwords are read from a file or from standard
-// input (without echo on a terminal), never from the command line.
+// default password: the first administrator is created here, and passwords are read from a file or from
+// standard input (without echo on a terminal), never from the command line.
 #include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
@@ -10,9 +10,9 @@
 
 #include "commands.h"
 #include "ejournal/model/clock.h"
+#include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
 #include "ejournal/model/json.h"
-#include "ejournal/model/error.h"
 #include "ejournal/store/audit.h"
 #include "ejournal/store/store.h"
 #include "ejournal/store/users.h"
@@ -87,7 +87,8 @@ struct Opened {
 // `readOnly`: a listing, which never creates or migrates the store.
 Opened open(const Args& args, bool readOnly = false) {
   Opened o;
-  o.store = readOnly ? store::Store::openExisting(dbConnection(args)) : store::Store::open(dbConnection(args));
+  o.store =
+      readOnly ? store::Store::openExisting(dbConnection(args)) : store::Store::open(dbConnection(args));
   o.users = store::openUsers(*o.store);
   o.audit = store::openAudit(*o.store);
   return o;
@@ -99,123 +100,137 @@ store::User existing(Opened& o, const std::string& l) {
   return *u;
 }
 
-const OptionSpec kPasswordFile{"password-file", "FILE", "прочитать пароль из FILE (иначе со стандартного ввода)"};
-const OptionSpec kIterations{"iterations", "N", "итераций PBKDF2-HMAC-SHA256 (по умолчанию 600000, не меньше 100000)"};
+const OptionSpec kPasswordFile{"password-file", "FILE",
+                               "прочитать пароль из FILE (иначе со стандартного ввода)"};
+const OptionSpec kIterations{"iterations", "N",
+                             "итераций PBKDF2-HMAC-SHA256 (по умолчанию 600000, не меньше 100000)"};
 
 }  // namespace
 
 Command userAddCommand() {
-  return {{"user add", "LOGIN --role ROLE --name \"ФИО\" [--staff ID]",
-                  "Создаёт пользователя службы. Роли: admin (администратор ЭЖ), deputy (заместитель директора по "
-                  "УВР), secretary (секретарь), class_teacher (классный руководитель), teacher (учитель), auditor "
-                  "(проверяющий). Учителю и классному руководителю нужен --staff — код сотрудника в журнале. Пароль "
-                  "читается из --password-file или со стандартного ввода.",
-                  {{"role", "ROLE", "admin, deputy, secretary, class_teacher, teacher, auditor"},
-                   {"name", "FIO", "ФИО полностью"},
-                   {"staff", "ID", "код сотрудника в журнале (учитель, классный руководитель)"},
-                   {"email", "ADDR", "адрес электронной почты для писем по итогам проверок (если в журнале его нет)"},
-                   kPasswordFile, kIterations}},
-                 [](const Args& args) {
-                   store::User u;
-                   u.login = login(args, "add");
-                   auto roleText = args.get("role");
-                   if (!roleText) throw Error(ErrorKind::Input, "user add", "укажите роль: --role ROLE");
-                   auto role = store::roleFromString(*roleText);
-                   if (!role) throw Error(ErrorKind::Input, "--role", "неизвестная роль «" + *roleText + "»");
-                   u.role = *role;
-                   u.fullName = args.get("name", "");
-                   if (u.fullName.empty()) throw Error(ErrorKind::Input, "user add", "укажите ФИО: --name \"...\"");
-                   u.staffId = args.get("staff", "");
-                   u.email = args.get("email", "");
-                   if (!u.email.empty() && u.email.find('@') == std::string::npos)
-                     throw Error(ErrorKind::Input, "--email", "неверный адрес электронной почты «" + u.email + "»");
-                   if ((u.role == store::Role::Teacher || u.role == store::Role::ClassTeacher) && u.staffId.empty())
-                     throw Error(ErrorKind::Input, "user add", "для учителя и классного руководителя нужен --staff ID");
-                   int n = iterations(args);
-                   u.passwordHash = service::hashPassword(readPassword(args), n);
-                   Opened o = open(args);
-                   if (!u.staffId.empty() && !service::checkStaffId(*o.store, u.staffId))
-                     std::cerr << "Предупреждение: в хранилище ещё нет журнала, код сотрудника «" << u.staffId
-                               << "» не проверен; пока его нет в журнале, пользователь не видит ни одного класса\n";
-                   o.users->add(u);
-                   o.audit->append({cliActor(), "user.add", u.login, "ok", std::string(store::toString(u.role)), ""});
-                   std::cout << "Пользователь " << u.login << " (" << store::russianTitle(u.role) << ") создан\n";
-                   return kExitOk;
-                 }};
+  return {
+      {"user add",
+       "LOGIN --role ROLE --name \"ФИО\" [--staff ID]",
+       "Создаёт пользователя службы. Роли: admin (администратор ЭЖ), deputy (заместитель директора по "
+       "УВР), secretary (секретарь), class_teacher (классный руководитель), teacher (учитель), auditor "
+       "(проверяющий). Учителю и классному руководителю нужен --staff — код сотрудника в журнале. Пароль "
+       "читается из --password-file или со стандартного ввода.",
+       {{"role", "ROLE", "admin, deputy, secretary, class_teacher, teacher, auditor"},
+        {"name", "FIO", "ФИО полностью"},
+        {"staff", "ID", "код сотрудника в журнале (учитель, классный руководитель)"},
+        {"email", "ADDR", "адрес электронной почты для писем по итогам проверок (если в журнале его нет)"},
+        kPasswordFile,
+        kIterations}},
+      [](const Args& args) {
+        store::User u;
+        u.login = login(args, "add");
+        auto roleText = args.get("role");
+        if (!roleText) throw Error(ErrorKind::Input, "user add", "укажите роль: --role ROLE");
+        auto role = store::roleFromString(*roleText);
+        if (!role) throw Error(ErrorKind::Input, "--role", "неизвестная роль «" + *roleText + "»");
+        u.role = *role;
+        u.fullName = args.get("name", "");
+        if (u.fullName.empty()) throw Error(ErrorKind::Input, "user add", "укажите ФИО: --name \"...\"");
+        u.staffId = args.get("staff", "");
+        u.email = args.get("email", "");
+        if (!u.email.empty() && u.email.find('@') == std::string::npos)
+          throw Error(ErrorKind::Input, "--email", "неверный адрес электронной почты «" + u.email + "»");
+        if ((u.role == store::Role::Teacher || u.role == store::Role::ClassTeacher) && u.staffId.empty())
+          throw Error(ErrorKind::Input, "user add", "для учителя и классного руководителя нужен --staff ID");
+        int n = iterations(args);
+        u.passwordHash = service::hashPassword(readPassword(args), n);
+        Opened o = open(args);
+        if (!u.staffId.empty() && !service::checkStaffId(*o.store, u.staffId))
+          std::cerr << "Предупреждение: в хранилище ещё нет журнала, код сотрудника «" << u.staffId
+                    << "» не проверен; пока его нет в журнале, пользователь не видит ни одного класса\n";
+        o.users->add(u);
+        o.audit->append({cliActor(), "user.add", u.login, "ok", std::string(store::toString(u.role)), ""});
+        std::cout << "Пользователь " << u.login << " (" << store::russianTitle(u.role) << ") создан\n";
+        return kExitOk;
+      }};
 }
 
 Command userPasswdCommand() {
-  return {{"user passwd", "LOGIN", "Задаёт пароль пользователя (из --password-file или со стандартного "
-                                          "ввода). Отзывает его токены и снимает блокировку.",
-                  {kPasswordFile, kIterations}},
-                 [](const Args& args) {
-                   std::string l = login(args, "passwd");
-                   int n = iterations(args);
-                   Opened o = open(args);
-                   store::User u = existing(o, l);
-                   u.passwordHash = service::hashPassword(readPassword(args), n);
-                   o.users->update(u);
-                   o.users->revokeAllTokens(l);
-                   o.users->clearLoginFailures(l);
-                   o.audit->append({cliActor(), "user.passwd", l, "ok", "пароль задан в командной строке", ""});
-                   std::cout << "Пароль пользователя " << l << " изменён\n";
-                   return kExitOk;
-                 }};
+  return {{"user passwd",
+           "LOGIN",
+           "Задаёт пароль пользователя (из --password-file или со стандартного "
+           "ввода). Отзывает его токены и снимает блокировку.",
+           {kPasswordFile, kIterations}},
+          [](const Args& args) {
+            std::string l = login(args, "passwd");
+            int n = iterations(args);
+            Opened o = open(args);
+            store::User u = existing(o, l);
+            u.passwordHash = service::hashPassword(readPassword(args), n);
+            o.users->update(u);
+            o.users->revokeAllTokens(l);
+            o.users->clearLoginFailures(l);
+            o.audit->append({cliActor(), "user.passwd", l, "ok", "пароль задан в командной строке", ""});
+            std::cout << "Пароль пользователя " << l << " изменён\n";
+            return kExitOk;
+          }};
 }
 
 Command userToggleCommand(bool disable) {
-    return {{disable ? "user disable" : "user enable", "LOGIN",
-                    disable ? "Отключает пользователя: вход запрещается, его токены сразу перестают действовать."
-                            : "Снова включает отключённого пользователя.",
-                    {}},
-                   [disable](const Args& args) {
-                     std::string l = login(args, disable ? "disable" : "enable");
-                     Opened o = open(args);
-                     store::User u = existing(o, l);
-                     u.disabled = disable;
-                     o.users->update(u);
-                     if (disable) o.users->revokeAllTokens(l);
-                     o.audit->append({cliActor(), "user.change", l, "ok", disable ? "отключён" : "включён", ""});
-                     std::cout << "Пользователь " << l << (disable ? " отключён\n" : " включён\n");
-                     return kExitOk;
-                   }};
+  return {{disable ? "user disable" : "user enable",
+           "LOGIN",
+           disable ? "Отключает пользователя: вход запрещается, его токены сразу перестают действовать."
+                   : "Снова включает отключённого пользователя.",
+           {}},
+          [disable](const Args& args) {
+            std::string l = login(args, disable ? "disable" : "enable");
+            Opened o = open(args);
+            store::User u = existing(o, l);
+            u.disabled = disable;
+            o.users->update(u);
+            if (disable) o.users->revokeAllTokens(l);
+            o.audit->append({cliActor(), "user.change", l, "ok", disable ? "отключён" : "включён", ""});
+            std::cout << "Пользователь " << l << (disable ? " отключён\n" : " включён\n");
+            return kExitOk;
+          }};
 }
 
 Command userListCommand() {
-  return {{"user list", "", "Перечисляет пользователей службы: роль, код сотрудника и состояние.",
-                  {jsonFormatOption()}},
-                 [](const Args& args) {
-                   const bool json = wantsJson(args);
-                   Opened o = open(args, true);
-                   if (json) {
-                     const auto now = model::systemClock()->now();
-                     std::cout << model::JsonObject()
-                                      .raw("users", model::jsonArray(o.users->list(), [&](const store::User& u) {
-                                        return model::JsonObject()
-                                            .text("login", u.login)
-                                            .text("role", std::string(store::toString(u.role)))
-                                            .text("full_name", u.fullName)
-                                            .textOrNull("staff", u.staffId)
-                                            .text("state", u.disabled                                ? "disabled"
-                                                           : u.lockedUntil && *u.lockedUntil > now ? "locked"
-                                                                                                   : "active")
-                                            .text("created_at", u.createdAt.toString())
-                                            .json();
-                                      }, "\n  ", "\n"))
-                                      .json()
-                               << "\n";
-                     return kExitOk;
-                   }
-                   for (const auto& u : o.users->list()) {
-                     std::cout << u.login << "\t" << store::toString(u.role) << "\t" << u.fullName << "\t"
-                               << (u.staffId.empty() ? "-" : u.staffId) << "\t"
-                               << (u.disabled                                              ? "отключён"
-                                   : u.lockedUntil && *u.lockedUntil > model::systemClock()->now() ? "заблокирован"
-                                                                                                  : "активен")
-                               << "\n";
-                   }
-                   return kExitOk;
-                 }};
+  return {{"user list",
+           "",
+           "Перечисляет пользователей службы: роль, код сотрудника и состояние.",
+           {jsonFormatOption()}},
+          [](const Args& args) {
+            const bool json = wantsJson(args);
+            Opened o = open(args, true);
+            if (json) {
+              const auto now = model::systemClock()->now();
+              std::cout << model::JsonObject()
+                               .raw("users", model::jsonArray(
+                                                 o.users->list(),
+                                                 [&](const store::User& u) {
+                                                   return model::JsonObject()
+                                                       .text("login", u.login)
+                                                       .text("role", std::string(store::toString(u.role)))
+                                                       .text("full_name", u.fullName)
+                                                       .textOrNull("staff", u.staffId)
+                                                       .text("state", u.disabled ? "disabled"
+                                                                      : u.lockedUntil && *u.lockedUntil > now
+                                                                          ? "locked"
+                                                                          : "active")
+                                                       .text("created_at", u.createdAt.toString())
+                                                       .json();
+                                                 },
+                                                 "\n  ", "\n"))
+                               .json()
+                        << "\n";
+              return kExitOk;
+            }
+            for (const auto& u : o.users->list()) {
+              std::cout << u.login << "\t" << store::toString(u.role) << "\t" << u.fullName << "\t"
+                        << (u.staffId.empty() ? "-" : u.staffId) << "\t"
+                        << (u.disabled ? "отключён"
+                            : u.lockedUntil && *u.lockedUntil > model::systemClock()->now() ? "заблокирован"
+                                                                                            : "активен")
+                        << "\n";
+            }
+            return kExitOk;
+          }};
 }
 
 }  // namespace ejournal::app

@@ -1,7 +1,7 @@
-// `ejournal verify [ARCHIVE | --all]`: recomputes every hash, checks the signature (at the time-stamp's time),
-// the time-stamp, the member layout, the export's schema validity and, with --all, the hash chain and the chain
-// head recorded in the store's index. Prints exactly what is wrong; exit 0 only when everything holds, 1 when
-// problems were found, 2 on an error.
+// `ejournal verify [ARCHIVE | --all]`: recomputes every hash, checks the signature (at the time-stamp's
+// time), the time-stamp, the member layout, the export's schema validity and, with --all, the hash chain and
+// the chain head recorded in the store's index. Prints exactly what is wrong; exit 0 only when everything
+// holds, 1 when problems were found, 2 on an error.
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -19,7 +19,8 @@ namespace {
 std::unique_ptr<store::Store> existingStore(const Args& args) {
   const char* env = std::getenv("EJOURNAL_DB");
   const std::string conn = dbConnection(args);
-  if (args.has("db") || (env && *env) || std::filesystem::exists(conn)) return store::Store::openExisting(conn);
+  if (args.has("db") || (env && *env) || std::filesystem::exists(conn))
+    return store::Store::openExisting(conn);
   return nullptr;
 }
 
@@ -41,7 +42,8 @@ int runVerify(const Args& args) {
     }
     report = archives.verifyAll(options);
     if (!options.expectedHeadSha256)
-      report.notes.push_back("индекс архивов в хранилище пуст: удаление последнего архива цепочки не проверено");
+      report.notes.push_back(
+          "индекс архивов в хранилище пуст: удаление последнего архива цепочки не проверено");
   } else {
     report = archives.verify(args.positional.front(), options);
   }
@@ -49,34 +51,42 @@ int runVerify(const Args& args) {
     std::cout << model::JsonObject()
                      .boolean("ok", report.ok())
                      .boolean("all", all)
-                     .raw("archives", model::jsonArray(report.archives, [](const archive::ArchiveInfo& a) {
-                       return model::JsonObject()
-                           .text("archive", a.fileName)
-                           .text("period", a.periodId)
-                           .integer("version", a.version)
-                           .integer("documents", static_cast<long long>(a.documents.size()))
-                           .text("manifest_sha256", a.manifestSha256)
-                           .boolean("timestamped", a.timestamped)
-                           .textOrNull("signer", a.signer)
-                           .json();
-                     }, "\n  ", "\n"))
-                     .raw("notes", model::jsonArray(report.notes, [](const std::string& n) {
-                       return model::jsonString(n);
-                     }, "\n  ", "\n"))
-                     .raw("problems", model::jsonArray(report.problems, [](const archive::VerifyProblem& p) {
-                       return model::JsonObject()
-                           .text("archive", p.archive)
-                           .textOrNull("member", p.member)
-                           .text("message", p.message)
-                           .json();
-                     }, "\n  ", "\n"))
+                     .raw("archives", model::jsonArray(
+                                          report.archives,
+                                          [](const archive::ArchiveInfo& a) {
+                                            return model::JsonObject()
+                                                .text("archive", a.fileName)
+                                                .text("period", a.periodId)
+                                                .integer("version", a.version)
+                                                .integer("documents",
+                                                         static_cast<long long>(a.documents.size()))
+                                                .text("manifest_sha256", a.manifestSha256)
+                                                .boolean("timestamped", a.timestamped)
+                                                .textOrNull("signer", a.signer)
+                                                .json();
+                                          },
+                                          "\n  ", "\n"))
+                     .raw("notes",
+                          model::jsonArray(
+                              report.notes, [](const std::string& n) { return model::jsonString(n); }, "\n  ",
+                              "\n"))
+                     .raw("problems", model::jsonArray(
+                                          report.problems,
+                                          [](const archive::VerifyProblem& p) {
+                                            return model::JsonObject()
+                                                .text("archive", p.archive)
+                                                .textOrNull("member", p.member)
+                                                .text("message", p.message)
+                                                .json();
+                                          },
+                                          "\n  ", "\n"))
                      .json()
               << "\n";
     return report.ok() ? kExitOk : kExitFindings;
   }
   for (const auto& a : report.archives)
-    std::cout << a.fileName << ": " << a.periodId << " v" << a.version << ", документов " << a.documents.size()
-              << ", SHA-256 манифеста " << a.manifestSha256 << "\n";
+    std::cout << a.fileName << ": " << a.periodId << " v" << a.version << ", документов "
+              << a.documents.size() << ", SHA-256 манифеста " << a.manifestSha256 << "\n";
   for (const auto& n : report.notes) std::cout << "  " << n << "\n";
   if (report.ok()) {
     std::cout << "Проверка пройдена: хеши, подписи" << (all ? ", цепочка" : "") << " и выгрузка в порядке ("
@@ -92,17 +102,19 @@ int runVerify(const Args& args) {
 
 Command verifyCommand() {
   return Command{
-      CommandSpec{"verify",
-                  "[ARCHIVE | --all]",
-                  "Проверяет один архив или все архивы каталога и цепочку хешей между ними. Проверяются структура "
-                  "tar, SHA-256 каждого файла по манифесту, метаданные, подпись CMS по доверенным сертификатам из --ca (на "
-                  "момент штампа времени), штамп времени RFC 3161 и соответствие XML-выгрузки схеме. Код выхода 0, "
-                  "только если всё в порядке, 1 — найдены проблемы (каждая с архивом и файлом).",
-                  {{"all", "", "проверить все архивы и цепочку"},
-                   {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
-                   {"ca", "FILE", "доверенные сертификаты УЦ (PEM) подписанта и службы штампов ($EJOURNAL_VERIFY_CA)",
-                    true},
-                   jsonFormatOption()}},
+      CommandSpec{
+          "verify",
+          "[ARCHIVE | --all]",
+          "Проверяет один архив или все архивы каталога и цепочку хешей между ними. Проверяются структура "
+          "tar, SHA-256 каждого файла по манифесту, метаданные, подпись CMS по доверенным сертификатам из "
+          "--ca (на "
+          "момент штампа времени), штамп времени RFC 3161 и соответствие XML-выгрузки схеме. Код выхода 0, "
+          "только если всё в порядке, 1 — найдены проблемы (каждая с архивом и файлом).",
+          {{"all", "", "проверить все архивы и цепочку"},
+           {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
+           {"ca", "FILE", "доверенные сертификаты УЦ (PEM) подписанта и службы штампов ($EJOURNAL_VERIFY_CA)",
+            true},
+           jsonFormatOption()}},
       runVerify};
 }
 

@@ -65,15 +65,16 @@ model::Date schoolDaysAfter(const model::JournalIndex& index, model::Date from, 
   return d;
 }
 
-std::function<bool(const model::Finding&)> checkCoverage(const model::JournalIndex& index, const rules::Scope& scope,
-                                                          const rules::Config& config,
-                                                          const rules::CheckResult& result) {
+std::function<bool(const model::Finding&)> checkCoverage(const model::JournalIndex& index,
+                                                         const rules::Scope& scope,
+                                                         const rules::Config& config,
+                                                         const rules::CheckResult& result) {
   std::set<std::string> ran;
   for (const auto& r : rules::catalogue())
     if (config.enabled(r.id)) ran.insert(r.id);
   for (const auto& n : result.notChecked) ran.erase(n.ruleId);
-  // Year periods containing the as-of day: period-level findings of the year (the plan's total) are checked by
-  // every check of the year.
+  // Year periods containing the as-of day: period-level findings of the year (the plan's total) are checked
+  // by every check of the year.
   std::set<std::string> periods;
   if (!scope.periodId.empty()) periods.insert(scope.periodId);
   for (const auto& p : index.journal().periods)
@@ -97,9 +98,9 @@ RecordedCheck recordCheck(store::Store& store, const model::JournalIndex& index,
   return out;
 }
 
-store::CheckRecord recordCheck(store::Store& store, const model::JournalIndex& index, const rules::Scope& scope,
-                               const rules::Config& config, const rules::CheckResult& result,
-                               const std::string& actor) {
+store::CheckRecord recordCheck(store::Store& store, const model::JournalIndex& index,
+                               const rules::Scope& scope, const rules::Config& config,
+                               const rules::CheckResult& result, const std::string& actor) {
   auto history = store::openCheckHistory(store);
   store::NewCheck in;
   in.schoolId = index.journal().school.id;
@@ -116,7 +117,8 @@ store::CheckRecord recordCheck(store::Store& store, const model::JournalIndex& i
   // The deadline counts from the day of the check (the store clock's today).
   const int days = config.correctionDays();
   in.deadline = [&index, days](model::Date day) { return schoolDaysAfter(index, day, days); };
-  // Violations only (errors and warnings): informational findings such as changed marks are nothing to correct.
+  // Violations only (errors and warnings): informational findings such as changed marks are nothing to
+  // correct.
   for (const auto& f : result.findings)
     if (f.severity != model::Severity::Info) in.findings.push_back(f);
   in.covers = checkCoverage(index, scope, config, result);
@@ -145,8 +147,10 @@ std::vector<TeacherMessage> composeRemarks(const model::JournalIndex& index, con
     TeacherMessage m;
     m.staffId = staffId;
     m.teacherName = staff ? staff->fullName() : staffId;
-    if (staff && !staff->email.empty()) m.email = staff->email;
-    else if (auto it = emails.find(staffId); it != emails.end()) m.email = it->second;
+    if (staff && !staff->email.empty())
+      m.email = staff->email;
+    else if (auto it = emails.find(staffId); it != emails.end())
+      m.email = it->second;
     m.remarks = static_cast<int>(list.size());
     m.subject = "Замечания по электронному журналу: проверка от " + check.checkDate.toRussian() +
                 ", устранить до " + check.deadline.toRussian();
@@ -164,10 +168,10 @@ std::vector<TeacherMessage> composeRemarks(const model::JournalIndex& index, con
       const auto* cb = index.schoolClass(b->finding.classId);
       const auto* sa = index.subject(a->finding.subjectId);
       const auto* sb = index.subject(b->finding.subjectId);
-      return std::make_tuple(ca ? ca->grade : 99, ca ? ca->letter : a->finding.classId, sa ? sa->order : 1 << 30,
-                             a->finding.date.value_or(model::Date{})) <
-             std::make_tuple(cb ? cb->grade : 99, cb ? cb->letter : b->finding.classId, sb ? sb->order : 1 << 30,
-                             b->finding.date.value_or(model::Date{}));
+      return std::make_tuple(ca ? ca->grade : 99, ca ? ca->letter : a->finding.classId,
+                             sa ? sa->order : 1 << 30, a->finding.date.value_or(model::Date{})) <
+             std::make_tuple(cb ? cb->grade : 99, cb ? cb->letter : b->finding.classId,
+                             sb ? sb->order : 1 << 30, b->finding.date.value_or(model::Date{}));
     });
     int n = 0;
     for (const auto* t : sorted) {
@@ -187,16 +191,19 @@ std::vector<TeacherMessage> composeRemarks(const model::JournalIndex& index, con
       b << ".\n";
       b << "   Что не так: " << f.message << ".\n";
       if (t->state == model::FindingState::Open)
-        b << "   Замечание не устранено с проверки от " << t->openedOn.toRussian() << " (" << (check.checkDate - t->openedOn)
-          << " " << plural(check.checkDate - t->openedOn, "день", "дня", "дней") << ").\n";
+        b << "   Замечание не устранено с проверки от " << t->openedOn.toRussian() << " ("
+          << (check.checkDate - t->openedOn) << " "
+          << plural(check.checkDate - t->openedOn, "день", "дня", "дней") << ").\n";
       else if (t->state == model::FindingState::Reopened)
         b << "   Замечание было устранено, но выявлено снова.\n";
     }
-    b << "\nПожалуйста, подтвердите, что Вы ознакомлены с замечаниями: кнопка «Ознакомлен(а)» на Вашей странице "
+    b << "\nПожалуйста, подтвердите, что Вы ознакомлены с замечаниями: кнопка «Ознакомлен(а)» на Вашей "
+         "странице "
          "электронного журнала";
     if (!webUrl.empty()) b << " (" << webUrl << ")";
     b << ". Исправленные записи будут учтены при следующей проверке.\n\n";
-    b << "С уважением,\n" << (deputyName.empty() ? std::string("заместитель директора по УВР") : deputyName)
+    b << "С уважением,\n"
+      << (deputyName.empty() ? std::string("заместитель директора по УВР") : deputyName)
       << ",\nзаместитель директора по УВР\n";
     m.body = b.str();
     out.push_back(std::move(m));
@@ -208,8 +215,9 @@ std::vector<TeacherMessage> composeRemarks(const model::JournalIndex& index, con
   return out;
 }
 
-QueueOutcome queueRemarks(store::Store& store, const model::JournalIndex& index, const store::CheckRecord& check,
-                          const std::map<std::string, std::string>& emails, const std::string& webUrl) {
+QueueOutcome queueRemarks(store::Store& store, const model::JournalIndex& index,
+                          const store::CheckRecord& check, const std::map<std::string, std::string>& emails,
+                          const std::string& webUrl) {
   auto history = store::openCheckHistory(store);
   const auto results = history->results(check.id);
   const auto& school = index.journal().school;
@@ -223,14 +231,17 @@ QueueOutcome queueRemarks(store::Store& store, const model::JournalIndex& index,
     o.recipient = m.email;
     o.subject = m.subject;
     o.body = m.body;
-    if (history->enqueue(o)) ++q.queued;
-    else ++q.alreadyQueued;
+    if (history->enqueue(o))
+      ++q.queued;
+    else
+      ++q.alreadyQueued;
     if (m.email.empty()) q.withoutAddress.push_back(m.teacherName);
   }
   return q;
 }
 
-DailySummary buildDailySummary(const model::JournalIndex& index, const std::string& classId, model::Date day) {
+DailySummary buildDailySummary(const model::JournalIndex& index, const std::string& classId,
+                               model::Date day) {
   DailySummary s;
   const model::SchoolClass* cls = index.schoolClass(classId);
   if (!cls) throw Error(ErrorKind::NotFound, "класс", "класса «" + classId + "» нет в журнале");
@@ -280,14 +291,15 @@ DailySummary buildDailySummary(const model::JournalIndex& index, const std::stri
 std::string dailySummaryText(const DailySummary& s) {
   std::ostringstream b;
   b << s.salutation << "\n\n";
-  b << "Заполнение электронного журнала " << s.className << " класса за " << s.day.toRussian() << " (уроков: "
-    << s.lessons << ").\n";
+  b << "Заполнение электронного журнала " << s.className << " класса за " << s.day.toRussian()
+    << " (уроков: " << s.lessons << ").\n";
   if (s.lines.empty()) {
     b << "Все уроки заполнены: темы, посещаемость и отметки записаны.\n";
   } else {
     b << "Не полностью заполнены уроки: " << s.incomplete << ".\n\n";
     for (const auto& l : s.lines) b << l << "\n";
-    b << "\nПросим напомнить учителям-предметникам заполнить журнал (п. 3.4 Положения об электронном журнале).\n";
+    b << "\nПросим напомнить учителям-предметникам заполнить журнал (п. 3.4 Положения об электронном "
+         "журнале).\n";
   }
   b << "\nЭлектронный журнал\n";
   return b.str();
@@ -306,20 +318,26 @@ QueueOutcome queueDailySummaries(store::Store& store, const model::JournalIndex&
     o.batch = "daily:" + day.toString() + ":" + c.id;
     o.staffId = c.classTeacherId;
     const model::Staff* t = index.staff(c.classTeacherId);
-    if (t && !t->email.empty()) o.recipient = t->email;
-    else if (auto it = emails.find(c.classTeacherId); it != emails.end()) o.recipient = it->second;
-    o.subject = "Заполнение журнала " + s.className + " класса за " + day.toRussian() +
-                (s.incomplete ? ": не заполнено уроков — " + std::to_string(s.incomplete) : ": всё заполнено");
+    if (t && !t->email.empty())
+      o.recipient = t->email;
+    else if (auto it = emails.find(c.classTeacherId); it != emails.end())
+      o.recipient = it->second;
+    o.subject =
+        "Заполнение журнала " + s.className + " класса за " + day.toRussian() +
+        (s.incomplete ? ": не заполнено уроков — " + std::to_string(s.incomplete) : ": всё заполнено");
     o.body = dailySummaryText(s);
-    if (history->enqueue(o)) ++q.queued;
-    else ++q.alreadyQueued;
+    if (history->enqueue(o))
+      ++q.queued;
+    else
+      ++q.alreadyQueued;
     if (o.recipient.empty()) q.withoutAddress.push_back(s.classTeacherName);
   }
   return q;
 }
 
 std::map<std::string, std::string> remarkStatus(store::Store& store, const model::JournalIndex& index,
-                                                const std::string& classId, std::vector<model::Finding>& remarks) {
+                                                const std::string& classId,
+                                                std::vector<model::Finding>& remarks) {
   std::map<std::string, std::string> out;
   auto history = store::openCheckHistory(store);
   const auto checks = history->checks(index.journal().school.id);
@@ -336,9 +354,15 @@ std::map<std::string, std::string> remarkStatus(store::Store& store, const model
         out[key] = "устранено " + (t.correctedOn ? t.correctedOn->toRussian() : latest.checkDate.toRussian());
         if (!present.contains(key)) remarks.push_back(t.finding);
         break;
-      case model::FindingState::Open: out[key] = "не устранено с " + t.openedOn.toRussian(); break;
-      case model::FindingState::Reopened: out[key] = "выявлено повторно " + t.openedOn.toRussian(); break;
-      case model::FindingState::New: out[key] = "новое " + t.openedOn.toRussian(); break;
+      case model::FindingState::Open:
+        out[key] = "не устранено с " + t.openedOn.toRussian();
+        break;
+      case model::FindingState::Reopened:
+        out[key] = "выявлено повторно " + t.openedOn.toRussian();
+        break;
+      case model::FindingState::New:
+        out[key] = "новое " + t.openedOn.toRussian();
+        break;
     }
   }
   for (const auto& f : remarks) {

@@ -20,8 +20,9 @@ namespace ejournal::app {
 
 namespace {
 
-// RFC 2047 "B" encoded words of at most 75 characters, split only between UTF-8 characters (every encoded word
-// must hold whole characters), folded onto continuation lines. ASCII text without specials is left as it is.
+// RFC 2047 "B" encoded words of at most 75 characters, split only between UTF-8 characters (every encoded
+// word must hold whole characters), folded onto continuation lines. ASCII text without specials is left as it
+// is.
 std::string encodeWords(const std::string& text) {
   bool plain = true;
   for (unsigned char c : text) plain = plain && c >= 0x20 && c < 0x7f && c != '=' && c != '?';
@@ -45,7 +46,8 @@ std::string encodeWords(const std::string& text) {
   while (pos < text.size()) {
     // 45 bytes give 60 base64 characters: "=?UTF-8?B?" + 60 + "?=" = 72.
     size_t end = std::min(text.size(), pos + 45);
-    while (end < text.size() && end > pos + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    while (end < text.size() && end > pos + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+      --end;
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?" + base64(std::string_view(text).substr(pos, end - pos)) + "?=";
     pos = end;
@@ -94,8 +96,10 @@ DeliveryReport deliverOutbox(store::Store& store, const SmtpSettings& smtp, cons
   DeliveryReport report;
   std::vector<store::OutgoingMessage> todo;
   for (auto& m : history->unsent(100000)) {
-    if (m.recipient.empty()) ++report.noAddress;
-    else todo.push_back(std::move(m));
+    if (m.recipient.empty())
+      ++report.noAddress;
+    else
+      todo.push_back(std::move(m));
   }
   if (todo.empty()) return report;
   const std::string server = smtp.host + ":" + std::to_string(smtp.port);
@@ -113,8 +117,7 @@ DeliveryReport deliverOutbox(store::Store& store, const SmtpSettings& smtp, cons
       params.caLocation = smtp.caFile;
       params.loadDefaultCAs = smtp.caFile.empty();
       Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-      if (!session->startTLS(context))
-        throw Poco::Net::SMTPException("сервер не поддерживает STARTTLS");
+      if (!session->startTLS(context)) throw Poco::Net::SMTPException("сервер не поддерживает STARTTLS");
     }
     if (!smtp.login.empty())
       session->login(smtp.helo, Poco::Net::SMTPClientSession::AUTH_LOGIN, smtp.login, smtp.password);
@@ -135,12 +138,14 @@ DeliveryReport deliverOutbox(store::Store& store, const SmtpSettings& smtp, cons
       history->markSent(m.id, clock.now());
       ++report.sent;
     } catch (const std::exception& e) {
-      const std::string why = "письмо для " + m.recipient + " не принято сервером " + server + ": " + plainError(e);
+      const std::string why =
+          "письмо для " + m.recipient + " не принято сервером " + server + ": " + plainError(e);
       history->markFailed(m.id, why, clock.now());
       ++report.failed;
       report.problems.push_back(why);
       // The session may be unusable now: the rest wait for the next run.
-      if (dynamic_cast<const Poco::Net::NetException*>(&e) && !dynamic_cast<const Poco::Net::SMTPException*>(&e))
+      if (dynamic_cast<const Poco::Net::NetException*>(&e) &&
+          !dynamic_cast<const Poco::Net::SMTPException*>(&e))
         break;
     }
   }

@@ -31,10 +31,14 @@ Progress::~Progress() {
 
 std::string Progress::bytes(unsigned long long n) {
   char buf[32];
-  if (n >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f ГиБ", static_cast<double>(n) / (1ull << 30));
-  else if (n >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f МиБ", static_cast<double>(n) / (1ull << 20));
-  else if (n >= 10240) std::snprintf(buf, sizeof buf, "%llu КиБ", n / 1024);
-  else std::snprintf(buf, sizeof buf, "%llu Б", n);
+  if (n >= (1ull << 30))
+    std::snprintf(buf, sizeof buf, "%.1f ГиБ", static_cast<double>(n) / (1ull << 30));
+  else if (n >= (1ull << 20))
+    std::snprintf(buf, sizeof buf, "%.1f МиБ", static_cast<double>(n) / (1ull << 20));
+  else if (n >= 10240)
+    std::snprintf(buf, sizeof buf, "%llu КиБ", n / 1024);
+  else
+    std::snprintf(buf, sizeof buf, "%llu Б", n);
   std::string s = buf;
   for (auto& c : s)
     if (c == '.') c = ',';
@@ -56,8 +60,10 @@ void Progress::update(const std::string& text, bool force) {
 void Progress::show(const std::string& text) {
   if (text == shown_) return;
   shown_ = text;
-  if (tty_) std::cerr << "\r\033[K" << what_ << ": " << text << std::flush;
-  else std::cerr << what_ << ": " << text << "\n" << std::flush;
+  if (tty_)
+    std::cerr << "\r\033[K" << what_ << ": " << text << std::flush;
+  else
+    std::cerr << what_ << ": " << text << "\n" << std::flush;
 }
 
 void Progress::finish() {

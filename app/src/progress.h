@@ -1,6 +1,7 @@
-// Progress of long CLI work on standard error: shown when stderr is a terminal (one line redrawn in place), forced
-// with --progress (then, when stderr is not a terminal, as plain lines at most one per second and the last one),
-// silenced with --quiet. It never touches standard output, so a command's summary line stays as it is.
+// Progress of long CLI work on standard error: shown when stderr is a terminal (one line redrawn in place),
+// forced with --progress (then, when stderr is not a terminal, as plain lines at most one per second and the
+// last one), silenced with --quiet. It never touches standard output, so a command's summary line stays as it
+// is.
 #pragma once
 
 #include <chrono>
@@ -24,7 +25,8 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   bool enabled() const { return enabled_; }
-  // The current state ("запросов 12, повторов 1"); thread-safe, throttled. `force` shows it whatever the throttle.
+  // The current state ("запросов 12, повторов 1"); thread-safe, throttled. `force` shows it whatever the
+  // throttle.
   void update(const std::string& text, bool force = false);
   // Shows the last state and ends the line (a terminal's line is cleared). Idempotent.
   void finish();

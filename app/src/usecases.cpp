@@ -114,11 +114,12 @@ IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::
   return out;
 }
 
-PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options, const model::Clock& clock,
-                          ingest::dnevnik::HttpTransport* transport) {
+PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options,
+                          const model::Clock& clock, ingest::dnevnik::HttpTransport* transport) {
   namespace dn = ingest::dnevnik;
   bool inStore = false;  // an error thrown while the store is read or written is ours, not dnevnik.ru's
-  options.loadExisting = [&](const std::string& schoolId, model::DateRange range) -> std::optional<model::Journal> {
+  options.loadExisting = [&](const std::string& schoolId,
+                             model::DateRange range) -> std::optional<model::Journal> {
     inStore = true;
     auto known = store.schools();
     std::optional<model::Journal> existing;
@@ -132,11 +133,14 @@ PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions opti
   PullOutcome out;
   out.runId = provenance.runId;
   try {
-    out.stats = dn::pull(options, [&](const model::Journal& part) {
-      inStore = true;
-      tx->upsert(part);
-      inStore = false;
-    }, transport);
+    out.stats = dn::pull(
+        options,
+        [&](const model::Journal& part) {
+          inStore = true;
+          tx->upsert(part);
+          inStore = false;
+        },
+        transport);
   } catch (const Error& e) {
     if (inStore || (e.kind() != ErrorKind::Denied && e.kind() != ErrorKind::Internal)) throw;
     throw UpstreamError(e);

@@ -1,6 +1,7 @@
-// Use cases shared by the CLI commands and the service, so both run the same wiring of store -> ingest -> rules ->
-// reports -> render -> archive. Each function is a complete operation with the project's error channels: it throws
-// ejournal::Error (ingest::InvalidDocument for a rejected document) and returns plain values.
+// Use cases shared by the CLI commands and the service, so both run the same wiring of store -> ingest ->
+// rules -> reports -> render -> archive. Each function is a complete operation with the project's error
+// channels: it throws ejournal::Error (ingest::InvalidDocument for a rejected document) and returns plain
+// values.
 #pragma once
 
 #include <filesystem>
@@ -17,22 +18,22 @@
 
 namespace ejournal::app {
 
-// The bytes of an XML input of any kind (a regular file is mapped, not copied; a pipe, device or stdin is read with
-// the cap applied while reading: model::InputFile), capped by default at the ingest's document limit. The service
-// reads its upload temp files through it, the CLI its arguments. Throws Error(Input) «файл слишком велик» naming
-// the path, Error(NotFound) for a missing file.
+// The bytes of an XML input of any kind (a regular file is mapped, not copied; a pipe, device or stdin is
+// read with the cap applied while reading: model::InputFile), capped by default at the ingest's document
+// limit. The service reads its upload temp files through it, the CLI its arguments. Throws Error(Input) «файл
+// слишком велик» naming the path, Error(NotFound) for a missing file.
 class MappedFile : public model::InputFile {
  public:
   explicit MappedFile(const std::filesystem::path& path, size_t maxBytes = ingest::ReadOptions{}.maxBytes)
       : model::InputFile(path, maxBytes) {}
 };
 
-// Stores the parts of an ingest on a writer thread while the caller goes on validating and parsing: push() hands
-// over a copy of a part (waiting while one part is already queued, so at most two parts are held beyond the
-// reader's own) and rethrows the writer's error, if any, on the caller's thread; finish() waits until every part is
-// stored and rethrows likewise. The transaction is used by the writer thread alone between the first push() and
-// finish() (a session is one thread's at a time), and committed by the caller after finish(). Destroying the
-// writer without finish() drops what is queued and waits for the part being written.
+// Stores the parts of an ingest on a writer thread while the caller goes on validating and parsing: push()
+// hands over a copy of a part (waiting while one part is already queued, so at most two parts are held beyond
+// the reader's own) and rethrows the writer's error, if any, on the caller's thread; finish() waits until
+// every part is stored and rethrows likewise. The transaction is used by the writer thread alone between the
+// first push() and finish() (a session is one thread's at a time), and committed by the caller after
+// finish(). Destroying the writer without finish() drops what is queued and waits for the part being written.
 class IngestWriter {
  public:
   explicit IngestWriter(store::IngestTransaction& tx);
@@ -66,8 +67,8 @@ struct PullOutcome {
   store::IngestSummary summary;
 };
 
-// An error of dnevnik.ru's making (it refused the token, or kept failing after every retry), told apart from an
-// error of our store during the same pull: the service answers it with 502.
+// An error of dnevnik.ru's making (it refused the token, or kept failing after every retry), told apart from
+// an error of our store during the same pull: the service answers it with 502.
 class UpstreamError : public Error {
  public:
   explicit UpstreamError(const Error& e) : Error(e) {}
@@ -75,10 +76,11 @@ class UpstreamError : public Error {
 
 // Pulls from dnevnik.ru as `options` say (connection, period or dates, school, retries) into the store as one
 // ingest run with provenance "dnevnik:<base URL>", committed only when the whole pull succeeded. Sets
-// options.loadExisting to the store's journal of the pulled school (what the API does not carry is kept from it).
-// Throws UpstreamError for what the client reports about dnevnik.ru, Error for the rest; nothing is stored then.
-// `transport`: the HTTP back end to use (the CLI wraps one to show progress); nullptr: one for options.connection.
-PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options, const model::Clock& clock,
-                          ingest::dnevnik::HttpTransport* transport = nullptr);
+// options.loadExisting to the store's journal of the pulled school (what the API does not carry is kept from
+// it). Throws UpstreamError for what the client reports about dnevnik.ru, Error for the rest; nothing is
+// stored then. `transport`: the HTTP back end to use (the CLI wraps one to show progress); nullptr: one for
+// options.connection.
+PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options,
+                          const model::Clock& clock, ingest::dnevnik::HttpTransport* transport = nullptr);
 
 }  // namespace ejournal::app

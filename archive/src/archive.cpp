@@ -14,9 +14,9 @@
 #include <streambuf>
 
 #include "crypto.h"
-#include "metadata.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/text.h"
+#include "metadata.h"
 #include "tar.h"
 
 namespace ejournal::archive {
@@ -33,7 +33,9 @@ constexpr std::string_view kTimestamp = "manifest.sha256.p7s.tsr";
 constexpr size_t kChunk = 1 << 16;
 constexpr uint64_t kMaxSmallMember = uint64_t{64} << 20;  // manifest, metadata, signature, time-stamp
 
-bool reserved(std::string_view n) { return n == kMetadata || n == kManifest || n == kSignature || n == kTimestamp; }
+bool reserved(std::string_view n) {
+  return n == kMetadata || n == kManifest || n == kSignature || n == kTimestamp;
+}
 
 uint64_t epochSeconds(const model::DateTime& t) {
   int64_t s = int64_t{t.date.days()} * 86400 + t.secondOfDay;
@@ -42,7 +44,8 @@ uint64_t epochSeconds(const model::DateTime& t) {
 
 model::DateTime fromEpoch(std::time_t t) {
   int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  return model::DateTime{model::Date::fromDays(static_cast<int32_t>(days)), static_cast<int32_t>(t - days * 86400)};
+  return model::DateTime{model::Date::fromDays(static_cast<int32_t>(days)),
+                         static_cast<int32_t>(t - days * 86400)};
 }
 
 struct ParsedName {
@@ -58,7 +61,9 @@ std::optional<ParsedName> parseFileName(const std::string& name) {
   return ParsedName{std::stoi(m[1]), m[2], std::stoi(m[3])};
 }
 
-bool isTempName(const std::string& name) { return !name.empty() && name[0] == '.' && name.find(".tmp-") != std::string::npos; }
+bool isTempName(const std::string& name) {
+  return !name.empty() && name[0] == '.' && name.find(".tmp-") != std::string::npos;
+}
 
 // Hashes while streaming into the tar writer (conventions §8).
 class HashingBuf : public std::streambuf {
@@ -75,7 +80,8 @@ class HashingBuf : public std::streambuf {
     setp(buf_.data(), buf_.data() + buf_.size());
   }
 
-  // The ostream turns exceptions from the buffer into badbit; keep the first one to rethrow after the producer.
+  // The ostream turns exceptions from the buffer into badbit; keep the first one to rethrow after the
+  // producer.
   void rethrowIfFailed() const {
     if (error_) std::rethrow_exception(error_);
   }
@@ -124,7 +130,9 @@ class HashingBuf : public std::streambuf {
   std::exception_ptr error_;
 };
 
-std::string readMember(const ReadableFile& f, const detail::TarMember& m) { return f.read(m.dataOffset, m.size); }
+std::string readMember(const ReadableFile& f, const detail::TarMember& m) {
+  return f.read(m.dataOffset, m.size);
+}
 
 // Streams a member through SHA-256 in chunks of kHashChunk: memory does not grow with the member.
 std::string hashMember(const ReadableFile& f, const detail::TarMember& m) {
@@ -259,7 +267,8 @@ std::vector<ArchiveInfo> Archive::list() {
     if (!parseFileName(name)) continue;
     out.push_back(readInfo(*fs_, dir_ / name));
   }
-  std::stable_sort(out.begin(), out.end(), [](const ArchiveInfo& a, const ArchiveInfo& b) { return a.sequence < b.sequence; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ArchiveInfo& a, const ArchiveInfo& b) { return a.sequence < b.sequence; });
   return out;
 }
 
@@ -282,13 +291,15 @@ std::string Archive::extract(const std::string& archive, const std::string& memb
   auto file = fs_->openFile(p);
   auto tc = detail::readTar(*file);
   const auto* m = findMember(tc, member);
-  if (!m) throw Error(ErrorKind::NotFound, p.filename().string() + ": " + member, "в архиве нет такого документа");
+  if (!m)
+    throw Error(ErrorKind::NotFound, p.filename().string() + ": " + member, "в архиве нет такого документа");
   std::string bytes = readMember(*file, *m);
   const auto* manifest = findMember(tc, kManifest);
   if (manifest && !reserved(member)) {
     std::vector<std::string> errors;
     auto lines = parseManifest(readMember(*file, *manifest), errors);
-    auto it = std::find_if(lines.begin(), lines.end(), [&](const ManifestLine& l) { return l.name == member; });
+    auto it =
+        std::find_if(lines.begin(), lines.end(), [&](const ManifestLine& l) { return l.name == member; });
     if (it == lines.end() || it->sha256 != sha256Hex(bytes))
       throw Error(ErrorKind::Input, p.filename().string() + ": " + member,
                   "документ повреждён: SHA-256 не совпадает с манифестом");
@@ -298,11 +309,13 @@ std::string Archive::extract(const std::string& archive, const std::string& memb
 
 ArchiveInfo Archive::seal(const SealRequest& req) {
   if (!req.signer.configured())
-    throw Error(ErrorKind::Input, "seal",
-                "не указан ключ электронной подписи: задайте --key и --cert (или ключ и сертификат в настройках). "
-                "Без подписи архив не создаётся");
-  if (req.periodId.empty() || !detail::validMemberName(req.periodId) || req.periodId.find('_') != std::string::npos ||
-      req.periodId.find('/') != std::string::npos || req.periodId.find('.') != std::string::npos)
+    throw Error(
+        ErrorKind::Input, "seal",
+        "не указан ключ электронной подписи: задайте --key и --cert (или ключ и сертификат в настройках). "
+        "Без подписи архив не создаётся");
+  if (req.periodId.empty() || !detail::validMemberName(req.periodId) ||
+      req.periodId.find('_') != std::string::npos || req.periodId.find('/') != std::string::npos ||
+      req.periodId.find('.') != std::string::npos)
     throw Error(ErrorKind::Input, "seal", "неверный период «" + req.periodId + "»");
   if (req.documents.empty()) throw Error(ErrorKind::Input, "seal", "нет документов для архива");
   if (req.mode == SealMode::Correction && req.reason.empty())
@@ -339,9 +352,10 @@ ArchiveInfo Archive::seal(const SealRequest& req) {
   for (const auto& a : existing)
     if (a.periodId == req.periodId && (!latest || a.version > latest->version)) latest = &a;
   if (req.mode == SealMode::New && latest)
-    throw Error(ErrorKind::Conflict, latest->fileName,
-                "период " + req.periodId +
-                    " уже запечатан; архив не изменяется. Исправление — новой версией: --correct --reason \"…\"");
+    throw Error(
+        ErrorKind::Conflict, latest->fileName,
+        "период " + req.periodId +
+            " уже запечатан; архив не изменяется. Исправление — новой версией: --correct --reason \"…\"");
   if (req.mode == SealMode::Correction && !latest)
     throw Error(ErrorKind::Conflict, req.periodId, "период ещё не запечатан — исправлять нечего");
   info.version = latest ? latest->version + 1 : 1;
@@ -370,7 +384,8 @@ ArchiveInfo Archive::seal(const SealRequest& req) {
       doc.mediaType = d.mediaType;
       doc.tags = d.tags;
       const auto& rule = req.retention.ruleFor(d.kind);
-      doc.retention = {rule.className, rule.years, RetentionPolicy::earliestDisposal(req.periodDates.to, rule.years)};
+      doc.retention = {rule.className, rule.years,
+                       RetentionPolicy::earliestDisposal(req.periodDates.to, rule.years)};
       Sha256 sha;
       tar.begin(d.name);
       if (d.producer) {
@@ -415,8 +430,8 @@ ArchiveInfo Archive::seal(const SealRequest& req) {
     file->close();
     fs_->renameNoReplace(temp, info.path);
   } catch (...) {
-    // Best effort: the file system may be failing (or the process dying); a leftover temp is removed by the next
-    // seal and ignored by every reader.
+    // Best effort: the file system may be failing (or the process dying); a leftover temp is removed by the
+    // next seal and ignored by every reader.
     try {
       if (file) file->close();
     } catch (...) {
@@ -442,8 +457,9 @@ struct VerifyContext {
   }
 };
 
-// A trust anchor the auditor named but that is not there is the auditor's mistake, not the archive's: it stops the
-// verification with an error naming the file (before any archive is read), instead of failing every signature.
+// A trust anchor the auditor named but that is not there is the auditor's mistake, not the archive's: it
+// stops the verification with an error naming the file (before any archive is read), instead of failing every
+// signature.
 void requireTrustFiles(const VerifyOptions& options) {
   for (const auto& f : options.caFiles) {
     if (::access(f.c_str(), F_OK) != 0)
@@ -485,7 +501,7 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
     if (ms[i].name == tail[k]) *slots[k] = &ms[i++];
   for (; i < ms.size(); ++i)
     v.problem(ms[i].name, reserved(ms[i].name) ? "член архива не на своём месте (нарушен порядок)"
-                                                : "лишний член архива после служебных файлов");
+                                               : "лишний член архива после служебных файлов");
   if (!meta) v.problem(std::string(kMetadata), "отсутствует в архиве");
   if (!manifest) v.problem(std::string(kManifest), "отсутствует в архиве");
   if (!signature) v.problem(std::string(kSignature), "отсутствует в архиве (нет подписи)");
@@ -516,7 +532,8 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
     std::string h = hashMember(*file, *m);
     computed[m->name] = h;
     if (!manifest) continue;
-    auto it = std::find_if(lines.begin(), lines.end(), [&](const ManifestLine& l) { return l.name == m->name; });
+    auto it =
+        std::find_if(lines.begin(), lines.end(), [&](const ManifestLine& l) { return l.name == m->name; });
     if (it == lines.end())
       v.problem(m->name, "нет в манифесте (лишний член архива)");
     else if (it->sha256 != h)
@@ -531,8 +548,8 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
   if (sameSet && lines.size() == covered.size()) {
     for (size_t k = 0; k < lines.size(); ++k)
       if (lines[k].name != covered[k]->name) {
-        v.problem("", "порядок членов архива не совпадает с манифестом (первое расхождение: «" + covered[k]->name +
-                          "»)");
+        v.problem("", "порядок членов архива не совпадает с манифестом (первое расхождение: «" +
+                          covered[k]->name + "»)");
         break;
       }
   }
@@ -549,7 +566,8 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
   }
   if (metaOk) {
     if (info.documents.size() != docs.size())
-      v.problem(std::string(kMetadata), "число документов в метаданных (" + std::to_string(info.documents.size()) +
+      v.problem(std::string(kMetadata), "число документов в метаданных (" +
+                                            std::to_string(info.documents.size()) +
                                             ") не совпадает с архивом (" + std::to_string(docs.size()) + ")");
     for (size_t k = 0; k < std::min(info.documents.size(), docs.size()); ++k) {
       const auto& d = info.documents[k];
@@ -561,8 +579,8 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
     auto parsed = parseFileName(info.fileName);
     if (!parsed || parsed->sequence != info.sequence || parsed->periodId != info.periodId ||
         parsed->version != info.version)
-      v.problem("", "имя файла не совпадает с метаданными (номер " + std::to_string(info.sequence) + ", период " +
-                        info.periodId + ", версия " + std::to_string(info.version) + ")");
+      v.problem("", "имя файла не совпадает с метаданными (номер " + std::to_string(info.sequence) +
+                        ", период " + info.periodId + ", версия " + std::to_string(info.version) + ")");
   }
 
   // Time-stamp (§6) and signature (§5).
@@ -577,7 +595,8 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
     } else {
       when = ts.genTime;
       if (ts.genTime) info.timestampUtc = fromEpoch(*ts.genTime);
-      report.notes.push_back(info.fileName + ": штамп времени " + (ts.genTime ? formatUtc(*ts.genTime) : "?") +
+      report.notes.push_back(info.fileName + ": штамп времени " +
+                             (ts.genTime ? formatUtc(*ts.genTime) : "?") +
                              (ts.trusted ? ", подпись службы проверена" : ""));
     }
   }
@@ -588,17 +607,18 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
     if (!cms.signatureOk) {
       bool content = cms.error.find("не соответствует манифесту") != std::string::npos;
       v.problem(content ? std::string(kManifest) : std::string(kSignature),
-                content ? "подпись (" + std::string(kSignature) + ") " + cms.error.substr(cms.error.find("не соотв")) +
-                              " — изменён манифест или подпись"
+                content ? "подпись (" + std::string(kSignature) + ") " +
+                              cms.error.substr(cms.error.find("не соотв")) + " — изменён манифест или подпись"
                         : cms.error);
     } else {
       std::optional<std::time_t> at = when ? when : cms.signingTime;
-      report.notes.push_back(info.fileName + ": подпись " + cms.algorithm + ", " + cms.subject +
-                             (cms.trusted ? ", сертификат проверен на " + (at ? formatUtc(*at) : std::string("?"))
-                                          : ""));
+      report.notes.push_back(
+          info.fileName + ": подпись " + cms.algorithm + ", " + cms.subject +
+          (cms.trusted ? ", сертификат проверен на " + (at ? formatUtc(*at) : std::string("?")) : ""));
       if (!cms.trusted)
-        v.problem(std::string(kSignature),
-                  "подпись математически верна, но сертификат не проверен: укажите доверенный сертификат (--ca)");
+        v.problem(
+            std::string(kSignature),
+            "подпись математически верна, но сертификат не проверен: укажите доверенный сертификат (--ca)");
     }
   }
 
@@ -608,7 +628,8 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
       if (info.documents[k].name != docs[k]->name) continue;
       // A view of the member (mapped, not copied), released before the next one.
       const auto view = file->view(docs[k]->dataOffset, static_cast<size_t>(docs[k]->size));
-      for (const auto& msg : options.checkDocument(info.documents[k], view->bytes())) v.problem(docs[k]->name, msg);
+      for (const auto& msg : options.checkDocument(info.documents[k], view->bytes()))
+        v.problem(docs[k]->name, msg);
     }
   }
   if (metaOk) report.archives.push_back(std::move(info));
@@ -638,19 +659,23 @@ VerifyReport Archive::verifyAll(const VerifyOptions& options) {
     for (auto& a : r.archives) report.archives.push_back(std::move(a));
   }
   auto& as = report.archives;
-  std::stable_sort(as.begin(), as.end(), [](const ArchiveInfo& a, const ArchiveInfo& b) { return a.sequence < b.sequence; });
+  std::stable_sort(as.begin(), as.end(),
+                   [](const ArchiveInfo& a, const ArchiveInfo& b) { return a.sequence < b.sequence; });
   auto chain = [&](const std::string& archive, const std::string& message) {
     report.problems.push_back({archive, "", "цепочка архивов нарушена: " + message});
   };
   std::map<int, const ArchiveInfo*> bySeq;
   std::map<std::string, const ArchiveInfo*> byName;
   for (const auto& a : as) {
-    if (!bySeq.emplace(a.sequence, &a).second) chain(a.fileName, "номер " + std::to_string(a.sequence) + " повторяется");
+    if (!bySeq.emplace(a.sequence, &a).second)
+      chain(a.fileName, "номер " + std::to_string(a.sequence) + " повторяется");
     byName[a.fileName] = &a;
   }
   int expected = 1;
   for (const auto& [seq, a] : bySeq) {
-    if (seq != expected) chain(a->fileName, "пропущены номера " + std::to_string(expected) + "–" + std::to_string(seq - 1) + " (архив удалён?)");
+    if (seq != expected)
+      chain(a->fileName, "пропущены номера " + std::to_string(expected) + "–" + std::to_string(seq - 1) +
+                             " (архив удалён?)");
     expected = seq + 1;
     if (seq == 1) {
       if (a->previous) chain(a->fileName, "первый архив ссылается на предыдущий " + a->previous->archive);
@@ -661,8 +686,8 @@ VerifyReport Archive::verifyAll(const VerifyOptions& options) {
       chain(a->fileName, "нет ссылки на предыдущий архив");
     } else if (prev != bySeq.end() && (a->previous->manifestSha256 != prev->second->manifestSha256 ||
                                        a->previous->archive != prev->second->fileName)) {
-      chain(a->fileName, "ссылка на предыдущий архив " + a->previous->archive +
-                             " не совпадает с архивом " + prev->second->fileName + " (подменён или переставлен)");
+      chain(a->fileName, "ссылка на предыдущий архив " + a->previous->archive + " не совпадает с архивом " +
+                             prev->second->fileName + " (подменён или переставлен)");
     }
   }
   std::map<std::string, std::set<int>> versions;
@@ -677,8 +702,8 @@ VerifyReport Archive::verifyAll(const VerifyOptions& options) {
       auto it = byName.find(a.supersedes->archive);
       if (it == byName.end())
         chain(a.fileName, "заменяемый архив " + a.supersedes->archive + " отсутствует");
-      else if (it->second->manifestSha256 != a.supersedes->manifestSha256 || it->second->periodId != a.periodId ||
-               it->second->version != a.version - 1)
+      else if (it->second->manifestSha256 != a.supersedes->manifestSha256 ||
+               it->second->periodId != a.periodId || it->second->version != a.version - 1)
         chain(a.fileName, "заменяемый архив " + a.supersedes->archive + " не совпадает с указанным");
     } else if (a.supersedes) {
       chain(a.fileName, "первая версия не может заменять другой архив");

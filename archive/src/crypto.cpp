@@ -1,9 +1,15 @@
 // OpenSSL 3 behind the archive stage: hashing, CMS signing and verification, RFC 3161 time-stamps, the GOST
-// engine. The engine API is deprecated in OpenSSL 3 but is the only way to GOST R 34.10-2012 keys on Debian 12
-// (tech-notes §4.3), hence OPENSSL_SUPPRESS_DEPRECATED.
+// engine. The engine API is deprecated in OpenSSL 3 but is the only way to GOST R 34.10-2012 keys on Debian
+// 12 (tech-notes §4.3), hence OPENSSL_SUPPRESS_DEPRECATED.
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include "crypto.h"
 
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
 #include <openssl/bio.h>
 #include <openssl/cms.h>
 #include <openssl/engine.h>
@@ -16,13 +22,6 @@
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <Poco/Exception.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
 
 #include <cstring>
 #include <fstream>
@@ -102,7 +101,8 @@ StorePtr loadStore(const std::vector<std::string>& caFiles) {
   return st;
 }
 
-// True when the CMS's digest algorithm is a GOST one (OID under 1.2.643), so the engine must be loaded to verify.
+// True when the CMS's digest algorithm is a GOST one (OID under 1.2.643), so the engine must be loaded to
+// verify.
 bool cmsUsesGost(std::string_view der) {
   static const unsigned char kGostOidPrefix[] = {0x06, 0x08, 0x2A, 0x85, 0x03, 0x07, 0x01};
   return std::string_view(der).find(std::string_view(reinterpret_cast<const char*>(kGostOidPrefix),
@@ -123,8 +123,8 @@ std::string toHex(const unsigned char* p, size_t n) {
 
 namespace {
 
-// Russian for the OpenSSL reasons a user meets: wrong files, wrong passwords, a key that is not the certificate's,
-// a signature or time stamp that does not match. Others are named by their codes.
+// Russian for the OpenSSL reasons a user meets: wrong files, wrong passwords, a key that is not the
+// certificate's, a signature or time stamp that does not match. Others are named by their codes.
 std::string russianOpenSslReason(unsigned long e) {
   const int lib = ERR_GET_LIB(e);
   const int reason = ERR_GET_REASON(e);
@@ -138,7 +138,8 @@ std::string russianOpenSslReason(unsigned long e) {
       break;
     case ERR_LIB_PEM:
       if (reason == PEM_R_NO_START_LINE) return "в файле нет данных PEM нужного вида";
-      if (reason == PEM_R_BAD_DECRYPT || reason == PEM_R_BAD_PASSWORD_READ || reason == PEM_R_PROBLEMS_GETTING_PASSWORD)
+      if (reason == PEM_R_BAD_DECRYPT || reason == PEM_R_BAD_PASSWORD_READ ||
+          reason == PEM_R_PROBLEMS_GETTING_PASSWORD)
         return "неверный пароль ключа или пароль не задан";
       return "файл PEM повреждён";
     case ERR_LIB_EVP:
@@ -149,7 +150,8 @@ std::string russianOpenSslReason(unsigned long e) {
     case ERR_LIB_PKCS12:
       if (reason == PKCS12_R_MAC_VERIFY_FAILURE) return "неверный пароль файла PKCS#12";
       return "файл PKCS#12 повреждён";
-    case ERR_LIB_ASN1: return "данные повреждены (неверная структура ASN.1)";
+    case ERR_LIB_ASN1:
+      return "данные повреждены (неверная структура ASN.1)";
     case ERR_LIB_CMS:
       if (reason == CMS_R_CONTENT_VERIFY_ERROR) return "подписанные данные изменены";
       if (reason == CMS_R_VERIFICATION_FAILURE) return "подпись неверна";
@@ -163,7 +165,8 @@ std::string russianOpenSslReason(unsigned long e) {
       if (reason == TS_R_CERTIFICATE_VERIFY_ERROR) return "сертификат службы штампов не заверен доверенным";
       if (reason == TS_R_SIGNATURE_FAILURE) return "подпись штампа времени неверна";
       break;
-    default: break;
+    default:
+      break;
   }
   return "ошибка OpenSSL (библиотека " + std::to_string(lib) + ", причина " + std::to_string(reason) + ")";
 }
@@ -249,7 +252,7 @@ void ensureGostEngine() {
 struct LoadedSigner::Impl {
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
-  STACK_OF(X509)* chain = nullptr;
+  STACK_OF(X509) * chain = nullptr;
   ~Impl() {
     EVP_PKEY_free(key);
     X509_free(cert);
@@ -290,10 +293,12 @@ LoadedSigner::LoadedSigner(const SignerConfig& config) : impl_(std::make_unique<
         impl_->key = tryLoad();
       } catch (const Error&) {
       }
-      if (!impl_->key) throw Error(ErrorKind::Input, config.keyPath, "не удалось прочитать закрытый ключ: " + first);
+      if (!impl_->key)
+        throw Error(ErrorKind::Input, config.keyPath, "не удалось прочитать закрытый ключ: " + first);
     }
     if (!impl_->key)
-      throw Error(ErrorKind::Input, config.keyPath, "не удалось прочитать закрытый ключ: " + takeOpenSslErrors());
+      throw Error(ErrorKind::Input, config.keyPath,
+                  "не удалось прочитать закрытый ключ: " + takeOpenSslErrors());
     if (config.certPath.empty())
       throw Error(ErrorKind::Input, config.keyPath, "для ключа в формате PEM нужен сертификат (--cert)");
   } else {
@@ -311,8 +316,11 @@ LoadedSigner::LoadedSigner(const SignerConfig& config) : impl_(std::make_unique<
   if (!config.certPath.empty()) {
     std::string certBytes = readWholeFile(config.certPath);
     BioPtr b = memBio(certBytes);
-    X509* c = looksPem(certBytes) ? PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr) : d2i_X509_bio(b.get(), nullptr);
-    if (!c) throw Error(ErrorKind::Input, config.certPath, "не удалось прочитать сертификат: " + takeOpenSslErrors());
+    X509* c = looksPem(certBytes) ? PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr)
+                                  : d2i_X509_bio(b.get(), nullptr);
+    if (!c)
+      throw Error(ErrorKind::Input, config.certPath,
+                  "не удалось прочитать сертификат: " + takeOpenSslErrors());
     X509_free(impl_->cert);
     impl_->cert = c;
   }
@@ -344,19 +352,24 @@ std::string LoadedSigner::sign(std::string_view content) const {
   if (isGostKey(impl_->key)) {
     md = EVP_get_digestbyname("md_gost12_256");
     if (EVP_PKEY_bits(impl_->key) > 256) md = EVP_get_digestbyname("md_gost12_512");
-    if (!md) throw Error(ErrorKind::Internal, "подпись манифеста", "нет хеш-функции Стрибог: " + takeOpenSslErrors());
+    if (!md)
+      throw Error(ErrorKind::Internal, "подпись манифеста",
+                  "нет хеш-функции Стрибог: " + takeOpenSslErrors());
   }
   unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
   CMS_ContentInfo* cms = CMS_sign(nullptr, nullptr, impl_->chain, nullptr, flags);
   if (!cms) throw Error(ErrorKind::Internal, "подпись манифеста", takeOpenSslErrors());
   std::unique_ptr<CMS_ContentInfo, decltype(&CMS_ContentInfo_free)> guard(cms, CMS_ContentInfo_free);
   if (!CMS_add1_signer(cms, impl_->cert, impl_->key, md, flags))
-    throw Error(ErrorKind::Internal, "подпись манифеста", "не удалось подписать манифест: " + takeOpenSslErrors());
+    throw Error(ErrorKind::Internal, "подпись манифеста",
+                "не удалось подписать манифест: " + takeOpenSslErrors());
   BioPtr data = memBio(content);
   if (CMS_final(cms, data.get(), nullptr, flags) != 1)
-    throw Error(ErrorKind::Internal, "подпись манифеста", "не удалось подписать манифест: " + takeOpenSslErrors());
+    throw Error(ErrorKind::Internal, "подпись манифеста",
+                "не удалось подписать манифест: " + takeOpenSslErrors());
   BioPtr out(BIO_new(BIO_s_mem()));
-  if (i2d_CMS_bio(out.get(), cms) != 1) throw Error(ErrorKind::Internal, "подпись манифеста", takeOpenSslErrors());
+  if (i2d_CMS_bio(out.get(), cms) != 1)
+    throw Error(ErrorKind::Internal, "подпись манифеста", takeOpenSslErrors());
   return bioToString(out.get());
 }
 
@@ -430,7 +443,8 @@ CmsResult cmsVerify(std::string_view der, std::string_view content, const std::v
     r.trusted = store != nullptr;
   } else {
     const OpenSslErrors failure = takeOpenSslFailure();
-    r.error = failure.has(ERR_LIB_CMS, CMS_R_CONTENT_VERIFY_ERROR) || failure.has(ERR_LIB_PKCS7, PKCS7_R_DIGEST_FAILURE)
+    r.error = failure.has(ERR_LIB_CMS, CMS_R_CONTENT_VERIFY_ERROR) ||
+                      failure.has(ERR_LIB_PKCS7, PKCS7_R_DIGEST_FAILURE)
                   ? "подпись не соответствует манифесту: " + failure.text
                   : "подпись не прошла проверку: " + failure.text;
   }
@@ -459,7 +473,9 @@ std::string tsRequest(std::string_view data, uint64_t nonce) {
   X509_ALGOR_free(algo);
   TS_MSG_IMPRINT_free(imprint);
   TS_REQ_free(req);
-  if (ok != 1) throw Error(ErrorKind::Internal, "штамп времени", "не удалось составить запрос штампа времени: " + takeOpenSslErrors());
+  if (ok != 1)
+    throw Error(ErrorKind::Internal, "штамп времени",
+                "не удалось составить запрос штампа времени: " + takeOpenSslErrors());
   return bioToString(out.get());
 }
 
@@ -545,8 +561,8 @@ std::string tsaPost(const std::string& url, const std::string& query) {
     Poco::StreamCopier::copyToString(body, reply);
     if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK)
       throw Error(ErrorKind::Internal, url,
-                  "служба штампов времени ответила " + std::to_string(static_cast<int>(response.getStatus())) +
-                      " " + response.getReason());
+                  "служба штампов времени ответила " +
+                      std::to_string(static_cast<int>(response.getStatus())) + " " + response.getReason());
     return reply;
   } catch (const Poco::Exception& e) {
     throw Error(ErrorKind::Internal, url, "служба штампов времени недоступна: " + e.displayText());

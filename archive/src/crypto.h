@@ -1,6 +1,6 @@
-// The archive stage's private OpenSSL layer: SHA-256 hashing, detached CMS signatures (RSA, ECDSA, GOST through
-// the `gost` engine) and RFC 3161 time-stamp requests and replies. Every OpenSSL failure is turned into
-// ejournal::Error or a Russian problem text carrying the error queue's reasons (tech-notes §4).
+// The archive stage's private OpenSSL layer: SHA-256 hashing, detached CMS signatures (RSA, ECDSA, GOST
+// through the `gost` engine) and RFC 3161 time-stamp requests and replies. Every OpenSSL failure is turned
+// into ejournal::Error or a Russian problem text carrying the error queue's reasons (tech-notes §4).
 #pragma once
 
 #include <array>
@@ -32,9 +32,9 @@ class Sha256 {
 
 std::string toHex(const unsigned char* p, size_t n);
 
-// The errors on the OpenSSL queue (emptied): `text` in Russian, chosen by each error's library and reason code
-// (a system error by its errno), for the user; `english` OpenSSL's own text with the ERR_TXT_STRING data, for
-// Error::detail(); has(lib, reason) tells whether a given error was among them.
+// The errors on the OpenSSL queue (emptied): `text` in Russian, chosen by each error's library and reason
+// code (a system error by its errno), for the user; `english` OpenSSL's own text with the ERR_TXT_STRING
+// data, for Error::detail(); has(lib, reason) tells whether a given error was among them.
 struct OpenSslErrors {
   std::string text;
   std::string english;
@@ -48,8 +48,8 @@ std::string takeOpenSslErrors();
 // Loads the `gost` engine once per process; throws Error(Internal) when it is not installed.
 void ensureGostEngine();
 
-// A key and certificate ready to sign; throws Error(Input) naming the file for unreadable keys or certificates and
-// for a key that does not match the certificate.
+// A key and certificate ready to sign; throws Error(Input) naming the file for unreadable keys or
+// certificates and for a key that does not match the certificate.
 class LoadedSigner {
  public:
   explicit LoadedSigner(const SignerConfig& config);
@@ -75,8 +75,8 @@ struct CmsResult {
   std::vector<std::string> certificatesPem;  // certificates carried in the signature
 };
 
-// Verifies a detached CMS over `content`. With CA files the certificate is checked with purpose any at `atTime`
-// (or at the signingTime attribute when not given).
+// Verifies a detached CMS over `content`. With CA files the certificate is checked with purpose any at
+// `atTime` (or at the signingTime attribute when not given).
 CmsResult cmsVerify(std::string_view der, std::string_view content, const std::vector<std::string>& caFiles,
                     std::optional<std::time_t> atTime);
 
@@ -90,8 +90,8 @@ struct TsResult {
   std::optional<std::time_t> genTime;
 };
 
-// Checks a DER TimeStampResp: status granted, imprint of `data`, the nonce when given, and with CA files the TSA's
-// signature and certificate (at genTime).
+// Checks a DER TimeStampResp: status granted, imprint of `data`, the nonce when given, and with CA files the
+// TSA's signature and certificate (at genTime).
 TsResult tsVerify(std::string_view replyDer, std::string_view data, const std::vector<std::string>& caFiles,
                   std::optional<uint64_t> nonce);
 

@@ -21,14 +21,22 @@ namespace fs = std::filesystem;
 
 std::string_view toString(Operation op) {
   switch (op) {
-    case Operation::Create: return "create";
-    case Operation::Write: return "write";
-    case Operation::Sync: return "fsync";
-    case Operation::Close: return "close";
-    case Operation::Rename: return "rename";
-    case Operation::SyncDir: return "fsync directory";
-    case Operation::Remove: return "remove";
-    case Operation::CreateDir: return "create directory";
+    case Operation::Create:
+      return "create";
+    case Operation::Write:
+      return "write";
+    case Operation::Sync:
+      return "fsync";
+    case Operation::Close:
+      return "close";
+    case Operation::Rename:
+      return "rename";
+    case Operation::SyncDir:
+      return "fsync directory";
+    case Operation::Remove:
+      return "remove";
+    case Operation::CreateDir:
+      return "create directory";
   }
   return "?";
 }
@@ -52,7 +60,8 @@ std::string russianOperation(const std::string& what) {
 // `what` names the operation for the log-minded reader; the user reads the Russian text of errno first.
 [[noreturn]] void throwErrno(const std::string& what, const fs::path& path, int err) {
   throw Error(err == ENOENT ? ErrorKind::NotFound : ErrorKind::Internal, path.string(),
-              model::systemErrorText(err) + " (" + russianOperation(what) + ")", what + ": " + std::strerror(err));
+              model::systemErrorText(err) + " (" + russianOperation(what) + ")",
+              what + ": " + std::strerror(err));
 }
 
 class PosixWritableFile : public WritableFile {
@@ -117,7 +126,8 @@ class CopiedView : public FileView {
 // A read-only private mapping of a file's range, unmapped on destruction.
 class MappedView : public FileView {
  public:
-  MappedView(void* base, size_t length, size_t skip, size_t n) : base_(base), length_(length), skip_(skip), n_(n) {}
+  MappedView(void* base, size_t length, size_t skip, size_t n)
+      : base_(base), length_(length), skip_(skip), n_(n) {}
   ~MappedView() override { ::munmap(base_, length_); }
   std::string_view bytes() const override { return {static_cast<const char*>(base_) + skip_, n_}; }
 
@@ -179,7 +189,8 @@ class PosixFileSystem : public FileSystem {
  public:
   std::unique_ptr<WritableFile> createFile(const fs::path& path) override {
     // 0600 whatever the umask: an archive holds the journal's personal data.
-    return std::make_unique<PosixWritableFile>(path, model::openPrivateFile(path, O_WRONLY | O_CREAT | O_EXCL));
+    return std::make_unique<PosixWritableFile>(path,
+                                               model::openPrivateFile(path, O_WRONLY | O_CREAT | O_EXCL));
   }
   std::unique_ptr<ReadableFile> openFile(const fs::path& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -200,8 +211,8 @@ class PosixFileSystem : public FileSystem {
     if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
     if (errno == EEXIST) throw Error(ErrorKind::Conflict, to.string(), "файл уже существует");
     if (errno != EINVAL && errno != ENOSYS) throwErrno("rename", to, errno);
-    // File systems without RENAME_NOREPLACE: link + unlink, where link fails with EEXIST. A crash between the two
-    // leaves the complete archive and a stale temp name pointing at it, which the next seal removes.
+    // File systems without RENAME_NOREPLACE: link + unlink, where link fails with EEXIST. A crash between the
+    // two leaves the complete archive and a stale temp name pointing at it, which the next seal removes.
     if (::link(from.c_str(), to.c_str()) != 0) {
       int err = errno;
       if (err == EEXIST) throw Error(ErrorKind::Conflict, to.string(), "файл уже существует");
@@ -281,7 +292,8 @@ std::shared_ptr<FileSystem> posixFileSystem() {
   return instance;
 }
 
-FaultInjectingFileSystem::FaultInjectingFileSystem(std::shared_ptr<FileSystem> base) : base_(std::move(base)) {}
+FaultInjectingFileSystem::FaultInjectingFileSystem(std::shared_ptr<FileSystem> base)
+    : base_(std::move(base)) {}
 
 void FaultInjectingFileSystem::failAt(int n, Mode mode) {
   failAt_ = n;
@@ -305,7 +317,9 @@ void FaultInjectingFileSystem::check(Operation op, const fs::path& path) {
     faulted_ = true;
     faultedOp_ = op;
   }
-  if (fail) throw Error(ErrorKind::Internal, path.string(), std::string("injected fault at ") + std::string(toString(op)));
+  if (fail)
+    throw Error(ErrorKind::Internal, path.string(),
+                std::string("injected fault at ") + std::string(toString(op)));
 }
 
 std::unique_ptr<WritableFile> FaultInjectingFileSystem::createFile(const fs::path& path) {

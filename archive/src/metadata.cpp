@@ -7,7 +7,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-
 #include "ejournal/model/error.h"
 #include "ejournal/model/json.h"
 
@@ -84,8 +83,9 @@ std::string writeMetadata(const ArchiveInfo& a) {
   s += "  \"format\": \"ejournal-archive\",\n";
   s += "  \"formatVersion\": " + std::to_string(a.formatVersion) + ",\n";
   s += "  \"school\": {\"id\": " + q(a.schoolId) + ", \"name\": " + q(a.schoolName) + "},\n";
-  s += "  \"period\": {\"id\": " + q(a.periodId) + ", \"title\": " + q(a.periodTitle) + ", \"from\": " +
-       q(a.periodDates.from.toString()) + ", \"to\": " + q(a.periodDates.to.toString()) + "},\n";
+  s += "  \"period\": {\"id\": " + q(a.periodId) + ", \"title\": " + q(a.periodTitle) +
+       ", \"from\": " + q(a.periodDates.from.toString()) + ", \"to\": " + q(a.periodDates.to.toString()) +
+       "},\n";
   s += "  \"sequence\": " + std::to_string(a.sequence) + ",\n";
   s += "  \"version\": " + std::to_string(a.version) + ",\n";
   s += "  \"supersedes\": " + ref(a.supersedes) + ",\n";
@@ -100,8 +100,9 @@ std::string writeMetadata(const ArchiveInfo& a) {
     const auto& d = a.documents[i];
     s += i ? ",\n    " : "\n    ";
     s += "{\"name\": " + q(d.name) + ", \"kind\": " + q(d.kind) + ", \"title\": " + q(d.title) +
-         ", \"mediaType\": " + q(d.mediaType) + ", \"size\": " + std::to_string(d.size) + ", \"sha256\": " +
-         q(d.sha256) + ", \"retention\": " + retention(d.retention) + ", \"tags\": " + tags(d.tags) + "}";
+         ", \"mediaType\": " + q(d.mediaType) + ", \"size\": " + std::to_string(d.size) +
+         ", \"sha256\": " + q(d.sha256) + ", \"retention\": " + retention(d.retention) +
+         ", \"tags\": " + tags(d.tags) + "}";
   }
   s += a.documents.empty() ? "]\n" : "\n  ]\n";
   s += "}\n";

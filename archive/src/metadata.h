@@ -12,8 +12,8 @@ namespace ejournal::archive::detail {
 // written).
 std::string writeMetadata(const ArchiveInfo& info);
 
-// Fills the metadata fields of `info`; throws Error(Input) "metadata.json: ..." on malformed JSON, a missing or
-// mistyped key, or an unknown formatVersion.
+// Fills the metadata fields of `info`; throws Error(Input) "metadata.json: ..." on malformed JSON, a missing
+// or mistyped key, or an unknown formatVersion.
 void readMetadata(std::string_view json, ArchiveInfo& info);
 
 }  // namespace ejournal::archive::detail

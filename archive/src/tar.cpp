@@ -118,7 +118,9 @@ TarContents readTar(const ReadableFile& file) {
   uint64_t offset = 0;
   std::set<std::string> seen;
   std::string last;  // the previous member's name, for padding problems
-  auto problem = [&](const std::string& member, const std::string& msg) { out.problems.push_back({member, msg}); };
+  auto problem = [&](const std::string& member, const std::string& msg) {
+    out.problems.push_back({member, msg});
+  };
   while (true) {
     if (offset + kBlock > total) {
       problem("", "архив обрывается: нет маркера конца архива" + at(offset));
@@ -138,8 +140,9 @@ TarContents readTar(const ReadableFile& file) {
     uint64_t size = 0;
     uint64_t mtime = 0;
     // A header with an empty name is most likely the end-of-archive marker with a changed byte.
-    std::string who = name.empty() ? "маркер конца архива или заголовок члена №" + std::to_string(out.members.size() + 1)
-                                   : name;
+    std::string who =
+        name.empty() ? "маркер конца архива или заголовок члена №" + std::to_string(out.members.size() + 1)
+                     : name;
     if (!parseOctal(std::string_view(h).substr(124, 12), 11, size)) {
       problem(who, "повреждён заголовок tar: поле размера" + at(offset + 124));
       return out;  // cannot find the next header

@@ -1,5 +1,5 @@
-// The strict ustar writer and reader of docs/archive-format.md §1: the writer emits exactly the header bytes the
-// format fixes; the reader accepts nothing else and locates every deviation (member and byte offset).
+// The strict ustar writer and reader of docs/archive-format.md §1: the writer emits exactly the header bytes
+// the format fixes; the reader accepts nothing else and locates every deviation (member and byte offset).
 #pragma once
 
 #include <cstdint>

@@ -1,14 +1,10 @@
-// Reading a journal document: the validate-then-parse pipeline, conversion of the accepted bytes (pugixml) into
-// model parts, and the cross-reference checks the schema cannot express.
+// Reading a journal document: the validate-then-parse pipeline, conversion of the accepted bytes (pugixml)
+// into model parts, and the cross-reference checks the schema cannot express.
 //
-// Xerces reports chunks of the document it has accepted (secure_validator.h); each chunk is parsed on its own with
-// pugixml as a fragment, converted, checked against the reference data and the lessons seen so far, and handed to
-// the sink. Memory holds the reference data's ids, the lesson and work ids, hashes of mark and attendance keys, and
-// one batch; never the whole document's records.
-#include "ejournal/ingest/ingest.h"
-
-#include <pugixml.hpp>
-
+// Xerces reports chunks of the document it has accepted (secure_validator.h); each chunk is parsed on its own
+// with pugixml as a fragment, converted, checked against the reference data and the lessons seen so far, and
+// handed to the sink. Memory holds the reference data's ids, the lesson and work ids, hashes of mark and
+// attendance keys, and one batch; never the whole document's records.
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
@@ -18,10 +14,12 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <pugixml.hpp>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ejournal/ingest/ingest.h"
 #include "ejournal/model/files.h"
 #include "secure_validator.h"
 
@@ -63,7 +61,8 @@ struct PendingProblem {
 };
 
 // Byte offsets -> 1-based line:column; columns count characters (UTF-8 lead bytes), as Xerces does.
-std::vector<Problem> locate(std::string_view bytes, const std::string& name, std::vector<PendingProblem> pending) {
+std::vector<Problem> locate(std::string_view bytes, const std::string& name,
+                            std::vector<PendingProblem> pending) {
   std::stable_sort(pending.begin(), pending.end(),
                    [](const PendingProblem& a, const PendingProblem& b) { return a.offset < b.offset; });
   std::vector<Problem> out;
@@ -106,15 +105,20 @@ std::optional<Problem> checkEncoding(std::string_view bytes, const std::string& 
   std::string enc(decl.substr(q + 1, e == std::string_view::npos ? std::string_view::npos : e - q - 1));
   for (auto& c : enc) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (enc == "UTF-8" || enc == "UTF8") return std::nullopt;
-  return Problem{name, 1, static_cast<int>(at + 1), "кодировка " + guillemets(enc) + " не поддерживается: только UTF-8", {}};
+  return Problem{name,
+                 1,
+                 static_cast<int>(at + 1),
+                 "кодировка " + guillemets(enc) + " не поддерживается: только UTF-8",
+                 {}};
 }
 
-// What Xerces must never be given, found in one pass over the raw bytes before it starts: a NUL byte (Xerces takes
-// it for the end of the input and silently drops the rest of the document), a DOCTYPE (refused outright, even a
-// bare one that names no DTD), and any text run, attribute value, tag, comment, CDATA section or processing
-// instruction longer than options.maxValueBytes (Xerces buffers each whole, in UTF-16, before anything else looks
-// at it). The scan knows just enough XML to find those; everything else is Xerces' to judge, and where the
-// document is not well-formed the scan may stop early: Xerces refuses such a document before reaching its end.
+// What Xerces must never be given, found in one pass over the raw bytes before it starts: a NUL byte (Xerces
+// takes it for the end of the input and silently drops the rest of the document), a DOCTYPE (refused
+// outright, even a bare one that names no DTD), and any text run, attribute value, tag, comment, CDATA
+// section or processing instruction longer than options.maxValueBytes (Xerces buffers each whole, in UTF-16,
+// before anything else looks at it). The scan knows just enough XML to find those; everything else is Xerces'
+// to judge, and where the document is not well-formed the scan may stop early: Xerces refuses such a document
+// before reaching its end.
 std::optional<PendingProblem> scanRawBytes(std::string_view bytes, const ReadOptions& options) {
   const size_t nul = bytes.find('\0');
   const std::string_view s = bytes.substr(0, nul);
@@ -132,9 +136,12 @@ std::optional<PendingProblem> scanRawBytes(std::string_view bytes, const ReadOpt
     const std::string_view rest = s.substr(lt);
     // Comments, CDATA sections and processing instructions end at their own terminator.
     std::string_view terminator, what;
-    if (rest.substr(0, 4) == "<!--") terminator = "-->", what = "комментарий";
-    else if (rest.substr(0, 9) == "<![CDATA[") terminator = "]]>", what = "раздел CDATA";
-    else if (rest.substr(0, 2) == "<?") terminator = "?>", what = "инструкция обработки";
+    if (rest.substr(0, 4) == "<!--")
+      terminator = "-->", what = "комментарий";
+    else if (rest.substr(0, 9) == "<![CDATA[")
+      terminator = "]]>", what = "раздел CDATA";
+    else if (rest.substr(0, 2) == "<?")
+      terminator = "?>", what = "инструкция обработки";
     if (!terminator.empty()) {
       const size_t end = s.find(terminator, lt + 2);
       const size_t stop = end == std::string_view::npos ? s.size() : end + terminator.size();
@@ -163,10 +170,12 @@ std::optional<PendingProblem> scanRawBytes(std::string_view bytes, const ReadOpt
       if (valueEnd - at - 1 > cap) {
         // The attribute's name: the word before '=' (and blanks) before the quote.
         size_t e = at;
-        while (e > lt && (s[e - 1] == '=' || s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r'))
+        while (e > lt && (s[e - 1] == '=' || s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' ||
+                          s[e - 1] == '\r'))
           --e;
         size_t b = e;
-        while (b > lt && s[b - 1] != ' ' && s[b - 1] != '\t' && s[b - 1] != '\n' && s[b - 1] != '\r' && s[b - 1] != '<')
+        while (b > lt && s[b - 1] != ' ' && s[b - 1] != '\t' && s[b - 1] != '\n' && s[b - 1] != '\r' &&
+               s[b - 1] != '<')
           --b;
         return tooLong(at + 1, "значение атрибута " + guillemets(s.substr(b, e - b)));
       }
@@ -185,7 +194,8 @@ std::optional<PendingProblem> scanRawBytes(std::string_view bytes, const ReadOpt
 // Converts chunks into model parts and checks references; calls the sink while no problem has been found.
 class Builder {
  public:
-  Builder(std::string_view bytes, const ReadOptions& options, const std::function<void(const model::Journal&)>& sink)
+  Builder(std::string_view bytes, const ReadOptions& options,
+          const std::function<void(const model::Journal&)>& sink)
       : bytes_(bytes), options_(options), sink_(sink) {}
 
   std::vector<PendingProblem> problems;
@@ -195,13 +205,13 @@ class Builder {
     if (saturated()) return;
     pugi::xml_document doc;
     base_ = chunk.begin;
-    // pugixml parses in place: copy the chunk into a buffer reused from batch to batch (fresh memory per batch cost
-    // page faults that showed in profiles).
+    // pugixml parses in place: copy the chunk into a buffer reused from batch to batch (fresh memory per
+    // batch cost page faults that showed in profiles).
     const size_t size = chunk.end - chunk.begin;
     if (buffer_.size() < size) buffer_.resize(size);
     std::memcpy(buffer_.data(), bytes_.data() + chunk.begin, size);
-    const pugi::xml_parse_result r =
-        doc.load_buffer_inplace(buffer_.data(), size, pugi::parse_default | pugi::parse_fragment, pugi::encoding_utf8);
+    const pugi::xml_parse_result r = doc.load_buffer_inplace(
+        buffer_.data(), size, pugi::parse_default | pugi::parse_fragment, pugi::encoding_utf8);
     if (!r) {
       add(chunk.begin + static_cast<size_t>(r.offset), std::string("ошибка разбора XML: ") + r.description());
       return;
@@ -210,22 +220,28 @@ class Builder {
     part.school = school_;
     part.year = year_;
     switch (chunk.section) {
-      case Section::Reference: readReference(doc, part); break;
+      case Section::Reference:
+        readReference(doc, part);
+        break;
       case Section::Lessons:
         part.lessons.reserve(chunk.records);
-        for (auto n : doc.children()) if (n.type() == pugi::node_element) readLesson(n, part);
+        for (auto n : doc.children())
+          if (n.type() == pugi::node_element) readLesson(n, part);
         break;
       case Section::Marks:
         part.marks.reserve(chunk.records);
-        for (auto n : doc.children()) if (n.type() == pugi::node_element) readMark(n, part);
+        for (auto n : doc.children())
+          if (n.type() == pugi::node_element) readMark(n, part);
         break;
       case Section::Attendance:
         part.attendance.reserve(chunk.records);
-        for (auto n : doc.children()) if (n.type() == pugi::node_element) readAttendance(n, part);
+        for (auto n : doc.children())
+          if (n.type() == pugi::node_element) readAttendance(n, part);
         break;
       case Section::PeriodMarks:
         part.periodMarks.reserve(chunk.records);
-        for (auto n : doc.children()) if (n.type() == pugi::node_element) readPeriodMark(n, part);
+        for (auto n : doc.children())
+          if (n.type() == pugi::node_element) readPeriodMark(n, part);
         break;
     }
     if (problems.empty()) sink_(part);
@@ -312,7 +328,8 @@ class Builder {
 
   void known(const std::unordered_set<std::string>& set, const std::string& value, pugi::xml_node n,
              const std::string& record, const char* what) {
-    if (!value.empty() && !set.count(value)) add(at(n), record + ": неизвестный " + what + " " + guillemets(value));
+    if (!value.empty() && !set.count(value))
+      add(at(n), record + ": неизвестный " + what + " " + guillemets(value));
   }
 
   void knownClass(const std::string& value, pugi::xml_node n, const std::string& record) {
@@ -326,8 +343,9 @@ class Builder {
     if (it == subgroups_.end()) {
       add(at(n), record + ": неизвестная подгруппа " + guillemets(sg));
     } else if (it->second.classId != cls || it->second.subjectId != subj) {
-      add(at(n), record + ": подгруппа " + guillemets(sg) + " относится к классу " + guillemets(it->second.classId) +
-                     " и предмету " + guillemets(it->second.subjectId) + ", а не " + guillemets(cls) + " и " + guillemets(subj));
+      add(at(n), record + ": подгруппа " + guillemets(sg) + " относится к классу " +
+                     guillemets(it->second.classId) + " и предмету " + guillemets(it->second.subjectId) +
+                     ", а не " + guillemets(cls) + " и " + guillemets(subj));
     }
   }
 
@@ -342,8 +360,10 @@ class Builder {
       add(at(n), record + ": дата окончания " + to->toString() + " раньше даты начала " + from.toString());
   }
 
-  void unique(std::unordered_set<std::string>& set, const std::string& value, pugi::xml_node n, const char* what) {
-    if (!set.insert(value).second) add(at(n), "повторяющийся идентификатор " + std::string(what) + " " + guillemets(value));
+  void unique(std::unordered_set<std::string>& set, const std::string& value, pugi::xml_node n,
+              const char* what) {
+    if (!set.insert(value).second)
+      add(at(n), "повторяющийся идентификатор " + std::string(what) + " " + guillemets(value));
   }
 
   // ---- reference data
@@ -382,8 +402,8 @@ class Builder {
       } else if (s == "staff") {
         for (auto n : section.children()) {
           if (n.type() != pugi::node_element) continue;
-          model::Staff p{id(n, "id"), text(n, "lastName"), text(n, "firstName"), text(n, "middleName"),
-                         text(n, "position"), text(n, "email")};
+          model::Staff p{id(n, "id"),           text(n, "lastName"), text(n, "firstName"),
+                         text(n, "middleName"), text(n, "position"), text(n, "email")};
           unique(staff_, p.id, n, "сотрудника");
           part.staff.push_back(std::move(p));
         }
@@ -433,7 +453,8 @@ class Builder {
     model::Period p;
     p.id = id(n, "id");
     const std::string_view k = trim(raw(n, "kind"));
-    p.kind = model::periodKindFromString(k).value_or(model::PeriodKind::Quarter);  // the XSD allows only these
+    p.kind =
+        model::periodKindFromString(k).value_or(model::PeriodKind::Quarter);  // the XSD allows only these
     p.number = integer(n, "number", 1);
     p.dates = {date(n, "from"), date(n, "to")};
     p.gradeFrom = integer(n, "gradeFrom", 1);
@@ -533,7 +554,9 @@ class Builder {
     const std::string record = "КТП (класс " + p.classId + ", предмет " + p.subjectId +
                                (p.subgroupId.empty() ? "" : ", подгруппа " + p.subgroupId) + ", № " +
                                std::to_string(p.number) + ")";
-    if (!planKeys_.insert(p.classId + '\x1f' + p.subjectId + '\x1f' + p.subgroupId + '\x1f' + std::to_string(p.number))
+    if (!planKeys_
+             .insert(p.classId + '\x1f' + p.subjectId + '\x1f' + p.subgroupId + '\x1f' +
+                     std::to_string(p.number))
              .second)
       add(at(n), record + ": повторяющийся номер урока в КТП");
     knownClass(p.classId, n, record);
@@ -552,10 +575,11 @@ class Builder {
     t.subgroupId = id(n, "subgroup");
     t.teacherId = id(n, "teacher");
     t.valid = {date(n, "from"), date(n, "to")};
-    const std::string record = "расписание (день " + std::to_string(t.weekday) + ", урок " + std::to_string(t.slot) +
-                               ", класс " + t.classId + ")";
-    if (!slotKeys_.insert(t.classId + '\x1f' + std::to_string(t.weekday) + '\x1f' + std::to_string(t.slot) + '\x1f' +
-                          t.subjectId + '\x1f' + t.subgroupId + '\x1f' + t.valid.from.toString())
+    const std::string record = "расписание (день " + std::to_string(t.weekday) + ", урок " +
+                               std::to_string(t.slot) + ", класс " + t.classId + ")";
+    if (!slotKeys_
+             .insert(t.classId + '\x1f' + std::to_string(t.weekday) + '\x1f' + std::to_string(t.slot) +
+                     '\x1f' + t.subjectId + '\x1f' + t.subgroupId + '\x1f' + t.valid.from.toString())
              .second)
       add(at(n), record + ": повторяющаяся строка расписания");
     knownClass(t.classId, n, record);
@@ -599,8 +623,10 @@ class Builder {
       model::Work work;
       work.id = id(w, "id");
       const std::string_view type = trim(raw(w, "type"));
-      if (auto t = model::workTypeFromString(type)) work.type = *t;
-      else bad(w, "type");
+      if (auto t = model::workTypeFromString(type))
+        work.type = *t;
+      else
+        bad(w, "type");
       work.topic = text(w, "topic");
       work.weight = integer(w, "weight", 1);
       if (!works_.emplace(work.id, l.id).second)
@@ -616,8 +642,10 @@ class Builder {
     m.studentId = id(n, "student");
     m.lessonId = id(n, "lesson");
     m.workId = id(n, "work");
-    if (auto v = optMark(n, "value")) m.value = *v;
-    else if (trim(raw(n, "value")).empty()) bad(n, "value");
+    if (auto v = optMark(n, "value"))
+      m.value = *v;
+    else if (trim(raw(n, "value")).empty())
+      bad(n, "value");
     m.weight = integer(n, "weight", 1);
     if (auto t = optDateTime(n, "at")) m.enteredAt = *t;
     m.enteredBy = id(n, "by");
@@ -628,10 +656,11 @@ class Builder {
     known(lessons_, m.lessonId, n, record, "урок");
     if (!m.workId.empty()) {
       auto it = works_.find(m.workId);
-      if (it == works_.end()) add(at(n), record + ": неизвестная работа " + guillemets(m.workId));
+      if (it == works_.end())
+        add(at(n), record + ": неизвестная работа " + guillemets(m.workId));
       else if (it->second != m.lessonId)
-        add(at(n), record + ": работа " + guillemets(m.workId) + " относится к уроку " + guillemets(it->second) +
-                       ", а не " + guillemets(m.lessonId));
+        add(at(n), record + ": работа " + guillemets(m.workId) + " относится к уроку " +
+                       guillemets(it->second) + ", а не " + guillemets(m.lessonId));
     }
     known(staff_, m.enteredBy, n, record, "сотрудник (by)");
     for (auto c : n.children()) {
@@ -651,8 +680,10 @@ class Builder {
     model::Attendance a;
     a.studentId = id(n, "student");
     a.lessonId = id(n, "lesson");
-    if (auto s = model::attendanceStatusFromString(trim(raw(n, "status")))) a.status = *s;
-    else bad(n, "status");
+    if (auto s = model::attendanceStatusFromString(trim(raw(n, "status"))))
+      a.status = *s;
+    else
+      bad(n, "status");
     a.enteredAt = optDateTime(n, "at");
     const std::string record = "посещаемость (ученик " + a.studentId + ", урок " + a.lessonId + ")";
     if (!attendanceKeys_.insert(keyHash({a.studentId, a.lessonId})).second)
@@ -667,15 +698,18 @@ class Builder {
     p.studentId = id(n, "student");
     p.classId = id(n, "class");
     p.subjectId = id(n, "subject");
-    if (auto k = model::periodMarkKindFromString(trim(raw(n, "kind")))) p.kind = *k;
-    else bad(n, "kind");
+    if (auto k = model::periodMarkKindFromString(trim(raw(n, "kind"))))
+      p.kind = *k;
+    else
+      bad(n, "kind");
     p.periodId = id(n, "period");
     if (auto v = optMark(n, "value")) p.value = *v;
     p.enteredAt = optDateTime(n, "at");
     p.enteredBy = id(n, "by");
     const std::string record = "итоговая отметка (ученик " + p.studentId + ", предмет " + p.subjectId + ", " +
                                std::string(model::toString(p.kind)) + " " + p.periodId + ")";
-    if (!periodMarkKeys_.insert(keyHash({p.studentId, p.classId, p.subjectId, model::toString(p.kind), p.periodId}))
+    if (!periodMarkKeys_
+             .insert(keyHash({p.studentId, p.classId, p.subjectId, model::toString(p.kind), p.periodId}))
              .second)
       add(at(n), record + ": повторная запись");
     known(students_, p.studentId, n, record, "ученик");
@@ -702,7 +736,8 @@ class Builder {
   std::unordered_set<std::string> curriculumKeys_, planKeys_, slotKeys_;
   std::unordered_map<std::string, SubgroupInfo> subgroups_;
   std::unordered_map<std::string, std::string> works_;  // work id -> lesson id
-  // Hashes keep memory small for the most numerous records; a 64-bit collision would be reported as a duplicate.
+  // Hashes keep memory small for the most numerous records; a 64-bit collision would be reported as a
+  // duplicate.
   std::unordered_set<uint64_t> markIds_, attendanceKeys_, periodMarkKeys_;
 };
 
@@ -765,7 +800,9 @@ class ChunkList : public detail::ChunkListener {
 void readJournal(std::string_view bytes, const std::string& name,
                  const std::function<void(const model::Journal& part)>& sink, const ReadOptions& options) {
   if (bytes.size() > options.maxBytes)
-    throw InvalidDocument({Problem{name, 0, 0,
+    throw InvalidDocument({Problem{name,
+                                   0,
+                                   0,
                                    "документ слишком велик: " + std::to_string(bytes.size()) +
                                        " байт, допускается не больше " + model::byteSize(options.maxBytes),
                                    {}}});
@@ -805,7 +842,8 @@ void readJournal(std::string_view bytes, const std::string& name,
   }
   if (problems.empty() && builder.problems.empty()) return;
   std::vector<Problem> located = locate(bytes, name, std::move(builder.problems));
-  problems.insert(problems.end(), std::make_move_iterator(located.begin()), std::make_move_iterator(located.end()));
+  problems.insert(problems.end(), std::make_move_iterator(located.begin()),
+                  std::make_move_iterator(located.end()));
   std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
   });

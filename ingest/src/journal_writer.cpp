@@ -1,10 +1,10 @@
-// The canonical journal XML writer: fixed section and attribute order, two-space indentation, optional attributes
-// omitted when empty or at their schema default, numbers in the classic locale. The same journal always gives the
-// same bytes, and reading them back gives the same journal.
-#include "ejournal/ingest/ingest.h"
-
+// The canonical journal XML writer: fixed section and attribute order, two-space indentation, optional
+// attributes omitted when empty or at their schema default, numbers in the classic locale. The same journal
+// always gives the same bytes, and reading them back gives the same journal.
 #include <charconv>
 #include <sstream>
+
+#include "ejournal/ingest/ingest.h"
 
 namespace ejournal::ingest {
 namespace {
@@ -69,16 +69,32 @@ class XmlOut {
   void escape(std::string_view v) {
     for (char ch : v) {
       switch (ch) {
-        case '&': buf_ += "&amp;"; break;
-        case '<': buf_ += "&lt;"; break;
-        case '>': buf_ += "&gt;"; break;
-        case '"': buf_ += "&quot;"; break;
-        case '\t': buf_ += "&#9;"; break;
-        case '\n': buf_ += "&#10;"; break;
-        case '\r': buf_ += "&#13;"; break;
+        case '&':
+          buf_ += "&amp;";
+          break;
+        case '<':
+          buf_ += "&lt;";
+          break;
+        case '>':
+          buf_ += "&gt;";
+          break;
+        case '"':
+          buf_ += "&quot;";
+          break;
+        case '\t':
+          buf_ += "&#9;";
+          break;
+        case '\n':
+          buf_ += "&#10;";
+          break;
+        case '\r':
+          buf_ += "&#13;";
+          break;
         default:
-          if (static_cast<unsigned char>(ch) < 0x20) buf_ += "\xEF\xBF\xBD";  // not representable in XML 1.0
-          else buf_ += ch;
+          if (static_cast<unsigned char>(ch) < 0x20)
+            buf_ += "\xEF\xBF\xBD";  // not representable in XML 1.0
+          else
+            buf_ += ch;
       }
     }
   }
@@ -144,7 +160,8 @@ void writeJournal(const model::Journal& j, std::ostream& out) {
       x.attr("name", h.name);
       x.attr("from", h.dates.from);
       x.attr("to", h.dates.to);
-      if (h.gradeFrom != 1 || h.gradeTo != 11) {  // absent means every grade, keeping older documents canonical
+      if (h.gradeFrom != 1 ||
+          h.gradeTo != 11) {  // absent means every grade, keeping older documents canonical
         x.attr("gradeFrom", h.gradeFrom);
         x.attr("gradeTo", h.gradeTo);
       }

@@ -1,6 +1,10 @@
 // Hardened Xerces-C validation (tech-notes §3.1) with chunk boundaries taken from the scanner's byte offsets.
 #include "secure_validator.h"
 
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <mutex>
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
 #include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
@@ -17,11 +21,6 @@
 #include <xercesc/util/XMLNetAccessor.hpp>
 #include <xercesc/util/XMLString.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
-
-#include <algorithm>
-#include <cstring>
-#include <memory>
-#include <mutex>
 
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
@@ -63,14 +62,16 @@ void setSecureFeatures(SAX2XMLReader& r) {
   r.setFeature(XMLUni::fgSAX2CoreNameSpacePrefixes, false);
   r.setFeature(XMLUni::fgXercesSchema, true);
   r.setFeature(XMLUni::fgSAX2CoreValidation, true);
-  r.setFeature(XMLUni::fgXercesDynamic, false);  // Val_Always: a document that names no schema is still validated
+  r.setFeature(XMLUni::fgXercesDynamic,
+               false);  // Val_Always: a document that names no schema is still validated
   r.setFeature(XMLUni::fgXercesLoadSchema, false);  // xsi:schemaLocation in the document is ignored
   r.setFeature(XMLUni::fgXercesLoadExternalDTD, false);
   r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
   r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
 }
 
-// Process-wide Xerces state: initialisation, the network accessor removed, our schema in a locked grammar pool.
+// Process-wide Xerces state: initialisation, the network accessor removed, our schema in a locked grammar
+// pool.
 class XercesRuntime {
  public:
   static XercesRuntime& instance() {
@@ -89,7 +90,8 @@ class XercesRuntime {
     });
     const std::filesystem::path path = model::dataFile("schemas/journal.xsd");
     pool_ = std::make_unique<XMLGrammarPoolImpl>(XMLPlatformUtils::fgMemoryManager);
-    std::unique_ptr<SAX2XMLReader> r(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool_.get()));
+    std::unique_ptr<SAX2XMLReader> r(
+        XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool_.get()));
     setSecureFeatures(*r);
     r->setFeature(XMLUni::fgXercesSchemaFullChecking, true);
     SchemaLoadErrors errors;
@@ -98,26 +100,30 @@ class XercesRuntime {
     try {
       grammar = r->loadGrammar(path.c_str(), Grammar::SchemaGrammarType, true);
     } catch (const XMLException& e) {
-      throw Error(ErrorKind::Internal, path.string(), "не удаётся загрузить схему журнала (установка повреждена): " + utf8(e.getMessage()));
+      throw Error(ErrorKind::Internal, path.string(),
+                  "не удаётся загрузить схему журнала (установка повреждена): " + utf8(e.getMessage()));
     } catch (const SAXException& e) {
-      throw Error(ErrorKind::Internal, path.string(), "не удаётся загрузить схему журнала (установка повреждена): " + utf8(e.getMessage()));
+      throw Error(ErrorKind::Internal, path.string(),
+                  "не удаётся загрузить схему журнала (установка повреждена): " + utf8(e.getMessage()));
     }
     if (!grammar || !errors.text.empty())
-      throw Error(ErrorKind::Internal, path.string(), "не удаётся загрузить схему журнала (установка повреждена): " + errors.text);
+      throw Error(ErrorKind::Internal, path.string(),
+                  "не удаётся загрузить схему журнала (установка повреждена): " + errors.text);
     pool_->lockPool();
   }
 
   std::unique_ptr<XMLGrammarPool> pool_;
 };
 
-// The byte offset of a Xerces position (line, column in UTF-16 units, as the Locator reports them). Positions are
-// asked in document order, so the walk is amortised linear. Xerces' own getSrcOffset() re-adds the sizes of every
-// character of its 16K buffer on each call, which made it the bottleneck; it is used only for documents with CR
-// line ends, where Xerces' line counting and this walk could differ.
+// The byte offset of a Xerces position (line, column in UTF-16 units, as the Locator reports them). Positions
+// are asked in document order, so the walk is amortised linear. Xerces' own getSrcOffset() re-adds the sizes
+// of every character of its 16K buffer on each call, which made it the bottleneck; it is used only for
+// documents with CR line ends, where Xerces' line counting and this walk could differ.
 class PositionToOffset {
  public:
   explicit PositionToOffset(std::string_view bytes) : bytes_(bytes) {
-    if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") pos_ = lineStart_ = 3;  // the BOM is not a column
+    if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF")
+      pos_ = lineStart_ = 3;  // the BOM is not a column
   }
 
   size_t offset(uint64_t line, uint64_t column) {
@@ -177,7 +183,8 @@ class Handler : public DefaultHandler {
     stop("внешние ресурсы запрещены (" + utf8(systemId) + ")");
   }
 
-  void startElement(const XMLCh* uri, const XMLCh* localname, const XMLCh*, const Attributes& attrs) override {
+  void startElement(const XMLCh* uri, const XMLCh* localname, const XMLCh*,
+                    const Attributes& attrs) override {
     if (cancelled_) throw StopScan{};
     ++depth_;
     if (depth_ > options_.maxDepth)
@@ -189,7 +196,8 @@ class Handler : public DefaultHandler {
              utf8(localname) + "»" + (uri && *uri ? " в «" + utf8(uri) + "»" : " без пространства имён"));
       }
       const std::string version = utf8(attrs.getValue(u"version"));
-      if (!version.empty() && version != "1" && version.find_first_not_of("0123456789 ") == std::string::npos &&
+      if (!version.empty() && version != "1" &&
+          version.find_first_not_of("0123456789 ") == std::string::npos &&
           std::stoll(version) > model::kFormatVersion)
         add(location(), "версия формата " + version + " не поддерживается (поддерживается " +
                             std::to_string(model::kFormatVersion) + ")");
@@ -211,8 +219,10 @@ class Handler : public DefaultHandler {
       recordEnd_ = offset();
       if (pending_ >= options_.batchRecords) flushData();
     } else if (depth_ == 2) {
-      if (section_ == Section::Reference) referenceEnd_ = offset();
-      else flushData();
+      if (section_ == Section::Reference)
+        referenceEnd_ = offset();
+      else
+        flushData();
       section_ = Section::Reference;
     } else if (depth_ == 1) {
       flushReference();
@@ -220,17 +230,20 @@ class Handler : public DefaultHandler {
     --depth_;
   }
 
-  // Every error Xerces finds, by its code (Reader::error below): Russian text, Xerces' English kept as the detail.
+  // Every error Xerces finds, by its code (Reader::error below): Russian text, Xerces' English kept as the
+  // detail.
   void report(unsigned code, const XMLCh* domain, XMLErrorReporter::ErrTypes type, const XMLCh* text,
               XMLFileLoc line, XMLFileLoc column) {
     if (type == XMLErrorReporter::ErrType_Warning) return;
     const std::string english = utf8(text);
-    // Validity errors come in XMLValid codes, the schema's value checks in XMLExcepts codes, the rest in XMLErrs.
+    // Validity errors come in XMLValid codes, the schema's value checks in XMLExcepts codes, the rest in
+    // XMLErrs.
     const XercesDomain d = XMLString::equals(domain, XMLUni::fgValidityDomain) ? XercesDomain::Schema
                            : XMLString::equals(domain, XMLUni::fgExceptDomain) ? XercesDomain::Exception
                                                                                : XercesDomain::Syntax;
-    const std::string message = (d == XercesDomain::Syntax ? "ошибка синтаксиса XML: " : "не соответствует схеме: ") +
-                                russianXercesMessage(d, code, english);
+    const std::string message =
+        (d == XercesDomain::Syntax ? "ошибка синтаксиса XML: " : "не соответствует схеме: ") +
+        russianXercesMessage(d, code, english);
     add({static_cast<int>(line), static_cast<int>(column)}, message, english);
     if (type == XMLErrorReporter::ErrType_Fatal || problems.size() >= options_.maxProblems) throw StopScan{};
   }
@@ -241,7 +254,9 @@ class Handler : public DefaultHandler {
   void fatalError(const SAXParseException& e) override { fromException(e, true); }
 
   // A problem that is not Xerces' own (an exception escaping the scanner), at the scanner's position.
-  void addAtCurrent(const std::string& message, const std::string& detail = {}) { add(location(), message, detail); }
+  void addAtCurrent(const std::string& message, const std::string& detail = {}) {
+    add(location(), message, detail);
+  }
   bool stopped() const { return stopped_; }
 
  private:
@@ -299,8 +314,8 @@ class Handler : public DefaultHandler {
     publish(Chunk{Section::Reference, contentBegin_, referenceEnd_, 0});
   }
 
-  // Publishes the records since the last chunk: from the end of the previous chunk to the end of the last record
-  // (never the section's end tag).
+  // Publishes the records since the last chunk: from the end of the previous chunk to the end of the last
+  // record (never the section's end tag).
   void flushData() {
     if (pending_ > 0) publish(Chunk{section_, chunkBegin_, recordEnd_, pending_});
     chunkBegin_ = recordEnd_;
@@ -364,7 +379,8 @@ std::vector<Problem> validate(std::string_view bytes, const std::string& name, c
   reader->setEntityResolver(&handler);  // after the grammar is loaded (tech-notes §3.1): denies every entity
 
   MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), name.c_str(), false);
-  // Xerces reads the caller's bytes in place (they outlive the parse) instead of copying the whole document first.
+  // Xerces reads the caller's bytes in place (they outlive the parse) instead of copying the whole document
+  // first.
   source.setCopyBufToStream(false);
   try {
     reader->parse(source);
@@ -374,8 +390,9 @@ std::vector<Problem> validate(std::string_view bytes, const std::string& name, c
     handler.addAtCurrent("ошибка разбора XML", utf8(e.getMessage()));
   } catch (const XMLException& e) {
     const std::string english = utf8(e.getMessage());
-    handler.addAtCurrent("ошибка разбора XML: " + russianXercesMessage(XercesDomain::Exception, e.getCode(), english),
-                         english);
+    handler.addAtCurrent(
+        "ошибка разбора XML: " + russianXercesMessage(XercesDomain::Exception, e.getCode(), english),
+        english);
   } catch (const OutOfMemoryException&) {
     handler.addAtCurrent("недостаточно памяти для разбора документа");
   }

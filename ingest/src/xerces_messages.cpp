@@ -1,13 +1,12 @@
 // Russian texts for Xerces-C errors by code (xerces_messages.h).
 #include "xerces_messages.h"
 
-#include <xercesc/framework/XMLErrorCodes.hpp>
-#include <xercesc/framework/XMLValidityCodes.hpp>
-#include <xercesc/util/XMLExceptMsgs.hpp>
-
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+#include <xercesc/framework/XMLErrorCodes.hpp>
+#include <xercesc/framework/XMLValidityCodes.hpp>
+#include <xercesc/util/XMLExceptMsgs.hpp>
 
 namespace ejournal::ingest::detail {
 namespace {
@@ -178,8 +177,10 @@ const std::unordered_map<unsigned, std::string_view>& exceptionTexts() {
       {XMLExcepts::DateTime_tz_invalid, "неверный часовой пояс"},
       {XMLExcepts::DateTime_tz_noUTCsign, "в часовом поясе нет знака"},
       {XMLExcepts::DateTime_tz_stuffAfterZ, "лишние знаки после Z"},
-      {XMLExcepts::Reader_CouldNotDecodeFirstLine, "не удаётся прочитать первую строку документа в кодировке UTF-8"},
-      {XMLExcepts::Reader_BadAutoEncoding, "не удаётся определить кодировку документа: поддерживается только UTF-8"},
+      {XMLExcepts::Reader_CouldNotDecodeFirstLine,
+       "не удаётся прочитать первую строку документа в кодировке UTF-8"},
+      {XMLExcepts::Reader_BadAutoEncoding,
+       "не удаётся определить кодировку документа: поддерживается только UTF-8"},
       {XMLExcepts::Reader_EncodingStrRequired, "в объявлении XML нужна кодировка"},
       {XMLExcepts::Trans_BadSrcSeq, "неверная последовательность байтов UTF-8"},
       {XMLExcepts::Trans_BadSrcCP, "недопустимый символ в UTF-8"},
@@ -193,7 +194,8 @@ const std::unordered_map<unsigned, std::string_view>& exceptionTexts() {
   return texts;
 }
 
-// The single-quoted parameters of Xerces' English text, in order ('a' in "no declaration found for element 'a'").
+// The single-quoted parameters of Xerces' English text, in order ('a' in "no declaration found for element
+// 'a'").
 std::vector<std::string> quotedParameters(const std::string& english) {
   std::vector<std::string> out;
   for (size_t open = english.find('\''); open != std::string::npos; open = english.find('\'', open + 1)) {
@@ -214,16 +216,18 @@ std::string shortName(const std::string& name) {
 }  // namespace
 
 std::string russianXercesMessage(XercesDomain domain, unsigned code, const std::string& english) {
-  const auto& texts =
-      domain == XercesDomain::Syntax ? syntaxTexts() : domain == XercesDomain::Schema ? schemaTexts() : exceptionTexts();
+  const auto& texts = domain == XercesDomain::Syntax   ? syntaxTexts()
+                      : domain == XercesDomain::Schema ? schemaTexts()
+                                                       : exceptionTexts();
   const auto it = texts.find(code);
-  const char* const generic = domain == XercesDomain::Syntax   ? "ошибка синтаксиса XML"
+  const char* const generic = domain == XercesDomain::Syntax ? "ошибка синтаксиса XML"
                               : domain == XercesDomain::Schema ? "документ не соответствует формату"
                                                                : "недопустимое значение";
   const std::vector<std::string> params = quotedParameters(english);
   if (it == texts.end()) {
     std::string out = generic;
-    if (domain == XercesDomain::Exception && !params.empty() && params[0].size() <= 100) out += " «" + params[0] + "»";
+    if (domain == XercesDomain::Exception && !params.empty() && params[0].size() <= 100)
+      out += " «" + params[0] + "»";
     return out + " (код ошибки Xerces " + std::to_string(code) + ")";
   }
   std::string out;

@@ -72,8 +72,8 @@ Date Date::fromYmd(int year, int month, int day) {
 std::optional<Date> Date::parse(std::string_view text) {
   text = trim(text);
   int y, m, d;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !digits(text, 0, 4, y) || !digits(text, 5, 2, m) ||
-      !digits(text, 8, 2, d))
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !digits(text, 0, 4, y) ||
+      !digits(text, 5, 2, m) || !digits(text, 8, 2, d))
     return std::nullopt;
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return std::nullopt;
   return Date(daysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
@@ -117,7 +117,8 @@ std::optional<DateTime> DateTime::parse(std::string_view text) {
   if (text.size() == 10) return DateTime{*date, 0};
   if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
   int h, mi, s = 0;
-  if (text.size() < 16 || !digits(text, 11, 2, h) || text[13] != ':' || !digits(text, 14, 2, mi)) return std::nullopt;
+  if (text.size() < 16 || !digits(text, 11, 2, h) || text[13] != ':' || !digits(text, 14, 2, mi))
+    return std::nullopt;
   size_t pos = 16;
   if (pos < text.size()) {
     if (text[pos] != ':' || !digits(text, pos + 1, 2, s)) return std::nullopt;

@@ -26,32 +26,48 @@ std::string errnoText(int err) { return systemErrorText(err); }
 
 std::string systemErrorText(int err) {
   switch (err) {
-    case ENOENT: return "файл или каталог не найден";
+    case ENOENT:
+      return "файл или каталог не найден";
     case EACCES:
-    case EPERM: return "нет прав доступа";
+    case EPERM:
+      return "нет прав доступа";
     case ENOSPC:
-    case EDQUOT: return "на диске нет места";
-    case EROFS: return "файловая система только для чтения";
-    case EEXIST: return "файл уже существует";
-    case EISDIR: return "это каталог";
-    case ENOTDIR: return "часть пути не является каталогом";
-    case EIO: return "ошибка ввода-вывода";
+    case EDQUOT:
+      return "на диске нет места";
+    case EROFS:
+      return "файловая система только для чтения";
+    case EEXIST:
+      return "файл уже существует";
+    case EISDIR:
+      return "это каталог";
+    case ENOTDIR:
+      return "часть пути не является каталогом";
+    case EIO:
+      return "ошибка ввода-вывода";
     case EMFILE:
-    case ENFILE: return "слишком много открытых файлов";
-    case ENAMETOOLONG: return "слишком длинное имя файла";
-    case EXDEV: return "файлы на разных файловых системах";
-    case EBUSY: return "файл занят";
-    case ENOMEM: return "недостаточно памяти";
-    case EINVAL: return "недопустимая операция для этого файла";
-    default: return "системная ошибка " + std::to_string(err);
+    case ENFILE:
+      return "слишком много открытых файлов";
+    case ENAMETOOLONG:
+      return "слишком длинное имя файла";
+    case EXDEV:
+      return "файлы на разных файловых системах";
+    case EBUSY:
+      return "файл занят";
+    case ENOMEM:
+      return "недостаточно памяти";
+    case EINVAL:
+      return "недопустимая операция для этого файла";
+    default:
+      return "системная ошибка " + std::to_string(err);
   }
 }
 
 std::filesystem::path dataFile(std::string_view relative) {
   std::vector<std::filesystem::path> candidates;
   if (const char* env = std::getenv("EJOURNAL_DATA_DIR"); env && *env) candidates.emplace_back(env);
-  // The prefix the executable is installed under (/usr/bin/ejournal -> /usr/share/ejournal), or the build tree,
-  // whose share/ejournal is a link to the sources (CMakeLists.txt): no build path is compiled into the binary.
+  // The prefix the executable is installed under (/usr/bin/ejournal -> /usr/share/ejournal), or the build
+  // tree, whose share/ejournal is a link to the sources (CMakeLists.txt): no build path is compiled into the
+  // binary.
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
@@ -85,11 +101,13 @@ std::string readFile(const std::filesystem::path& path) {
 
 void syncDirectory(const std::filesystem::path& dir) {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorKind::Internal, dir.string(), "не удалось открыть каталог: " + errnoText(errno));
+  if (fd < 0)
+    throw Error(ErrorKind::Internal, dir.string(), "не удалось открыть каталог: " + errnoText(errno));
   const int rc = ::fsync(fd);
   const int err = errno;
   ::close(fd);
-  if (rc != 0) throw Error(ErrorKind::Internal, dir.string(), "не удалось записать каталог на диск: " + errnoText(err));
+  if (rc != 0)
+    throw Error(ErrorKind::Internal, dir.string(), "не удалось записать каталог на диск: " + errnoText(err));
 }
 
 int openPrivateFile(const std::filesystem::path& path, int flags) {
@@ -111,11 +129,13 @@ int openPrivateFile(const std::filesystem::path& path, int flags) {
     if (err == EEXIST) throw Error(ErrorKind::Conflict, path.string(), "файл уже существует");
     throw Error(ErrorKind::Internal, path.string(), "не удалось открыть файл: " + errnoText(err));
   }
-  // The umask can only take bits away from 0600; fchmod makes the mode exact (a umask of 0277 would leave 0400).
+  // The umask can only take bits away from 0600; fchmod makes the mode exact (a umask of 0277 would leave
+  // 0400).
   if (created && ::fchmod(fd, kPrivateFileMode) != 0) {
     const int err = errno;
     ::close(fd);
-    throw Error(ErrorKind::Internal, path.string(), "не удалось установить права доступа 0600: " + errnoText(err));
+    throw Error(ErrorKind::Internal, path.string(),
+                "не удалось установить права доступа 0600: " + errnoText(err));
   }
   return fd;
 }
@@ -131,11 +151,13 @@ void createPrivateDirectories(const std::filesystem::path& dir) {
   if (!parent.empty() && parent != dir) createPrivateDirectories(parent);
   if (::mkdir(dir.c_str(), kPrivateDirectoryMode) != 0) {
     const int err = errno;
-    if (err == EEXIST && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;  // made by someone else
+    if (err == EEXIST && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      return;  // made by someone else
     throw Error(ErrorKind::Internal, dir.string(), "не удалось создать каталог: " + errnoText(err));
   }
   if (::chmod(dir.c_str(), kPrivateDirectoryMode) != 0)
-    throw Error(ErrorKind::Internal, dir.string(), "не удалось установить права доступа 0700: " + errnoText(errno));
+    throw Error(ErrorKind::Internal, dir.string(),
+                "не удалось установить права доступа 0700: " + errnoText(errno));
 }
 
 std::string byteSize(size_t bytes) {
@@ -158,7 +180,8 @@ InputFile::InputFile(const std::filesystem::path& path, size_t maxBytes) {
     ~Closer() { ::close(fd); }
   } closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) throw Error(ErrorKind::Internal, path.string(), "не удалось открыть файл: " + errnoText(errno));
+  if (::fstat(fd, &st) != 0)
+    throw Error(ErrorKind::Internal, path.string(), "не удалось открыть файл: " + errnoText(errno));
   const auto tooLarge = [&](const std::string& seen) {
     return Error(ErrorKind::Input, path.string(),
                  "файл слишком велик: " + seen + ", допускается не больше " + byteSize(maxBytes));
@@ -179,10 +202,12 @@ InputFile::InputFile(const std::filesystem::path& path, size_t maxBytes) {
   // Anything else has no size to trust: reserve address space for the cap (plus the byte that proves a stream
   // too long) and read into it; pages are only backed as bytes arrive.
   reserved_ = maxBytes + 1;
-  data_ = ::mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  data_ =
+      ::mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (data_ == MAP_FAILED) {
     data_ = nullptr;
-    throw Error(ErrorKind::Internal, path.string(), "недостаточно памяти для чтения файла: " + errnoText(errno));
+    throw Error(ErrorKind::Internal, path.string(),
+                "недостаточно памяти для чтения файла: " + errnoText(errno));
   }
   char* out = static_cast<char*>(data_);
   while (true) {
@@ -246,7 +271,8 @@ void AtomicFile::commit() {
   ::close(fd_);
   fd_ = -1;
   if (::rename(temp_.c_str(), path_.c_str()) != 0)
-    throw Error(ErrorKind::Internal, path_.string(), "не удалось переименовать временный файл: " + errnoText(errno));
+    throw Error(ErrorKind::Internal, path_.string(),
+                "не удалось переименовать временный файл: " + errnoText(errno));
   committed_ = true;
   syncDirectory(path_.parent_path());
 }

@@ -41,10 +41,14 @@ std::vector<Finding> distinctFindings(std::vector<Finding> findings) {
 
 std::string_view toString(FindingState s) {
   switch (s) {
-    case FindingState::New: return "new";
-    case FindingState::Open: return "open";
-    case FindingState::Reopened: return "reopened";
-    case FindingState::Corrected: return "corrected";
+    case FindingState::New:
+      return "new";
+    case FindingState::Open:
+      return "open";
+    case FindingState::Reopened:
+      return "reopened";
+    case FindingState::Corrected:
+      return "corrected";
   }
   return "new";
 }
@@ -57,10 +61,14 @@ std::optional<FindingState> findingStateFromString(std::string_view s) {
 
 std::string_view russianTitle(FindingState s) {
   switch (s) {
-    case FindingState::New: return "новое";
-    case FindingState::Open: return "не устранено";
-    case FindingState::Reopened: return "выявлено повторно";
-    case FindingState::Corrected: return "устранено";
+    case FindingState::New:
+      return "новое";
+    case FindingState::Open:
+      return "не устранено";
+    case FindingState::Reopened:
+      return "выявлено повторно";
+    case FindingState::Corrected:
+      return "устранено";
   }
   return "новое";
 }

@@ -30,7 +30,9 @@ void sortStudents(std::vector<const Student*>& v) {
   for (size_t i = 0; i < v.size(); ++i) v[i] = keyed[i].second;
 }
 
-bool overlaps(Date from, const std::optional<Date>& to, DateRange r) { return from <= r.to && (!to || r.from <= *to); }
+bool overlaps(Date from, const std::optional<Date>& to, DateRange r) {
+  return from <= r.to && (!to || r.from <= *to);
+}
 
 }  // namespace
 
@@ -96,14 +98,14 @@ std::vector<const Student*> JournalIndex::studentsOfClass(std::string_view class
   return out;
 }
 
-std::vector<const Student*> JournalIndex::membersOfSubgroup(std::string_view subgroupId, DateRange range) const {
+std::vector<const Student*> JournalIndex::membersOfSubgroup(std::string_view subgroupId,
+                                                            DateRange range) const {
   std::vector<const Student*> out;
   const Subgroup* g = subgroup(subgroupId);
   if (!g) return out;
   for (const auto& m : g->members)
     if (overlaps(m.from, m.to, range))
-      if (const Student* s = student(m.studentId);
-          s && std::find(out.begin(), out.end(), s) == out.end())
+      if (const Student* s = student(m.studentId); s && std::find(out.begin(), out.end(), s) == out.end())
         out.push_back(s);
   sortStudents(out);
   return out;
@@ -119,7 +121,8 @@ std::vector<const Period*> JournalIndex::reportingPeriodsOf(int grade) const {
   std::vector<const Period*> out;
   for (const auto& p : journal_.periods)
     if (p.kind != PeriodKind::Year && p.appliesTo(grade)) out.push_back(&p);
-  std::sort(out.begin(), out.end(), [](const Period* a, const Period* b) { return a->dates.from < b->dates.from; });
+  std::sort(out.begin(), out.end(),
+            [](const Period* a, const Period* b) { return a->dates.from < b->dates.from; });
   return out;
 }
 
@@ -129,9 +132,12 @@ std::string russianSortKey(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (c >= 'A' && c <= 'Z') key += static_cast<char>(0x62 + (c - 'A'));
-      else if (c >= 'a' && c <= 'z') key += static_cast<char>(0x62 + (c - 'a'));
-      else key += static_cast<char>(c);
+      if (c >= 'A' && c <= 'Z')
+        key += static_cast<char>(0x62 + (c - 'A'));
+      else if (c >= 'a' && c <= 'z')
+        key += static_cast<char>(0x62 + (c - 'a'));
+      else
+        key += static_cast<char>(c);
       continue;
     }
     if ((c == 0xD0 || c == 0xD1) && i + 1 < s.size()) {
@@ -140,8 +146,10 @@ std::string russianSortKey(std::string_view s) {
       unsigned lower = cp;
       if (cp >= 0x410 && cp <= 0x42F) lower = cp + 0x20;
       if (cp == 0x401) lower = 0x451;
-      if (lower >= 0x430 && lower <= 0x44F) rank = static_cast<int>(lower - 0x430) + (lower >= 0x436 ? 1 : 0);
-      else if (lower == 0x451) rank = 6;
+      if (lower >= 0x430 && lower <= 0x44F)
+        rank = static_cast<int>(lower - 0x430) + (lower >= 0x436 ? 1 : 0);
+      else if (lower == 0x451)
+        rank = 6;
       if (rank >= 0) {
         key += static_cast<char>(0x41 + rank);
         ++i;
@@ -156,9 +164,12 @@ std::string russianSortKey(std::string_view s) {
 
 std::string PeriodName::toString() const {
   switch (kind) {
-    case PeriodKind::Quarter: return std::to_string(startYear) + "-Q" + std::to_string(number);
-    case PeriodKind::HalfYear: return std::to_string(startYear) + "-H" + std::to_string(number);
-    case PeriodKind::Year: return std::to_string(startYear) + "-year";
+    case PeriodKind::Quarter:
+      return std::to_string(startYear) + "-Q" + std::to_string(number);
+    case PeriodKind::HalfYear:
+      return std::to_string(startYear) + "-H" + std::to_string(number);
+    case PeriodKind::Year:
+      return std::to_string(startYear) + "-year";
   }
   return {};
 }
@@ -181,8 +192,10 @@ std::optional<PeriodName> PeriodName::parse(std::string_view t) {
 
 std::string russianPeriodName(const Period& p, int startYear) {
   switch (p.kind) {
-    case PeriodKind::Quarter: return std::to_string(p.number) + " четверть";
-    case PeriodKind::HalfYear: return std::to_string(p.number) + " полугодие";
+    case PeriodKind::Quarter:
+      return std::to_string(p.number) + " четверть";
+    case PeriodKind::HalfYear:
+      return std::to_string(p.number) + " полугодие";
     case PeriodKind::Year:
       return std::to_string(startYear) + "/" + std::to_string(startYear + 1) + " учебный год";
   }

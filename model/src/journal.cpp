@@ -103,10 +103,14 @@ std::optional<WorkType> workTypeFromRussian(std::string_view title) {
     if (lowerRussian(w.title) == wanted) return w.type;
   // Short forms used by schools: "контрольная", "самостоятельная", "тест", "лабораторная", "практическая".
   static constexpr std::pair<std::string_view, WorkType> kShort[] = {
-      {"контрольная", WorkType::Control},      {"самостоятельная", WorkType::Independent},
-      {"тест", WorkType::Test},                {"тестирование", WorkType::Test},
-      {"лабораторная", WorkType::Laboratory},  {"практическая", WorkType::Practical},
-      {"ответ на уроке", WorkType::Oral},      {"домашнее задание", WorkType::Homework},
+      {"контрольная", WorkType::Control},
+      {"самостоятельная", WorkType::Independent},
+      {"тест", WorkType::Test},
+      {"тестирование", WorkType::Test},
+      {"лабораторная", WorkType::Laboratory},
+      {"практическая", WorkType::Practical},
+      {"ответ на уроке", WorkType::Oral},
+      {"домашнее задание", WorkType::Homework},
       {"проверочная работа", WorkType::Independent},
   };
   for (const auto& [name, type] : kShort)
@@ -127,21 +131,30 @@ std::optional<MarkValue> MarkValue::parse(std::string_view text) {
 
 std::string MarkValue::toString() const {
   switch (kind) {
-    case MarkKind::Points: return std::to_string(points);
-    case MarkKind::NotAssessed: return "н/а";
-    case MarkKind::Pass: return "зач";
-    case MarkKind::Fail: return "незач";
-    case MarkKind::Exempt: return "осв";
+    case MarkKind::Points:
+      return std::to_string(points);
+    case MarkKind::NotAssessed:
+      return "н/а";
+    case MarkKind::Pass:
+      return "зач";
+    case MarkKind::Fail:
+      return "незач";
+    case MarkKind::Exempt:
+      return "осв";
   }
   return "?";
 }
 
 std::string_view toString(AttendanceStatus s) {
   switch (s) {
-    case AttendanceStatus::Absent: return "absent";
-    case AttendanceStatus::Ill: return "ill";
-    case AttendanceStatus::Late: return "late";
-    case AttendanceStatus::Excused: return "excused";
+    case AttendanceStatus::Absent:
+      return "absent";
+    case AttendanceStatus::Ill:
+      return "ill";
+    case AttendanceStatus::Late:
+      return "late";
+    case AttendanceStatus::Excused:
+      return "excused";
   }
   return "absent";
 }
@@ -156,19 +169,26 @@ std::optional<AttendanceStatus> attendanceStatusFromString(std::string_view s) {
 
 std::string_view journalCode(AttendanceStatus s) {
   switch (s) {
-    case AttendanceStatus::Absent: return "н";
-    case AttendanceStatus::Ill: return "б";
-    case AttendanceStatus::Late: return "оп";
-    case AttendanceStatus::Excused: return "у";
+    case AttendanceStatus::Absent:
+      return "н";
+    case AttendanceStatus::Ill:
+      return "б";
+    case AttendanceStatus::Late:
+      return "оп";
+    case AttendanceStatus::Excused:
+      return "у";
   }
   return "н";
 }
 
 std::string_view toString(PeriodKind k) {
   switch (k) {
-    case PeriodKind::Quarter: return "quarter";
-    case PeriodKind::HalfYear: return "halfyear";
-    case PeriodKind::Year: return "year";
+    case PeriodKind::Quarter:
+      return "quarter";
+    case PeriodKind::HalfYear:
+      return "halfyear";
+    case PeriodKind::Year:
+      return "year";
   }
   return "quarter";
 }
@@ -182,9 +202,12 @@ std::optional<PeriodKind> periodKindFromString(std::string_view s) {
 
 std::string_view toString(Grading g) {
   switch (g) {
-    case Grading::Marked: return "marked";
-    case Grading::PassFail: return "passfail";
-    case Grading::Unmarked: return "unmarked";
+    case Grading::Marked:
+      return "marked";
+    case Grading::PassFail:
+      return "passfail";
+    case Grading::Unmarked:
+      return "unmarked";
   }
   return "marked";
 }
@@ -198,10 +221,14 @@ std::optional<Grading> gradingFromString(std::string_view s) {
 
 std::string_view toString(PeriodMarkKind k) {
   switch (k) {
-    case PeriodMarkKind::Period: return "period";
-    case PeriodMarkKind::Year: return "year";
-    case PeriodMarkKind::Exam: return "exam";
-    case PeriodMarkKind::Final: return "final";
+    case PeriodMarkKind::Period:
+      return "period";
+    case PeriodMarkKind::Year:
+      return "year";
+    case PeriodMarkKind::Exam:
+      return "exam";
+    case PeriodMarkKind::Final:
+      return "final";
   }
   return "period";
 }
@@ -222,18 +249,24 @@ namespace ejournal::model {
 
 std::string_view toString(Severity s) {
   switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Info: return "info";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Info:
+      return "info";
   }
   return "error";
 }
 
 std::string_view russianTitle(Severity s) {
   switch (s) {
-    case Severity::Error: return "нарушение";
-    case Severity::Warning: return "предупреждение";
-    case Severity::Info: return "сведения";
+    case Severity::Error:
+      return "нарушение";
+    case Severity::Warning:
+      return "предупреждение";
+    case Severity::Info:
+      return "сведения";
   }
   return "нарушение";
 }

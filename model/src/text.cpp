@@ -116,10 +116,14 @@ std::optional<char32_t> decodeUtf8(std::string_view s, size_t& i) {
   const auto c = static_cast<unsigned char>(s[i]);
   size_t n = 0;
   char32_t cp = 0;
-  if (c < 0x80) n = 1, cp = c;
-  else if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F;
-  else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F;
-  else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07;
+  if (c < 0x80)
+    n = 1, cp = c;
+  else if ((c & 0xE0) == 0xC0)
+    n = 2, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0)
+    n = 3, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0)
+    n = 4, cp = c & 0x07;
   if (n == 0 || i + n > s.size()) {
     ++i;
     return std::nullopt;

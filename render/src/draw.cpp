@@ -13,7 +13,8 @@ Page& Canvas::newPage() {
   const float small = L.size("small");
   if (sides == Sides::Single || index % 2 == 0) {
     auto& bold = doc.font("serifBold");
-    p.textRight(bold, L.size("body"), right(), top() - 10, L.text("sheet") + " " + std::to_string(sheetOfPage(index)));
+    p.textRight(bold, L.size("body"), right(), top() - 10,
+                L.text("sheet") + " " + std::to_string(sheetOfPage(index)));
   }
   const float fy = bottom() + small + 6;
   if (!footerLeft.empty()) p.text(serif, small, left(), fy, footerLeft);
@@ -93,7 +94,8 @@ std::vector<std::vector<RowSlice>> paginate(const MeasuredTable& m, float firstA
   return pages;
 }
 
-float drawTable(Canvas& c, Page& p, const MeasuredTable& m, const std::vector<RowSlice>& slices, float x, float y) {
+float drawTable(Canvas& c, Page& p, const MeasuredTable& m, const std::vector<RowSlice>& slices, float x,
+                float y) {
   const Table& t = *m.table;
   auto& font = c.doc.font(t.fontRole);
   auto& hfont = c.doc.font(t.headerFontRole);

@@ -1,6 +1,6 @@
-// Drawing helpers shared by every printed document (private): the page frame (sheet number, footer), paginated
-// tables whose cells wrap and whose rows split across pages only when a row is taller than a page, text
-// placeholders, and names.
+// Drawing helpers shared by every printed document (private): the page frame (sheet number, footer),
+// paginated tables whose cells wrap and whose rows split across pages only when a row is taller than a page,
+// text placeholders, and names.
 #pragma once
 
 #include <functional>
@@ -35,9 +35,7 @@ struct Canvas {
   int sheetOfPage(int pageIndex) const {  // 1-based sheet of a 0-based page
     return sides == Sides::Duplex ? pageIndex / 2 + 1 : pageIndex + 1;
   }
-  int sheets() const {
-    return sides == Sides::Duplex ? (doc.pageCount() + 1) / 2 : doc.pageCount();
-  }
+  int sheets() const { return sides == Sides::Duplex ? (doc.pageCount() + 1) / 2 : doc.pageCount(); }
 };
 
 struct TableColumn {
@@ -59,9 +57,9 @@ struct Table {
 // A table measured for drawing: the wrapped lines of every cell.
 struct MeasuredTable {
   const Table* table = nullptr;
-  std::vector<std::vector<std::string>> header;               // lines per column
-  std::vector<std::vector<std::vector<std::string>>> cells;   // row -> column -> lines
-  std::vector<int> lines;                                     // lines per row
+  std::vector<std::vector<std::string>> header;              // lines per column
+  std::vector<std::vector<std::vector<std::string>>> cells;  // row -> column -> lines
+  std::vector<int> lines;                                    // lines per row
   float leading = 0;
   float headerHeight = 0;
   float rowHeight(int lineCount) const { return lineCount * leading + 2 * table->padding; }
@@ -76,16 +74,17 @@ struct RowSlice {
   int toLine = 0;
 };
 
-// Splits the rows into pages. `firstAvailable` is the height left for the table (header included) on the first
-// page, `available` on the following pages. Rows move whole to the next page; a row taller than an empty page is
-// split between lines.
+// Splits the rows into pages. `firstAvailable` is the height left for the table (header included) on the
+// first page, `available` on the following pages. Rows move whole to the next page; a row taller than an
+// empty page is split between lines.
 std::vector<std::vector<RowSlice>> paginate(const MeasuredTable& m, float firstAvailable, float available);
 
 // Draws the header and the slices at (x, y); returns the y below the table.
-float drawTable(Canvas& c, Page& p, const MeasuredTable& m, const std::vector<RowSlice>& slices, float x, float y);
+float drawTable(Canvas& c, Page& p, const MeasuredTable& m, const std::vector<RowSlice>& slices, float x,
+                float y);
 
-// Draws a table from y on the current page `p`, adding pages (with `onNewPage` drawing a heading and returning
-// the y where the table continues) as needed. Returns the page and y below the table.
+// Draws a table from y on the current page `p`, adding pages (with `onNewPage` drawing a heading and
+// returning the y where the table continues) as needed. Returns the page and y below the table.
 std::pair<Page*, float> flowTable(Canvas& c, Page* p, float y, const Table& t,
                                   const std::function<float(Page&)>& onNewPage);
 

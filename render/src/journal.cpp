@@ -1,8 +1,9 @@
 // The class journal (docs/render.md), the summary sheet and the student extract.
 //
-// The journal is drawn in one pass: the title page, reserved contents pages (their number is known in advance,
-// their sheet numbers are filled in at the end), then per subject (and subgroup) the spreads, then the summary
-// sheet, missed lessons, the deputy's remarks and the certification sheet, whose sheet count is therefore true.
+// The journal is drawn in one pass: the title page, reserved contents pages (their number is known in
+// advance, their sheet numbers are filled in at the end), then per subject (and subgroup) the spreads, then
+// the summary sheet, missed lessons, the deputy's remarks and the certification sheet, whose sheet count is
+// therefore true.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -17,7 +18,9 @@ using model::JournalIndex;
 
 namespace {
 
-std::shared_ptr<model::Clock> clockOf(const RenderOptions& o) { return o.clock ? o.clock : model::systemClock(); }
+std::shared_ptr<model::Clock> clockOf(const RenderOptions& o) {
+  return o.clock ? o.clock : model::systemClock();
+}
 
 const Layouts& layoutsOf(const RenderOptions& o, std::shared_ptr<const Layouts>& hold) {
   hold = o.layouts ? o.layouts : bundledLayouts();
@@ -50,7 +53,8 @@ struct Track {
   }
 };
 
-std::vector<Track> tracksOf(const JournalIndex& ix, const model::SchoolClass& cls, const model::DateRange& range) {
+std::vector<Track> tracksOf(const JournalIndex& ix, const model::SchoolClass& cls,
+                            const model::DateRange& range) {
   std::map<std::pair<std::string, std::string>, Track> byKey;
   for (const auto& e : ix.journal().curriculum) {
     if (e.classId != cls.id) continue;
@@ -101,8 +105,10 @@ std::vector<Track> tracksOf(const JournalIndex& ix, const model::SchoolClass& cl
   return tracks;
 }
 
-// Reporting periods of the grade whose mark belongs in a journal for `range` (they end inside it), date order.
-std::vector<const model::Period*> markPeriods(const JournalIndex& ix, int grade, const model::DateRange& range) {
+// Reporting periods of the grade whose mark belongs in a journal for `range` (they end inside it), date
+// order.
+std::vector<const model::Period*> markPeriods(const JournalIndex& ix, int grade,
+                                              const model::DateRange& range) {
   std::vector<const model::Period*> out;
   for (const auto* p : ix.reportingPeriodsOf(grade))
     if (range.contains(p->dates.to)) out.push_back(p);
@@ -111,9 +117,12 @@ std::vector<const model::Period*> markPeriods(const JournalIndex& ix, int grade,
 
 std::string periodShort(const Layout& L, const model::Period& p) {
   switch (p.kind) {
-    case model::PeriodKind::Quarter: return std::to_string(p.number) + " " + L.text("quarterShort");
-    case model::PeriodKind::HalfYear: return std::to_string(p.number) + " " + L.text("halfShort");
-    case model::PeriodKind::Year: return L.text("yearShort");
+    case model::PeriodKind::Quarter:
+      return std::to_string(p.number) + " " + L.text("quarterShort");
+    case model::PeriodKind::HalfYear:
+      return std::to_string(p.number) + " " + L.text("halfShort");
+    case model::PeriodKind::Year:
+      return L.text("yearShort");
   }
   return p.id;
 }
@@ -121,14 +130,13 @@ std::string periodShort(const Layout& L, const model::Period& p) {
 std::string periodMarkOf(const JournalIndex& ix, const std::string& studentId, const std::string& subjectId,
                          model::PeriodMarkKind kind, const std::string& periodId) {
   for (const auto* m : ix.periodMarksOfStudent(studentId))
-    if (m->subjectId == subjectId && m->kind == kind && (kind != model::PeriodMarkKind::Period || m->periodId == periodId))
+    if (m->subjectId == subjectId && m->kind == kind &&
+        (kind != model::PeriodMarkKind::Period || m->periodId == periodId))
       return sanitize(m->value.toString());
   return {};
 }
 
-std::string studentName(const model::Student& s) {
-  return sanitize(s.lastName + " " + s.firstName);
-}
+std::string studentName(const model::Student& s) { return sanitize(s.lastName + " " + s.firstName); }
 
 // ---- the spreads of one track ----
 
@@ -212,7 +220,8 @@ void JournalWriter::leftPage(const Track& t, const std::vector<GridColumn>& cols
   const float avail = c_.bottom() - y - headH;
   const float rh = std::min(L_.size("rowHeight"), std::max(L_.size("rowHeightMin"), n ? avail / n : avail));
   std::vector<float> xs{x0, x0 + numW, x0 + numW + nameW};
-  for (const auto& col : cols) xs.push_back(xs.back() + (col.lesson ? L_.column("lesson") : L_.column("periodMark")));
+  for (const auto& col : cols)
+    xs.push_back(xs.back() + (col.lesson ? L_.column("lesson") : L_.column("periodMark")));
   const float x1 = xs.back();
   const float yBottom = y + headH + rh * n;
 
@@ -272,7 +281,8 @@ void JournalWriter::leftPage(const Track& t, const std::vector<GridColumn>& cols
         v = periodMarkOf(ix_, s.id, t.subject->id, model::PeriodMarkKind::Year, "");
       }
       if (!v.empty())
-        p.fitText(cols[k].lesson ? grid : gridBold, fs, xs[k + 2] + 1, by, xs[k + 3] - xs[k + 2] - 2, v, true);
+        p.fitText(cols[k].lesson ? grid : gridBold, fs, xs[k + 2] + 1, by, xs[k + 3] - xs[k + 2] - 2, v,
+                  true);
     }
   }
   // Rules.
@@ -282,8 +292,10 @@ void JournalWriter::leftPage(const Track& t, const std::vector<GridColumn>& cols
   }
   p.line(x0, y, x1, y, 0.8f);
   for (size_t k = 0; k < xs.size(); ++k)
-    p.line(xs[k], k >= 2 ? y + monthH : y, xs[k], yBottom, k == 0 || k + 1 == xs.size() || k == 2 ? 0.8f : 0.3f);
-  if (cols.empty()) paragraph(c_, p, "serif", L_.size("body"), x1 + 12, y, c_.right() - x1 - 12, L_.text("noLessons"));
+    p.line(xs[k], k >= 2 ? y + monthH : y, xs[k], yBottom,
+           k == 0 || k + 1 == xs.size() || k == 2 ? 0.8f : 0.3f);
+  if (cols.empty())
+    paragraph(c_, p, "serif", L_.size("body"), x1 + 12, y, c_.right() - x1 - 12, L_.text("noLessons"));
 }
 
 Table JournalWriter::rightTable(const Track& t, const std::vector<const model::Lesson*>& lessons) {
@@ -320,31 +332,36 @@ int JournalWriter::track(const Track& t, const std::vector<const model::Period*>
   size_t li = 0;
   for (const auto* mp : marks) {
     while (li < t.lessons.size() && t.lessons[li]->date <= mp->dates.to) {
-      for (int h = 0; h < std::max(1, t.lessons[li]->hours); ++h) cols.push_back({t.lessons[li], nullptr, h == 0});
+      for (int h = 0; h < std::max(1, t.lessons[li]->hours); ++h)
+        cols.push_back({t.lessons[li], nullptr, h == 0});
       ++li;
     }
     if (mp->kind != model::PeriodKind::Year) cols.push_back({nullptr, mp, true});
   }
   for (; li < t.lessons.size(); ++li)
-    for (int h = 0; h < std::max(1, t.lessons[li]->hours); ++h) cols.push_back({t.lessons[li], nullptr, h == 0});
+    for (int h = 0; h < std::max(1, t.lessons[li]->hours); ++h)
+      cols.push_back({t.lessons[li], nullptr, h == 0});
   if (yearJournal) cols.push_back({nullptr, nullptr, true});
 
   const float gridW = c_.contentWidth() - L_.column("number") - L_.column("name");
   // Students per left page at the minimum row height.
   const float gridTop = c_.top() + 14 + L_.size("gridHeader") * 3.2f;
-  const size_t perPage = std::max<size_t>(1, static_cast<size_t>((c_.bottom() - gridTop) / L_.size("rowHeightMin")));
+  const size_t perPage =
+      std::max<size_t>(1, static_cast<size_t>((c_.bottom() - gridTop) / L_.size("rowHeightMin")));
 
   // Hours by plan and given, printed under the last lesson records.
   int plan = -1, given = 0;
   for (const auto* l : t.lessons) given += l->hours;
   for (const auto& e : ix_.journal().curriculum)
-    if (e.classId == cls_.id && e.subjectId == t.subject->id && e.subgroupId == (t.subgroup ? t.subgroup->id : "")) {
+    if (e.classId == cls_.id && e.subjectId == t.subject->id &&
+        e.subgroupId == (t.subgroup ? t.subgroup->id : "")) {
       if (period_.kind == model::PeriodKind::Year) plan = e.hoursYear;
       for (const auto& ph : e.periods)
         if (ph.periodId == period_.id) plan = ph.hours;
     }
-  const std::string hoursLine = fill(fill(L_.text("hoursSummary"), "plan", plan < 0 ? "—" : std::to_string(plan)),
-                                     "given", std::to_string(given));
+  const std::string hoursLine =
+      fill(fill(L_.text("hoursSummary"), "plan", plan < 0 ? "—" : std::to_string(plan)), "given",
+           std::to_string(given));
   const float bodySize = L_.size("body");
   const float hoursH = bodySize * 2.2f;
 
@@ -352,8 +369,8 @@ int JournalWriter::track(const Track& t, const std::vector<const model::Period*>
   size_t pos = 0;
   bool continued = false;
   do {
-    // Choose the columns of this spread: as many as the grid holds, cut back so the lesson records fit the right
-    // page (a record taller than a page still goes alone and continues on extra pages).
+    // Choose the columns of this spread: as many as the grid holds, cut back so the lesson records fit the
+    // right page (a record taller than a page still goes alone and continues on extra pages).
     float used = 0;
     size_t end = pos;
     while (end < cols.size()) {
@@ -377,7 +394,8 @@ int JournalWriter::track(const Track& t, const std::vector<const model::Period*>
     }
     if (fit == 0 && !lessons.empty()) fit = 1;
     if (fit < lessons.size()) {
-      // End the spread before the first lesson that does not fit; mark columns before it stay with this spread.
+      // End the spread before the first lesson that does not fit; mark columns before it stay with this
+      // spread.
       const model::Lesson* next = lessons[fit];
       size_t cut = pos;
       while (cut < end && cols[cut].lesson != next) ++cut;
@@ -387,8 +405,8 @@ int JournalWriter::track(const Track& t, const std::vector<const model::Period*>
       m = measure(c_, tab);
     }
     const bool lastSpread = end == cols.size();
-    auto pages = paginate(m, c_.bottom() - (c_.top() + 14) - (lastSpread ? hoursH : 0),
-                          c_.bottom() - (c_.top() + 14));
+    auto pages =
+        paginate(m, c_.bottom() - (c_.top() + 14) - (lastSpread ? hoursH : 0), c_.bottom() - (c_.top() + 14));
     c_.alignToLeftPage();
     if (first < 0) first = c_.doc.pageCount();
     // More students than a page holds (at the minimum row height): their rows continue on further left pages.
@@ -419,7 +437,6 @@ int JournalWriter::track(const Track& t, const std::vector<const model::Period*>
   return first;
 }
 
-
 // ---- summary sheet, missed lessons, remarks, certification ----
 
 std::vector<const model::Subject*> subjectsOfClass(const JournalIndex& ix, const model::SchoolClass& cls) {
@@ -441,17 +458,19 @@ float sectionHeading(Canvas& c, Page& p, const std::string& title, const std::st
   p.text(c.doc.font("serifBold"), c.L.size("heading"), c.left(), c.top() + 4, title);
   if (!sub.empty())
     p.text(c.doc.font("serif"), c.L.size("body"),
-           c.left() + PdfDoc::textWidth(c.doc.font("serifBold"), c.L.size("heading"), title) + 12, c.top() + 4, sub);
+           c.left() + PdfDoc::textWidth(c.doc.font("serifBold"), c.L.size("heading"), title) + 12,
+           c.top() + 4, sub);
   return c.top() + 14;
 }
 
 // The students x subjects grid of period, year, exam and final marks; pages added as needed. `upTo` is the
-// journal's period when it is a quarter or half-year: then only the reporting periods begun by its end are shown,
-// without the year, exam and final columns; null for the year. Returns the page index of its first page and the y
-// below the grid on its last page.
+// journal's period when it is a quarter or half-year: then only the reporting periods begun by its end are
+// shown, without the year, exam and final columns; null for the year. Returns the page index of its first
+// page and the y below the grid on its last page.
 std::pair<int, float> summarySection(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls,
-                                     const std::vector<const model::Student*>& students, const std::string& title,
-                                     const std::string& sub, const model::Period* upTo = nullptr) {
+                                     const std::vector<const model::Student*>& students,
+                                     const std::string& title, const std::string& sub,
+                                     const model::Period* upTo = nullptr) {
   const Layout& L = c.L;
   const auto subjects = subjectsOfClass(ix, cls);
   auto periods = ix.reportingPeriodsOf(cls.grade);
@@ -491,11 +510,13 @@ std::pair<int, float> summarySection(Canvas& c, const JournalIndex& ix, const mo
       const float x1 = gx + groupW * (s1 - s0);
       p.fillRect(x0, y, x1 - x0, headH, 0.9f);
       p.textCenter(gridBold, hs, x0 + numW / 2, y + headH / 2 + hs / 3, L.text("numberHeader"));
-      p.fitText(gridBold, hs, x0 + numW + 2, y + headH / 2 + hs / 3, nameW - 4, L.text("studentsHeader"), true);
+      p.fitText(gridBold, hs, x0 + numW + 2, y + headH / 2 + hs / 3, nameW - 4, L.text("studentsHeader"),
+                true);
       for (size_t k = s0; k < s1; ++k) {
         const float sx = gx + groupW * (k - s0);
         auto lines = PdfDoc::wrap(gridBold, hs, sanitize(subjects[k]->name), groupW - 4);
-        if (lines.size() > 3) lines = PdfDoc::wrap(gridBold, hs, sanitize(subjects[k]->shortName), groupW - 4);
+        if (lines.size() > 3)
+          lines = PdfDoc::wrap(gridBold, hs, sanitize(subjects[k]->shortName), groupW - 4);
         float ly = y + 2 + hs;
         for (size_t li = 0; li < lines.size() && li < 3; ++li, ly += hs * 1.25f)
           p.textCenter(gridBold, hs, sx + groupW / 2, ly, lines[li]);
@@ -521,13 +542,15 @@ std::pair<int, float> summarySection(Canvas& c, const JournalIndex& ix, const mo
             else
               v = periodMarkOf(ix, st.id, subjects[k]->id, model::PeriodMarkKind::Final, "");
             const bool examOrFinal = !upTo && q + 3 > sublabels.size();
-            if (!v.empty()) p.fitText(examOrFinal ? grid : gridBold, fs, sx + markW * q + 0.5f, by, markW - 1, v, true);
+            if (!v.empty())
+              p.fitText(examOrFinal ? grid : gridBold, fs, sx + markW * q + 0.5f, by, markW - 1, v, true);
           }
         }
       }
       const float yb = y + headH + rh * n;
       for (size_t r = 0; r <= n; ++r)
-        p.line(x0, y + headH + rh * r, x1, y + headH + rh * r, r == 0 || r == n ? 0.8f : (r % 5 == 0 ? 0.6f : 0.3f));
+        p.line(x0, y + headH + rh * r, x1, y + headH + rh * r,
+               r == 0 || r == n ? 0.8f : (r % 5 == 0 ? 0.6f : 0.3f));
       p.line(x0, y, x1, y, 0.8f);
       p.line(gx, y + subjH, x1, y + subjH, 0.4f);
       p.line(x0, y, x0, yb, 0.8f);
@@ -536,7 +559,8 @@ std::pair<int, float> summarySection(Canvas& c, const JournalIndex& ix, const mo
         const float sx = gx + groupW * (k - s0);
         p.line(sx, y, sx, yb, 0.8f);
         if (k < s1)
-          for (size_t q = 1; q < sublabels.size(); ++q) p.line(sx + markW * q, y + subjH, sx + markW * q, yb, 0.3f);
+          for (size_t q = 1; q < sublabels.size(); ++q)
+            p.line(sx + markW * q, y + subjH, sx + markW * q, yb, 0.3f);
       }
       lastY = yb;
       if (subjects.empty()) break;
@@ -546,8 +570,8 @@ std::pair<int, float> summarySection(Canvas& c, const JournalIndex& ix, const mo
   return {first, lastY};
 }
 
-int missedSection(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls, const model::DateRange& range,
-                  const std::vector<const model::Student*>& students) {
+int missedSection(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls,
+                  const model::DateRange& range, const std::vector<const model::Student*>& students) {
   const Layout& L = c.L;
   std::vector<const model::Period*> periods;
   for (const auto* p : ix.reportingPeriodsOf(cls.grade))
@@ -582,8 +606,10 @@ int missedSection(Canvas& c, const JournalIndex& ix, const model::SchoolClass& c
   t.columns.push_back({L.column("name"), L.text("studentsHeader"), false});
   const float w = L.column("missedCell");
   for (const auto* p : periods) {
-    t.columns.push_back({w, sanitize(model::russianPeriodName(*p, ix.journal().year.startYear)) + ": " +
-                                L.text("missedTotal"), true});
+    t.columns.push_back(
+        {w,
+         sanitize(model::russianPeriodName(*p, ix.journal().year.startYear)) + ": " + L.text("missedTotal"),
+         true});
     t.columns.push_back({w, L.text("missedIll"), true});
   }
   if (withYear) {
@@ -622,7 +648,8 @@ int missedSection(Canvas& c, const JournalIndex& ix, const model::SchoolClass& c
   Page& p = c.newPage();
   const int first = c.doc.pageCount() - 1;
   const float y = sectionHeading(c, p, L.text("missedTitle"), "");
-  flowTable(c, &p, y, t, [&](Page& np) { return sectionHeading(c, np, L.text("missedTitle"), L.text("continued")); });
+  flowTable(c, &p, y, t,
+            [&](Page& np) { return sectionHeading(c, np, L.text("missedTitle"), L.text("continued")); });
   return first;
 }
 
@@ -656,9 +683,10 @@ int remarksSection(Canvas& c, const JournalIndex& ix, const std::vector<model::F
       if (!f.studentId.empty())
         if (const auto* s = ix.student(f.studentId)) text += " (" + sanitize(s->shortName()) + ")";
       if (!status.empty())
-        if (auto it = status.find(model::findingKey(f)); it != status.end()) text += "\n" + sanitize(it->second);
-      t.rows.push_back({std::to_string(++n), f.date ? f.date->toRussian() : "", subject, staffShort(ix, f.teacherId),
-                        text, std::string(model::russianTitle(f.severity))});
+        if (auto it = status.find(model::findingKey(f)); it != status.end())
+          text += "\n" + sanitize(it->second);
+      t.rows.push_back({std::to_string(++n), f.date ? f.date->toRussian() : "", subject,
+                        staffShort(ix, f.teacherId), text, std::string(model::russianTitle(f.severity))});
     }
     auto [lp, ly] = flowTable(c, &p, y, t, [&](Page& np) {
       return sectionHeading(c, np, L.text("remarksTitle"), L.text("continued"));
@@ -671,18 +699,21 @@ int remarksSection(Canvas& c, const JournalIndex& ix, const std::vector<model::F
     y = sectionHeading(c, *last, L.text("remarksTitle"), L.text("continued"));
   }
   const auto& school = ix.journal().school;
-  paragraph(c, *last, "serif", L.size("body"), c.left(), y + 14, c.contentWidth(),
-            L.text("deputySignature") + "   " + L.text("signatureLine") + "   " + sanitize(school.deputyDirector));
+  paragraph(
+      c, *last, "serif", L.size("body"), c.left(), y + 14, c.contentWidth(),
+      L.text("deputySignature") + "   " + L.text("signatureLine") + "   " + sanitize(school.deputyDirector));
   return first;
 }
 
-// The sheet count ("36 (тридцать шесть) листов") is one unit of the sentence: its words are joined with no-break
-// spaces so the line never breaks inside it.
+// The sheet count ("36 (тридцать шесть) листов") is one unit of the sentence: its words are joined with
+// no-break spaces so the line never breaks inside it.
 std::string unbreakable(std::string s) {
   std::string out;
   for (char ch : s) {
-    if (ch == ' ') out += "\u00a0";
-    else out += ch;
+    if (ch == ' ')
+      out += "\u00a0";
+    else
+      out += ch;
   }
   return out;
 }
@@ -693,19 +724,21 @@ void certificationPage(Canvas& c, const JournalIndex& ix) {
   const int sheets = c.sheets();
   const float x = c.left() + c.contentWidth() * 0.15f, w = c.contentWidth() * 0.7f;
   float y = c.top() + 60;
-  p.textCenter(c.doc.font("serifBold"), L.size("heading"), (c.left() + c.right()) / 2, y, L.text("certTitle"));
+  p.textCenter(c.doc.font("serifBold"), L.size("heading"), (c.left() + c.right()) / 2, y,
+               L.text("certTitle"));
   y = paragraph(c, p, "serif", L.size("subheading") + 2, x, y + 30, w,
                 fill(L.text("certText"), "count", unbreakable(sheetCountPhrase(sheets))));
   const auto& school = ix.journal().school;
   y = paragraph(c, p, "serif", L.size("subheading") + 1, x, y + 40, w,
-                L.text("directorPosition") + " " + sanitize(school.shortName) + "   " + L.text("signatureLine") +
-                    "   " + sanitize(school.director));
+                L.text("directorPosition") + " " + sanitize(school.shortName) + "   " +
+                    L.text("signatureLine") + "   " + sanitize(school.director));
   y = paragraph(c, p, "serif", L.size("subheading") + 1, x, y + 24, w, L.text("seal"));
   paragraph(c, p, "serif", L.size("subheading") + 1, x, y + 24, w, L.text("dateLine"));
 }
 
 // The administrative-copy note is in every page's footer (footerRight), the title page's too.
-void titlePage(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls, const model::Period& period) {
+void titlePage(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls,
+               const model::Period& period) {
   const Layout& L = c.L;
   Page& p = c.newPage();
   const auto& j = ix.journal();
@@ -713,17 +746,16 @@ void titlePage(Canvas& c, const JournalIndex& ix, const model::SchoolClass& cls,
   float y = paragraph(c, p, "serifBold", L.size("subheading") + 2, x, c.top() + 30, w,
                       sanitize(j.school.fullName), true);
   y = paragraph(c, p, "serifBold", L.size("title"), x, y + 70, w, L.text("title"), true);
-  y = paragraph(c, p, "serif", L.size("heading") + 4, x, y + 16, w, classTitle(cls) + " " + L.text("classLabel"),
-                true);
+  y = paragraph(c, p, "serif", L.size("heading") + 4, x, y + 16, w,
+                classTitle(cls) + " " + L.text("classLabel"), true);
   y = paragraph(c, p, "serif", L.size("heading") + 2, x, y + 8, w,
                 sanitize(model::russianPeriodName(period, j.year.startYear)) +
-                    (period.kind == model::PeriodKind::Year
-                         ? ""
-                         : " " + j.year.label() + " учебного года"),
+                    (period.kind == model::PeriodKind::Year ? "" : " " + j.year.label() + " учебного года"),
                 true);
-  y = paragraph(c, p, "serif", L.size("subheading"), x, y + 4, w,
-                L.text("periodLabel") + " " + period.dates.from.toRussian() + " – " + period.dates.to.toRussian(),
-                true);
+  y = paragraph(
+      c, p, "serif", L.size("subheading"), x, y + 4, w,
+      L.text("periodLabel") + " " + period.dates.from.toRussian() + " – " + period.dates.to.toRussian(),
+      true);
   paragraph(c, p, "serif", L.size("subheading") + 1, x, y + 40, w,
             L.text("teacherLabel") + " " + staffFull(ix, cls.classTeacherId), true);
 }
@@ -781,8 +813,9 @@ Pdf renderClassJournal(const JournalIndex& ix, std::string_view classId, std::st
     spans.push_back({first, c.doc.pageCount() - 1});
   }
   c.alignToLeftPage();
-  auto [summaryFirst, summaryY] = summarySection(c, ix, cls, students, L.text("summaryTitle"),
-                                                 classTitle(cls) + " " + L.text("classLabel"), year ? nullptr : &period);
+  auto [summaryFirst, summaryY] =
+      summarySection(c, ix, cls, students, L.text("summaryTitle"),
+                     classTitle(cls) + " " + L.text("classLabel"), year ? nullptr : &period);
   (void)summaryY;
   spans.push_back({summaryFirst, c.doc.pageCount() - 1});
   const int missedFirst = missedSection(c, ix, cls, range, students);
@@ -793,7 +826,8 @@ Pdf renderClassJournal(const JournalIndex& ix, std::string_view classId, std::st
   spans.push_back({c.doc.pageCount() - 1, c.doc.pageCount() - 1});
 
   // Now the sheet numbers are known: fill the contents.
-  for (size_t r = 0; r < spans.size(); ++r) contents.rows[r][2] = sheetRange(c, spans[r].first, spans[r].second);
+  for (size_t r = 0; r < spans.size(); ++r)
+    contents.rows[r][2] = sheetRange(c, spans[r].first, spans[r].second);
   cm = measure(c, contents);
   for (size_t i = 0; i < contentsPages.size(); ++i) {
     Page& p = c.doc.page(contentsFirst + static_cast<int>(i));
@@ -842,11 +876,12 @@ Pdf renderSummarySheet(const JournalIndex& ix, std::string_view classId, const R
     last = &c.newPage();
     y = sectionHeading(c, *last, L.text("summaryTitle"), L.text("continued"));
   }
-  y = paragraph(c, *last, "serif", L.size("body"), c.left(), y + 12, c.contentWidth(),
-                L.text("teacherLabel") + " " + L.text("signatureLine") + " " + staffFull(ix, cls.classTeacherId));
+  y = paragraph(
+      c, *last, "serif", L.size("body"), c.left(), y + 12, c.contentWidth(),
+      L.text("teacherLabel") + " " + L.text("signatureLine") + " " + staffFull(ix, cls.classTeacherId));
   paragraph(c, *last, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),
-            L.text("directorPosition") + " " + L.text("signatureLine") + " " + sanitize(j.school.director) + "   " +
-                L.text("seal"));
+            L.text("directorPosition") + " " + L.text("signatureLine") + " " + sanitize(j.school.director) +
+                "   " + L.text("seal"));
   Pdf pdf;
   pdf.title = L.text("summaryTitle") + " " + cls.name() + " " + j.year.label();
   pdf.pages = c.doc.pageCount();
@@ -861,7 +896,8 @@ Pdf renderStudentExtract(const JournalIndex& ix, std::string_view studentId, std
   const Layout& L = layoutsOf(options, hold).get("extract");
   const auto* student = ix.student(studentId);
   if (!student)
-    throw Error(ErrorKind::NotFound, "обучающийся " + std::string(studentId), "обучающийся не найден в журнале");
+    throw Error(ErrorKind::NotFound, "обучающийся " + std::string(studentId),
+                "обучающийся не найден в журнале");
   const auto& period = findPeriod(ix, periodId);
   const auto& j = ix.journal();
   // The class the student was in at the end of the period (or the last one in it).
@@ -878,7 +914,8 @@ Pdf renderStudentExtract(const JournalIndex& ix, std::string_view studentId, std
   c.footerRight = fill(L.text("copyNote"), "date", now.date.toRussian());
   Page& p = c.newPage();
   const float x = c.left(), w = c.contentWidth();
-  float y = paragraph(c, p, "serifBold", L.size("subheading"), x, c.top() + 6, w, sanitize(j.school.fullName), true);
+  float y = paragraph(c, p, "serifBold", L.size("subheading"), x, c.top() + 6, w, sanitize(j.school.fullName),
+                      true);
   if (!j.school.address.empty())
     y = paragraph(c, p, "serif", L.size("small"), x, y, w, sanitize(j.school.address), true);
   p.line(x, y + 4, x + w, y + 4, 0.8f);
@@ -888,9 +925,10 @@ Pdf renderStudentExtract(const JournalIndex& ix, std::string_view studentId, std
                 fill(fill(L.text("extractSubtitle"), "class", classTitle(*cls)), "period",
                      periodName + (year ? "" : " " + j.year.label() + " " + L.text("yearGenitive"))),
                 true);
-  y = paragraph(c, p, "serif", L.size("body") + 1, x, y + 10, w,
-                L.text("studentLabel") + " " + sanitize(student->fullName()) +
-                    (student->birthDate ? ", " + L.text("birthLabel") + " " + student->birthDate->toRussian() : ""));
+  y = paragraph(
+      c, p, "serif", L.size("body") + 1, x, y + 10, w,
+      L.text("studentLabel") + " " + sanitize(student->fullName()) +
+          (student->birthDate ? ", " + L.text("birthLabel") + " " + student->birthDate->toRussian() : ""));
   // Table: subject, current marks in the period, period marks (quarters/halves ending in it), year, final.
   std::vector<const model::Period*> periods;
   for (const auto* rp : ix.reportingPeriodsOf(cls->grade))
@@ -941,17 +979,22 @@ Pdf renderStudentExtract(const JournalIndex& ix, std::string_view studentId, std
     last = &c.newPage();
     ly = c.top() + 14;
   }
-  ly = paragraph(c, *last, "serif", L.size("body"), x, ly + 6, w,
-                 fill(fill(L.text("missedText"), "total", std::to_string(missed)), "ill", std::to_string(ill)));
-  ly = paragraph(c, *last, "serif", L.size("body") + 1, x, ly + 24, w,
-                 L.text("directorPosition") + "   " + L.text("signatureLine") + "   " + sanitize(j.school.director));
-  ly = paragraph(c, *last, "serif", L.size("body") + 1, x, ly + 16, w,
-                 L.text("teacherLabel") + "   " + L.text("signatureLine") + "   " + staffFull(ix, cls->classTeacherId));
+  ly = paragraph(
+      c, *last, "serif", L.size("body"), x, ly + 6, w,
+      fill(fill(L.text("missedText"), "total", std::to_string(missed)), "ill", std::to_string(ill)));
+  ly = paragraph(
+      c, *last, "serif", L.size("body") + 1, x, ly + 24, w,
+      L.text("directorPosition") + "   " + L.text("signatureLine") + "   " + sanitize(j.school.director));
+  ly = paragraph(
+      c, *last, "serif", L.size("body") + 1, x, ly + 16, w,
+      L.text("teacherLabel") + "   " + L.text("signatureLine") + "   " + staffFull(ix, cls->classTeacherId));
   ly = paragraph(c, *last, "serif", L.size("body") + 1, x, ly + 16, w, L.text("seal"));
-  paragraph(c, *last, "serif", L.size("body") + 1, x, ly + 10, w, L.text("issuedLabel") + " " + now.date.toRussian());
+  paragraph(c, *last, "serif", L.size("body") + 1, x, ly + 10, w,
+            L.text("issuedLabel") + " " + now.date.toRussian());
   c.doc.outline(nullptr, L.text("extractTitle") + " " + sanitize(student->shortName()), 0);
   Pdf pdf;
-  pdf.title = L.text("extractTitle") + ": " + sanitize(student->fullName()) + ", " + cls->name() + ", " + periodName;
+  pdf.title =
+      L.text("extractTitle") + ": " + sanitize(student->fullName()) + ", " + cls->name() + ", " + periodName;
   pdf.pages = c.doc.pageCount();
   pdf.sheets = c.sheets();
   pdf.bytes = c.doc.save({pdf.title, sanitize(j.school.fullName), L.text("extractTitle"), now});

@@ -1,5 +1,6 @@
-// Loading and validating the layout templates: Xerces-C validates the bytes against our own bundled schema with
-// network access, DTDs and external entities refused (tech-notes §3.1); pugixml then reads the same bytes.
+// Loading and validating the layout templates: Xerces-C validates the bytes against our own bundled schema
+// with network access, DTDs and external entities refused (tech-notes §3.1); pugixml then reads the same
+// bytes.
 #include "layout.h"
 
 #include <mutex>
@@ -49,19 +50,22 @@ class Handler : public xc::DefaultHandler {
   int depth = 0;
 
   void setDocumentLocator(const xc::Locator* const l) override { locator = l; }
-  void startDTD(const XMLCh* const, const XMLCh* const, const XMLCh* const) override { fail("DOCTYPE запрещён"); }
-  void startElement(const XMLCh* const, const XMLCh* const, const XMLCh* const, const xc::Attributes&) override {
+  void startDTD(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
+    fail("DOCTYPE запрещён");
+  }
+  void startElement(const XMLCh* const, const XMLCh* const, const XMLCh* const,
+                    const xc::Attributes&) override {
     if (++depth > kMaxDepth) fail("слишком глубокая вложенность элементов");
   }
   void endElement(const XMLCh* const, const XMLCh* const, const XMLCh* const) override { --depth; }
   void error(const xc::SAXParseException& e) override {
-    problems.push_back({static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber()),
-                        utf8(e.getMessage())});
+    problems.push_back(
+        {static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber()), utf8(e.getMessage())});
     if (problems.size() >= 20) throw e;
   }
   void fatalError(const xc::SAXParseException& e) override {
-    problems.push_back({static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber()),
-                        utf8(e.getMessage())});
+    problems.push_back(
+        {static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber()), utf8(e.getMessage())});
     throw e;
   }
   [[noreturn]] void fail(const std::string& what) {
@@ -94,7 +98,8 @@ void initXerces() {
 
 std::mutex validateMutex;  // one cached grammar, one validation at a time: layouts are few and small
 
-[[noreturn]] void reject(const std::filesystem::path& name, int line, int column, const std::string& message) {
+[[noreturn]] void reject(const std::filesystem::path& name, int line, int column,
+                         const std::string& message) {
   std::string where = name.string();
   if (line > 0) where += ":" + std::to_string(line) + ":" + std::to_string(column);
   throw Error(ErrorKind::Input, where, message);
@@ -170,7 +175,8 @@ float number(const pugi::xml_node& node, const char* attribute) {
 
 const std::filesystem::path& Layout::font(const std::string& role) const {
   auto it = fonts.find(role);
-  if (it == fonts.end()) throw Error(ErrorKind::Input, file.string(), "в макете нет шрифта с ролью «" + role + "»");
+  if (it == fonts.end())
+    throw Error(ErrorKind::Input, file.string(), "в макете нет шрифта с ролью «" + role + "»");
   return it->second;
 }
 float Layout::size(const std::string& role) const {
@@ -219,10 +225,12 @@ Layout parseLayout(const std::string& bytes, const std::filesystem::path& name) 
     reject(name, 0, 0, "поля занимают больше половины страницы");
   for (auto f : root.child("fonts").children("font"))
     layout.fonts[f.attribute("role").value()] = resolveFont(f.attribute("file").value(), name);
-  for (auto s : root.child("sizes").children("size")) layout.sizes[s.attribute("role").value()] = number(s, "points");
+  for (auto s : root.child("sizes").children("size"))
+    layout.sizes[s.attribute("role").value()] = number(s, "points");
   for (auto c : root.child("columns").children("column"))
     layout.columns[c.attribute("key").value()] = number(c, "width");
-  for (auto t : root.child("texts").children("text")) layout.texts[t.attribute("key").value()] = t.text().get();
+  for (auto t : root.child("texts").children("text"))
+    layout.texts[t.attribute("key").value()] = t.text().get();
   return layout;
 }
 

@@ -1,5 +1,5 @@
-// Layouts as data: one templates/<document>.xml per document kind, validated against schemas/layout.xsd, read into
-// plain lookups. Private to the render stage.
+// Layouts as data: one templates/<document>.xml per document kind, validated against schemas/layout.xsd, read
+// into plain lookups. Private to the render stage.
 #pragma once
 
 #include <filesystem>

@@ -1,6 +1,6 @@
-// The libharu wrapper: see pdf.h. Pitfalls handled here (tech-notes §1): compression mode set before anything is
-// created, UTF-8 encoder for TrueType fonts and info strings, fonts loaded once per document and kept open until
-// saving, errors recorded by the handler and checked after every call, no PDF/A, a deterministic /ID.
+// The libharu wrapper: see pdf.h. Pitfalls handled here (tech-notes §1): compression mode set before anything
+// is created, UTF-8 encoder for TrueType fonts and info strings, fonts loaded once per document and kept open
+// until saving, errors recorded by the handler and checked after every call, no PDF/A, a deterministic /ID.
 #include "pdf.h"
 
 #include <hpdf_doc.h>
@@ -24,13 +24,13 @@ void HPDF_STDCALL onError(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
   }
 }
 
-// libharu 2.3 gives a UTF-8 TrueType font its encoding CMap as /ToUnicode. That is a CID CMap ("begincidrange"),
-// not a ToUnicode CMap: poppler warns "Invalid 'begincidrange' operator in ToUnicode CMap" on every font and only
-// extracts text through its own fallback, and readers that follow the specification cannot copy or search it.
-// With the UTF-8 encoder the character codes in the content streams are the UTF-16 code units of the characters
-// (all in the Basic Multilingual Plane: Cyrillic 04xx, punctuation 20xx), so the correct ToUnicode CMap is the
-// identity over 0000-FFFF without the surrogates, written as bfrange lines whose ends differ only in the last byte
-// (at most 100 lines per block, PDF 1.7 §9.10.3).
+// libharu 2.3 gives a UTF-8 TrueType font its encoding CMap as /ToUnicode. That is a CID CMap
+// ("begincidrange"), not a ToUnicode CMap: poppler warns "Invalid 'begincidrange' operator in ToUnicode CMap"
+// on every font and only extracts text through its own fallback, and readers that follow the specification
+// cannot copy or search it. With the UTF-8 encoder the character codes in the content streams are the UTF-16
+// code units of the characters (all in the Basic Multilingual Plane: Cyrillic 04xx, punctuation 20xx), so the
+// correct ToUnicode CMap is the identity over 0000-FFFF without the surrogates, written as bfrange lines
+// whose ends differ only in the last byte (at most 100 lines per block, PDF 1.7 §9.10.3).
 std::string identityToUnicodeCMap() {
   std::vector<unsigned> highs;
   for (unsigned hi = 0; hi <= 0xFF; ++hi)
@@ -60,8 +60,8 @@ std::string hex(unsigned v) {
   return buf;
 }
 
-// One code point at s[i] (model::decodeUtf8), advancing i; malformed bytes and code points beyond the BMP, which
-// the fonts' CMaps do not reach, give U+FFFF (treated as "?").
+// One code point at s[i] (model::decodeUtf8), advancing i; malformed bytes and code points beyond the BMP,
+// which the fonts' CMaps do not reach, give U+FFFF (treated as "?").
 unsigned decode(std::string_view s, size_t& i) {
   const auto cp = model::decodeUtf8(s, i);
   return cp && *cp <= 0xFFFF ? static_cast<unsigned>(*cp) : 0xFFFFu;
@@ -232,7 +232,8 @@ Font& PdfDoc::font(const std::string& role) {
   f->handle = HPDF_GetFont(pdf_, name.c_str(), "UTF-8");
   if (!f->handle) check(HPDF_INVALID_FONT, "HPDF_GetFont");
   if (std::find(unicodeMapped_.begin(), unicodeMapped_.end(), f->handle) == unicodeMapped_.end()) {
-    // Replace libharu's /ToUnicode (see identityToUnicodeCMap); the old stream stays as an unreferenced object.
+    // Replace libharu's /ToUnicode (see identityToUnicodeCMap); the old stream stays as an unreferenced
+    // object.
     static const std::string cmap = identityToUnicodeCMap();
     HPDF_Dict stream = HPDF_DictStream_New(pdf_->mmgr, pdf_->xref);
     if (!stream) check(HPDF_FAILD_TO_ALLOC_MEM, "HPDF_DictStream_New");
@@ -342,7 +343,8 @@ std::string PdfDoc::save(const DocInfo& info) {
   for (auto& p : pages_) p->finish();
   check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_TITLE, sanitize(info.title).c_str()), "HPDF_SetInfoAttr title");
   check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_AUTHOR, sanitize(info.author).c_str()), "HPDF_SetInfoAttr author");
-  check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_SUBJECT, sanitize(info.subject).c_str()), "HPDF_SetInfoAttr subject");
+  check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_SUBJECT, sanitize(info.subject).c_str()),
+        "HPDF_SetInfoAttr subject");
   check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_CREATOR, "ejournal"), "HPDF_SetInfoAttr creator");
   HPDF_Date date{};
   date.year = info.created.date.year();
@@ -354,8 +356,8 @@ std::string PdfDoc::save(const DocInfo& info) {
   date.ind = ' ';
   check(HPDF_SetInfoDateAttr(pdf_, HPDF_INFO_CREATION_DATE, date), "HPDF_SetInfoDateAttr");
 
-  // A placeholder /ID of two 16-byte zero strings; replaced below by the MD5 of the written file, so the ID is a
-  // function of the content (PDF 32000-1 §14.4) and the same data always gives the same bytes.
+  // A placeholder /ID of two 16-byte zero strings; replaced below by the MD5 of the written file, so the ID
+  // is a function of the content (PDF 32000-1 §14.4) and the same data always gives the same bytes.
   const HPDF_BYTE zeros[16] = {};
   HPDF_Array id = HPDF_Array_New(pdf_->mmgr);
   if (!id) check(HPDF_FAILD_TO_ALLOC_MEM, "HPDF_Array_New");
@@ -374,11 +376,13 @@ std::string PdfDoc::save(const DocInfo& info) {
   const std::string placeholder = "<" + std::string(32, '0') + ">";
   const size_t at = bytes.rfind(placeholder + " " + placeholder);
   const size_t at2 = at == std::string::npos ? bytes.rfind(placeholder + placeholder) : at;
-  if (at2 == std::string::npos) throw Error(ErrorKind::Internal, "render.save", "не найден /ID в трейлере PDF");
+  if (at2 == std::string::npos)
+    throw Error(ErrorKind::Internal, "render.save", "не найден /ID в трейлере PDF");
   HPDF_MD5_CTX md5;
   HPDF_BYTE digest[16];
   HPDF_MD5Init(&md5);
-  HPDF_MD5Update(&md5, reinterpret_cast<const HPDF_BYTE*>(bytes.data()), static_cast<HPDF_UINT32>(bytes.size()));
+  HPDF_MD5Update(&md5, reinterpret_cast<const HPDF_BYTE*>(bytes.data()),
+                 static_cast<HPDF_UINT32>(bytes.size()));
   HPDF_MD5Final(digest, &md5);
   std::string hexId;
   for (auto b : digest) {

@@ -1,6 +1,6 @@
-// A thin C++ wrapper over one libharu document (private to the render stage): fonts with measured widths, pages
-// with top-down coordinates, text wrapping and fitting, lines and boxes, outlines, document info, and saving to
-// bytes with a deterministic trailer /ID.
+// A thin C++ wrapper over one libharu document (private to the render stage): fonts with measured widths,
+// pages with top-down coordinates, text wrapping and fitting, lines and boxes, outlines, document info, and
+// saving to bytes with a deterministic trailer /ID.
 //
 // libharu's error handler only records the error (it must not throw through C frames); every call's status is
 // checked here and turned into ejournal::Error(Internal) naming the operation. One PdfDoc per thread.
@@ -35,7 +35,8 @@ class PdfDoc;
 // A page; y grows downwards from the top edge (converted to PDF coordinates inside).
 class Page {
  public:
-  Page(PdfDoc& doc, HPDF_Page handle, float width, float height) : doc_(&doc), h_(handle), w_(width), ht_(height) {}
+  Page(PdfDoc& doc, HPDF_Page handle, float width, float height)
+      : doc_(&doc), h_(handle), w_(width), ht_(height) {}
   float width() const { return w_; }
   float height() const { return ht_; }
   HPDF_Page handle() const { return h_; }
@@ -48,8 +49,8 @@ class Page {
   void fitText(Font& font, float size, float x, float y, float width, std::string_view s, bool center);
 
   void line(float x1, float y1, float x2, float y2, float lineWidth = 0.5f);
-  void rect(float x, float y, float w, float h, float lineWidth = 0.5f);       // outline
-  void fillRect(float x, float y, float w, float h, float gray);                // fill
+  void rect(float x, float y, float w, float h, float lineWidth = 0.5f);  // outline
+  void fillRect(float x, float y, float w, float h, float gray);          // fill
   void fillRectRgb(float x, float y, float w, float h, float r, float g, float b);
   void finish();  // ends an open text object; called before saving
 
@@ -81,14 +82,15 @@ class PdfDoc {
   PdfDoc(const PdfDoc&) = delete;
   PdfDoc& operator=(const PdfDoc&) = delete;
 
-  Font& font(const std::string& role);  // a font role of the layout ("serif", "serifBold", "grid", "gridBold")
-  Page& addPage();                       // appended at the end, layout size and orientation
+  Font& font(
+      const std::string& role);  // a font role of the layout ("serif", "serifBold", "grid", "gridBold")
+  Page& addPage();               // appended at the end, layout size and orientation
   Page& page(int index) { return *pages_.at(static_cast<size_t>(index)); }
   int pageCount() const { return static_cast<int>(pages_.size()); }
 
   static float textWidth(Font& font, float size, std::string_view s);
-  // Greedy wrapping at spaces; a word wider than `width` is broken between letters. Newlines force breaks. Never
-  // returns a line wider than `width` (unless a single letter is wider). An empty text gives no lines.
+  // Greedy wrapping at spaces; a word wider than `width` is broken between letters. Newlines force breaks.
+  // Never returns a line wider than `width` (unless a single letter is wider). An empty text gives no lines.
   static std::vector<std::string> wrap(Font& font, float size, std::string_view s, float width);
 
   // A bookmark to the top of `page`; returns it for nesting.
@@ -106,7 +108,7 @@ class PdfDoc {
   ErrorState errors_;
   HPDF_Doc pdf_ = nullptr;
   std::map<std::string, std::string> loaded_;  // TTF path -> libharu font name
-  std::vector<HPDF_Font> unicodeMapped_;  // fonts whose /ToUnicode was replaced (see pdf.cpp)
+  std::vector<HPDF_Font> unicodeMapped_;       // fonts whose /ToUnicode was replaced (see pdf.cpp)
   std::map<std::string, std::unique_ptr<Font>> fonts_;
   std::vector<std::unique_ptr<Page>> pages_;
 };

@@ -1,6 +1,8 @@
 // The deputy director's reports as PDFs: the control report (справка), program completion with a bar chart of
-// planned vs delivered hours per subject, academic results with a stacked bar chart of students by results. Charts
-// are drawn with libharu's vector operations (rectangles, lines) and measured text.
+// planned vs delivered hours per subject, academic results with a stacked bar chart of students by results.
+// Charts are drawn with libharu's vector operations (rectangles, lines) and measured text.
+#include "ejournal/reports/reports.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,13 +11,13 @@
 #include "draw.h"
 #include "ejournal/model/text.h"
 #include "ejournal/render/render.h"
-#include "ejournal/reports/reports.h"
 
 namespace ejournal::render {
 
 namespace {
 
-const Layout& layoutFor(const RenderOptions& o, std::shared_ptr<const Layouts>& hold, const std::string& kind) {
+const Layout& layoutFor(const RenderOptions& o, std::shared_ptr<const Layouts>& hold,
+                        const std::string& kind) {
   hold = o.layouts ? o.layouts : bundledLayouts();
   return hold->get(kind);
 }
@@ -33,7 +35,8 @@ std::string num(double v, int decimals) {
 float reportHeader(Canvas& c, Page& p, const reports::ReportHeader& h, const std::string& title) {
   const Layout& L = c.L;
   const float x = c.left(), w = c.contentWidth();
-  float y = paragraph(c, p, "serifBold", L.size("subheading"), x, c.top() + 4, w, sanitize(h.schoolName), true);
+  float y =
+      paragraph(c, p, "serifBold", L.size("subheading"), x, c.top() + 4, w, sanitize(h.schoolName), true);
   p.line(x, y + 3, x + w, y + 3, 0.8f);
   y = paragraph(c, p, "serifBold", L.size("heading"), x, y + 14, w, title, true);
   std::string line = L.text("periodLabel") + " " + sanitize(h.periodLabel);
@@ -75,8 +78,8 @@ struct Series {
 };
 
 float barChart(Canvas& c, Page*& p, float y, const std::string& title, const std::vector<std::string>& labels,
-               const std::vector<Series>& series, const std::vector<std::vector<double>>& values, bool stacked,
-               const std::string& unit) {
+               const std::vector<Series>& series, const std::vector<std::vector<double>>& values,
+               bool stacked, const std::string& unit) {
   const Layout& L = c.L;
   auto& font = c.doc.font("serif");
   auto& bold = c.doc.font("serifBold");
@@ -122,12 +125,15 @@ float barChart(Canvas& c, Page*& p, float y, const std::string& title, const std
     for (size_t k = i; k < end; ++k) {
       const float gy = y + groupH * (k - i);
       auto lines = PdfDoc::wrap(font, fs, labels[k], labelW);
-      p->text(font, fs, c.left(), gy + groupH / 2 + fs / 3, lines.empty() ? "" : lines.front() + (lines.size() > 1 ? "…" : ""));
+      p->text(font, fs, c.left(), gy + groupH / 2 + fs / 3,
+              lines.empty() ? "" : lines.front() + (lines.size() > 1 ? "…" : ""));
       double acc = 0;
       for (size_t s = 0; s < series.size(); ++s) {
         const double v = values[k][s];
         if (stacked) {
-          if (v > 0) p->fillRectRgb(xOf(acc), gy + 2, xOf(acc + v) - xOf(acc), barH, series[s].r, series[s].g, series[s].b);
+          if (v > 0)
+            p->fillRectRgb(xOf(acc), gy + 2, xOf(acc + v) - xOf(acc), barH, series[s].r, series[s].g,
+                           series[s].b);
           acc += v;
         } else {
           const float by = gy + 2 + barH * s;
@@ -163,7 +169,8 @@ Pdf finish(Canvas& c, const reports::ReportHeader& h, const std::string& title) 
 }
 
 void setFooter(Canvas& c, const reports::ReportHeader& h) {
-  c.footerLeft = sanitize(h.schoolShortName) + " · " + sanitize(h.periodLabel) + " " + sanitize(h.academicYear);
+  c.footerLeft =
+      sanitize(h.schoolShortName) + " · " + sanitize(h.periodLabel) + " " + sanitize(h.academicYear);
   c.footerRight = fill(c.L.text("copyNote"), "date", h.createdAt.date.toRussian());
 }
 
@@ -228,10 +235,11 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
                   {90, L.text("severityHeader"), false},
                   {70, L.text("countHeader"), true}};
     for (const auto& rc : r.totals)
-      rt.rows.push_back({sanitize(rc.ruleTitle), std::string(model::russianTitle(rc.severity)),
-                         std::to_string(rc.count)});
+      rt.rows.push_back(
+          {sanitize(rc.ruleTitle), std::string(model::russianTitle(rc.severity)), std::to_string(rc.count)});
     p = room(c, p, y, 60, title);
-    y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(), L.text("totalsTitle"));
+    y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(),
+                  L.text("totalsTitle"));
     std::tie(p, y) = flowTable(c, p, y + 2, rt, again);
   }
 
@@ -248,15 +256,17 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
   k = 0;
   for (const auto& row : r.rows)
     for (const auto& f : row.findings) {
-      std::string where = sanitize(row.className) + ", " + sanitize(row.subjectName) + ", " + sanitize(row.teacherName);
+      std::string where =
+          sanitize(row.className) + ", " + sanitize(row.subjectName) + ", " + sanitize(row.teacherName);
       std::string text = sanitize(f.message, true);
       if (!f.studentName.empty()) text += " (" + sanitize(f.studentName) + ")";
-      ft.rows.push_back({std::to_string(++k), f.date ? f.date->toRussian() : "", where, text,
-                         sanitize(f.severityLabel)});
+      ft.rows.push_back(
+          {std::to_string(++k), f.date ? f.date->toRussian() : "", where, text, sanitize(f.severityLabel)});
     }
   if (!ft.rows.empty()) {
     p = room(c, p, y, 60, title);
-    y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(), L.text("findingsTitle"));
+    y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(),
+                  L.text("findingsTitle"));
     std::tie(p, y) = flowTable(c, p, y + 2, ft, again);
   }
   // Rules the data could not support: once each, with the reason.
@@ -265,8 +275,8 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
     y = paragraph(c, *p, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),
                   sanitize(nc.ruleTitle) + ": не проверялось: " + sanitize(nc.reason, true) + ".");
   }
-  // The follow-up of recorded checks (docs/followup.md): per teacher corrected / still open, the open remarks and
-  // who has not acknowledged. Only when a check was recorded; the report is as before otherwise.
+  // The follow-up of recorded checks (docs/followup.md): per teacher corrected / still open, the open remarks
+  // and who has not acknowledged. Only when a check was recorded; the report is as before otherwise.
   if (r.followUp) {
     const auto& u = *r.followUp;
     p = room(c, p, y, 80, title);
@@ -279,8 +289,9 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
     ut.padding = 2;
     const float fw = 78;
     ut.columns = {{w - fw * 4, "Учитель", false},
-                  {fw, u.previousCheckDate ? "Устранено после проверки от " + u.previousCheckDate->toRussian()
-                                           : std::string("Устранено"),
+                  {fw,
+                   u.previousCheckDate ? "Устранено после проверки от " + u.previousCheckDate->toRussian()
+                                       : std::string("Устранено"),
                    true},
                   {fw, "Не устранено", true},
                   {fw, "Самое давнее — с", true},
@@ -288,7 +299,9 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
     for (const auto& t : u.teachers)
       ut.rows.push_back({sanitize(t.teacherName), std::to_string(t.corrected), std::to_string(t.open),
                          t.oldestOpenSince ? t.oldestOpenSince->toRussian() : "—",
-                         t.open + t.fresh == 0 ? "—" : t.acknowledged && t.acknowledgedAt ? t.acknowledgedAt->date.toRussian() : "нет"});
+                         t.open + t.fresh == 0                ? "—"
+                         : t.acknowledged && t.acknowledgedAt ? t.acknowledgedAt->date.toRussian()
+                                                              : "нет"});
     std::tie(p, y) = flowTable(c, p, y + 2, ut, again);
     Table ot;
     ot.size = L.size("small");
@@ -301,15 +314,18 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
     k = 0;
     for (const auto& t : u.teachers)
       for (const auto& x : t.openItems) {
-        std::string where = sanitize(x.className) + ", " + sanitize(x.subjectName) + ", " + sanitize(t.teacherName);
+        std::string where =
+            sanitize(x.className) + ", " + sanitize(x.subjectName) + ", " + sanitize(t.teacherName);
         if (x.finding.date) where += ", " + x.finding.date->toRussian();
-        ot.rows.push_back({std::to_string(++k), x.since.toRussian() + " (" + std::to_string(x.days) + " дн.)", where,
+        ot.rows.push_back({std::to_string(++k), x.since.toRussian() + " (" + std::to_string(x.days) + " дн.)",
+                           where,
                            sanitize(x.finding.ruleTitle) + ": " + sanitize(x.finding.message, true) +
                                (x.reopened ? " (выявлено повторно)" : "")});
       }
     if (!ot.rows.empty()) {
       p = room(c, p, y, 60, title);
-      y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(), "Не устранённые замечания");
+      y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 8, c.contentWidth(),
+                    "Не устранённые замечания");
       std::tie(p, y) = flowTable(c, p, y + 2, ot, again);
     }
     std::string names;
@@ -333,14 +349,15 @@ Pdf renderProgramReport(const reports::ProgramReport& r, const RenderOptions& op
   Page* p = &c.newPage();
   float y = reportHeader(c, *p, r.header, title);
   y = paragraph(c, *p, "serif", L.size("body"), c.left(), y, c.contentWidth(),
-                fill(fill(fill(fill(L.text("summary"), "planned", std::to_string(r.plannedToDate)), "delivered",
-                               std::to_string(r.delivered)),
+                fill(fill(fill(fill(L.text("summary"), "planned", std::to_string(r.plannedToDate)),
+                               "delivered", std::to_string(r.delivered)),
                           "percent", num(r.percent, 1)),
                      "behind",
                      std::to_string(r.rowsBehind) + " " +
                          model::plural(r.rowsBehind, "предмет", "предмета", "предметов")));
   c.doc.outline(nullptr, title, 0);
-  // Chart: planned to date vs delivered per subject, summed over classes, in subject order of first appearance.
+  // Chart: planned to date vs delivered per subject, summed over classes, in subject order of first
+  // appearance.
   std::vector<std::string> subjects;
   std::map<std::string, std::pair<double, double>> sums;
   for (const auto& row : r.rows) {
@@ -351,9 +368,10 @@ Pdf renderProgramReport(const reports::ProgramReport& r, const RenderOptions& op
   }
   std::vector<std::vector<double>> values;
   for (const auto& s : subjects) values.push_back({sums[s].first, sums[s].second});
-  y = barChart(c, p, y + 6, L.text("chartTitle"), subjects,
-               {{L.text("plannedSeries"), 0.62f, 0.70f, 0.82f}, {L.text("deliveredSeries"), 0.18f, 0.42f, 0.22f}},
-               values, false, L.text("hoursUnit"));
+  y = barChart(
+      c, p, y + 6, L.text("chartTitle"), subjects,
+      {{L.text("plannedSeries"), 0.62f, 0.70f, 0.82f}, {L.text("deliveredSeries"), 0.18f, 0.42f, 0.22f}},
+      values, false, L.text("hoursUnit"));
   Table t;
   t.size = L.size("small");
   t.headerSize = L.size("small") - 0.5f;
@@ -371,10 +389,10 @@ Pdf renderProgramReport(const reports::ProgramReport& r, const RenderOptions& op
   for (const auto& row : r.rows) {
     std::string subject = sanitize(row.subjectName);
     if (!row.subgroupName.empty()) subject += " (" + sanitize(row.subgroupName) + ")";
-    t.rows.push_back({sanitize(row.className), subject, sanitize(row.teacherName), std::to_string(row.plannedYear),
-                      std::to_string(row.plannedToDate), std::to_string(row.delivered),
-                      row.shortfall ? std::to_string(row.shortfall) : "", row.excess ? std::to_string(row.excess) : "",
-                      num(row.percent, 1)});
+    t.rows.push_back({sanitize(row.className), subject, sanitize(row.teacherName),
+                      std::to_string(row.plannedYear), std::to_string(row.plannedToDate),
+                      std::to_string(row.delivered), row.shortfall ? std::to_string(row.shortfall) : "",
+                      row.excess ? std::to_string(row.excess) : "", num(row.percent, 1)});
   }
   p = room(c, p, y, 80, title);
   y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 4, c.contentWidth(), L.text("tableTitle"));
@@ -439,16 +457,26 @@ Pdf renderResultsReport(const reports::ResultsReport& r, const RenderOptions& op
                {fig, L.text("missedIllHeader"), true}};
   auto rowOf = [&](const reports::ResultsRow& row) {
     if (row.unmarked)
-      return std::vector<std::string>{sanitize(row.className), sanitize(row.classTeacherName) + " (без отметок)",
-                                      std::to_string(row.students), "—", "—", "—", "—", "—", "—", "—", "—", "—",
-                                      std::to_string(row.lessonsMissed), std::to_string(row.missedIll)};
-    return std::vector<std::string>{sanitize(row.className), sanitize(row.classTeacherName),
-                                    std::to_string(row.students), std::to_string(row.excellent),
-                                    std::to_string(row.good), std::to_string(row.oneThree),
-                                    std::to_string(row.threes), std::to_string(row.failing),
-                                    std::to_string(row.notGraded), num(row.successPercent, 1),
-                                    num(row.qualityPercent, 1), num(row.averageMark, 2),
-                                    std::to_string(row.lessonsMissed), std::to_string(row.missedIll)};
+      return std::vector<std::string>{sanitize(row.className),
+                                      sanitize(row.classTeacherName) + " (без отметок)",
+                                      std::to_string(row.students),
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      std::to_string(row.lessonsMissed),
+                                      std::to_string(row.missedIll)};
+    return std::vector<std::string>{
+        sanitize(row.className),           sanitize(row.classTeacherName), std::to_string(row.students),
+        std::to_string(row.excellent),     std::to_string(row.good),       std::to_string(row.oneThree),
+        std::to_string(row.threes),        std::to_string(row.failing),    std::to_string(row.notGraded),
+        num(row.successPercent, 1),        num(row.qualityPercent, 1),     num(row.averageMark, 2),
+        std::to_string(row.lessonsMissed), std::to_string(row.missedIll)};
   };
   for (const auto& row : r.rows) t.rows.push_back(rowOf(row));
   t.rows.push_back(rowOf(r.total));
@@ -458,7 +486,8 @@ Pdf renderResultsReport(const reports::ResultsReport& r, const RenderOptions& op
   // Failing students by name.
   std::string failing;
   for (const auto& row : r.rows)
-    for (const auto& s : row.failingStudents) failing += (failing.empty() ? "" : "; ") + sanitize(row.className) + ": " + sanitize(s);
+    for (const auto& s : row.failingStudents)
+      failing += (failing.empty() ? "" : "; ") + sanitize(row.className) + ": " + sanitize(s);
   if (!failing.empty()) {
     p = room(c, p, y, 40, title);
     y = paragraph(c, *p, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),

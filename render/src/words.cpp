@@ -1,10 +1,9 @@
 // Russian number words for the certification sheet: "47 (сорок семь) листов".
-#include "ejournal/render/render.h"
-
 #include <array>
 
 #include "ejournal/model/error.h"
 #include "ejournal/model/text.h"
+#include "ejournal/render/render.h"
 
 namespace ejournal::render {
 
@@ -13,14 +12,13 @@ namespace {
 constexpr std::array<std::string_view, 10> kUnits = {"ноль", "один",  "два",  "три",    "четыре",
                                                      "пять", "шесть", "семь", "восемь", "девять"};
 constexpr std::array<std::string_view, 10> kTeens = {
-    "десять",      "одиннадцать", "двенадцать",   "тринадцать",   "четырнадцать",
-    "пятнадцать",  "шестнадцать", "семнадцать",   "восемнадцать", "девятнадцать"};
-constexpr std::array<std::string_view, 10> kTens = {"",          "",           "двадцать",    "тридцать",
-                                                    "сорок",     "пятьдесят",  "шестьдесят",  "семьдесят",
-                                                    "восемьдесят", "девяносто"};
-constexpr std::array<std::string_view, 10> kHundreds = {"",        "сто",      "двести",   "триста",  "четыреста",
-                                                        "пятьсот", "шестьсот", "семьсот",  "восемьсот",
-                                                        "девятьсот"};
+    "десять",     "одиннадцать", "двенадцать", "тринадцать",   "четырнадцать",
+    "пятнадцать", "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать"};
+constexpr std::array<std::string_view, 10> kTens = {
+    "",          "",           "двадцать",  "тридцать",    "сорок",
+    "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"};
+constexpr std::array<std::string_view, 10> kHundreds = {
+    "", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот", "девятьсот"};
 
 void append(std::string& out, std::string_view word) {
   if (word.empty()) return;

@@ -4,9 +4,9 @@
 #include <map>
 #include <set>
 
-#include "ejournal/reports/reports.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/text.h"
+#include "ejournal/reports/reports.h"
 
 namespace ejournal::reports {
 
@@ -77,7 +77,8 @@ ReportHeader header(const model::JournalIndex& idx, const rules::Scope& scope, s
   }
   h.createdAt = createdAt;
   for (const auto& s : j.staff)
-    if (s.id == j.school.deputyDirector || s.fullName() == j.school.deputyDirector) h.deputyDirector = s.fullName();
+    if (s.id == j.school.deputyDirector || s.fullName() == j.school.deputyDirector)
+      h.deputyDirector = s.fullName();
   if (h.deputyDirector.empty()) h.deputyDirector = j.school.deputyDirector;
   for (const auto& s : j.staff)
     if (s.id == j.school.director || s.fullName() == j.school.director) h.director = s.fullName();
@@ -113,8 +114,8 @@ double figure(const Finding& f, const std::string& name) {
   return 0;
 }
 
-// The class's reporting period for results: the scope's own period when it is one of the grade's, the year for a
-// year scope, else the grade's period containing the scope's end (as-of day).
+// The class's reporting period for results: the scope's own period when it is one of the grade's, the year
+// for a year scope, else the grade's period containing the scope's end (as-of day).
 const model::Period* resultsPeriod(const model::JournalIndex& idx, const rules::Scope& scope, int grade,
                                    bool& yearMarks) {
   yearMarks = false;
@@ -161,10 +162,11 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
                                  model::DateTime createdAt) {
   ControlReport r;
   r.header = header(index, scope, "Справка по итогам проверки электронного журнала", createdAt);
-  using Key = std::tuple<std::string, std::string, std::string, std::string>;  // teacher, class, subject, subgroup
+  using Key =
+      std::tuple<std::string, std::string, std::string, std::string>;  // teacher, class, subject, subgroup
   std::map<Key, ControlRow> rows;
-  auto rowFor = [&](const std::string& t, const std::string& c, const std::string& s, const std::string& g)
-      -> ControlRow& {
+  auto rowFor = [&](const std::string& t, const std::string& c, const std::string& s,
+                    const std::string& g) -> ControlRow& {
     auto [it, fresh] = rows.try_emplace(Key{t, c, s, g});
     if (fresh) {
       auto& row = it->second;
@@ -192,9 +194,12 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
     auto& row = rowFor(teacher, l.classId, l.subjectId, l.subgroupId);
     ++row.lessonsHeld;
     ++r.lessonsHeld;
-    if (l.topic.find_first_not_of(" \t\r\n") == std::string::npos) ++row.topicsMissing;
-    else if (l.topicEnteredAt && l.topicEnteredAt->date - l.date > grace) ++row.topicsLate;
-    else ++row.topicsOnTime;
+    if (l.topic.find_first_not_of(" \t\r\n") == std::string::npos)
+      ++row.topicsMissing;
+    else if (l.topicEnteredAt && l.topicEnteredAt->date - l.date > grace)
+      ++row.topicsLate;
+    else
+      ++row.topicsOnTime;
     row.marks += static_cast<int>(index.marksOfLesson(l.id).size());
     if (!l.substituteTeacherId.empty()) ++row.substitutions;
   }
@@ -232,7 +237,9 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
     if (const auto* st = index.student(f.studentId)) cf.studentName = st->lastName + " " + st->firstName;
     cf.message = f.message;
     row.findings.push_back(std::move(cf));
-    (f.severity == Severity::Error ? row.errors : f.severity == Severity::Warning ? row.warnings : row.infos)++;
+    (f.severity == Severity::Error     ? row.errors
+     : f.severity == Severity::Warning ? row.warnings
+                                       : row.infos)++;
     (f.severity == Severity::Error ? r.errors : f.severity == Severity::Warning ? r.warnings : r.infos)++;
     ++r.findings;
     if (f.rule == "marks.per_lesson") ++row.lessonsFewMarks;
@@ -242,10 +249,11 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
   for (auto& [key, row] : rows) {
     row.marksPerLesson = row.lessonsHeld ? round2(static_cast<double>(row.marks) / row.lessonsHeld) : 0;
     if (auto it = perRow.find(key); it != perRow.end()) row.counts = countsOf(it->second, ids, config);
-    std::stable_sort(row.findings.begin(), row.findings.end(), [](const ControlFinding& a, const ControlFinding& b) {
-      const int32_t da = a.date ? a.date->days() : INT32_MIN, db = b.date ? b.date->days() : INT32_MIN;
-      return da < db;
-    });
+    std::stable_sort(
+        row.findings.begin(), row.findings.end(), [](const ControlFinding& a, const ControlFinding& b) {
+          const int32_t da = a.date ? a.date->days() : INT32_MIN, db = b.date ? b.date->days() : INT32_MIN;
+          return da < db;
+        });
     r.rows.push_back(std::move(row));
   }
   std::sort(r.rows.begin(), r.rows.end(), [&](const ControlRow& a, const ControlRow& b) {
@@ -264,8 +272,9 @@ ControlReport buildControlReport(const model::JournalIndex& index, const rules::
     r.conclusion = "Нарушений не выявлено." +
                    (r.infos ? " Сведений для контроля: " + std::to_string(r.infos) + "." : std::string());
   else
-    r.conclusion = "Выявлено нарушений: " + std::to_string(r.errors) + ", предупреждений: " +
-                   std::to_string(r.warnings) + ", сведений: " + std::to_string(r.infos) +
+    r.conclusion = "Выявлено нарушений: " + std::to_string(r.errors) +
+                   ", предупреждений: " + std::to_string(r.warnings) +
+                   ", сведений: " + std::to_string(r.infos) +
                    ". Результаты проверки довести до сведения учителей и классных руководителей.";
   return r;
 }
@@ -384,15 +393,26 @@ ResultsReport buildResultsReport(const model::JournalIndex& index, const rules::
             ++t.marks;
             sum += v.points;
             ++count;
-            if (v.points >= 5) ++t.fives;
-            else if (v.points == 4) ++t.fours;
-            else if (v.points == 3) ++t.threes;
-            else ++t.twos, t.bad.push_back(sname + ": " + std::to_string(v.points));
+            if (v.points >= 5)
+              ++t.fives;
+            else if (v.points == 4)
+              ++t.fours;
+            else if (v.points == 3)
+              ++t.threes;
+            else
+              ++t.twos, t.bad.push_back(sname + ": " + std::to_string(v.points));
             break;
-          case model::MarkKind::NotAssessed: ++t.marks, ++t.na, t.bad.push_back(sname + ": н/а"); break;
-          case model::MarkKind::Fail: ++t.marks, ++t.fails, t.bad.push_back(sname + ": незачёт"); break;
-          case model::MarkKind::Pass: ++t.marks; break;
-          case model::MarkKind::Exempt: break;
+          case model::MarkKind::NotAssessed:
+            ++t.marks, ++t.na, t.bad.push_back(sname + ": н/а");
+            break;
+          case model::MarkKind::Fail:
+            ++t.marks, ++t.fails, t.bad.push_back(sname + ": незачёт");
+            break;
+          case model::MarkKind::Pass:
+            ++t.marks;
+            break;
+          case model::MarkKind::Exempt:
+            break;
         }
       }
       classify(row, t, st->lastName + " " + st->firstName);
@@ -512,7 +532,8 @@ ForecastReport buildForecastReport(const model::JournalIndex& index, const rules
   const size_t nSubjects = j.subjects.size();
   std::vector<std::vector<MP>> marks(j.students.size() * nSubjects);
   auto slot = [&](const model::Student* st, const model::Subject* sub) {
-    return static_cast<size_t>(st - j.students.data()) * nSubjects + static_cast<size_t>(sub - j.subjects.data());
+    return static_cast<size_t>(st - j.students.data()) * nSubjects +
+           static_cast<size_t>(sub - j.subjects.data());
   };
   for (const auto& m : j.marks) {
     if (m.value.kind != model::MarkKind::Points) continue;
@@ -548,7 +569,8 @@ ForecastReport buildForecastReport(const model::JournalIndex& index, const rules
         if (!e->subgroupId.empty())
           if (const auto* g = index.subgroup(e->subgroupId)) return g->teacherId != scope.teacherId;
         for (const auto& t : j.timetable)
-          if (t.classId == e->classId && t.subjectId == e->subjectId && t.teacherId == scope.teacherId) return false;
+          if (t.classId == e->classId && t.subjectId == e->subjectId && t.teacherId == scope.teacherId)
+            return false;
         return true;
       });
     }
@@ -587,8 +609,9 @@ ForecastReport buildForecastReport(const model::JournalIndex& index, const rules
           const double fl = std::floor(avg);
           row.expected = static_cast<int>(fl) + (avg - fl + 1e-9 >= threshold ? 1 : 0);
         }
-        const int needNow = std::max(
-            1, static_cast<int>(std::ceil(row.requiredMarks * static_cast<double>(elapsed) / periodDays - 1e-9)));
+        const int needNow =
+            std::max(1, static_cast<int>(
+                            std::ceil(row.requiredMarks * static_cast<double>(elapsed) / periodDays - 1e-9)));
         if (row.expected && *row.expected <= 2)
           row.reasons.push_back("ожидается " + std::to_string(*row.expected) + " (средний балл " +
                                 model::formatFixed(row.weightedAverage, 2) + ")");
@@ -660,7 +683,8 @@ ControlFollowUp buildControlFollowUp(const model::JournalIndex& index, const Fol
         item.finding.date = f.date;
         item.finding.lessonId = f.lessonId;
         item.finding.studentId = f.studentId;
-        if (const auto* st = index.student(f.studentId)) item.finding.studentName = st->lastName + " " + st->firstName;
+        if (const auto* st = index.student(f.studentId))
+          item.finding.studentName = st->lastName + " " + st->firstName;
         item.finding.message = f.message;
         item.className = className(index, f.classId);
         item.subjectName = subjectName(index, f.subjectId);
@@ -680,9 +704,11 @@ ControlFollowUp buildControlFollowUp(const model::JournalIndex& index, const Fol
     it->second.acknowledgedAt = at;
   }
   for (auto& [id, row] : byTeacher) {
-    std::stable_sort(row.openItems.begin(), row.openItems.end(), [](const FollowUpItem& a, const FollowUpItem& b) {
-      return std::tie(a.since, a.className, a.subjectName) < std::tie(b.since, b.className, b.subjectName);
-    });
+    std::stable_sort(row.openItems.begin(), row.openItems.end(),
+                     [](const FollowUpItem& a, const FollowUpItem& b) {
+                       return std::tie(a.since, a.className, a.subjectName) <
+                              std::tie(b.since, b.className, b.subjectName);
+                     });
     r.teachers.push_back(std::move(row));
   }
   std::sort(r.teachers.begin(), r.teachers.end(), [](const TeacherFollowUp& a, const TeacherFollowUp& b) {

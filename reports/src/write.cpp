@@ -1,5 +1,5 @@
-// The reports as JSON, CSV (RFC 4180, UTF-8, CRLF) and readable Russian text tables. Deterministic: numbers in the
-// classic locale with fixed decimals, no clock reads.
+// The reports as JSON, CSV (RFC 4180, UTF-8, CRLF) and readable Russian text tables. Deterministic: numbers
+// in the classic locale with fixed decimals, no clock reads.
 #include <optional>
 
 #include "ejournal/model/json.h"
@@ -12,8 +12,8 @@ namespace {
 
 using model::formatFixed;
 using model::jsonArray;
-using model::jsonString;
 using model::JsonObject;
+using model::jsonString;
 
 std::string headerJson(const ReportHeader& h) {
   return JsonObject()
@@ -38,10 +38,10 @@ void csvLine(std::ostream& out, const std::vector<std::string>& cells) {
   out << "\r\n";
 }
 
-// The fields of a report row are listed once, in a `<row>Fields(row, sink)` function, and written through one of two
-// sinks with the same calls: JsonFields (members of a JSON object) or CsvFields (the CSV column names and cells), so
-// the CSV columns are the JSON members by the same names. jsonOnly() members (nested lists, extra names) have no
-// CSV column.
+// The fields of a report row are listed once, in a `<row>Fields(row, sink)` function, and written through one
+// of two sinks with the same calls: JsonFields (members of a JSON object) or CsvFields (the CSV column names
+// and cells), so the CSV columns are the JSON members by the same names. jsonOnly() members (nested lists,
+// extra names) have no CSV column.
 class JsonFields {
  public:
   void text(const char* k, std::string_view v) { o_.text(k, v); }
@@ -49,13 +49,16 @@ class JsonFields {
   void integer(const char* k, long long v) { o_.integer(k, v); }
   void number(const char* k, double v, int decimals) { o_.number(k, v, decimals); }
   void boolean(const char* k, bool v) { o_.boolean(k, v); }
-  void optionalInteger(const char* k, const std::optional<int>& v) { o_.raw(k, v ? std::to_string(*v) : "null"); }
+  void optionalInteger(const char* k, const std::optional<int>& v) {
+    o_.raw(k, v ? std::to_string(*v) : "null");
+  }
   void optionalNumber(const char* k, const std::optional<double>& v, int decimals) {
     o_.raw(k, v ? formatFixed(*v, decimals) : "null");
   }
   // JSON: an array of strings; CSV: one cell, the strings joined by `csvSeparator`.
   void list(const char* k, const std::vector<std::string>& v, const char* /*csvSeparator*/) {
-    o_.raw(k, jsonArray(v, [](const std::string& s) { return jsonString(s); }, " "));
+    o_.raw(k, jsonArray(
+                  v, [](const std::string& s) { return jsonString(s); }, " "));
   }
   void jsonOnly(const char* k, const std::string& json) { o_.raw(k, json); }
   std::string json() const { return o_.json(); }
@@ -152,7 +155,9 @@ std::string followUpJson(const ControlFollowUp& u) {
       .integer("open", u.open)
       .integer("new", u.fresh)
       .raw("teachers", jsonArray(u.teachers, teacher, "\n     "))
-      .raw("not_acknowledged", jsonArray(u.notAcknowledged, [](const std::string& s) { return jsonString(s); }, " "))
+      .raw("not_acknowledged",
+           jsonArray(
+               u.notAcknowledged, [](const std::string& s) { return jsonString(s); }, " "))
       .json();
 }
 
@@ -170,17 +175,20 @@ void followUpText(const ControlFollowUp& u, std::ostream& out) {
   for (const auto& t : u.teachers) {
     out << "\n" << t.teacherName << ":\n";
     if (u.previousCheckDate)
-      out << "  устранено после проверки от " << u.previousCheckDate->toRussian() << ": " << t.corrected << "\n";
+      out << "  устранено после проверки от " << u.previousCheckDate->toRussian() << ": " << t.corrected
+          << "\n";
     out << "  не устранено: " << t.open;
     if (t.oldestOpenSince) out << " (самое давнее — с " << t.oldestOpenSince->toRussian() << ")";
     out << "\n  новых замечаний: " << t.fresh << "\n";
     if (t.open + t.fresh > 0)
       out << "  ознакомлен(а): "
-          << (t.acknowledged && t.acknowledgedAt ? t.acknowledgedAt->toRussian() : std::string("нет")) << "\n";
+          << (t.acknowledged && t.acknowledgedAt ? t.acknowledgedAt->toRussian() : std::string("нет"))
+          << "\n";
     for (const auto& x : t.openItems)
-      out << "    с " << x.since.toRussian() << " (" << x.days << " дн.)" << (x.reopened ? ", повторно" : "") << "  "
-          << x.className << ", " << x.subjectName << (x.finding.date ? ", " + x.finding.date->toRussian() : "")
-          << ": " << x.finding.ruleTitle << ": " << x.finding.message << "\n";
+      out << "    с " << x.since.toRussian() << " (" << x.days << " дн.)" << (x.reopened ? ", повторно" : "")
+          << "  " << x.className << ", " << x.subjectName
+          << (x.finding.date ? ", " + x.finding.date->toRussian() : "") << ": " << x.finding.ruleTitle << ": "
+          << x.finding.message << "\n";
   }
   out << "\nНе ознакомлены с замечаниями: ";
   if (u.notAcknowledged.empty()) out << "нет";
@@ -189,7 +197,8 @@ void followUpText(const ControlFollowUp& u, std::ostream& out) {
 }
 
 // A text table with columns aligned by code points; numbers right-aligned.
-void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
+void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
+           const std::vector<bool>& right) {
   if (rows.empty()) return;
   std::vector<size_t> w(rows.front().size(), 0);
   for (const auto& r : rows)
@@ -235,14 +244,17 @@ std::string subjectWithGroup(const std::string& subject, const std::string& grou
 
 void write(const ControlReport& r, Format f, std::ostream& out) {
   auto counts = [](const std::vector<RuleCount>& v) {
-    return jsonArray(v, [](const RuleCount& c) {
-      return JsonObject()
-          .text("rule", c.ruleId)
-          .text("title", c.ruleTitle)
-          .text("severity", model::toString(c.severity))
-          .integer("count", c.count)
-          .json();
-    }, "\n      ");
+    return jsonArray(
+        v,
+        [](const RuleCount& c) {
+          return JsonObject()
+              .text("rule", c.ruleId)
+              .text("title", c.ruleTitle)
+              .text("severity", model::toString(c.severity))
+              .integer("count", c.count)
+              .json();
+        },
+        "\n      ");
   };
   auto fields = [&](const ControlRow& row, auto& o) {
     o.textOrNull("teacher", row.teacherId);
@@ -268,18 +280,21 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
     o.integer("warnings", row.warnings);
     o.integer("infos", row.infos);
     o.jsonOnly("counts", counts(row.counts));
-    o.jsonOnly("findings", jsonArray(row.findings, [](const ControlFinding& x) {
-                 return JsonObject()
-                     .text("rule", x.ruleId)
-                     .text("title", x.ruleTitle)
-                     .text("severity", model::toString(x.severity))
-                     .raw("date", x.date ? jsonString(x.date->toString()) : "null")
-                     .textOrNull("lesson_id", x.lessonId)
-                     .textOrNull("student", x.studentId)
-                     .textOrNull("student_name", x.studentName)
-                     .text("message", x.message)
-                     .json();
-               }, "\n      "));
+    o.jsonOnly("findings", jsonArray(
+                               row.findings,
+                               [](const ControlFinding& x) {
+                                 return JsonObject()
+                                     .text("rule", x.ruleId)
+                                     .text("title", x.ruleTitle)
+                                     .text("severity", model::toString(x.severity))
+                                     .raw("date", x.date ? jsonString(x.date->toString()) : "null")
+                                     .textOrNull("lesson_id", x.lessonId)
+                                     .textOrNull("student", x.studentId)
+                                     .textOrNull("student_name", x.studentName)
+                                     .text("message", x.message)
+                                     .json();
+                               },
+                               "\n      "));
     if (r.followUp) {
       // Per teacher, repeated on each of the teacher's lines (CSV has one table).
       const TeacherFollowUp* t = followUpOf(r, row.teacherId);
@@ -301,9 +316,12 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
                .integer("infos", r.infos)
                .text("conclusion", r.conclusion)
                .json()
-        << ",\n \"not_checked\": "
-        << jsonArray(r.notChecked, [](const rules::NotChecked& n) {
-             return JsonObject().text("rule", n.ruleId).text("title", n.ruleTitle).text("reason", n.reason).json();
+        << ",\n \"not_checked\": " << jsonArray(r.notChecked, [](const rules::NotChecked& n) {
+             return JsonObject()
+                 .text("rule", n.ruleId)
+                 .text("title", n.ruleTitle)
+                 .text("reason", n.reason)
+                 .json();
            });
     if (r.followUp) out << ",\n \"followup\": " << followUpJson(*r.followUp);
     out << "}\n";
@@ -311,14 +329,15 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
   }
   if (f == Format::Csv) return fieldsCsv(out, r.rows, fields);
   headerText(out, r.header);
-  std::vector<std::vector<std::string>> t = {{"Учитель", "Класс", "Предмет", "Уроков", "По плану", "Темы в срок",
-                                              "Темы с опозд.", "Без темы", "Отметок/урок", "Мало отметок",
-                                              "Поздние отметки", "Без д/з", "Замены", "Нарушения"}};
+  std::vector<std::vector<std::string>> t = {
+      {"Учитель", "Класс", "Предмет", "Уроков", "По плану", "Темы в срок", "Темы с опозд.", "Без темы",
+       "Отметок/урок", "Мало отметок", "Поздние отметки", "Без д/з", "Замены", "Нарушения"}};
   for (const auto& row : r.rows)
     t.push_back({row.teacherName, row.className, subjectWithGroup(row.subjectName, row.subgroupName),
                  std::to_string(row.lessonsHeld), std::to_string(row.lessonsPlanned),
-                 std::to_string(row.topicsOnTime), std::to_string(row.topicsLate), std::to_string(row.topicsMissing),
-                 formatFixed(row.marksPerLesson, 1), std::to_string(row.lessonsFewMarks), std::to_string(row.lateWorkMarks),
+                 std::to_string(row.topicsOnTime), std::to_string(row.topicsLate),
+                 std::to_string(row.topicsMissing), formatFixed(row.marksPerLesson, 1),
+                 std::to_string(row.lessonsFewMarks), std::to_string(row.lateWorkMarks),
                  std::to_string(row.missingHomework), std::to_string(row.substitutions),
                  std::to_string(row.errors + row.warnings)});
   table(out, t, {false, false, false, true, true, true, true, true, true, true, true, true, true, true});
@@ -327,11 +346,12 @@ void write(const ControlReport& r, Format f, std::ostream& out) {
   for (const auto& row : r.rows) {
     if (row.findings.empty()) continue;
     any = true;
-    out << "\n" << row.teacherName << ", " << row.className << ", "
+    out << "\n"
+        << row.teacherName << ", " << row.className << ", "
         << subjectWithGroup(row.subjectName, row.subgroupName) << ":\n";
     for (const auto& x : row.findings)
-      out << "  " << (x.date ? x.date->toRussian() : std::string("          ")) << "  [" << x.severityLabel << "] "
-          << x.ruleTitle << ": " << x.message << "\n";
+      out << "  " << (x.date ? x.date->toRussian() : std::string("          ")) << "  [" << x.severityLabel
+          << "] " << x.ruleTitle << ": " << x.message << "\n";
   }
   if (!any) out << "  нет\n";
   out << "\nИтого по правилам:\n";
@@ -366,8 +386,9 @@ void write(const ProgramReport& r, Format f, std::ostream& out) {
     o.boolean("completed", x.completed);
   };
   if (f == Format::Json) {
-    out << "{\"report\": \"program\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << jsonArray(r.rows, [&](const ProgramRow& x) { return fieldsJson(x, fields); }) << ",\n \"summary\": "
+    out << "{\"report\": \"program\",\n \"header\": " << headerJson(r.header)
+        << ",\n \"rows\": " << jsonArray(r.rows, [&](const ProgramRow& x) { return fieldsJson(x, fields); })
+        << ",\n \"summary\": "
         << JsonObject()
                .integer("planned_to_date", r.plannedToDate)
                .integer("delivered", r.delivered)
@@ -383,11 +404,12 @@ void write(const ProgramReport& r, Format f, std::ostream& out) {
                                               "По плану на дату", "Дано", "Отставание", "Выполнено"}};
   for (const auto& x : r.rows)
     t.push_back({x.className, subjectWithGroup(x.subjectName, x.subgroupName), x.teacherName,
-                 std::to_string(x.plannedYear), std::to_string(x.plannedPeriod), std::to_string(x.plannedToDate),
-                 std::to_string(x.delivered), x.shortfall ? std::to_string(x.shortfall) : "", pct(x.percent)});
+                 std::to_string(x.plannedYear), std::to_string(x.plannedPeriod),
+                 std::to_string(x.plannedToDate), std::to_string(x.delivered),
+                 x.shortfall ? std::to_string(x.shortfall) : "", pct(x.percent)});
   table(out, t, {false, false, false, true, true, true, true, true, true});
-  out << "\nИтого: по плану на дату " << r.plannedToDate << " ч, дано " << r.delivered << " ч (" << pct(r.percent)
-      << "), с отставанием: " << r.rowsBehind << "\n";
+  out << "\nИтого: по плану на дату " << r.plannedToDate << " ч, дано " << r.delivered << " ч ("
+      << pct(r.percent) << "), с отставанием: " << r.rowsBehind << "\n";
 }
 
 // ---------------------------------------------------------------- academic results
@@ -418,7 +440,8 @@ void resultsFields(const ResultsRow& x, Out& o) {
   o.integer("lessons_missed", x.lessonsMissed);
   o.integer("missed_ill", x.missedIll);
   o.jsonOnly("failing_students",
-             jsonArray(x.failingStudents, [](const std::string& s) { return jsonString(s); }, " "));
+             jsonArray(
+                 x.failingStudents, [](const std::string& s) { return jsonString(s); }, " "));
 }
 
 std::string resultsJson(const ResultsRow& x) {
@@ -431,8 +454,9 @@ std::string resultsJson(const ResultsRow& x) {
 
 void write(const ResultsReport& r, Format f, std::ostream& out) {
   if (f == Format::Json) {
-    out << "{\"report\": \"results\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << jsonArray(r.rows, resultsJson) << ",\n \"total\": " << resultsJson(r.total) << "}\n";
+    out << "{\"report\": \"results\",\n \"header\": " << headerJson(r.header)
+        << ",\n \"rows\": " << jsonArray(r.rows, resultsJson) << ",\n \"total\": " << resultsJson(r.total)
+        << "}\n";
     return;
   }
   if (f == Format::Csv) {
@@ -441,18 +465,38 @@ void write(const ResultsReport& r, Format f, std::ostream& out) {
     return fieldsCsv(out, rows, [](const ResultsRow& x, auto& o) { resultsFields(x, o); });
   }
   headerText(out, r.header);
-  std::vector<std::vector<std::string>> t = {{"Класс", "Период", "Учащихся", "Аттест.", "Отличники", "Хорошисты",
-                                              "С одной 3", "Неуспев.", "Не аттест.", "% успев.", "% качества",
-                                              "Ср. балл", "Пропущено уроков", "из них по болезни"}};
+  std::vector<std::vector<std::string>> t = {
+      {"Класс", "Период", "Учащихся", "Аттест.", "Отличники", "Хорошисты", "С одной 3", "Неуспев.",
+       "Не аттест.", "% успев.", "% качества", "Ср. балл", "Пропущено уроков", "из них по болезни"}};
   auto cells = [](const ResultsRow& x) {
     if (x.unmarked)
-      return std::vector<std::string>{x.className, x.periodLabel, std::to_string(x.students), "без отметок", "—", "—",
-                                      "—", "—", "—", "—", "—", "—", std::to_string(x.lessonsMissed),
+      return std::vector<std::string>{x.className,
+                                      x.periodLabel,
+                                      std::to_string(x.students),
+                                      "без отметок",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      "—",
+                                      std::to_string(x.lessonsMissed),
                                       std::to_string(x.missedIll)};
-    return std::vector<std::string>{x.className, x.periodLabel, std::to_string(x.students), std::to_string(x.graded),
-                                    std::to_string(x.excellent), std::to_string(x.good), std::to_string(x.oneThree),
-                                    std::to_string(x.failing), std::to_string(x.notGraded), pct(x.successPercent),
-                                    pct(x.qualityPercent), formatFixed(x.averageMark, 2), std::to_string(x.lessonsMissed),
+    return std::vector<std::string>{x.className,
+                                    x.periodLabel,
+                                    std::to_string(x.students),
+                                    std::to_string(x.graded),
+                                    std::to_string(x.excellent),
+                                    std::to_string(x.good),
+                                    std::to_string(x.oneThree),
+                                    std::to_string(x.failing),
+                                    std::to_string(x.notGraded),
+                                    pct(x.successPercent),
+                                    pct(x.qualityPercent),
+                                    formatFixed(x.averageMark, 2),
+                                    std::to_string(x.lessonsMissed),
                                     std::to_string(x.missedIll)};
   };
   for (const auto& x : r.rows) t.push_back(cells(x));
@@ -479,30 +523,35 @@ void write(const SubstitutionsReport& r, Format f, std::ostream& out) {
   auto lineJson = [&](const SubstitutionLine& x) { return fieldsJson(x, lineFields); };
   if (f == Format::Json) {
     out << "{\"report\": \"substitutions\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << jsonArray(r.rows, [&](const SubstitutionRow& x) {
-             return JsonObject()
-                 .text("teacher", x.teacherId)
-                 .text("teacher_name", x.teacherName)
-                 .integer("given", x.given)
-                 .integer("replaced", x.replaced)
-                 .raw("lessons", jsonArray(x.lines, lineJson, "\n      "))
-                 .json();
-           })
+        << jsonArray(r.rows,
+                     [&](const SubstitutionRow& x) {
+                       return JsonObject()
+                           .text("teacher", x.teacherId)
+                           .text("teacher_name", x.teacherName)
+                           .integer("given", x.given)
+                           .integer("replaced", x.replaced)
+                           .raw("lessons", jsonArray(x.lines, lineJson, "\n      "))
+                           .json();
+                     })
         << ",\n \"all\": " << jsonArray(r.all, lineJson) << ",\n \"unrecorded\": " << r.unrecorded << "}\n";
     return;
   }
   if (f == Format::Csv) return fieldsCsv(out, r.all, lineFields);
   headerText(out, r.header);
   std::vector<std::vector<std::string>> t = {{"Учитель", "Провёл замен", "Заменён на уроках"}};
-  for (const auto& x : r.rows) t.push_back({x.teacherName, std::to_string(x.given), std::to_string(x.replaced)});
+  for (const auto& x : r.rows)
+    t.push_back({x.teacherName, std::to_string(x.given), std::to_string(x.replaced)});
   table(out, t, {false, true, true});
   out << "\nЗамещённые уроки:\n";
-  std::vector<std::vector<std::string>> l = {{"Дата", "Класс", "Предмет", "По расписанию", "Заменил(а)", "Оформлена"}};
+  std::vector<std::vector<std::string>> l = {
+      {"Дата", "Класс", "Предмет", "По расписанию", "Заменил(а)", "Оформлена"}};
   for (const auto& x : r.all)
     l.push_back({x.date.toRussian(), x.className, x.subjectName, x.absentTeacherName, x.substituteTeacherName,
                  x.recorded ? "да" : "нет"});
-  if (r.all.empty()) out << "  нет\n";
-  else table(out, l, {});
+  if (r.all.empty())
+    out << "  нет\n";
+  else
+    table(out, l, {});
   if (r.unrecorded) out << "\nНе оформлено замен: " << r.unrecorded << "\n";
 }
 
@@ -525,24 +574,29 @@ void write(const ForecastReport& r, Format f, std::ostream& out) {
     o.list("reasons", x.reasons, "; ");
   };
   if (f == Format::Json) {
-    out << "{\"report\": \"forecast\",\n \"header\": " << headerJson(r.header) << ",\n \"rows\": "
-        << jsonArray(r.rows, [&](const ForecastRow& x) { return fieldsJson(x, fields); })
-        << ",\n \"students_at_risk\": " << r.studentsAtRisk << ", \"rows_at_risk\": " << r.rowsAtRisk << "}\n";
+    out << "{\"report\": \"forecast\",\n \"header\": " << headerJson(r.header)
+        << ",\n \"rows\": " << jsonArray(r.rows, [&](const ForecastRow& x) { return fieldsJson(x, fields); })
+        << ",\n \"students_at_risk\": " << r.studentsAtRisk << ", \"rows_at_risk\": " << r.rowsAtRisk
+        << "}\n";
     return;
   }
   if (f == Format::Csv) return fieldsCsv(out, r.rows, fields);
   headerText(out, r.header);
   out << "Учащиеся в зоне риска: " << r.studentsAtRisk << " (по предметам: " << r.rowsAtRisk << ")\n\n";
-  std::vector<std::vector<std::string>> t = {{"Класс", "Ученик", "Предмет", "Отметок", "Ср. балл", "Прогноз", "Причина"}};
+  std::vector<std::vector<std::string>> t = {
+      {"Класс", "Ученик", "Предмет", "Отметок", "Ср. балл", "Прогноз", "Причина"}};
   for (const auto& x : r.rows) {
     if (!x.atRisk) continue;
     std::string reasons;
     for (size_t i = 0; i < x.reasons.size(); ++i) reasons += (i ? "; " : "") + x.reasons[i];
     t.push_back({x.className, x.studentName, x.subjectName, std::to_string(x.marks),
-                 x.marks ? formatFixed(x.weightedAverage, 2) : "—", x.expected ? std::to_string(*x.expected) : "—", reasons});
+                 x.marks ? formatFixed(x.weightedAverage, 2) : "—",
+                 x.expected ? std::to_string(*x.expected) : "—", reasons});
   }
-  if (t.size() == 1) out << "Учащихся в зоне риска нет.\n";
-  else table(out, t, {false, false, false, true, true, true, false});
+  if (t.size() == 1)
+    out << "Учащихся в зоне риска нет.\n";
+  else
+    table(out, t, {false, false, false, true, true, true, false});
 }
 
 }  // namespace ejournal::reports

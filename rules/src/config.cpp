@@ -1,6 +1,6 @@
 // The rules configuration: defaults from the catalogue, and configuration documents validated against
-// schemas/rules.xsd with a hardened Xerces-C reader (no network, no DTD, no schema named by the document), then
-// read with pugixml from the same bytes and checked against the catalogue with line:column locations.
+// schemas/rules.xsd with a hardened Xerces-C reader (no network, no DTD, no schema named by the document),
+// then read with pugixml from the same bytes and checked against the catalogue with line:column locations.
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
@@ -73,8 +73,8 @@ class Handler : public xc::DefaultHandler {
 
  private:
   void add(const xc::SAXParseException& e) {
-    problems.push_back({static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber()),
-                        utf8(e.getMessage())});
+    problems.push_back(
+        {static_cast<int>(e.getLineNumber()), static_cast<int>(e.getColumnNumber()), utf8(e.getMessage())});
   }
 };
 
@@ -101,7 +101,8 @@ void validate(std::string_view xml, const std::string& name) {
     if (!reader->loadGrammar(schemaSource, xc::Grammar::SchemaGrammarType, true))
       throw Error(ErrorKind::Internal, "schemas/rules.xsd", "схема настроек правил не загружена");
     if (!handler.problems.empty())
-      throw Error(ErrorKind::Internal, "schemas/rules.xsd", "ошибка в схеме: " + handler.problems.front().message);
+      throw Error(ErrorKind::Internal, "schemas/rules.xsd",
+                  "ошибка в схеме: " + handler.problems.front().message);
     xc::MemBufInputSource source(reinterpret_cast<const XMLByte*>(xml.data()), xml.size(), name.c_str());
     reader->parse(source);
   } catch (const xc::SAXParseException&) {
@@ -117,15 +118,18 @@ void validate(std::string_view xml, const std::string& name) {
       if (!msg.empty()) msg += "\n";
       msg += name + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + p.message;
     }
-    throw Error(ErrorKind::Input, name, "файл настроек правил не соответствует схеме schemas/rules.xsd:\n" + msg);
+    throw Error(ErrorKind::Input, name,
+                "файл настроек правил не соответствует схеме schemas/rules.xsd:\n" + msg);
   }
 }
 
 std::string location(std::string_view xml, const std::string& name, ptrdiff_t offset) {
   int line = 1, col = 1;
   for (ptrdiff_t i = 0; i < offset && i < static_cast<ptrdiff_t>(xml.size()); ++i) {
-    if (xml[static_cast<size_t>(i)] == '\n') ++line, col = 1;
-    else if ((static_cast<unsigned char>(xml[static_cast<size_t>(i)]) & 0xC0) != 0x80) ++col;
+    if (xml[static_cast<size_t>(i)] == '\n')
+      ++line, col = 1;
+    else if ((static_cast<unsigned char>(xml[static_cast<size_t>(i)]) & 0xC0) != 0x80)
+      ++col;
   }
   return name + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
@@ -154,10 +158,14 @@ bool valueOk(ParamType type, const std::string& text) {
   double d;
   bool b;
   switch (type) {
-    case ParamType::Int: return parseInt(text, i);
-    case ParamType::Double: return parseDouble(text, d);
-    case ParamType::Bool: return parseBool(text, b);
-    default: return true;
+    case ParamType::Int:
+      return parseInt(text, i);
+    case ParamType::Double:
+      return parseDouble(text, d);
+    case ParamType::Bool:
+      return parseBool(text, b);
+    default:
+      return true;
   }
 }
 
@@ -179,7 +187,8 @@ const std::string& RuleSettings::text(const std::string& name) const {
 int RuleSettings::integer(const std::string& name) const {
   int v = 0;
   if (!parseInt(text(name), v))
-    throw Error(ErrorKind::Input, "rules", "параметр " + name + " должен быть целым числом: «" + text(name) + "»");
+    throw Error(ErrorKind::Input, "rules",
+                "параметр " + name + " должен быть целым числом: «" + text(name) + "»");
   return v;
 }
 
@@ -193,7 +202,8 @@ double RuleSettings::number(const std::string& name) const {
 bool RuleSettings::flag(const std::string& name) const {
   bool v = false;
   if (!parseBool(text(name), v))
-    throw Error(ErrorKind::Input, "rules", "параметр " + name + " должен быть true или false: «" + text(name) + "»");
+    throw Error(ErrorKind::Input, "rules",
+                "параметр " + name + " должен быть true или false: «" + text(name) + "»");
   return v;
 }
 
@@ -252,7 +262,8 @@ Config Config::parse(std::string_view xml, const std::string& name) {
     const std::string id = rule.attribute("id").as_string();
     const RuleInfo* info = findRule(id);
     if (!info)
-      throw Error(ErrorKind::Input, location(xml, name, rule.offset_debug() - 1), "неизвестное правило «" + id + "»");
+      throw Error(ErrorKind::Input, location(xml, name, rule.offset_debug() - 1),
+                  "неизвестное правило «" + id + "»");
     RuleSettings& s = c.rules_.at(id);
     if (auto a = rule.attribute("enabled")) {
       bool v = true;
@@ -282,7 +293,8 @@ Config Config::parse(std::string_view xml, const std::string& name) {
                         (spec->type == ParamType::Int      ? "целым числом"
                          : spec->type == ParamType::Double ? "числом"
                                                            : "значением true/false"));
-      s.params[pname] = (spec->type == ParamType::List || spec->type == ParamType::String) ? value : trim(value);
+      s.params[pname] =
+          (spec->type == ParamType::List || spec->type == ParamType::String) ? value : trim(value);
     }
   }
   return c;
@@ -317,13 +329,15 @@ std::string Config::version() const {
 
 const RuleSettings& Config::settings(std::string_view ruleId) const {
   auto it = rules_.find(ruleId);
-  if (it == rules_.end()) throw Error(ErrorKind::NotFound, "rules", "неизвестное правило «" + std::string(ruleId) + "»");
+  if (it == rules_.end())
+    throw Error(ErrorKind::NotFound, "rules", "неизвестное правило «" + std::string(ruleId) + "»");
   return it->second;
 }
 
 RuleSettings& Config::settings(std::string_view ruleId) {
   auto it = rules_.find(ruleId);
-  if (it == rules_.end()) throw Error(ErrorKind::NotFound, "rules", "неизвестное правило «" + std::string(ruleId) + "»");
+  if (it == rules_.end())
+    throw Error(ErrorKind::NotFound, "rules", "неизвестное правило «" + std::string(ruleId) + "»");
   return it->second;
 }
 

@@ -1,9 +1,9 @@
-// The check context: the scope's lessons, the class x subject x subgroup streams with their timetable calendar,
-// and the helpers rules share to fill findings.
-#include "rule.h"
-
+// The check context: the scope's lessons, the class x subject x subgroup streams with their timetable
+// calendar, and the helpers rules share to fill findings.
 #include <algorithm>
 #include <unordered_set>
+
+#include "rule.h"
 
 namespace ejournal::rules {
 
@@ -21,7 +21,8 @@ bool isHoliday(const model::Journal& j, Date d, int grade) {
 
 }  // namespace
 
-Context::Context(const model::JournalIndex& idx, const Scope& sc) : index(idx), journal(idx.journal()), scope(sc) {
+Context::Context(const model::JournalIndex& idx, const Scope& sc)
+    : index(idx), journal(idx.journal()), scope(sc) {
   const auto& j = journal;
   auto classOk = [&](const std::string& c) { return scope.classId.empty() || scope.classId == c; };
   auto subjectOk = [&](const std::string& s) { return scope.subjectId.empty() || scope.subjectId == s; };
@@ -33,9 +34,11 @@ Context::Context(const model::JournalIndex& idx, const Scope& sc) : index(idx), 
     return it->second;
   };
   for (const auto& e : j.curriculum)
-    if (classOk(e.classId) && subjectOk(e.subjectId)) streamFor(e.classId, e.subjectId, e.subgroupId).curriculum = &e;
+    if (classOk(e.classId) && subjectOk(e.subjectId))
+      streamFor(e.classId, e.subjectId, e.subgroupId).curriculum = &e;
   for (const auto& l : j.lessons)
-    if (classOk(l.classId) && subjectOk(l.subjectId)) streamFor(l.classId, l.subjectId, l.subgroupId).lessons.push_back(&l);
+    if (classOk(l.classId) && subjectOk(l.subjectId))
+      streamFor(l.classId, l.subjectId, l.subgroupId).lessons.push_back(&l);
   for (const auto& p : j.plan)
     if (auto it = building.find(std::make_tuple(p.classId, p.subjectId, p.subgroupId)); it != building.end())
       it->second.plan.push_back(&p);
@@ -49,19 +52,22 @@ Context::Context(const model::JournalIndex& idx, const Scope& sc) : index(idx), 
     auto [it, fresh] = holidaysOfGrade.try_emplace(grade);
     if (fresh) {
       it->second.resize(static_cast<size_t>(yearDays));
-      for (int i = 0; i < yearDays; ++i) it->second[static_cast<size_t>(i)] = isHoliday(j, j.year.start + i, grade);
+      for (int i = 0; i < yearDays; ++i)
+        it->second[static_cast<size_t>(i)] = isHoliday(j, j.year.start + i, grade);
     }
     return it->second;
   };
-  std::map<std::tuple<std::string_view, std::string_view, std::string_view>, std::vector<const model::TimetableSlot*>>
+  std::map<std::tuple<std::string_view, std::string_view, std::string_view>,
+           std::vector<const model::TimetableSlot*>>
       slots;
   for (const auto& t : j.timetable) slots[{t.classId, t.subjectId, t.subgroupId}].push_back(&t);
   for (auto& s : streams_) {
     std::sort(s.lessons.begin(), s.lessons.end(), [](const Lesson* a, const Lesson* b) {
       return a->date != b->date ? a->date < b->date : a->slot < b->slot;
     });
-    std::sort(s.plan.begin(), s.plan.end(),
-              [](const model::PlannedLesson* a, const model::PlannedLesson* b) { return a->number < b->number; });
+    std::sort(s.plan.begin(), s.plan.end(), [](const model::PlannedLesson* a, const model::PlannedLesson* b) {
+      return a->number < b->number;
+    });
     auto it = slots.find({s.classId, s.subjectId, s.subgroupId});
     if (it == slots.end()) continue;
     const auto* cls = index.schoolClass(s.classId);
@@ -89,10 +95,10 @@ Context::Context(const model::JournalIndex& idx, const Scope& sc) : index(idx), 
   });
   streamIndex_.clear();
   for (size_t i = 0; i < streams_.size(); ++i)
-    streamIndex_.emplace(std::make_tuple(std::string_view(streams_[i].classId),
-                                         std::string_view(streams_[i].subjectId),
-                                         std::string_view(streams_[i].subgroupId)),
-                         i);
+    streamIndex_.emplace(
+        std::make_tuple(std::string_view(streams_[i].classId), std::string_view(streams_[i].subjectId),
+                        std::string_view(streams_[i].subgroupId)),
+        i);
   for (const auto& l : j.lessons)
     if (inScope(l)) lessons_.push_back(&l);
   std::stable_sort(lessons_.begin(), lessons_.end(), [](const Lesson* a, const Lesson* b) {
@@ -123,7 +129,8 @@ std::string Context::teacherOf(const Stream& s) const {
     if (const auto* g = index.subgroup(s.subgroupId); g && !g->teacherId.empty()) return g->teacherId;
   std::map<std::string, int> count;
   for (const auto& t : journal.timetable)
-    if (t.classId == s.classId && t.subjectId == s.subjectId && t.subgroupId == s.subgroupId) ++count[t.teacherId];
+    if (t.classId == s.classId && t.subjectId == s.subjectId && t.subgroupId == s.subgroupId)
+      ++count[t.teacherId];
   if (count.empty())
     for (const auto* l : s.lessons) ++count[l->teacherId];
   std::string best;
@@ -192,8 +199,8 @@ std::vector<const model::Student*> Context::expectedAt(const Lesson& l) const {
     if (const auto* g = index.subgroup(l.subgroupId)) {
       for (const auto& m : g->members)
         if (m.contains(l.date))
-          if (const auto* st = index.student(m.studentId); st && st->enrolledIn(l.classId, l.date) &&
-                                                           std::find(out.begin(), out.end(), st) == out.end())
+          if (const auto* st = index.student(m.studentId);
+              st && st->enrolledIn(l.classId, l.date) && std::find(out.begin(), out.end(), st) == out.end())
             out.push_back(st);
       return out;
     }
@@ -250,7 +257,8 @@ const std::vector<MarkPoint>& Context::marksOf(std::string_view studentId, std::
       marksOf_[k].push_back(MarkPoint{l->date, l->classId, m.value.points, m.weight > 0 ? m.weight : 1});
     }
     for (auto& v : marksOf_)
-      std::stable_sort(v.begin(), v.end(), [](const MarkPoint& a, const MarkPoint& b) { return a.date < b.date; });
+      std::stable_sort(v.begin(), v.end(),
+                       [](const MarkPoint& a, const MarkPoint& b) { return a.date < b.date; });
     marksBuilt_ = true;
   }
   static const std::vector<MarkPoint> kNone;
@@ -272,7 +280,8 @@ const model::CurriculumEntry* Context::entryFor(const Stream& s) const {
 bool Context::coveredBySubgroups(const Stream& s) const {
   if (!s.subgroupId.empty() || !s.lessons.empty()) return false;
   for (const auto& o : streams_)
-    if (o.classId == s.classId && o.subjectId == s.subjectId && !o.subgroupId.empty() && !o.curriculum) return true;
+    if (o.classId == s.classId && o.subjectId == s.subjectId && !o.subgroupId.empty() && !o.curriculum)
+      return true;
   return false;
 }
 

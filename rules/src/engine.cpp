@@ -57,11 +57,13 @@ CheckResult run(const model::JournalIndex& index, const Scope& scope, const Conf
   return result;
 }
 
-std::vector<model::Finding> check(const model::JournalIndex& index, const Scope& scope, const Config& config) {
+std::vector<model::Finding> check(const model::JournalIndex& index, const Scope& scope,
+                                  const Config& config) {
   return run(index, scope, config).findings;
 }
 
-std::vector<NotChecked> notChecked(const model::JournalIndex& index, const Scope& scope, const Config& config) {
+std::vector<NotChecked> notChecked(const model::JournalIndex& index, const Scope& scope,
+                                   const Config& config) {
   Context ctx(index, scope);
   std::vector<NotChecked> out;
   for (const auto& rule : registry()) {

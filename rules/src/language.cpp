@@ -1,14 +1,15 @@
 // The Russian-language check (seed 3.5: all records in Russian, foreign-language lessons too).
 //
-// The text is decoded as UTF-8 and cut into words (letters with attached digits and sub/superscripts). A word is
-// Russian when all its letters are Cyrillic. An entry written in Russian may name foreign words, terms, code
-// keywords and proper names («Глагол have got: утвердительная форма», «Оператор while в языке Pascal»); it fails on
-// a foreign phrase: three or more Latin words in a row («Look at the picture and describe it»). Notation never
-// counts towards a phrase: a single-letter variable (x, 2x, x²), a Roman numeral, a chemical formula (H2SO4, H₂SO₄,
-// NaCl), a unit or mathematical function, an upper-case abbreviation (DNA, IT), an entry of the configured
-// allow-list, a product of variables in a formula, or words inside brackets or quotes opened after Russian text
-// («Герундий и инфинитив (Gerund and Infinitive)»). A word mixing Latin and Cyrillic letters ("Cлово" with a Latin
-// C) always fails, and so does a text with letters but no Russian word.
+// The text is decoded as UTF-8 and cut into words (letters with attached digits and sub/superscripts). A word
+// is Russian when all its letters are Cyrillic. An entry written in Russian may name foreign words, terms,
+// code keywords and proper names («Глагол have got: утвердительная форма», «Оператор while в языке Pascal»);
+// it fails on a foreign phrase: three or more Latin words in a row («Look at the picture and describe it»).
+// Notation never counts towards a phrase: a single-letter variable (x, 2x, x²), a Roman numeral, a chemical
+// formula (H2SO4, H₂SO₄, NaCl), a unit or mathematical function, an upper-case abbreviation (DNA, IT), an
+// entry of the configured allow-list, a product of variables in a formula, or words inside brackets or quotes
+// opened after Russian text («Герундий и инфинитив (Gerund and Infinitive)»). A word mixing Latin and
+// Cyrillic letters ("Cлово" with a Latin C) always fails, and so does a text with letters but no Russian
+// word.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -47,19 +48,19 @@ bool decodeUtf8(std::string_view s, std::vector<char32_t>& out) {
 using model::appendUtf8;
 
 constexpr std::array<const char*, 118> kElements = {
-    "H",  "He", "Li", "Be", "B",  "C",  "N",  "O",  "F",  "Ne", "Na", "Mg", "Al", "Si", "P",  "S",  "Cl", "Ar",
-    "K",  "Ca", "Sc", "Ti", "V",  "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr",
-    "Rb", "Sr", "Y",  "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I",  "Xe",
-    "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf",
-    "Ta", "W",  "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th",
-    "Pa", "U",  "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr", "Rf", "Db", "Sg", "Bh", "Hs",
-    "Mt", "Ds", "Rg", "Cn", "Nh", "Fl", "Mc", "Lv", "Ts", "Og"};
+    "H",  "He", "Li", "Be", "B",  "C",  "N",  "O",  "F",  "Ne", "Na", "Mg", "Al", "Si", "P",  "S",  "Cl",
+    "Ar", "K",  "Ca", "Sc", "Ti", "V",  "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se",
+    "Br", "Kr", "Rb", "Sr", "Y",  "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb",
+    "Te", "I",  "Xe", "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er",
+    "Tm", "Yb", "Lu", "Hf", "Ta", "W",  "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At",
+    "Rn", "Fr", "Ra", "Ac", "Th", "Pa", "U",  "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No",
+    "Lr", "Rf", "Db", "Sg", "Bh", "Hs", "Mt", "Ds", "Rg", "Cn", "Nh", "Fl", "Mc", "Lv", "Ts", "Og"};
 
 // Units, mathematical functions and notation that are written in Latin in Russian school texts.
 constexpr std::array<const char*, 52> kNotation = {
-    "sin", "cos", "tg",  "ctg", "tan", "cot", "arcsin", "arccos", "arctg", "arcctg", "log", "lg",  "ln",
-    "lim", "max", "min", "exp", "mod", "sgn", "const",  "kg",     "km",    "cm",     "mm",  "ml",  "mg",
-    "Hz",  "kHz", "MHz", "Pa",  "kPa", "Ohm", "mol",    "dB",     "kJ",    "kW",     "mA",  "kV",  "mV",
+    "sin", "cos", "tg",  "ctg", "tan", "cot", "arcsin", "arccos", "arctg", "arcctg", "log", "lg",   "ln",
+    "lim", "max", "min", "exp", "mod", "sgn", "const",  "kg",     "km",    "cm",     "mm",  "ml",   "mg",
+    "Hz",  "kHz", "MHz", "Pa",  "kPa", "Ohm", "mol",    "dB",     "kJ",    "kW",     "mA",  "kV",   "mV",
     "eV",  "Kb",  "Mb",  "Gb",  "KB",  "MB",  "GB",     "pH",     "dx",    "dy",     "dt",  "km/h", "m/s"};
 
 bool isElementFormula(const std::u32string& w) {
@@ -85,7 +86,8 @@ bool isElementFormula(const std::u32string& w) {
         continue;
       }
     }
-    if (std::find_if(kElements.begin(), kElements.end(), [&](const char* e) { return sym == e; }) == kElements.end())
+    if (std::find_if(kElements.begin(), kElements.end(), [&](const char* e) { return sym == e; }) ==
+        kElements.end())
       return false;
     ++elements;
     i = next;
@@ -107,7 +109,8 @@ struct Word {
   bool latin = false;
   bool cyrillic = false;
   bool guarded = false;  // inside brackets or quotes opened after Russian text
-  bool formula = false;  // next to a formula operator (=, +, ·, ...) or carrying digits/Greek: a product like "kx"
+  bool formula =
+      false;  // next to a formula operator (=, +, ·, ...) or carrying digits/Greek: a product like "kx"
   size_t begin = 0, end = 0;  // code point positions in the text
   std::string utf8() const {
     std::string s;
@@ -196,12 +199,18 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
       continue;
     }
     char32_t close = 0;
-    if (c == '(') close = ')';
-    else if (c == '[') close = ']';
-    else if (c == '"') close = '"';
-    else if (c == 0xAB) close = 0xBB;      // « »
-    else if (c == 0x201C) close = 0x201D;  // “ ”
-    else if (c == 0x201E) close = 0x201C;  // „ “
+    if (c == '(')
+      close = ')';
+    else if (c == '[')
+      close = ']';
+    else if (c == '"')
+      close = '"';
+    else if (c == 0xAB)
+      close = 0xBB;  // « »
+    else if (c == 0x201C)
+      close = 0x201D;  // “ ”
+    else if (c == 0x201E)
+      close = 0x201C;  // „ “
     if (close != 0) {
       opens.push_back(close);
       openGuarded.push_back(sawRussian);
@@ -211,8 +220,9 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
   flush();
   if (words.empty()) return {};
   auto isOperator = [](char32_t c) {
-    return c == '=' || c == '+' || c == '-' || c == 0x2212 || c == 0xB7 || c == 0xD7 || c == '*' || c == '/' ||
-           c == '^' || c == '<' || c == '>' || c == 0x2264 || c == 0x2265 || c == 0x2260 || c == 0x2248;
+    return c == '=' || c == '+' || c == '-' || c == 0x2212 || c == 0xB7 || c == 0xD7 || c == '*' ||
+           c == '/' || c == '^' || c == '<' || c == '>' || c == 0x2264 || c == 0x2265 || c == 0x2260 ||
+           c == 0x2248;
   };
   for (auto& w : words) {
     for (char32_t c : w.chars)
@@ -224,9 +234,9 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
     while (k < cps.size() && cps[k] == ' ') ++k;
     if (k < cps.size() && isOperator(cps[k])) w.formula = true;
   }
-  // Runs of foreign words: Latin words that are not notation, allowed or a gloss in brackets, next to each other
-  // (only spaces, digits, hyphens and apostrophes between them). A Russian word or punctuation ends a run;
-  // notation inside a run ("a" in "Look at a picture") neither ends nor extends it.
+  // Runs of foreign words: Latin words that are not notation, allowed or a gloss in brackets, next to each
+  // other (only spaces, digits, hyphens and apostrophes between them). A Russian word or punctuation ends a
+  // run; notation inside a run ("a" in "Look at a picture") neither ends nor extends it.
   auto joins = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i) {
       const char32_t c = cps[i];
@@ -265,8 +275,7 @@ std::string languageProblem(std::string_view text, const std::vector<std::string
     if (v.size() > 5) s += " и др.";
     return s;
   };
-  if (!mixed.empty())
-    reason = "смешение латиницы и кириллицы в слове: " + list(mixed);
+  if (!mixed.empty()) reason = "смешение латиницы и кириллицы в слове: " + list(mixed);
   if (!sawRussian) {
     if (!reason.empty()) reason += "; ";
     reason += "нет ни одного русского слова";

@@ -59,7 +59,9 @@ void writeFindingsJson(const model::JournalIndex& index, const Scope& scope, con
   const auto& findings = result.findings;
   int errors = 0, warnings = 0, infos = 0;
   for (const auto& f : findings)
-    (f.severity == model::Severity::Error ? errors : f.severity == model::Severity::Warning ? warnings : infos)++;
+    (f.severity == model::Severity::Error     ? errors
+     : f.severity == model::Severity::Warning ? warnings
+                                              : infos)++;
   const auto scopeJson = model::JsonObject()
                              .textOrNull("period", scope.periodId)
                              .text("from", scope.dates.from.toString())
@@ -78,7 +80,11 @@ void writeFindingsJson(const model::JournalIndex& index, const Scope& scope, con
                                .boolean("compliant", !hasViolations(findings))
                                .json();
   const auto notCheckedJson = [](const NotChecked& n) {
-    return model::JsonObject().text("rule", n.ruleId).text("title", n.ruleTitle).text("reason", n.reason).json();
+    return model::JsonObject()
+        .text("rule", n.ruleId)
+        .text("title", n.ruleTitle)
+        .text("reason", n.reason)
+        .json();
   };
   const auto findingJson = [&](const model::Finding& f) {
     model::JsonObject figures;
@@ -109,28 +115,30 @@ void writeFindingsJson(const model::JournalIndex& index, const Scope& scope, con
 }
 
 void writeFindingsCsv(const model::JournalIndex& index, const CheckResult& result, std::ostream& out) {
-  out << "rule,severity,period,class,class_name,subject,subject_name,subgroup,teacher,teacher_name,lesson_id,date,"
+  out << "rule,severity,period,class,class_name,subject,subject_name,subgroup,teacher,teacher_name,lesson_id,"
+         "date,"
          "student,student_name,message,figures\r\n";
   for (const auto& f : result.findings) {
     out << csvField(f.rule) << ',' << model::toString(f.severity) << ',' << csvField(f.period) << ','
-        << csvField(f.classId) << ',' << csvField(className(index, f.classId)) << ',' << csvField(f.subjectId) << ','
-        << csvField(f.subjectId.empty() ? "" : subjectName(index, f.subjectId, "")) << ',' << csvField(f.subgroupId)
-        << ',' << csvField(f.teacherId) << ',' << csvField(f.teacherId.empty() ? "" : staffName(index, f.teacherId))
-        << ',' << csvField(f.lessonId) << ',' << (f.date ? f.date->toString() : "") << ',' << csvField(f.studentId)
-        << ',' << csvField(f.studentId.empty() ? "" : studentFull(index, f.studentId)) << ','
-        << csvField(f.message) << ',' << csvField(figuresText(f.figures)) << "\r\n";
+        << csvField(f.classId) << ',' << csvField(className(index, f.classId)) << ',' << csvField(f.subjectId)
+        << ',' << csvField(f.subjectId.empty() ? "" : subjectName(index, f.subjectId, "")) << ','
+        << csvField(f.subgroupId) << ',' << csvField(f.teacherId) << ','
+        << csvField(f.teacherId.empty() ? "" : staffName(index, f.teacherId)) << ',' << csvField(f.lessonId)
+        << ',' << (f.date ? f.date->toString() : "") << ',' << csvField(f.studentId) << ','
+        << csvField(f.studentId.empty() ? "" : studentFull(index, f.studentId)) << ',' << csvField(f.message)
+        << ',' << csvField(figuresText(f.figures)) << "\r\n";
   }
   // A rule not checked: one line, severity "not_checked", every field but the message empty.
   for (const auto& n : result.notChecked)
-    out << csvField(n.ruleId) << ",not_checked,,,,,,,,,,,,," << csvField("не проверялось: " + n.reason) << ",\r\n";
+    out << csvField(n.ruleId) << ",not_checked,,,,,,,,,,,,," << csvField("не проверялось: " + n.reason)
+        << ",\r\n";
 }
 
 void writeFindingsText(const model::JournalIndex& index, const Scope& scope, const CheckResult& result,
                        std::ostream& out) {
   const auto& findings = result.findings;
   const auto& school = index.journal().school;
-  out << "Проверка электронного журнала"
-      << (school.shortName.empty() ? "" : ": " + school.shortName) << "\n";
+  out << "Проверка электронного журнала" << (school.shortName.empty() ? "" : ": " + school.shortName) << "\n";
   out << "Период: " << scope.periodLabel;
   if (!scope.periodId.empty())
     out << " (" << scope.dates.from.toRussian() << " – " << scope.dates.to.toRussian() << ")";
@@ -142,7 +150,8 @@ void writeFindingsText(const model::JournalIndex& index, const Scope& scope, con
   auto notChecked = [&] {
     if (result.notChecked.empty()) return;
     out << "Не проверялось:\n";
-    for (const auto& n : result.notChecked) out << "  " << n.ruleTitle << ": не проверялось: " << n.reason << "\n";
+    for (const auto& n : result.notChecked)
+      out << "  " << n.ruleTitle << ": не проверялось: " << n.reason << "\n";
   };
   if (findings.empty()) {
     out << "Нарушений не выявлено.\n";
@@ -155,10 +164,11 @@ void writeFindingsText(const model::JournalIndex& index, const Scope& scope, con
   for (size_t i = 0; i < findings.size(); ++i) {
     const auto& f = findings[i];
     const auto* info = findRule(f.rule);
-    rows.push_back({std::to_string(i + 1), std::string(model::russianTitle(f.severity)), className(index, f.classId),
+    rows.push_back({std::to_string(i + 1), std::string(model::russianTitle(f.severity)),
+                    className(index, f.classId),
                     f.subjectId.empty() ? "" : subjectName(index, f.subjectId, f.subgroupId),
-                    f.teacherId.empty() ? "" : staffName(index, f.teacherId), f.date ? f.date->toRussian() : "",
-                    info ? info->title : f.rule, f.message});
+                    f.teacherId.empty() ? "" : staffName(index, f.teacherId),
+                    f.date ? f.date->toRussian() : "", info ? info->title : f.rule, f.message});
   }
   std::vector<size_t> w(rows.front().size(), 0);
   for (const auto& r : rows)
@@ -171,7 +181,9 @@ void writeFindingsText(const model::JournalIndex& index, const Scope& scope, con
   int errors = 0, warnings = 0, infos = 0;
   std::map<size_t, std::pair<std::string, int>> perRule;
   for (const auto& f : findings) {
-    (f.severity == model::Severity::Error ? errors : f.severity == model::Severity::Warning ? warnings : infos)++;
+    (f.severity == model::Severity::Error     ? errors
+     : f.severity == model::Severity::Warning ? warnings
+                                              : infos)++;
     size_t pos = 0;
     for (; pos < catalogue().size() && catalogue()[pos].id != f.rule; ++pos) {
     }

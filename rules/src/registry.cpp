@@ -1,5 +1,5 @@
-// The one place where rules are registered, in catalogue order (docs/rules.md). A new rule is one class with a
-// factory, added to this list.
+// The one place where rules are registered, in catalogue order (docs/rules.md). A new rule is one class with
+// a factory, added to this list.
 #include "rule.h"
 
 namespace ejournal::rules {
@@ -46,11 +46,16 @@ const RuleInfo* findRule(std::string_view id) {
 
 std::string_view toString(ParamType t) {
   switch (t) {
-    case ParamType::Int: return "int";
-    case ParamType::Double: return "double";
-    case ParamType::Bool: return "bool";
-    case ParamType::String: return "string";
-    case ParamType::List: return "list";
+    case ParamType::Int:
+      return "int";
+    case ParamType::Double:
+      return "double";
+    case ParamType::Bool:
+      return "bool";
+    case ParamType::String:
+      return "string";
+    case ParamType::List:
+      return "list";
   }
   return "string";
 }

@@ -31,7 +31,7 @@ struct Stream {
   const model::CurriculumEntry* curriculum = nullptr;  // nullptr: lessons exist but no curriculum line
   std::vector<const model::Lesson*> lessons;           // all lessons of the year, date and slot order
   std::vector<const model::PlannedLesson*> plan;       // by number
-  std::vector<model::Date> occurrences;                // timetable dates (one per hour) over the year, no holidays
+  std::vector<model::Date> occurrences;  // timetable dates (one per hour) over the year, no holidays
 };
 
 class Context {
@@ -52,8 +52,8 @@ class Context {
   int gradeOf(std::string_view classId) const;
   // The reporting period (quarter or half-year by grade) containing the date; the scope's id when none.
   std::string periodOf(std::string_view classId, model::Date d) const;
-  // The responsible teacher of a stream: the subgroup's teacher, else the most frequent timetable teacher, else
-  // the most frequent lesson teacher.
+  // The responsible teacher of a stream: the subgroup's teacher, else the most frequent timetable teacher,
+  // else the most frequent lesson teacher.
   std::string teacherOf(const Stream& s) const;
   bool teacherMatches(const Stream& s) const;  // the scope's teacher filter
   bool inScope(const model::Lesson& l) const;  // dates (to asOf), class, subject, teacher
@@ -74,7 +74,8 @@ class Context {
   const std::vector<MarkPoint>& marksOf(std::string_view studentId, std::string_view subjectId) const;
   // The curriculum line a stream is measured against: its own, or the class's line for a subgroup stream.
   const model::CurriculumEntry* entryFor(const Stream& s) const;
-  // True for a class-level stream without lessons whose subject is taught in subgroups (checked per subgroup).
+  // True for a class-level stream without lessons whose subject is taught in subgroups (checked per
+  // subgroup).
   bool coveredBySubgroups(const Stream& s) const;
   // The reporting periods of a class's grade, date order.
   std::vector<const model::Period*> periodsOf(std::string_view classId) const;
@@ -98,9 +99,11 @@ class Rule {
   virtual ~Rule() = default;
   virtual const RuleInfo& info() const = 0;
   // Appends this rule's findings over ctx's scope; the engine then sets their severity from `settings`.
-  virtual void check(const Context& ctx, const RuleSettings& settings, std::vector<model::Finding>& out) const = 0;
-  // Empty when the rule can be applied to the journal; otherwise why not, in Russian, completing "не проверялось:
-  // …" ("источник не содержит …"). The engine then does not run check() and reports the rule once as not checked.
+  virtual void check(const Context& ctx, const RuleSettings& settings,
+                     std::vector<model::Finding>& out) const = 0;
+  // Empty when the rule can be applied to the journal; otherwise why not, in Russian, completing "не
+  // проверялось: …" ("источник не содержит …"). The engine then does not run check() and reports the rule
+  // once as not checked.
   virtual std::string notApplicable(const Context&, const RuleSettings&) const { return {}; }
 };
 
@@ -113,7 +116,6 @@ class RuleBase : public Rule {
  private:
   RuleInfo info_;
 };
-
 
 // The registry (registry.cpp): one instance of every rule class, in catalogue order.
 const std::vector<std::unique_ptr<Rule>>& registry();

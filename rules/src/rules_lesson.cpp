@@ -14,12 +14,14 @@ using model::Severity;
 
 namespace {
 
-// A lesson's attendanceTaken is evidence only from a source that records taking the register as such: one that
-// says attendance was taken at some lesson where nobody was absent. dnevnik.ru records absences (a pull derives
-// "taken" from log entries), so there a lesson without entries says nothing and the rule is not applied.
+// A lesson's attendanceTaken is evidence only from a source that records taking the register as such: one
+// that says attendance was taken at some lesson where nobody was absent. dnevnik.ru records absences (a pull
+// derives "taken" from log entries), so there a lesson without entries says nothing and the rule is not
+// applied.
 class AttendanceRecorded : public RuleBase {
  public:
-  AttendanceRecorded() : RuleBase({"attendance.recorded", "Учёт посещаемости на каждом уроке", Severity::Error, {}}) {}
+  AttendanceRecorded()
+      : RuleBase({"attendance.recorded", "Учёт посещаемости на каждом уроке", Severity::Error, {}}) {}
 
   std::string notApplicable(const Context& ctx, const RuleSettings&) const override {
     if (ctx.journal.lessons.empty()) return {};
@@ -56,10 +58,11 @@ class TopicMissing : public RuleBase {
 class TopicSameDay : public RuleBase {
  public:
   TopicSameDay()
-      : RuleBase({"topic.same_day",
-                  "Тема урока записана в день урока",
-                  Severity::Error,
-                  {{"grace_days", ParamType::Int, "0", "допустимая задержка записи темы, календарных дней"}}}) {}
+      : RuleBase(
+            {"topic.same_day",
+             "Тема урока записана в день урока",
+             Severity::Error,
+             {{"grace_days", ParamType::Int, "0", "допустимая задержка записи темы, календарных дней"}}}) {}
 
   std::string notApplicable(const Context& ctx, const RuleSettings&) const override {
     if (ctx.journal.lessons.empty()) return {};
@@ -75,10 +78,11 @@ class TopicSameDay : public RuleBase {
       const int late = l->topicEnteredAt->date - l->date;
       if (late <= grace) continue;
       Finding f = ctx.finding(info().id, info().severity, *l);
-      f.message = "тема урока записана через " + std::to_string(late) + " " + plural(late, "день", "дня", "дней") +
-                  " (" + l->topicEnteredAt->date.toRussian() + ")" +
+      f.message = "тема урока записана через " + std::to_string(late) + " " +
+                  plural(late, "день", "дня", "дней") + " (" + l->topicEnteredAt->date.toRussian() + ")" +
                   (grace == 0 ? ", требуется в день урока"
-                              : ", допускается " + std::to_string(grace) + " " + plural(grace, "день", "дня", "дней"));
+                              : ", допускается " + std::to_string(grace) + " " +
+                                    plural(grace, "день", "дня", "дней"));
       f.figures = {{"days_late", static_cast<double>(late)}, {"limit", static_cast<double>(grace)}};
       out.push_back(std::move(f));
     }
@@ -88,10 +92,12 @@ class TopicSameDay : public RuleBase {
 class LanguageRussian : public RuleBase {
  public:
   LanguageRussian()
-      : RuleBase({"language.russian",
-                  "Записи в журнале ведутся на русском языке",
-                  Severity::Error,
-                  {{"allowed", ParamType::List, "", "разрешённые латинские слова и обозначения через запятую"}}}) {}
+      : RuleBase(
+            {"language.russian",
+             "Записи в журнале ведутся на русском языке",
+             Severity::Error,
+             {{"allowed", ParamType::List, "", "разрешённые латинские слова и обозначения через запятую"}}}) {
+  }
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     const auto allowed = st.list("allowed");
@@ -134,9 +140,10 @@ class WorkTopicStated : public RuleBase {
         bool bare = topic.empty() || topic == generic;
         if (!bare && topic.rfind(generic, 0) == 0) {
           std::string rest = trim(topic.substr(generic.size()));
-          bare = std::all_of(rest.begin(), rest.end(),
-                             [](char c) { return (c >= '0' && c <= '9') || c == ' ' || c == '.' || c == '\xe2' ||
-                                                 c == '\x84' || c == '\x96'; });  // digits, spaces, "№"
+          bare = std::all_of(rest.begin(), rest.end(), [](char c) {
+            return (c >= '0' && c <= '9') || c == ' ' || c == '.' || c == '\xe2' || c == '\x84' ||
+                   c == '\x96';
+          });  // digits, spaces, "№"
         }
         if (!bare) continue;
         Finding f = ctx.finding(info().id, info().severity, *l);
@@ -182,7 +189,8 @@ class SubstitutionRecorded : public RuleBase {
                l->teacherId);
         continue;
       }
-      // Someone else filled in the lesson: an unrecorded substitution (the administration's corrections aside).
+      // Someone else filled in the lesson: an unrecorded substitution (the administration's corrections
+      // aside).
       if (!l->topicEnteredBy.empty() && l->topicEnteredBy != l->teacherId &&
           !isAdministration(ctx.index.staff(l->topicEnteredBy))) {
         report("урок записан учителем " + ctx.teacherName(l->topicEnteredBy) + " вместо " +

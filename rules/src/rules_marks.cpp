@@ -1,7 +1,7 @@
-// Rules about marks: enough marks per lesson (marks.per_lesson), written works marked in time (marks.deadline),
-// accumulation for a period mark (marks.accumulation), objectivity of period marks (marks.period_objective),
-// allowed values (marks.valid_value), marks only for enrolled students (marks.enrolled) and the audit list of
-// changed marks (marks.changed).
+// Rules about marks: enough marks per lesson (marks.per_lesson), written works marked in time
+// (marks.deadline), accumulation for a period mark (marks.accumulation), objectivity of period marks
+// (marks.period_objective), allowed values (marks.valid_value), marks only for enrolled students
+// (marks.enrolled) and the audit list of changed marks (marks.changed).
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -81,7 +81,8 @@ class MarksDeadline : public RuleBase {
       if (auto w = model::workTypeFromString(t)) types.push_back(*w);
     const int juniorTo = st.integer("junior_to_grade");
     for (const auto* l : ctx.lessons()) {
-      const int limit = ctx.gradeOf(l->classId) <= juniorTo ? st.integer("days_junior") : st.integer("days_senior");
+      const int limit =
+          ctx.gradeOf(l->classId) <= juniorTo ? st.integer("days_junior") : st.integer("days_senior");
       for (const auto& w : l->works) {
         if (std::find(types.begin(), types.end(), w.type) == types.end()) continue;
         int worst = 0, late = 0;
@@ -122,11 +123,13 @@ std::vector<const model::Student*> streamStudents(const Context& ctx, const Stre
   return out;
 }
 
-// The first day of the student's studies at the school within the period (transfers between classes continue).
+// The first day of the student's studies at the school within the period (transfers between classes
+// continue).
 model::Date studiesFrom(const model::Student& st, const model::Period& p) {
   model::Date first = p.dates.to + 1;
   for (const auto& e : st.enrolments)
-    if (e.from <= p.dates.to && (!e.to || *e.to >= p.dates.from)) first = std::min(first, std::max(e.from, p.dates.from));
+    if (e.from <= p.dates.to && (!e.to || *e.to >= p.dates.from))
+      first = std::min(first, std::max(e.from, p.dates.from));
   return first;
 }
 
@@ -161,25 +164,28 @@ class MarksAccumulation : public RuleBase {
           const model::Date from = studiesFrom(*student, *p);
           const int periodDays = p->dates.to - p->dates.from + 1;
           const int studied = p->dates.to - from + 1;
-          const int need = studied >= periodDays ? required
-                                                 : std::max(1, static_cast<int>(std::ceil(
-                                                                   required * static_cast<double>(studied) / periodDays)));
+          const int need =
+              studied >= periodDays
+                  ? required
+                  : std::max(
+                        1, static_cast<int>(std::ceil(required * static_cast<double>(studied) / periodDays)));
           if (count < need) {
             Finding f = ctx.finding(info().id, info().severity, s);
             f.period = p->id;
             f.date = p->dates.to;
             f.studentId = student->id;
             f.item = "marks";
-            f.message = student->shortName() + ": " + std::to_string(count) + " " + marksWord(count) + " за " +
-                        model::russianPeriodName(*p, ctx.journal.year.startYear) + ", для отметки за период нужно не менее " +
-                        std::to_string(need);
+            f.message = student->shortName() + ": " + std::to_string(count) + " " + marksWord(count) +
+                        " за " + model::russianPeriodName(*p, ctx.journal.year.startYear) +
+                        ", для отметки за период нужно не менее " + std::to_string(need);
             f.figures = {{"marks", static_cast<double>(count)}, {"required", static_cast<double>(need)}};
             out.push_back(std::move(f));
           }
           if (st.flag("period_marks")) {
             bool has = false;
             for (const auto* pm : ctx.index.periodMarksOfStudent(student->id))
-              if (pm->kind == model::PeriodMarkKind::Period && pm->periodId == p->id && pm->subjectId == s.subjectId)
+              if (pm->kind == model::PeriodMarkKind::Period && pm->periodId == p->id &&
+                  pm->subjectId == s.subjectId)
                 has = true;
             if (!has) {
               Finding f = ctx.finding(info().id, info().severity, s);
@@ -210,13 +216,16 @@ class MarksPeriodObjective : public RuleBase {
       : RuleBase({"marks.period_objective",
                   "Объективность отметок за период",
                   Severity::Warning,
-                  {{"rounding_threshold", ParamType::Double, "0.5", "дробная часть среднего, с которой округляется вверх"},
-                   {"max_difference", ParamType::Int, "1", "расхождение с округлённым средним, с которого сообщать"}}}) {}
+                  {{"rounding_threshold", ParamType::Double, "0.5",
+                    "дробная часть среднего, с которой округляется вверх"},
+                   {"max_difference", ParamType::Int, "1",
+                    "расхождение с округлённым средним, с которого сообщать"}}}) {}
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     const double threshold = st.number("rounding_threshold");
     const int maxDiff = st.integer("max_difference");
-    // The stream of each class x subject (a subgroup stream when the subject is taught in groups: the student's).
+    // The stream of each class x subject (a subgroup stream when the subject is taught in groups: the
+    // student's).
     std::map<std::pair<std::string_view, std::string_view>, std::vector<const Stream*>> streams;
     for (const auto& s : ctx.streams()) streams[{s.classId, s.subjectId}].push_back(&s);
     for (const auto& pm : ctx.journal.periodMarks) {
@@ -243,7 +252,8 @@ class MarksPeriodObjective : public RuleBase {
       double sum = 0, weights = 0;
       for (const auto& m : ctx.marksOf(pm.studentId, pm.subjectId))
         // The class's own marks: a period mark is given from the marks in this class's journal.
-        if (p->dates.contains(m.date) && m.classId == pm.classId) sum += m.points * m.weight, weights += m.weight;
+        if (p->dates.contains(m.date) && m.classId == pm.classId)
+          sum += m.points * m.weight, weights += m.weight;
       if (weights == 0) continue;
       const double avg = sum / weights;
       const int rounded = roundMark(avg, threshold);
@@ -262,7 +272,8 @@ class MarksPeriodObjective : public RuleBase {
       f.date = p->dates.to;
       f.studentId = pm.studentId;
       f.message = ctx.studentName(pm.studentId) + ": отметка за период " + std::to_string(pm.value.points) +
-                  ", средневзвешенный балл " + fmtNumber(avg, 2) + " (округлённо " + std::to_string(rounded) + ")";
+                  ", средневзвешенный балл " + fmtNumber(avg, 2) + " (округлённо " + std::to_string(rounded) +
+                  ")";
       f.figures = {{"period_mark", static_cast<double>(pm.value.points)},
                    {"average", std::round(avg * 100) / 100},
                    {"rounded", static_cast<double>(rounded)}};
@@ -274,11 +285,12 @@ class MarksPeriodObjective : public RuleBase {
 class MarksValidValue : public RuleBase {
  public:
   MarksValidValue()
-      : RuleBase({"marks.valid_value",
-                  "Допустимые значения отметок",
-                  Severity::Error,
-                  {{"allow_one", ParamType::Bool, "false", "разрешена отметка 1"},
-                   {"unmarked_to_grade", ParamType::Int, "1", "классы без отметок (по этот включительно)"}}}) {}
+      : RuleBase(
+            {"marks.valid_value",
+             "Допустимые значения отметок",
+             Severity::Error,
+             {{"allow_one", ParamType::Bool, "false", "разрешена отметка 1"},
+              {"unmarked_to_grade", ParamType::Int, "1", "классы без отметок (по этот включительно)"}}}) {}
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     const bool allowOne = st.flag("allow_one");
@@ -299,12 +311,18 @@ class MarksValidValue : public RuleBase {
         ++perCell[{m->studentId, m->workId}];
         const auto& v = m->value;
         if (v.kind == MarkKind::Points) {
-          if (v.points < 1 || v.points > 5) report("недопустимое значение");
-          else if (v.points == 1 && !allowOne) report("отметка 1 не применяется в школе");
-          else if (unmarkedClass) report("в " + std::to_string(ctx.gradeOf(l->classId)) + " классе отметки не ставятся");
-          else if (grading == model::Grading::Unmarked) report("предмет изучается без отметок");
-          else if (grading == model::Grading::PassFail) report("по предмету ставится «зачёт/незачёт»");
-        } else if ((v.kind == MarkKind::Pass || v.kind == MarkKind::Fail) && grading == model::Grading::Marked) {
+          if (v.points < 1 || v.points > 5)
+            report("недопустимое значение");
+          else if (v.points == 1 && !allowOne)
+            report("отметка 1 не применяется в школе");
+          else if (unmarkedClass)
+            report("в " + std::to_string(ctx.gradeOf(l->classId)) + " классе отметки не ставятся");
+          else if (grading == model::Grading::Unmarked)
+            report("предмет изучается без отметок");
+          else if (grading == model::Grading::PassFail)
+            report("по предмету ставится «зачёт/незачёт»");
+        } else if ((v.kind == MarkKind::Pass || v.kind == MarkKind::Fail) &&
+                   grading == model::Grading::Marked) {
           report("по предмету ставятся отметки по пятибалльной шкале");
         }
       }
@@ -326,7 +344,9 @@ class MarksValidValue : public RuleBase {
 class MarksEnrolled : public RuleBase {
  public:
   MarksEnrolled()
-      : RuleBase({"marks.enrolled", "Отметки и посещаемость только у зачисленных учащихся", Severity::Error, {}}) {}
+      : RuleBase(
+            {"marks.enrolled", "Отметки и посещаемость только у зачисленных учащихся", Severity::Error, {}}) {
+  }
 
   void check(const Context& ctx, const RuleSettings&, std::vector<Finding>& out) const override {
     for (const auto* l : ctx.lessons()) {
@@ -346,8 +366,8 @@ class MarksEnrolled : public RuleBase {
         f.studentId = a->studentId;
         f.item = "attendance";
         f.message = ctx.studentName(a->studentId) + ": отметка посещаемости «" +
-                    std::string(model::journalCode(a->status)) + "» ученику, не зачисленному " + where + " на " +
-                    l->date.toRussian();
+                    std::string(model::journalCode(a->status)) + "» ученику, не зачисленному " + where +
+                    " на " + l->date.toRussian();
         out.push_back(std::move(f));
       }
     }
@@ -366,8 +386,8 @@ class MarksChanged : public RuleBase {
           Finding f = ctx.finding(info().id, info().severity, *l);
           f.studentId = m->studentId;
           f.item = "mark:" + m->id + "@" + h.at.toString();
-          f.message = ctx.studentName(m->studentId) + ": отметка изменена с «" + h.oldValue->toString() + "» на «" +
-                      h.newValue->toString() + "» " + h.at.toRussian() +
+          f.message = ctx.studentName(m->studentId) + ": отметка изменена с «" + h.oldValue->toString() +
+                      "» на «" + h.newValue->toString() + "» " + h.at.toRussian() +
                       (h.by.empty() ? std::string() : ", изменил(а) " + ctx.teacherName(h.by));
           if (h.oldValue->kind == MarkKind::Points && h.newValue->kind == MarkKind::Points)
             f.figures = {{"old", static_cast<double>(h.oldValue->points)},

@@ -1,6 +1,6 @@
-// Rules about the programme: hours delivered against the curriculum (hours.curriculum), the thematic plan's total
-// (hours.plan_total), planned control works held (works.control_present) and homework where the plan sets it
-// (homework.recorded).
+// Rules about the programme: hours delivered against the curriculum (hours.curriculum), the thematic plan's
+// total (hours.plan_total), planned control works held (works.control_present) and homework where the plan
+// sets it (homework.recorded).
 #include <algorithm>
 #include <cmath>
 
@@ -17,9 +17,10 @@ using model::Severity;
 
 namespace {
 
-// Hours of the curriculum line for one reporting period: the line's own figure, else the year's hours shared out
-// by timetable hours (or calendar days when the stream has no timetable).
-double periodHours(const Context& ctx, const Stream& s, const model::CurriculumEntry& e, const model::Period& p) {
+// Hours of the curriculum line for one reporting period: the line's own figure, else the year's hours shared
+// out by timetable hours (or calendar days when the stream has no timetable).
+double periodHours(const Context& ctx, const Stream& s, const model::CurriculumEntry& e,
+                   const model::Period& p) {
   for (const auto& ph : e.periods)
     if (ph.periodId == p.id) return ph.hours;
   const DateRange year{ctx.journal.year.start, ctx.journal.year.end};
@@ -86,7 +87,8 @@ std::vector<HoursStatus> hoursStatus(const model::JournalIndex& index, const Sco
 
 namespace {
 
-// The class teacher, who answers for the class's journal: the teacher of a finding about the class as a whole.
+// The class teacher, who answers for the class's journal: the teacher of a finding about the class as a
+// whole.
 std::string classTeacher(const Context& ctx, std::string_view classId) {
   const auto* c = ctx.classOf(classId);
   return c ? c->classTeacherId : std::string();
@@ -112,7 +114,8 @@ class HoursCurriculum : public RuleBase {
                   "Выполнение учебного плана по часам",
                   Severity::Error,
                   {{"tolerance", ParamType::Int, "0", "допустимое расхождение в часах по окончании периода"},
-                   {"tolerance_to_date", ParamType::Int, "0", "допустимое расхождение в часах до окончания периода"},
+                   {"tolerance_to_date", ParamType::Int, "0",
+                    "допустимое расхождение в часах до окончания периода"},
                    {"check_excess", ParamType::Bool, "true", "сообщать о превышении часов"}}}) {}
 
   std::string notApplicable(const Context& ctx, const RuleSettings&) const override {
@@ -121,7 +124,8 @@ class HoursCurriculum : public RuleBase {
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     if (ctx.scope.asOf < ctx.scope.dates.from) return;
-    // A class without any curriculum line is one missing input: one finding for the class, not one per subject.
+    // A class without any curriculum line is one missing input: one finding for the class, not one per
+    // subject.
     std::vector<std::pair<std::string, std::vector<const Stream*>>> withoutCurriculum;
     auto hasCurriculum = [&](const std::string& classId) {
       return std::any_of(ctx.journal.curriculum.begin(), ctx.journal.curriculum.end(),
@@ -157,9 +161,9 @@ class HoursCurriculum : public RuleBase {
       if (delivered < plannedLow - tol) {
         const int gap = plannedLow - delivered;
         Finding f = ctx.finding(info().id, info().severity, *s);
-        f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) + ", по учебному плану " +
-                    when + " " + std::to_string(plannedLow) + ", отставание " + std::to_string(gap) + " " +
-                    hoursWord(gap);
+        f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) +
+                    ", по учебному плану " + when + " " + std::to_string(plannedLow) + ", отставание " +
+                    std::to_string(gap) + " " + hoursWord(gap);
         f.figures = {{"planned", static_cast<double>(plannedLow)},
                      {"delivered", static_cast<double>(delivered)},
                      {"shortfall", static_cast<double>(gap)}};
@@ -167,9 +171,9 @@ class HoursCurriculum : public RuleBase {
       } else if (delivered > plannedHigh + tol && st.flag("check_excess")) {
         const int over = delivered - plannedHigh;
         Finding f = ctx.finding(info().id, info().severity, *s);
-        f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) + ", по учебному плану " +
-                    when + " " + std::to_string(plannedHigh) + ", превышение на " + std::to_string(over) + " " +
-                    hoursWord(over);
+        f.message = "проведено " + std::to_string(delivered) + " " + hoursWord(delivered) +
+                    ", по учебному плану " + when + " " + std::to_string(plannedHigh) + ", превышение на " +
+                    std::to_string(over) + " " + hoursWord(over);
         f.figures = {{"planned", static_cast<double>(plannedHigh)},
                      {"delivered", static_cast<double>(delivered)},
                      {"excess", static_cast<double>(over)}};
@@ -192,12 +196,16 @@ class HoursCurriculum : public RuleBase {
   }
 };
 
-// A class's thematic plan missing altogether is one input missing: one finding per class naming its subjects (not
-// one per subject). A plan that exists but whose total differs from the curriculum is one finding per subject.
+// A class's thematic plan missing altogether is one input missing: one finding per class naming its subjects
+// (not one per subject). A plan that exists but whose total differs from the curriculum is one finding per
+// subject.
 class HoursPlanTotal : public RuleBase {
  public:
   HoursPlanTotal()
-      : RuleBase({"hours.plan_total", "Соответствие КТП учебному плану по количеству часов", Severity::Error, {}}) {}
+      : RuleBase({"hours.plan_total",
+                  "Соответствие КТП учебному плану по количеству часов",
+                  Severity::Error,
+                  {}}) {}
 
   std::string notApplicable(const Context& ctx, const RuleSettings&) const override {
     if (ctx.journal.curriculum.empty()) return "источник не содержит учебного плана";
@@ -206,13 +214,15 @@ class HoursPlanTotal : public RuleBase {
   }
 
   void check(const Context& ctx, const RuleSettings&, std::vector<Finding>& out) const override {
-    std::vector<std::pair<std::string, std::vector<const Stream*>>> withoutPlan;  // class, streams; class order
+    std::vector<std::pair<std::string, std::vector<const Stream*>>>
+        withoutPlan;  // class, streams; class order
     for (const auto& s : ctx.streams()) {
       if (!ctx.teacherMatches(s) || ctx.coveredBySubgroups(s)) continue;
       const auto* e = ctx.entryFor(s);
       if (!e) continue;
       if (s.plan.empty()) {
-        if (withoutPlan.empty() || withoutPlan.back().first != s.classId) withoutPlan.push_back({s.classId, {}});
+        if (withoutPlan.empty() || withoutPlan.back().first != s.classId)
+          withoutPlan.push_back({s.classId, {}});
         withoutPlan.back().second.push_back(&s);
         continue;
       }
@@ -223,7 +233,8 @@ class HoursPlanTotal : public RuleBase {
       f.period = ctx.yearPeriodId();
       f.message = "в КТП " + std::to_string(total) + " " + hoursWord(total) + ", по учебному плану " +
                   std::to_string(e->hoursYear) + " " + hoursWord(e->hoursYear) + " в год";
-      f.figures = {{"plan_hours", static_cast<double>(total)}, {"curriculum_hours", static_cast<double>(e->hoursYear)}};
+      f.figures = {{"plan_hours", static_cast<double>(total)},
+                   {"curriculum_hours", static_cast<double>(e->hoursYear)}};
       out.push_back(std::move(f));
     }
     for (const auto& [classId, streams] : withoutPlan) {
@@ -249,8 +260,8 @@ class HoursPlanTotal : public RuleBase {
   }
 };
 
-// The planned date of every planned lesson: the timetable date of its first hour (counting hours from the start of
-// the year). Without a timetable, the date of the lesson actually held at that position, if any.
+// The planned date of every planned lesson: the timetable date of its first hour (counting hours from the
+// start of the year). Without a timetable, the date of the lesson actually held at that position, if any.
 std::vector<std::optional<Date>> plannedDates(const Stream& s) {
   std::vector<std::optional<Date>> out;
   size_t hour = 0;
@@ -258,23 +269,27 @@ std::vector<std::optional<Date>> plannedDates(const Stream& s) {
   for (const auto* l : s.lessons)
     for (int h = 0; h < std::max(1, l->hours); ++h) held.push_back(l->date);
   for (const auto* p : s.plan) {
-    if (hour < s.occurrences.size()) out.push_back(s.occurrences[hour]);
-    else if (s.occurrences.empty() && hour < held.size()) out.push_back(held[hour]);
-    else out.push_back(std::nullopt);
+    if (hour < s.occurrences.size())
+      out.push_back(s.occurrences[hour]);
+    else if (s.occurrences.empty() && hour < held.size())
+      out.push_back(held[hour]);
+    else
+      out.push_back(std::nullopt);
     hour += static_cast<size_t>(std::max(1, p->hours));
   }
   return out;
 }
 
-// A planned work of the thematic plan is held at the lesson that delivers its planned lesson: the k-th hour held
-// delivers planned hour k (a missed lesson shifts the programme, it does not drop a topic).
+// A planned work of the thematic plan is held at the lesson that delivers its planned lesson: the k-th hour
+// held delivers planned hour k (a missed lesson shifts the programme, it does not drop a topic).
 class WorksControlPresent : public RuleBase {
  public:
   WorksControlPresent()
       : RuleBase({"works.control_present",
                   "Наличие контрольных работ по тематическому планированию",
                   Severity::Error,
-                  {{"work_types", ParamType::List, "control", "виды работ, которые должны быть проведены по плану"},
+                  {{"work_types", ParamType::List, "control",
+                    "виды работ, которые должны быть проведены по плану"},
                    {"tolerance_lessons", ParamType::Int, "0",
                     "на сколько уроков работа может быть сдвинута относительно плана"}}}) {}
 
@@ -313,8 +328,8 @@ class WorksControlPresent : public RuleBase {
           if (held) continue;
           Finding f = ctx.finding(info().id, info().severity, *l);
           f.item = "plan:" + std::to_string(p->number);
-          f.message = "по тематическому плану (урок № " + std::to_string(p->number) + ") — " + what + " «" + planned +
-                      "», на уроке работа не проведена";
+          f.message = "по тематическому плану (урок № " + std::to_string(p->number) + ") — " + what + " «" +
+                      planned + "», на уроке работа не проведена";
           f.figures = {{"plan_number", static_cast<double>(p->number)}};
           out.push_back(std::move(f));
         } else if (dates[pi] && done.contains(*dates[pi]) && ctx.teacherMatches(s)) {
@@ -323,8 +338,8 @@ class WorksControlPresent : public RuleBase {
           f.date = *dates[pi];
           f.period = ctx.periodOf(s.classId, *dates[pi]);
           f.item = "plan:" + std::to_string(p->number);
-          f.message = "по тематическому плану (урок № " + std::to_string(p->number) + ", " + dates[pi]->toRussian() +
-                      ") — " + what + " «" + planned + "», не проведена";
+          f.message = "по тематическому плану (урок № " + std::to_string(p->number) + ", " +
+                      dates[pi]->toRussian() + ") — " + what + " «" + planned + "», не проведена";
           f.figures = {{"plan_number", static_cast<double>(p->number)}};
           out.push_back(std::move(f));
         }
@@ -333,8 +348,8 @@ class WorksControlPresent : public RuleBase {
   }
 };
 
-// The names a subject or a list item goes by, folded: the whole name, and for "Труд (технология)" also the name
-// before the brackets and the one inside them.
+// The names a subject or a list item goes by, folded: the whole name, and for "Труд (технология)" also the
+// name before the brackets and the one inside them.
 std::vector<std::string> nameVariants(std::string_view name) {
   auto norm = [](std::string_view t) {
     std::string out;
@@ -348,7 +363,8 @@ std::vector<std::string> nameVariants(std::string_view name) {
   if (const auto open = name.find('('); open != std::string_view::npos) {
     v.push_back(norm(name.substr(0, open)));
     const auto close = name.find(')', open);
-    v.push_back(norm(name.substr(open + 1, close == std::string_view::npos ? std::string_view::npos : close - open - 1)));
+    v.push_back(norm(
+        name.substr(open + 1, close == std::string_view::npos ? std::string_view::npos : close - open - 1)));
   }
   std::erase(v, std::string());
   return v;
@@ -367,18 +383,20 @@ bool subjectListed(const model::Subject& subj, const std::vector<std::vector<std
 class HomeworkRecorded : public RuleBase {
  public:
   HomeworkRecorded()
-      : RuleBase({"homework.recorded",
-                  "Запись домашнего задания",
-                  Severity::Warning,
-                  {{"min_grade", ParamType::Int, "2", "с какого класса проверять (в 1 классе домашних заданий нет)"},
-                   {"exempt_subjects", ParamType::List,
-                    "физическая культура,музыка,изобразительное искусство,труд (технология),"
-                    "основы религиозных культур и светской этики",
-                    "предметы без домашних заданий, через запятую (название, краткое название или код; регистр "
-                    "не важен, «Труд (технология)» совпадает и с «Труд», и с «Технология»)"},
-                   {"control_work_exempt", ParamType::Bool, "true",
-                    "без тематического плана урок с контрольной работой — урок без домашнего задания (как по "
-                    "плану)"}}}) {}
+      : RuleBase(
+            {"homework.recorded",
+             "Запись домашнего задания",
+             Severity::Warning,
+             {{"min_grade", ParamType::Int, "2",
+               "с какого класса проверять (в 1 классе домашних заданий нет)"},
+              {"exempt_subjects", ParamType::List,
+               "физическая культура,музыка,изобразительное искусство,труд (технология),"
+               "основы религиозных культур и светской этики",
+               "предметы без домашних заданий, через запятую (название, краткое название или код; регистр "
+               "не важен, «Труд (технология)» совпадает и с «Труд», и с «Технология»)"},
+              {"control_work_exempt", ParamType::Bool, "true",
+               "без тематического плана урок с контрольной работой — урок без домашнего задания (как по "
+               "плану)"}}}) {}
 
   void check(const Context& ctx, const RuleSettings& st, std::vector<Finding>& out) const override {
     const int minGrade = st.integer("min_grade");
@@ -397,8 +415,8 @@ class HomeworkRecorded : public RuleBase {
         hour += static_cast<size_t>(std::max(1, l->hours));
         if (!ctx.inScope(*l) || !trim(l->homework).empty()) continue;
         if (first < planAtHour.size() && !s.plan[static_cast<size_t>(planAtHour[first])]->homework) continue;
-        // Without a plan (a pull from dnevnik.ru carries none) the lesson's own record says what a plan would: a
-        // control work sets no homework.
+        // Without a plan (a pull from dnevnik.ru carries none) the lesson's own record says what a plan
+        // would: a control work sets no homework.
         if (s.plan.empty() && st.flag("control_work_exempt") &&
             std::any_of(l->works.begin(), l->works.end(),
                         [](const model::Work& w) { return w.type == model::WorkType::Control; }))

@@ -1,5 +1,5 @@
-// Resolving what the user typed (a period name or dates, a class, subject or teacher by name or id) into a Scope,
-// and which lessons a Scope covers.
+// Resolving what the user typed (a period name or dates, a class, subject or teacher by name or id) into a
+// Scope, and which lessons a Scope covers.
 #include "ejournal/model/error.h"
 #include "rule.h"
 
@@ -9,7 +9,8 @@ namespace {
 
 std::string ymd(model::Date d) { return d.toRussian(); }
 
-// A whole calendar month (the deputy's monthly check) is named as such, «сентябрь 2025»; other dates as a range.
+// A whole calendar month (the deputy's monthly check) is named as such, «сентябрь 2025»; other dates as a
+// range.
 std::string rangeLabel(model::Date from, model::Date to) {
   static const char* kMonths[] = {"январь", "февраль", "март",     "апрель",  "май",    "июнь",
                                   "июль",   "август",  "сентябрь", "октябрь", "ноябрь", "декабрь"};
@@ -39,7 +40,8 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
     auto name = model::PeriodName::parse(period);
     if (!name)
       throw Error(ErrorKind::Input, "--period",
-                  "неверное название периода «" + period + "»: ожидается 2025-Q1…2025-Q4, 2025-H1, 2025-H2 или 2025-year");
+                  "неверное название периода «" + period +
+                      "»: ожидается 2025-Q1…2025-Q4, 2025-H1, 2025-H2 или 2025-year");
     const model::Period* p = index.period(name->toString());
     if (!p)
       for (const auto& q : j.periods)
@@ -50,7 +52,8 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
     s.dates = p->dates;
   } else {
     if (from.empty() || to.empty())
-      throw Error(ErrorKind::Input, "--from/--to", "укажите период: --period 2025-Q1 или --from ГГГГ-ММ-ДД --to ГГГГ-ММ-ДД");
+      throw Error(ErrorKind::Input, "--from/--to",
+                  "укажите период: --period 2025-Q1 или --from ГГГГ-ММ-ДД --to ГГГГ-ММ-ДД");
     auto f = model::Date::parse(from);
     auto t = model::Date::parse(to);
     if (!f) throw Error(ErrorKind::Input, "--from", "неверная дата «" + from + "», ожидается ГГГГ-ММ-ДД");
@@ -85,7 +88,8 @@ Scope resolveScope(const model::JournalIndex& index, const std::string& period, 
       const std::string want = model::lowerRussian(trim(teacherRef));
       std::vector<const model::Staff*> matches;
       for (const auto& st : j.staff)
-        if (model::lowerRussian(st.fullName()) == want || model::lowerRussian(st.shortName()) == want) matches.push_back(&st);
+        if (model::lowerRussian(st.fullName()) == want || model::lowerRussian(st.shortName()) == want)
+          matches.push_back(&st);
       if (matches.empty())
         for (const auto& st : j.staff)
           if (model::lowerRussian(st.lastName) == want) matches.push_back(&st);

@@ -12,8 +12,8 @@
 
 namespace ejournal::samples::data {
 
-// Surnames in the masculine form; femaleSurname() gives the feminine (Иванов -> Иванова, Островский -> Островская,
-// Толстой -> Толстая, Шевченко and Черных do not change).
+// Surnames in the masculine form; femaleSurname() gives the feminine (Иванов -> Иванова, Островский ->
+// Островская, Толстой -> Толстая, Шевченко and Черных do not change).
 const std::vector<std::string_view>& surnames();
 std::string femaleSurname(std::string_view male);
 
@@ -30,8 +30,23 @@ const std::vector<std::string_view>& womanNames();
 const std::vector<std::string_view>& manNames();  // subset of the fathers' names used for male teachers
 
 // A teacher's specialisation: which subjects they teach and the position written in the staff list.
-enum class Family { Primary, Russian, English, Math, Informatics, History, Geography, Biology, Physics, Chemistry,
-                    Music, Art, Technology, PhysicalEducation, Safety };
+enum class Family {
+  Primary,
+  Russian,
+  English,
+  Math,
+  Informatics,
+  History,
+  Geography,
+  Biology,
+  Physics,
+  Chemistry,
+  Music,
+  Art,
+  Technology,
+  PhysicalEducation,
+  Safety
+};
 std::string_view position(Family f);
 
 struct SubjectInfo {
@@ -41,8 +56,8 @@ struct SubjectInfo {
   Family family;  // the specialist teaching it in grades 5-11 (grades 1-4: see primaryTeaches)
   model::Grading grading;
   bool twoMarksPerCell;
-  bool splitInSubgroups;   // the class is split into two groups with their own teachers
-  bool homework;           // the plan sets homework
+  bool splitInSubgroups;  // the class is split into two groups with their own teachers
+  bool homework;          // the plan sets homework
 };
 const std::vector<SubjectInfo>& subjects();  // in curriculum order
 const SubjectInfo& subjectInfo(std::string_view id);

@@ -1,7 +1,7 @@
 // The sample school generator: a lyceum's year 2025/2026 built step by step (calendar, people, curriculum,
-// timetable, thematic plan, lessons, attendance, marks, period marks), with planted violations chosen before the
-// records they affect are filled in, so that everything not planted stays clean. samples/README.md documents the
-// output and every planted kind.
+// timetable, thematic plan, lessons, attendance, marks, period marks), with planted violations chosen before
+// the records they affect are filled in, so that everything not planted stays clean. samples/README.md
+// documents the output and every planted kind.
 #include "ejournal/samples/generator.h"
 
 #include <algorithm>
@@ -52,24 +52,28 @@ int slotStart(int slot) { return 8 * 3600 + 30 * 60 + (slot - 1) * 55 * 60; }  /
 int slotEnd(int slot) { return slotStart(slot) + 45 * 60; }
 
 bool isWritten(WorkType t) {
-  return t == WorkType::Independent || t == WorkType::Control || t == WorkType::Test || t == WorkType::Essay ||
-         t == WorkType::Exposition;
+  return t == WorkType::Independent || t == WorkType::Control || t == WorkType::Test ||
+         t == WorkType::Essay || t == WorkType::Exposition;
 }
 bool needsStatedTopic(WorkType t) {
-  return t == WorkType::Practical || t == WorkType::Laboratory || t == WorkType::Control || t == WorkType::Excursion;
+  return t == WorkType::Practical || t == WorkType::Laboratory || t == WorkType::Control ||
+         t == WorkType::Excursion;
 }
 bool everyoneMarked(WorkType t) { return t != WorkType::Excursion && t != WorkType::Classwork; }
 int workWeight(WorkType t) {
   switch (t) {
-    case WorkType::Control: return 3;
+    case WorkType::Control:
+      return 3;
     case WorkType::Independent:
     case WorkType::Test:
     case WorkType::Essay:
     case WorkType::Exposition:
     case WorkType::Dictation:
     case WorkType::Laboratory:
-    case WorkType::Practical: return 2;
-    default: return 1;
+    case WorkType::Practical:
+      return 2;
+    default:
+      return 1;
   }
 }
 
@@ -105,8 +109,20 @@ struct Entry {
 };
 
 enum class Plant {
-  None, TopicMissing, TopicLate, Homework, Attendance, Language, PerLesson, Unrecorded, Deadline, WorkTopic,
-  ControlMissing, Deleted, Enrolled, ValidValue
+  None,
+  TopicMissing,
+  TopicLate,
+  Homework,
+  Attendance,
+  Language,
+  PerLesson,
+  Unrecorded,
+  Deadline,
+  WorkTopic,
+  ControlMissing,
+  Deleted,
+  Enrolled,
+  ValidValue
 };
 
 struct Draft {
@@ -310,9 +326,11 @@ class Generator {
         j_.classes.push_back(sc);
       }
     }
-    // Transfers. Leavers leave the school on a school day of the 2nd or 3rd quarter; entrants and class changes
-    // happen on the first day of a period (after the holidays), so a period mark always belongs to one class.
-    const std::vector<Date> starts = {j_.periods[1].dates.from, j_.periods[2].dates.from, j_.periods[3].dates.from};
+    // Transfers. Leavers leave the school on a school day of the 2nd or 3rd quarter; entrants and class
+    // changes happen on the first day of a period (after the holidays), so a period mark always belongs to
+    // one class.
+    const std::vector<Date> starts = {j_.periods[1].dates.from, j_.periods[2].dates.from,
+                                      j_.periods[3].dates.from};
     bool anyLeaver = false, anyEntrant = false;
     for (size_t ci = 0; ci < classes_.size(); ++ci) {
       auto& c = classes_[ci];
@@ -406,7 +424,8 @@ class Generator {
         if (!(c.grade <= 4 && data::primaryTeaches(h.subjectId)) && !(info.splitInSubgroups && c.grade >= 2))
           familyHours[static_cast<int>(info.family)] += h.perWeek;
       }
-      for (const auto& [f, hours] : familyHours) familyTeacher[f] = teacherFor(static_cast<data::Family>(f), hours);
+      for (const auto& [f, hours] : familyHours)
+        familyTeacher[f] = teacherFor(static_cast<data::Family>(f), hours);
       for (const auto& h : data::curriculum(c.grade)) {
         const auto& info = data::subjectInfo(h.subjectId);
         const bool split = info.splitInSubgroups && c.grade >= 2;
@@ -437,7 +456,8 @@ class Generator {
           entries_.push_back(std::move(e));
         }
       }
-      // Subgroup members: the class list in alphabetical order, first half in group 1; entrants join the smaller.
+      // Subgroup members: the class list in alphabetical order, first half in group 1; entrants join the
+      // smaller.
       std::vector<int> sorted = c.students;
       std::sort(sorted.begin(), sorted.end(), [&](int a, int b) {
         return std::tie(j_.students[a].lastName, j_.students[a].firstName, j_.students[a].id) <
@@ -445,7 +465,8 @@ class Generator {
       });
       for (size_t ei = 0; ei < entries_.size(); ++ei) {
         auto& e = entries_[ei];
-        if (e.cls != static_cast<int>(ci) || e.subgroup < 0 || e.subgroup + 1 >= static_cast<int>(j_.subgroups.size()) ||
+        if (e.cls != static_cast<int>(ci) || e.subgroup < 0 ||
+            e.subgroup + 1 >= static_cast<int>(j_.subgroups.size()) ||
             j_.subgroups[e.subgroup].name != "1 группа")
           continue;
         int counts[2] = {0, 0};
@@ -467,8 +488,8 @@ class Generator {
         }
       }
     }
-    // Class teachers of grades 5-11: a teacher of the class who is nobody's class teacher yet, the one teaching the
-    // class most hours.
+    // Class teachers of grades 5-11: a teacher of the class who is nobody's class teacher yet, the one
+    // teaching the class most hours.
     std::set<std::string> taken;
     for (size_t ci = 0; ci < classes_.size(); ++ci)
       if (!j_.classes[ci].classTeacherId.empty()) taken.insert(j_.classes[ci].classTeacherId);
@@ -556,7 +577,8 @@ class Generator {
       for (const auto& u : order) {
         const int grade = classes_[u.cls].grade;
         const std::string& subject = entries_[u.entries[0]].subjectId;
-        auto& sd = subjectDay.try_emplace({u.cls, subject}, std::array<int, 6>{0, 0, 0, 0, 0, 0}).first->second;
+        auto& sd =
+            subjectDay.try_emplace({u.cls, subject}, std::array<int, 6>{0, 0, 0, 0, 0, 0}).first->second;
         int bestScore = 1 << 30, bestDay = 0, bestSlot = 0;
         for (int day = 1; day <= 5; ++day) {
           for (int slot = 1; slot <= maxSlot(grade); ++slot) {
@@ -600,13 +622,15 @@ class Generator {
         continue;
       }
       std::sort(out.begin(), out.end(), [&](const TimetableSlot& a, const TimetableSlot& b) {
-        return std::tie(a.classId, a.weekday, a.slot, a.subgroupId) < std::tie(b.classId, b.weekday, b.slot, b.subgroupId);
+        return std::tie(a.classId, a.weekday, a.slot, a.subgroupId) <
+               std::tie(b.classId, b.weekday, b.slot, b.subgroupId);
       });
       j_.timetable = std::move(out);
       teacherBusyWeek_ = std::move(teacherBusy);
       return;
     }
-    throw Error(ErrorKind::Internal, "samples.timetable", "could not build a timetable without double booking");
+    throw Error(ErrorKind::Internal, "samples.timetable",
+                "could not build a timetable without double booking");
   }
 
   // ---------------------------------------------------------------- lessons
@@ -677,8 +701,8 @@ class Generator {
       const std::string& s = e.subjectId;
       const bool isMarked = marked(e);
       if (isMarked) {
-        const bool control = s == "rus" || s == "math" || s == "alg" || s == "geom" || s == "eng" || s == "phys" ||
-                             s == "chem";
+        const bool control = s == "rus" || s == "math" || s == "alg" || s == "geom" || s == "eng" ||
+                             s == "phys" || s == "chem";
         const bool twoControls = s == "rus" || s == "math" || s == "alg";
         for (int p : periodsOfGrade(c.grade)) {
           std::vector<int> seqs;
@@ -690,8 +714,9 @@ class Generator {
           };
           if (control && len >= 3) put(len - 2, WorkType::Control);
           if (twoControls && len >= 12) put(len / 2, WorkType::Control);
-          if (!control && len >= 4 && (s == "hist" || s == "soc" || s == "bio" || s == "geo" || s == "obzr" ||
-                                       s == "stat" || s == "inf" || s == "okr"))
+          if (!control && len >= 4 &&
+              (s == "hist" || s == "soc" || s == "bio" || s == "geo" || s == "obzr" || s == "stat" ||
+               s == "inf" || s == "okr"))
             put(len - 2, WorkType::Test);
           if (s == "rus" && len >= 6) put(len / 3, WorkType::Dictation);
           if (s == "rus" && c.grade >= 5 && c.grade <= 9 && len >= 10) put(len * 3 / 4, WorkType::Exposition);
@@ -736,7 +761,8 @@ class Generator {
         int first = q;
         while (first > 1 && baseTopic(topics, first - 1, n) == base) --first;
         const int occurrence = q - first;
-        pl.topic = occurrence == 0 ? base : base + ". " + std::string(suffixes[(occurrence - 1) % suffixes.size()]);
+        pl.topic =
+            occurrence == 0 ? base : base + ". " + std::string(suffixes[(occurrence - 1) % suffixes.size()]);
         pl.homework = homework;
         auto w = work.find(q);
         if (w != work.end()) {
@@ -783,10 +809,12 @@ class Generator {
             }
             case WorkType::Excursion: {
               const auto& l = data::excursions(s);
-              pl.workTopic = "Экскурсия «" + std::string(l[static_cast<size_t>(excursionNo++) % l.size()]) + "»";
+              pl.workTopic =
+                  "Экскурсия «" + std::string(l[static_cast<size_t>(excursionNo++) % l.size()]) + "»";
               break;
             }
-            default: break;
+            default:
+              break;
           }
         }
         e.plan.push_back(std::move(pl));
@@ -811,13 +839,16 @@ class Generator {
   const PlannedLesson& planOf(const Draft& d) const { return entries_[d.entry].plan[d.seq - 1]; }
   bool hasWork(const Draft& d) const { return planOf(d).workType.has_value(); }
 
-  // Picks max(atLeast, rate * |eligible|) lessons among the eligible ones that are not yet planted, in random order.
-  std::vector<int> pickLessons(double rate, const std::function<bool(const Draft&)>& eligible, int atLeast = 1) {
+  // Picks max(atLeast, rate * |eligible|) lessons among the eligible ones that are not yet planted, in random
+  // order.
+  std::vector<int> pickLessons(double rate, const std::function<bool(const Draft&)>& eligible,
+                               int atLeast = 1) {
     std::vector<int> cands;
     for (size_t i = 0; i < drafts_.size(); ++i)
       if (drafts_[i].plant == Plant::None && eligible(drafts_[i])) cands.push_back(static_cast<int>(i));
     rng_.shuffle(cands);
-    const size_t n = std::min(cands.size(), std::max<size_t>(atLeast, static_cast<size_t>(std::lround(rate * cands.size()))));
+    const size_t n = std::min(
+        cands.size(), std::max<size_t>(atLeast, static_cast<size_t>(std::lround(rate * cands.size()))));
     cands.resize(n);  // random order: callers taking the first few get them spread over the year
     return cands;
   }
@@ -829,13 +860,14 @@ class Generator {
     return d.lesson.date - range.from >= 7 && range.to - d.lesson.date >= 7;
   }
 
-  // Replaces one Cyrillic letter (о, а, е, с, р, С, О, А) in the first word of at least three letters that has one
-  // by its Latin twin: "Cложение" with a Latin C. Words are runs of bytes that are not ASCII spaces or punctuation.
+  // Replaces one Cyrillic letter (о, а, е, с, р, С, О, А) in the first word of at least three letters that
+  // has one by its Latin twin: "Cложение" with a Latin C. Words are runs of bytes that are not ASCII spaces
+  // or punctuation.
   static std::string withLatinLookalike(const std::string& text) {
     static const std::vector<std::pair<std::string, std::string>> twins = {
         {"о", "o"}, {"а", "a"}, {"е", "e"}, {"с", "c"}, {"р", "p"}, {"С", "C"}, {"О", "O"}, {"А", "A"}};
-    // A word is a run of Cyrillic letters (two bytes each, lead byte 0xD0 or 0xD1); any other character, such as
-    // a space, «, » or —, ends it.
+    // A word is a run of Cyrillic letters (two bytes each, lead byte 0xD0 or 0xD1); any other character, such
+    // as a space, «, » or —, ends it.
     auto cyrillicAt = [&](size_t k) {
       const auto c = static_cast<unsigned char>(text[k]);
       return k + 1 < text.size() && (c == 0xD0 || c == 0xD1);
@@ -864,10 +896,13 @@ class Generator {
     // hours.curriculum: an ordinary lesson in the middle of a period was not given (the record is removed).
     {
       std::set<int> usedEntries;
-      auto list = pickLessons(0.0, [&](const Draft& d) {
-        const auto& e = entries_[d.entry];
-        return ordinary(d) && e.subgroup < 0 && marked(e) && e.perWeek >= 2 && inMiddleOfPeriod(d);
-      }, std::max(1, nClasses / 2) * 4);
+      auto list = pickLessons(
+          0.0,
+          [&](const Draft& d) {
+            const auto& e = entries_[d.entry];
+            return ordinary(d) && e.subgroup < 0 && marked(e) && e.perWeek >= 2 && inMiddleOfPeriod(d);
+          },
+          std::max(1, nClasses / 2) * 4);
       int made = 0;
       for (int i : list) {
         if (made >= std::max(1, nClasses / 2) || !usedEntries.insert(drafts_[i].entry).second) continue;
@@ -882,8 +917,9 @@ class Generator {
                  " not given: 1 lesson short of the curriculum in " + v.periodId + " (and in the year)";
         planted_.push_back(std::move(v));
         ++made;
-        // The program goes on: the following lessons deliver the following planned lessons, so the k-th lesson
-        // held always delivers planned lesson k and only the last planned lesson of the year is not reached.
+        // The program goes on: the following lessons deliver the following planned lessons, so the k-th
+        // lesson held always delivers planned lesson k and only the last planned lesson of the year is not
+        // reached.
         for (int other : entries_[d.entry].lessons)
           if (drafts_[other].seq > d.seq) --drafts_[other].seq;
       }
@@ -908,10 +944,12 @@ class Generator {
           extra.number = year + 1;
           extra.topic = "Резервный урок. Повторение изученного";
           e.plan.push_back(extra);
-          v.note = "thematic plan has " + std::to_string(year + 1) + " hours, curriculum " + std::to_string(year);
+          v.note =
+              "thematic plan has " + std::to_string(year + 1) + " hours, curriculum " + std::to_string(year);
         } else {
           planShort_.insert(cands[k]);
-          v.note = "thematic plan has " + std::to_string(year - 1) + " hours, curriculum " + std::to_string(year);
+          v.note =
+              "thematic plan has " + std::to_string(year - 1) + " hours, curriculum " + std::to_string(year);
         }
         planted_.push_back(std::move(v));
       }
@@ -919,9 +957,9 @@ class Generator {
     // works.control_present: a planned control work was not held (the lesson is a revision lesson instead).
     {
       std::set<std::pair<int, int>> used;
-      auto list = pickLessons(0.0, [&](const Draft& d) {
-        return planOf(d).workType == WorkType::Control;
-      }, std::max(1, nClasses / 2) * 3);
+      auto list = pickLessons(
+          0.0, [&](const Draft& d) { return planOf(d).workType == WorkType::Control; },
+          std::max(1, nClasses / 2) * 3);
       int made = 0;
       for (int i : list) {
         auto& d = drafts_[i];
@@ -940,11 +978,14 @@ class Generator {
       plant("topic.missing", drafts_[i], "no topic entered");
     for (int i : simple(kRateTopicLate, Plant::TopicLate, [&](const Draft& d) { return ordinary(d); })) {
       drafts_[i].plantArg = rng_.range(1, 10);
-      plant("topic.same_day", drafts_[i], "topic entered " + std::to_string(drafts_[i].plantArg) + " days after the lesson");
+      plant("topic.same_day", drafts_[i],
+            "topic entered " + std::to_string(drafts_[i].plantArg) + " days after the lesson");
     }
     // Not in the subjects the school sets no homework in (rules/config/default.xml, homework.recorded
     // exempt_subjects), where a missing homework is no violation.
-    auto homeworkExempt = [](const std::string& s) { return s == "pe" || s == "music" || s == "art" || s == "tech"; };
+    auto homeworkExempt = [](const std::string& s) {
+      return s == "pe" || s == "music" || s == "art" || s == "tech";
+    };
     for (int i : simple(kRateHomework, Plant::Homework, [&](const Draft& d) {
            return ordinary(d) && planOf(d).homework && !homeworkExempt(d.lesson.subjectId);
          }))
@@ -959,7 +1000,8 @@ class Generator {
         auto& d = drafts_[list[k]];
         d.plantArg = d.lesson.subjectId == "eng" ? static_cast<int>(k % 3) : 3;
         static const char* notes[] = {"topic in English only", "topic in English only",
-                                      "homework in English only", "topic has a Latin look-alike letter in a Russian word"};
+                                      "homework in English only",
+                                      "topic has a Latin look-alike letter in a Russian word"};
         plant("language.russian", d, notes[d.plantArg]);
       }
     }
@@ -967,7 +1009,8 @@ class Generator {
            return ordinary(d) && marked(entries_[d.entry]) && d.lesson.subgroupId.empty();
          }))
       plant("marks.per_lesson", drafts_[i], "only 2 marks at the lesson");
-    for (int i : simple(kRateUnrecordedSubstitution, Plant::Unrecorded, [&](const Draft& d) { return ordinary(d); })) {
+    for (int i : simple(kRateUnrecordedSubstitution, Plant::Unrecorded,
+                        [&](const Draft& d) { return ordinary(d); })) {
       auto& d = drafts_[i];
       const std::string other = freeTeacher(d);
       if (other.empty()) {
@@ -975,8 +1018,9 @@ class Generator {
         continue;
       }
       d.lesson.teacherId = other;
-      plant("substitution.recorded", d, "lesson taught by " + other + " instead of the timetable's " +
-                                           entries_[d.entry].teacherId + ", no substitution recorded");
+      plant("substitution.recorded", d,
+            "lesson taught by " + other + " instead of the timetable's " + entries_[d.entry].teacherId +
+                ", no substitution recorded");
     }
     {
       // marks.deadline: written works with marks posted late; the first one exactly one day over the limit.
@@ -987,23 +1031,25 @@ class Generator {
         auto& d = drafts_[list[k]];
         const int limit = gradeOf(d) <= 5 ? 3 : 7;
         d.plantArg = limit + (k == 0 ? 1 : rng_.range(1, 5));
-        plant("marks.deadline", d, "marks of the written work posted " + std::to_string(d.plantArg) +
-                                       " days after the lesson, limit " + std::to_string(limit));
+        plant("marks.deadline", d,
+              "marks of the written work posted " + std::to_string(d.plantArg) +
+                  " days after the lesson, limit " + std::to_string(limit));
       }
     }
     for (int i : simple(kRateWorkTopic, Plant::WorkTopic, [&](const Draft& d) {
-           return hasWork(d) && needsStatedTopic(*planOf(d).workType) && *planOf(d).workType != WorkType::Control;
+           return hasWork(d) && needsStatedTopic(*planOf(d).workType) &&
+                  *planOf(d).workType != WorkType::Control;
          }))
-      plant("work.topic_stated", drafts_[i], std::string("topic of the ") +
-                                                 std::string(toString(*planOf(drafts_[i]).workType)) + " work not stated");
+      plant("work.topic_stated", drafts_[i],
+            std::string("topic of the ") + std::string(toString(*planOf(drafts_[i]).workType)) +
+                " work not stated");
     // marks.accumulation: a student gets only one mark in a class x subject x period.
     {
       std::vector<std::tuple<int, int, int>> cands;  // entry, period, student
       for (size_t ei = 0; ei < entries_.size(); ++ei) {
         const auto& e = entries_[ei];
         if (e.subgroup >= 0 || !marked(e)) continue;
-        for (int p : periodsOfGrade(classes_[e.cls].grade))
-          cands.emplace_back(static_cast<int>(ei), p, -1);
+        for (int p : periodsOfGrade(classes_[e.cls].grade)) cands.emplace_back(static_cast<int>(ei), p, -1);
       }
       rng_.shuffle(cands);
       std::set<int> usedStudents;
@@ -1034,7 +1080,7 @@ class Generator {
   std::string freeTeacher(const Draft& d) {
     const int day = d.lesson.date.weekday(), slot = d.lesson.slot;
     const auto family = familyOf_.count(entries_[d.entry].teacherId) ? familyOf_[entries_[d.entry].teacherId]
-                                                                       : data::Family::Primary;
+                                                                     : data::Family::Primary;
     std::vector<std::string> same, any;
     for (const auto& [id, no] : teacherNo_) {
       if (id == d.lesson.teacherId || teacherBusyWeek_[no][day][slot]) continue;
@@ -1050,7 +1096,8 @@ class Generator {
   }
 
   void chooseRecordedSubstitutions() {
-    auto list = pickLessons(kRateRecordedSubstitution, [&](const Draft& d) { return d.plant == Plant::None; });
+    auto list =
+        pickLessons(kRateRecordedSubstitution, [&](const Draft& d) { return d.plant == Plant::None; });
     for (int i : list) {
       auto& d = drafts_[i];
       const std::string t = freeTeacher(d);
@@ -1098,10 +1145,15 @@ class Generator {
       const PlannedLesson& pl = planOf(d);
       const std::string& teacher = actualTeacher(l);
       l.topic = pl.topic;
-      if (d.plant == Plant::ControlMissing) l.topic = "Повторение и обобщение по теме «" + baseTopic(data::topics(l.subjectId, gradeOf(d)), d.seq, static_cast<int>(entries_[d.entry].lessons.size())) + "»";
+      if (d.plant == Plant::ControlMissing)
+        l.topic = "Повторение и обобщение по теме «" +
+                  baseTopic(data::topics(l.subjectId, gradeOf(d)), d.seq,
+                            static_cast<int>(entries_[d.entry].lessons.size())) +
+                  "»";
       l.topicEnteredBy = teacher;
       l.topicEnteredAt = at(l.date, slotEnd(l.slot) + rng_.range(0, 300) * 60);
-      if (pl.homework) l.homework = data::homework(l.subjectId, d.seq, static_cast<unsigned>(rng_.next() & 0xffff));
+      if (pl.homework)
+        l.homework = data::homework(l.subjectId, d.seq, static_cast<unsigned>(rng_.next() & 0xffff));
       if (pl.workType && d.plant != Plant::ControlMissing) {
         Work w;
         w.id = "w" + pad(++workCount_, 6);
@@ -1119,19 +1171,31 @@ class Generator {
           l.topicEnteredAt.reset();
           l.topicEnteredBy.clear();
           break;
-        case Plant::TopicLate: l.topicEnteredAt = at(l.date + d.plantArg, 15 * 3600 + rng_.range(0, 300) * 60); break;
-        case Plant::Homework: l.homework.clear(); break;
+        case Plant::TopicLate:
+          l.topicEnteredAt = at(l.date + d.plantArg, 15 * 3600 + rng_.range(0, 300) * 60);
+          break;
+        case Plant::Homework:
+          l.homework.clear();
+          break;
         case Plant::Attendance:
           l.attendanceTaken = false;
           l.attendanceEnteredAt.reset();
           break;
         case Plant::Language:
-          if (d.plantArg == 0) l.topic = rng_.pick(std::vector<std::string>{"Unit 3. My family", "Present Simple", "Unit 5. At school", "Reading: My favourite book"});
-          else if (d.plantArg == 1) l.topic = rng_.pick(std::vector<std::string>{"Past Simple. Irregular verbs", "Project: My town", "Grammar revision"});
-          else if (d.plantArg == 2) l.homework = rng_.pick(std::vector<std::string>{"Ex. 5, p. 34", "Learn the new words", "Workbook, p. 12"});
-          else l.topic = withLatinLookalike(l.topic);
+          if (d.plantArg == 0)
+            l.topic = rng_.pick(std::vector<std::string>{"Unit 3. My family", "Present Simple",
+                                                         "Unit 5. At school", "Reading: My favourite book"});
+          else if (d.plantArg == 1)
+            l.topic = rng_.pick(std::vector<std::string>{"Past Simple. Irregular verbs", "Project: My town",
+                                                         "Grammar revision"});
+          else if (d.plantArg == 2)
+            l.homework =
+                rng_.pick(std::vector<std::string>{"Ex. 5, p. 34", "Learn the new words", "Workbook, p. 12"});
+          else
+            l.topic = withLatinLookalike(l.topic);
           break;
-        default: break;
+        default:
+          break;
       }
       // Attendance: whole illness days, single absences, lateness, excused absences.
       for (int s : rosters_[i]) {
@@ -1140,9 +1204,12 @@ class Generator {
           if (r.contains(l.date)) st = AttendanceStatus::Ill;
         if (!st) {
           const double u = rng_.unit();
-          if (u < 0.010) st = AttendanceStatus::Absent;
-          else if (u < 0.014) st = AttendanceStatus::Late;
-          else if (u < 0.017) st = AttendanceStatus::Excused;
+          if (u < 0.010)
+            st = AttendanceStatus::Absent;
+          else if (u < 0.014)
+            st = AttendanceStatus::Late;
+          else if (u < 0.017)
+            st = AttendanceStatus::Excused;
         }
         // Without attendance taken nobody is known to be absent: everyone counts as present for the marks.
         if (!st || !l.attendanceTaken) continue;
@@ -1204,29 +1271,34 @@ class Generator {
         const Work* work = l.works.empty() ? nullptr : &l.works[0];
         if (work && everyoneMarked(work->type)) {
           int delay = 0;
-          if (d.plant == Plant::Deadline) delay = d.plantArg;
+          if (d.plant == Plant::Deadline)
+            delay = d.plantArg;
           else if (isWritten(work->type) || work->type == WorkType::Dictation)
             delay = rng_.chance(0.25) ? limit : rng_.range(0, limit - 1);
-          const DateTime when = delay == 0 ? sameDayEntry(l) : at(l.date + delay, 15 * 3600 + rng_.range(0, 300) * 60);
+          const DateTime when =
+              delay == 0 ? sameDayEntry(l) : at(l.date + delay, 15 * 3600 + rng_.range(0, 300) * 60);
           for (int s : present) {
             if (countOf(d.period, s) >= cap(d.period, s)) continue;
             addMark(di, s, work->id, work->weight, when);
             ++countOf(d.period, s);
             // Russian and literature: dictations and essays often get two marks in one cell.
-            if (two && (work->type == WorkType::Dictation || work->type == WorkType::Essay) && rng_.chance(0.3))
+            if (two && (work->type == WorkType::Dictation || work->type == WorkType::Essay) &&
+                rng_.chance(0.3))
               addMark(di, s, work->id, work->weight, when);
           }
           continue;
         }
         // Ordinary lesson: 4-8 marks (more when the period needs them), students with fewest marks first.
         const int students = static_cast<int>(roster(di).size());
-        const int need = (e.required * students * 5 / 4 + lessonsInPeriod[d.period] - 1) / std::max(1, lessonsInPeriod[d.period]);
+        const int need = (e.required * students * 5 / 4 + lessonsInPeriod[d.period] - 1) /
+                         std::max(1, lessonsInPeriod[d.period]);
         int k = std::max(rng_.range(4, 8), need);
         if (d.plant == Plant::PerLesson) k = 2;
         std::vector<std::pair<uint64_t, int>> order;
         for (int s : present) {
           if (countOf(d.period, s) >= cap(d.period, s)) continue;
-          order.emplace_back((static_cast<uint64_t>(countOf(d.period, s)) << 32) | (rng_.next() & 0xffffffffu), s);
+          order.emplace_back(
+              (static_cast<uint64_t>(countOf(d.period, s)) << 32) | (rng_.next() & 0xffffffffu), s);
         }
         std::sort(order.begin(), order.end());
         k = std::min<int>(k, static_cast<int>(order.size()));
@@ -1236,13 +1308,14 @@ class Generator {
           ++countOf(d.period, order[x].second);
         }
       }
-      // Top up: every student enrolled (and in the group) at a period's end gets the required number of marks.
+      // Top up: every student enrolled (and in the group) at a period's end gets the required number of
+      // marks.
       for (int p : periodsOfGrade(grade)) {
         const Date end = j_.periods[p].dates.to;
         std::vector<int> lessonsOfP;
         for (int di : e.lessons)
-          if (drafts_[di].period == p && drafts_[di].plant != Plant::Deleted && drafts_[di].plant != Plant::PerLesson &&
-              drafts_[di].lesson.works.empty())
+          if (drafts_[di].period == p && drafts_[di].plant != Plant::Deleted &&
+              drafts_[di].plant != Plant::PerLesson && drafts_[di].lesson.works.empty())
             lessonsOfP.push_back(di);
         for (int s : classes_[e.cls].students) {
           if (!inEntryAt(e, s, end)) continue;
@@ -1266,7 +1339,9 @@ class Generator {
     }
   }
 
-  static bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+  static bool contains(const std::vector<int>& v, int x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  }
 
   bool inEntryAt(const Entry& e, int s, Date d) const {
     const Enrolment* en = enrolment(s, classes_[e.cls].id);
@@ -1277,10 +1352,12 @@ class Generator {
     return false;
   }
 
-  // Weighted average of a student's current point marks (marksByStudent_ is keyed "student|subject") in lessons of class x subject within the range (class
-  // empty: any class). Optionally leaves one mark out. Returns weight 0 when there are none.
-  std::pair<double, int> average(const std::string& studentId, const std::string& classId, const std::string& subjectId,
-                                 DateRange range, const Mark* without = nullptr) const {
+  // Weighted average of a student's current point marks (marksByStudent_ is keyed "student|subject") in
+  // lessons of class x subject within the range (class empty: any class). Optionally leaves one mark out.
+  // Returns weight 0 when there are none.
+  std::pair<double, int> average(const std::string& studentId, const std::string& classId,
+                                 const std::string& subjectId, DateRange range,
+                                 const Mark* without = nullptr) const {
     double sum = 0;
     int weight = 0;
     auto it = marksByStudent_.find(studentId + "|" + subjectId);
@@ -1307,18 +1384,19 @@ class Generator {
 
   void plantMarkLevel() {
     indexMarks();
-    // marks.valid_value: a second mark in one cell of a subject without two marks per cell; same value, and only
-    // where it leaves every rounded average unchanged (so no other kind is disturbed).
+    // marks.valid_value: a second mark in one cell of a subject without two marks per cell; same value, and
+    // only where it leaves every rounded average unchanged (so no other kind is disturbed).
     {
       std::vector<int> cands;
       for (size_t di = 0; di < drafts_.size(); ++di) {
         const Draft& d = drafts_[di];
-        if (d.plant == Plant::None && !d.recordedSubstitution && !marks_[di].empty() && d.lesson.works.empty() &&
-            !subject(d.lesson.subjectId).twoMarksPerCell)
+        if (d.plant == Plant::None && !d.recordedSubstitution && !marks_[di].empty() &&
+            d.lesson.works.empty() && !subject(d.lesson.subjectId).twoMarksPerCell)
           cands.push_back(static_cast<int>(di));
       }
       rng_.shuffle(cands);
-      const size_t want = std::max<size_t>(1, static_cast<size_t>(std::lround(kRateValidValue * cands.size())));
+      const size_t want =
+          std::max<size_t>(1, static_cast<size_t>(std::lround(kRateValidValue * cands.size())));
       size_t made = 0;
       for (int di : cands) {
         if (made >= want) break;
@@ -1333,7 +1411,8 @@ class Generator {
           const double withDup = (a * w + original.value.points * original.weight) / (w + original.weight);
           if (roundHalfUp(a) != roundHalfUp(withDup)) stable = false;
           auto [ac, wc] = average(original.studentId, d.lesson.classId, d.lesson.subjectId, r);
-          const double withDupC = (ac * wc + original.value.points * original.weight) / (wc + original.weight);
+          const double withDupC =
+              (ac * wc + original.value.points * original.weight) / (wc + original.weight);
           if (roundHalfUp(ac) != roundHalfUp(withDupC)) stable = false;
         }
         if (!stable) continue;
@@ -1341,8 +1420,9 @@ class Generator {
         dup.enteredAt.secondOfDay = std::min(86399, dup.enteredAt.secondOfDay + 60);
         marks_[di].push_back(dup);
         d.plant = Plant::ValidValue;
-        plant("marks.valid_value", d, "two marks in one cell (" + original.value.toString() + " " +
-                                          original.value.toString() + ") in a subject without double marks",
+        plant("marks.valid_value", d,
+              "two marks in one cell (" + original.value.toString() + " " + original.value.toString() +
+                  ") in a subject without double marks",
               original.studentId);
         ++made;
       }
@@ -1363,7 +1443,8 @@ class Generator {
             continue;
           addMark(static_cast<int>(di), static_cast<int>(s), "", 1, sameDayEntry(d.lesson));
           d.plant = Plant::Enrolled;
-          plant("marks.enrolled", d, "mark for a student who left the class on " + left.toString(), j_.students[s].id);
+          plant("marks.enrolled", d, "mark for a student who left the class on " + left.toString(),
+                j_.students[s].id);
           ++made;
           break;
         }
@@ -1374,7 +1455,8 @@ class Generator {
       std::vector<std::pair<int, int>> cands;
       for (size_t di = 0; di < drafts_.size(); ++di) {
         if (drafts_[di].plant != Plant::None || !drafts_[di].lesson.works.empty()) continue;
-        for (size_t mi = 0; mi < marks_[di].size(); ++mi) cands.emplace_back(static_cast<int>(di), static_cast<int>(mi));
+        for (size_t mi = 0; mi < marks_[di].size(); ++mi)
+          cands.emplace_back(static_cast<int>(di), static_cast<int>(mi));
       }
       rng_.shuffle(cands);
       const size_t want = std::max<size_t>(1, static_cast<size_t>(std::lround(kRateChanged * cands.size())));
@@ -1414,9 +1496,11 @@ class Generator {
         const bool year = per.kind == PeriodKind::Year;
         for (int s : c.students) {
           if (!inEntryAt(e, s, per.dates.to)) continue;
-          // The period mark is the rounded weighted average of the class's marks in the period; the year mark that
-          // of all the year's marks in the subject (a class change keeps the marks from the earlier class).
-          auto [avg, weight] = average(j_.students[s].id, year ? std::string() : c.id, e.subjectId, per.dates);
+          // The period mark is the rounded weighted average of the class's marks in the period; the year mark
+          // that of all the year's marks in the subject (a class change keeps the marks from the earlier
+          // class).
+          auto [avg, weight] =
+              average(j_.students[s].id, year ? std::string() : c.id, e.subjectId, per.dates);
           if (weight == 0) continue;
           PeriodMark pm;
           pm.studentId = j_.students[s].id;
@@ -1493,10 +1577,11 @@ class Generator {
       if (planShort_.count(static_cast<int>(ei))) plan.pop_back();
       for (auto& pl : plan) j_.plan.push_back(std::move(pl));
     }
-    std::stable_sort(planted_.begin(), planted_.end(), [](const PlantedViolation& a, const PlantedViolation& b) {
-      return std::tie(a.rule, a.classId, a.subjectId, a.periodId, a.lessonId, a.studentId) <
-             std::tie(b.rule, b.classId, b.subjectId, b.periodId, b.lessonId, b.studentId);
-    });
+    std::stable_sort(planted_.begin(), planted_.end(),
+                     [](const PlantedViolation& a, const PlantedViolation& b) {
+                       return std::tie(a.rule, a.classId, a.subjectId, a.periodId, a.lessonId, a.studentId) <
+                              std::tie(b.rule, b.classId, b.subjectId, b.periodId, b.lessonId, b.studentId);
+                     });
   }
 
   SampleOptions opt_;
@@ -1557,26 +1642,29 @@ void appendJsonString(std::string& out, const std::string& s) {
 
 Sample generate(const SampleOptions& options) {
   if (options.classes != 11 && options.classes != 44)
-    throw Error(ErrorKind::Input, "--classes", "допустимо 11 или 44 класса, указано " + std::to_string(options.classes));
+    throw Error(ErrorKind::Input, "--classes",
+                "допустимо 11 или 44 класса, указано " + std::to_string(options.classes));
   if (options.studentsPerClass < 8 || options.studentsPerClass > 40)
     throw Error(ErrorKind::Input, "--students",
-                "число учеников в классе должно быть от 8 до 40, указано " + std::to_string(options.studentsPerClass));
+                "число учеников в классе должно быть от 8 до 40, указано " +
+                    std::to_string(options.studentsPerClass));
   if (options.startYear < 2000 || options.startYear > 2100)
     throw Error(ErrorKind::Input, "startYear", "учебный год должен начинаться между 2000 и 2100 годами");
   return Generator(options).run();
 }
 
 std::string plantedToJson(const Sample& sample, const SampleOptions& options) {
-  std::string out = "{\n  \"seed\": " + std::to_string(options.seed) + ",\n  \"classes\": " +
-                    std::to_string(options.classes) + ",\n  \"count\": " + std::to_string(sample.planted.size()) +
-                    ",\n  \"planted\": [";
+  std::string out = "{\n  \"seed\": " + std::to_string(options.seed) +
+                    ",\n  \"classes\": " + std::to_string(options.classes) +
+                    ",\n  \"count\": " + std::to_string(sample.planted.size()) + ",\n  \"planted\": [";
   bool first = true;
   for (const auto& v : sample.planted) {
     out += first ? "\n    {" : ",\n    {";
     first = false;
     const std::pair<const char*, const std::string*> fields[] = {
-        {"rule", &v.rule},       {"class", &v.classId},    {"subject", &v.subjectId}, {"subgroup", &v.subgroupId},
-        {"period", &v.periodId}, {"lesson", &v.lessonId}, {"student", &v.studentId}, {"note", &v.note}};
+        {"rule", &v.rule},           {"class", &v.classId},   {"subject", &v.subjectId},
+        {"subgroup", &v.subgroupId}, {"period", &v.periodId}, {"lesson", &v.lessonId},
+        {"student", &v.studentId},   {"note", &v.note}};
     bool f = true;
     for (const auto& [name, value] : fields) {
       if (!f) out += ", ";

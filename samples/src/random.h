@@ -1,8 +1,8 @@
 // The sample generator's own pseudo-random generator: xoshiro256** seeded through splitmix64.
 //
 // The standard distributions (std::uniform_int_distribution ...) may give different sequences with different
-// library versions, so the generator draws everything through this class: the same seed gives the same school on
-// every platform and compiler. Not thread-safe; one generator per thread.
+// library versions, so the generator draws everything through this class: the same seed gives the same school
+// on every platform and compiler. Not thread-safe; one generator per thread.
 #pragma once
 
 #include <cstddef>
@@ -43,7 +43,9 @@ class Rng {
   double normal() { return (unit() + unit() + unit() + unit() - 2.0) * 1.7320508075688772; }
 
   template <class T>
-  const T& pick(const std::vector<T>& v) { return v[index(v.size())]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[index(v.size())];
+  }
 
   template <class T>
   void shuffle(std::vector<T>& v) {

@@ -1,5 +1,6 @@
 // The archive index (archive_index.h) on the store's database: tables archive_index, archive_document and
-// archive_tag (migration 10). Tag values are stored folded (foldForSearch) for case-insensitive substring search.
+// archive_tag (migration 10). Tag values are stored folded (foldForSearch) for case-insensitive substring
+// search.
 #include "ejournal/store/archive_index.h"
 
 #include <Poco/Data/Session.h>
@@ -41,7 +42,6 @@ std::vector<Migration> archiveIndexMigrations() {
   };
 }
 
-
 namespace {
 
 // LIKE pattern matching `text` anywhere, with the LIKE wildcards escaped by '!'.
@@ -57,7 +57,8 @@ std::string containsPattern(const std::string& text) {
 using ArchiveRow = Poco::Tuple<std::string, std::string, std::string, std::string, int, int, std::string,
                                std::string, std::string, std::string, std::string>;
 const char* kArchiveColumns =
-    "school_id, file_name, period_id, period_title, sequence, version, supersedes, manifest_sha256, created_at, "
+    "school_id, file_name, period_id, period_title, sequence, version, supersedes, manifest_sha256, "
+    "created_at, "
     "retention_class, earliest_disposal";
 
 IndexedArchive fromRow(const std::string& directory, const ArchiveRow& r) {
@@ -111,7 +112,8 @@ class SqlArchiveIndex final : public ArchiveIndex {
       for (auto& a : out) {
         std::vector<Poco::Tuple<std::string, std::string, std::string, Poco::Int64, std::string>> docs;
         std::string dir = directory, file = a.fileName;
-        s << "SELECT name, kind, title, size, sha256 FROM archive_document WHERE directory = $1 AND file_name = $2 "
+        s << "SELECT name, kind, title, size, sha256 FROM archive_document WHERE directory = $1 AND "
+             "file_name = $2 "
              "ORDER BY position",
             use(dir), use(file), into(docs), now;
         std::vector<Poco::Tuple<std::string, std::string, std::string>> tags;
@@ -149,13 +151,16 @@ class SqlArchiveIndex final : public ArchiveIndex {
         for (const auto& v : values) {
           std::string t = param(tag);
           std::string p = param(containsPattern(model::foldForSearch(v)));
-          sql += " AND EXISTS (SELECT 1 FROM archive_tag t WHERE t.school_id = d.school_id AND t.directory = "
-                 "d.directory AND t.file_name = d.file_name AND t.document = d.name AND t.tag = " + t +
-                 " AND t.value_folded LIKE " + p + " ESCAPE '!')";
+          sql +=
+              " AND EXISTS (SELECT 1 FROM archive_tag t WHERE t.school_id = d.school_id AND t.directory = "
+              "d.directory AND t.file_name = d.file_name AND t.document = d.name AND t.tag = " +
+              t + " AND t.value_folded LIKE " + p + " ESCAPE '!')";
         }
       if (q.currentOnly)
-        sql += " AND NOT EXISTS (SELECT 1 FROM archive_index b WHERE b.directory = a.directory AND b.supersedes = "
-               "a.file_name)";
+        sql +=
+            " AND NOT EXISTS (SELECT 1 FROM archive_index b WHERE b.directory = a.directory AND b.supersedes "
+            "= "
+            "a.file_name)";
       sql += " ORDER BY a.sequence, d.position";
       std::vector<Poco::Tuple<std::string, std::string, int, std::string, std::string, std::string>> rows;
       Poco::Data::Statement st(s);
@@ -175,8 +180,8 @@ class SqlArchiveIndex final : public ArchiveIndex {
       Poco::Data::Session s = db_.session();
       std::string dir = directory;
       std::vector<std::string> hashes;
-      s << "SELECT manifest_sha256 FROM archive_index WHERE directory = $1 ORDER BY sequence DESC LIMIT 1", use(dir),
-          into(hashes), now;
+      s << "SELECT manifest_sha256 FROM archive_index WHERE directory = $1 ORDER BY sequence DESC LIMIT 1",
+          use(dir), into(hashes), now;
       if (hashes.empty()) return std::nullopt;
       return hashes.front();
     });
@@ -190,11 +195,13 @@ class SqlArchiveIndex final : public ArchiveIndex {
   }
 
  private:
-  std::vector<IndexedArchive> select(Poco::Data::Session& s, const std::string& directory, const std::string& until) {
+  std::vector<IndexedArchive> select(Poco::Data::Session& s, const std::string& directory,
+                                     const std::string& until) {
     std::vector<ArchiveRow> rows;
     std::string dir = directory, limit = until;
     s << "SELECT " + std::string(kArchiveColumns) +
-             " FROM archive_index WHERE directory = $1 AND ($2 = '' OR earliest_disposal <= $2) ORDER BY sequence",
+             " FROM archive_index WHERE directory = $1 AND ($2 = '' OR earliest_disposal <= $2) ORDER BY "
+             "sequence",
         use(dir), use(limit), into(rows), now;
     std::vector<IndexedArchive> out;
     for (const auto& r : rows) out.push_back(fromRow(directory, r));
@@ -204,28 +211,32 @@ class SqlArchiveIndex final : public ArchiveIndex {
   void remove(Poco::Data::Session& s, const std::string& directory, const std::string& fileName) {
     std::string dir = directory, file = fileName;
     for (const char* table : {"archive_tag", "archive_document", "archive_index"})
-      s << "DELETE FROM " + std::string(table) + " WHERE directory = $1 AND file_name = $2", use(dir), use(file), now;
+      s << "DELETE FROM " + std::string(table) + " WHERE directory = $1 AND file_name = $2", use(dir),
+          use(file), now;
   }
 
   void insert(Poco::Data::Session& s, const IndexedArchive& a) {
-    Prepared arch(s,
-                  "INSERT INTO archive_index (school_id, directory, file_name, period_id, period_title, sequence, "
-                  "version, supersedes, manifest_sha256, created_at, retention_class, earliest_disposal) VALUES "
-                  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                  "sssssiisssss");
-    arch.run(a.schoolId, a.directory, a.fileName, a.periodId, a.periodTitle, a.sequence, a.version, a.supersedes,
-             a.manifestSha256, a.createdAt, a.retentionClass, a.earliestDisposal.toString());
-    Prepared doc(s,
-                 "INSERT INTO archive_document (school_id, directory, file_name, name, position, kind, title, size, "
-                 "sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                 "ssssissls");
+    Prepared arch(
+        s,
+        "INSERT INTO archive_index (school_id, directory, file_name, period_id, period_title, sequence, "
+        "version, supersedes, manifest_sha256, created_at, retention_class, earliest_disposal) VALUES "
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "sssssiisssss");
+    arch.run(a.schoolId, a.directory, a.fileName, a.periodId, a.periodTitle, a.sequence, a.version,
+             a.supersedes, a.manifestSha256, a.createdAt, a.retentionClass, a.earliestDisposal.toString());
+    Prepared doc(
+        s,
+        "INSERT INTO archive_document (school_id, directory, file_name, name, position, kind, title, size, "
+        "sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "ssssissls");
     Prepared tag(s,
                  "INSERT INTO archive_tag (school_id, directory, file_name, document, tag, position, value, "
                  "value_folded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                  "sssssiss");
     int position = 0;
     for (const auto& d : a.documents) {
-      doc.run(a.schoolId, a.directory, a.fileName, d.name, position++, d.kind, d.title, Poco::Int64{d.size}, d.sha256);
+      doc.run(a.schoolId, a.directory, a.fileName, d.name, position++, d.kind, d.title, Poco::Int64{d.size},
+              d.sha256);
       for (const auto& [key, values] : d.tags) {
         int k = 0;
         for (const auto& v : values)

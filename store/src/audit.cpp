@@ -1,5 +1,6 @@
-// The hash-chained audit log (audit.h) on the store's database: table audit_log (migration 20), made append-only
-// by triggers created when the log is opened (their syntax differs between SQLite and PostgreSQL).
+// The hash-chained audit log (audit.h) on the store's database: table audit_log (migration 20), made
+// append-only by triggers created when the log is opened (their syntax differs between SQLite and
+// PostgreSQL).
 #include "ejournal/store/audit.h"
 
 #include <Poco/Data/Session.h>
@@ -25,18 +26,27 @@ std::string escapeField(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\t': out += "%09"; break;
-      case '\n': out += "%0A"; break;
-      case '\r': out += "%0D"; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\t':
+        out += "%09";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
-using Row = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string, std::string,
-                        std::string, std::string, std::string>;
+using Row = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string,
+                        std::string, std::string, std::string, std::string>;
 const char* kColumns = "seq, at, actor, action, object, outcome, details, address, prev_hash, hash";
 
 AuditRecord fromRow(const Row& r) {
@@ -51,9 +61,9 @@ AuditRecord fromRow(const Row& r) {
 
 // Raw `at` text is kept for hashing so a record whose time does not parse still verifies byte for byte.
 std::string canonical(Poco::Int64 seq, const std::string& at, const AuditEntry& e) {
-  return std::to_string(seq) + "\t" + escapeField(at) + "\t" + escapeField(e.actor) + "\t" + escapeField(e.action) +
-         "\t" + escapeField(e.object) + "\t" + escapeField(e.outcome) + "\t" + escapeField(e.details) + "\t" +
-         escapeField(e.address);
+  return std::to_string(seq) + "\t" + escapeField(at) + "\t" + escapeField(e.actor) + "\t" +
+         escapeField(e.action) + "\t" + escapeField(e.object) + "\t" + escapeField(e.outcome) + "\t" +
+         escapeField(e.details) + "\t" + escapeField(e.address);
 }
 
 class SqlAudit final : public AuditLog {
@@ -77,7 +87,8 @@ class SqlAudit final : public AuditLog {
       Poco::Int64 seq = r.seq;
       std::string at = r.at.toString();
       AuditEntry e = entry;
-      s << "INSERT INTO audit_log (seq, at, actor, action, object, outcome, details, address, prev_hash, hash) "
+      s << "INSERT INTO audit_log (seq, at, actor, action, object, outcome, details, address, prev_hash, "
+           "hash) "
            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
           use(seq), use(at), use(e.actor), use(e.action), use(e.object), use(e.outcome), use(e.details),
           use(e.address), use(r.prevHash), use(r.hash), now;
@@ -164,7 +175,8 @@ class SqlAudit final : public AuditLog {
             now;
       } else {
         WriteTransaction tx(db_, s);
-        Poco::Int64 key = 0x656a617564697400;  // "ejaudit": serialises concurrent instances creating the triggers
+        Poco::Int64 key =
+            0x656a617564697400;  // "ejaudit": serialises concurrent instances creating the triggers
         s << "SELECT pg_advisory_xact_lock($1)", use(key), now;
         s << "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
              "'BEGIN RAISE EXCEPTION ''audit log is append-only''; END'",

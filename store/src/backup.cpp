@@ -1,4 +1,5 @@
-// Backups of the SQLite store (VACUUM INTO a temp file, integrity check, atomic publish, generations) and restore.
+// Backups of the SQLite store (VACUUM INTO a temp file, integrity check, atomic publish, generations) and
+// restore.
 #include "ejournal/store/backup.h"
 
 #include <sqlite3.h>
@@ -45,7 +46,8 @@ struct Handle {
   Handle& operator=(const Handle&) = delete;
 
   // Runs `sql` and returns the first column of every row as text. Throws Error(kind, where) on failure.
-  std::vector<std::string> rows(const std::string& sql, const std::string& where, ErrorKind kind = ErrorKind::Input) {
+  std::vector<std::string> rows(const std::string& sql, const std::string& where,
+                                ErrorKind kind = ErrorKind::Input) {
     sqlite3_stmt* st = nullptr;
     std::vector<std::string> out;
     int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
@@ -171,7 +173,8 @@ BackupResult backup(Store& store, const fs::path& dir, int keep) {
   std::vector<fs::path> all = generations(dir);
   for (size_t i = 0; i + static_cast<size_t>(keep) < all.size(); ++i) {
     fs::remove(all[i], ec);
-    if (ec) throw Error(ErrorKind::Internal, all[i].string(), "не удаётся удалить старую копию: " + ec.message());
+    if (ec)
+      throw Error(ErrorKind::Internal, all[i].string(), "не удаётся удалить старую копию: " + ec.message());
     result.removed.push_back(all[i]);
   }
   if (!result.removed.empty()) model::syncDirectory(dir);
@@ -183,14 +186,17 @@ void restore(const fs::path& from, const std::string& connection) {
     throw Error(ErrorKind::Input, "restore",
                 "хранилище в PostgreSQL: восстановление делает pg_restore, например: " +
                     pgRestoreCommand(connection, from.string()));
-  const fs::path target = connection.rfind("sqlite:", 0) == 0 ? fs::path(connection.substr(7)) : fs::path(connection);
+  const fs::path target =
+      connection.rfind("sqlite:", 0) == 0 ? fs::path(connection.substr(7)) : fs::path(connection);
   verifyBackup(from);
   if (fs::exists(target)) {
     // Fold the WAL into the file, so nothing of the old store outlives the rename in a -wal file.
     Handle h(target, SQLITE_OPEN_READWRITE, target.string());
-    std::vector<std::string> r = h.rows("PRAGMA wal_checkpoint(TRUNCATE)", target.string(), ErrorKind::Internal);
+    std::vector<std::string> r =
+        h.rows("PRAGMA wal_checkpoint(TRUNCATE)", target.string(), ErrorKind::Internal);
     if (!r.empty() && r[0] != "0")
-      throw Error(ErrorKind::Conflict, target.string(), "база данных занята другим процессом; остановите его");
+      throw Error(ErrorKind::Conflict, target.string(),
+                  "база данных занята другим процессом; остановите его");
   }
   model::AtomicFile out(target);
   {
@@ -214,8 +220,8 @@ std::string pgDumpCommand(const std::string& connection, const std::string& file
 }
 
 std::string pgRestoreCommand(const std::string& connection, const std::string& file) {
-  return "pg_restore --clean --if-exists --single-transaction --dbname=" + shellQuote(pgConnInfo(connection)) + " " +
-         shellQuote(file);
+  return "pg_restore --clean --if-exists --single-transaction --dbname=" +
+         shellQuote(pgConnInfo(connection)) + " " + shellQuote(file);
 }
 
 }  // namespace ejournal::store

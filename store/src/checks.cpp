@@ -1,6 +1,7 @@
-// Recorded checks and their follow-up (checks.h): tables checks, tracked_findings, check_results, check_acks and
-// outbox (migrations 30-39). tracked_findings holds one row per finding key with its current state; check_results
-// the state each check saw, so a check's results stay as they were when later checks change the findings.
+// Recorded checks and their follow-up (checks.h): tables checks, tracked_findings, check_results, check_acks
+// and outbox (migrations 30-39). tracked_findings holds one row per finding key with its current state;
+// check_results the state each check saw, so a check's results stay as they were when later checks change the
+// findings.
 #include "ejournal/store/checks.h"
 
 #include <Poco/Data/Session.h>
@@ -59,9 +60,12 @@ std::vector<Migration> checkMigrations() {
 
 std::string_view toString(MessageStatus s) {
   switch (s) {
-    case MessageStatus::Pending: return "pending";
-    case MessageStatus::Sent: return "sent";
-    case MessageStatus::Failed: return "failed";
+    case MessageStatus::Pending:
+      return "pending";
+    case MessageStatus::Sent:
+      return "sent";
+    case MessageStatus::Failed:
+      return "failed";
   }
   return "pending";
 }
@@ -110,7 +114,8 @@ model::Date dateOr(const std::string& s) { return model::Date::parse(s).value_or
 
 // tracked_findings, all columns in table order.
 const char* kTrackedColumns =
-    "finding_key, rule, period, class_id, subject_id, subgroup_id, lesson_id, date, student_id, item, severity, "
+    "finding_key, rule, period, class_id, subject_id, subgroup_id, lesson_id, date, student_id, item, "
+    "severity, "
     "teacher_id, message, figures, state, opened_check, opened_on, first_check, first_on, corrected_check, "
     "corrected_on, reopened, last_check";
 // Poco's type handlers take tuples of at most 20 columns: a row is read as two tuples (two into()s).
@@ -161,16 +166,20 @@ model::TrackedFinding fromTracked(const TrackedRow& row) {
 
 std::vector<model::TrackedFinding> fromTracked(const TrackedRows& rows) {
   std::vector<model::TrackedFinding> out;
-  for (size_t i = 0; i < rows.a.size() && i < rows.b.size(); ++i) out.push_back(fromTracked(TrackedRow{rows.a[i], rows.b[i]}));
+  for (size_t i = 0; i < rows.a.size() && i < rows.b.size(); ++i)
+    out.push_back(fromTracked(TrackedRow{rows.a[i], rows.b[i]}));
   return out;
 }
 
 const char* kCheckColumns =
-    "id, school_id, recorded_at, check_date, actor, rules_version, data_state, period_id, period_label, date_from, "
-    "date_to, as_of, class_id, subject_id, teacher_id, deadline, found, fresh, still_open, reopened, corrected";
+    "id, school_id, recorded_at, check_date, actor, rules_version, data_state, period_id, period_label, "
+    "date_from, "
+    "date_to, as_of, class_id, subject_id, teacher_id, deadline, found, fresh, still_open, reopened, "
+    "corrected";
 using CheckA = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string,
                            std::string, std::string, std::string, std::string, std::string>;
-using CheckB = Poco::Tuple<std::string, std::string, std::string, std::string, std::string, int, int, int, int, int>;
+using CheckB =
+    Poco::Tuple<std::string, std::string, std::string, std::string, std::string, int, int, int, int, int>;
 struct CheckRows {
   std::vector<CheckA> a;
   std::vector<CheckB> b;
@@ -203,15 +212,18 @@ CheckRecord fromCheck(const CheckA& r, const CheckB& q) {
 
 std::vector<CheckRecord> fromChecks(const CheckRows& rows) {
   std::vector<CheckRecord> out;
-  for (size_t i = 0; i < rows.a.size() && i < rows.b.size(); ++i) out.push_back(fromCheck(rows.a[i], rows.b[i]));
+  for (size_t i = 0; i < rows.a.size() && i < rows.b.size(); ++i)
+    out.push_back(fromCheck(rows.a[i], rows.b[i]));
   return out;
 }
 
 const char* kMessageColumns =
-    "id, school_id, batch, check_id, staff_id, recipient, subject, body, created_at, status, attempts, last_error, "
+    "id, school_id, batch, check_id, staff_id, recipient, subject, body, created_at, status, attempts, "
+    "last_error, "
     "sent_at";
-using MessageRow = Poco::Tuple<Poco::Int64, std::string, std::string, Poco::Int64, std::string, std::string,
-                               std::string, std::string, std::string, std::string, int, std::string, std::string>;
+using MessageRow =
+    Poco::Tuple<Poco::Int64, std::string, std::string, Poco::Int64, std::string, std::string, std::string,
+                std::string, std::string, std::string, int, std::string, std::string>;
 
 OutgoingMessage fromMessage(const MessageRow& r) {
   OutgoingMessage m;
@@ -225,7 +237,9 @@ OutgoingMessage fromMessage(const MessageRow& r) {
   m.body = r.get<7>();
   m.createdAt = model::DateTime::parse(r.get<8>()).value_or(model::DateTime{});
   const std::string st = r.get<9>();
-  m.status = st == "sent" ? MessageStatus::Sent : st == "failed" ? MessageStatus::Failed : MessageStatus::Pending;
+  m.status = st == "sent"     ? MessageStatus::Sent
+             : st == "failed" ? MessageStatus::Failed
+                              : MessageStatus::Pending;
   m.attempts = r.get<10>();
   m.lastError = r.get<11>();
   m.sentAt = model::DateTime::parse(r.get<12>());
@@ -257,16 +271,20 @@ class SqlCheckHistory final : public CheckHistory {
       c.deadline = in.deadline ? in.deadline(c.checkDate) : c.checkDate;
       {
         std::string school = c.schoolId, at = c.recordedAt.toString(), day = c.checkDate.toString(),
-                    actor = c.actor, rv = c.rulesVersion, ds = c.dataState, pid = c.periodId, pl = c.periodLabel,
-                    from = c.dates.from.toString(), to = c.dates.to.toString(), asOf = c.asOf.toString(),
-                    cls = c.classId, subj = c.subjectId, teacher = c.teacherId, deadline = c.deadline.toString();
+                    actor = c.actor, rv = c.rulesVersion, ds = c.dataState, pid = c.periodId,
+                    pl = c.periodLabel, from = c.dates.from.toString(), to = c.dates.to.toString(),
+                    asOf = c.asOf.toString(), cls = c.classId, subj = c.subjectId, teacher = c.teacherId,
+                    deadline = c.deadline.toString();
         std::vector<Poco::Int64> ids;
-        s << "INSERT INTO checks (school_id, recorded_at, check_date, actor, rules_version, data_state, period_id, "
-             "period_label, date_from, date_to, as_of, class_id, subject_id, teacher_id, deadline, found, fresh, "
-             "still_open, reopened, corrected) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+        s << "INSERT INTO checks (school_id, recorded_at, check_date, actor, rules_version, data_state, "
+             "period_id, "
+             "period_label, date_from, date_to, as_of, class_id, subject_id, teacher_id, deadline, found, "
+             "fresh, "
+             "still_open, reopened, corrected) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+             "$13, "
              "$14, $15, 0, 0, 0, 0, 0) RETURNING id",
-            use(school), use(at), use(day), use(actor), use(rv), use(ds), use(pid), use(pl), use(from), use(to),
-            use(asOf), use(cls), use(subj), use(teacher), use(deadline), into(ids), now;
+            use(school), use(at), use(day), use(actor), use(rv), use(ds), use(pid), use(pl), use(from),
+            use(to), use(asOf), use(cls), use(subj), use(teacher), use(deadline), into(ids), now;
         if (ids.empty()) throw Error(ErrorKind::Internal, "checks.record", "no id for the new check");
         c.id = ids.front();
       }
@@ -282,23 +300,31 @@ class SqlCheckHistory final : public CheckHistory {
       const std::string day = c.checkDate.toString();
       Prepared insertTracked(
           s,
-          "INSERT INTO tracked_findings (school_id, finding_key, rule, period, class_id, subject_id, subgroup_id, "
+          "INSERT INTO tracked_findings (school_id, finding_key, rule, period, class_id, subject_id, "
+          "subgroup_id, "
           "lesson_id, date, student_id, item, severity, teacher_id, message, figures, state, opened_check, "
-          "opened_on, first_check, first_on, corrected_check, corrected_on, reopened, last_check) VALUES ($1, $2, "
-          "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'new', $16, $17, $18, $19, 0, '', 0, $20)",
-          "sssssssssssssss" "lslsl");
+          "opened_on, first_check, first_on, corrected_check, corrected_on, reopened, last_check) VALUES "
+          "($1, $2, "
+          "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'new', $16, $17, $18, $19, 0, '', 0, "
+          "$20)",
+          "sssssssssssssss"
+          "lslsl");
       Prepared updateTracked(
           s,
-          "UPDATE tracked_findings SET severity = $1, teacher_id = $2, message = $3, figures = $4, state = $5, "
+          "UPDATE tracked_findings SET severity = $1, teacher_id = $2, message = $3, figures = $4, state = "
+          "$5, "
           "opened_check = $6, opened_on = $7, corrected_check = $8, corrected_on = $9, reopened = $10, "
           "last_check = $11 WHERE school_id = $12 AND finding_key = $13",
-          "sssssls" "lsil" "ss");
-      Prepared insertResult(
-          s,
-          "INSERT INTO check_results (school_id, check_id, position, finding_key, state, severity, teacher_id, "
-          "message, figures, opened_check, opened_on, reopened) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-          "$11, $12)",
-          "slisssssslsi");
+          "sssssls"
+          "lsil"
+          "ss");
+      Prepared insertResult(s,
+                            "INSERT INTO check_results (school_id, check_id, position, finding_key, state, "
+                            "severity, teacher_id, "
+                            "message, figures, opened_check, opened_on, reopened) VALUES ($1, $2, $3, $4, "
+                            "$5, $6, $7, $8, $9, $10, "
+                            "$11, $12)",
+                            "slisssssslsi");
       std::set<std::string> seen;
       int position = 0;
       const Poco::Int64 id = c.id;
@@ -315,9 +341,9 @@ class SqlCheckHistory final : public CheckHistory {
         if (it == tracked.end()) {
           state = FindingState::New;
           ++c.fresh;
-          insertTracked.run(c.schoolId, key, f.rule, f.period, f.classId, f.subjectId, f.subgroupId, f.lessonId,
-                            f.date ? f.date->toString() : std::string(), f.studentId, f.item, sev, f.teacherId,
-                            f.message, figs, id, day, id, day, id);
+          insertTracked.run(c.schoolId, key, f.rule, f.period, f.classId, f.subjectId, f.subgroupId,
+                            f.lessonId, f.date ? f.date->toString() : std::string(), f.studentId, f.item, sev,
+                            f.teacherId, f.message, figs, id, day, id, day, id);
         } else {
           const auto& t = it->second;
           reopened = t.reopened;
@@ -334,8 +360,8 @@ class SqlCheckHistory final : public CheckHistory {
           updateTracked.run(sev, f.teacherId, f.message, figs, std::string(model::toString(state)), opened,
                             openedOn, Poco::Int64{0}, std::string(), reopened, id, c.schoolId, key);
         }
-        insertResult.run(c.schoolId, id, position++, key, std::string(model::toString(state)), sev, f.teacherId,
-                         f.message, figs, opened, openedOn, reopened);
+        insertResult.run(c.schoolId, id, position++, key, std::string(model::toString(state)), sev,
+                         f.teacherId, f.message, figs, opened, openedOn, reopened);
       }
       // Open findings of earlier checks this check covers but did not find: corrected now. Key order, so the
       // result is deterministic.
@@ -347,15 +373,17 @@ class SqlCheckHistory final : public CheckHistory {
         ++c.corrected;
         const auto& f = t->finding;
         const std::string sev(model::toString(f.severity)), figs = figuresText(f.figures);
-        updateTracked.run(sev, f.teacherId, f.message, figs, std::string("corrected"), Poco::Int64{t->openedCheck},
-                          t->openedOn.toString(), id, day, t->reopened, id, c.schoolId, key);
-        insertResult.run(c.schoolId, id, position++, key, std::string("corrected"), sev, f.teacherId, f.message,
-                         figs, Poco::Int64{t->openedCheck}, t->openedOn.toString(), t->reopened);
+        updateTracked.run(sev, f.teacherId, f.message, figs, std::string("corrected"),
+                          Poco::Int64{t->openedCheck}, t->openedOn.toString(), id, day, t->reopened, id,
+                          c.schoolId, key);
+        insertResult.run(c.schoolId, id, position++, key, std::string("corrected"), sev, f.teacherId,
+                         f.message, figs, Poco::Int64{t->openedCheck}, t->openedOn.toString(), t->reopened);
       }
       {
         int found = c.found, fresh = c.fresh, open = c.open, re = c.reopened, corr = c.corrected;
         Poco::Int64 cid = c.id;
-        s << "UPDATE checks SET found = $1, fresh = $2, still_open = $3, reopened = $4, corrected = $5 WHERE id = $6",
+        s << "UPDATE checks SET found = $1, fresh = $2, still_open = $3, reopened = $4, corrected = $5 WHERE "
+             "id = $6",
             use(found), use(fresh), use(open), use(re), use(corr), use(cid), now;
       }
       tx.commit();
@@ -401,9 +429,11 @@ class SqlCheckHistory final : public CheckHistory {
       const CheckRecord c = list.front();
       std::string school = c.schoolId;
       TrackedRows rows;
-      s << "SELECT t.finding_key, t.rule, t.period, t.class_id, t.subject_id, t.subgroup_id, t.lesson_id, t.date, "
+      s << "SELECT t.finding_key, t.rule, t.period, t.class_id, t.subject_id, t.subgroup_id, t.lesson_id, "
+           "t.date, "
            "t.student_id, t.item, r.severity, r.teacher_id, r.message, r.figures, r.state, r.opened_check, "
-           "r.opened_on, t.first_check, t.first_on, t.corrected_check, t.corrected_on, r.reopened, t.last_check "
+           "r.opened_on, t.first_check, t.first_on, t.corrected_check, t.corrected_on, r.reopened, "
+           "t.last_check "
            "FROM check_results r JOIN tracked_findings t ON t.school_id = r.school_id AND "
            "t.finding_key = r.finding_key WHERE r.school_id = $1 AND r.check_id = $2 ORDER BY r.position",
           use(school), use(cid), into(rows.a), into(rows.b), now;
@@ -440,7 +470,8 @@ class SqlCheckHistory final : public CheckHistory {
       Poco::Data::Session s = db_.session();
       std::string school = schoolId;
       std::vector<std::string> runs;
-      s << "SELECT run_id FROM ingest_runs WHERE school_id = $1 ORDER BY finished_at DESC, run_id DESC LIMIT 1",
+      s << "SELECT run_id FROM ingest_runs WHERE school_id = $1 ORDER BY finished_at DESC, run_id DESC LIMIT "
+           "1",
           use(school), into(runs), now;
       return runs.empty() ? std::string() : runs.front();
     });
@@ -450,7 +481,8 @@ class SqlCheckHistory final : public CheckHistory {
                    model::DateTime at) override {
     return db_.guard("checks.acknowledge", [&] {
       auto c = check(checkId);
-      if (!c) throw Error(ErrorKind::NotFound, "checks", "проверка № " + std::to_string(checkId) + " не записана");
+      if (!c)
+        throw Error(ErrorKind::NotFound, "checks", "проверка № " + std::to_string(checkId) + " не записана");
       Poco::Data::Session s = db_.session();
       std::string school = c->schoolId, staff = staffId, who = login, when = at.toString();
       Poco::Int64 cid = checkId;
@@ -467,8 +499,8 @@ class SqlCheckHistory final : public CheckHistory {
       Poco::Data::Session s = db_.session();
       Poco::Int64 cid = checkId;
       std::vector<Poco::Tuple<std::string, std::string, std::string>> rows;
-      s << "SELECT staff_id, login, at FROM check_acks WHERE check_id = $1 ORDER BY staff_id", use(cid), into(rows),
-          now;
+      s << "SELECT staff_id, login, at FROM check_acks WHERE check_id = $1 ORDER BY staff_id", use(cid),
+          into(rows), now;
       std::vector<Acknowledgement> out;
       for (const auto& r : rows)
         out.push_back({checkId, r.get<0>(), r.get<1>(),
@@ -480,15 +512,17 @@ class SqlCheckHistory final : public CheckHistory {
   bool enqueue(const OutgoingMessage& m) override {
     return db_.guard("outbox.enqueue", [&] {
       Poco::Data::Session s = db_.session();
-      std::string school = m.schoolId, batch = m.batch, staff = m.staffId, to = m.recipient, subject = m.subject,
-                  body = m.body, created = (m.createdAt != model::DateTime{} ? m.createdAt : db_.clock().now()).toString();
+      std::string school = m.schoolId, batch = m.batch, staff = m.staffId, to = m.recipient,
+                  subject = m.subject, body = m.body,
+                  created = (m.createdAt != model::DateTime{} ? m.createdAt : db_.clock().now()).toString();
       Poco::Int64 cid = m.checkId;
       std::vector<Poco::Int64> ids;
-      s << "INSERT INTO outbox (school_id, batch, check_id, staff_id, recipient, subject, body, created_at, status, "
+      s << "INSERT INTO outbox (school_id, batch, check_id, staff_id, recipient, subject, body, created_at, "
+           "status, "
            "attempts, last_error, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, '', '') "
            "ON CONFLICT (school_id, batch, staff_id) DO NOTHING RETURNING id",
-          use(school), use(batch), use(cid), use(staff), use(to), use(subject), use(body), use(created), into(ids),
-          now;
+          use(school), use(batch), use(cid), use(staff), use(to), use(subject), use(body), use(created),
+          into(ids), now;
       return !ids.empty();
     });
   }
@@ -498,7 +532,8 @@ class SqlCheckHistory final : public CheckHistory {
       Poco::Data::Session s = db_.session();
       Poco::Int64 lim = static_cast<Poco::Int64>(std::min<size_t>(limit, 100000));
       std::vector<MessageRow> rows;
-      s << "SELECT " + std::string(kMessageColumns) + " FROM outbox WHERE status <> 'sent' ORDER BY id LIMIT $1",
+      s << "SELECT " + std::string(kMessageColumns) +
+               " FROM outbox WHERE status <> 'sent' ORDER BY id LIMIT $1",
           use(lim), into(rows), now;
       std::vector<OutgoingMessage> out;
       for (const auto& r : rows) out.push_back(fromMessage(r));
@@ -525,7 +560,8 @@ class SqlCheckHistory final : public CheckHistory {
       Poco::Data::Session s = db_.session();
       Poco::Int64 mid = id;
       std::string when = at.toString();
-      s << "UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', sent_at = $1 WHERE id = $2",
+      s << "UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', sent_at = $1 WHERE "
+           "id = $2",
           use(when), use(mid), now;
     });
   }
@@ -536,8 +572,8 @@ class SqlCheckHistory final : public CheckHistory {
       Poco::Data::Session s = db_.session();
       Poco::Int64 mid = id;
       std::string why = error;
-      s << "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2", use(why),
-          use(mid), now;
+      s << "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2",
+          use(why), use(mid), now;
     });
   }
 

@@ -1,17 +1,16 @@
 // The store's database layer: connection strings, the session pool, write transactions and migrations.
 #include "database.h"
 
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/PostgreSQL/PostgreSQLException.h>
-#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Utility.h>
-#include <sqlite3.h>
-#include <Poco/Data/DataException.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Exception.h>
-
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,9 +36,10 @@ constexpr Poco::Int64 kMigrationLockKey = 0x656a726e6c;
 void registerConnectors() {
   static std::once_flag once;
   std::call_once(once, [] {
-    // Connections without their own mutex (SQLite's "multi-thread" mode): a session from the pool is used by one
-    // thread at a time (database.h), so the serialized mode's lock around every sqlite3_step and column read
-    // (9 % of a year's load) buys nothing. Without effect (SQLITE_MISUSE) when SQLite was set up already.
+    // Connections without their own mutex (SQLite's "multi-thread" mode): a session from the pool is used by
+    // one thread at a time (database.h), so the serialized mode's lock around every sqlite3_step and column
+    // read (9 % of a year's load) buys nothing. Without effect (SQLITE_MISUSE) when SQLite was set up
+    // already.
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     Poco::Data::SQLite::Connector::registerConnector();
     Poco::Data::PostgreSQL::Connector::registerConnector();
@@ -58,8 +58,9 @@ class Pool : public Poco::Data::SessionPool {
     s.setConnectionTimeout(kBusyTimeoutSeconds);
     s << "PRAGMA foreign_keys = ON", now;
     s << "PRAGMA synchronous = NORMAL", now;  // durable with WAL at every checkpoint; the usual WAL setting
-    // A page cache large enough that a year's ingest transaction does not spill dirty pages to the WAL before it
-    // commits (the 2 MiB default made the first ingest write most pages several times). Grows only as used.
+    // A page cache large enough that a year's ingest transaction does not spill dirty pages to the WAL before
+    // it commits (the 2 MiB default made the first ingest write most pages several times). Grows only as
+    // used.
     s << "PRAGMA cache_size = -65536", now;
     s << "PRAGMA temp_store = MEMORY", now;
   }
@@ -90,8 +91,8 @@ void checkPlaceholders(std::string_view sql) {
       ++next;
     else if (n > next)
       throw Error(ErrorKind::Internal, "store.sql",
-                  "placeholder $" + std::to_string(n) + " appears before $" + std::to_string(next) + " in: " +
-                      std::string(sql));
+                  "placeholder $" + std::to_string(n) + " appears before $" + std::to_string(next) +
+                      " in: " + std::string(sql));
   }
 }
 
@@ -102,7 +103,8 @@ std::string elidePassword(const std::string& conn) {
 
 namespace {
 
-// A failed sqlite3_step of a Prepared statement: the Russian text by the result code, SQLite's text as what().
+// A failed sqlite3_step of a Prepared statement: the Russian text by the result code, SQLite's text as
+// what().
 struct SqliteStepError : std::runtime_error {
   SqliteStepError(const std::string& english, std::string russian)
       : std::runtime_error(english), message(std::move(russian)) {}
@@ -116,7 +118,8 @@ std::string russianDatabaseMessage(const Poco::Exception& e) {
   namespace pg = Poco::Data::PostgreSQL;
   if (dynamic_cast<const sq::CantOpenDBFileException*>(&e))
     return "не удаётся открыть файл базы данных: нет такого каталога или нет прав на запись";
-  if (dynamic_cast<const sq::DBAccessDeniedException*>(&e) || dynamic_cast<const sq::AuthorizationDeniedException*>(&e))
+  if (dynamic_cast<const sq::DBAccessDeniedException*>(&e) ||
+      dynamic_cast<const sq::AuthorizationDeniedException*>(&e))
     return "нет доступа к базе данных";
   if (dynamic_cast<const sq::DBLockedException*>(&e) || dynamic_cast<const sq::TableLockedException*>(&e) ||
       dynamic_cast<const sq::LockProtocolException*>(&e))
@@ -130,17 +133,20 @@ std::string russianDatabaseMessage(const Poco::Exception& e) {
   if (dynamic_cast<const sq::ConstraintViolationException*>(&e))
     return "запись противоречит данным, уже сохранённым в базе";
   if (dynamic_cast<const Poco::Data::ConnectionFailedException*>(&e) ||
-      dynamic_cast<const Poco::Data::NotConnectedException*>(&e) || dynamic_cast<const pg::ConnectionException*>(&e))
-    return "не удаётся подключиться к базе данных: для PostgreSQL проверьте адрес, имя базы, пользователя и пароль";
+      dynamic_cast<const Poco::Data::NotConnectedException*>(&e) ||
+      dynamic_cast<const pg::ConnectionException*>(&e))
+    return "не удаётся подключиться к базе данных: для PostgreSQL проверьте адрес, имя базы, пользователя и "
+           "пароль";
   if (e.displayText().find("not a database") != std::string::npos)  // SQLITE_NOTADB has no class of its own
     return "файл повреждён или не является базой данных ejournal";
   return "ошибка базы данных";
 }
 
 // A new SQLite store is created 0600 here, before SQLite creates it with its default 0644: it holds pupils'
-// personal data and password hashes. SQLite gives its -wal and -shm files the database file's mode. An existing
-// file is left as it is. A file that cannot be created (no such directory, no permission) is an error here: Poco's
-// SQLite session would retry opening it for its whole login timeout (60 s) before saying the same in English.
+// personal data and password hashes. SQLite gives its -wal and -shm files the database file's mode. An
+// existing file is left as it is. A file that cannot be created (no such directory, no permission) is an
+// error here: Poco's SQLite session would retry opening it for its whole login timeout (60 s) before saying
+// the same in English.
 void createPrivateSqliteFile(const std::string& path) {
   if (path == ":memory:" || path.rfind("file:", 0) == 0) return;
   struct stat st {};
@@ -190,16 +196,18 @@ Database::Database(const std::string& connection, std::shared_ptr<model::Clock> 
     } else if (conn != ":memory:" && conn.rfind("file:", 0) != 0) {
       struct stat st {};
       if (::stat(conn.c_str(), &st) != 0)
-        throw Error(ErrorKind::NotFound, "хранилище «" + conn + "»",
-                    "файл базы данных не найден; укажите существующее хранилище (--db ФАЙЛ или $EJOURNAL_DB) или "
-                    "сначала загрузите журнал: ejournal ingest ФАЙЛ.xml");
+        throw Error(
+            ErrorKind::NotFound, "хранилище «" + conn + "»",
+            "файл базы данных не найден; укажите существующее хранилище (--db ФАЙЛ или $EJOURNAL_DB) или "
+            "сначала загрузите журнал: ejournal ingest ФАЙЛ.xml");
       if (!S_ISREG(st.st_mode))
         throw Error(ErrorKind::Input, "хранилище «" + conn + "»", "это не файл базы данных");
     }
   }
   guard("store.open " + display_, [&] {
     pool_ = std::make_unique<Pool>(backend_, backend_ == Backend::SQLite ? "SQLite" : "PostgreSQL", conn);
-    if (backend_ == Backend::SQLite && migrateSchema) {  // a reader changes nothing, not even the journal mode
+    if (backend_ == Backend::SQLite &&
+        migrateSchema) {  // a reader changes nothing, not even the journal mode
       Poco::Data::Session s = pool_->get();
       std::string mode;
       s << "PRAGMA journal_mode = WAL", into(mode), now;
@@ -220,7 +228,8 @@ Database::Database(const std::string& connection, std::shared_ptr<model::Clock> 
   }
   if (have <= 0)
     throw Error(ErrorKind::Input, "хранилище " + display_,
-                "это не хранилище ejournal (нет таблиц журнала); укажите верное хранилище (--db) или сначала загрузите "
+                "это не хранилище ejournal (нет таблиц журнала); укажите верное хранилище (--db) или сначала "
+                "загрузите "
                 "журнал: ejournal ingest ФАЙЛ.xml");
   if (have < expected)
     throw Error(ErrorKind::Input, "хранилище " + display_,
@@ -280,7 +289,8 @@ void Database::migrate(const std::vector<Migration>& migrations) {
         try {
           execute(s, dialect(sql));
         } catch (...) {
-          rethrow("store.migrate " + display_ + " #" + std::to_string(m.version) + " (" + m.description + ")");
+          rethrow("store.migrate " + display_ + " #" + std::to_string(m.version) + " (" + m.description +
+                  ")");
         }
       }
       int version = m.version;
@@ -327,7 +337,8 @@ void WriteTransaction::commit() {
 ReadTransaction::ReadTransaction(Database& db, Poco::Data::Session& session) : session_(session) {
   db.guard("store.read " + db.displayName(), [&] {
     session_.begin();
-    if (db.backend() == Backend::PostgreSQL) session_ << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", now;
+    if (db.backend() == Backend::PostgreSQL)
+      session_ << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", now;
   });
 }
 
@@ -359,7 +370,8 @@ Prepared::Prepared(Poco::Data::Session& session, const std::string& sql, std::st
     }
     if (static_cast<size_t>(sqlite3_bind_parameter_count(stmt_)) != types_.size()) {
       sqlite3_finalize(stmt_);
-      throw Error(ErrorKind::Internal, "store.prepare", "parameter count differs from \"" + types_ + "\" in: " + sql);
+      throw Error(ErrorKind::Internal, "store.prepare",
+                  "parameter count differs from \"" + types_ + "\" in: " + sql);
     }
     return;
   }
@@ -368,10 +380,18 @@ Prepared::Prepared(Poco::Data::Session& session, const std::string& sql, std::st
   st << sql;
   for (size_t k = 0; k < types.size(); ++k) {
     switch (types[k]) {
-      case 's': st, use(strings_[k]); break;
-      case 'i': st, use(ints_[k]); break;
-      case 'l': st, use(longs_[k]); break;
-      default: st, use(doubles_[k]); break;
+      case 's':
+        st, use(strings_[k]);
+        break;
+      case 'i':
+        st, use(ints_[k]);
+        break;
+      case 'l':
+        st, use(longs_[k]);
+        break;
+      default:
+        st, use(doubles_[k]);
+        break;
     }
   }
 }
@@ -383,9 +403,15 @@ size_t Prepared::runSqlite() {
       case 's':
         sqlite3_bind_text(stmt_, i, strings_[k].data(), static_cast<int>(strings_[k].size()), SQLITE_STATIC);
         break;
-      case 'i': sqlite3_bind_int(stmt_, i, ints_[k]); break;
-      case 'l': sqlite3_bind_int64(stmt_, i, longs_[k]); break;
-      default: sqlite3_bind_double(stmt_, i, doubles_[k]); break;
+      case 'i':
+        sqlite3_bind_int(stmt_, i, ints_[k]);
+        break;
+      case 'l':
+        sqlite3_bind_int64(stmt_, i, longs_[k]);
+        break;
+      default:
+        sqlite3_bind_double(stmt_, i, doubles_[k]);
+        break;
     }
   }
   int rc;
@@ -396,12 +422,13 @@ size_t Prepared::runSqlite() {
   sqlite3_clear_bindings(stmt_);
   if (rc != SQLITE_DONE) {
     const int primary = rc & 0xff;
-    throw SqliteStepError(error,
-                primary == SQLITE_FULL                            ? "на диске нет места для базы данных"
-                : primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? "база данных занята другим процессом; повторите позже"
-                : primary == SQLITE_READONLY                      ? "база данных доступна только для чтения"
-                : primary == SQLITE_CONSTRAINT                    ? "запись противоречит данным, уже сохранённым в базе"
-                                                                  : "ошибка базы данных");
+    throw SqliteStepError(error, primary == SQLITE_FULL ? "на диске нет места для базы данных"
+                                 : primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+                                     ? "база данных занята другим процессом; повторите позже"
+                                 : primary == SQLITE_READONLY ? "база данных доступна только для чтения"
+                                 : primary == SQLITE_CONSTRAINT
+                                     ? "запись противоречит данным, уже сохранённым в базе"
+                                     : "ошибка базы данных");
   }
   return static_cast<size_t>(sqlite3_changes(db_));
 }

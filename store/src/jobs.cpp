@@ -14,9 +14,12 @@ namespace ejournal::store {
 
 std::string_view toString(JobStatus s) {
   switch (s) {
-    case JobStatus::Running: return "running";
-    case JobStatus::Succeeded: return "succeeded";
-    case JobStatus::Failed: return "failed";
+    case JobStatus::Running:
+      return "running";
+    case JobStatus::Succeeded:
+      return "succeeded";
+    case JobStatus::Failed:
+      return "failed";
   }
   return "running";
 }
@@ -51,15 +54,16 @@ class SqlJobs final : public JobLog {
  public:
   explicit SqlJobs(Database& db) : db_(db) {}
 
-  std::optional<JobRun> claim(const std::string& job, model::DateTime due, int attempt, const std::string& instance,
-                              model::DateTime at) override {
+  std::optional<JobRun> claim(const std::string& job, model::DateTime due, int attempt,
+                              const std::string& instance, model::DateTime at) override {
     return db_.guard("jobs.claim " + job, [&]() -> std::optional<JobRun> {
       Poco::Data::Session s = db_.session();
       std::string j = job, d = due.toString(), inst = instance, started = at.toString();
       int a = attempt;
       std::vector<Poco::Int64> ids;
       s << "INSERT INTO job_runs (job, due, attempt, instance, started_at, finished_at, status, message) "
-           "VALUES ($1, $2, $3, $4, $5, '', 'running', '') ON CONFLICT (job, due, attempt) DO NOTHING RETURNING id",
+           "VALUES ($1, $2, $3, $4, $5, '', 'running', '') ON CONFLICT (job, due, attempt) DO NOTHING "
+           "RETURNING id",
           use(j), use(d), use(a), use(inst), use(started), into(ids), now;
       if (ids.empty()) return std::nullopt;
       JobRun r;
@@ -89,7 +93,8 @@ class SqlJobs final : public JobLog {
       std::string j = job;
       Poco::Int64 lim = static_cast<Poco::Int64>(std::min<size_t>(limit, 1000));
       std::vector<Row> rows;
-      s << "SELECT " + std::string(kColumns) + " FROM job_runs WHERE ($1 = '' OR job = $1) ORDER BY id DESC LIMIT $2",
+      s << "SELECT " + std::string(kColumns) +
+               " FROM job_runs WHERE ($1 = '' OR job = $1) ORDER BY id DESC LIMIT $2",
           use(j), use(lim), into(rows), now;
       std::vector<JobRun> out;
       for (const auto& r : rows) out.push_back(fromRow(r));
@@ -115,8 +120,8 @@ class SqlJobs final : public JobLog {
       Poco::Data::Session s = db_.session();
       std::string j = job;
       std::vector<std::string> dues;
-      s << "SELECT due FROM job_runs WHERE job = $1 AND status = 'succeeded' ORDER BY due DESC LIMIT 1", use(j),
-          into(dues), now;
+      s << "SELECT due FROM job_runs WHERE job = $1 AND status = 'succeeded' ORDER BY due DESC LIMIT 1",
+          use(j), into(dues), now;
       if (dues.empty()) return std::nullopt;
       return model::DateTime::parse(dues.front());
     });

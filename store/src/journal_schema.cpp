@@ -1,10 +1,12 @@
-// The journal's tables (migrations 1-9). One row per model record, every table keyed by school_id first, so one
-// PostgreSQL database holds a region's schools. Conventions of these tables:
-//  - optional text (a missing subgroup, an open enrolment end, an unknown entry time) is '' rather than NULL, so
+// The journal's tables (migrations 1-9). One row per model record, every table keyed by school_id first, so
+// one PostgreSQL database holds a region's schools. Conventions of these tables:
+//  - optional text (a missing subgroup, an open enrolment end, an unknown entry time) is '' rather than NULL,
+//  so
 //    natural keys with optional parts stay unique;
 //  - dates are TEXT "YYYY-MM-DD", date-times TEXT "YYYY-MM-DDTHH:MM:SS"; enums are their model string ids;
 //  - `content_hash` is a 64-bit hash of the record's content (children included), compared on re-ingest so an
-//    unchanged record is not written again; `run_id` names the ingest run (ingest_runs) that last wrote the row.
+//    unchanged record is not written again; `run_id` names the ingest run (ingest_runs) that last wrote the
+//    row.
 #include "database.h"
 
 namespace ejournal::store {

@@ -1,13 +1,14 @@
-// Ingest into the journal tables: one write transaction per ingest run, upsert keyed by (school_id, id) or the
-// record's natural key, change detection by content hash, the mark change history, and the ingest_runs record.
+// Ingest into the journal tables: one write transaction per ingest run, upsert keyed by (school_id, id) or
+// the record's natural key, change detection by content hash, the mark change history, and the ingest_runs
+// record.
 //
 // Speed: for each table the existing keys and content hashes of the school are read once per transaction (one
-// query), so an unchanged record costs a hash and a map lookup and is never written; new and changed records go
-// through one prepared statement per table, reused for every row.
+// query), so an unchanged record costs a hash and a map lookup and is never written; new and changed records
+// go through one prepared statement per table, reused for every row.
 //
-// The tables are data (Table, ChildTable below): the upsert and delete statements, the key expression read back
-// from the database and the in-memory key of a record all come from one column list, and the parameter types from
-// the C++ types of the values bound, so they cannot drift apart.
+// The tables are data (Table, ChildTable below): the upsert and delete statements, the key expression read
+// back from the database and the in-memory key of a record all come from one column list, and the parameter
+// types from the C++ types of the values bound, so they cannot drift apart.
 #include <Poco/Data/Statement.h>
 
 #include <map>
@@ -55,8 +56,8 @@ struct Table {
     auto all = columns;
     all.insert(all.end(), {"content_hash", "run_id"});
     upsert = upsertSql(name, all, nKeys);
-    // The key as the in-memory map holds it: the key columns after school_id joined by '|' (the school's own row:
-    // school_id).
+    // The key as the in-memory map holds it: the key columns after school_id joined by '|' (the school's own
+    // row: school_id).
     const std::vector<std::string> rest(columns.begin() + (nKeys > 1 ? 1 : 0), columns.begin() + nKeys);
     keyExpr = join(rest, " || '|' || ");
   }
@@ -67,9 +68,9 @@ struct Table {
   std::string keyExpr;
 };
 
-// Rows hanging on a record (a student's enrolments, a lesson's works): school_id, the parent's key columns, seq
-// (1, 2, ... in document order), then the data. Deleted and written again whenever the parent record changes. With
-// an own key (works: id), a row is upserted on (school_id, ownKey) instead of inserted.
+// Rows hanging on a record (a student's enrolments, a lesson's works): school_id, the parent's key columns,
+// seq (1, 2, ... in document order), then the data. Deleted and written again whenever the parent record
+// changes. With an own key (works: id), a row is upserted on (school_id, ownKey) instead of inserted.
 struct ChildTable {
   ChildTable(std::string name_, std::vector<std::string> parent, std::vector<std::string> data,
              std::string ownKey = "")
@@ -101,36 +102,38 @@ const Table kSchools{"schools",
 const Table kPeriods{
     "periods", {"school_id", "id", "kind", "number", "date_from", "date_to", "grade_from", "grade_to"}, 2};
 const Table kHolidays{"holidays", {"school_id", "date_from", "name", "date_to", "grade_from", "grade_to"}, 3};
-const Table kStaff{"staff", {"school_id", "id", "last_name", "first_name", "middle_name", "position", "email"}, 2};
+const Table kStaff{
+    "staff", {"school_id", "id", "last_name", "first_name", "middle_name", "position", "email"}, 2};
 const Table kSubjects{
     "subjects", {"school_id", "id", "name", "short_name", "sort_order", "grading", "two_marks_per_cell"}, 2};
 const Table kClasses{"classes", {"school_id", "id", "grade", "letter", "class_teacher_id"}, 2};
-const Table kStudents{"students", {"school_id", "id", "last_name", "first_name", "middle_name", "birth_date"}, 2};
+const Table kStudents{
+    "students", {"school_id", "id", "last_name", "first_name", "middle_name", "birth_date"}, 2};
 const ChildTable kEnrolments{"enrolments", {"student_id"}, {"class_id", "date_from", "date_to"}};
 const Table kSubgroups{"subgroups", {"school_id", "id", "class_id", "subject_id", "name", "teacher_id"}, 2};
 const ChildTable kMemberships{"memberships", {"subgroup_id"}, {"student_id", "date_from", "date_to"}};
 const Table kCurriculum{
     "curriculum", {"school_id", "class_id", "subject_id", "subgroup_id", "hours_per_week", "hours_year"}, 4};
-const ChildTable kCurriculumPeriods{"curriculum_periods", {"class_id", "subject_id", "subgroup_id"},
-                                    {"period_id", "hours"}};
+const ChildTable kCurriculumPeriods{
+    "curriculum_periods", {"class_id", "subject_id", "subgroup_id"}, {"period_id", "hours"}};
 const Table kPlan{"plan",
-                  {"school_id", "class_id", "subject_id", "subgroup_id", "number", "topic", "work_type", "work_topic",
-                   "homework", "hours"},
+                  {"school_id", "class_id", "subject_id", "subgroup_id", "number", "topic", "work_type",
+                   "work_topic", "homework", "hours"},
                   5};
 const Table kTimetable{"timetable",
                        {"school_id", "class_id", "weekday", "slot", "subject_id", "subgroup_id", "valid_from",
                         "valid_to", "teacher_id"},
                        7};
 const Table kLessons{"lessons",
-                     {"school_id", "id", "lesson_date", "slot", "class_id", "subject_id", "subgroup_id", "teacher_id",
-                      "substitute_teacher_id", "hours", "topic", "topic_entered_at", "topic_entered_by", "homework",
-                      "attendance_taken", "attendance_entered_at"},
+                     {"school_id", "id", "lesson_date", "slot", "class_id", "subject_id", "subgroup_id",
+                      "teacher_id", "substitute_teacher_id", "hours", "topic", "topic_entered_at",
+                      "topic_entered_by", "homework", "attendance_taken", "attendance_entered_at"},
                      2};
 const ChildTable kWorks{"works", {"lesson_id"}, {"id", "work_type", "topic", "weight"}, "id"};
-const Table kMarks{"marks",
-                   {"school_id", "id", "student_id", "lesson_id", "work_id", "value", "weight", "entered_at",
-                    "entered_by"},
-                   2};
+const Table kMarks{
+    "marks",
+    {"school_id", "id", "student_id", "lesson_id", "work_id", "value", "weight", "entered_at", "entered_by"},
+    2};
 const Table kAttendance{"attendance", {"school_id", "lesson_id", "student_id", "status", "entered_at"}, 3};
 const Table kPeriodMarks{"period_marks",
                          {"school_id", "student_id", "subject_id", "kind", "period_id", "class_id", "value",
@@ -140,10 +143,14 @@ const Table kPeriodMarks{"period_marks",
 // The Prepared parameter type of a C++ value (database.h).
 template <class V>
 constexpr char typeOf() {
-  if constexpr (std::is_same_v<V, Int64>) return 'l';
-  else if constexpr (std::is_same_v<V, double>) return 'd';
-  else if constexpr (std::is_integral_v<V>) return 'i';  // int, bool
-  else return 's';                                      // std::string, std::string_view, const char*
+  if constexpr (std::is_same_v<V, Int64>)
+    return 'l';
+  else if constexpr (std::is_same_v<V, double>)
+    return 'd';
+  else if constexpr (std::is_integral_v<V>)
+    return 'i';  // int, bool
+  else
+    return 's';  // std::string, std::string_view, const char*
 }
 
 template <class... V>
@@ -172,8 +179,10 @@ std::string recordKey(size_t n, const V&... values) {
   auto part = [&](const auto& v) {
     if (i < n) {
       if (i) k += '|';
-      if constexpr (std::is_arithmetic_v<std::decay_t<decltype(v)>>) k += std::to_string(v);
-      else k += v;
+      if constexpr (std::is_arithmetic_v<std::decay_t<decltype(v)>>)
+        k += std::to_string(v);
+      else
+        k += v;
     }
     ++i;
   };
@@ -211,17 +220,19 @@ class SqlIngest final : public IngestTransaction {
   // Compares and, when new or changed, calls write() (which must store the row); counts the outcome.
   template <class F>
   Outcome put(KnownMap& map, const std::string& k, Int64 hash, const std::string& what, F&& write);
-  // put() for one record of `t` whose columns after school_id are `values`, in order: upserts the row with the
-  // hash and run id; putParent then calls children(fresh) to rewrite the rows that hang on it.
+  // put() for one record of `t` whose columns after school_id are `values`, in order: upserts the row with
+  // the hash and run id; putParent then calls children(fresh) to rewrite the rows that hang on it.
   template <class Children, class... V>
   Outcome putParent(KnownMap& map, const Table& t, Int64 hash, const std::string& what, Children&& children,
                     const V&... values);
   template <class... V>
   Outcome putRecord(KnownMap& map, const Table& t, Int64 hash, const std::string& what, const V&... values) {
-    return putParent(map, t, hash, what, [](bool) {}, values...);
+    return putParent(
+        map, t, hash, what, [](bool) {}, values...);
   }
-  // Rewrites the rows of `c` hanging on a record just stored (the parent key `parent`): unless the record is new,
-  // deletes the stored ones, then writes row(item), a tuple of the data columns, for each item with seq 1, 2, ...
+  // Rewrites the rows of `c` hanging on a record just stored (the parent key `parent`): unless the record is
+  // new, deletes the stored ones, then writes row(item), a tuple of the data columns, for each item with seq
+  // 1, 2, ...
   template <class Items, class Row, class... P>
   void putChildren(const ChildTable& c, bool fresh, const Items& items, Row&& row, const P&... parent);
   void addHistory(const std::string& markId, const model::MarkChange& change, const std::string& what);
@@ -239,10 +250,10 @@ class SqlIngest final : public IngestTransaction {
   Poco::Data::Session session_;
   std::optional<WriteTransaction> tx_;
   std::unordered_map<std::string, std::unique_ptr<Prepared>> statements_;
-  std::unordered_map<std::string, KnownMap> known_;  // by school + '\n' + table
+  std::unordered_map<std::string, KnownMap> known_;                           // by school + '\n' + table
   std::unordered_map<std::string, std::unordered_set<std::string>> history_;  // by school
   std::map<std::string, IngestSummary> perSchool_;
-  std::string school_;  // of the part being stored
+  std::string school_;         // of the part being stored
   std::string checkedSchool_;  // the school checkOnlySchool has let in
   IngestSummary* summary_ = nullptr;
   bool broken_ = false;
@@ -262,7 +273,8 @@ SqlIngest::KnownMap& SqlIngest::known(const std::string& table, const std::strin
   });
   it->second.reserve(keys.size() * 2);
   for (size_t i = 0; i < keys.size(); ++i)
-    it->second.emplace(std::move(keys[i]), Known{hashes[i], withValue ? std::move(values[i]) : std::string()});
+    it->second.emplace(std::move(keys[i]),
+                       Known{hashes[i], withValue ? std::move(values[i]) : std::string()});
   return it->second;
 }
 
@@ -325,7 +337,8 @@ SqlIngest::Outcome SqlIngest::putParent(KnownMap& map, const Table& t, Int64 has
 }
 
 template <class Items, class Row, class... P>
-void SqlIngest::putChildren(const ChildTable& c, bool fresh, const Items& items, Row&& row, const P&... parent) {
+void SqlIngest::putChildren(const ChildTable& c, bool fresh, const Items& items, Row&& row,
+                            const P&... parent) {
   if (!fresh) statement(c.name + "-", c.remove, typesOf<std::string, P...>()).run(school_, parent...);
   int seq = 0;
   for (const auto& item : items)
@@ -337,17 +350,20 @@ void SqlIngest::putChildren(const ChildTable& c, bool fresh, const Items& items,
         row(item));
 }
 
-void SqlIngest::addHistory(const std::string& markId, const model::MarkChange& change, const std::string& what) {
-  const std::string at = change.at.toString(), oldValue = text(change.oldValue), newValue = text(change.newValue);
+void SqlIngest::addHistory(const std::string& markId, const model::MarkChange& change,
+                           const std::string& what) {
+  const std::string at = change.at.toString(), oldValue = text(change.oldValue),
+                    newValue = text(change.newValue);
   std::string k = key({markId, at, oldValue, newValue});
   auto& seen = knownHistory();
   if (seen.count(k)) return;
   try {
-    statement("mark_history",
-              "INSERT INTO mark_history (school_id, mark_id, changed_at, old_value, new_value, changed_by, run_id) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (school_id, mark_id, changed_at, old_value, "
-              "new_value) DO NOTHING",
-              "sssssss")
+    statement(
+        "mark_history",
+        "INSERT INTO mark_history (school_id, mark_id, changed_at, old_value, new_value, changed_by, run_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (school_id, mark_id, changed_at, old_value, "
+        "new_value) DO NOTHING",
+        "sssssss")
         .run(school_, markId, at, oldValue, newValue, change.by, provenance_.runId);
   } catch (...) {
     broken_ = true;
@@ -357,14 +373,15 @@ void SqlIngest::addHistory(const std::string& markId, const model::MarkChange& c
   ++summary_->markChanges;
 }
 
-// One instance serves one school until the regional installation exists: a journal of another school than the one
-// stored would leave the store with two, which every school-wide answer refuses. Refused before anything of it is
-// written (the transaction then rolls back). On PostgreSQL the schools table is locked for the transaction, so two
-// first ingests of different schools cannot both find the store empty; SQLite's BEGIN IMMEDIATE already
-// serializes writers.
+// One instance serves one school until the regional installation exists: a journal of another school than the
+// one stored would leave the store with two, which every school-wide answer refuses. Refused before anything
+// of it is written (the transaction then rolls back). On PostgreSQL the schools table is locked for the
+// transaction, so two first ingests of different schools cannot both find the store empty; SQLite's BEGIN
+// IMMEDIATE already serializes writers.
 void SqlIngest::checkOnlySchool(const model::Journal& part) {
   if (checkedSchool_ == school_) return;
-  if (db_.backend() == Backend::PostgreSQL) execute(session_, "LOCK TABLE schools IN SHARE ROW EXCLUSIVE MODE");
+  if (db_.backend() == Backend::PostgreSQL)
+    execute(session_, "LOCK TABLE schools IN SHARE ROW EXCLUSIVE MODE");
   std::vector<std::string> ids, names;
   std::string school = school_;
   execute(session_, [&](Poco::Data::Statement& st) {
@@ -375,7 +392,8 @@ void SqlIngest::checkOnlySchool(const model::Journal& part) {
     broken_ = true;
     const std::string incoming = part.school.shortName.empty() ? part.school.fullName : part.school.shortName;
     throw Error(ErrorKind::Conflict, "школа " + school_,
-                "в базе хранится журнал школы «" + names[0] + "» (" + ids[0] + "), а этот документ — журнал " +
+                "в базе хранится журнал школы «" + names[0] + "» (" + ids[0] +
+                    "), а этот документ — журнал " +
                     (incoming.empty() ? "другой школы" : "школы «" + incoming + "»") + " (" + school_ +
                     "); ничего не сохранено: один экземпляр ejournal ведёт журнал одной школы");
   }
@@ -387,7 +405,12 @@ void SqlIngest::putSchool(const model::Journal& j) {
   if (j.school.fullName.empty() && j.year.startYear == 0) return;
   const auto& s = j.school;
   ContentHash h;
-  h.add(s.fullName).add(s.shortName).add(s.director).add(s.deputyDirector).add(s.address).add(j.formatVersion);
+  h.add(s.fullName)
+      .add(s.shortName)
+      .add(s.director)
+      .add(s.deputyDirector)
+      .add(s.address)
+      .add(j.formatVersion);
   h.add(j.year.startYear).add(j.year.start.days()).add(j.year.end.days());
   putRecord(known(kSchools), kSchools, h.value(), "школа " + school_, s.fullName, s.shortName, s.director,
             s.deputyDirector, s.address, j.formatVersion, j.year.startYear, j.year.start.toString(),
@@ -401,8 +424,8 @@ void SqlIngest::putReference(const model::Journal& j) {
       ContentHash h;
       h.add(text(p.kind)).add(p.number).add(p.dates.from.days()).add(p.dates.to.days()).add(p.gradeFrom);
       h.add(p.gradeTo);
-      putRecord(map, kPeriods, h.value(), "период " + p.id, p.id, text(p.kind), p.number, p.dates.from.toString(),
-                p.dates.to.toString(), p.gradeFrom, p.gradeTo);
+      putRecord(map, kPeriods, h.value(), "период " + p.id, p.id, text(p.kind), p.number,
+                p.dates.from.toString(), p.dates.to.toString(), p.gradeFrom, p.gradeTo);
     }
   }
   if (!j.holidays.empty()) {
@@ -429,8 +452,8 @@ void SqlIngest::putReference(const model::Journal& j) {
     for (const auto& x : j.subjects) {
       ContentHash h;
       h.add(x.name).add(x.shortName).add(x.order).add(text(x.grading)).add(x.twoMarksPerCell);
-      putRecord(map, kSubjects, h.value(), "предмет " + x.id, x.id, x.name, x.shortName, x.order, text(x.grading),
-                x.twoMarksPerCell);
+      putRecord(map, kSubjects, h.value(), "предмет " + x.id, x.id, x.name, x.shortName, x.order,
+                text(x.grading), x.twoMarksPerCell);
     }
   }
   if (!j.classes.empty()) {
@@ -450,9 +473,12 @@ void SqlIngest::putReference(const model::Journal& j) {
       putParent(
           map, kStudents, h.value(), "ученик " + x.id,
           [&](bool fresh) {
-            putChildren(kEnrolments, fresh, x.enrolments,
-                        [](const model::Enrolment& e) { return std::tuple(e.classId, e.from.toString(), text(e.to)); },
-                        x.id);
+            putChildren(
+                kEnrolments, fresh, x.enrolments,
+                [](const model::Enrolment& e) {
+                  return std::tuple(e.classId, e.from.toString(), text(e.to));
+                },
+                x.id);
           },
           x.id, x.lastName, x.firstName, x.middleName, text(x.birthDate));
     }
@@ -466,11 +492,12 @@ void SqlIngest::putReference(const model::Journal& j) {
       putParent(
           map, kSubgroups, h.value(), "группа " + x.id,
           [&](bool fresh) {
-            putChildren(kMemberships, fresh, x.members,
-                        [](const model::Membership& m) {
-                          return std::tuple(m.studentId, m.from.toString(), text(m.to));
-                        },
-                        x.id);
+            putChildren(
+                kMemberships, fresh, x.members,
+                [](const model::Membership& m) {
+                  return std::tuple(m.studentId, m.from.toString(), text(m.to));
+                },
+                x.id);
           },
           x.id, x.classId, x.subjectId, x.name, x.teacherId);
     }
@@ -485,9 +512,10 @@ void SqlIngest::putReference(const model::Journal& j) {
           map, kCurriculum, h.value(),
           "учебный план " + x.classId + "/" + x.subjectId + (x.subgroupId.empty() ? "" : "/" + x.subgroupId),
           [&](bool fresh) {
-            putChildren(kCurriculumPeriods, fresh, x.periods,
-                        [](const model::PeriodHours& p) { return std::tuple(p.periodId, p.hours); }, x.classId,
-                        x.subjectId, x.subgroupId);
+            putChildren(
+                kCurriculumPeriods, fresh, x.periods,
+                [](const model::PeriodHours& p) { return std::tuple(p.periodId, p.hours); }, x.classId,
+                x.subjectId, x.subgroupId);
           },
           x.classId, x.subjectId, x.subgroupId, x.hoursPerWeek, x.hoursYear);
     }
@@ -509,7 +537,8 @@ void SqlIngest::putReference(const model::Journal& j) {
       ContentHash h;
       h.add(x.teacherId).add(x.valid.to.days());
       putRecord(map, kTimetable, h.value(),
-                "расписание " + x.classId + " день " + std::to_string(x.weekday) + " урок " + std::to_string(x.slot),
+                "расписание " + x.classId + " день " + std::to_string(x.weekday) + " урок " +
+                    std::to_string(x.slot),
                 x.classId, x.weekday, x.slot, x.subjectId, x.subgroupId, x.valid.from.toString(),
                 x.valid.to.toString(), x.teacherId);
     }
@@ -529,14 +558,16 @@ void SqlIngest::putLessons(const model::Journal& j) {
     putParent(
         map, kLessons, h.value(), "урок " + x.id,
         [&](bool fresh) {
-          putChildren(kWorks, fresh, x.works,
-                      [](const model::Work& w) {
-                        return std::tuple(w.id, std::string(model::toString(w.type)), w.topic, w.weight);
-                      },
-                      x.id);
+          putChildren(
+              kWorks, fresh, x.works,
+              [](const model::Work& w) {
+                return std::tuple(w.id, std::string(model::toString(w.type)), w.topic, w.weight);
+              },
+              x.id);
         },
-        x.id, x.date.toString(), x.slot, x.classId, x.subjectId, x.subgroupId, x.teacherId, x.substituteTeacherId,
-        x.hours, x.topic, topicAt, x.topicEnteredBy, x.homework, x.attendanceTaken, attendanceAt);
+        x.id, x.date.toString(), x.slot, x.classId, x.subjectId, x.subgroupId, x.teacherId,
+        x.substituteTeacherId, x.hours, x.topic, topicAt, x.topicEnteredBy, x.homework, x.attendanceTaken,
+        attendanceAt);
   }
 }
 
@@ -544,14 +575,16 @@ void SqlIngest::putMarks(const model::Journal& j) {
   if (j.marks.empty()) return;
   auto& map = known(kMarks, true);
   for (const auto& x : j.marks) {
-    const std::string value = x.value.toString(), at = isSet(x.enteredAt) ? x.enteredAt.toString() : std::string();
+    const std::string value = x.value.toString(),
+                      at = isSet(x.enteredAt) ? x.enteredAt.toString() : std::string();
     ContentHash h;
     h.add(x.studentId).add(x.lessonId).add(x.workId).add(value).add(x.weight).add(at).add(x.enteredBy);
     const std::string what = "оценка " + x.id;
     auto it = map.find(x.id);
     // The stored value before this upsert, when the mark exists and its value changes.
     std::optional<std::string> oldValue;
-    if (it != map.end() && it->second.hash != h.value() && it->second.value != value) oldValue = it->second.value;
+    if (it != map.end() && it->second.hash != h.value() && it->second.value != value)
+      oldValue = it->second.value;
     putRecord(map, kMarks, h.value(), what, x.id, x.studentId, x.lessonId, x.workId, value, x.weight, at,
               x.enteredBy);
     map[x.id].value = value;
@@ -561,7 +594,8 @@ void SqlIngest::putMarks(const model::Journal& j) {
       bool documented = false;
       for (const auto& c : x.history) documented = documented || (c.oldValue == old && c.newValue == x.value);
       if (!documented)
-        addHistory(x.id, {old, x.value, isSet(x.enteredAt) ? x.enteredAt : provenance_.at, x.enteredBy}, what);
+        addHistory(x.id, {old, x.value, isSet(x.enteredAt) ? x.enteredAt : provenance_.at, x.enteredBy},
+                   what);
     }
     for (const auto& c : x.history) addHistory(x.id, c, what);
   }
@@ -587,8 +621,8 @@ void SqlIngest::putPeriodMarks(const model::Journal& j) {
     ContentHash h;
     h.add(x.classId).add(value).add(at).add(x.enteredBy);
     putRecord(map, kPeriodMarks, h.value(),
-              "итоговая оценка: ученик " + x.studentId + ", предмет " + x.subjectId + ", " + x.periodId, x.studentId,
-              x.subjectId, kind, x.periodId, x.classId, value, at, x.enteredBy);
+              "итоговая оценка: ученик " + x.studentId + ", предмет " + x.subjectId + ", " + x.periodId,
+              x.studentId, x.subjectId, kind, x.periodId, x.classId, value, at, x.enteredBy);
   }
 }
 
@@ -628,8 +662,8 @@ IngestSummary SqlIngest::commit() {
           unchanged = static_cast<int>(sum.unchanged), changes = static_cast<int>(sum.markChanges);
       statement("ingest_runs",
                 upsertSql("ingest_runs",
-                          {"school_id", "run_id", "source", "started_at", "finished_at", "inserted", "updated",
-                           "unchanged", "mark_changes"},
+                          {"school_id", "run_id", "source", "started_at", "finished_at", "inserted",
+                           "updated", "unchanged", "mark_changes"},
                           2),
                 "sssssiiii")
           .run(school, provenance_.runId, provenance_.source, started, finished, inserted, updated, unchanged,

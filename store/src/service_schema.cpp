@@ -1,5 +1,6 @@
-// The service's tables (migrations 20-29): users and revoked tokens, the hash-chained audit log, scheduled job
-// runs, failed logins by client address. They are global to the installation (no school_id): one service serves the whole store.
+// The service's tables (migrations 20-29): users and revoked tokens, the hash-chained audit log, scheduled
+// job runs, failed logins by client address. They are global to the installation (no school_id): one service
+// serves the whole store.
 #include "database.h"
 
 namespace ejournal::store {

@@ -21,7 +21,8 @@ using namespace Poco::Data::Keywords;
 
 namespace ejournal::store {
 
-// ---- text forms -------------------------------------------------------------------------------------------------
+// ---- text forms
+// -------------------------------------------------------------------------------------------------
 
 std::string text(const std::optional<model::Date>& d) { return d ? d->toString() : std::string(); }
 std::string text(const std::optional<model::DateTime>& t) { return t ? t->toString() : std::string(); }
@@ -90,13 +91,15 @@ model::PeriodMarkKind periodMarkKindFrom(const std::string& s) {
   return *k;
 }
 
-// ---- opening ----------------------------------------------------------------------------------------------------
+// ---- opening
+// ----------------------------------------------------------------------------------------------------
 
 std::unique_ptr<Store> Store::open(const std::string& connection, std::shared_ptr<model::Clock> clock) {
   return std::make_unique<SqlStore>(connection, std::move(clock));
 }
 
-std::unique_ptr<Store> Store::openExisting(const std::string& connection, std::shared_ptr<model::Clock> clock) {
+std::unique_ptr<Store> Store::openExisting(const std::string& connection,
+                                           std::shared_ptr<model::Clock> clock) {
   return std::make_unique<SqlStore>(connection, std::move(clock), false);
 }
 
@@ -126,7 +129,8 @@ void select(Poco::Data::Session& s, const std::string& sql, std::vector<std::str
   });
 }
 
-// The result columns of a row callback: one vector per parameter of its call operator, of the parameter's type.
+// The result columns of a row callback: one vector per parameter of its call operator, of the parameter's
+// type.
 template <class F>
 struct RowColumns : RowColumns<decltype(&F::operator())> {};
 template <class C, class R, class... A>
@@ -134,7 +138,8 @@ struct RowColumns<R (C::*)(A...) const> {
   using type = std::tuple<std::vector<std::decay_t<A>>...>;
 };
 
-// The values of one result row: one per parameter of the row callback's call operator, of the parameter's type.
+// The values of one result row: one per parameter of the row callback's call operator, of the parameter's
+// type.
 template <class F>
 struct RowValues : RowValues<decltype(&F::operator())> {};
 template <class C, class R, class... A>
@@ -144,8 +149,10 @@ struct RowValues<R (C::*)(A...) const> {
 
 void columnValue(sqlite3_stmt* st, int i, std::string& out) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-  if (p) out.assign(p, static_cast<size_t>(sqlite3_column_bytes(st, i)));
-  else out.clear();
+  if (p)
+    out.assign(p, static_cast<size_t>(sqlite3_column_bytes(st, i)));
+  else
+    out.clear();
 }
 void columnValue(sqlite3_stmt* st, int i, int& out) { out = sqlite3_column_int(st, i); }
 void columnValue(sqlite3_stmt* st, int i, double& out) { out = sqlite3_column_double(st, i); }
@@ -157,9 +164,9 @@ struct SqliteStatement {
 };
 
 // Runs a SELECT with string parameters and calls row(column1, column2, ...) for each result row in order. The
-// columns' C++ types are those of row's parameters (std::string, int, double); taken by `T&`, a value may be moved
-// from. `count(n)`, when given, is told the number of rows first (to reserve room; PostgreSQL only).
-// On SQLite the rows are stepped one by one with sqlite3 itself, straight into one set of reused values (Poco's
+// columns' C++ types are those of row's parameters (std::string, int, double); taken by `T&`, a value may be
+// moved from. `count(n)`, when given, is told the number of rows first (to reserve room; PostgreSQL only). On
+// SQLite the rows are stepped one by one with sqlite3 itself, straight into one set of reused values (Poco's
 // extraction into a vector per column costs more than the query); on PostgreSQL through Poco.
 template <class F, class N = std::nullptr_t>
 void forEachRow(Poco::Data::Session& s, const std::string& sql, std::vector<std::string> params, F&& row,
@@ -231,7 +238,8 @@ std::string SqlStore::resolveSchool(Poco::Data::Session& s, const std::string& s
   return ids.front();
 }
 
-// ---- load -------------------------------------------------------------------------------------------------------
+// ---- load
+// -------------------------------------------------------------------------------------------------------
 
 model::Journal SqlStore::load(const LoadFilter& filter) {
   return db_.guard("store.load", [&] {
@@ -244,67 +252,78 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
     j.school.id = school;
     const std::vector<std::string> p = {school};
 
-    forEachRow(s,
-               "SELECT full_name, short_name, director, deputy_director, address, format_version, year_start, "
-               "year_from, year_to FROM schools WHERE school_id = $1",
-               p,
-               [&](std::string& full, std::string& shortName, std::string& director, std::string& deputy,
-                   std::string& address, int format, int start, std::string& from, std::string& to) {
-                 j.school.fullName = full;
-                 j.school.shortName = shortName;
-                 j.school.director = director;
-                 j.school.deputyDirector = deputy;
-                 j.school.address = address;
-                 j.formatVersion = format;
-                 j.year.startYear = start;
-                 j.year.start = dateFrom(from, "schools.year_from").value_or(model::Date());
-                 j.year.end = dateFrom(to, "schools.year_to").value_or(model::Date());
-               });
-    forEachRow(s,
-               "SELECT id, kind, number, date_from, date_to, grade_from, grade_to FROM periods WHERE school_id = $1 "
-               "ORDER BY id",
-               p,
-               [&](std::string& id, std::string& kind, int number, std::string& from, std::string& to, int gFrom,
-                   int gTo) {
-                 j.periods.push_back({id, periodKindFrom(kind), number,
-                                      {*dateFrom(from, "periods.date_from"), *dateFrom(to, "periods.date_to")}, gFrom,
-                                      gTo});
-               });
-    forEachRow(s,
-               "SELECT name, date_from, date_to, grade_from, grade_to FROM holidays WHERE school_id = $1 "
-               "ORDER BY date_from, name",
-               p, [&](std::string& name, std::string& from, std::string& to, int gFrom, int gTo) {
-                 j.holidays.push_back(
-                     {name, {*dateFrom(from, "holidays.date_from"), *dateFrom(to, "holidays.date_to")}, gFrom, gTo});
-               });
-    forEachRow(s,
-               "SELECT id, last_name, first_name, middle_name, position, email FROM staff WHERE school_id = $1 "
-               "ORDER BY id",
-               p,
-               [&](std::string& id, std::string& last, std::string& first, std::string& middle, std::string& position,
-                   std::string& email) { j.staff.push_back({id, last, first, middle, position, email});
-               });
+    forEachRow(
+        s,
+        "SELECT full_name, short_name, director, deputy_director, address, format_version, year_start, "
+        "year_from, year_to FROM schools WHERE school_id = $1",
+        p,
+        [&](std::string& full, std::string& shortName, std::string& director, std::string& deputy,
+            std::string& address, int format, int start, std::string& from, std::string& to) {
+          j.school.fullName = full;
+          j.school.shortName = shortName;
+          j.school.director = director;
+          j.school.deputyDirector = deputy;
+          j.school.address = address;
+          j.formatVersion = format;
+          j.year.startYear = start;
+          j.year.start = dateFrom(from, "schools.year_from").value_or(model::Date());
+          j.year.end = dateFrom(to, "schools.year_to").value_or(model::Date());
+        });
+    forEachRow(
+        s,
+        "SELECT id, kind, number, date_from, date_to, grade_from, grade_to FROM periods WHERE school_id = $1 "
+        "ORDER BY id",
+        p,
+        [&](std::string& id, std::string& kind, int number, std::string& from, std::string& to, int gFrom,
+            int gTo) {
+          j.periods.push_back({id,
+                               periodKindFrom(kind),
+                               number,
+                               {*dateFrom(from, "periods.date_from"), *dateFrom(to, "periods.date_to")},
+                               gFrom,
+                               gTo});
+        });
+    forEachRow(
+        s,
+        "SELECT name, date_from, date_to, grade_from, grade_to FROM holidays WHERE school_id = $1 "
+        "ORDER BY date_from, name",
+        p, [&](std::string& name, std::string& from, std::string& to, int gFrom, int gTo) {
+          j.holidays.push_back(
+              {name, {*dateFrom(from, "holidays.date_from"), *dateFrom(to, "holidays.date_to")}, gFrom, gTo});
+        });
+    forEachRow(
+        s,
+        "SELECT id, last_name, first_name, middle_name, position, email FROM staff WHERE school_id = $1 "
+        "ORDER BY id",
+        p,
+        [&](std::string& id, std::string& last, std::string& first, std::string& middle,
+            std::string& position, std::string& email) {
+          j.staff.push_back({id, last, first, middle, position, email});
+        });
     forEachRow(s,
                "SELECT id, name, short_name, sort_order, grading, two_marks_per_cell FROM subjects "
                "WHERE school_id = $1 ORDER BY id",
                p,
-               [&](std::string& id, std::string& name, std::string& shortName, int order, std::string& grading,
-                   int two) { j.subjects.push_back({id, name, shortName, order, gradingFrom(grading), two != 0}); });
-    forEachRow(s, "SELECT id, grade, letter, class_teacher_id FROM classes WHERE school_id = $1 ORDER BY id", p,
-               [&](std::string& id, int grade, std::string& letter, std::string& teacher) {
+               [&](std::string& id, std::string& name, std::string& shortName, int order,
+                   std::string& grading, int two) {
+                 j.subjects.push_back({id, name, shortName, order, gradingFrom(grading), two != 0});
+               });
+    forEachRow(s, "SELECT id, grade, letter, class_teacher_id FROM classes WHERE school_id = $1 ORDER BY id",
+               p, [&](std::string& id, int grade, std::string& letter, std::string& teacher) {
                  j.classes.push_back({id, grade, letter, teacher});
                });
     {
       std::unordered_map<std::string, size_t> at;
-      forEachRow(s,
-                 "SELECT id, last_name, first_name, middle_name, birth_date FROM students WHERE school_id = $1 "
-                 "ORDER BY id",
-                 p,
-                 [&](std::string& id, std::string& last, std::string& first, std::string& middle,
-                     std::string& birth) {
-                   at[id] = j.students.size();
-                   j.students.push_back({id, last, first, middle, dateFrom(birth, "students.birth_date"), {}});
-                 });
+      forEachRow(
+          s,
+          "SELECT id, last_name, first_name, middle_name, birth_date FROM students WHERE school_id = $1 "
+          "ORDER BY id",
+          p,
+          [&](std::string& id, std::string& last, std::string& first, std::string& middle,
+              std::string& birth) {
+            at[id] = j.students.size();
+            j.students.push_back({id, last, first, middle, dateFrom(birth, "students.birth_date"), {}});
+          });
       forEachRow(s,
                  "SELECT student_id, class_id, date_from, date_to FROM enrolments WHERE school_id = $1 "
                  "ORDER BY student_id, seq",
@@ -315,60 +334,71 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
     }
     {
       std::unordered_map<std::string, size_t> at;
-      forEachRow(s,
-                 "SELECT id, class_id, subject_id, name, teacher_id FROM subgroups WHERE school_id = $1 ORDER BY id",
-                 p,
-                 [&](std::string& id, std::string& cls, std::string& subject, std::string& name,
-                     std::string& teacher) {
-                   at[id] = j.subgroups.size();
-                   j.subgroups.push_back({id, cls, subject, name, teacher, {}});
-                 });
-      forEachRow(s,
-                 "SELECT subgroup_id, student_id, date_from, date_to FROM memberships WHERE school_id = $1 "
-                 "ORDER BY subgroup_id, seq",
-                 p, [&](std::string& group, std::string& student, std::string& from, std::string& to) {
-                   j.subgroups[at.at(group)].members.push_back(
-                       {student, *dateFrom(from, "memberships.date_from"), dateFrom(to, "memberships.date_to")});
-                 });
+      forEachRow(
+          s,
+          "SELECT id, class_id, subject_id, name, teacher_id FROM subgroups WHERE school_id = $1 ORDER BY id",
+          p,
+          [&](std::string& id, std::string& cls, std::string& subject, std::string& name,
+              std::string& teacher) {
+            at[id] = j.subgroups.size();
+            j.subgroups.push_back({id, cls, subject, name, teacher, {}});
+          });
+      forEachRow(
+          s,
+          "SELECT subgroup_id, student_id, date_from, date_to FROM memberships WHERE school_id = $1 "
+          "ORDER BY subgroup_id, seq",
+          p, [&](std::string& group, std::string& student, std::string& from, std::string& to) {
+            j.subgroups[at.at(group)].members.push_back(
+                {student, *dateFrom(from, "memberships.date_from"), dateFrom(to, "memberships.date_to")});
+          });
     }
     {
       std::map<std::string, size_t> at;
       forEachRow(s,
                  "SELECT class_id, subject_id, subgroup_id, hours_per_week, hours_year FROM curriculum "
                  "WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id",
-                 p, [&](std::string& cls, std::string& subject, std::string& group, double perWeek, int year) {
+                 p,
+                 [&](std::string& cls, std::string& subject, std::string& group, double perWeek, int year) {
                    at[cls + '|' + subject + '|' + group] = j.curriculum.size();
                    j.curriculum.push_back({cls, subject, group, perWeek, year, {}});
                  });
-      forEachRow(s,
-                 "SELECT class_id, subject_id, subgroup_id, period_id, hours FROM curriculum_periods "
-                 "WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id, seq",
-                 p, [&](std::string& cls, std::string& subject, std::string& group, std::string& period, int hours) {
-                   j.curriculum[at.at(cls + '|' + subject + '|' + group)].periods.push_back({period, hours});
-                 });
+      forEachRow(
+          s,
+          "SELECT class_id, subject_id, subgroup_id, period_id, hours FROM curriculum_periods "
+          "WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id, seq",
+          p, [&](std::string& cls, std::string& subject, std::string& group, std::string& period, int hours) {
+            j.curriculum[at.at(cls + '|' + subject + '|' + group)].periods.push_back({period, hours});
+          });
     }
-    forEachRow(s,
-               "SELECT class_id, subject_id, subgroup_id, number, topic, work_type, work_topic, homework, hours "
-               "FROM plan WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id, number",
-               p,
-               [&](std::string& cls, std::string& subject, std::string& group, int number, std::string& topic,
-                   std::string& workType, std::string& workTopic, int homework, int hours) {
-                 model::PlannedLesson pl{cls, subject, group, number, topic, std::nullopt, workTopic, homework != 0,
-                                         hours};
-                 if (!workType.empty()) pl.workType = workTypeFrom(workType);
-                 j.plan.push_back(std::move(pl));
-               });
-    forEachRow(s,
-               "SELECT weekday, slot, class_id, subject_id, subgroup_id, teacher_id, valid_from, valid_to "
-               "FROM timetable WHERE school_id = $1 ORDER BY class_id, weekday, slot, subject_id, subgroup_id, "
-               "valid_from",
-               p,
-               [&](int weekday, int slot, std::string& cls, std::string& subject, std::string& group,
-                   std::string& teacher, std::string& from, std::string& to) {
-                 j.timetable.push_back(
-                     {weekday, slot, cls, subject, group, teacher,
-                      {*dateFrom(from, "timetable.valid_from"), *dateFrom(to, "timetable.valid_to")}});
-               });
+    forEachRow(
+        s,
+        "SELECT class_id, subject_id, subgroup_id, number, topic, work_type, work_topic, homework, hours "
+        "FROM plan WHERE school_id = $1 ORDER BY class_id, subject_id, subgroup_id, number",
+        p,
+        [&](std::string& cls, std::string& subject, std::string& group, int number, std::string& topic,
+            std::string& workType, std::string& workTopic, int homework, int hours) {
+          model::PlannedLesson pl{cls,          subject,   group,         number, topic,
+                                  std::nullopt, workTopic, homework != 0, hours};
+          if (!workType.empty()) pl.workType = workTypeFrom(workType);
+          j.plan.push_back(std::move(pl));
+        });
+    forEachRow(
+        s,
+        "SELECT weekday, slot, class_id, subject_id, subgroup_id, teacher_id, valid_from, valid_to "
+        "FROM timetable WHERE school_id = $1 ORDER BY class_id, weekday, slot, subject_id, subgroup_id, "
+        "valid_from",
+        p,
+        [&](int weekday, int slot, std::string& cls, std::string& subject, std::string& group,
+            std::string& teacher, std::string& from, std::string& to) {
+          j.timetable.push_back(
+              {weekday,
+               slot,
+               cls,
+               subject,
+               group,
+               teacher,
+               {*dateFrom(from, "timetable.valid_from"), *dateFrom(to, "timetable.valid_to")}});
+        });
 
     if (filter.referenceOnly) return j;
 
@@ -384,39 +414,40 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
     // The FROM clause for a table with a lesson_id column (alias t), joined to lessons only when filtering.
     auto fromLessons = [&](const std::string& table) {
       if (!filtered) return " FROM " + table + " t WHERE t.school_id = $1";
-      return " FROM " + table + " t JOIN lessons l ON l.school_id = t.school_id AND l.id = t.lesson_id WHERE " +
-             lessonWhere;
+      return " FROM " + table +
+             " t JOIN lessons l ON l.school_id = t.school_id AND l.id = t.lesson_id WHERE " + lessonWhere;
     };
 
-    forEachRow(s,
-               "SELECT l.id, l.lesson_date, l.slot, l.class_id, l.subject_id, l.subgroup_id, l.teacher_id, "
-               "l.substitute_teacher_id, l.hours, l.topic, l.topic_entered_at, l.topic_entered_by, l.homework, "
-               "l.attendance_taken, l.attendance_entered_at FROM lessons l WHERE " +
-                   lessonWhere + " ORDER BY l.lesson_date, l.slot, l.id",
-               lp,
-               [&](std::string& id, std::string& date, int slot, std::string& cls, std::string& subject,
-                   std::string& group, std::string& teacher, std::string& substitute, int hours, std::string& topic,
-                   std::string& topicAt, std::string& topicBy, std::string& homework, int taken,
-                   std::string& attendanceAt) {
-                 model::Lesson l;
-                 l.id = std::move(id);
-                 l.date = *dateFrom(date, "lessons.lesson_date");
-                 l.slot = slot;
-                 l.classId = std::move(cls);
-                 l.subjectId = std::move(subject);
-                 l.subgroupId = std::move(group);
-                 l.teacherId = std::move(teacher);
-                 l.substituteTeacherId = std::move(substitute);
-                 l.hours = hours;
-                 l.topic = std::move(topic);
-                 l.topicEnteredAt = dateTimeFrom(topicAt, "lessons.topic_entered_at");
-                 l.topicEnteredBy = std::move(topicBy);
-                 l.homework = std::move(homework);
-                 l.attendanceTaken = taken != 0;
-                 l.attendanceEnteredAt = dateTimeFrom(attendanceAt, "lessons.attendance_entered_at");
-                 j.lessons.push_back(std::move(l));
-               },
-               [&](size_t n) { j.lessons.reserve(n); });
+    forEachRow(
+        s,
+        "SELECT l.id, l.lesson_date, l.slot, l.class_id, l.subject_id, l.subgroup_id, l.teacher_id, "
+        "l.substitute_teacher_id, l.hours, l.topic, l.topic_entered_at, l.topic_entered_by, l.homework, "
+        "l.attendance_taken, l.attendance_entered_at FROM lessons l WHERE " +
+            lessonWhere + " ORDER BY l.lesson_date, l.slot, l.id",
+        lp,
+        [&](std::string& id, std::string& date, int slot, std::string& cls, std::string& subject,
+            std::string& group, std::string& teacher, std::string& substitute, int hours, std::string& topic,
+            std::string& topicAt, std::string& topicBy, std::string& homework, int taken,
+            std::string& attendanceAt) {
+          model::Lesson l;
+          l.id = std::move(id);
+          l.date = *dateFrom(date, "lessons.lesson_date");
+          l.slot = slot;
+          l.classId = std::move(cls);
+          l.subjectId = std::move(subject);
+          l.subgroupId = std::move(group);
+          l.teacherId = std::move(teacher);
+          l.substituteTeacherId = std::move(substitute);
+          l.hours = hours;
+          l.topic = std::move(topic);
+          l.topicEnteredAt = dateTimeFrom(topicAt, "lessons.topic_entered_at");
+          l.topicEnteredBy = std::move(topicBy);
+          l.homework = std::move(homework);
+          l.attendanceTaken = taken != 0;
+          l.attendanceEnteredAt = dateTimeFrom(attendanceAt, "lessons.attendance_entered_at");
+          j.lessons.push_back(std::move(l));
+        },
+        [&](size_t n) { j.lessons.reserve(n); });
     // Keys view the lessons' own ids (built after the vector stops growing, so they stay valid).
     std::unordered_map<std::string_view, size_t> lessonAt;
     lessonAt.reserve(j.lessons.size());
@@ -429,31 +460,33 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
     forEachRow(s,
                "SELECT t.id, t.lesson_id, t.work_type, t.topic, t.weight" + fromLessons("works") +
                    " ORDER BY t.lesson_id, t.seq",
-               lp, [&](std::string& id, std::string& lesson, std::string& type, std::string& topic, int weight) {
+               lp,
+               [&](std::string& id, std::string& lesson, std::string& type, std::string& topic, int weight) {
                  j.lessons[lessonIndex(lesson)].works.push_back({id, workTypeFrom(type), topic, weight});
                });
     {
-      forEachRow(s,
-                 "SELECT t.id, t.student_id, t.lesson_id, t.work_id, t.value, t.weight, t.entered_at, t.entered_by" +
-                     fromLessons("marks") + " ORDER BY t.id",
-                 lp,
-                 [&](std::string& id, std::string& student, std::string& lesson, std::string& work,
-                     std::string& value, int weight, std::string& at, std::string& by) {
-                   model::Mark m;
-                   m.id = std::move(id);
-                   m.studentId = std::move(student);
-                   m.lessonId = std::move(lesson);
-                   m.workId = std::move(work);
-                   m.value = *markValueFrom(value, "marks.value");
-                   m.weight = weight;
-                   m.enteredAt = dateTimeFrom(at, "marks.entered_at").value_or(model::DateTime{});
-                   m.enteredBy = std::move(by);
-                   j.marks.push_back(std::move(m));
-                 },
-                 [&](size_t n) { j.marks.reserve(n); });
-      // Marks come in id order and their history in mark id order, both sorted by the database: a history row's
-      // mark is found by walking forward (no map of every mark id). A row out of that order (never expected) falls
-      // back to a map built then.
+      forEachRow(
+          s,
+          "SELECT t.id, t.student_id, t.lesson_id, t.work_id, t.value, t.weight, t.entered_at, t.entered_by" +
+              fromLessons("marks") + " ORDER BY t.id",
+          lp,
+          [&](std::string& id, std::string& student, std::string& lesson, std::string& work,
+              std::string& value, int weight, std::string& at, std::string& by) {
+            model::Mark m;
+            m.id = std::move(id);
+            m.studentId = std::move(student);
+            m.lessonId = std::move(lesson);
+            m.workId = std::move(work);
+            m.value = *markValueFrom(value, "marks.value");
+            m.weight = weight;
+            m.enteredAt = dateTimeFrom(at, "marks.entered_at").value_or(model::DateTime{});
+            m.enteredBy = std::move(by);
+            j.marks.push_back(std::move(m));
+          },
+          [&](size_t n) { j.marks.reserve(n); });
+      // Marks come in id order and their history in mark id order, both sorted by the database: a history
+      // row's mark is found by walking forward (no map of every mark id). A row out of that order (never
+      // expected) falls back to a map built then.
       size_t walk = 0;
       std::unordered_map<std::string_view, size_t> markAt;
       auto markIndex = [&](const std::string& id) -> size_t {
@@ -467,30 +500,34 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
         return it->second;
       };
       std::string from =
-          filtered ? " FROM mark_history h JOIN marks t ON t.school_id = h.school_id AND t.id = h.mark_id JOIN "
-                     "lessons l ON l.school_id = t.school_id AND l.id = t.lesson_id WHERE " +
-                         lessonWhere
-                   : std::string(" FROM mark_history h WHERE h.school_id = $1");
-      forEachRow(s,
-                 "SELECT h.mark_id, h.changed_at, h.old_value, h.new_value, h.changed_by" + from +
-                     " ORDER BY h.mark_id, h.changed_at, h.old_value, h.new_value",
-                 lp,
-                 [&](std::string& mark, std::string& changedAt, std::string& oldValue, std::string& newValue,
-                     std::string& changedBy) {
-                   j.marks[markIndex(mark)].history.push_back(
-                       {markValueFrom(oldValue, "mark_history.old_value"),
-                        markValueFrom(newValue, "mark_history.new_value"),
-                        dateTimeFrom(changedAt, "mark_history.changed_at").value_or(model::DateTime{}), changedBy});
-                 });
+          filtered
+              ? " FROM mark_history h JOIN marks t ON t.school_id = h.school_id AND t.id = h.mark_id JOIN "
+                "lessons l ON l.school_id = t.school_id AND l.id = t.lesson_id WHERE " +
+                    lessonWhere
+              : std::string(" FROM mark_history h WHERE h.school_id = $1");
+      forEachRow(
+          s,
+          "SELECT h.mark_id, h.changed_at, h.old_value, h.new_value, h.changed_by" + from +
+              " ORDER BY h.mark_id, h.changed_at, h.old_value, h.new_value",
+          lp,
+          [&](std::string& mark, std::string& changedAt, std::string& oldValue, std::string& newValue,
+              std::string& changedBy) {
+            j.marks[markIndex(mark)].history.push_back(
+                {markValueFrom(oldValue, "mark_history.old_value"),
+                 markValueFrom(newValue, "mark_history.new_value"),
+                 dateTimeFrom(changedAt, "mark_history.changed_at").value_or(model::DateTime{}), changedBy});
+          });
     }
-    forEachRow(s,
-               "SELECT t.lesson_id, t.student_id, t.status, t.entered_at" + fromLessons("attendance") +
-                   " ORDER BY t.lesson_id, t.student_id",
-               lp, [&](std::string& lesson, std::string& student, std::string& status, std::string& at) {
-                 j.attendance.push_back({std::move(student), std::move(lesson), attendanceFrom(status),
-                                         dateTimeFrom(at, "attendance.entered_at")});
-               },
-               [&](size_t n) { j.attendance.reserve(n); });
+    forEachRow(
+        s,
+        "SELECT t.lesson_id, t.student_id, t.status, t.entered_at" + fromLessons("attendance") +
+            " ORDER BY t.lesson_id, t.student_id",
+        lp,
+        [&](std::string& lesson, std::string& student, std::string& status, std::string& at) {
+          j.attendance.push_back({std::move(student), std::move(lesson), attendanceFrom(status),
+                                  dateTimeFrom(at, "attendance.entered_at")});
+        },
+        [&](size_t n) { j.attendance.reserve(n); });
     {
       std::vector<std::string> pm = {school};
       std::string where = "school_id = $1";
@@ -511,7 +548,8 @@ model::Journal SqlStore::load(const LoadFilter& filter) {
   });
 }
 
-// ---- stats ------------------------------------------------------------------------------------------------------
+// ---- stats
+// ------------------------------------------------------------------------------------------------------
 
 std::vector<ClassStats> SqlStore::stats(const LoadFilter& filter) {
   return db_.guard("store.stats", [&] {
@@ -543,14 +581,16 @@ std::vector<ClassStats> SqlStore::stats(const LoadFilter& filter) {
       int gradeFrom, gradeTo;
     };
     std::vector<Range> ranges;
-    forEachRow(s,
-               "SELECT id, kind, date_from, date_to, grade_from, grade_to FROM periods WHERE school_id = $1 "
-               "ORDER BY date_from, date_to DESC, id",
-               {school}, [&](std::string& id, std::string& kind, std::string& from, std::string& to, int gFrom, int gTo) {
-                 if (periodKindFrom(kind) != model::PeriodKind::Year)
-                   ranges.push_back(
-                       {id, {*dateFrom(from, "periods.date_from"), *dateFrom(to, "periods.date_to")}, gFrom, gTo});
-               });
+    forEachRow(
+        s,
+        "SELECT id, kind, date_from, date_to, grade_from, grade_to FROM periods WHERE school_id = $1 "
+        "ORDER BY date_from, date_to DESC, id",
+        {school},
+        [&](std::string& id, std::string& kind, std::string& from, std::string& to, int gFrom, int gTo) {
+          if (periodKindFrom(kind) != model::PeriodKind::Year)
+            ranges.push_back(
+                {id, {*dateFrom(from, "periods.date_from"), *dateFrom(to, "periods.date_to")}, gFrom, gTo});
+        });
     forEachRow(s, "SELECT year_from, year_to FROM schools WHERE school_id = $1", {school},
                [&](std::string& from, std::string& to) {
                  ranges.push_back(
@@ -565,20 +605,26 @@ std::vector<ClassStats> SqlStore::stats(const LoadFilter& filter) {
     std::map<std::string, std::map<std::string, Day>> days;  // class -> "YYYY-MM-DD" -> counts
     {
       std::vector<std::string> p = {school};
-      const std::string byClass = filter.classId.empty() ? "" : " AND l.class_id = " + param(p, filter.classId);
+      const std::string byClass =
+          filter.classId.empty() ? "" : " AND l.class_id = " + param(p, filter.classId);
       auto perDay = [&](const std::string& sql, int Day::*field) {
-        forEachRow(s, sql, p, [&](std::string& cls, std::string& date, int n) { days[cls][date].*field = n; });
+        forEachRow(s, sql, p,
+                   [&](std::string& cls, std::string& date, int n) { days[cls][date].*field = n; });
       };
       perDay("SELECT l.class_id, l.lesson_date, COUNT(*) FROM lessons l WHERE l.school_id = $1" + byClass +
                  " GROUP BY l.class_id, l.lesson_date",
              &Day::lessons);
-      perDay("SELECT l.class_id, l.lesson_date, COUNT(*) FROM marks m JOIN lessons l ON l.school_id = m.school_id "
-             "AND l.id = m.lesson_id WHERE l.school_id = $1" + byClass + " GROUP BY l.class_id, l.lesson_date",
-             &Day::marks);
-      perDay("SELECT l.class_id, l.lesson_date, COUNT(*) FROM attendance a JOIN lessons l ON "
-             "l.school_id = a.school_id AND l.id = a.lesson_id WHERE l.school_id = $1" + byClass +
-                 " AND a.status <> 'late' GROUP BY l.class_id, l.lesson_date",
-             &Day::absences);
+      perDay(
+          "SELECT l.class_id, l.lesson_date, COUNT(*) FROM marks m JOIN lessons l ON l.school_id = "
+          "m.school_id "
+          "AND l.id = m.lesson_id WHERE l.school_id = $1" +
+              byClass + " GROUP BY l.class_id, l.lesson_date",
+          &Day::marks);
+      perDay(
+          "SELECT l.class_id, l.lesson_date, COUNT(*) FROM attendance a JOIN lessons l ON "
+          "l.school_id = a.school_id AND l.id = a.lesson_id WHERE l.school_id = $1" +
+              byClass + " AND a.status <> 'late' GROUP BY l.class_id, l.lesson_date",
+          &Day::absences);
     }
 
     std::vector<ClassStats> out;

@@ -1,5 +1,5 @@
-// The Store implementation on the Database layer (SQLite or PostgreSQL), and the text forms the journal tables
-// use for model values. Private to store/.
+// The Store implementation on the Database layer (SQLite or PostgreSQL), and the text forms the journal
+// tables use for model values. Private to store/.
 #pragma once
 
 #include <Poco/Types.h>

@@ -1,5 +1,5 @@
-// The user repository (users.h) on the store's database: tables service_users, revoked_tokens (migration 20) and
-// login_failures (migration 21).
+// The user repository (users.h) on the store's database: tables service_users, revoked_tokens (migration 20)
+// and login_failures (migration 21).
 #include "ejournal/store/users.h"
 
 #include <Poco/Data/Session.h>
@@ -14,12 +14,18 @@ namespace ejournal::store {
 
 std::string_view toString(Role r) {
   switch (r) {
-    case Role::Admin: return "admin";
-    case Role::Deputy: return "deputy";
-    case Role::Secretary: return "secretary";
-    case Role::ClassTeacher: return "class_teacher";
-    case Role::Teacher: return "teacher";
-    case Role::Auditor: return "auditor";
+    case Role::Admin:
+      return "admin";
+    case Role::Deputy:
+      return "deputy";
+    case Role::Secretary:
+      return "secretary";
+    case Role::ClassTeacher:
+      return "class_teacher";
+    case Role::Teacher:
+      return "teacher";
+    case Role::Auditor:
+      return "auditor";
   }
   return "teacher";
 }
@@ -32,20 +38,26 @@ std::optional<Role> roleFromString(std::string_view s) {
 
 std::string_view russianTitle(Role r) {
   switch (r) {
-    case Role::Admin: return "администратор ЭЖ";
-    case Role::Deputy: return "заместитель директора по УВР";
-    case Role::Secretary: return "секретарь";
-    case Role::ClassTeacher: return "классный руководитель";
-    case Role::Teacher: return "учитель";
-    case Role::Auditor: return "проверяющий (архивы)";
+    case Role::Admin:
+      return "администратор ЭЖ";
+    case Role::Deputy:
+      return "заместитель директора по УВР";
+    case Role::Secretary:
+      return "секретарь";
+    case Role::ClassTeacher:
+      return "классный руководитель";
+    case Role::Teacher:
+      return "учитель";
+    case Role::Auditor:
+      return "проверяющий (архивы)";
   }
   return "";
 }
 
 namespace {
 
-using Row = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string, int, int, int,
-                        std::string, std::string, std::string, std::string>;
+using Row = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string, int,
+                        int, int, std::string, std::string, std::string, std::string>;
 // The failure count and latest lock are summed over the addresses a login was tried from.
 const char* kSelect =
     "SELECT u.id, u.login, u.full_name, u.role, u.staff_id, u.password_hash, u.disabled, u.token_generation, "
@@ -87,8 +99,9 @@ void checkLogin(const std::string& login) {
   for (char c : login)
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
   if (!ok)
-    throw Error(ErrorKind::Input, "пользователь «" + login + "»",
-                "имя пользователя: от 1 до 64 знаков, строчные латинские буквы, цифры, точка, дефис, подчёркивание");
+    throw Error(
+        ErrorKind::Input, "пользователь «" + login + "»",
+        "имя пользователя: от 1 до 64 знаков, строчные латинские буквы, цифры, точка, дефис, подчёркивание");
 }
 
 class SqlUsers final : public UserRepository {
@@ -128,12 +141,15 @@ class SqlUsers final : public UserRepository {
       int disabled = user.disabled ? 1 : 0;
       int exists = 0;
       s << "SELECT COUNT(*) FROM service_users WHERE login = $1", use(login), into(exists), now;
-      if (exists) throw Error(ErrorKind::Conflict, "пользователь «" + login + "»", "такой пользователь уже есть");
+      if (exists)
+        throw Error(ErrorKind::Conflict, "пользователь «" + login + "»", "такой пользователь уже есть");
       Poco::Int64 id = 0;
-      s << "INSERT INTO service_users (login, full_name, role, staff_id, password_hash, disabled, token_generation, "
-           "created_at, password_changed_at, email) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
-          use(login), use(name), use(role), use(staff), use(hash), use(disabled), use(now_), use(now_), use(email),
-          into(id), now;
+      s << "INSERT INTO service_users (login, full_name, role, staff_id, password_hash, disabled, "
+           "token_generation, "
+           "created_at, password_changed_at, email) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING "
+           "id",
+          use(login), use(name), use(role), use(staff), use(hash), use(disabled), use(now_), use(now_),
+          use(email), into(id), now;
       tx.commit();
       User out = user;
       out.id = id;
@@ -155,14 +171,17 @@ class SqlUsers final : public UserRepository {
       std::string oldHash;
       std::vector<std::string> found;
       s << "SELECT password_hash FROM service_users WHERE login = $1", use(login), into(found), now;
-      if (found.empty()) throw Error(ErrorKind::NotFound, "пользователь «" + login + "»", "такого пользователя нет");
+      if (found.empty())
+        throw Error(ErrorKind::NotFound, "пользователь «" + login + "»", "такого пользователя нет");
       std::string changedAt;
       std::vector<std::string> prev;
       s << "SELECT password_changed_at FROM service_users WHERE login = $1", use(login), into(prev), now;
       changedAt = found.front() == hash ? prev.front() : db_.clock().now().toString();
-      s << "UPDATE service_users SET full_name = $1, role = $2, staff_id = $3, password_hash = $4, disabled = $5, "
+      s << "UPDATE service_users SET full_name = $1, role = $2, staff_id = $3, password_hash = $4, disabled "
+           "= $5, "
            "password_changed_at = $6, email = $7 WHERE login = $8",
-          use(name), use(role), use(staff), use(hash), use(disabled), use(changedAt), use(email), use(login), now;
+          use(name), use(role), use(staff), use(hash), use(disabled), use(changedAt), use(email), use(login),
+          now;
       tx.commit();
     });
   }
@@ -181,7 +200,8 @@ class SqlUsers final : public UserRepository {
         auto until = model::DateTime::parse(locks[i]);
         if (!until) continue;
         const bool wholeAddress = logins[i] == kWholeAddress;
-        if (!out || (wholeAddress && !out->wholeAddress) || (wholeAddress == out->wholeAddress && *until > out->until))
+        if (!out || (wholeAddress && !out->wholeAddress) ||
+            (wholeAddress == out->wholeAddress && *until > out->until))
           out = LoginLock{*until, wholeAddress};
       }
       return out;
@@ -203,7 +223,8 @@ class SqlUsers final : public UserRepository {
         std::string k = key, a = address;
         std::vector<int> counts;
         std::vector<std::string> lasts, locks;
-        s << "SELECT failures, last_failure_at, locked_until FROM login_failures WHERE login = $1 AND address = $2",
+        s << "SELECT failures, last_failure_at, locked_until FROM login_failures WHERE login = $1 AND "
+             "address = $2",
             use(k), use(a), into(counts), into(lasts), into(locks), now;
         int failures = 0;
         std::string locked;
@@ -223,7 +244,8 @@ class SqlUsers final : public UserRepository {
         }
         std::string tt = t;
         s << "INSERT INTO login_failures (login, address, failures, last_failure_at, locked_until) "
-             "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (login, address) DO UPDATE SET failures = excluded.failures, "
+             "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (login, address) DO UPDATE SET failures = "
+             "excluded.failures, "
              "last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until",
             use(k), use(a), use(failures), use(tt), use(locked), now;
         if (whole) {
@@ -235,7 +257,8 @@ class SqlUsers final : public UserRepository {
       }
       // What can no longer count: no lock in force and the last failure long ago.
       std::string tt = t, old = forgotten;
-      s << "DELETE FROM login_failures WHERE locked_until < $1 AND last_failure_at < $2", use(tt), use(old), now;
+      s << "DELETE FROM login_failures WHERE locked_until < $1 AND last_failure_at < $2", use(tt), use(old),
+          now;
       tx.commit();
       return out;
     });
@@ -261,7 +284,8 @@ class SqlUsers final : public UserRepository {
     db_.guard("users.revokeToken", [&] {
       Poco::Data::Session s = db_.session();
       std::string id = tokenId, exp = expires.toString();
-      s << "INSERT INTO revoked_tokens (token_id, expires_at) VALUES ($1, $2) ON CONFLICT (token_id) DO NOTHING",
+      s << "INSERT INTO revoked_tokens (token_id, expires_at) VALUES ($1, $2) ON CONFLICT (token_id) DO "
+           "NOTHING",
           use(id), use(exp), now;
     });
   }
@@ -298,6 +322,8 @@ class SqlUsers final : public UserRepository {
 
 }  // namespace
 
-std::unique_ptr<UserRepository> openUsers(Store& store) { return std::make_unique<SqlUsers>(databaseOf(store)); }
+std::unique_ptr<UserRepository> openUsers(Store& store) {
+  return std::make_unique<SqlUsers>(databaseOf(store));
+}
 
 }  // namespace ejournal::store

@@ -1,16 +1,16 @@
 // The command-line conventions of issue 15 through the built binary: help on every command (-h, --help,
-// `ejournal help CMD`, the overview's whole first sentences, Russian texts), reading commands that never create or
-// migrate a store, `--format json` of the data commands, and the CSV forms (BOM and ';', or RFC 4180 with ',').
+// `ejournal help CMD`, the overview's whole first sentences, Russian texts), reading commands that never
+// create or migrate a store, `--format json` of the data commands, and the CSV forms (BOM and ';', or RFC
+// 4180 with ',').
 #define BOOST_TEST_MODULE cli
-#include <sys/stat.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -122,8 +122,8 @@ BOOST_AUTO_TEST_CASE(every_command_has_russian_help_by_h_help_and_help_cmd) {
       const CliRun viaHelp = d.run(helpCmd);
       BOOST_TEST(viaHelp.code == 0);
       BOOST_TEST(viaHelp.out == longForm.out);
-      // The overview shows the whole first sentence of the description: it ends with a dot, and the description
-      // starts with it.
+      // The overview shows the whole first sentence of the description: it ends with a dot, and the
+      // description starts with it.
       const std::string summary = summaryOf(overview.out, name);
       BOOST_TEST(!summary.empty());
       BOOST_TEST(summary.back() == '.', summary);
@@ -133,9 +133,10 @@ BOOST_AUTO_TEST_CASE(every_command_has_russian_help_by_h_help_and_help_cmd) {
     }
   }
   // The sentence that used to be cut at "dnevnik.".
-  BOOST_TEST(has(overview.out, "  pull                     Загружает журнал школы из dnevnik.ru (REST API v2, совместимый "
-                               "сервер или наш эмулятор) в хранилище как один запуск загрузки с источником "
-                               "\"dnevnik:<URL>\".\n"));
+  BOOST_TEST(has(overview.out,
+                 "  pull                     Загружает журнал школы из dnevnik.ru (REST API v2, совместимый "
+                 "сервер или наш эмулятор) в хранилище как один запуск загрузки с источником "
+                 "\"dnevnik:<URL>\".\n"));
   // -h anywhere on the line, even after an option the command would refuse.
   const CliRun late = d.run({"check", "--bogus", "-h"});
   BOOST_TEST(late.code == 0);
@@ -200,7 +201,8 @@ BOOST_AUTO_TEST_CASE(a_missing_store_is_an_error_and_no_file_is_created) {
 BOOST_AUTO_TEST_CASE(an_older_schema_is_refused_not_migrated) {
   Dir d;
   const std::string db = (d.path / "old.db").string();
-  BOOST_REQUIRE(d.run({"ingest", std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "--db", db}).code == 0);
+  BOOST_REQUIRE(d.run({"ingest", std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "--db", db}).code ==
+                0);
   auto version = [&] {
     sqlite3* h = nullptr;
     BOOST_REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
@@ -247,10 +249,13 @@ struct Sealed : Dir {
     BOOST_REQUIRE_MESSAGE(in.code == 0, in.err);
     const std::string key = (path / "k.pem").string();
     cert = (path / "c.pem").string();
-    BOOST_REQUIRE(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
-                               "-subj /CN=test -keyout " + key + " -out " + cert + " 2>/dev/null").c_str()) == 0);
-    const CliRun seal = run({"seal", "--period", "2025-Q1", "--db", db, "--archive-dir", archives, "--key", key,
-                             "--cert", cert, "--by", "Завуч"});
+    BOOST_REQUIRE(
+        std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
+                     "-subj /CN=test -keyout " +
+                     key + " -out " + cert + " 2>/dev/null")
+                        .c_str()) == 0);
+    const CliRun seal = run({"seal", "--period", "2025-Q1", "--db", db, "--archive-dir", archives, "--key",
+                             key, "--cert", cert, "--by", "Завуч"});
     BOOST_REQUIRE_MESSAGE(seal.code == 0, seal.err);
     ejournal::model::writeFileAtomic(path / "pw", "очень-длинный-пароль-2026\n");
     const CliRun add = run({"user", "add", "ivanova", "--role", "deputy", "--name", "Иванова Мария Петровна",
@@ -285,8 +290,8 @@ BOOST_AUTO_TEST_CASE(stats_json) {
   for (size_t i = 0; i < rows->size(); ++i) {
     auto r = rows->getObject(static_cast<unsigned>(i));
     std::ostringstream figures;
-    figures << r->getValue<int>("students") << " " << r->getValue<int>("lessons") << " " << r->getValue<int>("marks")
-            << " " << r->getValue<int>("absences");
+    figures << r->getValue<int>("students") << " " << r->getValue<int>("lessons") << " "
+            << r->getValue<int>("marks") << " " << r->getValue<int>("absences");
     bool found = false;
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) {
@@ -299,9 +304,10 @@ BOOST_AUTO_TEST_CASE(stats_json) {
       tail >> a1 >> a2 >> a3 >> a4;
       found = a1 + " " + a2 + " " + a3 + " " + a4 == figures.str();
     }
-    BOOST_TEST(found, r->getValue<std::string>("class_name") + " " + r->getValue<std::string>("period_name") + ": " +
-                          figures.str());
-    if (r->getValue<std::string>("class_name") == "5А" && r->getValue<std::string>("period_name") == "1 четверть") {
+    BOOST_TEST(found, r->getValue<std::string>("class_name") + " " + r->getValue<std::string>("period_name") +
+                          ": " + figures.str());
+    if (r->getValue<std::string>("class_name") == "5А" &&
+        r->getValue<std::string>("period_name") == "1 четверть") {
       year5a = true;
       BOOST_TEST(r->getValue<std::string>("period") == "2025-Q1");
       BOOST_TEST(figures.str() == "6 26 105 3");
@@ -310,12 +316,15 @@ BOOST_AUTO_TEST_CASE(stats_json) {
   BOOST_TEST(year5a);
   BOOST_TEST(o->getValue<std::string>("school") == "stupeni");
   BOOST_TEST(o->getValue<std::string>("school_name") == "МАОУ лицей «Ступени»");
-  auto q1 = json({"stats", "--db", db, "--period", "2025-Q1", "--format", "json"}).extract<Object::Ptr>()->getArray("rows");
+  auto q1 = json({"stats", "--db", db, "--period", "2025-Q1", "--format", "json"})
+                .extract<Object::Ptr>()
+                ->getArray("rows");
   BOOST_REQUIRE_EQUAL(q1->size(), 2u);  // 5А and 8Б; 10Б reports by halves
   for (size_t i = 0; i < q1->size(); ++i)
     BOOST_TEST(q1->getObject(static_cast<unsigned>(i))->getValue<std::string>("period") == "2025-Q1");
   bool yearRow = false;
-  for (size_t i = 0; i < rows->size(); ++i) yearRow = yearRow || rows->getObject(static_cast<unsigned>(i))->isNull("period");
+  for (size_t i = 0; i < rows->size(); ++i)
+    yearRow = yearRow || rows->getObject(static_cast<unsigned>(i))->isNull("period");
   BOOST_TEST(yearRow);  // the whole year's row has "period": null
   const CliRun bad = run({"stats", "--db", db, "--format", "xml"});
   BOOST_TEST(bad.code == 2);
@@ -339,7 +348,8 @@ BOOST_AUTO_TEST_CASE(archive_json) {
   const int documents = a->getValue<int>("documents");
   BOOST_TEST(documents >= 4);
 
-  auto show = json({"archive", "show", file, "--archive-dir", archives, "--format", "json"}).extract<Object::Ptr>();
+  auto show =
+      json({"archive", "show", file, "--archive-dir", archives, "--format", "json"}).extract<Object::Ptr>();
   BOOST_TEST(show->getValue<std::string>("manifest_sha256") == a->getValue<std::string>("manifest_sha256"));
   auto docs = show->getArray("documents");
   BOOST_REQUIRE_EQUAL(static_cast<int>(docs->size()), documents);
@@ -348,24 +358,31 @@ BOOST_AUTO_TEST_CASE(archive_json) {
   BOOST_TEST(docs->getObject(0)->getValue<long long>("size") > 0);
   BOOST_TEST(docs->getObject(0)->getObject("retention")->getValue<int>("years") == 5);
 
-  auto find = json({"archive", "find", "--student", "Алексеев", "--db", db, "--archive-dir", archives, "--format",
-                    "json"}).extract<Object::Ptr>();
+  auto find = json({"archive", "find", "--student", "Алексеев", "--db", db, "--archive-dir", archives,
+                    "--format", "json"})
+                  .extract<Object::Ptr>();
   BOOST_TEST(find->isNull("reindexed"));
   BOOST_TEST(find->getValue<int>("count") >= 2);
   BOOST_TEST(static_cast<int>(find->getArray("documents")->size()) == find->getValue<int>("count"));
   BOOST_TEST(find->getArray("documents")->getObject(0)->getValue<std::string>("archive") == file);
-  auto none = json({"archive", "find", "--student", "Никто", "--db", db, "--archive-dir", archives, "--format",
-                    "json"}, 1).extract<Object::Ptr>();
+  auto none = json({"archive", "find", "--student", "Никто", "--db", db, "--archive-dir", archives,
+                    "--format", "json"},
+                   1)
+                  .extract<Object::Ptr>();
   BOOST_TEST(none->getValue<int>("count") == 0);
 
-  auto kept = json({"archive", "retention", "--archive-dir", archives, "--format", "json"}).extract<Object::Ptr>();
+  auto kept =
+      json({"archive", "retention", "--archive-dir", archives, "--format", "json"}).extract<Object::Ptr>();
   BOOST_TEST(kept->getArray("archives")->size() == 0u);
-  auto past = json({"archive", "retention", "--today", "2060-01-01", "--archive-dir", archives, "--format", "json"})
-                  .extract<Object::Ptr>();
+  auto past =
+      json({"archive", "retention", "--today", "2060-01-01", "--archive-dir", archives, "--format", "json"})
+          .extract<Object::Ptr>();
   BOOST_TEST(past->getValue<std::string>("today") == "2060-01-01");
   BOOST_REQUIRE_EQUAL(past->getArray("archives")->size(), 1u);
-  BOOST_TEST(past->getArray("archives")->getObject(0)->getObject("retention")->getValue<std::string>(
-                 "earliest_disposal") == "2051-01-01");
+  BOOST_TEST(past->getArray("archives")
+                 ->getObject(0)
+                 ->getObject("retention")
+                 ->getValue<std::string>("earliest_disposal") == "2051-01-01");
 }
 
 BOOST_AUTO_TEST_CASE(verify_json) {
@@ -381,11 +398,13 @@ BOOST_AUTO_TEST_CASE(verify_json) {
                  .extract<Object::Ptr>();
   BOOST_TEST(!bad->getValue<bool>("ok"));
   BOOST_REQUIRE_GE(bad->getArray("problems")->size(), 1u);
-  BOOST_TEST(bad->getArray("problems")->getObject(0)->getValue<std::string>("archive") == "000001_2025-Q1_v1.tar");
+  BOOST_TEST(bad->getArray("problems")->getObject(0)->getValue<std::string>("archive") ==
+             "000001_2025-Q1_v1.tar");
 }
 
 BOOST_AUTO_TEST_CASE(users_and_audit_json) {
-  auto users = json({"user", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("users");
+  auto users =
+      json({"user", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("users");
   BOOST_REQUIRE_EQUAL(users->size(), 1u);
   auto u = users->getObject(0);
   BOOST_TEST(u->getValue<std::string>("login") == "ivanova");
@@ -397,7 +416,8 @@ BOOST_AUTO_TEST_CASE(users_and_audit_json) {
   users = json({"user", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("users");
   BOOST_TEST(users->getObject(0)->getValue<std::string>("state") == "disabled");
 
-  auto records = json({"audit", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("records");
+  auto records =
+      json({"audit", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("records");
   BOOST_REQUIRE_GE(records->size(), 2u);
   std::vector<std::string> actions;
   for (size_t i = 0; i < records->size(); ++i) {
@@ -407,8 +427,10 @@ BOOST_AUTO_TEST_CASE(users_and_audit_json) {
   }
   BOOST_TEST((std::find(actions.begin(), actions.end(), "user.add") != actions.end()));
   BOOST_TEST(actions.back() == "user.change");
-  auto limited = json({"audit", "list", "--limit", "1", "--action", "user.add", "--db", db, "--format", "json"})
-                     .extract<Object::Ptr>()->getArray("records");
+  auto limited =
+      json({"audit", "list", "--limit", "1", "--action", "user.add", "--db", db, "--format", "json"})
+          .extract<Object::Ptr>()
+          ->getArray("records");
   BOOST_REQUIRE_EQUAL(limited->size(), 1u);
   BOOST_TEST(limited->getObject(0)->getValue<std::string>("object") == "ivanova");
   auto chain = json({"audit", "verify", "--db", db, "--format", "json"}).extract<Object::Ptr>();
@@ -426,19 +448,22 @@ BOOST_AUTO_TEST_CASE(bom_and_semicolon_by_default_rfc4180_with_a_comma) {
   Dir d;
   setenv("EJOURNAL_NOW", "2026-06-01T12:00:00", 1);
   const std::string db = (d.path / "j.db").string();
-  BOOST_REQUIRE(d.run({"ingest", std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "--db", db}).code == 0);
-  const std::vector<std::string> check{"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--class",
-                                       "5А", "--format", "csv"};
+  BOOST_REQUIRE(d.run({"ingest", std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "--db", db}).code ==
+                0);
+  const std::vector<std::string> check{"check",      "--db",    db,   "--from",   "2025-09-01", "--to",
+                                       "2025-09-12", "--class", "5А", "--format", "csv"};
   const CliRun semi = d.run(check);
   BOOST_TEST(semi.code == 1, semi.err);
   const std::string bom = "\xEF\xBB\xBF";
-  BOOST_TEST(semi.out.rfind(bom + "rule;severity;period;class;class_name;subject;subject_name;subgroup;teacher;"
-                                  "teacher_name;lesson_id;date;student;student_name;message;figures\r\n",
-                            0) == 0u,
-             semi.out.substr(0, 200));
+  BOOST_TEST(
+      semi.out.rfind(bom + "rule;severity;period;class;class_name;subject;subject_name;subgroup;teacher;"
+                           "teacher_name;lesson_id;date;student;student_name;message;figures\r\n",
+                     0) == 0u,
+      semi.out.substr(0, 200));
   // A message with commas is left bare, figures joined by ';' are quoted.
-  BOOST_TEST(has(semi.out, "\r\nhours.plan_total;error;2025-year;5a;5А;math;Математика;;t3;Иванова М. П.;;;;;в КТП 7 "
-                           "часов, по учебному плану 170 часов в год;\"plan_hours=7;curriculum_hours=170\"\r\n"),
+  BOOST_TEST(has(semi.out,
+                 "\r\nhours.plan_total;error;2025-year;5a;5А;math;Математика;;t3;Иванова М. П.;;;;;в КТП 7 "
+                 "часов, по учебному плану 170 часов в год;\"plan_hours=7;curriculum_hours=170\"\r\n"),
              semi.out);
   auto rfcArgs = check;
   rfcArgs.push_back("--csv-separator");
@@ -446,23 +471,25 @@ BOOST_AUTO_TEST_CASE(bom_and_semicolon_by_default_rfc4180_with_a_comma) {
   const CliRun rfc = d.run(rfcArgs);
   BOOST_TEST(rfc.code == 1);
   BOOST_TEST(rfc.out.rfind("rule,severity,period,", 0) == 0u);  // no BOM
-  BOOST_TEST(has(rfc.out, "\r\nhours.plan_total,error,2025-year,5a,5А,math,Математика,,t3,Иванова М. П.,,,,,\"в КТП 7 "
-                          "часов, по учебному плану 170 часов в год\",plan_hours=7;curriculum_hours=170\r\n"),
+  BOOST_TEST(has(rfc.out,
+                 "\r\nhours.plan_total,error,2025-year,5a,5А,math,Математика,,t3,Иванова М. П.,,,,,\"в КТП 7 "
+                 "часов, по учебному плану 170 часов в год\",plan_hours=7;curriculum_hours=170\r\n"),
              rfc.out);
   // The same number of records in both forms.
-  BOOST_TEST(std::count(semi.out.begin(), semi.out.end(), '\n') == std::count(rfc.out.begin(), rfc.out.end(), '\n'));
+  BOOST_TEST(std::count(semi.out.begin(), semi.out.end(), '\n') ==
+             std::count(rfc.out.begin(), rfc.out.end(), '\n'));
   // Reports, into a file with -o.
   const fs::path file = d.path / "program.csv";
-  const CliRun report = d.run({"report", "program", "--db", db, "--period", "2025-Q1", "--format", "csv", "-o",
-                               file.string()});
+  const CliRun report =
+      d.run({"report", "program", "--db", db, "--period", "2025-Q1", "--format", "csv", "-o", file.string()});
   BOOST_TEST(report.code == 0, report.err);
   const std::string bytes = ejournal::model::readFile(file);
   BOOST_TEST(bytes.rfind(bom, 0) == 0u);
   const std::string header = bytes.substr(3, bytes.find('\r') - 3);
   BOOST_TEST(has(header, ";planned_to_date;"), header);
   BOOST_TEST(!has(header, ","), header);
-  const CliRun bad = d.run({"report", "program", "--db", db, "--period", "2025-Q1", "--format", "csv",
-                            "--csv-separator", "tab"});
+  const CliRun bad = d.run(
+      {"report", "program", "--db", db, "--period", "2025-Q1", "--format", "csv", "--csv-separator", "tab"});
   BOOST_TEST(bad.code == 2);
   BOOST_TEST(has(bad.err, "--csv-separator"), bad.err);
 }
@@ -474,7 +501,8 @@ BOOST_AUTO_TEST_SUITE(progress)
 // Standard output without the ingest's timing "(0.12 с)", which differs from run to run.
 std::string withoutTiming(std::string s) {
   const size_t open = s.find(" ("), close = s.find(" с)");
-  if (open != std::string::npos && close != std::string::npos && close > open) s.erase(open, close + 3 - open);
+  if (open != std::string::npos && close != std::string::npos && close > open)
+    s.erase(open, close + 3 - open);
   return s;
 }
 
@@ -513,17 +541,22 @@ BOOST_AUTO_TEST_CASE(on_stderr_with_progress_never_with_quiet_or_without_a_termi
 
   // Seal: documents and bytes.
   const std::string key = (d.path / "k.pem").string(), cert = (d.path / "c.pem").string();
-  BOOST_REQUIRE(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
-                             "-subj /CN=test -keyout " + key + " -out " + cert + " 2>/dev/null").c_str()) == 0);
-  const CliRun seal = d.run({"seal", "--period", "2025-Q1", "--db", db, "--archive-dir", (d.path / "arch").string(),
-                             "--key", key, "--cert", cert, "--progress"});
+  BOOST_REQUIRE(
+      std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
+                   "-subj /CN=test -keyout " +
+                   key + " -out " + cert + " 2>/dev/null")
+                      .c_str()) == 0);
+  const CliRun seal = d.run({"seal", "--period", "2025-Q1", "--db", db, "--archive-dir",
+                             (d.path / "arch").string(), "--key", key, "--cert", cert, "--progress"});
   BOOST_TEST(seal.code == 0, seal.err);
   BOOST_TEST(has(seal.err, "запечатывание: документов "), seal.err);
   BOOST_TEST(has(seal.out, "Архив запечатан: "), seal.out);
   // The last line counts every document the summary names.
-  const size_t documents = std::stoul(seal.out.substr(seal.out.find("документов: ") + std::string("документов: ").size()));
-  BOOST_TEST(has(seal.err, "документов " + std::to_string(documents) + " из " + std::to_string(documents) + ", "),
-             seal.err);
+  const size_t documents =
+      std::stoul(seal.out.substr(seal.out.find("документов: ") + std::string("документов: ").size()));
+  BOOST_TEST(
+      has(seal.err, "документов " + std::to_string(documents) + " из " + std::to_string(documents) + ", "),
+      seal.err);
 
   // Backup: bytes written.
   const CliRun backup = d.run({"backup", "--db", db, "--to", (d.path / "bk").string(), "--progress"});

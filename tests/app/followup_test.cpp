@@ -1,11 +1,13 @@
-// The follow-up of recorded checks (issue 13, docs/followup.md) on samples/tiny.xml, each case on SQLite and, when
-// EJOURNAL_PG is set, on a fresh PostgreSQL database: stable finding identity; a journal checked, changed (topic
-// filled in, marks posted, a new problem), checked again and again (new, open since when, corrected, reopened);
-// two checks of unchanged data change nothing; a narrower check corrects nothing outside it; the справка's
-// follow-up; acknowledgements; one message per teacher through a real SMTP server (python3-aiosmtpd) with their
-// remarks only and a Russian subject; a server that is down, retried and delivered once; the class teacher's
-// daily summary line by line.
+// The follow-up of recorded checks (issue 13, docs/followup.md) on samples/tiny.xml, each case on SQLite and,
+// when EJOURNAL_PG is set, on a fresh PostgreSQL database: stable finding identity; a journal checked,
+// changed (topic filled in, marks posted, a new problem), checked again and again (new, open since when,
+// corrected, reopened); two checks of unchanged data change nothing; a narrower check corrects nothing
+// outside it; the справка's follow-up; acknowledgements; one message per teacher through a real SMTP server
+// (python3-aiosmtpd) with their remarks only and a Russian subject; a server that is down, retried and
+// delivered once; the class teacher's daily summary line by line.
 #define BOOST_TEST_MODULE followup_test
+#include "followup.h"
+
 #include <Poco/Net/ServerSocket.h>
 #include <signal.h>
 #include <spawn.h>
@@ -30,7 +32,6 @@
 #include "ejournal/store/audit.h"
 #include "ejournal/store/checks.h"
 #include "ejournal/store/store.h"
-#include "followup.h"
 #include "mailer.h"
 #include "run_cli.h"
 #include "service_env.h"
@@ -95,8 +96,8 @@ struct School {
     BOOST_FAIL("no lesson " + id);
     throw;
   }
-  // Records a check of the sample's two weeks (or of a class), made on the clock's today. The dates are fixed, so
-  // what changes between checks is the data, not the plan to date.
+  // Records a check of the sample's two weeks (or of a class), made on the clock's today. The dates are
+  // fixed, so what changes between checks is the data, not the plan to date.
   store::CheckRecord check(const std::string& classRef = "") {
     const model::Journal j = store->load({});
     const model::JournalIndex ix(j);
@@ -111,16 +112,16 @@ struct School {
 };
 
 // The tracked finding of a rule about a lesson.
-const model::TrackedFinding& about(const std::map<std::string, model::TrackedFinding>& all, const std::string& rule,
-                                   const std::string& lesson) {
+const model::TrackedFinding& about(const std::map<std::string, model::TrackedFinding>& all,
+                                   const std::string& rule, const std::string& lesson) {
   for (const auto& [k, t] : all)
     if (t.finding.rule == rule && t.finding.lessonId == lesson) return t;
   BOOST_FAIL("no tracked finding " + rule + " " + lesson);
   throw;
 }
 
-// A local SMTP server (tests/support/smtp_capture.py, python3-aiosmtpd) on a free port of 127.0.0.1, writing each
-// message it receives to a directory, decoded by Python's email package.
+// A local SMTP server (tests/support/smtp_capture.py, python3-aiosmtpd) on a free port of 127.0.0.1, writing
+// each message it receives to a directory, decoded by Python's email package.
 class SmtpCapture {
  public:
   explicit SmtpCapture(const fs::path& dir, int port = 0) : dir_(dir) {
@@ -176,7 +177,9 @@ std::string header(const std::string& message, const std::string& name) {
   return "";
 }
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 app::SmtpSettings smtpAt(int port) {
   app::SmtpSettings s;
@@ -198,8 +201,10 @@ BOOST_AUTO_TEST_CASE(finding_identity_is_stable_and_unique) {
   const auto first = rules::check(ix, scope, config);
   BOOST_REQUIRE(!first.empty());
   std::set<std::string> keys;
-  for (const auto& f : first) BOOST_TEST(keys.insert(model::findingKey(f)).second, "duplicate key " << model::findingKey(f));
-  // The same problem found again, even with other figures, a new message or another teacher, is the same finding.
+  for (const auto& f : first)
+    BOOST_TEST(keys.insert(model::findingKey(f)).second, "duplicate key " << model::findingKey(f));
+  // The same problem found again, even with other figures, a new message or another teacher, is the same
+  // finding.
   model::Finding f = first.front();
   const std::string key = model::findingKey(f);
   f.message = "другой текст";
@@ -263,8 +268,8 @@ BOOST_AUTO_TEST_CASE(history_new_open_corrected_reopened) {
       }
     }
 
-    // The teachers correct: the empty English lesson of 12.09 gets its topic, homework, attendance and marks. And
-    // a new problem: the topic of 01.09 math in 5А is wiped.
+    // The teachers correct: the empty English lesson of 12.09 gets its topic, homework, attendance and marks.
+    // And a new problem: the topic of 01.09 math in 5А is wiped.
     s.at("2025-10-15T12:00:00");
     auto& empty = s.lesson("l5a-0912-3");
     empty.topic = "Числительные от 11 до 20";
@@ -289,7 +294,8 @@ BOOST_AUTO_TEST_CASE(history_new_open_corrected_reopened) {
     BOOST_TEST(c2.dataState == "run-2");
     BOOST_TEST(c2.checkDate == day("2025-10-15"));
     const auto after = s.tracked();
-    for (const char* rule : {"topic.missing", "homework.recorded", "attendance.recorded", "marks.per_lesson"}) {
+    for (const char* rule :
+         {"topic.missing", "homework.recorded", "attendance.recorded", "marks.per_lesson"}) {
       BOOST_TEST_CONTEXT(rule) {
         const auto& t = about(after, rule, "l5a-0912-3");
         BOOST_TEST(t.state == FindingState::Corrected);
@@ -322,7 +328,8 @@ BOOST_AUTO_TEST_CASE(history_new_open_corrected_reopened) {
       }
     BOOST_TEST(corrected == 4);
 
-    // Check 3: the topic comes back on 01.09, the 12.09 lesson's topic is wiped again: corrected and reopened.
+    // Check 3: the topic comes back on 01.09, the 12.09 lesson's topic is wiped again: corrected and
+    // reopened.
     s.at("2025-10-20T12:00:00");
     s.lesson("l5a-0901-1").topic = "Натуральные числа и шкалы";
     s.lesson("l5a-0912-3").topic = "";
@@ -389,7 +396,8 @@ BOOST_AUTO_TEST_CASE(control_report_follow_up_and_acknowledgements) {
     const model::JournalIndex ix(j);
     const auto scope = rules::resolveScope(ix, "2025-Q1", "", "", "", "", "", *s.clock);
     const auto config = rules::Config::schoolDefaults();
-    auto report = reports::buildControlReport(ix, scope, rules::check(ix, scope, config), config, s.clock->now());
+    auto report =
+        reports::buildControlReport(ix, scope, rules::check(ix, scope, config), config, s.clock->now());
     report.followUp = app::followUpFor(*s.store, ix);
     BOOST_REQUIRE(report.followUp.has_value());
     const auto& u = *report.followUp;
@@ -409,8 +417,9 @@ BOOST_AUTO_TEST_CASE(control_report_follow_up_and_acknowledgements) {
     reports::write(report, reports::Format::Text, text);
     reports::write(report, reports::Format::Json, json);
     reports::write(report, reports::Format::Csv, csv);
-    BOOST_TEST(contains(text.str(), "Петров Д. О.:\n  устранено после проверки от 15.09.2025: 1\n  не устранено: " +
-                                        std::to_string(petrov->open) + " (самое давнее — с 15.09.2025)\n"));
+    BOOST_TEST(
+        contains(text.str(), "Петров Д. О.:\n  устранено после проверки от 15.09.2025: 1\n  не устранено: " +
+                                 std::to_string(petrov->open) + " (самое давнее — с 15.09.2025)\n"));
     BOOST_TEST(contains(text.str(), "Не ознакомлены с замечаниями: "));
     BOOST_TEST(contains(text.str(), "Иванова М. П.:"));
     BOOST_TEST(!contains(text.str().substr(text.str().find("Не ознакомлены")), "Иванова"));
@@ -433,7 +442,8 @@ BOOST_AUTO_TEST_CASE(control_report_follow_up_and_acknowledgements) {
     // The printed class journal's remarks: each marked corrected (with the day) or open since when.
     {
       std::vector<model::Finding> remarks;
-      for (const auto& f : rules::check(ix, rules::resolveScope(ix, "2025-Q1", "", "", "5a", "", "", *s.clock), config))
+      for (const auto& f :
+           rules::check(ix, rules::resolveScope(ix, "2025-Q1", "", "", "5a", "", "", *s.clock), config))
         remarks.push_back(f);
       const size_t before = remarks.size();
       render::RenderOptions opt;
@@ -500,9 +510,12 @@ BOOST_AUTO_TEST_CASE(one_message_per_teacher_through_smtp) {
         BOOST_TEST(header(m, "Charset") == "utf-8");
         BOOST_TEST(header(m, "Batch") == "check:" + std::to_string(c1.id));
         // Their remarks, all of them, and nobody else's.
-        for (const auto& t : mine[staff]) BOOST_TEST(contains(m, "Что не так: " + t.finding.message + "."), t.key);
+        for (const auto& t : mine[staff])
+          BOOST_TEST(contains(m, "Что не так: " + t.finding.message + "."), t.key);
         size_t remarks = 0;
-        for (size_t p = m.find("   Что не так: "); p != std::string::npos; p = m.find("   Что не так: ", p + 1)) ++remarks;
+        for (size_t p = m.find("   Что не так: "); p != std::string::npos;
+             p = m.find("   Что не так: ", p + 1))
+          ++remarks;
         BOOST_TEST(remarks == mine[staff].size());
         BOOST_TEST(contains(m, "до 22.09.2025 включительно"));
         BOOST_TEST(contains(m, "https://journal.school.example/me"));
@@ -513,8 +526,9 @@ BOOST_AUTO_TEST_CASE(one_message_per_teacher_through_smtp) {
     for (const auto& m : got)
       if (header(m, "To") == "t5@school.example") petrov = m;
     BOOST_TEST(contains(petrov, "Уважаемый Дмитрий Олегович!\n"));
-    BOOST_TEST(contains(petrov, "   Где: класс 5А, Английский язык, урок 12.09.2025 (3-й урок).\n"
-                                "   Что не так: тема урока не записана.\n"));
+    BOOST_TEST(contains(petrov,
+                        "   Где: класс 5А, Английский язык, урок 12.09.2025 (3-й урок).\n"
+                        "   Что не так: тема урока не записана.\n"));
     // Delivered once: a second run sends nothing.
     const auto r2 = app::deliverOutbox(*s.store, smtpAt(smtp.port()), *s.clock);
     BOOST_TEST(r2.sent == 0);
@@ -541,7 +555,8 @@ BOOST_AUTO_TEST_CASE(server_down_is_retried_and_delivered_once) {
     BOOST_TEST(down.sent == 0);
     BOOST_TEST(down.failed == q.queued);
     BOOST_REQUIRE(!down.problems.empty());
-    BOOST_TEST(contains(down.problems.front(), "почтовый сервер 127.0.0.1:" + std::to_string(port) + " недоступен"));
+    BOOST_TEST(
+        contains(down.problems.front(), "почтовый сервер 127.0.0.1:" + std::to_string(port) + " недоступен"));
     BOOST_TEST(contains(down.summary(), "не доставлено: " + std::to_string(q.queued)));
     auto history = store::openCheckHistory(*s.store);
     for (const auto& m : history->messages("stupeni", "")) {
@@ -603,14 +618,15 @@ BOOST_AUTO_TEST_CASE(daily_class_teacher_summary_on_tiny) {
   BOOST_TEST(b.lessons == 4);
   BOOST_TEST(b.incomplete == 0);
   BOOST_TEST(b.lines.empty());
-  BOOST_TEST(contains(app::dailySummaryText(b), "Все уроки заполнены: темы, посещаемость и отметки записаны.\n"));
+  BOOST_TEST(
+      contains(app::dailySummaryText(b), "Все уроки заполнены: темы, посещаемость и отметки записаны.\n"));
   // A Saturday: no lessons.
   BOOST_TEST(app::buildDailySummary(ix, "5a", day("2025-09-13")).lessons == 0);
 }
 
 // The service: the deputy records a check over the API (the teacher's address from their service user), the
-// message goes out through SMTP, the teacher reads their remarks and acknowledges them once (audited), the справка
-// shows who has not acknowledged; a teacher may not record checks.
+// message goes out through SMTP, the teacher reads their remarks and acknowledges them once (audited), the
+// справка shows who has not acknowledged; a teacher may not record checks.
 BOOST_AUTO_TEST_CASE(service_records_a_check_and_the_teacher_acknowledges) {
   for (const auto& backend : servicetest::backends()) {
     BOOST_TEST_CONTEXT("back end " << backend) {
@@ -627,10 +643,11 @@ BOOST_AUTO_TEST_CASE(service_records_a_check_and_the_teacher_acknowledges) {
                                        servicetest::jsonBody({{"email", "morozova@school.example"}}));
       BOOST_REQUIRE_MESSAGE(patched.status == 200, patched.body);
       const std::string teacher = env.token(store::Role::Teacher);  // staff t6, Морозова А. В.
-      BOOST_TEST(servicetest::call(env.port, "POST", "/api/v1/checks?from=2025-09-01&to=2025-09-12", teacher).status ==
-                 403);
+      BOOST_TEST(servicetest::call(env.port, "POST", "/api/v1/checks?from=2025-09-01&to=2025-09-12", teacher)
+                     .status == 403);
       const std::string deputy = env.token(store::Role::Deputy);
-      auto recorded = servicetest::call(env.port, "POST", "/api/v1/checks?from=2025-09-01&to=2025-09-12", deputy);
+      auto recorded =
+          servicetest::call(env.port, "POST", "/api/v1/checks?from=2025-09-01&to=2025-09-12", deputy);
       BOOST_REQUIRE_MESSAGE(recorded.status == 201, recorded.body);
       const auto check = recorded.json();
       const std::string id = check->getValue<std::string>("id");
@@ -651,8 +668,8 @@ BOOST_AUTO_TEST_CASE(service_records_a_check_and_the_teacher_acknowledges) {
       BOOST_TEST(!remarks.json()->getValue<bool>("acknowledged"));
       BOOST_TEST(remarks.json()->getArray("remarks")->size() > 0u);
       // The deputy's справка: she has not acknowledged yet.
-      auto report = servicetest::call(env.port, "GET", "/api/v1/reports/control?from=2025-09-01&to=2025-09-12&format=text",
-                                      deputy);
+      auto report = servicetest::call(
+          env.port, "GET", "/api/v1/reports/control?from=2025-09-01&to=2025-09-12&format=text", deputy);
       BOOST_REQUIRE(report.status == 200);
       const std::string before = report.body.substr(report.body.find("Не ознакомлены с замечаниями"));
       BOOST_TEST(contains(before.substr(0, before.find('\n')), "Морозова А. В."), before);
@@ -662,12 +679,15 @@ BOOST_AUTO_TEST_CASE(service_records_a_check_and_the_teacher_acknowledges) {
       BOOST_TEST(ack.json()->getValue<bool>("first"));
       auto again = servicetest::call(env.port, "POST", "/api/v1/checks/" + id + "/acknowledge", teacher);
       BOOST_TEST(!again.json()->getValue<bool>("first"));
-      BOOST_TEST(servicetest::call(env.port, "POST", "/api/v1/checks/9999/acknowledge", teacher).status == 404);
-      BOOST_TEST(servicetest::call(env.port, "GET", "/api/v1/me/remarks", teacher).json()->getValue<bool>("acknowledged"));
+      BOOST_TEST(servicetest::call(env.port, "POST", "/api/v1/checks/9999/acknowledge", teacher).status ==
+                 404);
+      BOOST_TEST(servicetest::call(env.port, "GET", "/api/v1/me/remarks", teacher)
+                     .json()
+                     ->getValue<bool>("acknowledged"));
       auto audit = servicetest::call(env.port, "GET", "/api/v1/audit?action=check.acknowledge", admin);
       BOOST_TEST(contains(audit.body, "\"check:" + id + "\""), audit.body);
-      auto after = servicetest::call(env.port, "GET", "/api/v1/reports/control?from=2025-09-01&to=2025-09-12&format=text",
-                                     deputy);
+      auto after = servicetest::call(
+          env.port, "GET", "/api/v1/reports/control?from=2025-09-01&to=2025-09-12&format=text", deputy);
       const std::string line = after.body.substr(after.body.find("Не ознакомлены с замечаниями"));
       BOOST_TEST(!contains(line.substr(0, line.find('\n')), "Морозова"), line);
       BOOST_TEST(contains(after.body, "ознакомлен(а): 20.10.2025 10:00"));
@@ -683,7 +703,8 @@ BOOST_AUTO_TEST_CASE(staff_email_in_the_xml_format) {
   std::string xml = model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
   const std::string person = R"(<person id="t5" lastName="Петров")";
   BOOST_REQUIRE(xml.find(person) != std::string::npos);
-  xml.replace(xml.find(person), person.size(), R"(<person id="t5" email="petrov@school.example" lastName="Петров")");
+  xml.replace(xml.find(person), person.size(),
+              R"(<person id="t5" email="petrov@school.example" lastName="Петров")");
   xml.replace(xml.find(R"(version="1")"), 11, R"(version="2")");
   const model::Journal j = ingest::readJournal(xml, "tiny-email.xml");
   const model::JournalIndex ix(j);
@@ -706,8 +727,8 @@ BOOST_AUTO_TEST_CASE(staff_email_in_the_xml_format) {
   BOOST_CHECK_THROW(ingest::readJournal(bad, "bad.xml"), std::exception);
 }
 
-// The jobs: the monthly control-report job records the check and queues the remarks; the notify job fails (and
-// says why) while the SMTP server is down, and the run after it is up delivers the message once.
+// The jobs: the monthly control-report job records the check and queues the remarks; the notify job fails
+// (and says why) while the SMTP server is down, and the run after it is up delivers the message once.
 BOOST_AUTO_TEST_CASE(jobs_record_the_monthly_check_and_retry_delivery) {
   for (const auto& backend : servicetest::backends()) {
     BOOST_TEST_CONTEXT("back end " << backend) {
@@ -761,8 +782,8 @@ BOOST_AUTO_TEST_CASE(jobs_record_the_monthly_check_and_retry_delivery) {
   }
 }
 
-// The command line: `ejournal check --record` twice (unchanged data: nothing new, nothing corrected), the outbox,
-// delivery with `ejournal notify --smtp`, the справка's follow-up, the daily summaries.
+// The command line: `ejournal check --record` twice (unchanged data: nothing new, nothing corrected), the
+// outbox, delivery with `ejournal notify --smtp`, the справка's follow-up, the daily summaries.
 BOOST_AUTO_TEST_CASE(cli_check_record_notify_and_report) {
   storetest::TempDir dir;
   std::string xml = model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
@@ -782,8 +803,9 @@ BOOST_AUTO_TEST_CASE(cli_check_record_notify_and_report) {
   BOOST_TEST(contains(first.err, "Сообщений учителям в очереди: 5"), first.err);
   BOOST_TEST(contains(first.out, "тема урока не записана"));  // the check's own output as before
   auto second = cli({"check", db, "--from", "2025-09-01", "--to", "2025-09-12", "--record"});
-  BOOST_TEST(contains(second.err, "Проверка № 2 от 15.09.2025: замечаний 14 (новых 0, не устранено 14, выявлено "
-                                  "повторно 0); устранено 0."),
+  BOOST_TEST(contains(second.err,
+                      "Проверка № 2 от 15.09.2025: замечаний 14 (новых 0, не устранено 14, выявлено "
+                      "повторно 0); устранено 0."),
              second.err);
   auto list = cli({"notify", db, "--list"});
   BOOST_TEST(list.code == 0, list.err);
@@ -798,11 +820,13 @@ BOOST_AUTO_TEST_CASE(cli_check_record_notify_and_report) {
   BOOST_TEST(contains(sent.out, "Доставка: отправлено писем: 12"), sent.out);
   BOOST_TEST(smtp.messages().size() == 12u);
   BOOST_TEST(contains(cli({"notify", db, "--smtp", "127.0.0.1:" + std::to_string(smtp.port()), "--from",
-                           "ejournal@school.example"}).out,
+                           "ejournal@school.example"})
+                          .out,
                       "отправлено писем: 0"));
   auto report = cli({"report", "control", db, "--from", "2025-09-01", "--to", "2025-09-12"});
-  BOOST_TEST(contains(report.out, "Устранение замечаний (проверка от 15.09.2025, срок устранения — до 22.09.2025)"),
-             report.out);
+  BOOST_TEST(
+      contains(report.out, "Устранение замечаний (проверка от 15.09.2025, срок устранения — до 22.09.2025)"),
+      report.out);
   BOOST_TEST(contains(report.out, "  устранено после проверки от 15.09.2025: 0\n"));
   // Bad options say what is wrong, in Russian.
   auto bad = cli({"notify", db, "--smtp", "127.0.0.1:notaport", "--from", "x@y.z"});

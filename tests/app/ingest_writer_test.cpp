@@ -1,10 +1,9 @@
-// app::IngestWriter against a real store (SQLite, and PostgreSQL when EJOURNAL_PG is set): parts stored on its
-// writer thread in the one transaction give the same journal as storing them on the caller's thread; a part the
-// store refuses surfaces as that error on the caller's thread (at the next push or at finish) and nothing is
-// committed.
+// app::IngestWriter against a real store (SQLite, and PostgreSQL when EJOURNAL_PG is set): parts stored on
+// its writer thread in the one transaction give the same journal as storing them on the caller's thread; a
+// part the store refuses surfaces as that error on the caller's thread (at the next push or at finish) and
+// nothing is committed.
 #define BOOST_TEST_MODULE ingest_writer
 #include <boost/test/unit_test.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -33,7 +32,8 @@ struct Dir {
 };
 
 std::string connection(const std::string& backend, const fs::path& dir, const std::string& tag) {
-  return backend == "sqlite" ? (dir / (tag + ".db")).string() : servicetest::freshPostgres("ejt_writer_" + tag);
+  return backend == "sqlite" ? (dir / (tag + ".db")).string()
+                             : servicetest::freshPostgres("ejt_writer_" + tag);
 }
 
 // The journal's parts as the reader hands them over, in small batches so there are many.
@@ -41,7 +41,8 @@ std::vector<model::Journal> partsOf(const std::string& xml) {
   ingest::ReadOptions o;
   o.batchRecords = 50;
   std::vector<model::Journal> parts;
-  ingest::readJournal(xml, "tiny.xml", [&](const model::Journal& p) { parts.push_back(p); }, o);
+  ingest::readJournal(
+      xml, "tiny.xml", [&](const model::Journal& p) { parts.push_back(p); }, o);
   return parts;
 }
 

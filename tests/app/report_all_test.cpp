@@ -1,6 +1,7 @@
-// `ejournal report all` through the built binary against a real store (SQLite, and PostgreSQL when EJOURNAL_PG is
-// set): one load, and every file it writes is byte for byte what `ejournal check` and `ejournal report NAME` print
-// with the same scope and format; its exit code is the check's; bad arguments are Russian errors.
+// `ejournal report all` through the built binary against a real store (SQLite, and PostgreSQL when
+// EJOURNAL_PG is set): one load, and every file it writes is byte for byte what `ejournal check` and
+// `ejournal report NAME` print with the same scope and format; its exit code is the check's; bad arguments
+// are Russian errors.
 #define BOOST_TEST_MODULE report_all
 #include <sys/stat.h>
 
@@ -28,14 +29,17 @@ struct Dir {
   ~Dir() { fs::remove_all(path); }
 };
 
-CliRun run(const std::vector<std::string>& args, const fs::path& dir) { return ejournal::testsupport::runCli(args, dir); }
+CliRun run(const std::vector<std::string>& args, const fs::path& dir) {
+  return ejournal::testsupport::runCli(args, dir);
+}
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 const char* const kReports[] = {"control", "program", "results", "substitutions", "forecast"};
 
 // The store connection for a back end, holding `xml` ingested.
-std::string storeWith(const std::string& backend, const fs::path& dir, const std::string& xml, const std::string& tag) {
+std::string storeWith(const std::string& backend, const fs::path& dir, const std::string& xml,
+                      const std::string& tag) {
   const std::string db = backend == "sqlite" ? (dir / "j.db").string()
                                              : ejournal::servicetest::freshPostgres("ejt_report_all_" + tag);
   const CliRun r = run({"ingest", xml, "--db", db}, dir);
@@ -43,13 +47,15 @@ std::string storeWith(const std::string& backend, const fs::path& dir, const std
   return db;
 }
 
-// `report all` with `scope` into a fresh directory equals each single command with the same scope, per format.
+// `report all` with `scope` into a fresh directory equals each single command with the same scope, per
+// format.
 void expectSameAsSingle(const std::string& db, const fs::path& dir, const std::string& name,
                         const std::vector<std::string>& scope) {
   for (const char* format : {"text", "json", "csv"}) {
     BOOST_TEST_CONTEXT("format " << format) {
       const fs::path out = dir / name / format;
-      std::vector<std::string> args = {"report", "all", "--db", db, "--format", format, "--dir", out.string()};
+      std::vector<std::string> args = {"report",   "all",  "--db",  db,
+                                       "--format", format, "--dir", out.string()};
       args.insert(args.end(), scope.begin(), scope.end());
       const CliRun all = run(args, dir);
       std::vector<std::string> checkArgs = {"check", "--db", db, "--format", format};
@@ -90,7 +96,8 @@ BOOST_AUTO_TEST_CASE(tiny_journal_every_scope_and_format) {
       const std::string db =
           storeWith(backend, dir.path, std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "tiny");
       expectSameAsSingle(db, dir.path, "q1", {"--period", "2025-Q1"});
-      expectSameAsSingle(db, dir.path, "class", {"--from", "2025-09-01", "--to", "2025-09-12", "--class", "5А"});
+      expectSameAsSingle(db, dir.path, "class",
+                         {"--from", "2025-09-01", "--to", "2025-09-12", "--class", "5А"});
     }
   }
 }
@@ -113,17 +120,20 @@ BOOST_AUTO_TEST_CASE(sample_year_of_eleven_classes) {
 BOOST_AUTO_TEST_CASE(bad_arguments_are_russian_errors) {
   setenv("EJOURNAL_NOW", "2026-06-01T12:00:00", 1);
   Dir dir;
-  const std::string db = storeWith("sqlite", dir.path, std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "x");
+  const std::string db =
+      storeWith("sqlite", dir.path, std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml", "x");
   CliRun r = run({"report", "all", "--db", db, "--period", "2025-Q1"}, dir.path);
   BOOST_TEST(r.code == 2);
   BOOST_TEST(has(r.err, "--dir"), r.err);
-  r = run({"report", "all", "--db", db, "--period", "2025-Q1", "--dir", (dir.path / "o").string(), "--format", "xml"},
+  r = run({"report", "all", "--db", db, "--period", "2025-Q1", "--dir", (dir.path / "o").string(), "--format",
+           "xml"},
           dir.path);
   BOOST_TEST(r.code == 2);
   BOOST_TEST(has(r.err, "неизвестный формат «xml»"), r.err);
   BOOST_TEST(!fs::exists(dir.path / "o"));
   ejournal::model::writeFileAtomic(dir.path / "file", "x");
-  r = run({"report", "all", "--db", db, "--period", "2025-Q1", "--dir", (dir.path / "file").string()}, dir.path);
+  r = run({"report", "all", "--db", db, "--period", "2025-Q1", "--dir", (dir.path / "file").string()},
+          dir.path);
   BOOST_TEST(r.code == 2);
   BOOST_TEST(has(r.err, "это не каталог"), r.err);
   r = run({"report", "all", "--db", db, "--period", "2025-Q9", "--dir", (dir.path / "o").string()}, dir.path);

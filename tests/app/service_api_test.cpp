@@ -1,6 +1,6 @@
-// Issue 15's service conventions over real loopback sockets: the HTTP reason phrase of every status the service
-// answers, the OpenAPI 3 description at /api/v1/openapi.json checked against every route the service registers,
-// and `ejournal serve --http-port N` winning over the configuration file's http.port.
+// Issue 15's service conventions over real loopback sockets: the HTTP reason phrase of every status the
+// service answers, the OpenAPI 3 description at /api/v1/openapi.json checked against every route the service
+// registers, and `ejournal serve --http-port N` winning over the configuration file's http.port.
 #define BOOST_TEST_MODULE service_api
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -41,11 +41,14 @@ std::string rawExchange(int port, const std::string& request) {
   return answer;
 }
 
-std::string statusLine(int port, const std::string& method, const std::string& path, const std::string& token = {}) {
+std::string statusLine(int port, const std::string& method, const std::string& path,
+                       const std::string& token = {}) {
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
-  if (method == "POST") req += "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
-  else req += "\r\n";
+  if (method == "POST")
+    req += "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+  else
+    req += "\r\n";
   const std::string answer = rawExchange(port, req);
   return answer.substr(0, answer.find("\r\n"));
 }
@@ -61,11 +64,13 @@ BOOST_AUTO_TEST_CASE(reason_phrases_match_the_status) {
   BOOST_TEST(statusLine(env.port, "GET", "/api/v1/nosuch", deputy) == "HTTP/1.1 404 Not Found");
   BOOST_TEST(statusLine(env.port, "GET", "/api/v1/me") == "HTTP/1.1 401 Unauthorized");
   BOOST_TEST(statusLine(env.port, "GET", "/api/v1/users", auditor) == "HTTP/1.1 403 Forbidden");
-  BOOST_TEST(statusLine(env.port, "GET", "/api/v1/findings?period=2025-Q9", deputy) == "HTTP/1.1 400 Bad Request");
+  BOOST_TEST(statusLine(env.port, "GET", "/api/v1/findings?period=2025-Q9", deputy) ==
+             "HTTP/1.1 400 Bad Request");
   BOOST_TEST(statusLine(env.port, "GET", "/api/v1/archives/nosuch.tar", deputy) == "HTTP/1.1 404 Not Found");
   // A request the listener refuses before routing (a malformed Content-Length).
-  const std::string bad = rawExchange(env.port, "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                                                "abc\r\nConnection: close\r\n\r\n");
+  const std::string bad = rawExchange(env.port,
+                                      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                      "abc\r\nConnection: close\r\n\r\n");
   BOOST_TEST(bad.rfind("HTTP/1.1 400 Bad Request\r\n", 0) == 0u, bad.substr(0, 80));
   // The web pages: a redirect to the login page.
   const std::string page = statusLine(env.port, "GET", "/");
@@ -86,8 +91,10 @@ BOOST_AUTO_TEST_CASE(openapi_describes_every_registered_route) {
   auto doc = r.json();
   BOOST_TEST(doc->getValue<std::string>("openapi") == "3.0.3");
   BOOST_TEST(doc->getObject("info")->getValue<std::string>("version") == EJOURNAL_TEST_VERSION);
-  BOOST_TEST(doc->getObject("components")->getObject("securitySchemes")->getObject("bearer")->getValue<std::string>(
-                 "scheme") == "bearer");
+  BOOST_TEST(doc->getObject("components")
+                 ->getObject("securitySchemes")
+                 ->getObject("bearer")
+                 ->getValue<std::string>("scheme") == "bearer");
   auto paths = doc->getObject("paths");
   const auto& endpoints = env.service->endpoints();
   BOOST_REQUIRE_GE(endpoints.size(), 20u);
@@ -107,7 +114,8 @@ BOOST_AUTO_TEST_CASE(openapi_describes_every_registered_route) {
       // Roles as the route table has them.
       std::set<std::string> roles, expected;
       auto roleArray = op->getArray("x-roles");
-      for (size_t i = 0; i < roleArray->size(); ++i) roles.insert(roleArray->getElement<std::string>(static_cast<unsigned>(i)));
+      for (size_t i = 0; i < roleArray->size(); ++i)
+        roles.insert(roleArray->getElement<std::string>(static_cast<unsigned>(i)));
       for (auto role : e.roles) expected.insert(std::string(store::toString(role)));
       BOOST_TEST((roles == expected));
       // A token unless public; 401 and 403 answers only then.
@@ -116,8 +124,8 @@ BOOST_AUTO_TEST_CASE(openapi_describes_every_registered_route) {
       BOOST_TEST(answers->has("2XX"));
       BOOST_TEST(answers->has("401") == !e.publicAccess);
       BOOST_TEST(answers->has("500"));
-      // Every {parameter} of the path is declared as a required path parameter; every ?name= of the summary as a
-      // query parameter.
+      // Every {parameter} of the path is declared as a required path parameter; every ?name= of the summary
+      // as a query parameter.
       std::set<std::string> pathParams, queryParams;
       auto params = op->getArray("parameters");
       for (size_t i = 0; i < params->size(); ++i) {
@@ -157,8 +165,9 @@ BOOST_AUTO_TEST_CASE(serve_http_port_overrides_the_configuration_file) {
   };
   const int filePort = freePort(), cliPort = freePort();
   const fs::path cfg = env.dir / "serve.properties";
-  model::writeFileAtomic(cfg, "db = " + (env.dir / "serve.db").string() + "\nhttp.port = " + std::to_string(filePort) +
-                                  "\nwork.dir = " + (env.dir / "serve-var").string() + "\nlog.console = false\n");
+  model::writeFileAtomic(
+      cfg, "db = " + (env.dir / "serve.db").string() + "\nhttp.port = " + std::to_string(filePort) +
+               "\nwork.dir = " + (env.dir / "serve-var").string() + "\nlog.console = false\n");
   const std::string exe = std::string(EJOURNAL_BINARY_DIR) + "/app/ejournal";
   const std::string port = std::to_string(cliPort);
   const pid_t pid = fork();

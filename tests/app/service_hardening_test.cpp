@@ -1,13 +1,14 @@
-// The service against the hostile test of issue 11, over real loopback HTTP(S): slow and idle clients, a second
-// instance on the same port, revocation within one second, login timing and per-address lock-out, what errors
-// show, control characters in ids, a malformed Content-Length, class names, upload files, the CLI's users and
-// actor, another school's upload. Connections "from" other clients bind a source address in 127.0.0.0/8.
+// The service against the hostile test of issue 11, over real loopback HTTP(S): slow and idle clients, a
+// second instance on the same port, revocation within one second, login timing and per-address lock-out, what
+// errors show, control characters in ids, a malformed Content-Length, class names, upload files, the CLI's
+// users and actor, another school's upload. Connections "from" other clients bind a source address in
+// 127.0.0.0/8.
 #define BOOST_TEST_MODULE service_hardening_test
 #include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/HTTPClientSession.h>
 #include <Poco/StreamCopier.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -106,7 +107,8 @@ size_t stillOpenAfter(std::vector<std::unique_ptr<Socket>>& sockets, int ms) {
   const auto until = SteadyClock::now() + std::chrono::milliseconds(ms);
   size_t open = 0;
   for (auto& s : sockets) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()).count();
     if (!s->closedWithin(static_cast<int>(std::max<long>(left, 1)))) ++open;
   }
   return open;
@@ -121,7 +123,8 @@ struct RawResp {
 RawResp rawCall(const std::string& source, int port, const std::string& method, const std::string& path,
                 const std::string& headers, const std::string& body) {
   Socket s(source, port);
-  s.send(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers + "\r\n" + body);
+  s.send(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers + "\r\n" +
+         body);
   const std::string all = s.readAll(10);
   RawResp r;
   std::smatch m;
@@ -131,10 +134,12 @@ RawResp rawCall(const std::string& source, int port, const std::string& method, 
   return r;
 }
 
-RawResp loginFrom(const std::string& source, int port, const std::string& login, const std::string& password) {
+RawResp loginFrom(const std::string& source, int port, const std::string& login,
+                  const std::string& password) {
   const std::string body = jsonBody({{"login", login}, {"password", password}});
   return rawCall(source, port, "POST", "/api/v1/auth/login",
-                 "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n", body);
+                 "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n",
+                 body);
 }
 
 // GET on a new connection from 127.0.0.1 that gives up after 3 s (status 0).
@@ -178,9 +183,10 @@ std::string source(int i) { return "127.0.0." + std::to_string(i); }
 // A self-signed certificate and key in `dir`.
 void makeCertificate(const fs::path& dir) {
   fs::create_directories(dir);
-  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-                    "-subj /CN=127.0.0.1 -keyout " + (dir / "key.pem").string() + " -out " +
-                    (dir / "cert.pem").string() + " 2>/dev/null";
+  std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+      "-subj /CN=127.0.0.1 -keyout " +
+      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " 2>/dev/null";
   BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
 }
 
@@ -191,7 +197,8 @@ const std::map<std::string, std::string> kSmallPool = {{"server.maxThreads", "16
 
 }  // namespace
 
-// ---- slow and idle connections -------------------------------------------------------------------------------
+// ---- slow and idle connections
+// -------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(slow_header_clients_do_not_take_the_service_down) {
   Env env("sqlite", "slowheaders", kSmallPool);
@@ -235,8 +242,11 @@ BOOST_AUTO_TEST_CASE(idle_tls_connections_do_not_take_the_service_down) {
   makeCertificate(base.dir / "tls");
   base.service->stop();
   auto cfg = kSmallPool;
-  cfg.insert({{"http.enabled", "false"}, {"https.enabled", "true"}, {"https.address", "127.0.0.1"},
-              {"https.port", "0"}, {"https.certificate", (base.dir / "tls/cert.pem").string()},
+  cfg.insert({{"http.enabled", "false"},
+              {"https.enabled", "true"},
+              {"https.address", "127.0.0.1"},
+              {"https.port", "0"},
+              {"https.certificate", (base.dir / "tls/cert.pem").string()},
               {"https.privateKey", (base.dir / "tls/key.pem").string()}});
   Env env("sqlite", "idletls", cfg);
   const int port = env.service->httpsPort();
@@ -252,7 +262,8 @@ BOOST_AUTO_TEST_CASE(idle_tls_connections_do_not_take_the_service_down) {
   BOOST_TEST(stillOpenAfter(idle, 3000) == 0u);
 }
 
-// ---- ports ---------------------------------------------------------------------------------------------------
+// ---- ports
+// ---------------------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(a_second_instance_on_a_taken_port_is_refused) {
   Env env("sqlite", "portowner");
@@ -273,22 +284,26 @@ BOOST_AUTO_TEST_CASE(a_second_instance_on_a_taken_port_is_refused) {
 
   // `ejournal serve` says so once, in Russian, and exits with 2; a configuration error too is said once.
   fs::path cfg = env.dir / "serve.properties";
-  model::writeFileAtomic(cfg, "db = " + (env.dir / "cli.db").string() + "\nhttp.port = " + std::to_string(env.port) +
+  model::writeFileAtomic(cfg, "db = " + (env.dir / "cli.db").string() +
+                                  "\nhttp.port = " + std::to_string(env.port) +
                                   "\nwork.dir = " + (env.dir / "var3").string() + "\n");
   auto run = testsupport::runCli({"serve", "--config", cfg.string()}, env.dir);
   BOOST_TEST(run.code == 2);
   const std::regex taken("порт уже занят");
-  BOOST_TEST(std::distance(std::sregex_iterator(run.err.begin(), run.err.end(), taken), std::sregex_iterator()) == 1,
-             run.err);
+  BOOST_TEST(
+      std::distance(std::sregex_iterator(run.err.begin(), run.err.end(), taken), std::sregex_iterator()) == 1,
+      run.err);
   model::writeFileAtomic(cfg, "http.port = 0\nauth.tokenMinutez = 5\n");
   run = testsupport::runCli({"serve", "--config", cfg.string()}, env.dir);
   BOOST_TEST(run.code == 2);
   const std::regex unknown("auth\\.tokenMinutez");
-  BOOST_TEST(std::distance(std::sregex_iterator(run.err.begin(), run.err.end(), unknown), std::sregex_iterator()) == 1,
+  BOOST_TEST(std::distance(std::sregex_iterator(run.err.begin(), run.err.end(), unknown),
+                           std::sregex_iterator()) == 1,
              run.err);
 }
 
-// ---- revocation ----------------------------------------------------------------------------------------------
+// ---- revocation
+// ----------------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(revocation_holds_within_the_same_second_and_across_instances) {
   for (const auto& backend : backends()) {
@@ -297,12 +312,15 @@ BOOST_AUTO_TEST_CASE(revocation_holds_within_the_same_second_and_across_instance
       const std::string admin = env.token(Role::Admin);
       // A role change revokes a token issued in the same second.
       const std::string teacher = env.token(Role::Teacher);
-      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/teacher", admin, R"({"role": "auditor"})").status == 200);
+      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/teacher", admin, R"({"role": "auditor"})").status ==
+                 200);
       BOOST_TEST(call(env.port, "GET", "/api/v1/me", teacher).status == 401);
       // Disable then enable: the old token stays revoked; a new login works.
       const std::string secretary = env.token(Role::Secretary);
-      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/secretary", admin, R"({"disabled": true})").status == 200);
-      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/secretary", admin, R"({"disabled": false})").status == 200);
+      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/secretary", admin, R"({"disabled": true})").status ==
+                 200);
+      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/secretary", admin, R"({"disabled": false})").status ==
+                 200);
       BOOST_TEST(call(env.port, "GET", "/api/v1/me", secretary).status == 401);
       BOOST_TEST(call(env.port, "GET", "/api/v1/me", env.token(Role::Secretary)).status == 200);
       // A password change revokes the token used for it; the token of the new login works.
@@ -314,7 +332,8 @@ BOOST_AUTO_TEST_CASE(revocation_holds_within_the_same_second_and_across_instance
       Resp relogin = call(env.port, "POST", "/api/v1/auth/login", {},
                           jsonBody({{"login", "deputy"}, {"password", "another-pass-77"}}));
       BOOST_REQUIRE(relogin.status == 200);
-      BOOST_TEST(call(env.port, "GET", "/api/v1/me", relogin.json()->getValue<std::string>("token")).status == 200);
+      BOOST_TEST(call(env.port, "GET", "/api/v1/me", relogin.json()->getValue<std::string>("token")).status ==
+                 200);
 
       // A second instance on the same store: a revocation through one holds in the other.
       app::service::ServiceConfig cfg = env.service->config();
@@ -323,19 +342,24 @@ BOOST_AUTO_TEST_CASE(revocation_holds_within_the_same_second_and_across_instance
       other.start();
       const std::string auditor = env.token(Role::Auditor);
       BOOST_TEST(call(other.httpPort(), "GET", "/api/v1/me", auditor).status == 200);
-      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/auditor", admin, R"({"password": "brand-new-pass-9"})")
-                     .status == 200);
+      BOOST_TEST(
+          call(env.port, "PATCH", "/api/v1/users/auditor", admin, R"({"password": "brand-new-pass-9"})")
+              .status == 200);
       BOOST_TEST(call(other.httpPort(), "GET", "/api/v1/me", auditor).status == 401);
     }
   }
 }
 
-// ---- logins --------------------------------------------------------------------------------------------------
+// ---- logins
+// --------------------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(a_wrong_password_and_an_unknown_login_cost_the_same) {
-  // The configured count is 100 times the stored one of every Env user (2000); one user has more than configured.
+  // The configured count is 100 times the stored one of every Env user (2000); one user has more than
+  // configured.
   Env env("sqlite", "logintiming",
-          {{"auth.passwordIterations", "200000"}, {"auth.maxFailedLogins", "100"}, {"auth.maxAddressFailures", "1000"}});
+          {{"auth.passwordIterations", "200000"},
+           {"auth.maxFailedLogins", "100"},
+           {"auth.maxAddressFailures", "1000"}});
   store::User strong;
   strong.login = "strong";
   strong.fullName = "Сильный Хэш";
@@ -346,7 +370,8 @@ BOOST_AUTO_TEST_CASE(a_wrong_password_and_an_unknown_login_cost_the_same) {
     std::vector<double> times;
     for (int i = 0; i < 5; ++i) {
       auto t = SteadyClock::now();
-      Resp r = call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", login}, {"password", "wrong-1234567"}}));
+      Resp r = call(env.port, "POST", "/api/v1/auth/login", {},
+                    jsonBody({{"login", login}, {"password", "wrong-1234567"}}));
       times.push_back(secondsSince(t));
       BOOST_TEST(r.status == 401);
       BOOST_TEST(r.errorMessage() == "неверное имя пользователя или пароль");
@@ -354,11 +379,11 @@ BOOST_AUTO_TEST_CASE(a_wrong_password_and_an_unknown_login_cost_the_same) {
     std::sort(times.begin(), times.end());
     return times[2];
   };
-  const double weak = median("deputy");    // stored with 2000 iterations
-  const double unknown = median("nobody");  // no such login
+  const double weak = median("deputy");      // stored with 2000 iterations
+  const double unknown = median("nobody");   // no such login
   const double stronger = median("strong");  // stored with 400000 iterations
-  BOOST_TEST_MESSAGE("wrong password (2000): " << weak << " s, unknown: " << unknown << " s, wrong password (400000): "
-                                               << stronger << " s");
+  BOOST_TEST_MESSAGE("wrong password (2000): " << weak << " s, unknown: " << unknown
+                                               << " s, wrong password (400000): " << stronger << " s");
   BOOST_TEST(weak > unknown / 2.5);
   BOOST_TEST(weak < unknown * 2.5);
   BOOST_TEST(stronger > unknown / 2.5);
@@ -370,7 +395,8 @@ BOOST_AUTO_TEST_CASE(a_strangers_failures_do_not_lock_the_user_out) {
     BOOST_TEST_CONTEXT(backend) {
       Env env(backend, "strangers", {{"auth.maxAddressFailures", "6"}});  // maxFailedLogins 3 (Env)
       // A stranger at 127.0.0.2 guesses the administrator's password: that pair is locked (423)...
-      for (int i = 0; i < 3; ++i) BOOST_TEST(loginFrom(source(2), env.port, "admin", "guess-123456").status == 401);
+      for (int i = 0; i < 3; ++i)
+        BOOST_TEST(loginFrom(source(2), env.port, "admin", "guess-123456").status == 401);
       RawResp locked = loginFrom(source(2), env.port, "admin", kPassword);
       BOOST_TEST(locked.status == 423);
       BOOST_TEST(contains(locked.body, "заблокирована"));
@@ -378,7 +404,8 @@ BOOST_AUTO_TEST_CASE(a_strangers_failures_do_not_lock_the_user_out) {
       BOOST_TEST(loginFrom(source(1), env.port, "admin", kPassword).status == 200);
       // The stranger moves on to other logins, known or not: at 6 failures the address is throttled for every
       // login (429), while other addresses are not.
-      for (const char* who : {"deputy", "nobody"}) BOOST_TEST(loginFrom(source(2), env.port, who, "guess-123456").status == 401);
+      for (const char* who : {"deputy", "nobody"})
+        BOOST_TEST(loginFrom(source(2), env.port, who, "guess-123456").status == 401);
       BOOST_TEST(loginFrom(source(2), env.port, "secretary", "guess-123456").status == 401);  // the 6th
       RawResp throttled = loginFrom(source(2), env.port, "auditor", kPassword);
       BOOST_TEST(throttled.status == 429);
@@ -400,7 +427,8 @@ BOOST_AUTO_TEST_CASE(a_strangers_failures_do_not_lock_the_user_out) {
   }
 }
 
-// ---- what answers show ---------------------------------------------------------------------------------------
+// ---- what answers show
+// ---------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(errors_show_no_server_paths) {
   for (const auto& backend : backends()) {
@@ -441,8 +469,9 @@ BOOST_AUTO_TEST_CASE(control_characters_missing_archives_and_bad_lengths) {
   // A Content-Length that is no number is answered 400 (Poco closed the connection without a word).
   for (const char* length : {"abc", "-5", "12abc", ""}) {
     BOOST_TEST_CONTEXT(length) {
-      RawResp r = rawCall(source(1), env.port, "POST", "/api/v1/auth/login",
-                          "Content-Type: application/json\r\nContent-Length: " + std::string(length) + "\r\n", "{}");
+      RawResp r =
+          rawCall(source(1), env.port, "POST", "/api/v1/auth/login",
+                  "Content-Type: application/json\r\nContent-Length: " + std::string(length) + "\r\n", "{}");
       BOOST_TEST(r.status == 400);
       BOOST_TEST(contains(r.body, "Content-Length"), r.body);
     }
@@ -450,8 +479,10 @@ BOOST_AUTO_TEST_CASE(control_characters_missing_archives_and_bad_lengths) {
   // A body shorter than its Content-Length is not taken for a whole one.
   {
     Socket s(source(1), env.port);
-    s.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
-           "\r\n{\"login\": \"admin\"");
+    s.send(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+        "100\r\n"
+        "\r\n{\"login\": \"admin\"");
     s.endOfRequest();
     const std::string answer = s.readAll(5);
     BOOST_TEST(contains(answer, "HTTP/1.1 400"), answer);
@@ -472,7 +503,8 @@ BOOST_AUTO_TEST_CASE(a_class_is_named_by_id_or_name_on_every_endpoint) {
           BOOST_TEST(stats.status == 200, stats.body);
           BOOST_TEST(contains(stats.body, R"("classId":"5a")"));
           BOOST_TEST(!contains(stats.body, R"("classId":"8b")"));
-          BOOST_TEST(call(env.port, "GET", "/api/v1/findings?period=2025-Q1&class=" + ref, mine).status == 200);
+          BOOST_TEST(call(env.port, "GET", "/api/v1/findings?period=2025-Q1&class=" + ref, mine).status ==
+                     200);
           BOOST_TEST(call(env.port, "GET", "/api/v1/printouts/summary?class=" + ref, mine).status == 200);
         }
       }
@@ -493,7 +525,8 @@ BOOST_AUTO_TEST_CASE(a_class_is_named_by_id_or_name_on_every_endpoint) {
   }
 }
 
-// ---- upload files --------------------------------------------------------------------------------------------
+// ---- upload files
+// --------------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(upload_files_are_private_and_a_restart_removes_unfinished_ones) {
   const mode_t old = ::umask(0);
@@ -528,7 +561,8 @@ BOOST_AUTO_TEST_CASE(upload_files_are_private_and_a_restart_removes_unfinished_o
   BOOST_TEST(fs::exists(uploads / running));
 }
 
-// ---- the CLI -------------------------------------------------------------------------------------------------
+// ---- the CLI
+// -------------------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(cli_user_add_checks_the_staff_id_and_the_actor_is_the_login_of_the_uid) {
   Env env("sqlite", "cliusers");
@@ -539,9 +573,10 @@ BOOST_AUTO_TEST_CASE(cli_user_add_checks_the_staff_id_and_the_actor_is_the_login
   std::string user = std::getenv("USER") ? std::getenv("USER") : "";
   unsetenv("USER");
   auto add = [&](const std::string& login, const std::string& staff) {
-    return testsupport::runCli({"user", "add", login, "--role", "teacher", "--name", "Учитель", "--staff", staff,
-                                "--iterations", "2000", "--password-file", (env.dir / "pw").string(), "--db", db},
-                               env.dir);
+    return testsupport::runCli(
+        {"user", "add", login, "--role", "teacher", "--name", "Учитель", "--staff", staff, "--iterations",
+         "2000", "--password-file", (env.dir / "pw").string(), "--db", db},
+        env.dir);
   };
   // No journal stored yet: accepted, with a warning that the id is unchecked.
   auto early = add("early", "t99");
@@ -574,18 +609,25 @@ BOOST_AUTO_TEST_CASE(the_api_checks_staff_ids_against_the_journal) {
   env.ingestTiny();
   const std::string admin = env.token(Role::Admin);
   Resp bad = call(env.port, "POST", "/api/v1/users", admin,
-                  jsonBody({{"login", "t1"}, {"fullName", "Учитель"}, {"role", "teacher"}, {"staffId", "nosuch"},
+                  jsonBody({{"login", "t1"},
+                            {"fullName", "Учитель"},
+                            {"role", "teacher"},
+                            {"staffId", "nosuch"},
                             {"password", "teacher-pass-12"}}));
   BOOST_TEST(bad.status == 400);
   BOOST_TEST(contains(bad.errorMessage(), "нет в журнале"));
   Resp good = call(env.port, "POST", "/api/v1/users", admin,
-                   jsonBody({{"login", "t1"}, {"fullName", "Учитель"}, {"role", "teacher"}, {"staffId", "t6"},
+                   jsonBody({{"login", "t1"},
+                             {"fullName", "Учитель"},
+                             {"role", "teacher"},
+                             {"staffId", "t6"},
                              {"password", "teacher-pass-12"}}));
   BOOST_TEST(good.status == 201, good.body);
   BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/t1", admin, R"({"staffId": "nosuch"})").status == 400);
 }
 
-// ---- another school ------------------------------------------------------------------------------------------
+// ---- another school
+// ------------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(another_schools_upload_is_refused_and_every_get_answers_as_before) {
   for (const auto& backend : backends()) {
@@ -611,8 +653,10 @@ BOOST_AUTO_TEST_CASE(another_schools_upload_is_refused_and_every_get_answers_as_
       std::string other = model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
       std::smatch m;
       BOOST_REQUIRE(std::regex_search(other, m, std::regex("<school id=\"([^\"]+)\"")));
-      other = std::regex_replace(other, std::regex("<school id=\"" + m[1].str() + "\""), "<school id=\"other-school\"");
-      Resp refused = call(env.port, "POST", "/api/v1/ingest?name=other.xml", deputy, other, "application/xml");
+      other = std::regex_replace(other, std::regex("<school id=\"" + m[1].str() + "\""),
+                                 "<school id=\"other-school\"");
+      Resp refused =
+          call(env.port, "POST", "/api/v1/ingest?name=other.xml", deputy, other, "application/xml");
       BOOST_TEST((refused.status == 409 || refused.status == 422), refused.status << " " << refused.body);
       if (refused.status >= 400) BOOST_TEST(!refused.errorMessage().empty());
       BOOST_TEST(!contains(refused.body, env.dir.string()));

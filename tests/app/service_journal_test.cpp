@@ -164,14 +164,16 @@ BOOST_AUTO_TEST_CASE(findings_in_every_format_name_the_planted_problems) {
       for (std::string row; std::getline(rows, row);)
         deadlineLine = deadlineLine || (contains(row, "marks.deadline") && contains(row, "l5a-0909-2"));
       BOOST_TEST(deadlineLine, csv.body);
-      // The spreadsheet form by default (a BOM, ';'), RFC 4180 with ?sep=, (issue 15): same records, other quoting.
+      // The spreadsheet form by default (a BOM, ';'), RFC 4180 with ?sep=, (issue 15): same records, other
+      // quoting.
       BOOST_TEST(csv.body.rfind("\xEF\xBB\xBFrule;severity;period;class;", 0) == 0u, csv.body.substr(0, 80));
       BOOST_TEST(contains(csv.body, ";\"plan_hours=7;curriculum_hours=170\"\r\n"), csv.body);
       Resp rfc = call(env.port, "GET", scope + "&format=csv&sep=,", deputy);
       BOOST_TEST(rfc.status == 200);
       BOOST_TEST(rfc.body.rfind("rule,severity,period,class,", 0) == 0u, rfc.body.substr(0, 80));
       BOOST_TEST(contains(rfc.body, ",plan_hours=7;curriculum_hours=170\r\n"), rfc.body);
-      BOOST_TEST(std::count(rfc.body.begin(), rfc.body.end(), '\n') == std::count(csv.body.begin(), csv.body.end(), '\n'));
+      BOOST_TEST(std::count(rfc.body.begin(), rfc.body.end(), '\n') ==
+                 std::count(csv.body.begin(), csv.body.end(), '\n'));
       Resp badSep = call(env.port, "GET", scope + "&format=csv&sep=x", deputy);
       BOOST_TEST(badSep.status == 400);
       BOOST_TEST(contains(badSep.body, "разделитель CSV"), badSep.body);
@@ -201,8 +203,8 @@ BOOST_AUTO_TEST_CASE(findings_in_every_format_name_the_planted_problems) {
   }
 }
 
-// A source that does not record taking attendance (as dnevnik.ru): the findings name attendance.recorded once as
-// not checked, in every format, instead of a finding per lesson — as `ejournal check` does.
+// A source that does not record taking attendance (as dnevnik.ru): the findings name attendance.recorded once
+// as not checked, in every format, instead of a finding per lesson — as `ejournal check` does.
 BOOST_AUTO_TEST_CASE(findings_name_the_rules_the_data_cannot_support) {
   for (const auto& backend : backends()) {
     BOOST_TEST_CONTEXT(backend) {
@@ -298,7 +300,8 @@ BOOST_AUTO_TEST_CASE(every_report_kind_as_json_and_text) {
           // A header of named columns, then the report's rows (the tiny sample has some of every kind).
           const std::string columns = csv.body.substr(0, csv.body.find('\n'));
           BOOST_TEST(columns.rfind("\xEF\xBB\xBF", 0) == 0u, kind << " CSV without a BOM");
-          BOOST_TEST(std::count(columns.begin(), columns.end(), ';') >= 2, kind << " CSV header: " << columns);
+          BOOST_TEST(std::count(columns.begin(), columns.end(), ';') >= 2,
+                     kind << " CSV header: " << columns);
           BOOST_TEST(std::count(csv.body.begin(), csv.body.end(), '\n') >= 2, kind << " CSV: " << csv.body);
         }
       }
@@ -449,7 +452,8 @@ BOOST_AUTO_TEST_CASE(printed_journal_summary_and_extract) {
       BOOST_TEST(contains(notHisPeriod.errorMessage(), "не относится к классу ученика"), notHisPeriod.body);
       Resp noStudentPeriod = call(env.port, "GET", "/api/v1/extracts/s01?period=2025-Q9", secretary);
       BOOST_TEST(noStudentPeriod.status == 404);
-      BOOST_TEST(contains(noStudentPeriod.errorMessage(), "периода «2025-Q9» нет в журнале"), noStudentPeriod.body);
+      BOOST_TEST(contains(noStudentPeriod.errorMessage(), "периода «2025-Q9» нет в журнале"),
+                 noStudentPeriod.body);
 
       // The four PDFs were audited as downloads, nothing for the refused requests.
       std::set<std::string> files;

@@ -1,8 +1,11 @@
 // The ejournal service over real loopback HTTP (and one HTTPS case): every endpoint, the full role x endpoint
-// matrix (checked against docs/api.md too), login lock-out, token expiry with an injected clock, logout, oversize
-// and malformed bodies, the audit chain, scheduled job retries, and 50 concurrent readers while an ingest runs.
-// Each case runs on SQLite and, when EJOURNAL_PG is set (scripts/test), on a fresh PostgreSQL database.
+// matrix (checked against docs/api.md too), login lock-out, token expiry with an injected clock, logout,
+// oversize and malformed bodies, the audit chain, scheduled job retries, and 50 concurrent readers while an
+// ingest runs. Each case runs on SQLite and, when EJOURNAL_PG is set (scripts/test), on a fresh PostgreSQL
+// database.
 #define BOOST_TEST_MODULE service_test
+#include "service/service.h"
+
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -35,7 +38,6 @@
 #include "service/config.h"
 #include "service/password.h"
 #include "service/scheduler.h"
-#include "service/service.h"
 #include "service_env.h"
 
 namespace fs = std::filesystem;
@@ -46,8 +48,8 @@ using store::Role;
 
 namespace {
 
-// A concrete request for an endpoint pattern: path parameters filled, a body that passes no checks (so an allowed
-// call is refused for its content, not for the role, and changes nothing).
+// A concrete request for an endpoint pattern: path parameters filled, a body that passes no checks (so an
+// allowed call is refused for its content, not for the role, and changes nothing).
 std::string concretePath(const EndpointSpec& e) {
   std::string p = e.path;
   auto fill = [&](const std::string& param, const std::string& value) {
@@ -75,11 +77,12 @@ BOOST_AUTO_TEST_CASE(health_login_and_me) {
       BOOST_TEST(h.json()->getValue<std::string>("status") == "ok");
       BOOST_TEST(h.json()->getValue<std::string>("backend") == backend);
 
-      Resp bad = call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", "admin"}, {"password", "nope"}}));
+      Resp bad = call(env.port, "POST", "/api/v1/auth/login", {},
+                      jsonBody({{"login", "admin"}, {"password", "nope"}}));
       BOOST_TEST(bad.status == 401);
       BOOST_TEST(bad.errorMessage() == "неверное имя пользователя или пароль");
-      Resp unknown =
-          call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", "ghost"}, {"password", "nope"}}));
+      Resp unknown = call(env.port, "POST", "/api/v1/auth/login", {},
+                          jsonBody({{"login", "ghost"}, {"password", "nope"}}));
       BOOST_TEST(unknown.status == 401);
       BOOST_TEST(unknown.errorMessage() == bad.errorMessage());  // no hint whether the login exists
 
@@ -125,12 +128,13 @@ BOOST_AUTO_TEST_CASE(role_matrix_every_endpoint_every_role) {
           const bool allowed = e.allows(r);
           if (allowed)
             BOOST_TEST((res.status != 403 && res.status != 401 && res.status < 500),
-                       e.method << " " << e.path << " as " << store::toString(r) << " -> " << res.status << " "
-                                << res.body);
+                       e.method << " " << e.path << " as " << store::toString(r) << " -> " << res.status
+                                << " " << res.body);
           else {
-            BOOST_TEST(res.status == 403, e.method << " " << e.path << " as " << store::toString(r) << " -> "
-                                                   << res.status);
-            if (res.status == 403) BOOST_TEST(res.errorMessage().find("недостаточно прав") != std::string::npos);
+            BOOST_TEST(res.status == 403,
+                       e.method << " " << e.path << " as " << store::toString(r) << " -> " << res.status);
+            if (res.status == 403)
+              BOOST_TEST(res.errorMessage().find("недостаточно прав") != std::string::npos);
           }
           ++checked;
         }
@@ -168,7 +172,8 @@ BOOST_AUTO_TEST_CASE(documented_matrix_matches_the_code) {
     std::string marks;
     for (Role r : store::kAllRoles) marks += e.allows(r) ? 'x' : '.';
     BOOST_TEST(documented.count(key) == 1u, key << " is not in docs/api.md");
-    if (documented.count(key)) BOOST_TEST(documented[key] == marks, key << ": docs " << documented[key] << " code " << marks);
+    if (documented.count(key))
+      BOOST_TEST(documented[key] == marks, key << ": docs " << documented[key] << " code " << marks);
     documented.erase(key);
   }
   for (auto& [k, v] : documented) BOOST_TEST(false, k << " is documented but not served");
@@ -184,14 +189,16 @@ BOOST_AUTO_TEST_CASE(teacher_and_class_teacher_see_only_their_own) {
       BOOST_REQUIRE(ct.status == 200);
       auto classes = ct.json()->getArray("classes");
       std::set<std::string> ids;
-      for (size_t i = 0; i < classes->size(); ++i) ids.insert(classes->getObject(i)->getValue<std::string>("id"));
+      for (size_t i = 0; i < classes->size(); ++i)
+        ids.insert(classes->getObject(i)->getValue<std::string>("id"));
       BOOST_TEST(ids.count("5a") == 1u);
       // In 8b t3 only teaches: the class is listed with t3's subjects, not all of 8b's.
       Resp adminView = call(env.port, "GET", "/api/v1/classes", env.token(Role::Admin));
       auto subjectsOf = [](const Resp& r, const std::string& id) {
         auto arr = r.json()->getArray("classes");
         for (size_t i = 0; i < arr->size(); ++i)
-          if (arr->getObject(i)->getValue<std::string>("id") == id) return arr->getObject(i)->getArray("subjects")->size();
+          if (arr->getObject(i)->getValue<std::string>("id") == id)
+            return arr->getObject(i)->getArray("subjects")->size();
         return size_t{0};
       };
       BOOST_TEST(subjectsOf(ct, "5a") == subjectsOf(adminView, "5a"));
@@ -217,7 +224,8 @@ BOOST_AUTO_TEST_CASE(teacher_and_class_teacher_see_only_their_own) {
       Resp mine = call(env.port, "GET", "/api/v1/stats", ctToken);
       auto rows = mine.json()->getArray("stats");
       BOOST_REQUIRE(rows->size() > 0u);
-      for (size_t i = 0; i < rows->size(); ++i) BOOST_TEST(rows->getObject(i)->getValue<std::string>("classId") == "5a");
+      for (size_t i = 0; i < rows->size(); ++i)
+        BOOST_TEST(rows->getObject(i)->getValue<std::string>("classId") == "5a");
     }
   }
 }
@@ -227,7 +235,8 @@ BOOST_AUTO_TEST_CASE(lock_out_after_repeated_failures) {
     BOOST_TEST_CONTEXT(backend) {
       Env env(backend, "lockout");
       auto login = [&](const std::string& pw) {
-        return call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", "secretary"}, {"password", pw}}));
+        return call(env.port, "POST", "/api/v1/auth/login", {},
+                    jsonBody({{"login", "secretary"}, {"password", pw}}));
       };
       for (int i = 0; i < 3; ++i) BOOST_TEST(login("wrong-password-1").status == 401);
       Resp locked = login(kPassword);
@@ -249,7 +258,8 @@ BOOST_AUTO_TEST_CASE(lock_out_after_repeated_failures) {
       // An administrator can unlock at once.
       for (int i = 0; i < 3; ++i) login("wrong-password-1");
       BOOST_TEST(login(kPassword).status == 423);
-      Resp unlock = call(env.port, "PATCH", "/api/v1/users/secretary", env.token(Role::Admin), R"({"unlock": true})");
+      Resp unlock =
+          call(env.port, "PATCH", "/api/v1/users/secretary", env.token(Role::Admin), R"({"unlock": true})");
       BOOST_TEST(unlock.status == 200);
       BOOST_TEST(login(kPassword).status == 200);
     }
@@ -278,9 +288,11 @@ BOOST_AUTO_TEST_CASE(token_expiry_logout_and_revocation) {
       // Disabling a user stops their tokens at once and refuses new logins.
       std::string t3 = env.token(Role::Teacher);
       std::string admin = env.token(Role::Admin);
-      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/teacher", admin, R"({"disabled": true})").status == 200);
+      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/teacher", admin, R"({"disabled": true})").status ==
+                 200);
       BOOST_TEST(call(env.port, "GET", "/api/v1/me", t3).status == 401);
-      Resp login = call(env.port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", "teacher"}, {"password", kPassword}}));
+      Resp login = call(env.port, "POST", "/api/v1/auth/login", {},
+                        jsonBody({{"login", "teacher"}, {"password", kPassword}}));
       BOOST_TEST(login.status == 403);
 
       // Changing one's password revokes older tokens; the new password works.
@@ -308,29 +320,38 @@ BOOST_AUTO_TEST_CASE(users_endpoints_and_audit_chain) {
       Env env(backend, "users");
       std::string admin = env.token(Role::Admin);
       Resp added = call(env.port, "POST", "/api/v1/users", admin,
-                        jsonBody({{"login", "petrova"}, {"fullName", "Петрова Анна Сергеевна"}, {"role", "teacher"},
-                                  {"staffId", "t4"}, {"password", "teacher-pass-99"}}));
+                        jsonBody({{"login", "petrova"},
+                                  {"fullName", "Петрова Анна Сергеевна"},
+                                  {"role", "teacher"},
+                                  {"staffId", "t4"},
+                                  {"password", "teacher-pass-99"}}));
       BOOST_TEST(added.status == 201, added.body);
       BOOST_TEST(added.json()->getValue<std::string>("fullName") == "Петрова Анна Сергеевна");
       BOOST_TEST(!added.json()->has("passwordHash"));
       Resp dup = call(env.port, "POST", "/api/v1/users", admin,
-                      jsonBody({{"login", "petrova"}, {"fullName", "x"}, {"role", "teacher"}, {"staffId", "t4"},
+                      jsonBody({{"login", "petrova"},
+                                {"fullName", "x"},
+                                {"role", "teacher"},
+                                {"staffId", "t4"},
                                 {"password", "teacher-pass-99"}}));
       BOOST_TEST(dup.status == 409);
-      Resp noStaff = call(env.port, "POST", "/api/v1/users", admin,
-                          jsonBody({{"login", "x1"}, {"fullName", "x"}, {"role", "teacher"},
-                                    {"password", "teacher-pass-99"}}));
+      Resp noStaff = call(
+          env.port, "POST", "/api/v1/users", admin,
+          jsonBody(
+              {{"login", "x1"}, {"fullName", "x"}, {"role", "teacher"}, {"password", "teacher-pass-99"}}));
       BOOST_TEST(noStaff.status == 400);
       BOOST_TEST(noStaff.errorMessage().find("staffId") != std::string::npos);
-      Resp badRole = call(env.port, "POST", "/api/v1/users", admin,
-                          jsonBody({{"login", "x2"}, {"fullName", "x"}, {"role", "director"},
-                                    {"password", "teacher-pass-99"}}));
+      Resp badRole = call(
+          env.port, "POST", "/api/v1/users", admin,
+          jsonBody(
+              {{"login", "x2"}, {"fullName", "x"}, {"role", "director"}, {"password", "teacher-pass-99"}}));
       BOOST_TEST(badRole.status == 400);
       Resp list = call(env.port, "GET", "/api/v1/users", admin);
       BOOST_TEST(list.json()->getArray("users")->size() == 7u);
       Resp patched = call(env.port, "PATCH", "/api/v1/users/petrova", admin, R"({"role": "class_teacher"})");
       BOOST_TEST(patched.json()->getValue<std::string>("role") == "class_teacher");
-      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/admin", admin, R"({"disabled": true})").status == 409);
+      BOOST_TEST(call(env.port, "PATCH", "/api/v1/users/admin", admin, R"({"disabled": true})").status ==
+                 409);
 
       Resp audit = call(env.port, "GET", "/api/v1/audit?action=user.add", env.token(Role::Auditor));
       BOOST_TEST(audit.status == 200);
@@ -353,7 +374,8 @@ BOOST_AUTO_TEST_CASE(users_endpoints_and_audit_chain) {
       BOOST_CHECK_THROW(updateInPlace(), Poco::Exception);
       // ... and a change behind its back (triggers dropped) is found by verify.
       {
-        std::string conn = backend == "sqlite" ? (env.dir / "ejournal.db").string() : env.service->config().db.substr(11);
+        std::string conn =
+            backend == "sqlite" ? (env.dir / "ejournal.db").string() : env.service->config().db.substr(11);
         Poco::Data::Session s(backend == "sqlite" ? "SQLite" : "PostgreSQL", conn);
         if (backend == "sqlite") {
           s << "DROP TRIGGER audit_log_no_update", Poco::Data::Keywords::now;
@@ -378,12 +400,12 @@ BOOST_AUTO_TEST_CASE(oversize_and_malformed_bodies_are_refused_without_harm) {
       std::string admin = env.token(Role::Admin);
       Resp before = call(env.port, "GET", "/api/v1/stats", admin);
 
-      Resp bigJson = call(env.port, "POST", "/api/v1/auth/login", {}, "{\"login\":\"" + std::string(8000, 'a') + "\"}");
+      Resp bigJson =
+          call(env.port, "POST", "/api/v1/auth/login", {}, "{\"login\":\"" + std::string(8000, 'a') + "\"}");
       BOOST_TEST(bigJson.status == 413);
       BOOST_TEST(bigJson.errorMessage().find("больше допустимого") != std::string::npos);
-      Resp bigChunked =
-          call(env.port, "POST", "/api/v1/auth/login", {}, "{\"login\":\"" + std::string(8000, 'a') + "\"}",
-               "application/json", true);
+      Resp bigChunked = call(env.port, "POST", "/api/v1/auth/login", {},
+                             "{\"login\":\"" + std::string(8000, 'a') + "\"}", "application/json", true);
       BOOST_TEST(bigChunked.status == 413);
       Resp malformed = call(env.port, "POST", "/api/v1/auth/login", {}, "{\"login\": \"admin\", ");
       BOOST_TEST(malformed.status == 400);
@@ -395,8 +417,8 @@ BOOST_AUTO_TEST_CASE(oversize_and_malformed_bodies_are_refused_without_harm) {
       BOOST_TEST(wrongType.errorMessage().find("login") != std::string::npos);
 
       // Declared too large: refused before reading the body.
-      Resp bigUpload = call(env.port, "POST", "/api/v1/ingest", admin, std::string(1024, ' '), "application/xml",
-                            false, 300 * 1024);
+      Resp bigUpload = call(env.port, "POST", "/api/v1/ingest", admin, std::string(1024, ' '),
+                            "application/xml", false, 300 * 1024);
       BOOST_TEST(bigUpload.status == 413);
       // Chunked, no length: refused as soon as the limit is passed.
       std::string huge(260 * 1024, ' ');
@@ -409,9 +431,10 @@ BOOST_AUTO_TEST_CASE(oversize_and_malformed_bodies_are_refused_without_harm) {
       BOOST_REQUIRE(problems->size() > 0u);
       BOOST_TEST(problems->getObject(0)->getValue<std::string>("file") == "broken.xml");
       BOOST_TEST(problems->getObject(0)->getValue<int>("line") > 0);
-      Resp dtd = call(env.port, "POST", "/api/v1/ingest", admin,
-                      "<?xml version=\"1.0\"?><!DOCTYPE journal SYSTEM \"http://127.0.0.1:9/evil.dtd\"><journal/>",
-                      "application/xml");
+      Resp dtd =
+          call(env.port, "POST", "/api/v1/ingest", admin,
+               "<?xml version=\"1.0\"?><!DOCTYPE journal SYSTEM \"http://127.0.0.1:9/evil.dtd\"><journal/>",
+               "application/xml");
       BOOST_TEST(dtd.status == 422);
 
       // Nothing was stored, no upload is left behind, and the service still answers.
@@ -450,21 +473,24 @@ BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
   const std::string xmlA = ingest::writeJournal(upTo(sample.journal, model::Date::fromYmd(2025, 9, 15)));
   const std::string xmlB = ingest::writeJournal(upTo(sample.journal, model::Date::fromYmd(2025, 10, 15)));
 
-  // This case once aborted with heap corruption about one run in three: Poco 1.11 tore its OpenSSL set-up down and
-  // rebuilt it on every JWT check when no other reference held it (see holdOpenSsl in app/src/service/auth.cpp).
+  // This case once aborted with heap corruption about one run in three: Poco 1.11 tore its OpenSSL set-up
+  // down and rebuilt it on every JWT check when no other reference held it (see holdOpenSsl in
+  // app/src/service/auth.cpp).
   for (const auto& backend : backends()) {
     BOOST_TEST_CONTEXT(backend) {
       // 50 readers from one address: more than the default per-address cap (server.connectionsPerAddress).
-      Env env(backend, "concurrent",
-              {{"limits.upload", "256M"}, {"server.maxThreads", "56"}, {"server.connectionsPerAddress", "64"}});
+      Env env(
+          backend, "concurrent",
+          {{"limits.upload", "256M"}, {"server.maxThreads", "56"}, {"server.connectionsPerAddress", "64"}});
       std::string admin = env.token(Role::Admin);
       std::string deputy = env.token(Role::Deputy);
       Resp ra = call(env.port, "POST", "/api/v1/ingest?name=a.xml", admin, xmlA, "application/xml");
       BOOST_REQUIRE_MESSAGE(ra.status == 200, ra.body);
-      // Readers take turns on the store's statistics (SQL per request) and two reports (rules and reports over the
-      // service's journal snapshot, reloaded after the ingest).
-      const std::vector<std::string> paths = {"/api/v1/stats", "/api/v1/reports/results?period=2025-Q1",
-                                              "/api/v1/reports/program?from=2025-09-01&to=2025-10-15&format=csv"};
+      // Readers take turns on the store's statistics (SQL per request) and two reports (rules and reports
+      // over the service's journal snapshot, reloaded after the ingest).
+      const std::vector<std::string> paths = {
+          "/api/v1/stats", "/api/v1/reports/results?period=2025-Q1",
+          "/api/v1/reports/program?from=2025-09-01&to=2025-10-15&format=csv"};
       std::vector<std::string> before, after;
       for (const auto& p : paths) {
         Resp r = call(env.port, "GET", p, deputy);
@@ -520,8 +546,10 @@ BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
         BOOST_TEST(before[k] != after[k], paths[k] << " did not change with the ingest");
       }
       for (const auto& [k, body] : changed) {
-        if (body == after[k]) ++sawB;
-        else ++torn;
+        if (body == after[k])
+          ++sawB;
+        else
+          ++torn;
       }
       for (const auto& b : bad) BOOST_TEST_MESSAGE(b);
       BOOST_TEST(errors.load() == 0);
@@ -537,8 +565,10 @@ BOOST_AUTO_TEST_CASE(failed_jobs_are_retried_then_reported) {
   for (const auto& backend : backends()) {
     BOOST_TEST_CONTEXT(backend) {
       Env env(backend, "jobs",
-              {{"jobs.backup.enabled", "true"}, {"jobs.backup.schedule", "daily 02:00"},
-               {"jobs.backup.retries", "1"}, {"jobs.backup.retryMinutes", "5"}});
+              {{"jobs.backup.enabled", "true"},
+               {"jobs.backup.schedule", "daily 02:00"},
+               {"jobs.backup.retries", "1"},
+               {"jobs.backup.retryMinutes", "5"}});
       int calls = 0;
       bool fail = true;
       env.service->scheduler().setJob("backup", [&](model::DateTime) -> std::string {
@@ -560,7 +590,8 @@ BOOST_AUTO_TEST_CASE(failed_jobs_are_retried_then_reported) {
       BOOST_TEST(calls == 2);
       Resp h = call(env.port, "GET", "/healthz");
       BOOST_TEST(h.json()->getValue<std::string>("status") == "degraded");
-      BOOST_TEST(h.json()->getArray("failedJobs")->getObject(0)->getValue<std::string>("message") == "диск переполнен");
+      BOOST_TEST(h.json()->getArray("failedJobs")->getObject(0)->getValue<std::string>("message") ==
+                 "диск переполнен");
       store::AuditQuery q;
       q.action = "job.failed";
       BOOST_TEST(env.service->audit().list(q).size() == 1u);
@@ -618,7 +649,7 @@ BOOST_AUTO_TEST_CASE(configuration_is_checked) {
     BOOST_TEST(e.where() == "настройка auth.tokenMinutez");
   }
   BOOST_CHECK_THROW(load({{"http.port", "eighty"}}), Error);
-  BOOST_CHECK_THROW(load({{"https.port", "8443"}}), Error);  // no certificate
+  BOOST_CHECK_THROW(load({{"https.port", "8443"}}), Error);                                // no certificate
   BOOST_CHECK_THROW(load({{"http.port", "8080"}, {"jobs.pull.enabled", "true"}}), Error);  // no schedule
   BOOST_CHECK_THROW(load({{"http.port", "8080"}, {"limits.upload", "12Q"}}), Error);
 }
@@ -627,20 +658,25 @@ BOOST_AUTO_TEST_CASE(https_with_a_self_signed_certificate) {
   Env base("sqlite", "tlsbase");  // only to get a temp dir with users
   fs::path dir = base.dir / "tls";
   fs::create_directories(dir);
-  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-                    "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-                    (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " 2>/dev/null";
+  std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+      "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " 2>/dev/null";
   BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
   base.service->stop();
   Env env("sqlite", "tls",
-          {{"http.enabled", "false"}, {"https.enabled", "true"}, {"https.address", "127.0.0.1"}, {"https.port", "0"},
-           {"https.certificate", (dir / "cert.pem").string()}, {"https.privateKey", (dir / "key.pem").string()}});
+          {{"http.enabled", "false"},
+           {"https.enabled", "true"},
+           {"https.address", "127.0.0.1"},
+           {"https.port", "0"},
+           {"https.certificate", (dir / "cert.pem").string()},
+           {"https.privateKey", (dir / "key.pem").string()}});
   BOOST_TEST(env.service->httpPort() == 0);
   int port = env.service->httpsPort();
   BOOST_REQUIRE(port > 0);
-  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "",
-                                                       (dir / "cert.pem").string(), Poco::Net::Context::VERIFY_STRICT,
-                                                       9, false, "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
+      Poco::Net::Context::TLS_CLIENT_USE, "", "", (dir / "cert.pem").string(),
+      Poco::Net::Context::VERIFY_STRICT, 9, false, "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
   Poco::Net::HTTPSClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port), ctx);
   s.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest req("POST", "/api/v1/auth/login", Poco::Net::HTTPMessage::HTTP_1_1);
@@ -672,7 +708,8 @@ BOOST_AUTO_TEST_CASE(cli_user_and_audit_commands) {
   auto run = [&](const std::string& args) {
     // Paths quoted: the checkout may live under a path with spaces or Cyrillic letters.
     const auto q = [](const std::string& p) { return "'" + p + "'"; };
-    const std::string cmd = q(bin) + " " + args + " --db " + q(db) + " >" + q((dir / "out.txt").string()) + " 2>&1";
+    const std::string cmd =
+        q(bin) + " " + args + " --db " + q(db) + " >" + q((dir / "out.txt").string()) + " 2>&1";
     int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;  // a crash is never "0"
   };
@@ -684,12 +721,14 @@ BOOST_AUTO_TEST_CASE(cli_user_and_audit_commands) {
   BOOST_TEST(model::readFile(dir / "out.txt").find("не менее 10 символов") != std::string::npos);
   BOOST_TEST(run("user add boss --role admin --name 'Тюрина Наталья' --iterations 2000 --password-file " +
                  (dir / "pw").string()) == 0);
-  BOOST_TEST(run("user add boss --role admin --name 'x' --iterations 2000 --password-file " + (dir / "pw").string()) == 2);
+  BOOST_TEST(run("user add boss --role admin --name 'x' --iterations 2000 --password-file " +
+                 (dir / "pw").string()) == 2);
   BOOST_TEST(run("user add t1 --role teacher --name 'Учитель' --iterations 2000 --password-file " +
                  (dir / "pw").string()) == 2);  // a teacher needs --staff
   BOOST_TEST(run("user disable boss") == 0);
   BOOST_TEST(run("user list") == 0);
-  BOOST_TEST(model::readFile(dir / "out.txt").find("boss\tadmin\tТюрина Наталья\t-\tотключён") != std::string::npos);
+  BOOST_TEST(model::readFile(dir / "out.txt").find("boss\tadmin\tТюрина Наталья\t-\tотключён") !=
+             std::string::npos);
   BOOST_TEST(run("audit verify") == 0);
   BOOST_TEST(run("audit list --action user.add") == 0);
   BOOST_TEST(model::readFile(dir / "out.txt").find("user.add\tboss\tok") != std::string::npos);

@@ -1,11 +1,10 @@
 // The seal use case end to end on the tiny sample (samples/tiny.xml): store -> rules -> reports -> render ->
-// canonical export -> archive; the archive verifies with the export's schema check, its export re-ingests into an
-// empty store with identical results, the index finds the student, and the student extract is rendered from the
-// archived data alone (checked with pdftotext).
-#include <boost/test/unit_test.hpp>
-
+// canonical export -> archive; the archive verifies with the export's schema check, its export re-ingests
+// into an empty store with identical results, the index finds the student, and the student extract is
+// rendered from the archived data alone (checked with pdftotext).
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -43,9 +42,11 @@ BOOST_AUTO_TEST_CASE(seal_the_tiny_sample_reingest_the_export_and_extract_a_stud
   const fs::path dir = mkdtemp(tmpl);
   const fs::path keys = dir / "keys";
   fs::create_directories(keys);
-  BOOST_REQUIRE(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
-                             "-subj /CN=test -keyout " + (keys / "k.pem").string() + " -out " +
-                             (keys / "c.pem").string() + " 2>/dev/null").c_str()) == 0);
+  BOOST_REQUIRE(
+      std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
+                   "-subj /CN=test -keyout " +
+                   (keys / "k.pem").string() + " -out " + (keys / "c.pem").string() + " 2>/dev/null")
+                      .c_str()) == 0);
   auto clock = std::make_shared<model::FixedClock>(*model::DateTime::parse("2026-06-01T10:00:00"));
   auto a = store::Store::open((dir / "a.db").string(), clock);
   ingestInto(*a, model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml"), "tiny.xml");

@@ -1,13 +1,13 @@
-// The archive index in the store: recorded from sealed archives, searched, rebuilt from the archives alone, on a
-// real SQLite file and, when scripts/pg.sh exported EJOURNAL_PG, on the real PostgreSQL test cluster.
-#include <boost/test/unit_test.hpp>
+// The archive index in the store: recorded from sealed archives, searched, rebuilt from the archives alone,
+// on a real SQLite file and, when scripts/pg.sh exported EJOURNAL_PG, on the real PostgreSQL test cluster.
+#include "ejournal/store/archive_index.h"
 
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 
-#include "ejournal/store/archive_index.h"
 #include "ejournal/store/store.h"
 
 namespace fs = std::filesystem;
@@ -31,10 +31,18 @@ store::IndexedArchive sample(const std::string& dir, int seq, const std::string&
   a.retentionClass = "сводные ведомости";
   a.earliestDisposal = model::Date::fromYmd(2031 + seq, 1, 1);
   a.documents = {
-      {"journals/5A.pdf", "journal", "Классный журнал 5 «А»", 100, std::string(64, 'b'),
+      {"journals/5A.pdf",
+       "journal",
+       "Классный журнал 5 «А»",
+       100,
+       std::string(64, 'b'),
        {{"class", {"5А"}}, {"student", {"Ёлкина Анна", "Петров Пётр"}}, {"teacher", {"Иванова М. П."}}}},
       {"summary/5A.pdf", "summary", "Сводная ведомость", 50, std::string(64, 'c'), {{"class", {"5А"}}}},
-      {"journals/6B.pdf", "journal", "Классный журнал 6 «Б»", 70, std::string(64, 'd'),
+      {"journals/6B.pdf",
+       "journal",
+       "Классный журнал 6 «Б»",
+       70,
+       std::string(64, 'd'),
        {{"class", {"6Б"}}, {"student", {"Сидоров 100%_"}}}},
   };
   return a;

@@ -1,13 +1,10 @@
-// Tests of the archive stage with real parts: real files, real keys made by the openssl CLI (EC with a CA, RSA in
-// PKCS#12, GOST R 34.10-2012 through the gost engine), a real local RFC 3161 TSA (`openssl ts -reply` behind a
-// Poco HTTP server on 127.0.0.1), the stock-tool checks of docs/archive-format.md §10, fault injection at every
-// file-system operation and SIGKILL of a child process (this binary re-executed) in the middle of sealing.
+// Tests of the archive stage with real parts: real files, real keys made by the openssl CLI (EC with a CA,
+// RSA in PKCS#12, GOST R 34.10-2012 through the gost engine), a real local RFC 3161 TSA (`openssl ts -reply`
+// behind a Poco HTTP server on 127.0.0.1), the stock-tool checks of docs/archive-format.md §10, fault
+// injection at every file-system operation and SIGKILL of a child process (this binary re-executed) in the
+// middle of sealing.
 #define BOOST_TEST_MODULE archive
-#include <boost/test/unit_test.hpp>
-
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "ejournal/archive/archive.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -17,9 +14,12 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
-
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -30,7 +30,6 @@
 #include <sstream>
 #include <thread>
 
-#include "ejournal/archive/archive.h"
 #include "ejournal/model/error.h"
 
 namespace ejournal::model {
@@ -88,37 +87,47 @@ struct Keys {
     dir = mkdtemp(tmpl);
     auto d = [&](const char* n) { return q(dir / n); };
     spit(dir / "leaf.ext", "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n");
-    spit(dir / "tsa.ext", "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n"
-                          "extendedKeyUsage=critical,timeStamping\n");
-    mustRun("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -utf8 "
-            "-subj '/CN=Тестовый удостоверяющий центр' -keyout " + d("ca.key") + " -out " + d("ca.crt"));
-    mustRun("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
-            "-subj '/CN=Other CA' -keyout " + d("other.key") + " -out " + d("other.crt"));
-    mustRun("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -utf8 "
-            "-subj '/CN=Секретарь лицея/O=МАОУ лицей «Ступени»' -keyout " + d("ec.key") + " -out " + d("ec.csr"));
+    spit(dir / "tsa.ext",
+         "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n"
+         "extendedKeyUsage=critical,timeStamping\n");
+    mustRun(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -utf8 "
+        "-subj '/CN=Тестовый удостоверяющий центр' -keyout " +
+        d("ca.key") + " -out " + d("ca.crt"));
+    mustRun(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 "
+        "-subj '/CN=Other CA' -keyout " +
+        d("other.key") + " -out " + d("other.crt"));
+    mustRun(
+        "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -utf8 "
+        "-subj '/CN=Секретарь лицея/O=МАОУ лицей «Ступени»' -keyout " +
+        d("ec.key") + " -out " + d("ec.csr"));
     mustRun("openssl x509 -req -in " + d("ec.csr") + " -CA " + d("ca.crt") + " -CAkey " + d("ca.key") +
             " -set_serial 2 -days 3650 -extfile " + d("leaf.ext") + " -out " + d("ec.crt"));
     mustRun("openssl req -new -newkey rsa:2048 -nodes -subj '/CN=TSA' -keyout " + d("tsa.key") + " -out " +
             d("tsa.csr"));
     mustRun("openssl x509 -req -in " + d("tsa.csr") + " -CA " + d("ca.crt") + " -CAkey " + d("ca.key") +
             " -set_serial 3 -days 3650 -extfile " + d("tsa.ext") + " -out " + d("tsa.crt"));
-    mustRun("openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj '/CN=RSA signer' -keyout " + d("rsa.key") +
-            " -out " + d("rsa.crt"));
-    mustRun("openssl pkcs12 -export -inkey " + d("rsa.key") + " -in " + d("rsa.crt") + " -out " + d("rsa.p12") +
-            " -passout pass:secret");
+    mustRun("openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj '/CN=RSA signer' -keyout " +
+            d("rsa.key") + " -out " + d("rsa.crt"));
+    mustRun("openssl pkcs12 -export -inkey " + d("rsa.key") + " -in " + d("rsa.crt") + " -out " +
+            d("rsa.p12") + " -passout pass:secret");
     mustRun("openssl genpkey -engine gost -algorithm gost2012_256 -pkeyopt paramset:A -out " + d("gost.key"));
     mustRun("openssl req -engine gost -x509 -new -key " + d("gost.key") +
             " -md_gost12_256 -utf8 -days 3650 -subj '/CN=Директор (ГОСТ)' -out " + d("gost.crt"));
     spit(dir / "tsaserial", "01\n");
-    spit(dir / "tsa.cnf", "[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\ndir = " + dir.string() +
-                              "\nserial = $dir/tsaserial\ncrypto_device = builtin\nsigner_cert = $dir/tsa.crt\n"
-                              "certs = $dir/ca.crt\nsigner_key = $dir/tsa.key\nsigner_digest = sha256\n"
-                              "default_policy = 1.2.3.4.1\nother_policies = 1.2.3.4.5.6\n"
-                              "digests = sha256, sha384, sha512\naccuracy = secs:1\nordering = yes\n"
-                              "tsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n");
+    spit(dir / "tsa.cnf",
+         "[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\ndir = " + dir.string() +
+             "\nserial = $dir/tsaserial\ncrypto_device = builtin\nsigner_cert = $dir/tsa.crt\n"
+             "certs = $dir/ca.crt\nsigner_key = $dir/tsa.key\nsigner_digest = sha256\n"
+             "default_policy = 1.2.3.4.1\nother_policies = 1.2.3.4.5.6\n"
+             "digests = sha256, sha384, sha512\naccuracy = secs:1\nordering = yes\n"
+             "tsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n");
   }
   ~Keys() { fs::remove_all(dir); }
-  SignerConfig ec() const { return {(dir / "ec.key").string(), (dir / "ec.crt").string(), "", {}, KeyEngine::Default}; }
+  SignerConfig ec() const {
+    return {(dir / "ec.key").string(), (dir / "ec.crt").string(), "", {}, KeyEngine::Default};
+  }
   std::string ca() const { return (dir / "ca.crt").string(); }
 };
 
@@ -157,13 +166,27 @@ SealRequest request(const std::string& period, int startYear = 2025, bool withSi
   r.createdBy = "Секретарь Иванова М. П.";
   r.tool = "ejournal test";
   if (withSigner) r.signer = keys().ec();
-  Document xml{"export/journal.xml", std::string(kKindExport), "Выгрузка данных", "application/xml",
-               {{"student", {"Петров Пётр", "Ёлкина Анна"}}}, "<journal>данные</journal>\n", {}};
-  Document j5{"journals/5A.pdf", std::string(kKindJournal), "Классный журнал 5 «А» класса", "application/pdf",
+  Document xml{"export/journal.xml",
+               std::string(kKindExport),
+               "Выгрузка данных",
+               "application/xml",
+               {{"student", {"Петров Пётр", "Ёлкина Анна"}}},
+               "<journal>данные</journal>\n",
+               {}};
+  Document j5{"journals/5A.pdf",
+              std::string(kKindJournal),
+              "Классный журнал 5 «А» класса",
+              "application/pdf",
               {{"class", {"5А"}}, {"student", {"Петров Пётр"}}, {"subject", {"Математика"}}},
-              pseudoPdf(5, 3000), {}};
-  Document s5{"summary/5A.pdf", std::string(kKindSummary), "Сводная ведомость 5 «А»", "application/pdf",
-              {{"class", {"5А"}}}, "", [](std::ostream& os) {
+              pseudoPdf(5, 3000),
+              {}};
+  Document s5{"summary/5A.pdf",
+              std::string(kKindSummary),
+              "Сводная ведомость 5 «А»",
+              "application/pdf",
+              {{"class", {"5А"}}},
+              "",
+              [](std::ostream& os) {
                 std::string chunk = pseudoPdf(7, 100000);
                 for (int i = 0; i < 7; ++i) os << chunk;  // 700 kB streamed, hashed while written
               }};
@@ -196,7 +219,8 @@ std::string problemsText(const VerifyReport& r) {
   return s;
 }
 
-// A reader of the ustar layout written from docs/archive-format.md alone, to rebuild archives member by member.
+// A reader of the ustar layout written from docs/archive-format.md alone, to rebuild archives member by
+// member.
 struct Member {
   std::string name;
   std::string bytes;
@@ -258,8 +282,9 @@ class TsaHandler : public Poco::Net::HTTPRequestHandler {
     spit(dir / "q.tsq", query);
     fs::remove(dir / "r.tsr");
     std::string out;
-    int rc = run("openssl ts -reply -config " + q(dir / "tsa.cnf") + " -queryfile " + q(dir / "q.tsq") + " -out " +
-                 q(dir / "r.tsr"), &out);
+    int rc = run("openssl ts -reply -config " + q(dir / "tsa.cnf") + " -queryfile " + q(dir / "q.tsq") +
+                     " -out " + q(dir / "r.tsr"),
+                 &out);
     if (rc != 0 || req.getContentType() != "application/timestamp-query") {
       resp.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
       resp.send() << out;
@@ -279,8 +304,8 @@ class TsaFactory : public Poco::Net::HTTPRequestHandlerFactory {
   }
 };
 
-// The SIGKILL trials re-execute this binary; with EJOURNAL_ARCHIVE_CHILD_DIR set it only seals one archive into
-// that directory (keys from EJOURNAL_ARCHIVE_CHILD_KEYS) and exits, before any test runs.
+// The SIGKILL trials re-execute this binary; with EJOURNAL_ARCHIVE_CHILD_DIR set it only seals one archive
+// into that directory (keys from EJOURNAL_ARCHIVE_CHILD_KEYS) and exits, before any test runs.
 struct ChildSealer {
   ChildSealer() {
     const char* dir = std::getenv("EJOURNAL_ARCHIVE_CHILD_DIR");
@@ -288,7 +313,12 @@ struct ChildSealer {
     fs::path k = std::getenv("EJOURNAL_ARCHIVE_CHILD_KEYS");
     SealRequest r = request("2025-Q2", 2025, false);
     r.signer = {(k / "ec.key").string(), (k / "ec.crt").string(), "", {}, KeyEngine::Default};
-    r.documents.push_back({"journals/big.pdf", std::string(kKindJournal), "Большой", "application/pdf", {}, "",
+    r.documents.push_back({"journals/big.pdf",
+                           std::string(kKindJournal),
+                           "Большой",
+                           "application/pdf",
+                           {},
+                           "",
                            [](std::ostream& os) {
                              std::string chunk = pseudoPdf(9, 1 << 20);
                              for (int i = 0; i < 40; ++i) os << chunk;
@@ -355,11 +385,18 @@ BOOST_AUTO_TEST_CASE(stock_tools_verify_and_wrong_certificate_fails) {
   std::string out;
   BOOST_TEST(run("cd " + q(x) + " && sha256sum -c --strict manifest.sha256", &out) == 0, out);
   BOOST_TEST(out.find("journals/5A.pdf: OK") != std::string::npos, out);
-  BOOST_TEST(run("cd " + q(x) + " && openssl cms -verify -binary -inform DER -in manifest.sha256.p7s -content "
-                 "manifest.sha256 -CAfile " + q(keys().ca()) + " -purpose any -out /dev/null", &out) == 0, out);
+  BOOST_TEST(run("cd " + q(x) +
+                     " && openssl cms -verify -binary -inform DER -in manifest.sha256.p7s -content "
+                     "manifest.sha256 -CAfile " +
+                     q(keys().ca()) + " -purpose any -out /dev/null",
+                 &out) == 0,
+             out);
   BOOST_TEST(out.find("Verification successful") != std::string::npos, out);
-  BOOST_TEST(run("cd " + q(x) + " && openssl cms -verify -binary -inform DER -in manifest.sha256.p7s -content "
-                 "manifest.sha256 -CAfile " + q(keys().dir / "other.crt") + " -purpose any -out /dev/null", &out) != 0);
+  BOOST_TEST(run("cd " + q(x) +
+                     " && openssl cms -verify -binary -inform DER -in manifest.sha256.p7s -content "
+                     "manifest.sha256 -CAfile " +
+                     q(keys().dir / "other.crt") + " -purpose any -out /dev/null",
+                 &out) != 0);
   // The chain hash of the next archive is the stock sha256sum of this manifest.
   run("cd " + q(x) + " && sha256sum manifest.sha256", &out);
   BOOST_TEST(out.substr(0, 64) == info.manifestSha256);
@@ -571,7 +608,8 @@ BOOST_AUTO_TEST_CASE(sealing_is_refused_without_or_with_a_bad_key) {
     BOOST_FAIL("a certificate of another key must be refused");
   } catch (const Error& e) {
     BOOST_TEST(std::string(e.what()).find("не соответствует закрытому ключу") != std::string::npos, e.what());
-    BOOST_TEST(!std::regex_search(std::string(e.what()), englishWords()), e.what());  // was "key values mismatch"
+    BOOST_TEST(!std::regex_search(std::string(e.what()), englishWords()),
+               e.what());  // was "key values mismatch"
   }
   r.signer = keys().ec();
   r.documents[1].name = "../escape.pdf";
@@ -598,7 +636,8 @@ BOOST_AUTO_TEST_CASE(gost_signature_round_trip) {
   TempDir t;
   Archive a(t.path, posixFileSystem(), clockAt("2025-11-01T09:00:00"));
   auto r = request("2025-Q1");
-  r.signer = {(keys().dir / "gost.key").string(), (keys().dir / "gost.crt").string(), "", {}, KeyEngine::Gost};
+  r.signer = {
+      (keys().dir / "gost.key").string(), (keys().dir / "gost.crt").string(), "", {}, KeyEngine::Gost};
   auto info = a.seal(r);
   VerifyOptions o;
   o.caFiles = {(keys().dir / "gost.crt").string()};
@@ -611,10 +650,14 @@ BOOST_AUTO_TEST_CASE(gost_signature_round_trip) {
   std::string out;
   run("openssl asn1parse -inform DER -in " + q(x / "manifest.sha256.p7s"), &out);
   BOOST_TEST((out.find("1.2.643.7.1.1.2.2") != std::string::npos ||
-              out.find("GOST R 34.11-2012 with 256") != std::string::npos), out);
-  BOOST_TEST(run("cd " + q(x) + " && openssl cms -engine gost -verify -binary -inform DER -in manifest.sha256.p7s "
-                 "-content manifest.sha256 -CAfile " + q(keys().dir / "gost.crt") + " -purpose any -out /dev/null",
-                 &out) == 0, out);
+              out.find("GOST R 34.11-2012 with 256") != std::string::npos),
+             out);
+  BOOST_TEST(run("cd " + q(x) +
+                     " && openssl cms -engine gost -verify -binary -inform DER -in manifest.sha256.p7s "
+                     "-content manifest.sha256 -CAfile " +
+                     q(keys().dir / "gost.crt") + " -purpose any -out /dev/null",
+                 &out) == 0,
+             out);
   // Tampering with the manifest breaks the GOST signature too.
   std::string bytes = slurp(info.path);
   auto ms = members(bytes);
@@ -622,8 +665,10 @@ BOOST_AUTO_TEST_CASE(gost_signature_round_trip) {
   spit(info.path, tarOf(ms, mtimeOf(bytes)));
   v = a.verify(info.fileName, o);
   BOOST_TEST(!v.ok());
-  BOOST_TEST(problemsText(v).find("manifest.sha256: подпись (manifest.sha256.p7s) не соответствует манифесту") !=
-             std::string::npos, problemsText(v));
+  BOOST_TEST(
+      problemsText(v).find("manifest.sha256: подпись (manifest.sha256.p7s) не соответствует манифесту") !=
+          std::string::npos,
+      problemsText(v));
 }
 
 BOOST_AUTO_TEST_CASE(rfc3161_timestamp_round_trip) {
@@ -645,8 +690,12 @@ BOOST_AUTO_TEST_CASE(rfc3161_timestamp_round_trip) {
   fs::create_directories(x);
   mustRun("tar -xf " + q(info.path) + " -C " + q(x));
   std::string out;
-  BOOST_TEST(run("cd " + q(x) + " && openssl ts -verify -data manifest.sha256.p7s -in manifest.sha256.p7s.tsr "
-                 "-CAfile " + q(keys().ca()), &out) == 0, out);
+  BOOST_TEST(run("cd " + q(x) +
+                     " && openssl ts -verify -data manifest.sha256.p7s -in manifest.sha256.p7s.tsr "
+                     "-CAfile " +
+                     q(keys().ca()),
+                 &out) == 0,
+             out);
   BOOST_TEST(out.find("Verification: OK") != std::string::npos, out);
   // A time-stamp of another signature is rejected and named.
   auto r2 = request("2025-Q2");
@@ -658,7 +707,8 @@ BOOST_AUTO_TEST_CASE(rfc3161_timestamp_round_trip) {
   spit(info.path, tarOf(ms, mtimeOf(bytes)));
   v = a.verify(info.fileName, withCa());
   BOOST_TEST(!v.ok());
-  BOOST_TEST(problemsText(v).find("manifest.sha256.p7s.tsr: штамп времени") != std::string::npos, problemsText(v));
+  BOOST_TEST(problemsText(v).find("manifest.sha256.p7s.tsr: штамп времени") != std::string::npos,
+             problemsText(v));
   server.stop();
   socket.close();
   // An unreachable TSA fails the seal and leaves nothing behind.
@@ -751,7 +801,8 @@ BOOST_AUTO_TEST_CASE(sigkill_while_sealing_leaves_no_partial_archive) {
   int status = 0;
   waitpid(pid, &status, 0);
   BOOST_REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  auto full = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  auto full =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   const fs::path sealed = t.path / "000002_2025-Q2_v1.tar";
   BOOST_TEST(plain.verify(sealed.filename().string(), withCa()).ok());
   std::mt19937 rng(7);
@@ -821,11 +872,12 @@ BOOST_AUTO_TEST_CASE(document_check_hook_reports_content_problems) {
   };
   auto r = a.verify(info.fileName, o);
   BOOST_TEST(!r.ok());
-  BOOST_TEST(problemsText(r).find("export/journal.xml: выгрузка не соответствует схеме") != std::string::npos);
+  BOOST_TEST(problemsText(r).find("export/journal.xml: выгрузка не соответствует схеме") !=
+             std::string::npos);
 }
 
-// Archives hold the journal's personal data: the directory is 0700 and every file 0600 whatever the umask (with
-// umask 000 the directory was world-writable).
+// Archives hold the journal's personal data: the directory is 0700 and every file 0600 whatever the umask
+// (with umask 000 the directory was world-writable).
 BOOST_AUTO_TEST_CASE(archives_and_their_directory_are_private_whatever_the_umask) {
   for (mode_t mask : {mode_t{0}, mode_t{022}}) {
     BOOST_TEST_CONTEXT("umask " << std::oct << mask) {
@@ -853,7 +905,8 @@ BOOST_AUTO_TEST_CASE(archives_and_their_directory_are_private_whatever_the_umask
   }
 }
 
-// OpenSSL's texts ("fopen", "No such file or directory", "key values mismatch") stay out of what a user reads.
+// OpenSSL's texts ("fopen", "No such file or directory", "key values mismatch") stay out of what a user
+// reads.
 BOOST_AUTO_TEST_CASE(signing_and_verification_errors_are_russian) {
   TempDir t;
   Archive a(t.path, posixFileSystem(), clockAt("2025-10-30T15:00:00"));

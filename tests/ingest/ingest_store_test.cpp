@@ -1,10 +1,9 @@
 // Ingest through the real SQLite store: re-ingesting changes nothing, a changed mark lands in the history, a
-// document failing in its last batch stores nothing; and the `ejournal ingest` command's exit codes, by running
-// the built binary.
-#include <boost/test/unit_test.hpp>
-
+// document failing in its last batch stores nothing; and the `ejournal ingest` command's exit codes, by
+// running the built binary.
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -27,8 +26,8 @@ std::string tiny() { return ej::model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / 
 struct TempDir {
   fs::path path;
   TempDir() {
-    path = fs::path(EJOURNAL_BINARY_DIR) / "tests-tmp" / ("ingest-" + std::to_string(::getpid()) + "-" +
-                                                          std::to_string(counter()++));
+    path = fs::path(EJOURNAL_BINARY_DIR) / "tests-tmp" /
+           ("ingest-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -45,10 +44,12 @@ std::shared_ptr<ej::model::FixedClock> fixedClock() {
 
 ej::store::IngestSummary ingestInto(ej::store::Store& store, const std::string& xml, const std::string& run,
                                     size_t batch = 20000) {
-  auto tx = store.beginIngest(ej::model::Provenance{"xml:test", run, *ej::model::DateTime::parse("2025-11-01T10:00:00")});
+  auto tx = store.beginIngest(
+      ej::model::Provenance{"xml:test", run, *ej::model::DateTime::parse("2025-11-01T10:00:00")});
   ej::ingest::ReadOptions options;
   options.batchRecords = batch;
-  ej::ingest::readJournal(xml, "tiny.xml", [&](const ej::model::Journal& part) { tx->upsert(part); }, options);
+  ej::ingest::readJournal(
+      xml, "tiny.xml", [&](const ej::model::Journal& part) { tx->upsert(part); }, options);
   return tx->commit();
 }
 
@@ -67,7 +68,9 @@ const ej::model::Mark* findMark(const ej::model::Journal& j, const std::string& 
 
 using Run = ej::testsupport::CliRun;
 
-Run runCli(const std::vector<std::string>& args, const fs::path& dir) { return ej::testsupport::runCli(args, dir); }
+Run runCli(const std::vector<std::string>& args, const fs::path& dir) {
+  return ej::testsupport::runCli(args, dir);
+}
 
 }  // namespace
 
@@ -104,7 +107,8 @@ BOOST_AUTO_TEST_CASE(changed_mark_is_recorded_in_history) {
   auto store = ej::store::Store::open((dir.path / "j.db").string(), fixedClock());
   ingestInto(*store, tiny(), "run-1");
   const std::string before = R"(<mark id="m001" student="s01" lesson="l5a-0901-1" value="5")";
-  const std::string newer = replaced(tiny(), before, R"(<mark id="m001" student="s01" lesson="l5a-0901-1" value="3")");
+  const std::string newer =
+      replaced(tiny(), before, R"(<mark id="m001" student="s01" lesson="l5a-0901-1" value="3")");
   const auto summary = ingestInto(*store, newer, "run-2");
   BOOST_TEST(summary.inserted == 0u);
   BOOST_TEST(summary.updated == 1u);
@@ -130,7 +134,8 @@ BOOST_AUTO_TEST_CASE(document_failing_in_its_last_batch_stores_nothing) {
   bad = replaced(bad, R"(<periodMark student="s15")", R"(<periodMark student="s77")");
   size_t parts = 0;
   {
-    auto tx = store->beginIngest(ej::model::Provenance{"xml:bad", "run-2", *ej::model::DateTime::parse("2025-11-02T10:00:00")});
+    auto tx = store->beginIngest(
+        ej::model::Provenance{"xml:bad", "run-2", *ej::model::DateTime::parse("2025-11-02T10:00:00")});
     ej::ingest::ReadOptions options;
     options.batchRecords = 20;
     BOOST_CHECK_THROW(ej::ingest::readJournal(
@@ -141,7 +146,7 @@ BOOST_AUTO_TEST_CASE(document_failing_in_its_last_batch_stores_nothing) {
                           },
                           options),
                       ej::ingest::InvalidDocument);
-  }  // destroyed without commit
+  }                         // destroyed without commit
   BOOST_TEST(parts > 10u);  // most of the document had been handed to the store
   const auto j = store->load({});
   const auto* m = findMark(j, "m001");
@@ -154,12 +159,13 @@ BOOST_AUTO_TEST_CASE(document_failing_in_its_last_batch_stores_nothing) {
   TempDir empty;
   auto fresh = ej::store::Store::open((empty.path / "j.db").string(), fixedClock());
   {
-    auto tx = fresh->beginIngest(ej::model::Provenance{"xml:bad", "run-1", *ej::model::DateTime::parse("2025-11-02T10:00:00")});
+    auto tx = fresh->beginIngest(
+        ej::model::Provenance{"xml:bad", "run-1", *ej::model::DateTime::parse("2025-11-02T10:00:00")});
     ej::ingest::ReadOptions options;
     options.batchRecords = 20;
-    BOOST_CHECK_THROW(
-        ej::ingest::readJournal(bad, "bad.xml", [&](const ej::model::Journal& part) { tx->upsert(part); }, options),
-        ej::ingest::InvalidDocument);
+    BOOST_CHECK_THROW(ej::ingest::readJournal(
+                          bad, "bad.xml", [&](const ej::model::Journal& part) { tx->upsert(part); }, options),
+                      ej::ingest::InvalidDocument);
   }
   BOOST_TEST(fresh->schools().empty());
 }
@@ -225,8 +231,8 @@ BOOST_AUTO_TEST_CASE(input_that_is_not_a_regular_file_is_capped_while_read) {
     BOOST_TEST(r.err.find(device + ": файл слишком велик: больше 1 МиБ") != std::string::npos, r.err);
   }
   // A regular file over the cap is refused by its size; the next file is still ingested.
-  const Run both = runCli({"ingest", "--max-size", "1000", (fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml").string(),
-                           "--db", db},
+  const Run both = runCli({"ingest", "--max-size", "1000",
+                           (fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml").string(), "--db", db},
                           dir.path);
   BOOST_TEST(both.code == 2);
   BOOST_TEST(both.err.find("файл слишком велик") != std::string::npos, both.err);

@@ -1,8 +1,8 @@
-// Tests of the journal XML format and the secure ingest: the schema accepts the tiny sample; every kind of bad or
-// hostile document is refused with its problem at the right line:column; cross-reference errors are located; the
-// canonical writer round-trips byte for byte; parts are handed out in bounded batches.
+// Tests of the journal XML format and the secure ingest: the schema accepts the tiny sample; every kind of
+// bad or hostile document is refused with its problem at the right line:column; cross-reference errors are
+// located; the canonical writer round-trips byte for byte; parts are handed out in bounded batches.
 #define BOOST_TEST_MODULE ingest
-#include <boost/test/unit_test.hpp>
+#include "ejournal/ingest/ingest.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -11,13 +11,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
-#include <regex>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
-#include "ejournal/ingest/ingest.h"
 #include "ejournal/model/files.h"
 
 namespace ej = ejournal;
@@ -25,7 +25,9 @@ using ej::ingest::Problem;
 
 namespace {
 
-std::string tinyXml() { return ej::model::readFile(std::filesystem::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml"); }
+std::string tinyXml() {
+  return ej::model::readFile(std::filesystem::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
+}
 
 // A minimal valid document; the line numbers in the comments are what the tests locate.
 const std::string kMinimal = R"(<?xml version="1.0" encoding="UTF-8"?>
@@ -81,7 +83,8 @@ std::string dump(const std::vector<Problem>& problems) {
 
 // The first problem is at line:column and its message contains `text`; with `only`, it is the only one.
 enum class Count { Only, First };
-void expectOne(const std::string& doc, int line, int column, const std::string& text, Count count = Count::Only) {
+void expectOne(const std::string& doc, int line, int column, const std::string& text,
+               Count count = Count::Only) {
   const auto problems = problemsOf(doc);
   BOOST_TEST_INFO("problems:\n" << dump(problems));
   BOOST_REQUIRE(!problems.empty());
@@ -182,7 +185,9 @@ BOOST_AUTO_TEST_CASE(tiny_sample_is_valid_and_complete) {
   BOOST_TEST(!j.plan.back().homework);
 }
 
-BOOST_AUTO_TEST_CASE(minimal_document_is_valid) { BOOST_TEST(problemsOf(kMinimal).empty(), dump(problemsOf(kMinimal))); }
+BOOST_AUTO_TEST_CASE(minimal_document_is_valid) {
+  BOOST_TEST(problemsOf(kMinimal).empty(), dump(problemsOf(kMinimal)));
+}
 
 BOOST_AUTO_TEST_CASE(bad_mark_value) {
   expectOne(replaced(kMinimal, R"(value="5")", R"(value="7")"), 23, 88, "недопустимое значение «7»");
@@ -202,7 +207,8 @@ BOOST_AUTO_TEST_CASE(missing_attribute) {
 }
 
 BOOST_AUTO_TEST_CASE(wrong_namespace) {
-  expectOne(replaced(kMinimal, "urn:ejournal:journal:1", "urn:other:journal"), 2, 48, "urn:ejournal:journal:1");
+  expectOne(replaced(kMinimal, "urn:ejournal:journal:1", "urn:other:journal"), 2, 48,
+            "urn:ejournal:journal:1");
 }
 
 BOOST_AUTO_TEST_CASE(no_namespace) {
@@ -211,9 +217,10 @@ BOOST_AUTO_TEST_CASE(no_namespace) {
 
 BOOST_AUTO_TEST_CASE(doctype_with_external_dtd_is_refused_without_fetching) {
   Listener nobody;
-  const std::string doc = replaced(kMinimal, "<journal ",
-                                   "<!DOCTYPE journal SYSTEM \"http://127.0.0.1:" + std::to_string(nobody.port()) +
-                                       "/evil.dtd\">\n<journal ");
+  const std::string doc =
+      replaced(kMinimal, "<journal ",
+               "<!DOCTYPE journal SYSTEM \"http://127.0.0.1:" + std::to_string(nobody.port()) +
+                   "/evil.dtd\">\n<journal ");
   const auto problems = problemsOf(doc);
   BOOST_REQUIRE_EQUAL(problems.size(), 1u);
   BOOST_TEST(problems[0].line == 2);
@@ -224,9 +231,10 @@ BOOST_AUTO_TEST_CASE(doctype_with_external_dtd_is_refused_without_fetching) {
 BOOST_AUTO_TEST_CASE(xxe_file_entity_is_refused) {
   std::string host;
   std::getline(std::ifstream("/etc/hostname"), host);
-  const std::string doc = replaced(
-      replaced(kMinimal, "<journal ", "<!DOCTYPE journal [<!ENTITY xxe SYSTEM \"file:///etc/hostname\">]>\n<journal "),
-      R"(fullName="Школа № 1")", R"(fullName="&xxe;")");
+  const std::string doc =
+      replaced(replaced(kMinimal, "<journal ",
+                        "<!DOCTYPE journal [<!ENTITY xxe SYSTEM \"file:///etc/hostname\">]>\n<journal "),
+               R"(fullName="Школа № 1")", R"(fullName="&xxe;")");
   const auto problems = problemsOf(doc);
   BOOST_REQUIRE_EQUAL(problems.size(), 1u);
   BOOST_TEST(problems[0].line == 2);
@@ -237,16 +245,14 @@ BOOST_AUTO_TEST_CASE(xxe_file_entity_is_refused) {
 BOOST_AUTO_TEST_CASE(billion_laughs_is_refused_quickly_in_little_memory) {
   std::string dtd = "<!DOCTYPE journal [\n <!ENTITY lol \"lol\">\n";
   for (int i = 1; i <= 9; ++i)
-    dtd += " <!ENTITY lol" + std::to_string(i) + " \"" +
-           [&] {
-             std::string r;
-             for (int k = 0; k < 10; ++k) r += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
-             return r;
-           }() +
-           "\">\n";
+    dtd += " <!ENTITY lol" + std::to_string(i) + " \"" + [&] {
+      std::string r;
+      for (int k = 0; k < 10; ++k) r += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
+      return r;
+    }() + "\">\n";
   dtd += "]>\n";
-  const std::string doc =
-      replaced(replaced(kMinimal, "<journal ", dtd + "<journal "), R"(fullName="Школа № 1")", R"(fullName="&lol9;")");
+  const std::string doc = replaced(replaced(kMinimal, "<journal ", dtd + "<journal "),
+                                   R"(fullName="Школа № 1")", R"(fullName="&lol9;")");
   const long before = peakRssKb();
   const auto start = std::chrono::steady_clock::now();
   const auto problems = problemsOf(doc);
@@ -278,10 +284,11 @@ BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_fast) {
 
 BOOST_AUTO_TEST_CASE(schema_location_elsewhere_is_ignored) {
   Listener other;
-  const std::string doc = replaced(
-      kMinimal, R"(version="1">)",
-      "version=\"1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:ejournal:journal:1 "
-      "http://127.0.0.1:" + std::to_string(other.port()) + "/other.xsd\">");
+  const std::string doc = replaced(kMinimal, R"(version="1">)",
+                                   "version=\"1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                                   "xsi:schemaLocation=\"urn:ejournal:journal:1 "
+                                   "http://127.0.0.1:" +
+                                       std::to_string(other.port()) + "/other.xsd\">");
   BOOST_TEST(problemsOf(doc).empty(), dump(problemsOf(doc)));
   BOOST_TEST(other.accepted() == 0);
 }
@@ -301,7 +308,8 @@ BOOST_AUTO_TEST_CASE(several_problems_at_once_in_document_order) {
 BOOST_AUTO_TEST_CASE(problems_are_capped) {
   std::string marks;
   for (int i = 0; i < 200; ++i)
-    marks += "    <mark id=\"x" + std::to_string(i) + "\" student=\"s1\" lesson=\"l1\" value=\"9\" at=\"2025-09-01T15:00:00\"/>\n";
+    marks += "    <mark id=\"x" + std::to_string(i) +
+             "\" student=\"s1\" lesson=\"l1\" value=\"9\" at=\"2025-09-01T15:00:00\"/>\n";
   const std::string doc = replaced(kMinimal, "  </marks>\n", marks + "  </marks>\n");
   ej::ingest::ReadOptions options;
   options.maxProblems = 10;
@@ -349,7 +357,8 @@ BOOST_AUTO_TEST_CASE(mark_for_unknown_student) {
 }
 
 BOOST_AUTO_TEST_CASE(mark_for_unknown_lesson) {
-  expectOne(replaced(kMinimal, R"(lesson="l1" value)", R"(lesson="l2" value)"), 23, 5, "неизвестный урок «l2»");
+  expectOne(replaced(kMinimal, R"(lesson="l1" value)", R"(lesson="l2" value)"), 23, 5,
+            "неизвестный урок «l2»");
 }
 
 BOOST_AUTO_TEST_CASE(lesson_of_unknown_class) {
@@ -373,11 +382,13 @@ BOOST_AUTO_TEST_CASE(enrolment_in_unknown_class) {
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_ids) {
-  std::string doc = replaced(kMinimal, "  </lessons>\n",
-                             "    <lesson id=\"l1\" date=\"2025-09-02\" slot=\"1\" class=\"5a\" subject=\"math\" "
-                             "teacher=\"t1\"/>\n  </lessons>\n");
+  std::string doc =
+      replaced(kMinimal, "  </lessons>\n",
+               "    <lesson id=\"l1\" date=\"2025-09-02\" slot=\"1\" class=\"5a\" subject=\"math\" "
+               "teacher=\"t1\"/>\n  </lessons>\n");
   doc = replaced(doc, "  </marks>\n",
-                 "    <mark id=\"m1\" student=\"s1\" lesson=\"l1\" value=\"4\" at=\"2025-09-01T15:00:00\"/>\n  </marks>\n");
+                 "    <mark id=\"m1\" student=\"s1\" lesson=\"l1\" value=\"4\" "
+                 "at=\"2025-09-01T15:00:00\"/>\n  </marks>\n");
   const auto problems = problemsOf(doc);
   BOOST_TEST_INFO(dump(problems));
   BOOST_REQUIRE_EQUAL(problems.size(), 2u);
@@ -441,7 +452,8 @@ BOOST_AUTO_TEST_CASE(parts_are_bounded_batches_with_reference_data_first) {
         },
         options);
     BOOST_TEST(referenceOnlyFirst);
-    // 58 lessons -> 2 parts, 219 marks -> 5, 8 attendance -> 1, 11 period marks -> 1; plus the reference part.
+    // 58 lessons -> 2 parts, 219 marks -> 5, 8 attendance -> 1, 11 period marks -> 1; plus the reference
+    // part.
     BOOST_TEST(sizes.size() == 10u);
     BOOST_TEST(lessons == 58u);
     BOOST_TEST(marks == 219u);
@@ -471,9 +483,11 @@ BOOST_AUTO_TEST_CASE(crlf_line_ends_and_bom_read_the_same_in_small_batches) {
   options.batchRecords = 7;
   const std::string expected = ej::ingest::writeJournal(ej::ingest::readJournal(tiny, "tiny.xml"));
   BOOST_TEST((ej::ingest::writeJournal(ej::ingest::readJournal(crlf, "crlf.xml", options)) == expected));
-  BOOST_TEST((ej::ingest::writeJournal(ej::ingest::readJournal("\xEF\xBB\xBF" + tiny, "bom.xml", options)) == expected));
+  BOOST_TEST((ej::ingest::writeJournal(ej::ingest::readJournal("\xEF\xBB\xBF" + tiny, "bom.xml", options)) ==
+              expected));
   // A cross-reference problem after a BOM is still located on its line and column.
-  const auto problems = problemsOf("\xEF\xBB\xBF" + replaced(kMinimal, R"(student="s1" lesson="l1")", R"(student="s9" lesson="l1")"));
+  const auto problems = problemsOf(
+      "\xEF\xBB\xBF" + replaced(kMinimal, R"(student="s1" lesson="l1")", R"(student="s9" lesson="l1")"));
   BOOST_REQUIRE_EQUAL(problems.size(), 1u);
   BOOST_TEST(problems[0].line == 23);
   BOOST_TEST(problems[0].column == 5);
@@ -557,7 +571,8 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(hostile)
 
-// A NUL byte was taken by Xerces for the end of the input: "</journal>\0" before <marks> dropped every mark silently.
+// A NUL byte was taken by Xerces for the end of the input: "</journal>\0" before <marks> dropped every mark
+// silently.
 BOOST_AUTO_TEST_CASE(nul_byte_anywhere_is_an_error_at_its_place) {
   const std::string cut = replaced(tinyXml(), "  <marks>", std::string("</journal>\0  <marks>", 20));
   const auto problems = problemsOf(cut);
@@ -585,15 +600,16 @@ BOOST_AUTO_TEST_CASE(only_blanks_comments_and_instructions_after_the_root) {
 
 BOOST_AUTO_TEST_CASE(bare_doctype_is_refused) {
   expectOne(replaced(kMinimal, "<journal ", "<!DOCTYPE journal>\n<journal "), 2, 1, "DOCTYPE запрещён");
-  expectOne(replaced(kMinimal, "<journal ", "<!-- <!DOCTYPE in a comment is not one -->\n<!DOCTYPE  journal >\n<journal "),
+  expectOne(replaced(kMinimal, "<journal ",
+                     "<!-- <!DOCTYPE in a comment is not one -->\n<!DOCTYPE  journal >\n<journal "),
             3, 1, "DOCTYPE");
 }
 
 // A 500 MB attribute took 5.2 GB and 16.7 s before the cap; now it is refused before Xerces buffers it.
 BOOST_AUTO_TEST_CASE(huge_values_are_refused_early_in_little_memory) {
   const size_t huge = 64 << 20;
-  std::string doc = replaced(kMinimal, R"(slot="1" class="5a")", R"(slot="1" topic=")" + std::string(huge, 'a') +
-                                                                     R"(" class="5a")");
+  std::string doc = replaced(kMinimal, R"(slot="1" class="5a")",
+                             R"(slot="1" topic=")" + std::string(huge, 'a') + R"(" class="5a")");
   const long before = peakRssKb();
   const auto start = std::chrono::steady_clock::now();
   auto problems = problemsOf(doc);
@@ -602,15 +618,16 @@ BOOST_AUTO_TEST_CASE(huge_values_are_refused_early_in_little_memory) {
   BOOST_REQUIRE_EQUAL(problems.size(), 1u);
   BOOST_TEST(problems[0].line == 20);
   BOOST_TEST(problems[0].column == 55);
-  BOOST_TEST(problems[0].message.find("значение атрибута «topic» длиннее допустимого: допускается не больше 4 МиБ") !=
+  BOOST_TEST(problems[0].message.find(
+                 "значение атрибута «topic» длиннее допустимого: допускается не больше 4 МиБ") !=
              std::string::npos);
   BOOST_TEST(seconds < 2.0);
   BOOST_TEST(peakRssKb() - before < 16 * 1024);  // the document is 64 MiB; refusing it adds less than 16 MiB
   doc.clear();
   doc.shrink_to_fit();
 
-  // Text, comments, CDATA and tags are capped alike; a value just under the cap passes the scan (the schema then
-  // limits a topic to its own length).
+  // Text, comments, CDATA and tags are capped alike; a value just under the cap passes the scan (the schema
+  // then limits a topic to its own length).
   ej::ingest::ReadOptions small;
   small.maxValueBytes = 1000;
   const auto first = [&](const std::string& d) {
@@ -621,10 +638,12 @@ BOOST_AUTO_TEST_CASE(huge_values_are_refused_early_in_little_memory) {
   const Problem text = first(replaced(kMinimal, "  </staff>", "  " + std::string(1001, 'x') + "</staff>"));
   BOOST_TEST(text.message.find("текст длиннее допустимого") != std::string::npos, text.message);
   BOOST_TEST(text.line == 6);
-  const Problem comment = first(replaced(kMinimal, "  <staff>", "  <!--" + std::string(1000, '<') + "-->\n  <staff>"));
+  const Problem comment =
+      first(replaced(kMinimal, "  <staff>", "  <!--" + std::string(1000, '<') + "-->\n  <staff>"));
   BOOST_TEST(comment.message.find("комментарий длиннее") != std::string::npos, comment.message);
   BOOST_TEST(comment.line == 5);
-  const Problem cdata = first(replaced(kMinimal, "  <staff>", "<![CDATA[" + std::string(1000, '<') + "]]>\n  <staff>"));
+  const Problem cdata =
+      first(replaced(kMinimal, "  <staff>", "<![CDATA[" + std::string(1000, '<') + "]]>\n  <staff>"));
   BOOST_TEST(cdata.message.find("раздел CDATA длиннее") != std::string::npos, cdata.message);
   std::string attrs;
   for (int i = 0; i < 200; ++i) attrs += " a" + std::to_string(i) + "=\"x\"";
@@ -633,7 +652,8 @@ BOOST_AUTO_TEST_CASE(huge_values_are_refused_early_in_little_memory) {
   BOOST_TEST(tag.line == 6);
   const Problem unclosed = first(replaced(kMinimal, R"(lastName="Иванова")", R"(lastName="Иванова)"));
   BOOST_TEST(unclosed.line == 6);  // an attribute value running on to the end of the document
-  const std::string fits = replaced(kMinimal, R"(lastName="Иванова")", "lastName=\"" + std::string(400, 'x') + "\"");
+  const std::string fits =
+      replaced(kMinimal, R"(lastName="Иванова")", "lastName=\"" + std::string(400, 'x') + "\"");
   BOOST_TEST(problemsOf(fits, small).empty(), dump(problemsOf(fits, small)));
 }
 
@@ -645,11 +665,22 @@ BOOST_AUTO_TEST_CASE(every_message_is_russian_and_located) {
       {"unknown root", "<?xml version=\"1.0\"?>\n<a/>"},
       {"bad attribute value", replaced(kMinimal, R"(value="5")", R"(value="7")")},
       {"bad enumeration", replaced(kMinimal, R"(grading="marked")", R"(grading="sometimes")")},
-      {"missing required attribute", replaced(kMinimal, R"( class="5a" subject="math")", R"( subject="math")")},
+      {"missing required attribute",
+       replaced(kMinimal, R"( class="5a" subject="math")", R"( subject="math")")},
       {"wrong namespace", replaced(kMinimal, "urn:ejournal:journal:1", "urn:other:journal")},
-      {"wrong order", replaced(replaced(kMinimal, "  <staff>\n    <person id=\"t1\" lastName=\"Иванова\" firstName=\"Мария\"/>\n  </staff>\n", ""),
-                               "  </subjects>\n", "  </subjects>\n  <staff>\n    <person id=\"t1\" lastName=\"Иванова\" firstName=\"Мария\"/>\n  </staff>\n")},
-      {"missing section", replaced(kMinimal, R"(  <year startYear="2025" from="2025-09-01" to="2026-05-31"/>)" "\n", "")},
+      {"wrong order",
+       replaced(
+           replaced(
+               kMinimal,
+               "  <staff>\n    <person id=\"t1\" lastName=\"Иванова\" firstName=\"Мария\"/>\n  </staff>\n",
+               ""),
+           "  </subjects>\n",
+           "  </subjects>\n  <staff>\n    <person id=\"t1\" lastName=\"Иванова\" firstName=\"Мария\"/>\n  "
+           "</staff>\n")},
+      {"missing section", replaced(kMinimal,
+                                   R"(  <year startYear="2025" from="2025-09-01" to="2026-05-31"/>)"
+                                   "\n",
+                                   "")},
       {"truncated", kMinimal.substr(0, kMinimal.size() / 2)},
       {"truncated in a tag", kMinimal.substr(0, kMinimal.find("lastName=\"Петров\"") + 12)},
       {"unclosed element", replaced(kMinimal, "  </classes>\n", "")},
@@ -662,8 +693,10 @@ BOOST_AUTO_TEST_CASE(every_message_is_russian_and_located) {
       {"bad UTF-8", replaced(kMinimal, "Петров", "\xC3\x28\xFF\xFE")},
       {"control character", replaced(kMinimal, "Петров", "Пет\x01ров")},
       {"bad encoding declaration", replaced(kMinimal, R"(encoding="UTF-8")", R"(encoding="UTF-7")")},
-      {"encoding declared twice", replaced(kMinimal, R"(encoding="UTF-8")", R"(encoding="UTF-8" encoding="UTF-8")")},
-      {"garbled declaration", replaced(kMinimal, R"(<?xml version="1.0" encoding="UTF-8"?>)", R"(<?xml version="1.0" encoding=UTF-8?>)")},
+      {"encoding declared twice",
+       replaced(kMinimal, R"(encoding="UTF-8")", R"(encoding="UTF-8" encoding="UTF-8")")},
+      {"garbled declaration", replaced(kMinimal, R"(<?xml version="1.0" encoding="UTF-8"?>)",
+                                       R"(<?xml version="1.0" encoding=UTF-8?>)")},
       {"XML version 2", replaced(kMinimal, R"(version="1.0")", R"(version="2.0")")},
       {"declaration not first", " " + kMinimal},
       {"empty document", ""},
@@ -674,8 +707,12 @@ BOOST_AUTO_TEST_CASE(every_message_is_russian_and_located) {
       {"double dash in a comment", replaced(kMinimal, "  <staff>", "  <!-- a -- b -->\n  <staff>")},
       {"bad character reference", replaced(kMinimal, "Петров", "&#0;")},
       {"undeclared prefix", replaced(kMinimal, "<staff>", "<x:staff>")},
-      {"xsi:type", replaced(kMinimal, R"(<class id="5a")", R"(<class xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Other" id="5a")")},
-      {"duplicate key", replaced(kMinimal, "  </classes>", "    <class id=\"5a\" grade=\"5\" letter=\"Б\" teacher=\"t1\"/>\n  </classes>")},
+      {"xsi:type",
+       replaced(kMinimal, R"(<class id="5a")",
+                R"(<class xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Other" id="5a")")},
+      {"duplicate key",
+       replaced(kMinimal, "  </classes>",
+                "    <class id=\"5a\" grade=\"5\" letter=\"Б\" teacher=\"t1\"/>\n  </classes>")},
       {"bad date", replaced(kMinimal, R"(date="2025-09-01")", R"(date="2025-13-40")")},
       {"too long id", replaced(kMinimal, R"(<class id="5a")", "<class id=\"" + std::string(300, 'z') + "\"")},
   };

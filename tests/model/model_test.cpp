@@ -1,27 +1,26 @@
-// Tests of the model's value types: dates, names, marks, sort order, period names, the index; private files and
-// the capped reading of inputs of every kind.
+// Tests of the model's value types: dates, names, marks, sort order, period names, the index; private files
+// and the capped reading of inputs of every kind.
 #define BOOST_TEST_MODULE model
-#include <boost/test/unit_test.hpp>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ejournal/model/text.h"
-#include "ejournal/model/clock.h"
-#include "ejournal/model/error.h"
-#include "ejournal/model/files.h"
-#include "ejournal/model/index.h"
-#include "ejournal/model/journal.h"
-#include "ejournal/model/once.h"
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "ejournal/model/clock.h"
+#include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
+#include "ejournal/model/index.h"
+#include "ejournal/model/journal.h"
+#include "ejournal/model/once.h"
+#include "ejournal/model/text.h"
 
 using namespace ejournal::model;
 namespace fs = std::filesystem;
@@ -121,8 +120,9 @@ BOOST_AUTO_TEST_CASE(russian_sort_puts_yo_after_ye) {
   std::vector<std::string> names{"Ёлкин", "Егоров", "Жуков", "Абрамов", "абрамова", "Яковлев"};
   std::sort(names.begin(), names.end(),
             [](const auto& a, const auto& b) { return russianSortKey(a) < russianSortKey(b); });
-  BOOST_TEST(names == (std::vector<std::string>{"Абрамов", "абрамова", "Егоров", "Ёлкин", "Жуков", "Яковлев"}),
-             boost::test_tools::per_element());
+  BOOST_TEST(
+      names == (std::vector<std::string>{"Абрамов", "абрамова", "Егоров", "Ёлкин", "Жуков", "Яковлев"}),
+      boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(period_names) {
@@ -140,7 +140,8 @@ BOOST_AUTO_TEST_CASE(index_finds_enrolled_students_and_sorted_lessons) {
   const Date sep1 = Date::fromYmd(2025, 9, 1);
   j.students.push_back({"s1", "Яковлев", "Иван", "", {}, {{"c5", sep1, std::nullopt}}});
   j.students.push_back({"s2", "Ёлкин", "Пётр", "", {}, {{"c5", sep1, Date::fromYmd(2025, 10, 15)}}});
-  j.students.push_back({"s3", "Антонов", "Олег", "", {}, {{"c5", Date::fromYmd(2025, 11, 10), std::nullopt}}});
+  j.students.push_back(
+      {"s3", "Антонов", "Олег", "", {}, {{"c5", Date::fromYmd(2025, 11, 10), std::nullopt}}});
   Lesson a;
   a.id = "L2";
   a.classId = "c5";
@@ -171,8 +172,8 @@ BOOST_AUTO_TEST_CASE(fixed_clock_and_env_override) {
 }
 
 BOOST_AUTO_TEST_CASE(call_once_per_process_runs_once_across_racing_threads) {
-  // Two "libraries" (different call sites, same key) racing from 16 threads: the set-up runs exactly once, and no
-  // caller returns before it has finished.
+  // Two "libraries" (different call sites, same key) racing from 16 threads: the set-up runs exactly once,
+  // and no caller returns before it has finished.
   std::atomic<int> runs{0}, inside{0}, overlaps{0}, earlyReturns{0};
   std::atomic<bool> finished{false};
   auto setUp = [&] {
@@ -185,8 +186,10 @@ BOOST_AUTO_TEST_CASE(call_once_per_process_runs_once_across_racing_threads) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 16; ++i)
     threads.emplace_back([&, i] {
-      if (i % 2) callOncePerProcess("test-runtime", setUp);
-      else callOncePerProcess("test-runtime", [&] { setUp(); });
+      if (i % 2)
+        callOncePerProcess("test-runtime", setUp);
+      else
+        callOncePerProcess("test-runtime", [&] { setUp(); });
       if (!finished) ++earlyReturns;
     });
   for (auto& t : threads) t.join();
@@ -196,10 +199,11 @@ BOOST_AUTO_TEST_CASE(call_once_per_process_runs_once_across_racing_threads) {
 
   // A set-up that throws is retried by the next caller; another key is independent.
   int attempts = 0;
-  BOOST_CHECK_THROW(callOncePerProcess("test-flaky", [&] {
-                      ++attempts;
-                      throw std::runtime_error("not yet");
-                    }),
+  BOOST_CHECK_THROW(callOncePerProcess("test-flaky",
+                                       [&] {
+                                         ++attempts;
+                                         throw std::runtime_error("not yet");
+                                       }),
                     std::runtime_error);
   callOncePerProcess("test-flaky", [&] { ++attempts; });
   callOncePerProcess("test-flaky", [&] { ++attempts; });
@@ -254,14 +258,17 @@ BOOST_AUTO_TEST_CASE(input_of_every_kind_is_read_with_the_cap_applied_while_read
   writeFileAtomic(tmp.path / "big.xml", std::string(kCap + 1, 'x'));
   BOOST_TEST(errorOf([&] { InputFile f(tmp.path / "big.xml", kCap); }, ejournal::ErrorKind::Input)
                  .find("слишком велик: 1048577 байт, допускается не больше 1 МиБ") != std::string::npos);
-  // Devices that never end: refused after the cap, at once (before the fix /dev/zero was read until memory ran out).
+  // Devices that never end: refused after the cap, at once (before the fix /dev/zero was read until memory
+  // ran out).
   for (const char* device : {"/dev/zero", "/dev/urandom"}) {
     const auto start = std::chrono::steady_clock::now();
     const std::string message = errorOf([&] { InputFile f(device, kCap); }, ejournal::ErrorKind::Input);
-    BOOST_TEST(message.find(std::string(device) + ": файл слишком велик: больше 1 МиБ") != std::string::npos, message);
+    BOOST_TEST(message.find(std::string(device) + ": файл слишком велик: больше 1 МиБ") != std::string::npos,
+               message);
     BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 5.0);
   }
-  // A pipe: read to its end when within the cap, refused as soon as the cap is passed (the writer is still writing).
+  // A pipe: read to its end when within the cap, refused as soon as the cap is passed (the writer is still
+  // writing).
   const auto pipeOf = [&](size_t bytes) {
     int fds[2];
     BOOST_REQUIRE(::pipe(fds) == 0);
@@ -291,7 +298,8 @@ BOOST_AUTO_TEST_CASE(input_of_every_kind_is_read_with_the_cap_applied_while_read
   }
   {
     auto [fd, writer] = pipeOf(64 * kCap);  // far more than the cap: the reader stops after the cap
-    BOOST_TEST(errorOf([&, fd = fd] { InputFile f("/dev/fd/" + std::to_string(fd), kCap); }, ejournal::ErrorKind::Input)
+    BOOST_TEST(errorOf([&, fd = fd] { InputFile f("/dev/fd/" + std::to_string(fd), kCap); },
+                       ejournal::ErrorKind::Input)
                    .find("слишком велик") != std::string::npos);
     ::close(fd);
     writer.join();
@@ -313,9 +321,11 @@ BOOST_AUTO_TEST_CASE(csv_in_the_spreadsheet_form) {
   using ejournal::model::CsvForm;
   using ejournal::model::csvInForm;
   const std::string rfc = "a,\"b,c\",\"он сказал \"\"да\"\"\",d;e\r\n,\"x\ny\",\r\nlast";
-  // ';' and a BOM: the comma no longer needs quotes, the ';' does, quotes stay doubled, records and empties kept.
+  // ';' and a BOM: the comma no longer needs quotes, the ';' does, quotes stay doubled, records and empties
+  // kept.
   BOOST_TEST(csvInForm(rfc, CsvForm{}) ==
-             "\xEF\xBB\xBF" "a;b,c;\"он сказал \"\"да\"\"\";\"d;e\"\r\n;\"x\ny\";\r\nlast");
+             "\xEF\xBB\xBF"
+             "a;b,c;\"он сказал \"\"да\"\"\";\"d;e\"\r\n;\"x\ny\";\r\nlast");
   BOOST_TEST(csvInForm(rfc, CsvForm::rfc4180()) == rfc);
   BOOST_TEST(csvInForm("", CsvForm{}) == "\xEF\xBB\xBF");
   BOOST_TEST(csvInForm("a,b\n", CsvForm{';', false}) == "a;b\n");

@@ -1,4 +1,5 @@
-// The dnevnik.ru API v2 emulator (see emulator.h): a Poco HTTPServer on 127.0.0.1 answering from a model::Journal.
+// The dnevnik.ru API v2 emulator (see emulator.h): a Poco HTTPServer on 127.0.0.1 answering from a
+// model::Journal.
 #include "emulator.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -37,15 +38,55 @@ using model::DateTime;
 class Json {
  public:
   explicit Json(bool lossy) : lossy_(lossy) {}
-  Json& beginObject() { sep(); out_ += '{'; first_.push_back(true); return *this; }
-  Json& endObject() { out_ += '}'; first_.pop_back(); return *this; }
-  Json& beginArray() { sep(); out_ += '['; first_.push_back(true); return *this; }
-  Json& endArray() { out_ += ']'; first_.pop_back(); return *this; }
-  Json& key(const std::string& k) { sep(); string(k); out_ += ':'; pendingValue_ = true; return *this; }
-  Json& str(const std::string& v) { sep(); string(v); return *this; }
-  Json& null() { sep(); out_ += "null"; return *this; }
-  Json& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
-  Json& integer(long long v) { sep(); out_ += std::to_string(v); return *this; }
+  Json& beginObject() {
+    sep();
+    out_ += '{';
+    first_.push_back(true);
+    return *this;
+  }
+  Json& endObject() {
+    out_ += '}';
+    first_.pop_back();
+    return *this;
+  }
+  Json& beginArray() {
+    sep();
+    out_ += '[';
+    first_.push_back(true);
+    return *this;
+  }
+  Json& endArray() {
+    out_ += ']';
+    first_.pop_back();
+    return *this;
+  }
+  Json& key(const std::string& k) {
+    sep();
+    string(k);
+    out_ += ':';
+    pendingValue_ = true;
+    return *this;
+  }
+  Json& str(const std::string& v) {
+    sep();
+    string(v);
+    return *this;
+  }
+  Json& null() {
+    sep();
+    out_ += "null";
+    return *this;
+  }
+  Json& boolean(bool b) {
+    sep();
+    out_ += b ? "true" : "false";
+    return *this;
+  }
+  Json& integer(long long v) {
+    sep();
+    out_ += std::to_string(v);
+    return *this;
+  }
   // A numeric id, exact: fields without a *_str twin are always written exactly.
   Json& idNumber(const std::string& id) {
     sep();
@@ -103,7 +144,8 @@ class Json {
 
 bool isNumericId(const std::string& s) {
   if (s.empty() || s.size() > 19) return false;
-  if (!std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) return false;
+  if (!std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return false;
   long long v = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   return r.ec == std::errc() && v > 0;
@@ -144,14 +186,15 @@ struct DnevnikEmulator::Impl {
   long long next = 0;
   std::unordered_map<std::string, std::string> userOfStaff;  // staff id -> user id
   std::map<std::pair<int, int>, std::string> workTypeId;     // (WorkType or -1 for PeriodMark, weight) -> id
-  std::vector<std::tuple<std::string, std::string, int, std::string>> workTypeList;  // id, title, weight, abbr
-  std::map<std::string, std::string> periodApiId;  // period id -> api id
-  std::map<std::string, std::string> defaultWork;  // lesson id -> DefaultNewLessonWork id
+  std::vector<std::tuple<std::string, std::string, int, std::string>>
+      workTypeList;                                 // id, title, weight, abbr
+  std::map<std::string, std::string> periodApiId;   // period id -> api id
+  std::map<std::string, std::string> defaultWork;   // lesson id -> DefaultNewLessonWork id
   std::map<std::string, std::string> homeworkWork;  // lesson id -> Homework work id
   std::map<std::string, std::string> periodWork;    // class|subject|kind|period -> PeriodMark work id
   std::map<std::string, const model::PeriodMark*> periodWorkOwner;  // work id -> first mark (createdBy, kind)
-  std::vector<std::string> periodMarkIds;           // parallel to j.periodMarks
-  std::vector<std::string> periodMarkGroup;         // parallel: the class, or the pupil's subgroup of the subject
+  std::vector<std::string> periodMarkIds;                           // parallel to j.periodMarks
+  std::vector<std::string> periodMarkGroup;  // parallel: the class, or the pupil's subgroup of the subject
   std::unordered_map<std::string, size_t> lessonPos;
   std::unordered_map<std::string, std::vector<size_t>> lessonsOfGroup;  // sorted by date, slot
   std::unordered_map<std::string, std::vector<size_t>> marksOfLesson;
@@ -171,7 +214,8 @@ struct DnevnikEmulator::Impl {
 
   void build() {
     if (!hasNumericIds(j))
-      throw std::invalid_argument("dnevnik emulator: the journal has non-numeric ids; convert it with withNumericIds()");
+      throw std::invalid_argument(
+          "dnevnik emulator: the journal has non-numeric ids; convert it with withNumericIds()");
     long long maxId = 0;
     auto see = [&](const std::string& id) {
       if (!id.empty()) maxId = std::max(maxId, std::stoll(id));
@@ -203,7 +247,8 @@ struct DnevnikEmulator::Impl {
       if (it != workTypeId.end()) return it->second;
       std::string id = newId();
       workTypeId[key] = id;
-      std::string title = type < 0 ? "Итоговая отметка" : std::string(model::russianTitle(static_cast<model::WorkType>(type)));
+      std::string title = type < 0 ? "Итоговая отметка"
+                                   : std::string(model::russianTitle(static_cast<model::WorkType>(type)));
       workTypeList.emplace_back(id, title, weight, title.substr(0, 2));
       return id;
     };
@@ -240,10 +285,12 @@ struct DnevnikEmulator::Impl {
       std::string group = pm.classId;
       for (auto& sg : j.subgroups)
         if (sg.classId == pm.classId && sg.subjectId == pm.subjectId &&
-            std::any_of(sg.members.begin(), sg.members.end(), [&](auto& m) { return m.studentId == pm.studentId; }))
+            std::any_of(sg.members.begin(), sg.members.end(),
+                        [&](auto& m) { return m.studentId == pm.studentId; }))
           group = sg.id;
       periodMarkGroup.push_back(group);
-      std::string key = group + "|" + pm.subjectId + "|" + std::string(model::toString(pm.kind)) + "|" + pm.periodId;
+      std::string key =
+          group + "|" + pm.subjectId + "|" + std::string(model::toString(pm.kind)) + "|" + pm.periodId;
       auto [it, fresh] = periodWork.try_emplace(key);
       if (fresh) {
         it->second = newId();
@@ -266,8 +313,20 @@ struct DnevnikEmulator::Impl {
 
   void person(Json& o, const std::string& id, const std::string& last, const std::string& first,
               const std::string& middle, const std::string& shortName, const std::string& userId) const {
-    o.beginObject().id("id", id).id("userId", userId).key("firstName").str(first).key("lastName").str(last)
-        .key("middleName").str(middle).key("shortName").str(shortName).key("sex").null().endObject();
+    o.beginObject()
+        .id("id", id)
+        .id("userId", userId)
+        .key("firstName")
+        .str(first)
+        .key("lastName")
+        .str(last)
+        .key("middleName")
+        .str(middle)
+        .key("shortName")
+        .str(shortName)
+        .key("sex")
+        .null()
+        .endObject();
   }
   void staffPerson(Json& o, const model::Staff& s) const {
     person(o, s.id, s.lastName, s.firstName, s.middleName, s.shortName(), userOfStaff.at(s.id));
@@ -277,43 +336,101 @@ struct DnevnikEmulator::Impl {
   }
   void subject(Json& o, const std::string& id) const {
     auto it = subjects.find(id);
-    o.beginObject().id("id", id).key("name").str(it == subjects.end() ? "" : it->second->name)
-        .key("knowledgeArea").str("").key("fgosSubjectId").null().endObject();
+    o.beginObject()
+        .id("id", id)
+        .key("name")
+        .str(it == subjects.end() ? "" : it->second->name)
+        .key("knowledgeArea")
+        .str("")
+        .key("fgosSubjectId")
+        .null()
+        .endObject();
   }
   void eduGroup(Json& o, const std::string& id) const {
     o.beginObject().id("id", id);
     if (auto c = classes.find(id); c != classes.end()) {
-      o.ids("parentIds", {}).key("type").str("Group").key("name").str(c->second->name())
-          .key("fullName").str(c->second->name()).key("parallel").integer(c->second->grade);
+      o.ids("parentIds", {})
+          .key("type")
+          .str("Group")
+          .key("name")
+          .str(c->second->name())
+          .key("fullName")
+          .str(c->second->name())
+          .key("parallel")
+          .integer(c->second->grade);
       o.key("subjects").beginArray().endArray();
     } else {
       auto* s = subgroups.at(id);
       int grade = classes.count(s->classId) ? classes.at(s->classId)->grade : 0;
-      o.ids("parentIds", {s->classId}).key("type").str("Subgroup").key("name").str(s->name)
-          .key("fullName").str(s->name).key("parallel").integer(grade);
+      o.ids("parentIds", {s->classId})
+          .key("type")
+          .str("Subgroup")
+          .key("name")
+          .str(s->name)
+          .key("fullName")
+          .str(s->name)
+          .key("parallel")
+          .integer(grade);
       o.key("subjects").beginArray();
       subject(o, s->subjectId);
       o.endArray();
     }
-    o.id("timetable", "").key("status").str("Active").key("studyyear").integer(j.year.startYear)
-        .key("educationType").str("Common").key("journaltype").str("Default").endObject();
+    o.id("timetable", "")
+        .key("status")
+        .str("Active")
+        .key("studyyear")
+        .integer(j.year.startYear)
+        .key("educationType")
+        .str("Common")
+        .key("journaltype")
+        .str("Default")
+        .endObject();
   }
   void work(Json& o, const std::string& id, const std::string& type, const std::string& workType,
-            const model::Lesson* l, const std::string& group, const std::string& subjectId, const std::string& text,
-            std::optional<DateTime> sent, const std::string& createdByStaff, int markCount,
-            const std::string& periodType, int periodNumber) const {
-    o.beginObject().id("id", id).key("type").str(type).id("workType", workType).key("markType").str("mark5")
-        .key("markCount").integer(markCount).id("lesson", l ? l->id : "").key("displayInJournal").boolean(markCount > 0)
-        .key("status").str("Sent").id("eduGroup", group).key("tasks").beginArray().endArray().key("text").str(text)
-        .key("periodNumber").integer(periodNumber).key("periodType").str(periodType)
-        .key("subjectId").idNumber(subjectId).key("isImportant").boolean(false);
-    if (l) o.key("targetDate").str(dateText(l->date));
-    else o.key("targetDate").null();
-    if (sent) o.key("sentDate").str(sent->toString());
-    else o.key("sentDate").null();
+            const model::Lesson* l, const std::string& group, const std::string& subjectId,
+            const std::string& text, std::optional<DateTime> sent, const std::string& createdByStaff,
+            int markCount, const std::string& periodType, int periodNumber) const {
+    o.beginObject()
+        .id("id", id)
+        .key("type")
+        .str(type)
+        .id("workType", workType)
+        .key("markType")
+        .str("mark5")
+        .key("markCount")
+        .integer(markCount)
+        .id("lesson", l ? l->id : "")
+        .key("displayInJournal")
+        .boolean(markCount > 0)
+        .key("status")
+        .str("Sent")
+        .id("eduGroup", group)
+        .key("tasks")
+        .beginArray()
+        .endArray()
+        .key("text")
+        .str(text)
+        .key("periodNumber")
+        .integer(periodNumber)
+        .key("periodType")
+        .str(periodType)
+        .key("subjectId")
+        .idNumber(subjectId)
+        .key("isImportant")
+        .boolean(false);
+    if (l)
+      o.key("targetDate").str(dateText(l->date));
+    else
+      o.key("targetDate").null();
+    if (sent)
+      o.key("sentDate").str(sent->toString());
+    else
+      o.key("sentDate").null();
     auto u = userOfStaff.find(createdByStaff);
-    if (u != userOfStaff.end()) o.key("createdBy").idNumber(u->second);
-    else o.key("createdBy").null();
+    if (u != userOfStaff.end())
+      o.key("createdBy").idNumber(u->second);
+    else
+      o.key("createdBy").null();
     o.key("files").beginArray().endArray().key("oneDriveLinks").beginArray().endArray().endObject();
   }
   void lesson(Json& o, const model::Lesson& l) const {
@@ -323,31 +440,44 @@ struct DnevnikEmulator::Impl {
     const auto subj = std::find_if(j.subjects.begin(), j.subjects.end(),
                                    [&](const model::Subject& s) { return s.id == l.subjectId; });
     const int marksPerCell = subj != j.subjects.end() && subj->twoMarksPerCell ? 2 : 1;
-    o.beginObject().id("id", l.id).key("title").str(l.topic).key("date").str(lessonStart(l).toString())
-        .key("number").integer(l.slot).key("subject");
+    o.beginObject()
+        .id("id", l.id)
+        .key("title")
+        .str(l.topic)
+        .key("date")
+        .str(lessonStart(l).toString())
+        .key("number")
+        .integer(l.slot)
+        .key("subject");
     subject(o, l.subjectId);
     o.id("group", group).key("status").str("Held").key("resultPlaceId").null().key("works").beginArray();
     // The default column: dnevnik.ru creates it when the teacher fills in the lesson, so its sentDate and
     // createdBy are when and by whom the topic was entered.
-    work(o, defaultWork.at(l.id), "DefaultNewLessonWork", workTypeFor(model::WorkType::Classwork, 1), &l, group,
-         l.subjectId, "", l.topic.empty() ? std::nullopt : l.topicEnteredAt,
+    work(o, defaultWork.at(l.id), "DefaultNewLessonWork", workTypeFor(model::WorkType::Classwork, 1), &l,
+         group, l.subjectId, "", l.topic.empty() ? std::nullopt : l.topicEnteredAt,
          l.topicEnteredBy.empty() ? taught : l.topicEnteredBy, marksPerCell, "Unknown", 0);
     for (auto& w : l.works)
-      work(o, w.id, w.type == model::WorkType::Control ? "LessonTestWork" : "CommonWork", workTypeFor(w.type, w.weight),
-           &l, group, l.subjectId, w.topic, std::nullopt, taught, marksPerCell, "Unknown", 0);
+      work(o, w.id, w.type == model::WorkType::Control ? "LessonTestWork" : "CommonWork",
+           workTypeFor(w.type, w.weight), &l, group, l.subjectId, w.topic, std::nullopt, taught, marksPerCell,
+           "Unknown", 0);
     if (auto h = homeworkWork.find(l.id); h != homeworkWork.end())
-      work(o, h->second, "Homework", workTypeFor(model::WorkType::Homework, 1), &l, group, l.subjectId, l.homework,
-           l.topicEnteredAt, taught, 0, "Unknown", 0);
+      work(o, h->second, "Homework", workTypeFor(model::WorkType::Homework, 1), &l, group, l.subjectId,
+           l.homework, l.topicEnteredAt, taught, 0, "Unknown", 0);
     o.endArray();
-    o.ids("teachers", taught.empty() ? std::vector<std::string>{} : std::vector<std::string>{taught}).endObject();
+    o.ids("teachers", taught.empty() ? std::vector<std::string>{} : std::vector<std::string>{taught})
+        .endObject();
   }
   static std::pair<std::string, std::string> scale(const model::MarkValue& v) {
     switch (v.kind) {
-      case model::MarkKind::Points: return {"mark5", v.toString()};
-      case model::MarkKind::NotAssessed: return {"markna", v.toString()};
+      case model::MarkKind::Points:
+        return {"mark5", v.toString()};
+      case model::MarkKind::NotAssessed:
+        return {"markna", v.toString()};
       case model::MarkKind::Pass:
-      case model::MarkKind::Fail: return {"test", v.toString()};
-      case model::MarkKind::Exempt: return {"markdismiss", v.toString()};
+      case model::MarkKind::Fail:
+        return {"test", v.toString()};
+      case model::MarkKind::Exempt:
+        return {"markdismiss", v.toString()};
     }
     return {"mark5", v.toString()};
   }
@@ -360,10 +490,27 @@ struct DnevnikEmulator::Impl {
                        : m.value.points >= 4                   ? "Good"
                        : m.value.points == 3                   ? "Average"
                                                                : "Bad";
-    o.beginObject().id("id", m.id).key("type").str(type).key("value").str(text).key("textValue").str(text)
-        .id("person", m.studentId).id("work", w != works.end() ? m.workId : defaultWork.at(m.lessonId))
-        .id("lesson", m.lessonId).key("number").integer(0).key("date").str(m.enteredAt.toString())
-        .key("workType").idNumber(workTypeFor(t, m.weight)).key("mood").str(mood).key("use_avg_calc").boolean(true)
+    o.beginObject()
+        .id("id", m.id)
+        .key("type")
+        .str(type)
+        .key("value")
+        .str(text)
+        .key("textValue")
+        .str(text)
+        .id("person", m.studentId)
+        .id("work", w != works.end() ? m.workId : defaultWork.at(m.lessonId))
+        .id("lesson", m.lessonId)
+        .key("number")
+        .integer(0)
+        .key("date")
+        .str(m.enteredAt.toString())
+        .key("workType")
+        .idNumber(workTypeFor(t, m.weight))
+        .key("mood")
+        .str(mood)
+        .key("use_avg_calc")
+        .boolean(true)
         .endObject();
   }
 
@@ -380,8 +527,16 @@ struct DnevnikEmulator::Impl {
     const DateTime taken = l.attendanceEnteredAt ? *l.attendanceEnteredAt : DateTime{l.date, 0};
     auto entry = [&](const std::string& person, const char* status, DateTime created) {
       // createdDate carries milliseconds, as in the swagger examples.
-      o.beginObject().id("person", person).id("lesson", l.id).key("comment").str("").key("status").str(status)
-          .key("createdDate").str(created.toString() + ".000").endObject();
+      o.beginObject()
+          .id("person", person)
+          .id("lesson", l.id)
+          .key("comment")
+          .str("")
+          .key("status")
+          .str(status)
+          .key("createdDate")
+          .str(created.toString() + ".000")
+          .endObject();
     };
     if (it != absencesOfLesson.end())
       for (size_t i : it->second) {
@@ -413,7 +568,8 @@ struct DnevnikEmulator::Impl {
   bool isGroup(const std::string& g) const { return classes.count(g) || subgroups.count(g); }
 
   Response route(const std::string& method, const std::vector<std::string>& seg,
-                 const std::vector<std::pair<std::string, std::string>>& query, const std::string& body) const {
+                 const std::vector<std::pair<std::string, std::string>>& query,
+                 const std::string& body) const {
     Json o(options.lossyNumbers);
     auto n = seg.size();
     auto is = [&](std::initializer_list<const char*> parts) {
@@ -430,12 +586,36 @@ struct DnevnikEmulator::Impl {
     const model::Staff* me = j.staff.empty() ? nullptr : &j.staff.front();
 
     if (method == "GET" && is({"users", "me", "context"})) {
-      o.beginObject().key("userId").idNumber(me ? userOfStaff.at(me->id) : sid).key("personId").idNumber(me ? me->id : sid)
-          .key("shortName").str(me ? me->shortName() : "").key("firstName").str(me ? me->firstName : "")
-          .key("lastName").str(me ? me->lastName : "").key("middleName").str(me ? me->middleName : "")
-          .key("avatarUrl").null().key("roles").beginArray().str("EduStaff").str("EduSchoolAdministrator").endArray();
-      o.key("schools").beginArray().beginObject().id("id", sid).key("name").str(j.school.shortName)
-          .key("type").str("School").key("groupIds").beginArray();
+      o.beginObject()
+          .key("userId")
+          .idNumber(me ? userOfStaff.at(me->id) : sid)
+          .key("personId")
+          .idNumber(me ? me->id : sid)
+          .key("shortName")
+          .str(me ? me->shortName() : "")
+          .key("firstName")
+          .str(me ? me->firstName : "")
+          .key("lastName")
+          .str(me ? me->lastName : "")
+          .key("middleName")
+          .str(me ? me->middleName : "")
+          .key("avatarUrl")
+          .null()
+          .key("roles")
+          .beginArray()
+          .str("EduStaff")
+          .str("EduSchoolAdministrator")
+          .endArray();
+      o.key("schools")
+          .beginArray()
+          .beginObject()
+          .id("id", sid)
+          .key("name")
+          .str(j.school.shortName)
+          .key("type")
+          .str("School")
+          .key("groupIds")
+          .beginArray();
       for (auto& c : j.classes) o.idNumber(c.id);
       o.endArray().endObject().endArray();
       o.key("eduGroups").beginArray().endArray().key("schoolIds").beginArray().idNumber(sid).endArray();
@@ -451,10 +631,31 @@ struct DnevnikEmulator::Impl {
     if (n >= 2 && (seg[0] == "schools" || seg[0] == "work-types") && seg[1] != sid)
       return error(403, "authorizationOutOfScope", "Школа " + seg[1] + " вне области действия токена");
     if (method == "GET" && is({"schools", "*"})) {
-      o.beginObject().id("id", sid).key("name").str(j.school.shortName).key("fullName").str(j.school.fullName)
-          .key("avatarSmall").null().key("city").str("").key("municipality").str("").key("regionId").null()
-          .key("markType").str("mark5").key("timeZone").integer(3).key("uses_avg").boolean(true)
-          .key("uses_weighted_avg").boolean(true).key("educationType").str("Common").endObject();
+      o.beginObject()
+          .id("id", sid)
+          .key("name")
+          .str(j.school.shortName)
+          .key("fullName")
+          .str(j.school.fullName)
+          .key("avatarSmall")
+          .null()
+          .key("city")
+          .str("")
+          .key("municipality")
+          .str("")
+          .key("regionId")
+          .null()
+          .key("markType")
+          .str("mark5")
+          .key("timeZone")
+          .integer(3)
+          .key("uses_avg")
+          .boolean(true)
+          .key("uses_weighted_avg")
+          .boolean(true)
+          .key("educationType")
+          .str("Common")
+          .endObject();
       return ok();
     }
     if (method == "GET" && is({"schools", "*", "edu-groups"})) {
@@ -469,10 +670,32 @@ struct DnevnikEmulator::Impl {
       for (auto& s : j.staff) {
         // PascalCase, as S1 Teacher.java deserialises it.
         const std::string& u = userOfStaff.at(s.id);
-        o.beginObject().key("Id").twinNumber(s.id).key("IdStr").str(s.id).key("UserId").twinNumber(u).key("UserIdStr").str(u)
-            .key("FirstName").str(s.firstName).key("LastName").str(s.lastName).key("MiddleName").str(s.middleName)
-            .key("ShortName").str(s.shortName()).key("Sex").null().key("TeachingStaff").boolean(true)
-            .key("NameTeacherPosition").str(s.position).key("ManagingEmployee").boolean(false).endObject();
+        o.beginObject()
+            .key("Id")
+            .twinNumber(s.id)
+            .key("IdStr")
+            .str(s.id)
+            .key("UserId")
+            .twinNumber(u)
+            .key("UserIdStr")
+            .str(u)
+            .key("FirstName")
+            .str(s.firstName)
+            .key("LastName")
+            .str(s.lastName)
+            .key("MiddleName")
+            .str(s.middleName)
+            .key("ShortName")
+            .str(s.shortName())
+            .key("Sex")
+            .null()
+            .key("TeachingStaff")
+            .boolean(true)
+            .key("NameTeacherPosition")
+            .str(s.position)
+            .key("ManagingEmployee")
+            .boolean(false)
+            .endObject();
       }
       o.endArray();
       return ok();
@@ -486,9 +709,21 @@ struct DnevnikEmulator::Impl {
     if (method == "GET" && is({"work-types", "*"})) {
       o.beginArray();
       for (auto& [id, title, weight, abbr] : workTypeList)
-        o.beginObject().id("id", id).key("schoolId").idNumber(sid).key("kindId").integer(1)
-            .key("kind").str(title == "Итоговая отметка" ? "PeriodMark" : "CommonWork").key("title").str(title)
-            .key("abbr").str(abbr).key("weight").integer(weight).endObject();
+        o.beginObject()
+            .id("id", id)
+            .key("schoolId")
+            .idNumber(sid)
+            .key("kindId")
+            .integer(1)
+            .key("kind")
+            .str(title == "Итоговая отметка" ? "PeriodMark" : "CommonWork")
+            .key("title")
+            .str(title)
+            .key("abbr")
+            .str(abbr)
+            .key("weight")
+            .integer(weight)
+            .endObject();
       o.endArray();
       return ok();
     }
@@ -496,8 +731,10 @@ struct DnevnikEmulator::Impl {
       std::vector<std::string> ids;
       std::string cur;
       for (char c : body) {
-        if (std::isdigit(static_cast<unsigned char>(c))) cur += c;
-        else if (!cur.empty()) ids.push_back(cur), cur.clear();
+        if (std::isdigit(static_cast<unsigned char>(c)))
+          cur += c;
+        else if (!cur.empty())
+          ids.push_back(cur), cur.clear();
       }
       if (!cur.empty()) ids.push_back(cur);
       o.beginArray();
@@ -529,8 +766,10 @@ struct DnevnikEmulator::Impl {
       std::vector<std::string> ids;
       std::string cur;
       for (char c : body) {
-        if (std::isdigit(static_cast<unsigned char>(c))) cur += c;
-        else if (!cur.empty()) ids.push_back(cur), cur.clear();
+        if (std::isdigit(static_cast<unsigned char>(c)))
+          cur += c;
+        else if (!cur.empty())
+          ids.push_back(cur), cur.clear();
       }
       if (!cur.empty()) ids.push_back(cur);
       o.beginArray();
@@ -539,7 +778,8 @@ struct DnevnikEmulator::Impl {
       return ok();
     }
     if (method == "GET" && is({"works", "*"})) {
-      if (!workById(o, seg[1])) return error(404, "apiResourceUnavailable", "Работа " + seg[1] + " не найдена");
+      if (!workById(o, seg[1]))
+        return error(404, "apiResourceUnavailable", "Работа " + seg[1] + " не найдена");
       return ok();
     }
     if (method == "GET" && is({"lesson-log-entries", "statuses"})) {
@@ -641,7 +881,8 @@ struct DnevnikEmulator::Impl {
         o.endArray();
         return ok();
       }
-      if (n == 3 && what == (options.periodsGroupSpelling ? "reporting-periods-group" : "reporting-period-group")) {
+      if (n == 3 &&
+          what == (options.periodsGroupSpelling ? "reporting-periods-group" : "reporting-period-group")) {
         int grade = classes.count(g) ? classes.at(g)->grade : classes.at(subgroups.at(g)->classId)->grade;
         o.beginObject().key("id").integer(grade).key("reportingPeriods").beginArray();
         reportingPeriods(o, grade);
@@ -649,9 +890,20 @@ struct DnevnikEmulator::Impl {
         int k = 0;
         for (auto& h : j.holidays)
           if (h.appliesTo(grade))  // a group is told only its own grade's holidays
-          o.beginObject().key("id").integer(++k).key("reportingPeriodGroupId").integer(grade)
-              .key("dateStart").str(dateText(h.dates.from)).key("dateFinish").str(dateText(h.dates.to))
-              .key("name").str(h.name).key("description").str("").endObject();
+            o.beginObject()
+                .key("id")
+                .integer(++k)
+                .key("reportingPeriodGroupId")
+                .integer(grade)
+                .key("dateStart")
+                .str(dateText(h.dates.from))
+                .key("dateFinish")
+                .str(dateText(h.dates.to))
+                .key("name")
+                .str(h.name)
+                .key("description")
+                .str("")
+                .endObject();
         o.endArray().endObject();
         return ok();
       }
@@ -662,7 +914,8 @@ struct DnevnikEmulator::Impl {
         auto from = pathDate(seg[n - 2], false), to = pathDate(seg[n - 1], true);
         if (!from || !to)
           return error(400, "parameterInvalid", "Неверная дата в пути: " + seg[n - 2] + "/" + seg[n - 1]);
-        // Lessons by when they start; marks by when they were entered (the mark's `date`), whatever their lesson.
+        // Lessons by when they start; marks by when they were entered (the mark's `date`), whatever their
+        // lesson.
         auto within = [&](const DateTime& t) { return !(t < *from || *to < t); };
         o.beginArray();
         if (auto l = lessonsOfGroup.find(g); l != lessonsOfGroup.end())
@@ -681,13 +934,19 @@ struct DnevnikEmulator::Impl {
       }
       if (n == 3 && what == "final-marks") {
         switch (options.finalMarks) {
-          case FinalMarksShape::PersonFinalMarks: finalMarks(o, g); break;
-          case FinalMarksShape::AllFinalMarks: allFinalMarks(o, g); break;
+          case FinalMarksShape::PersonFinalMarks:
+            finalMarks(o, g);
+            break;
+          case FinalMarksShape::AllFinalMarks:
+            allFinalMarks(o, g);
+            break;
           case FinalMarksShape::Unknown:
             o.beginObject().key("items");
             finalMarks(o, g);
-            o.key("totalCount").integer(static_cast<long long>(
-                std::count(periodMarkGroup.begin(), periodMarkGroup.end(), g))).endObject();
+            o.key("totalCount")
+                .integer(
+                    static_cast<long long>(std::count(periodMarkGroup.begin(), periodMarkGroup.end(), g)))
+                .endObject();
             break;
         }
         return ok();
@@ -697,24 +956,36 @@ struct DnevnikEmulator::Impl {
   }
 
   // A reporting period's `number` (and a PeriodMark work's `periodNumber`) as this deployment counts.
-  int apiNumber(const model::Period& p) const { return options.zeroBasedPeriodNumbers ? p.number - 1 : p.number; }
+  int apiNumber(const model::Period& p) const {
+    return options.zeroBasedPeriodNumbers ? p.number - 1 : p.number;
+  }
 
   void reportingPeriods(Json& o, int grade) const {
     for (auto& p : j.periods) {
       if (p.kind == model::PeriodKind::Year || !p.appliesTo(grade)) continue;
-      o.beginObject().id("id", periodApiId.at(p.id)).key("start").str(dateText(p.dates.from))
-          .key("finish").str(dateText(p.dates.to)).key("number").integer(apiNumber(p))
-          .key("type").str(p.kind == model::PeriodKind::Quarter ? "Quarter" : "HalfYear")
-          .key("name").str(std::to_string(p.number) + (p.kind == model::PeriodKind::Quarter ? " четверть" : " полугодие"))
-          .key("year").integer(j.year.startYear).endObject();
+      o.beginObject()
+          .id("id", periodApiId.at(p.id))
+          .key("start")
+          .str(dateText(p.dates.from))
+          .key("finish")
+          .str(dateText(p.dates.to))
+          .key("number")
+          .integer(apiNumber(p))
+          .key("type")
+          .str(p.kind == model::PeriodKind::Quarter ? "Quarter" : "HalfYear")
+          .key("name")
+          .str(std::to_string(p.number) + (p.kind == model::PeriodKind::Quarter ? " четверть" : " полугодие"))
+          .key("year")
+          .integer(j.year.startYear)
+          .endObject();
     }
   }
 
   bool workById(Json& o, const std::string& id) const {
     if (auto it = periodWorkOwner.find(id); it != periodWorkOwner.end()) {
       const model::PeriodMark& pm = *it->second;
-      std::string type = pm.kind == model::PeriodMarkKind::Year   ? "Year"
-                         : pm.kind == model::PeriodMarkKind::Exam ? "Exam"
+      std::string type = pm.kind == model::PeriodMarkKind::Year    ? "Year"
+                         : pm.kind == model::PeriodMarkKind::Exam  ? "Exam"
                          : pm.kind == model::PeriodMarkKind::Final ? "Final"
                                                                    : "Unknown";
       int number = 0;
@@ -730,8 +1001,8 @@ struct DnevnikEmulator::Impl {
     if (auto w = works.find(id); w != works.end()) {
       const auto& l = j.lessons[lessonPos.at(lessonOfWork.at(id))];
       work(o, id, "CommonWork", workTypeFor(w->second->type, w->second->weight), &l,
-           l.subgroupId.empty() ? l.classId : l.subgroupId, l.subjectId, w->second->topic, std::nullopt, l.teacherId, 1,
-           "Unknown", 0);
+           l.subgroupId.empty() ? l.classId : l.subgroupId, l.subjectId, w->second->topic, std::nullopt,
+           l.teacherId, 1, "Unknown", 0);
       return true;
     }
     return false;
@@ -743,13 +1014,19 @@ struct DnevnikEmulator::Impl {
     for (size_t i = 0; i < j.periodMarks.size(); ++i) {
       const auto& pm = j.periodMarks[i];
       if (periodMarkGroup[i] != g) continue;
-      std::string rp = pm.kind == model::PeriodMarkKind::Period && periodApiId.count(pm.periodId) ? periodApiId.at(pm.periodId) : "";
+      std::string rp = pm.kind == model::PeriodMarkKind::Period && periodApiId.count(pm.periodId)
+                           ? periodApiId.at(pm.periodId)
+                           : "";
       byPerson[{pm.studentId, rp}].push_back(i);
     }
     o.beginArray();
     for (auto& [key, list] : byPerson) {
-      o.beginObject().id("person", key.first).id("group", g).id("reportingPeriod", key.second)
-          .key("per-subject-final-marks").beginArray();
+      o.beginObject()
+          .id("person", key.first)
+          .id("group", g)
+          .id("reportingPeriod", key.second)
+          .key("per-subject-final-marks")
+          .beginArray();
       for (size_t i : list) {
         o.beginObject().id("subject", j.periodMarks[i].subjectId).key("final-mark");
         periodMarkObject(o, i);
@@ -762,24 +1039,42 @@ struct DnevnikEmulator::Impl {
 
   std::string periodWorkOf(size_t i) const {
     const auto& pm = j.periodMarks[i];
-    return periodWork.at(periodMarkGroup[i] + "|" + pm.subjectId + "|" + std::string(model::toString(pm.kind)) + "|" +
-                         pm.periodId);
+    return periodWork.at(periodMarkGroup[i] + "|" + pm.subjectId + "|" +
+                         std::string(model::toString(pm.kind)) + "|" + pm.periodId);
   }
 
   // A final mark as a Mark object: its PeriodMark work carries the subject and the period.
   void periodMarkObject(Json& o, size_t i) const {
     const auto& pm = j.periodMarks[i];
     auto [type, text] = scale(pm.value);
-    o.beginObject().id("id", periodMarkIds[i]).key("type").str(type).key("value").str(text).key("textValue").str(text)
-        .id("person", pm.studentId).id("work", periodWorkOf(i)).id("lesson", "").key("number").integer(0);
-    if (pm.enteredAt) o.key("date").str(pm.enteredAt->toString());
-    else o.key("date").null();
-    o.key("workType").idNumber(workTypeId.at({-1, 1})).key("mood").str("NotSet").key("use_avg_calc").boolean(false)
+    o.beginObject()
+        .id("id", periodMarkIds[i])
+        .key("type")
+        .str(type)
+        .key("value")
+        .str(text)
+        .key("textValue")
+        .str(text)
+        .id("person", pm.studentId)
+        .id("work", periodWorkOf(i))
+        .id("lesson", "")
+        .key("number")
+        .integer(0);
+    if (pm.enteredAt)
+      o.key("date").str(pm.enteredAt->toString());
+    else
+      o.key("date").null();
+    o.key("workType")
+        .idNumber(workTypeId.at({-1, 1}))
+        .key("mood")
+        .str("NotSet")
+        .key("use_avg_calc")
+        .boolean(false)
         .endObject();
   }
 
-  // The allfinalmarks shape (S4 TFinalMarks): the group's final marks with their PeriodMark works, subjects and the
-  // short WorkType of §1.4.
+  // The allfinalmarks shape (S4 TFinalMarks): the group's final marks with their PeriodMark works, subjects
+  // and the short WorkType of §1.4.
   void allFinalMarks(Json& o, const std::string& g) const {
     std::vector<std::string> workIds;
     std::set<std::string> seenWorks, subjectIds;
@@ -796,9 +1091,24 @@ struct DnevnikEmulator::Impl {
     for (const auto& id : subjectIds) subject(o, id);
     o.endArray().key("workTypes").beginArray();
     if (!workIds.empty())
-      o.beginObject().key("id").idNumber(workTypeId.at({-1, 1})).key("schoolId").idNumber(j.school.id)
-          .key("abbreviation").str("Ит").key("name").str("Итоговая отметка").key("isFinal").boolean(true)
-          .key("isImportant").boolean(false).key("kindId").integer(1).key("kind").str("PeriodMark").endObject();
+      o.beginObject()
+          .key("id")
+          .idNumber(workTypeId.at({-1, 1}))
+          .key("schoolId")
+          .idNumber(j.school.id)
+          .key("abbreviation")
+          .str("Ит")
+          .key("name")
+          .str("Итоговая отметка")
+          .key("isFinal")
+          .boolean(true)
+          .key("isImportant")
+          .boolean(false)
+          .key("kindId")
+          .integer(1)
+          .key("kind")
+          .str("PeriodMark")
+          .endObject();
     o.endArray().endObject();
   }
 
@@ -816,7 +1126,8 @@ struct DnevnikEmulator::Impl {
       std::lock_guard lock(faultMutex);
       for (size_t i = 0; i < faults.size(); ++i) {
         Fault& f = faults[i];
-        if (f.count == 0 || (!f.pathContains.empty() && uri.find(f.pathContains) == std::string::npos)) continue;
+        if (f.count == 0 || (!f.pathContains.empty() && uri.find(f.pathContains) == std::string::npos))
+          continue;
         if (faultSeen[i] < f.skip) {
           ++faultSeen[i];
           continue;
@@ -834,16 +1145,23 @@ struct DnevnikEmulator::Impl {
           r.retryAfter = std::to_string(fault->retryAfterSeconds);
           return r;
         }
-        case FaultKind::ServerError: return error(500, "apiServerError", "Внутренняя ошибка сервера");
+        case FaultKind::ServerError:
+          return error(500, "apiServerError", "Внутренняя ошибка сервера");
         case FaultKind::HtmlError:
           return {503,
                   "<!DOCTYPE html><html><head><title>Дневник.ру</title></head><body><div class=\"error\">"
-                  "<div class=\"error__description\">Сервис временно недоступен. Попробуйте позже.</div></div></body></html>",
+                  "<div class=\"error__description\">Сервис временно недоступен. Попробуйте "
+                  "позже.</div></div></body></html>",
                   "text/html; charset=utf-8", ""};
-        case FaultKind::Unauthorized: return error(401, "authorizationInvalidToken", "Invalid token");
-        case FaultKind::Forbidden: return error(403, "authorizationOutOfScope", "Access denied");
-        case FaultKind::Slow: std::this_thread::sleep_for(std::chrono::milliseconds(fault->delayMs)); break;
-        case FaultKind::Malformed: break;
+        case FaultKind::Unauthorized:
+          return error(401, "authorizationInvalidToken", "Invalid token");
+        case FaultKind::Forbidden:
+          return error(403, "authorizationOutOfScope", "Access denied");
+        case FaultKind::Slow:
+          std::this_thread::sleep_for(std::chrono::milliseconds(fault->delayMs));
+          break;
+        case FaultKind::Malformed:
+          break;
       }
     }
     Response r;
@@ -863,7 +1181,8 @@ struct DnevnikEmulator::Impl {
       seg.erase(seg.begin());
       r = route(method, seg, u.getQueryParameters(), body);
     }
-    if (fault && fault->kind == FaultKind::Malformed && r.status == 200) r.body = r.body.substr(0, r.body.size() / 2);
+    if (fault && fault->kind == FaultKind::Malformed && r.status == 200)
+      r.body = r.body.substr(0, r.body.size() / 2);
     return r;
   }
 };
@@ -906,9 +1225,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   DnevnikEmulator::Impl& impl_;
 };
 
-// Owns a reference to the emulator's state: Poco's HTTPServer::stopAll does not wait for requests in flight (a
-// "slow" fault may still be sleeping), and each connection keeps the factory alive until it ends, so the state
-// outlives the last request rather than the DnevnikEmulator object.
+// Owns a reference to the emulator's state: Poco's HTTPServer::stopAll does not wait for requests in flight
+// (a "slow" fault may still be sleeping), and each connection keeps the factory alive until it ends, so the
+// state outlives the last request rather than the DnevnikEmulator object.
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(std::shared_ptr<DnevnikEmulator::Impl> impl) : impl_(std::move(impl)) {}
@@ -922,7 +1241,8 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-DnevnikEmulator::DnevnikEmulator(model::Journal journal, EmulatorOptions options) : impl_(std::make_shared<Impl>()) {
+DnevnikEmulator::DnevnikEmulator(model::Journal journal, EmulatorOptions options)
+    : impl_(std::make_shared<Impl>()) {
   impl_->options = options;
   impl_->j = std::move(journal);
   impl_->token = options.token;
@@ -965,7 +1285,8 @@ void DnevnikEmulator::setToken(const std::string& token) {
   impl_->token = token;
 }
 
-bool DnevnikEmulator::setMark(const std::string& markId, const model::MarkValue& value, const model::DateTime& at) {
+bool DnevnikEmulator::setMark(const std::string& markId, const model::MarkValue& value,
+                              const model::DateTime& at) {
   std::unique_lock lock(impl_->mutex);
   auto it = impl_->markPos.find(markId);
   if (it == impl_->markPos.end()) return false;
@@ -997,20 +1318,30 @@ Fault parseFault(const std::string& spec) {
   if (parts.empty()) throw std::invalid_argument("empty fault spec");
   Fault f;
   const std::string& k = parts[0];
-  if (k == "429") f.kind = FaultKind::TooManyRequests;
-  else if (k == "500") f.kind = FaultKind::ServerError;
-  else if (k == "html") f.kind = FaultKind::HtmlError;
-  else if (k == "slow") f.kind = FaultKind::Slow;
-  else if (k == "malformed") f.kind = FaultKind::Malformed;
-  else if (k == "401") f.kind = FaultKind::Unauthorized;
-  else if (k == "403") f.kind = FaultKind::Forbidden;
-  else throw std::invalid_argument("unknown fault kind '" + k + "' (429, 500, html, slow, malformed, 401, 403)");
+  if (k == "429")
+    f.kind = FaultKind::TooManyRequests;
+  else if (k == "500")
+    f.kind = FaultKind::ServerError;
+  else if (k == "html")
+    f.kind = FaultKind::HtmlError;
+  else if (k == "slow")
+    f.kind = FaultKind::Slow;
+  else if (k == "malformed")
+    f.kind = FaultKind::Malformed;
+  else if (k == "401")
+    f.kind = FaultKind::Unauthorized;
+  else if (k == "403")
+    f.kind = FaultKind::Forbidden;
+  else
+    throw std::invalid_argument("unknown fault kind '" + k + "' (429, 500, html, slow, malformed, 401, 403)");
   if (parts.size() > 1) f.pathContains = parts[1];
   if (parts.size() > 2 && !parts[2].empty()) f.skip = std::stoi(parts[2]);
   if (parts.size() > 3 && !parts[3].empty()) f.count = std::stoi(parts[3]);
   if (parts.size() > 4 && !parts[4].empty()) {
-    if (f.kind == FaultKind::Slow) f.delayMs = std::stoi(parts[4]);
-    else f.retryAfterSeconds = std::stoi(parts[4]);
+    if (f.kind == FaultKind::Slow)
+      f.delayMs = std::stoi(parts[4]);
+    else
+      f.retryAfterSeconds = std::stoi(parts[4]);
   }
   return f;
 }
@@ -1025,16 +1356,23 @@ FinalMarksShape parseFinalMarksShape(const std::string& name) {
 bool hasNumericIds(const model::Journal& j) {
   auto ok = [](const std::string& id) { return isNumericId(id); };
   if (!ok(j.school.id)) return false;
-  for (auto& x : j.staff) if (!ok(x.id)) return false;
-  for (auto& x : j.subjects) if (!ok(x.id)) return false;
-  for (auto& x : j.classes) if (!ok(x.id)) return false;
-  for (auto& x : j.students) if (!ok(x.id)) return false;
-  for (auto& x : j.subgroups) if (!ok(x.id)) return false;
+  for (auto& x : j.staff)
+    if (!ok(x.id)) return false;
+  for (auto& x : j.subjects)
+    if (!ok(x.id)) return false;
+  for (auto& x : j.classes)
+    if (!ok(x.id)) return false;
+  for (auto& x : j.students)
+    if (!ok(x.id)) return false;
+  for (auto& x : j.subgroups)
+    if (!ok(x.id)) return false;
   for (auto& l : j.lessons) {
     if (!ok(l.id)) return false;
-    for (auto& w : l.works) if (!ok(w.id)) return false;
+    for (auto& w : l.works)
+      if (!ok(w.id)) return false;
   }
-  for (auto& m : j.marks) if (!ok(m.id)) return false;
+  for (auto& m : j.marks)
+    if (!ok(m.id)) return false;
   return true;
 }
 

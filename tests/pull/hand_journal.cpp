@@ -14,8 +14,11 @@ DateTime at(Date date, int h, int min) { return DateTime{date, h * 3600 + min * 
 
 Journal lyceumYear2025(const std::string& schoolId) {
   Journal j;
-  j.school = {schoolId, "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»",
-              "МАОУ лицей «Ступени»", "Тюрина Наталья Александровна", "Зайцева Ольга Викторовна",
+  j.school = {schoolId,
+              "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»",
+              "МАОУ лицей «Ступени»",
+              "Тюрина Наталья Александровна",
+              "Зайцева Ольга Викторовна",
               "г. Энск, ул. Школьная, 1"};
   j.year = {2025, d(2025, 9, 1), d(2026, 5, 26)};
   j.periods = {
@@ -62,19 +65,32 @@ Journal handJournal() {
   student("5006", "Дмитриева", "Полина", "Олеговна", "4002", d(2025, 9, 1), std::nullopt);
   student("5007", "Козлов", "Никита", "Ильич", "4002", d(2025, 9, 1), std::nullopt);
   student("5008", "Орлова", "Виктория", "Денисовна", "4002", d(2025, 9, 8), std::nullopt);  // joins
-  j.subgroups = {{"4101", "4002", "3002", "1 группа", "2004", {{"5005", d(2025, 9, 1), {}}, {"5006", d(2025, 9, 1), {}}}},
-                 {"4102", "4002", "3002", "2 группа", "2005", {{"5007", d(2025, 9, 1), {}}, {"5008", d(2025, 9, 8), {}}}}};
-  j.curriculum = {{"4001", "3001", "", 5, 170, {{"2025-Q1", 40}}}, {"4002", "3003", "", 2, 68, {{"2025-H1", 32}}}};
+  j.subgroups = {{"4101",
+                  "4002",
+                  "3002",
+                  "1 группа",
+                  "2004",
+                  {{"5005", d(2025, 9, 1), {}}, {"5006", d(2025, 9, 1), {}}}},
+                 {"4102",
+                  "4002",
+                  "3002",
+                  "2 группа",
+                  "2005",
+                  {{"5007", d(2025, 9, 1), {}}, {"5008", d(2025, 9, 8), {}}}}};
+  j.curriculum = {{"4001", "3001", "", 5, 170, {{"2025-Q1", 40}}},
+                  {"4002", "3003", "", 2, 68, {{"2025-H1", 32}}}};
   j.plan = {{"4001", "3001", "", 1, "Натуральные числа", std::nullopt, "", true, 1}};
   const DateRange whole{j.year.start, j.year.end};
   // weekday, slot, class, subject, subgroup, teacher
-  j.timetable = {{1, 1, "4001", "3001", "", "2003", whole}, {3, 2, "4001", "3001", "", "2003", whole},
-                 {2, 3, "4002", "3002", "4101", "2004", whole}, {2, 3, "4002", "3002", "4102", "2005", whole},
+  j.timetable = {{1, 1, "4001", "3001", "", "2003", whole},
+                 {3, 2, "4001", "3001", "", "2003", whole},
+                 {2, 3, "4002", "3002", "4101", "2004", whole},
+                 {2, 3, "4002", "3002", "4102", "2005", whole},
                  {4, 4, "4002", "3003", "", "2006", whole}};
 
   int lessonNo = 0, markNo = 0, absenceNo = 0;
-  const AttendanceStatus statuses[] = {AttendanceStatus::Absent, AttendanceStatus::Ill, AttendanceStatus::Late,
-                                       AttendanceStatus::Excused};
+  const AttendanceStatus statuses[] = {AttendanceStatus::Absent, AttendanceStatus::Ill,
+                                       AttendanceStatus::Late, AttendanceStatus::Excused};
   for (Date day = d(2025, 9, 1); day <= d(2025, 10, 24); day = day + 1) {
     for (const auto& slot : j.timetable) {
       if (slot.weekday != day.weekday()) continue;
@@ -127,7 +143,8 @@ Journal handJournal() {
       }
       if (!l.topic.empty()) {
         for (size_t k = 0; k < pupils.size(); ++k) {
-          if ((k + static_cast<size_t>(lessonNo)) % 3 == 0 && l.works.empty()) continue;  // not everybody every time
+          if ((k + static_cast<size_t>(lessonNo)) % 3 == 0 && l.works.empty())
+            continue;  // not everybody every time
           Mark m;
           m.id = std::to_string(800000 + ++markNo);
           m.studentId = pupils[k];
@@ -149,13 +166,14 @@ Journal handJournal() {
   }
   for (const char* s : {"5001", "5002", "5003"})
     j.periodMarks.push_back({s, "4001", "3001", PeriodMarkKind::Period, "2025-Q1",
-                             MarkValue{MarkKind::Points, s[3] == '2' ? 5 : 4}, at(d(2025, 10, 24), 12, 0), "2003"});
-  j.periodMarks.push_back({"5005", "4002", "3003", PeriodMarkKind::Period, "2025-H1", MarkValue{MarkKind::Points, 5},
-                           at(d(2025, 12, 27), 11, 0), "2006"});
-  j.periodMarks.push_back({"5005", "4002", "3003", PeriodMarkKind::Year, "2025-year", MarkValue{MarkKind::Points, 5},
-                           at(d(2026, 5, 25), 11, 0), "2006"});
-  j.periodMarks.push_back({"5006", "4002", "3003", PeriodMarkKind::Exam, "2025-year", MarkValue{MarkKind::Points, 4},
-                           at(d(2026, 5, 26), 10, 0), "2002"});
+                             MarkValue{MarkKind::Points, s[3] == '2' ? 5 : 4}, at(d(2025, 10, 24), 12, 0),
+                             "2003"});
+  j.periodMarks.push_back({"5005", "4002", "3003", PeriodMarkKind::Period, "2025-H1",
+                           MarkValue{MarkKind::Points, 5}, at(d(2025, 12, 27), 11, 0), "2006"});
+  j.periodMarks.push_back({"5005", "4002", "3003", PeriodMarkKind::Year, "2025-year",
+                           MarkValue{MarkKind::Points, 5}, at(d(2026, 5, 25), 11, 0), "2006"});
+  j.periodMarks.push_back({"5006", "4002", "3003", PeriodMarkKind::Exam, "2025-year",
+                           MarkValue{MarkKind::Points, 4}, at(d(2026, 5, 26), 10, 0), "2002"});
   return j;
 }
 

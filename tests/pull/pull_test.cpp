@@ -1,17 +1,17 @@
-// The dnevnik.ru client against our emulator over real loopback HTTP: a clean pull equals the source on the fields
-// the API carries; every API variant the emulator serves (a date-only `to` read as midnight, final marks in the
-// allfinalmarks shape) ends with the same journal and the same store as the plain one, and an unknown final-marks
-// shape is a clear error that stores nothing; marks posted after the range for its lessons are pulled; faults (429,
-// 500, HTML pages, slow, malformed) end with the same data; 401/403 give a clear error and store nothing; ids beyond
-// 2^53 survive; a second pull changes nothing; a changed mark arrives as a change with history (through the real
-// SQLite and PostgreSQL stores); the CLI command through the built binaries.
+// The dnevnik.ru client against our emulator over real loopback HTTP: a clean pull equals the source on the
+// fields the API carries; every API variant the emulator serves (a date-only `to` read as midnight, final
+// marks in the allfinalmarks shape) ends with the same journal and the same store as the plain one, and an
+// unknown final-marks shape is a clear error that stores nothing; marks posted after the range for its
+// lessons are pulled; faults (429, 500, HTML pages, slow, malformed) end with the same data; 401/403 give a
+// clear error and store nothing; ids beyond 2^53 survive; a second pull changes nothing; a changed mark
+// arrives as a change with history (through the real SQLite and PostgreSQL stores); the CLI command through
+// the built binaries.
 #define BOOST_TEST_MODULE pull
-#include <boost/test/unit_test.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -103,17 +103,27 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
   check("periods", str(src.periods.size()), str(got.periods.size()));
   for (auto& p : src.periods) {
     auto* g = periods.count(p.id) ? periods[p.id] : nullptr;
-    if (!g) { out.push_back("period " + p.id + " missing"); continue; }
-    check("period " + p.id, str(static_cast<int>(p.kind)) + str(p.number) + p.dates.from.toString() + p.dates.to.toString(),
-          str(static_cast<int>(g->kind)) + str(g->number) + g->dates.from.toString() + g->dates.to.toString());
-    if (how == Compare::Full) check("period grades " + p.id, str(p.gradeFrom) + "-" + str(p.gradeTo), str(g->gradeFrom) + "-" + str(g->gradeTo));
+    if (!g) {
+      out.push_back("period " + p.id + " missing");
+      continue;
+    }
+    check(
+        "period " + p.id,
+        str(static_cast<int>(p.kind)) + str(p.number) + p.dates.from.toString() + p.dates.to.toString(),
+        str(static_cast<int>(g->kind)) + str(g->number) + g->dates.from.toString() + g->dates.to.toString());
+    if (how == Compare::Full)
+      check("period grades " + p.id, str(p.gradeFrom) + "-" + str(p.gradeTo),
+            str(g->gradeFrom) + "-" + str(g->gradeTo));
   }
   std::map<std::string, const model::Staff*> staff;
   for (auto& s : got.staff) staff[s.id] = &s;
   check("staff", str(src.staff.size()), str(got.staff.size()));
   for (auto& s : src.staff) {
     auto* g = staff.count(s.id) ? staff[s.id] : nullptr;
-    if (!g) { out.push_back("staff " + s.id + " missing"); continue; }
+    if (!g) {
+      out.push_back("staff " + s.id + " missing");
+      continue;
+    }
     check("staff " + s.id, s.fullName() + "|" + s.position, g->fullName() + "|" + g->position);
   }
   std::map<std::string, const model::Subject*> subjects;
@@ -121,19 +131,27 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
   check("subjects", str(src.subjects.size()), str(got.subjects.size()));
   for (auto& s : src.subjects) {
     auto* g = subjects.count(s.id) ? subjects[s.id] : nullptr;
-    if (!g) { out.push_back("subject " + s.id + " missing"); continue; }
+    if (!g) {
+      out.push_back("subject " + s.id + " missing");
+      continue;
+    }
     check("subject " + s.id, s.name, g->name);
-    // Read off the data by the pull: two marks in a cell (Work.markCount), taught without marks (no mark at all).
+    // Read off the data by the pull: two marks in a cell (Work.markCount), taught without marks (no mark at
+    // all).
     check("subject marking " + s.id, str(static_cast<int>(s.grading)) + "/" + str(s.twoMarksPerCell),
           str(static_cast<int>(g->grading)) + "/" + str(g->twoMarksPerCell));
-    if (how == Compare::Full) check("subject order " + s.id, s.shortName + str(s.order), g->shortName + str(g->order));
+    if (how == Compare::Full)
+      check("subject order " + s.id, s.shortName + str(s.order), g->shortName + str(g->order));
   }
   std::map<std::string, const model::SchoolClass*> classes;
   for (auto& c : got.classes) classes[c.id] = &c;
   check("classes", str(src.classes.size()), str(got.classes.size()));
   for (auto& c : src.classes) {
     auto* g = classes.count(c.id) ? classes[c.id] : nullptr;
-    if (!g) { out.push_back("class " + c.id + " missing"); continue; }
+    if (!g) {
+      out.push_back("class " + c.id + " missing");
+      continue;
+    }
     check("class " + c.id, c.name() + "|" + c.classTeacherId, g->name() + "|" + g->classTeacherId);
   }
   std::map<std::string, const model::Student*> students;
@@ -141,11 +159,16 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
   check("students", str(src.students.size()), str(got.students.size()));
   for (auto& s : src.students) {
     auto* g = students.count(s.id) ? students[s.id] : nullptr;
-    if (!g) { out.push_back("student " + s.id + " missing"); continue; }
+    if (!g) {
+      out.push_back("student " + s.id + " missing");
+      continue;
+    }
     auto enr = [&](const model::Student& x) {
       std::set<std::string> classes;
       std::string full;
-      for (auto& e : x.enrolments) classes.insert(e.classId), full += e.classId + e.from.toString() + (e.to ? e.to->toString() : "") + ";";
+      for (auto& e : x.enrolments)
+        classes.insert(e.classId),
+            full += e.classId + e.from.toString() + (e.to ? e.to->toString() : "") + ";";
       std::string c;
       for (auto& k : classes) c += k + ";";
       return how == Compare::Full ? full : c;
@@ -157,7 +180,10 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
   check("subgroups", str(src.subgroups.size()), str(got.subgroups.size()));
   for (auto& s : src.subgroups) {
     auto* g = subgroups.count(s.id) ? subgroups[s.id] : nullptr;
-    if (!g) { out.push_back("subgroup " + s.id + " missing"); continue; }
+    if (!g) {
+      out.push_back("subgroup " + s.id + " missing");
+      continue;
+    }
     auto members = [&](const model::Subgroup& x) {
       std::set<std::string> ids;
       for (auto& m : x.members) ids.insert(m.studentId + (how == Compare::Full ? m.from.toString() : ""));
@@ -165,7 +191,8 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
       for (auto& k : ids) c += k + ";";
       return c;
     };
-    check("subgroup " + s.id, s.classId + "|" + s.subjectId + "|" + s.name + "|" + s.teacherId + "|" + members(s),
+    check("subgroup " + s.id,
+          s.classId + "|" + s.subjectId + "|" + s.name + "|" + s.teacherId + "|" + members(s),
           g->classId + "|" + g->subjectId + "|" + g->name + "|" + g->teacherId + "|" + members(*g));
   }
   std::map<std::string, const model::Lesson*> lessons;
@@ -173,14 +200,20 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
   check("lessons", str(src.lessons.size()), str(got.lessons.size()));
   for (auto& l : src.lessons) {
     auto* g = lessons.count(l.id) ? lessons[l.id] : nullptr;
-    if (!g) { out.push_back("lesson " + l.id + " missing"); continue; }
+    if (!g) {
+      out.push_back("lesson " + l.id + " missing");
+      continue;
+    }
     auto text = [&](const model::Lesson& x) {
-      std::string teachers = how == Compare::Full ? x.teacherId + "/" + x.substituteTeacherId + "/" + str(x.hours)
-                                                  : (x.substituteTeacherId.empty() ? x.teacherId : x.substituteTeacherId);
-      std::string s = x.date.toString() + "|" + str(x.slot) + "|" + x.classId + "|" + x.subgroupId + "|" + x.subjectId +
-                      "|" + teachers + "|" + x.topic + "|" + (x.topic.empty() ? "" : opt(x.topicEnteredAt) + "|" + x.topicEnteredBy) +
-                      "|" + x.homework + "|" + str(x.attendanceTaken) + "|" + opt(x.attendanceEnteredAt);
-      for (auto& w : x.works) s += "|" + w.id + ":" + std::string(model::toString(w.type)) + ":" + w.topic + ":" + str(w.weight);
+      std::string teachers = how == Compare::Full
+                                 ? x.teacherId + "/" + x.substituteTeacherId + "/" + str(x.hours)
+                                 : (x.substituteTeacherId.empty() ? x.teacherId : x.substituteTeacherId);
+      std::string s = x.date.toString() + "|" + str(x.slot) + "|" + x.classId + "|" + x.subgroupId + "|" +
+                      x.subjectId + "|" + teachers + "|" + x.topic + "|" +
+                      (x.topic.empty() ? "" : opt(x.topicEnteredAt) + "|" + x.topicEnteredBy) + "|" +
+                      x.homework + "|" + str(x.attendanceTaken) + "|" + opt(x.attendanceEnteredAt);
+      for (auto& w : x.works)
+        s += "|" + w.id + ":" + std::string(model::toString(w.type)) + ":" + w.topic + ":" + str(w.weight);
       return s;
     };
     check("lesson " + l.id, text(l), text(*g));
@@ -190,10 +223,13 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
   check("marks", str(src.marks.size()), str(got.marks.size()));
   for (auto& m : src.marks) {
     auto* g = marks.count(m.id) ? marks[m.id] : nullptr;
-    if (!g) { out.push_back("mark " + m.id + " missing"); continue; }
+    if (!g) {
+      out.push_back("mark " + m.id + " missing");
+      continue;
+    }
     auto text = [&](const model::Mark& x) {
-      std::string s = x.studentId + "|" + x.lessonId + "|" + x.workId + "|" + x.value.toString() + "|" + str(x.weight) +
-                      "|" + x.enteredAt.toString();
+      std::string s = x.studentId + "|" + x.lessonId + "|" + x.workId + "|" + x.value.toString() + "|" +
+                      str(x.weight) + "|" + x.enteredAt.toString();
       if (how == Compare::Full) s += "|" + x.enteredBy + "|" + str(x.history.size());
       return s;
     };
@@ -205,7 +241,10 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
   for (auto& a : src.attendance) {
     auto k = a.lessonId + "/" + a.studentId;
     auto* g = attendance.count(k) ? attendance[k] : nullptr;
-    if (!g) { out.push_back("attendance " + k + " missing"); continue; }
+    if (!g) {
+      out.push_back("attendance " + k + " missing");
+      continue;
+    }
     check("attendance " + k, std::string(model::toString(a.status)) + opt(a.enteredAt),
           std::string(model::toString(g->status)) + opt(g->enteredAt));
   }
@@ -217,7 +256,10 @@ std::vector<std::string> differences(const model::Journal& src, const model::Jou
   check("period marks", str(src.periodMarks.size()), str(got.periodMarks.size()));
   for (auto& p : src.periodMarks) {
     auto* g = pms.count(pkey(p)) ? pms[pkey(p)] : nullptr;
-    if (!g) { out.push_back("period mark " + pkey(p) + " missing"); continue; }
+    if (!g) {
+      out.push_back("period mark " + pkey(p) + " missing");
+      continue;
+    }
     check("period mark " + pkey(p), p.classId + p.value.toString() + opt(p.enteredAt) + p.enteredBy,
           g->classId + g->value.toString() + opt(g->enteredAt) + g->enteredBy);
   }
@@ -285,8 +327,8 @@ EmulatorOptions variantOptions(const Variant& v) {
   return eo;
 }
 
-// Ids renumbered in the order the journal lists them, so two pulls of the same school under different ids (a shared
-// PostgreSQL database never sees one school twice) compare field by field.
+// Ids renumbered in the order the journal lists them, so two pulls of the same school under different ids (a
+// shared PostgreSQL database never sees one school twice) compare field by field.
 model::Journal canonical(const model::Journal& j) { return pulltest::withNumericIds(j, 1); }
 
 model::Lesson& lessonOn(model::Journal& j, model::Date day, const std::string& subjectId) {
@@ -297,12 +339,14 @@ model::Lesson& lessonOn(model::Journal& j, model::Date day, const std::string& s
 }
 
 // The hand-made school with a control work on the last lesson day of the first quarter (Thursday 23 October,
-// physics in 10Б) whose marks are posted in the range's last second, just after it, 3 and 5 days later; one more
-// mark of that lesson posted in the second quarter; and a second-quarter lesson marked within the marks window.
+// physics in 10Б) whose marks are posted in the range's last second, just after it, 3 and 5 days later; one
+// more mark of that lesson posted in the second quarter; and a second-quarter lesson marked within the marks
+// window.
 model::Journal lateMarks() {
   model::Journal j = hand();
   model::Lesson& last = lessonOn(j, d(2025, 10, 23), "3003");
-  last.works.push_back({"700003", model::WorkType::Control, "Контрольная работа № 2 «Прямолинейное движение»", 2});
+  last.works.push_back(
+      {"700003", model::WorkType::Control, "Контрольная работа № 2 «Прямолинейное движение»", 2});
   std::erase_if(j.marks, [&](const model::Mark& m) { return m.lessonId == last.id; });
   auto mark = [&](std::string id, std::string student, const model::Lesson& l, std::string work, int value,
                   model::DateTime at) {
@@ -376,7 +420,8 @@ BOOST_AUTO_TEST_CASE(pull_given_the_stored_journal_equals_the_source_in_full) {
   model::Journal got = dnevnik::pullJournal(o);
   expectSame(hand(), got, Compare::Full);
   // The substitution is told from the stored timetable.
-  auto it = std::find_if(got.lessons.begin(), got.lessons.end(), [](auto& l) { return !l.substituteTeacherId.empty(); });
+  auto it = std::find_if(got.lessons.begin(), got.lessons.end(),
+                         [](auto& l) { return !l.substituteTeacherId.empty(); });
   BOOST_REQUIRE(it != got.lessons.end());
   BOOST_TEST(it->teacherId == "2006");
   BOOST_TEST(it->substituteTeacherId == "2003");
@@ -481,7 +526,8 @@ BOOST_AUTO_TEST_CASE(ids_beyond_2_pow_53_survive_exactly) {
   eo.lossyNumbers = true;
   DnevnikEmulator emu(huge, eo);
   // The numeric fields really are rounded on the wire; only the *_str twins are exact.
-  auto transport = dnevnik::makeHttpTransport({emu.baseUrl(), "emulator-token", std::chrono::milliseconds(5000), ""});
+  auto transport =
+      dnevnik::makeHttpTransport({emu.baseUrl(), "emulator-token", std::chrono::milliseconds(5000), ""});
   auto res = transport->send({"GET", "/v2/schools/" + huge.school.id, ""});
   BOOST_TEST(res.status == 200);
   BOOST_TEST(res.body.find("\"id\":9007199254740992") != std::string::npos, res.body);
@@ -581,17 +627,20 @@ BOOST_AUTO_TEST_CASE(every_api_variant_gives_the_same_journal_as_the_plain_one) 
 }
 
 BOOST_AUTO_TEST_CASE(the_midnight_variant_really_drops_the_last_day_of_a_date_only_range) {
-  // Without this the variant test above could not fail: the switch must change what a date-only range returns.
+  // Without this the variant test above could not fail: the switch must change what a date-only range
+  // returns.
   EmulatorOptions eo;
   eo.dateOnlyEndIsMidnight = true;
   DnevnikEmulator emu(hand(), eo);
   DnevnikEmulator plain(hand());
   auto count = [](const DnevnikEmulator& e, const std::string& target) {
-    auto transport = dnevnik::makeHttpTransport({e.baseUrl(), "emulator-token", std::chrono::milliseconds(5000), ""});
+    auto transport =
+        dnevnik::makeHttpTransport({e.baseUrl(), "emulator-token", std::chrono::milliseconds(5000), ""});
     auto res = transport->send({"GET", target, ""});
     BOOST_REQUIRE(res.status == 200);
     size_t n = 0;
-    for (size_t p = res.body.find("\"title\""); p != std::string::npos; p = res.body.find("\"title\"", p + 1)) ++n;
+    for (size_t p = res.body.find("\"title\""); p != std::string::npos; p = res.body.find("\"title\"", p + 1))
+      ++n;
     return n;
   };
   // Tuesday 30 September: the two English subgroups of 10Б (4101, 4102) have a lesson.
@@ -616,7 +665,8 @@ BOOST_AUTO_TEST_CASE(marks_posted_after_the_range_for_its_lessons_are_pulled_and
   expectSame(within(src, {d(2025, 9, 1), d(2025, 10, 24)}), got, Compare::Carried);
   std::set<std::string> ids;
   for (auto& m : got.marks) ids.insert(m.id);
-  for (const char* id : {"890001", "890002", "890003", "890004", "890005"}) BOOST_TEST(ids.count(id) == 1u, id);
+  for (const char* id : {"890001", "890002", "890003", "890004", "890005"})
+    BOOST_TEST(ids.count(id) == 1u, id);
   BOOST_TEST(ids.count("890006") == 0u);  // its lesson is in the second quarter, outside the range
   BOOST_TEST(std::none_of(got.lessons.begin(), got.lessons.end(), [](auto& l) { return l.id == "690001"; }));
   // The control work's marks sit in its column, in the part of their lesson's month.
@@ -690,12 +740,13 @@ BOOST_AUTO_TEST_CASE(generated_sample_first_quarter_round_trips) {
   dnevnik::PullStats stats;
   const auto t0 = std::chrono::steady_clock::now();
   model::Journal got = dnevnik::pullJournal(o, &stats);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-  BOOST_TEST_MESSAGE("sample Q1: " << stats.requests << " requests, " << stats.lessons << " lessons, " << stats.marks
-                                   << " marks in " << ms << " ms");
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_TEST_MESSAGE("sample Q1: " << stats.requests << " requests, " << stats.lessons << " lessons, "
+                                   << stats.marks << " marks in " << ms << " ms");
   for (auto& p : stats.problems) BOOST_TEST_MESSAGE(p);
-  // The one notice: ОРКСЭ has no mark in the whole school, so the pull takes it for a subject taught without marks
-  // (as the sample says it is).
+  // The one notice: ОРКСЭ has no mark in the whole school, so the pull takes it for a subject taught without
+  // marks (as the sample says it is).
   BOOST_TEST(stats.problems.size() == 1u);
   for (auto& p : stats.problems)
     BOOST_TEST(p.find("«Основы религиозных культур и светской этики»") != std::string::npos, p);
@@ -723,7 +774,8 @@ struct TempDir {
   }
 };
 
-// One pull into a store, as cmd_pull does it: the stored journal of the school and range is the `existing` one.
+// One pull into a store, as cmd_pull does it: the stored journal of the school and range is the `existing`
+// one.
 store::IngestSummary pullInto(store::Store& st, dnevnik::PullOptions o, const model::Clock& clock) {
   o.loadExisting = [&](const std::string& school, model::DateRange r) -> std::optional<model::Journal> {
     auto known = st.schools();
@@ -735,8 +787,8 @@ store::IngestSummary pullInto(store::Store& st, dnevnik::PullOptions o, const mo
   return tx->commit();
 }
 
-// A new, empty PostgreSQL database on the server scripts/pg.sh started (EJOURNAL_PG), dropped when the test program
-// ends: a store holds one school, so every pull into PostgreSQL gets a database of its own.
+// A new, empty PostgreSQL database on the server scripts/pg.sh started (EJOURNAL_PG), dropped when the test
+// program ends: a store holds one school, so every pull into PostgreSQL gets a database of its own.
 std::string freshPostgres() {
   static std::once_flag once;
   std::call_once(once, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
@@ -749,7 +801,8 @@ std::string freshPostgres() {
     ~Dropper() {
       try {
         Poco::Data::Session admin("PostgreSQL", base);
-        for (const auto& db : names) admin << "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", Poco::Data::Keywords::now;
+        for (const auto& db : names)
+          admin << "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", Poco::Data::Keywords::now;
       } catch (...) {  // the cluster is thrown away by scripts/pg.sh anyway
       }
     }
@@ -790,7 +843,8 @@ BOOST_AUTO_TEST_CASE(pull_repull_and_a_changed_mark_with_history) {
       store::IngestSummary first = pullInto(*st, o, clock);
       BOOST_TEST(first.inserted >= src.lessons.size() + src.marks.size() + src.attendance.size());
       BOOST_TEST(first.updated == 0u);
-      model::Journal stored = st->load(store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
+      model::Journal stored =
+          st->load(store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
       expectSame(src, stored, Compare::Carried);
 
       store::IngestSummary second = pullInto(*st, o, clock);
@@ -808,7 +862,8 @@ BOOST_AUTO_TEST_CASE(pull_repull_and_a_changed_mark_with_history) {
       BOOST_TEST(third.inserted == 0u);
       BOOST_TEST(third.updated == 1u);
       BOOST_TEST(third.markChanges == 1u);
-      stored = st->load(store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
+      stored =
+          st->load(store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
       auto it = std::find_if(stored.marks.begin(), stored.marks.end(), [&](auto& x) { return x.id == m.id; });
       BOOST_REQUIRE(it != stored.marks.end());
       BOOST_TEST(it->value == changed);
@@ -837,23 +892,28 @@ BOOST_AUTO_TEST_CASE(every_api_variant_ends_with_the_same_store_as_the_plain_one
       uint64_t k = 0;
       for (const Variant& v : kVariants) {
         BOOST_TEST_CONTEXT("variant " << v.name) {
-          // A fresh store (a SQLite file or a PostgreSQL database) per variant: a store that already holds the
-          // plain pull would hide what a variant loses. Same digit count for every base, so canonical() lines the ids up.
-          const uint64_t base = 7100000000000ull + static_cast<uint64_t>(::getpid()) * 100000ull + (pg ? 50000u : 0u) +
-                                10000u * ++k;
+          // A fresh store (a SQLite file or a PostgreSQL database) per variant: a store that already holds
+          // the plain pull would hide what a variant loses. Same digit count for every base, so canonical()
+          // lines the ids up.
+          const uint64_t base = 7100000000000ull + static_cast<uint64_t>(::getpid()) * 100000ull +
+                                (pg ? 50000u : 0u) + 10000u * ++k;
           const model::Journal src = pulltest::withNumericIds(hand(), base);
           DnevnikEmulator emu(src, variantOptions(v));
-          auto st = store::Store::open(pg ? freshPostgres() : (dir.path / ("variant-" + std::to_string(k) + ".db")).string());
+          auto st = store::Store::open(pg ? freshPostgres()
+                                          : (dir.path / ("variant-" + std::to_string(k) + ".db")).string());
           auto o = options(emu);
           o.schoolId = src.school.id;
           store::IngestSummary summary = pullInto(*st, o, pullClock());
           BOOST_TEST(summary.inserted >= src.lessons.size() + src.marks.size() + src.attendance.size());
-          model::Journal stored = st->load(store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
+          model::Journal stored = st->load(
+              store::LoadFilter{src.school.id, model::DateRange{d(2025, 9, 1), d(2025, 10, 31)}, ""});
           expectSame(src, stored, Compare::Carried);
           BOOST_TEST(stored.periodMarks.size() == src.periodMarks.size());
           BOOST_TEST(stored.holidays.size() == src.holidays.size());
-          if (!plain) plain = canonical(stored);
-          else expectSame(*plain, canonical(stored), Compare::Full);
+          if (!plain)
+            plain = canonical(stored);
+          else
+            expectSame(*plain, canonical(stored), Compare::Full);
         }
       }
     }
@@ -942,8 +1002,9 @@ BOOST_AUTO_TEST_CASE(cli_pull_against_the_emulator_program) {
                         "build app/ejournal first (a full build precedes ctest)");
   TempDir dir;
   const auto portFile = dir.path / "port";
-  Process emulator({EJOURNAL_EMULATOR, "--builtin", "--port", "0", "--port-file", portFile.string(), "--token",
-                    "cli-token", "--fault", "429:/marks/:0:1:1", "--fault", "malformed:/lessons/:1:1"});
+  Process emulator({EJOURNAL_EMULATOR, "--builtin", "--port", "0", "--port-file", portFile.string(),
+                    "--token", "cli-token", "--fault", "429:/marks/:0:1:1", "--fault",
+                    "malformed:/lessons/:1:1"});
   for (int i = 0; i < 200 && !std::filesystem::exists(portFile); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   BOOST_REQUIRE(std::filesystem::exists(portFile));
@@ -953,19 +1014,21 @@ BOOST_AUTO_TEST_CASE(cli_pull_against_the_emulator_program) {
   model::writeFileAtomic(dir.path / "token", "cli-token\n");
   model::writeFileAtomic(dir.path / "bad-token", "expired\n");
   const std::string db = (dir.path / "cli.db").string();
-  const std::string common = "--base-url " + url + " --token-file '" + (dir.path / "token").string() + "' --db '" + db + "'";
+  const std::string common =
+      "--base-url " + url + " --token-file '" + (dir.path / "token").string() + "' --db '" + db + "'";
 
   Run first = runEjournal(dir.path, "pull " + common + " --period 2025-Q1 --progress");
   BOOST_TEST(first.code == 0, first.err);
-  // --progress on a standard error that is not a terminal: plain lines with the requests and the waits for the
-  // API's limit (issue 15); the summary on standard output stays as it is.
+  // --progress on a standard error that is not a terminal: plain lines with the requests and the waits for
+  // the API's limit (issue 15); the summary on standard output stays as it is.
   BOOST_TEST(first.err.find("загрузка из dnevnik.ru: запросов ") != std::string::npos, first.err);
   BOOST_TEST(first.err.find("ожидание ") != std::string::npos, first.err);
   BOOST_TEST(first.err.find("ответов 429 (ограничение API) 1") != std::string::npos, first.err);
   BOOST_TEST(first.out.find("загрузка из dnevnik.ru:") == std::string::npos, first.out);
   const size_t q1Lessons = within(hand(), {d(2025, 9, 1), d(2025, 10, 24)}).lessons.size();
   BOOST_TEST(first.out.find("уроков " + std::to_string(q1Lessons) + ",") != std::string::npos, first.out);
-  BOOST_TEST(first.out.find("повторов 2") != std::string::npos, first.out);  // the 429 and the malformed answer
+  BOOST_TEST(first.out.find("повторов 2") != std::string::npos,
+             first.out);  // the 429 and the malformed answer
 
   Run again = runEjournal(dir.path, "pull " + common + " --from 2025-09-01 --to 2025-10-24");
   BOOST_TEST(again.code == 0, again.err);
@@ -973,11 +1036,13 @@ BOOST_AUTO_TEST_CASE(cli_pull_against_the_emulator_program) {
 
   auto st = store::Store::open(db);
   BOOST_TEST(st->schools() == std::vector<std::string>{"1001"});
-  model::Journal stored = st->load(store::LoadFilter{"1001", model::DateRange{d(2025, 9, 1), d(2025, 10, 24)}, ""});
+  model::Journal stored =
+      st->load(store::LoadFilter{"1001", model::DateRange{d(2025, 9, 1), d(2025, 10, 24)}, ""});
   expectSame(within(hand(), {d(2025, 9, 1), d(2025, 10, 24)}), stored, Compare::Carried);
 
-  Run denied = runEjournal(dir.path, "pull --base-url " + url + " --token-file '" + (dir.path / "bad-token").string() +
-                                         "' --db '" + (dir.path / "denied.db").string() + "' --period 2025-Q1");
+  Run denied =
+      runEjournal(dir.path, "pull --base-url " + url + " --token-file '" + (dir.path / "bad-token").string() +
+                                "' --db '" + (dir.path / "denied.db").string() + "' --period 2025-Q1");
   BOOST_TEST(denied.code == 2);
   BOOST_TEST(denied.err.find("HTTP 401") != std::string::npos, denied.err);
 

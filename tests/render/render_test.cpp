@@ -1,11 +1,12 @@
-// Tests of the render stage: Russian number words, layout validation, and real PDFs checked with qpdf, pdffonts
-// and pdftotext (poppler-utils): structure, embedded fonts, expected text, consecutive sheet numbers, the
-// certification count in words, byte-identical re-rendering, and no text outside the page for a 45-student class
-// and a 2,000-character topic.
+// Tests of the render stage: Russian number words, layout validation, and real PDFs checked with qpdf,
+// pdffonts and pdftotext (poppler-utils): structure, embedded fonts, expected text, consecutive sheet
+// numbers, the certification count in words, byte-identical re-rendering, and no text outside the page for a
+// 45-student class and a 2,000-character topic.
 #define BOOST_TEST_MODULE render
-#include <boost/test/unit_test.hpp>
+#include "ejournal/render/render.h"
 
 #include <array>
+#include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,7 +16,6 @@
 
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
-#include "ejournal/render/render.h"
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
 #include "ejournal/samples/generator.h"
@@ -30,15 +30,20 @@ namespace {
 
 Journal makeJournal(int students, int topicChars = 0) {
   Journal j;
-  j.school = {"s1", "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»",
-              "МАОУ лицей «Ступени»", "Тюрина Наталья Александровна", "Петрова Анна Сергеевна", "г. Пермь"};
+  j.school = {"s1",
+              "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»",
+              "МАОУ лицей «Ступени»",
+              "Тюрина Наталья Александровна",
+              "Петрова Анна Сергеевна",
+              "г. Пермь"};
   j.year = {2025, Date::fromYmd(2025, 9, 1), Date::fromYmd(2026, 5, 31)};
   const std::array<std::pair<Date, Date>, 4> q = {{{Date::fromYmd(2025, 9, 1), Date::fromYmd(2025, 10, 26)},
                                                    {Date::fromYmd(2025, 11, 5), Date::fromYmd(2025, 12, 28)},
                                                    {Date::fromYmd(2026, 1, 12), Date::fromYmd(2026, 3, 22)},
                                                    {Date::fromYmd(2026, 4, 1), Date::fromYmd(2026, 5, 31)}}};
   for (int i = 0; i < 4; ++i)
-    j.periods.push_back({"2025-Q" + std::to_string(i + 1), PeriodKind::Quarter, i + 1, {q[i].first, q[i].second}, 1, 9});
+    j.periods.push_back(
+        {"2025-Q" + std::to_string(i + 1), PeriodKind::Quarter, i + 1, {q[i].first, q[i].second}, 1, 9});
   j.periods.push_back({"2025-year", PeriodKind::Year, 1, {j.year.start, j.year.end}, 1, 11});
   j.staff = {{"t1", "Иванова", "Мария", "Петровна", "учитель математики"},
              {"t2", "Смирнов", "Олег", "Игоревич", "учитель русского языка"},
@@ -48,8 +53,9 @@ Journal makeJournal(int students, int topicChars = 0) {
                 {"rus", "Русский язык", "Рус. яз.", 1, Grading::Marked, true},
                 {"eng", "Английский язык", "Англ. яз.", 3, Grading::Marked, false}};
   j.classes = {{"c5a", 5, "А", "t2"}};
-  const std::array<const char*, 12> last = {"Абрамов", "Белова", "Васильев", "Григорьева", "Дмитриев", "Ёлкина",
-                                            "Жуков", "Захарова", "Ильин", "Ковалёва", "Лебедев", "Морозова"};
+  const std::array<const char*, 12> last = {"Абрамов",  "Белова",   "Васильев", "Григорьева",
+                                            "Дмитриев", "Ёлкина",   "Жуков",    "Захарова",
+                                            "Ильин",    "Ковалёва", "Лебедев",  "Морозова"};
   const std::array<const char*, 6> first = {"Пётр", "Анна", "Илья", "Мария", "Семён", "Ольга"};
   for (int i = 0; i < students; ++i) {
     Student s;
@@ -62,7 +68,8 @@ Journal makeJournal(int students, int topicChars = 0) {
     j.students.push_back(s);
   }
   Subgroup g1{"g1", "c5a", "eng", "1 группа", "t3", {}};
-  for (int i = 0; i < students; i += 2) g1.members.push_back({j.students[i].id, Date::fromYmd(2025, 9, 1), {}});
+  for (int i = 0; i < students; i += 2)
+    g1.members.push_back({j.students[i].id, Date::fromYmd(2025, 9, 1), {}});
   j.subgroups.push_back(g1);
   j.curriculum = {{"c5a", "math", "", 5, 170, {{"2025-Q1", 40}}},
                   {"c5a", "rus", "", 5, 170, {{"2025-Q1", 40}}},
@@ -84,9 +91,8 @@ Journal makeJournal(int students, int topicChars = 0) {
       l.subgroupId = std::string(subj) == "eng" ? "g1" : "";
       l.teacherId = std::string(subj) == "math" ? "t1" : std::string(subj) == "rus" ? "t2" : "t3";
       l.topic = std::string(subj) == "math" ? "Натуральные числа, урок " + std::to_string(n)
-                                            : std::string(subj) == "rus" ? "Орфограммы в корне слова, урок " +
-                                                                                std::to_string(n)
-                                                                          : "Настоящее простое время (Present Simple)";
+                : std::string(subj) == "rus" ? "Орфограммы в корне слова, урок " + std::to_string(n)
+                                             : "Настоящее простое время (Present Simple)";
       l.homework = "§ " + std::to_string(n % 40 + 1) + ", упр. " + std::to_string(n % 300);
       l.attendanceTaken = true;
       if (d == Date::fromYmd(2025, 9, 17) && std::string(subj) == "math") {
@@ -119,16 +125,29 @@ Journal makeJournal(int students, int topicChars = 0) {
       }
       const int absent = (n * 7) % students;
       if (std::string(subj) != "eng" || absent % 2 == 0)
-        j.attendance.push_back({j.students[absent].id, l.id, n % 3 ? AttendanceStatus::Absent : AttendanceStatus::Ill,
+        j.attendance.push_back({j.students[absent].id, l.id,
+                                n % 3 ? AttendanceStatus::Absent : AttendanceStatus::Ill,
                                 DateTime{d, 50000}});
     }
   }
   for (int i = 0; i < students; ++i)
     for (const char* subj : {"math", "rus"}) {
-      j.periodMarks.push_back({j.students[i].id, "c5a", subj, PeriodMarkKind::Period, "2025-Q1",
-                               {MarkKind::Points, 3 + i % 3}, std::nullopt, "t1"});
-      j.periodMarks.push_back({j.students[i].id, "c5a", subj, PeriodMarkKind::Year, "2025-year",
-                               {MarkKind::Points, 3 + (i + 1) % 3}, std::nullopt, "t1"});
+      j.periodMarks.push_back({j.students[i].id,
+                               "c5a",
+                               subj,
+                               PeriodMarkKind::Period,
+                               "2025-Q1",
+                               {MarkKind::Points, 3 + i % 3},
+                               std::nullopt,
+                               "t1"});
+      j.periodMarks.push_back({j.students[i].id,
+                               "c5a",
+                               subj,
+                               PeriodMarkKind::Year,
+                               "2025-year",
+                               {MarkKind::Points, 3 + (i + 1) % 3},
+                               std::nullopt,
+                               "t1"});
     }
   return j;
 }
@@ -195,12 +214,15 @@ std::string checkPdf(const fs::path& p) {
 std::vector<std::string> pages(const std::string& text) {
   std::vector<std::string> out;
   size_t s = 0;
-  for (size_t e; (e = text.find('\f', s)) != std::string::npos; s = e + 1) out.push_back(text.substr(s, e - s));
+  for (size_t e; (e = text.find('\f', s)) != std::string::npos; s = e + 1)
+    out.push_back(text.substr(s, e - s));
   if (s < text.size() && text.find_first_not_of(" \n", s) != std::string::npos) out.push_back(text.substr(s));
   return out;
 }
 
-std::shared_ptr<FixedClock> fixedClock() { return std::make_shared<FixedClock>(DateTime{Date::fromYmd(2026, 1, 15), 36000}); }
+std::shared_ptr<FixedClock> fixedClock() {
+  return std::make_shared<FixedClock>(DateTime{Date::fromYmd(2026, 1, 15), 36000});
+}
 
 // Every word box inside the page (pdftotext -bbox).
 void checkInsidePage(const fs::path& p) {
@@ -238,14 +260,14 @@ void checkInsidePage(const fs::path& p) {
 // Words back to numbers: an independent check of numberToWords.
 int parseWords(const std::string& s) {
   static const std::map<std::string, int> values = {
-      {"ноль", 0},          {"один", 1},         {"два", 2},          {"три", 3},          {"четыре", 4},
-      {"пять", 5},          {"шесть", 6},        {"семь", 7},         {"восемь", 8},       {"девять", 9},
-      {"десять", 10},       {"одиннадцать", 11}, {"двенадцать", 12},  {"тринадцать", 13},  {"четырнадцать", 14},
-      {"пятнадцать", 15},   {"шестнадцать", 16}, {"семнадцать", 17},  {"восемнадцать", 18}, {"девятнадцать", 19},
-      {"двадцать", 20},     {"тридцать", 30},    {"сорок", 40},       {"пятьдесят", 50},   {"шестьдесят", 60},
-      {"семьдесят", 70},    {"восемьдесят", 80}, {"девяносто", 90},   {"сто", 100},        {"двести", 200},
-      {"триста", 300},      {"четыреста", 400},  {"пятьсот", 500},    {"шестьсот", 600},   {"семьсот", 700},
-      {"восемьсот", 800},   {"девятьсот", 900}};
+      {"ноль", 0},        {"один", 1},         {"два", 2},         {"три", 3},           {"четыре", 4},
+      {"пять", 5},        {"шесть", 6},        {"семь", 7},        {"восемь", 8},        {"девять", 9},
+      {"десять", 10},     {"одиннадцать", 11}, {"двенадцать", 12}, {"тринадцать", 13},   {"четырнадцать", 14},
+      {"пятнадцать", 15}, {"шестнадцать", 16}, {"семнадцать", 17}, {"восемнадцать", 18}, {"девятнадцать", 19},
+      {"двадцать", 20},   {"тридцать", 30},    {"сорок", 40},      {"пятьдесят", 50},    {"шестьдесят", 60},
+      {"семьдесят", 70},  {"восемьдесят", 80}, {"девяносто", 90},  {"сто", 100},         {"двести", 200},
+      {"триста", 300},    {"четыреста", 400},  {"пятьсот", 500},   {"шестьсот", 600},    {"семьсот", 700},
+      {"восемьсот", 800}, {"девятьсот", 900}};
   std::istringstream in(s);
   std::string w;
   int total = 0, lastValue = 1000;
@@ -343,11 +365,11 @@ BOOST_AUTO_TEST_CASE(quarter_journal_content_sheets_and_certification) {
   for (size_t i = 0; i < pg.size(); ++i)
     BOOST_CHECK_MESSAGE((" " + pg[i] + " ").find(" Лист " + std::to_string(i + 1) + " ") != std::string::npos,
                         "page " << i + 1 << " lacks its sheet number");
-  for (const char* expected : {"КЛАССНЫЙ ЖУРНАЛ", "5 «А» класса", "1 четверть", "Смирнов Олег Игоревич",
-                               "Натуральные числа, урок", "Контрольная работа № 2 «Дроби»", "Абрамов Пётр",
-                               "Ёлкина Ольга", "Орлова И. П.", "замена; по расписанию Иванова М. П.",
-                               "Английский язык (1 группа)", "СВОДНАЯ ВЕДОМОСТЬ", "тема урока внесена через 3 дня",
-                               "ЗАВЕРИТЕЛЬНЫЙ ЛИСТ", "Часов по учебному плану: 40", "ОГЛАВЛЕНИЕ"})
+  for (const char* expected :
+       {"КЛАССНЫЙ ЖУРНАЛ", "5 «А» класса", "1 четверть", "Смирнов Олег Игоревич", "Натуральные числа, урок",
+        "Контрольная работа № 2 «Дроби»", "Абрамов Пётр", "Ёлкина Ольга", "Орлова И. П.",
+        "замена; по расписанию Иванова М. П.", "Английский язык (1 группа)", "СВОДНАЯ ВЕДОМОСТЬ",
+        "тема урока внесена через 3 дня", "ЗАВЕРИТЕЛЬНЫЙ ЛИСТ", "Часов по учебному плану: 40", "ОГЛАВЛЕНИЕ"})
     BOOST_CHECK_MESSAGE(text.find(expected) != std::string::npos, "missing text: " << expected);
   const std::string phrase = render::sheetCountPhrase(pdf.sheets);
   BOOST_CHECK_MESSAGE(text.find(phrase) != std::string::npos, "certification lacks «" << phrase << "»");
@@ -371,8 +393,8 @@ BOOST_AUTO_TEST_CASE(quarter_journal_content_sheets_and_certification) {
 }
 
 BOOST_AUTO_TEST_CASE(quarter_journal_summary_sheet_up_to_its_quarter) {
-  // A quarter's journal prints the summary sheet with the reporting periods up to that quarter, without the year,
-  // exam and final columns; the year's journal prints them all.
+  // A quarter's journal prints the summary sheet with the reporting periods up to that quarter, without the
+  // year, exam and final columns; the year's journal prints them all.
   const Journal j = makeJournal(25);
   const JournalIndex ix(j);
   render::RenderOptions o;
@@ -450,7 +472,8 @@ BOOST_AUTO_TEST_CASE(year_journal_duplex_counts_sheets) {
   // Sheet numbers on the front pages only: 1..sheets, consecutive.
   const auto pg = pages(text);
   for (size_t i = 0; i < pg.size(); i += 2)
-    BOOST_CHECK_MESSAGE(pg[i].find("Лист " + std::to_string(i / 2 + 1)) != std::string::npos, "page " << i + 1);
+    BOOST_CHECK_MESSAGE(pg[i].find("Лист " + std::to_string(i / 2 + 1)) != std::string::npos,
+                        "page " << i + 1);
 }
 
 BOOST_AUTO_TEST_CASE(summary_sheet_and_extract) {
@@ -497,7 +520,8 @@ BOOST_AUTO_TEST_CASE(reports_of_the_sample_school) {
   for (const auto& row : control.rows)
     for (const auto& f : row.findings) {
       const std::string head = f.message.substr(0, f.message.find(' ', 12));
-      if (text.find(head) == std::string::npos && ++missing < 5) BOOST_ERROR("finding not printed: " + f.message);
+      if (text.find(head) == std::string::npos && ++missing < 5)
+        BOOST_ERROR("finding not printed: " + f.message);
     }
   BOOST_CHECK_EQUAL(missing, 0);
   BOOST_CHECK(render::renderControlReport(control).bytes == cpdf.bytes);

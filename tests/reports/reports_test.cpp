@@ -1,21 +1,21 @@
 // Report figures on samples/tiny.xml against the values counted by hand in samples/tiny.md, and the writers.
 #define BOOST_TEST_MODULE reports
-#include <boost/test/unit_test.hpp>
+#include "ejournal/reports/reports.h"
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <sstream>
 
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/files.h"
-#include "ejournal/reports/reports.h"
 
 using namespace ejournal;
 
 namespace {
 
 struct Tiny {
-  model::Journal journal = ingest::readJournal(model::readFile(std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml"),
-                                               "tiny.xml");
+  model::Journal journal = ingest::readJournal(
+      model::readFile(std::string(EJOURNAL_SOURCE_DIR) + "/samples/tiny.xml"), "tiny.xml");
   model::JournalIndex index{journal};
   model::DateTime created = *model::DateTime::parse("2026-06-01T12:00:00");
 
@@ -79,23 +79,25 @@ BOOST_AUTO_TEST_CASE(results_q1_hand_counted) {
 }
 
 BOOST_AUTO_TEST_CASE(program_two_weeks_all_given) {
-  const auto r = reports::buildProgramReport(index, scope("", "2025-09-01", "2025-09-12", "2026-06-01T12:00:00"),
-                                             created);
+  const auto r = reports::buildProgramReport(
+      index, scope("", "2025-09-01", "2025-09-12", "2026-06-01T12:00:00"), created);
   BOOST_TEST_REQUIRE(r.rows.size() == 8u);  // 8 curriculum lines, English of 8Б per subgroup
   const auto& m = r.rows[0];
   BOOST_TEST(m.className == "5А");
   BOOST_TEST(m.subjectName == "Математика");
   BOOST_TEST(m.plannedYear == 170);
-  BOOST_TEST(m.plannedPeriod == 40);   // the whole first quarter overlaps the range
-  BOOST_TEST(m.plannedToDate == 10);   // two weeks of 5 timetable hours
+  BOOST_TEST(m.plannedPeriod == 40);  // the whole first quarter overlaps the range
+  BOOST_TEST(m.plannedToDate == 10);  // two weeks of 5 timetable hours
   BOOST_TEST(m.delivered == 10);
   BOOST_TEST(m.shortfall == 0);
   BOOST_TEST(m.percent == 100.0);
-  for (const auto& row : r.rows) BOOST_TEST(row.delivered == row.plannedToDate, row.className << " " << row.subjectName);
+  for (const auto& row : r.rows)
+    BOOST_TEST(row.delivered == row.plannedToDate, row.className << " " << row.subjectName);
   BOOST_TEST(r.delivered == 58);  // every lesson of the two weeks
   BOOST_TEST(r.rowsBehind == 0);
   // At the quarter's end the same lessons are far behind.
-  const auto q = reports::buildProgramReport(index, scope("2025-Q1", "", "", "2026-06-01T12:00:00", "5А"), created);
+  const auto q =
+      reports::buildProgramReport(index, scope("2025-Q1", "", "", "2026-06-01T12:00:00", "5А"), created);
   BOOST_TEST_REQUIRE(q.rows.size() == 3u);
   BOOST_TEST(q.rows[0].plannedToDate == 40);
   BOOST_TEST(q.rows[0].shortfall == 30);
@@ -104,8 +106,8 @@ BOOST_AUTO_TEST_CASE(program_two_weeks_all_given) {
 }
 
 BOOST_AUTO_TEST_CASE(substitutions_one_recorded) {
-  const auto r = reports::buildSubstitutionsReport(index, scope("", "2025-09-01", "2025-09-12", "2026-06-01T12:00:00"),
-                                                   created);
+  const auto r = reports::buildSubstitutionsReport(
+      index, scope("", "2025-09-01", "2025-09-12", "2026-06-01T12:00:00"), created);
   BOOST_TEST_REQUIRE(r.all.size() == 1u);
   BOOST_TEST(r.all[0].lessonId == "l8b-0909-5");
   BOOST_TEST(r.all[0].absentTeacherName == "Иванова М. П.");
@@ -117,12 +119,15 @@ BOOST_AUTO_TEST_CASE(substitutions_one_recorded) {
   BOOST_TEST(r.rows[0].given == 1);
   BOOST_TEST(r.rows[1].teacherName == "Иванова М. П.");
   BOOST_TEST(r.rows[1].replaced == 1);
-  BOOST_TEST(render(r, reports::Format::Csv).find("2025-09-09,l8b-0909-5,8Б,Математика") != std::string::npos);
+  BOOST_TEST(render(r, reports::Format::Csv).find("2025-09-09,l8b-0909-5,8Б,Математика") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(results_unmarked_classes_left_out) {
-  // With grades up to 5 unmarked (as grade 1 is by default), 5А is shown «без отметок» and left out of the total.
-  const auto r = reports::buildResultsReport(index, scope("2025-Q1", "", "", "2026-06-01T12:00:00"), created, 5);
+  // With grades up to 5 unmarked (as grade 1 is by default), 5А is shown «без отметок» and left out of the
+  // total.
+  const auto r =
+      reports::buildResultsReport(index, scope("2025-Q1", "", "", "2026-06-01T12:00:00"), created, 5);
   BOOST_TEST_REQUIRE(r.rows.size() == 2u);
   BOOST_TEST(r.rows[0].unmarked);
   BOOST_TEST(r.rows[0].students == 6);
@@ -205,15 +210,16 @@ BOOST_AUTO_TEST_CASE(control_report_rows_and_findings) {
   BOOST_TEST(text.find("Зайцева Ольга Викторовна") != std::string::npos);
   const std::string json = render(r, reports::Format::Json);
   BOOST_TEST(json.find("\"report\": \"control\"") != std::string::npos);
-  BOOST_TEST(json == render(reports::buildControlReport(index, sc, rules::check(index, sc, config), config, created),
-                            reports::Format::Json));  // deterministic
+  BOOST_TEST(json ==
+             render(reports::buildControlReport(index, sc, rules::check(index, sc, config), config, created),
+                    reports::Format::Json));  // deterministic
 }
 
 BOOST_AUTO_TEST_CASE(forecast_in_quarter_and_at_its_end) {
   const auto config = rules::Config::schoolDefaults();
   // On 2025-09-12 (two weeks into the quarter): expected marks from the weighted averages of tiny.md.
-  const auto early = reports::buildForecastReport(index, scope("2025-Q1", "", "", "2025-09-12T20:00:00"), config,
-                                                  created);
+  const auto early =
+      reports::buildForecastReport(index, scope("2025-Q1", "", "", "2025-09-12T20:00:00"), config, created);
   auto find = [](const reports::ForecastReport& r, const std::string& s, const std::string& subject) {
     auto it = std::find_if(r.rows.begin(), r.rows.end(), [&](const reports::ForecastRow& x) {
       return x.studentId == s && x.subjectId == subject;
@@ -229,10 +235,11 @@ BOOST_AUTO_TEST_CASE(forecast_in_quarter_and_at_its_end) {
   BOOST_TEST(!find(early, "s06", "math").atRisk);  // 3 marks after 12 of 54 days: enough so far
   BOOST_TEST(find(early, "s06", "math").requiredMarks == 5);
   // s16 left 8Б: not forecast.
-  BOOST_TEST(std::none_of(early.rows.begin(), early.rows.end(), [](const auto& x) { return x.studentId == "s16"; }));
+  BOOST_TEST(
+      std::none_of(early.rows.begin(), early.rows.end(), [](const auto& x) { return x.studentId == "s16"; }));
   // At the quarter's end 3 marks are too few for 5 hours a week.
-  const auto late = reports::buildForecastReport(index, scope("2025-Q1", "", "", "2026-06-01T12:00:00"), config,
-                                                 created);
+  const auto late =
+      reports::buildForecastReport(index, scope("2025-Q1", "", "", "2026-06-01T12:00:00"), config, created);
   const auto s06 = find(late, "s06", "math");
   BOOST_TEST(s06.atRisk);
   BOOST_TEST_REQUIRE(s06.reasons.size() == 1u);
@@ -250,8 +257,9 @@ BOOST_AUTO_TEST_CASE(format_names) {
   BOOST_TEST(!reports::formatFromString("pdf").has_value());
 }
 
-// Regression for the one JSON/CSV writer shared with the rules (model/json.h, model/text.h): escaping of quotes,
-// backslashes and control characters, null for an absent id, fixed decimals in the classic locale, CSV quoting.
+// Regression for the one JSON/CSV writer shared with the rules (model/json.h, model/text.h): escaping of
+// quotes, backslashes and control characters, null for an absent id, fixed decimals in the classic locale,
+// CSV quoting.
 BOOST_AUTO_TEST_CASE(writers_escape_awkward_text) {
   reports::SubstitutionsReport r;
   r.header.title = "Замены";
@@ -273,8 +281,8 @@ BOOST_AUTO_TEST_CASE(writers_escape_awkward_text) {
   BOOST_TEST(json.find(R"("recorded": false})") != std::string::npos);
   BOOST_TEST(json.find("{\"report\": \"substitutions\",\n \"header\": {\"title\": \"Замены\", ") == 0u);
   const std::string csv = render(r, reports::Format::Csv);
-  BOOST_TEST(csv.find("2025-09-03,\"l\"\"1\\\",5А,\"Алгебра, геометрия\nи\tтаб\x01\",Иванова М. П.,Петров Д. О.,false\r\n") !=
-             std::string::npos);
+  BOOST_TEST(csv.find("2025-09-03,\"l\"\"1\\\",5А,\"Алгебра, геометрия\nи\tтаб\x01\",Иванова М. П.,Петров Д. "
+                      "О.,false\r\n") != std::string::npos);
 
   reports::ProgramReport p;
   p.percent = 87.26;

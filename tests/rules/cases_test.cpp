@@ -3,7 +3,6 @@
 // tests/rules/make_cases.py documents how the cases were made. Every case must produce exactly the expected
 // findings of its rules: nothing missing, nothing extra.
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -32,8 +31,10 @@ std::map<std::string, std::string> fields(std::istringstream& in) {
   std::string tok;
   while (in >> tok) {
     auto eq = tok.find('=');
-    if (eq == std::string::npos) out["rule"] = tok;
-    else out[tok.substr(0, eq)] = tok.substr(eq + 1);
+    if (eq == std::string::npos)
+      out["rule"] = tok;
+    else
+      out[tok.substr(0, eq)] = tok.substr(eq + 1);
   }
   return out;
 }
@@ -48,8 +49,10 @@ Case readCase(const fs::path& dir) {
     if (colon == std::string::npos) continue;
     const std::string key = line.substr(0, colon);
     std::istringstream rest(line.substr(colon + 1));
-    if (key == "description") c.description = line.substr(colon + 2);
-    else if (key == "scope") c.scope = fields(rest);
+    if (key == "description")
+      c.description = line.substr(colon + 2);
+    else if (key == "scope")
+      c.scope = fields(rest);
     else if (key == "rules") {
       std::string r;
       while (rest >> r) c.rules.push_back(r);
@@ -66,14 +69,22 @@ Case readCase(const fs::path& dir) {
 bool matches(const model::Finding& f, const std::map<std::string, std::string>& want) {
   for (const auto& [k, v] : want) {
     std::string have;
-    if (k == "rule") have = f.rule;
-    else if (k == "lesson") have = f.lessonId;
-    else if (k == "student") have = f.studentId;
-    else if (k == "class") have = f.classId;
-    else if (k == "subject") have = f.subjectId;
-    else if (k == "teacher") have = f.teacherId;
-    else if (k == "period") have = f.period;
-    else if (k == "severity") have = std::string(model::toString(f.severity));
+    if (k == "rule")
+      have = f.rule;
+    else if (k == "lesson")
+      have = f.lessonId;
+    else if (k == "student")
+      have = f.studentId;
+    else if (k == "class")
+      have = f.classId;
+    else if (k == "subject")
+      have = f.subjectId;
+    else if (k == "teacher")
+      have = f.teacherId;
+    else if (k == "period")
+      have = f.period;
+    else if (k == "severity")
+      have = std::string(model::toString(f.severity));
     else {
       bool found = false;
       for (const auto& x : f.figures)
@@ -92,8 +103,8 @@ bool matches(const model::Finding& f, const std::map<std::string, std::string>& 
 
 std::string describe(const model::Finding& f) {
   std::ostringstream o;
-  o << f.rule << " lesson=" << f.lessonId << " student=" << f.studentId << " class=" << f.classId << " teacher="
-    << f.teacherId << ": " << f.message;
+  o << f.rule << " lesson=" << f.lessonId << " student=" << f.studentId << " class=" << f.classId
+    << " teacher=" << f.teacherId << ": " << f.message;
   return o.str();
 }
 
@@ -127,7 +138,8 @@ BOOST_AUTO_TEST_CASE(data_driven_rule_cases) {
         return it == c.scope.end() ? std::string() : it->second;
       };
       model::FixedClock clock(*model::DateTime::parse(get("today") + "T20:00:00"));
-      const auto scope = rules::resolveScope(idx, get("period"), get("from"), get("to"), get("class"), "", "", clock);
+      const auto scope =
+          rules::resolveScope(idx, get("period"), get("from"), get("to"), get("class"), "", "", clock);
       const bool all = c.rules.size() == 1 && c.rules[0] == "all";
       const auto compared = [&](const std::string& rule) {
         return all || std::find(c.rules.begin(), c.rules.end(), rule) != c.rules.end();

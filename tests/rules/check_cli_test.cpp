@@ -2,7 +2,6 @@
 // samples/tiny.xml: exit codes 0 / 1 / 2, the JSON shape, report output in every format.
 #define BOOST_TEST_MODULE check_cli
 #include <boost/test/unit_test.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -32,7 +31,6 @@ struct Fixture {
   ~Fixture() { fs::remove_all(dir); }
 
   Run run(const std::vector<std::string>& args) const { return ejournal::testsupport::runCli(args, dir); }
-
 };
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -43,19 +41,23 @@ BOOST_FIXTURE_TEST_SUITE(cli, Fixture)
 
 BOOST_AUTO_TEST_CASE(check_exit_codes_and_json) {
   // Findings: exit 1, one JSON object with a findings array, absent fields null, ids as in the source.
-  Run r = run({"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--class", "5А", "--format", "json"});
+  Run r = run({"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--class", "5А", "--format",
+               "json"});
   BOOST_TEST(r.code == 1, r.err);
   BOOST_TEST(has(r.out, "\"findings\": ["));
-  BOOST_TEST(has(r.out, "\"rule\": \"marks.deadline\", \"severity\": \"error\", \"period\": \"2025-Q1\", \"class\": "
-                        "\"5a\", \"class_name\": \"5А\", \"subject\": \"math\", \"subject_name\": \"Математика\", "
-                        "\"subgroup\": null, \"teacher\": \"t3\", \"teacher_name\": \"Иванова М. П.\", "
-                        "\"lesson_id\": \"l5a-0909-2\", \"date\": \"2025-09-09\", \"student\": null, \"student_name\": null"),
+  BOOST_TEST(has(r.out,
+                 "\"rule\": \"marks.deadline\", \"severity\": \"error\", \"period\": \"2025-Q1\", \"class\": "
+                 "\"5a\", \"class_name\": \"5А\", \"subject\": \"math\", \"subject_name\": \"Математика\", "
+                 "\"subgroup\": null, \"teacher\": \"t3\", \"teacher_name\": \"Иванова М. П.\", "
+                 "\"lesson_id\": \"l5a-0909-2\", \"date\": \"2025-09-09\", \"student\": null, "
+                 "\"student_name\": null"),
              r.out);
   BOOST_TEST(has(r.out, "\"not_checked\": []"));
   // Compliant: 8Б on its first day with the plan-total rule switched off by a rules file -> exit 0.
   const fs::path rules = dir / "rules.xml";
-  ejournal::model::writeFileAtomic(rules, "<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"hours.plan_total\" "
-                                          "enabled=\"false\"/></rules>");
+  ejournal::model::writeFileAtomic(rules,
+                                   "<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"hours.plan_total\" "
+                                   "enabled=\"false\"/></rules>");
   r = run({"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-01", "--class", "8Б", "--rules",
            rules.string()});
   BOOST_TEST(r.code == 0, r.out << r.err);
@@ -73,7 +75,8 @@ BOOST_AUTO_TEST_CASE(check_exit_codes_and_json) {
   r = run({"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--format", "csv"});
   BOOST_TEST(r.code == 1);
   BOOST_TEST(r.out.rfind("\xEF\xBB\xBFrule;severity;period;class;", 0) == 0u);  // BOM and ';' (issue 15)
-  r = run({"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--format", "csv", "--csv-separator", ","});
+  r = run({"check", "--db", db, "--from", "2025-09-01", "--to", "2025-09-12", "--format", "csv",
+           "--csv-separator", ","});
   BOOST_TEST(r.out.rfind("rule,severity,period,class,", 0) == 0u);  // RFC 4180
 }
 
@@ -88,8 +91,8 @@ BOOST_AUTO_TEST_CASE(reports_in_every_format) {
     }
   const Run results = run({"report", "results", "--db", db, "--period", "2025-Q1", "--format", "json"});
   BOOST_TEST(has(results.out, "\"quality_percent\": 66.7"), results.out);
-  const Run out = run({"report", "program", "--db", db, "--period", "2025-Q1", "--output", (dir / "p.csv").string(),
-                       "--format", "csv"});
+  const Run out = run({"report", "program", "--db", db, "--period", "2025-Q1", "--output",
+                       (dir / "p.csv").string(), "--format", "csv"});
   BOOST_TEST(out.code == 0);
   BOOST_TEST(has(ejournal::model::readFile(dir / "p.csv"), "planned_to_date"));
   BOOST_TEST(run({"report", "results", "--db", db, "--period", "2025-Q1", "--format", "pdf"}).code == 2);

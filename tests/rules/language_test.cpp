@@ -1,6 +1,6 @@
-// The Russian-language check on real lesson topics: formulas, chemistry, units, Roman numerals, abbreviations and
-// quoted foreign terms and Russian entries naming foreign words pass; entries without a Russian word, foreign
-// phrases of three words or more and mixed-script words fail.
+// The Russian-language check on real lesson topics: formulas, chemistry, units, Roman numerals, abbreviations
+// and quoted foreign terms and Russian entries naming foreign words pass; entries without a Russian word,
+// foreign phrases of three words or more and mixed-script words fail.
 #include <boost/test/unit_test.hpp>
 
 #include "ejournal/rules/rules.h"
@@ -34,9 +34,10 @@ BOOST_AUTO_TEST_CASE(real_russian_topics_pass) {
 
 BOOST_AUTO_TEST_CASE(russian_entries_naming_foreign_words_pass) {
   // Issue 10: a Russian entry may name foreign words, terms, code keywords and proper names.
-  for (const char* ok : {"Глагол have got: утвердительная форма", "Артикли a и the", "Оператор while в языке Pascal",
-                         "Времена группы Continuous", "Present Simple: утвердительные предложения",
-                         "Программирование на Python", "Unit 5. At school (Школа)"})
+  for (const char* ok :
+       {"Глагол have got: утвердительная форма", "Артикли a и the", "Оператор while в языке Pascal",
+        "Времена группы Continuous", "Present Simple: утвердительные предложения",
+        "Программирование на Python", "Unit 5. At school (Школа)"})
     BOOST_TEST(languageProblem(ok).empty(), ok << " -> " << languageProblem(ok));
 }
 

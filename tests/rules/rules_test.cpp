@@ -1,16 +1,16 @@
-// Rules engine tests on journals built in code and on samples/tiny.xml: the catalogue, the configuration file and
-// its schema, scopes, the output formats, and the tiny sample's documented situations (samples/tiny.md).
+// Rules engine tests on journals built in code and on samples/tiny.xml: the catalogue, the configuration file
+// and its schema, scopes, the output formats, and the tiny sample's documented situations (samples/tiny.md).
 #define BOOST_TEST_MODULE rules
-#include <boost/test/unit_test.hpp>
+#include "ejournal/rules/rules.h"
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <sstream>
 
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
-#include "ejournal/rules/rules.h"
 
 using namespace ejournal;
 namespace fs = std::filesystem;
@@ -43,10 +43,11 @@ double figure(const model::Finding& f, const std::string& name) {
 
 BOOST_AUTO_TEST_CASE(catalogue_has_every_rule_of_the_domain_once) {
   const std::vector<std::string> ids = {
-      "hours.curriculum", "hours.plan_total",    "marks.per_lesson",   "attendance.recorded",  "language.russian",
-      "topic.missing",    "topic.same_day",      "homework.recorded",  "marks.deadline",       "work.topic_stated",
-      "substitution.recorded", "works.control_present", "marks.accumulation", "marks.period_objective",
-      "marks.valid_value", "marks.enrolled", "marks.changed"};
+      "hours.curriculum",   "hours.plan_total",       "marks.per_lesson",      "attendance.recorded",
+      "language.russian",   "topic.missing",          "topic.same_day",        "homework.recorded",
+      "marks.deadline",     "work.topic_stated",      "substitution.recorded", "works.control_present",
+      "marks.accumulation", "marks.period_objective", "marks.valid_value",     "marks.enrolled",
+      "marks.changed"};
   BOOST_TEST(rules::catalogue().size() == ids.size());
   for (const auto& id : ids) {
     const auto* r = rules::findRule(id);
@@ -93,24 +94,31 @@ BOOST_AUTO_TEST_CASE(config_overrides_and_rejections_name_the_place) {
     }
   };
   // Unknown rule: located.
-  expectError("<rules xmlns=\"urn:ejournal:rules:1\">\n  <rule id=\"marks.bogus\"/>\n</rules>", "bad.xml:2:3");
+  expectError("<rules xmlns=\"urn:ejournal:rules:1\">\n  <rule id=\"marks.bogus\"/>\n</rules>",
+              "bad.xml:2:3");
   // Unknown parameter.
-  expectError("<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"marks.deadline\"><param name=\"days\">3</param>"
-              "</rule></rules>",
-              "нет параметра «days»");
+  expectError(
+      "<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"marks.deadline\"><param name=\"days\">3</param>"
+      "</rule></rules>",
+      "нет параметра «days»");
   // Bad value type.
-  expectError("<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"marks.deadline\"><param name=\"days_junior\">три"
-              "</param></rule></rules>",
-              "не является целым числом");
+  expectError(
+      "<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"marks.deadline\"><param name=\"days_junior\">три"
+      "</param></rule></rules>",
+      "не является целым числом");
   // Schema violations: bad severity, wrong namespace, DOCTYPE.
-  expectError("<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"marks.deadline\" severity=\"fatal\"/></rules>",
-              "bad.xml:1:");
+  expectError(
+      "<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"marks.deadline\" severity=\"fatal\"/></rules>",
+      "bad.xml:1:");
   expectError("<rules><rule id=\"marks.deadline\"/></rules>", "bad.xml:1:");
-  expectError("<?xml version=\"1.0\"?><!DOCTYPE rules SYSTEM \"http://127.0.0.1:9/x.dtd\"><rules "
-              "xmlns=\"urn:ejournal:rules:1\"/>",
-              "DOCTYPE");
-  expectError("<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"marks.deadline\"/><rule id=\"marks.deadline\"/></rules>",
-              "bad.xml:1:");
+  expectError(
+      "<?xml version=\"1.0\"?><!DOCTYPE rules SYSTEM \"http://127.0.0.1:9/x.dtd\"><rules "
+      "xmlns=\"urn:ejournal:rules:1\"/>",
+      "DOCTYPE");
+  expectError(
+      "<rules xmlns=\"urn:ejournal:rules:1\"><rule id=\"marks.deadline\"/><rule "
+      "id=\"marks.deadline\"/></rules>",
+      "bad.xml:1:");
 }
 
 BOOST_AUTO_TEST_CASE(scope_resolution) {
@@ -175,8 +183,8 @@ BOOST_AUTO_TEST_CASE(tiny_sample_documented_situations) {
   BOOST_TEST(changed[0].studentId == "s03");
   BOOST_TEST((changed[0].severity == model::Severity::Info));
   BOOST_TEST(ofRule(all, "substitution.recorded").empty());  // the one substitution is recorded properly
-  BOOST_TEST(ofRule(all, "marks.enrolled").empty());          // s06 arrives, s16 leaves: no stray marks
-  BOOST_TEST(ofRule(all, "language.russian").empty());        // "(Meeting people)" after Russian text is allowed
+  BOOST_TEST(ofRule(all, "marks.enrolled").empty());         // s06 arrives, s16 leaves: no stray marks
+  BOOST_TEST(ofRule(all, "language.russian").empty());  // "(Meeting people)" after Russian text is allowed
   BOOST_TEST(ofRule(all, "work.topic_stated").empty());
   BOOST_TEST(ofRule(all, "works.control_present").empty());  // planned control (no. 7) held on 2025-09-09
   // Every lesson of the timetable in the two weeks is recorded: no hours finding to date.
@@ -231,12 +239,14 @@ BOOST_AUTO_TEST_CASE(json_csv_text_outputs) {
   rules::writeFindingsText(idx, scope, all, tx);
   const std::string json = js.str();
   BOOST_TEST(json.find("\"findings\": [") != std::string::npos);
-  BOOST_TEST(json.find("\"rule\": \"marks.deadline\", \"severity\": \"error\", \"period\": \"2025-Q1\", \"class\": "
-                       "\"5a\", \"class_name\": \"5А\", \"subject\": \"math\", \"subject_name\": \"Математика\", "
-                       "\"subgroup\": null, \"teacher\": \"t3\", \"teacher_name\": \"Иванова М. П.\", \"lesson_id\": "
-                       "\"l5a-0909-2\", \"date\": \"2025-09-09\", \"student\": null, \"student_name\": null") !=
-                 std::string::npos,
-             json);
+  BOOST_TEST(
+      json.find(
+          "\"rule\": \"marks.deadline\", \"severity\": \"error\", \"period\": \"2025-Q1\", \"class\": "
+          "\"5a\", \"class_name\": \"5А\", \"subject\": \"math\", \"subject_name\": \"Математика\", "
+          "\"subgroup\": null, \"teacher\": \"t3\", \"teacher_name\": \"Иванова М. П.\", \"lesson_id\": "
+          "\"l5a-0909-2\", \"date\": \"2025-09-09\", \"student\": null, \"student_name\": null") !=
+          std::string::npos,
+      json);
   BOOST_TEST(json.find("\"student\": \"s03\", \"student_name\": \"Васильев Е.\"") != std::string::npos);
   BOOST_TEST(json.find("\"figures\": {\"days\": 6, \"limit\": 3, \"late_marks\": 1}") != std::string::npos);
   // CSV: header plus one line per finding.
@@ -252,8 +262,8 @@ BOOST_AUTO_TEST_CASE(json_csv_text_outputs) {
 }
 
 BOOST_AUTO_TEST_CASE(rule_without_evidence_reported_once_as_not_checked) {
-  // Without a thematic plan, hours.plan_total cannot be applied: no findings of it, one "не проверялось" in every
-  // output format.
+  // Without a thematic plan, hours.plan_total cannot be applied: no findings of it, one "не проверялось" in
+  // every output format.
   auto j = tiny();
   j.plan.clear();
   const model::JournalIndex idx(j);
@@ -268,7 +278,8 @@ BOOST_AUTO_TEST_CASE(rule_without_evidence_reported_once_as_not_checked) {
   rules::writeFindingsJson(idx, scope, result, js);
   rules::writeFindingsCsv(idx, result, cs);
   rules::writeFindingsText(idx, scope, result, tx);
-  BOOST_TEST(js.str().find("\"not_checked\": [\n    {\"rule\": \"hours.plan_total\"") != std::string::npos, js.str());
+  BOOST_TEST(js.str().find("\"not_checked\": [\n    {\"rule\": \"hours.plan_total\"") != std::string::npos,
+             js.str());
   BOOST_TEST(js.str().find("\"not_checked\": 1,") != std::string::npos);
   BOOST_TEST(cs.str().find("hours.plan_total,not_checked,") != std::string::npos);
   const std::string text = tx.str();

@@ -1,7 +1,6 @@
 // The sample generator's planted violations against the rules: over the whole year every planted violation is
 // found, and nothing else of the planted kinds (samples/README.md documents the kinds).
 #include <boost/test/unit_test.hpp>
-
 #include <map>
 #include <set>
 #include <sstream>
@@ -14,8 +13,8 @@ using namespace ejournal;
 
 namespace {
 
-// How a planted violation and a finding are matched: by rule, class, subject, and the lesson or student (and the
-// period for per-period kinds) where the plant names them.
+// How a planted violation and a finding are matched: by rule, class, subject, and the lesson or student (and
+// the period for per-period kinds) where the plant names them.
 std::string key(const std::string& rule, const std::string& cls, const std::string& subject,
                 const std::string& lesson, const std::string& student, const std::string& period) {
   std::string k = rule + " " + cls + " " + subject;
@@ -42,8 +41,8 @@ void compare(const samples::Sample& sample) {
     const auto& any = *it->second.begin();
     const bool byLesson = any.find(" lesson=") != std::string::npos;
     const bool byStudent = any.find(" student=") != std::string::npos;
-    found[f.rule].insert(key(f.rule, f.classId, f.subjectId, byLesson ? f.lessonId : "", byStudent ? f.studentId : "",
-                             f.period));
+    found[f.rule].insert(key(f.rule, f.classId, f.subjectId, byLesson ? f.lessonId : "",
+                             byStudent ? f.studentId : "", f.period));
   }
   for (const auto& [rule, want] : planted) {
     const auto& got = found[rule];

@@ -1,11 +1,10 @@
-// Tests of the sample school generator: determinism, sizes, calendar, names, timetable, and the planted-violations
-// contract. An independent checker written here (not the rules engine) recomputes every rule kind of docs/rules.md
-// from the generated journal; for each kind the violations it finds must be exactly the planted ones, and a sample
-// generated without violations must have none.
+// Tests of the sample school generator: determinism, sizes, calendar, names, timetable, and the
+// planted-violations contract. An independent checker written here (not the rules engine) recomputes every
+// rule kind of docs/rules.md from the generated journal; for each kind the violations it finds must be
+// exactly the planted ones, and a sample generated without violations must have none.
 #define BOOST_TEST_MODULE samples
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <map>
 #include <set>
@@ -74,9 +73,10 @@ bool isDigitLike(char32_t c) {
          c == 0x2E3 || c == 0x221A;
 }
 
-// The language rule as the school states it (seed 3.5, docs/rules.md): Russian text; Latin only in formulas (a token
-// with digits, sub- or superscripts; short lower-case words in a text with "="), chemical notation (HCl, NaOH),
-// Roman numerals, single letters, and foreign terms in parentheses after Russian text. No mixed-script words.
+// The language rule as the school states it (seed 3.5, docs/rules.md): Russian text; Latin only in formulas
+// (a token with digits, sub- or superscripts; short lower-case words in a text with "="), chemical notation
+// (HCl, NaOH), Roman numerals, single letters, and foreign terms in parentheses after Russian text. No
+// mixed-script words.
 bool russianText(const std::string& text) {
   const auto cps = codePoints(text);
   const bool hasEquals = text.find('=') != std::string::npos;
@@ -119,11 +119,12 @@ bool russianText(const std::string& text) {
         });
         bool chemical = isupper(static_cast<int>(word[0])) != 0;
         for (size_t q = 0; q < word.size() && chemical; ++q)
-          if (!(isupper(static_cast<int>(word[q])) || (q > 0 && isupper(static_cast<int>(word[q - 1])) &&
-                                                        islower(static_cast<int>(word[q])))))
+          if (!(isupper(static_cast<int>(word[q])) ||
+                (q > 0 && isupper(static_cast<int>(word[q - 1])) && islower(static_cast<int>(word[q])))))
             chemical = false;
-        const bool mathWord = hasEquals && word.size() <= 3 &&
-                              std::all_of(word.begin(), word.end(), [](char32_t c) { return c >= 'a' && c <= 'z'; });
+        const bool mathWord =
+            hasEquals && word.size() <= 3 &&
+            std::all_of(word.begin(), word.end(), [](char32_t c) { return c >= 'a' && c <= 'z'; });
         const bool quoted = depth > 0 && parenAfterRussian;
         if (!(roman || chemical || tokenHasDigit || mathWord || quoted)) ok = false;
       }
@@ -142,20 +143,22 @@ struct Keyed {
 };
 
 const std::vector<std::string> kRules = {
-    "hours.curriculum",    "hours.plan_total",   "marks.per_lesson",      "attendance.recorded",
-    "language.russian",    "topic.missing",      "topic.same_day",        "homework.recorded",
-    "marks.deadline",      "work.topic_stated",  "substitution.recorded", "works.control_present",
-    "marks.accumulation",  "marks.period_objective", "marks.valid_value", "marks.enrolled",
+    "hours.curriculum",   "hours.plan_total",       "marks.per_lesson",      "attendance.recorded",
+    "language.russian",   "topic.missing",          "topic.same_day",        "homework.recorded",
+    "marks.deadline",     "work.topic_stated",      "substitution.recorded", "works.control_present",
+    "marks.accumulation", "marks.period_objective", "marks.valid_value",     "marks.enrolled",
     "marks.changed"};
 
 // The fields a rule's findings are compared on (samples/README.md lists the same).
 std::string keyOf(const std::string& rule, const std::string& cls, const std::string& subject,
                   const std::string& period, const std::string& lesson, const std::string& student) {
-  if (rule == "hours.curriculum" || rule == "works.control_present") return cls + "|" + subject + "|" + period;
+  if (rule == "hours.curriculum" || rule == "works.control_present")
+    return cls + "|" + subject + "|" + period;
   if (rule == "hours.plan_total") return cls + "|" + subject;
   if (rule == "marks.accumulation" || rule == "marks.period_objective")
     return cls + "|" + subject + "|" + period + "|" + student;
-  if (rule == "marks.valid_value" || rule == "marks.enrolled" || rule == "marks.changed") return lesson + "|" + student;
+  if (rule == "marks.valid_value" || rule == "marks.enrolled" || rule == "marks.changed")
+    return lesson + "|" + student;
   return lesson;
 }
 
@@ -169,16 +172,16 @@ Keyed plantedKeys(const samples::Sample& s) {
 int roundHalfUp(double x) { return static_cast<int>(std::floor(x + 0.5 + 1e-9)); }
 
 bool isWritten(WorkType t) {
-  return t == WorkType::Independent || t == WorkType::Control || t == WorkType::Test || t == WorkType::Essay ||
-         t == WorkType::Exposition;
+  return t == WorkType::Independent || t == WorkType::Control || t == WorkType::Test ||
+         t == WorkType::Essay || t == WorkType::Exposition;
 }
 
 struct Checker {
   const Journal& j;
   JournalIndex idx;
   std::map<std::string, int> grade;
-  std::map<std::string, std::vector<const Lesson*>> lessonsOf;         // class|subject|subgroup, date order
-  std::map<std::string, std::vector<const PlannedLesson*>> planOf;     // class|subject|subgroup, number order
+  std::map<std::string, std::vector<const Lesson*>> lessonsOf;      // class|subject|subgroup, date order
+  std::map<std::string, std::vector<const PlannedLesson*>> planOf;  // class|subject|subgroup, number order
   std::map<std::string, std::vector<const Mark*>> marksOfLesson;
   std::map<std::string, std::vector<const Attendance*>> attendanceOfLesson;
   std::map<std::string, std::vector<std::pair<const Mark*, const Lesson*>>> marksOfStudentSubject;
@@ -188,9 +191,11 @@ struct Checker {
   explicit Checker(const Journal& journal) : j(journal), idx(journal) {
     for (const auto& c : j.classes) grade[c.id] = c.grade;
     for (const auto& s : j.subjects) subjects[s.id] = &s;
-    for (const auto& l : j.lessons) lessonsOf[l.classId + "|" + l.subjectId + "|" + l.subgroupId].push_back(&l);
+    for (const auto& l : j.lessons)
+      lessonsOf[l.classId + "|" + l.subjectId + "|" + l.subgroupId].push_back(&l);
     for (auto& [k, v] : lessonsOf)
-      std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return std::tie(a->date, a->slot) < std::tie(b->date, b->slot); });
+      std::sort(v.begin(), v.end(),
+                [](auto* a, auto* b) { return std::tie(a->date, a->slot) < std::tie(b->date, b->slot); });
     for (const auto& p : j.plan) planOf[p.classId + "|" + p.subjectId + "|" + p.subgroupId].push_back(&p);
     for (auto& [k, v] : planOf)
       std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->number < b->number; });
@@ -221,17 +226,22 @@ struct Checker {
     return false;
   }
 
-  const Period& periodOf(const Lesson& l) const { return *idx.periodAt(l.date, grade.at(l.classId), kindOf(l.classId)); }
-  PeriodKind kindOf(const std::string& cls) const { return grade.at(cls) >= 10 ? PeriodKind::HalfYear : PeriodKind::Quarter; }
+  const Period& periodOf(const Lesson& l) const {
+    return *idx.periodAt(l.date, grade.at(l.classId), kindOf(l.classId));
+  }
+  PeriodKind kindOf(const std::string& cls) const {
+    return grade.at(cls) >= 10 ? PeriodKind::HalfYear : PeriodKind::Quarter;
+  }
 
-  std::pair<double, int> average(const std::string& student, const std::string& cls, const std::string& subject,
-                                 DateRange r) const {
+  std::pair<double, int> average(const std::string& student, const std::string& cls,
+                                 const std::string& subject, DateRange r) const {
     auto it = marksOfStudentSubject.find(student + "|" + subject);
     if (it == marksOfStudentSubject.end()) return {0, 0};
     double sum = 0;
     int w = 0;
     for (auto [m, l] : it->second) {
-      if (!r.contains(l->date) || (!cls.empty() && l->classId != cls) || m->value.kind != MarkKind::Points) continue;
+      if (!r.contains(l->date) || (!cls.empty() && l->classId != cls) || m->value.kind != MarkKind::Points)
+        continue;
       sum += m->value.points * m->weight;
       w += m->weight;
     }
@@ -249,11 +259,13 @@ struct Checker {
         const Period* p = idx.period(ph.periodId);
         int n = 0;
         for (auto* l : ls) n += p->dates.contains(l->date);
-        if (n != ph.hours) f.add("hours.curriculum", keyOf("hours.curriculum", ce.classId, ce.subjectId, p->id, "", ""));
+        if (n != ph.hours)
+          f.add("hours.curriculum", keyOf("hours.curriculum", ce.classId, ce.subjectId, p->id, "", ""));
       }
       int planned = 0;
       for (auto* p : plan) planned += p->hours;
-      if (planned != ce.hoursYear) f.add("hours.plan_total", keyOf("hours.plan_total", ce.classId, ce.subjectId, "", "", ""));
+      if (planned != ce.hoursYear)
+        f.add("hours.plan_total", keyOf("hours.plan_total", ce.classId, ce.subjectId, "", "", ""));
       std::map<std::string, int> controlsPlanned, controlsHeld;
       for (size_t k = 0; k < ls.size(); ++k) {
         const Lesson& l = *ls[k];
@@ -264,7 +276,8 @@ struct Checker {
       }
       for (const auto& [period, n] : controlsPlanned)
         if (controlsHeld[period] < n)
-          f.add("works.control_present", keyOf("works.control_present", ce.classId, ce.subjectId, period, "", ""));
+          f.add("works.control_present",
+                keyOf("works.control_present", ce.classId, ce.subjectId, period, "", ""));
       if (grade.at(ce.classId) < 2 || subjects.at(ce.subjectId)->grading != Grading::Marked) continue;
       const int required = ce.hoursPerWeek <= 2 ? 3 : 5;
       for (const auto& ph : ce.periods) {
@@ -277,18 +290,22 @@ struct Checker {
           for (auto [m, l] : marksOfStudentSubject[s.id + "|" + ce.subjectId])
             count += l->classId == ce.classId && p->dates.contains(l->date);
           if (count < required)
-            f.add("marks.accumulation", keyOf("marks.accumulation", ce.classId, ce.subjectId, p->id, "", s.id));
+            f.add("marks.accumulation",
+                  keyOf("marks.accumulation", ce.classId, ce.subjectId, p->id, "", s.id));
         }
       }
     }
     // Lesson-level rules.
     std::map<std::tuple<int, int, std::string, std::string, std::string>, std::string> timetable;
-    for (const auto& t : j.timetable) timetable[{t.weekday, t.slot, t.classId, t.subjectId, t.subgroupId}] = t.teacherId;
+    for (const auto& t : j.timetable)
+      timetable[{t.weekday, t.slot, t.classId, t.subjectId, t.subgroupId}] = t.teacherId;
     for (const auto& l : j.lessons) {
       const auto& marks = marksOfLesson[l.id];
       if (!l.attendanceTaken) f.add("attendance.recorded", l.id);
-      if (l.topic.empty()) f.add("topic.missing", l.id);
-      else if (!l.topicEnteredAt || l.topicEnteredAt->date != l.date) f.add("topic.same_day", l.id);
+      if (l.topic.empty())
+        f.add("topic.missing", l.id);
+      else if (!l.topicEnteredAt || l.topicEnteredAt->date != l.date)
+        f.add("topic.same_day", l.id);
       bool russian = l.topic.empty() || russianText(l.topic);
       russian &= l.homework.empty() || russianText(l.homework);
       for (const auto& w : l.works) russian &= w.topic.empty() || russianText(w.topic);
@@ -334,8 +351,8 @@ struct Checker {
     // marks.period_objective
     for (const auto& pm : j.periodMarks) {
       const Period* p = idx.period(pm.periodId);
-      auto [avg, w] = average(pm.studentId, pm.kind == PeriodMarkKind::Year ? std::string() : pm.classId, pm.subjectId,
-                              p->dates);
+      auto [avg, w] = average(pm.studentId, pm.kind == PeriodMarkKind::Year ? std::string() : pm.classId,
+                              pm.subjectId, p->dates);
       if (w == 0 || std::abs(pm.value.points - roundHalfUp(avg)) >= 1)
         f.add("marks.period_objective",
               keyOf("marks.period_objective", pm.classId, pm.subjectId, pm.periodId, "", pm.studentId));
@@ -460,7 +477,8 @@ BOOST_AUTO_TEST_CASE(russian_names_agree_in_gender) {
   auto check = [&](const std::string& last, const std::string& first, const std::string& middle) {
     const bool female = ends(middle, "на");
     BOOST_TEST_INFO(last << " " << first << " " << middle);
-    BOOST_CHECK(female ? (ends(middle, "вна") || ends(middle, "чна")) : (ends(middle, "вич") || ends(middle, "ич")));
+    BOOST_CHECK(female ? (ends(middle, "вна") || ends(middle, "чна"))
+                       : (ends(middle, "вич") || ends(middle, "ич")));
     BOOST_CHECK(female == (ends(first, "а") || ends(first, "я")));
     const bool invariant = ends(last, "ко") || ends(last, "их") || ends(last, "ых");
     if (invariant) return;
@@ -488,7 +506,8 @@ BOOST_AUTO_TEST_CASE(timetable_has_no_double_booking_and_matches_the_curriculum)
       BOOST_REQUIRE(t.weekday >= 1 && t.weekday <= 5 && t.slot >= 1 && t.slot <= 7);
       ++weekly[t.classId + "|" + t.subjectId + "|" + t.subgroupId];
     }
-    for (const auto& [k, subjects] : classSlots) BOOST_REQUIRE(subjects.size() == 1u);  // only subgroups share a slot
+    for (const auto& [k, subjects] : classSlots)
+      BOOST_REQUIRE(subjects.size() == 1u);  // only subgroups share a slot
     for (const auto& ce : j.curriculum) {
       BOOST_TEST(weekly[ce.classId + "|" + ce.subjectId + "|" + ce.subgroupId] == ce.hoursPerWeek);
       int sum = 0;
@@ -499,7 +518,8 @@ BOOST_AUTO_TEST_CASE(timetable_has_no_double_booking_and_matches_the_curriculum)
     std::set<std::tuple<int32_t, int, std::string>> busy;
     for (const auto& l : j.lessons) {
       const std::string& who = l.substituteTeacherId.empty() ? l.teacherId : l.substituteTeacherId;
-      BOOST_REQUIRE_MESSAGE(busy.insert({l.date.days(), l.slot, who}).second, "teacher " << who << " double booked at " << l.id);
+      BOOST_REQUIRE_MESSAGE(busy.insert({l.date.days(), l.slot, who}).second,
+                            "teacher " << who << " double booked at " << l.id);
     }
   }
 }
@@ -529,8 +549,8 @@ BOOST_AUTO_TEST_CASE(clean_sample_is_clean_of_every_kind) {
   Checker checker(cleanSample().journal);
   Keyed found = checker.run();
   for (const auto& rule : kRules)
-    BOOST_CHECK_MESSAGE(found.byRule[rule].empty(), rule << ": " << found.byRule[rule].size() << " found, e.g."
-                                                         << sample(found.byRule[rule]));
+    BOOST_CHECK_MESSAGE(found.byRule[rule].empty(), rule << ": " << found.byRule[rule].size()
+                                                         << " found, e.g." << sample(found.byRule[rule]));
   // Borderline cases are present and compliant: written works whose marks were posted exactly at the limit.
   BOOST_TEST(checker.exactLimitWorks > 10);
 }
@@ -576,7 +596,8 @@ BOOST_AUTO_TEST_CASE(every_rule_kind_is_planted_and_every_planted_id_exists) {
   }
   for (const auto& rule : kRules) BOOST_TEST_CHECK(perRule[rule] > 0, rule << " planted " << perRule[rule]);
   // About 0.5-1% of lessons carry a lesson-level violation of some kind (marks.changed concerns marks).
-  const double share = static_cast<double>(s.planted.size() - perRule["marks.changed"]) / s.journal.lessons.size();
+  const double share =
+      static_cast<double>(s.planted.size() - perRule["marks.changed"]) / s.journal.lessons.size();
   BOOST_TEST(share < 0.04);
   const std::string json = samples::plantedToJson(s, {});
   BOOST_TEST(json.find("\"marks.deadline\"") != std::string::npos);
@@ -607,7 +628,8 @@ BOOST_AUTO_TEST_CASE(topics_are_russian_and_include_formulas_and_quoted_terms) {
   int formulas = 0, quoted = 0, roman = 0;
   for (const auto& p : j.plan) {
     BOOST_REQUIRE_MESSAGE(russianText(p.topic), p.topic);
-    formulas += p.topic.find("H₂SO₄") != std::string::npos || p.topic.find("x² + bx + c = 0") != std::string::npos;
+    formulas +=
+        p.topic.find("H₂SO₄") != std::string::npos || p.topic.find("x² + bx + c = 0") != std::string::npos;
     quoted += p.topic.find("(Present Simple)") != std::string::npos;
     roman += p.topic.find("XVII") != std::string::npos;
   }

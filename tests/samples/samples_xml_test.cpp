@@ -1,5 +1,5 @@
-// The generated sample as journal XML: it validates against schemas/journal.xsd and reads back to an equal journal
-// (ingest::writeJournal, ingest::readJournal); the same sample gives the same bytes.
+// The generated sample as journal XML: it validates against schemas/journal.xsd and reads back to an equal
+// journal (ingest::writeJournal, ingest::readJournal); the same sample gives the same bytes.
 #include <boost/test/unit_test.hpp>
 
 #include "ejournal/ingest/ingest.h"
@@ -27,6 +27,7 @@ BOOST_AUTO_TEST_CASE(generated_xml_validates_and_reads_back_to_an_equal_journal)
     while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
     const size_t from = a.rfind('\n', i) == std::string::npos ? 0 : a.rfind('\n', i) + 1;
     BOOST_ERROR("journals differ at:\n  generated: " << a.substr(from, a.find('\n', i) - from)
-                                                    << "\n  read back: " << b.substr(from, b.find('\n', i) - from));
+                                                     << "\n  read back: "
+                                                     << b.substr(from, b.find('\n', i) - from));
   }
 }

@@ -1,16 +1,16 @@
 // Backups and restore of the SQLite store (while a writer is writing), and the store's CLI commands (stats,
 // backup, restore) run through the built binary on a database filled with the store API.
+#include "ejournal/store/backup.h"
+
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <boost/test/unit_test.hpp>
-
 #include "ejournal/model/error.h"
-#include "ejournal/store/backup.h"
 #include "ejournal/store/store.h"
 #include "store_fixture.h"
 
@@ -36,9 +36,15 @@ Journal batch(int i) {
   l.topic = "Повторение";
   j.lessons.push_back(l);
   for (int k = 0; k < 5; ++k)
-    j.marks.push_back({"extra-" + std::to_string(i) + "-" + std::to_string(k), k % 2 ? "s01" : "s02", l.id, "",
-                       *MarkValue::parse(std::to_string(2 + k % 4)), 1, *DateTime::parse("2025-09-20T10:00:00"),
-                       "t3", {}});
+    j.marks.push_back({"extra-" + std::to_string(i) + "-" + std::to_string(k),
+                       k % 2 ? "s01" : "s02",
+                       l.id,
+                       "",
+                       *MarkValue::parse(std::to_string(2 + k % 4)),
+                       1,
+                       *DateTime::parse("2025-09-20T10:00:00"),
+                       "t3",
+                       {}});
   return j;
 }
 
@@ -93,7 +99,8 @@ BOOST_AUTO_TEST_CASE(backup_while_writing_then_verify_and_restore) {
   BOOST_TEST(same2.removed.size() == 1u);
   // Generations: the three newest are kept.
   std::vector<std::string> left;
-  for (const auto& e : fs::directory_iterator(dir.path() / "backups")) left.push_back(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(dir.path() / "backups"))
+    left.push_back(e.path().filename().string());
   std::sort(left.begin(), left.end());
   BOOST_TEST((left == std::vector<std::string>{"ejournal-20260531-180300.db", "ejournal-20260531-180400-2.db",
                                                "ejournal-20260531-180400.db"}));
@@ -121,7 +128,8 @@ BOOST_AUTO_TEST_CASE(backup_while_writing_then_verify_and_restore) {
     restore(kept, dbFile.string());
     auto back = Store::open(dbFile.string());
     BOOST_TEST(back->load({}).lessons.size() == keptLessons);
-    BOOST_TEST((!fs::exists(dir.path() / "ejournal.db-wal") || fs::file_size(dir.path() / "ejournal.db-wal") == 0u));
+    BOOST_TEST(
+        (!fs::exists(dir.path() / "ejournal.db-wal") || fs::file_size(dir.path() / "ejournal.db-wal") == 0u));
   }
 
   // A damaged copy is refused, and the store is left as it was.
@@ -134,9 +142,7 @@ BOOST_AUTO_TEST_CASE(backup_while_writing_then_verify_and_restore) {
     f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
   }
   BOOST_CHECK_THROW(restore(broken, dbFile.string()), Error);
-  {
-    std::ofstream(dir.path() / "not-a-db.db") << "hello";
-  }
+  { std::ofstream(dir.path() / "not-a-db.db") << "hello"; }
   BOOST_CHECK_THROW(restore(dir.path() / "not-a-db.db", dbFile.string()), Error);
   BOOST_CHECK_THROW(restore(dir.path() / "missing.db", dbFile.string()), Error);
   auto after = Store::open(dbFile.string());
@@ -196,7 +202,8 @@ BOOST_AUTO_TEST_CASE(cli_stats_backup_restore) {
     for (std::string w; words >> w;) cells.push_back(w);
   }
   BOOST_TEST_REQUIRE(cells.size() >= 4u, "no 5А first-quarter row in: " << out);
-  BOOST_TEST((std::vector<std::string>(cells.end() - 4, cells.end()) == std::vector<std::string>{"3", "2", "4", "2"}),
+  BOOST_TEST((std::vector<std::string>(cells.end() - 4, cells.end()) ==
+              std::vector<std::string>{"3", "2", "4", "2"}),
              row);
 
   out = cli("stats --db '" + db + "' --class 7В", &code);

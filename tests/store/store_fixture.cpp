@@ -8,15 +8,14 @@
 
 #include <algorithm>
 #include <array>
-#include <mutex>
-#include <tuple>
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <regex>
 #include <sstream>
-
-#include <boost/test/unit_test.hpp>
+#include <tuple>
 
 #include "hand_journal.h"
 
@@ -84,11 +83,19 @@ Journal sampleJournal(const std::string& schoolId) {
   j.students = {
       {"s01", "Алексеев", "Артём", "Игоревич", d(2014, 3, 2), {{"5a", d(2025, 9, 1), std::nullopt}}},
       {"s02", "Белова", "Анна", "", std::nullopt, {{"5a", d(2025, 9, 1), std::nullopt}}},
-      {"s03", "Ёлкина", "Мария", "Сергеевна", d(2014, 7, 30),
+      {"s03",
+       "Ёлкина",
+       "Мария",
+       "Сергеевна",
+       d(2014, 7, 30),
        {{"5a", d(2025, 9, 1), d(2025, 11, 10)}, {"10b", d(2025, 11, 11), std::nullopt}}},
       {"s11", "Григорьев", "Илья", "Павлович", std::nullopt, {{"10b", d(2025, 9, 1), std::nullopt}}},
   };
-  j.subgroups = {{"10b-eng-1", "10b", "eng", "1 группа", "t5",
+  j.subgroups = {{"10b-eng-1",
+                  "10b",
+                  "eng",
+                  "1 группа",
+                  "t5",
                   {{"s11", d(2025, 9, 1), std::nullopt}, {"s03", d(2025, 11, 11), std::nullopt}}}};
   j.curriculum = {
       {"10b", "eng", "10b-eng-1", 3, 102, {{"2025-H1", 48}, {"2025-H2", 54}}},
@@ -155,7 +162,14 @@ Journal sampleJournal(const std::string& schoolId) {
   j.marks = {
       {"m01", "s01", "l5a-0901-1", "", *MarkValue::parse("5"), 1, t("2025-09-01T15:01:00"), "t3", {}},
       {"m02", "s02", "l5a-0901-1", "", *MarkValue::parse("4"), 1, t("2025-09-01T15:02:00"), "t3", {}},
-      {"m03", "s01", "l5a-0902-2", "w5a-0902-2", *MarkValue::parse("3"), 2, t("2025-09-05T18:00:00"), "t3",
+      {"m03",
+       "s01",
+       "l5a-0902-2",
+       "w5a-0902-2",
+       *MarkValue::parse("3"),
+       2,
+       t("2025-09-05T18:00:00"),
+       "t3",
        {{std::nullopt, *MarkValue::parse("2"), t("2025-09-04T17:56:00"), "t3"},
         {*MarkValue::parse("2"), *MarkValue::parse("3"), t("2025-09-05T18:00:00"), "t3"}}},
       {"m04", "s11", "l10b-0902-3", "", *MarkValue::parse("зач"), 1, t("2025-09-02T20:00:00"), "t3", {}},
@@ -169,8 +183,8 @@ Journal sampleJournal(const std::string& schoolId) {
       {"s02", "l5a-1110-1", AttendanceStatus::Excused, std::nullopt},
   };
   j.periodMarks = {
-      {"s01", "5a", "math", PeriodMarkKind::Period, "2025-Q1", *MarkValue::parse("5"), t("2025-10-24T12:00:00"),
-       "t3"},
+      {"s01", "5a", "math", PeriodMarkKind::Period, "2025-Q1", *MarkValue::parse("5"),
+       t("2025-10-24T12:00:00"), "t3"},
       {"s01", "5a", "math", PeriodMarkKind::Year, "2025-year", *MarkValue::parse("5"), std::nullopt, ""},
       {"s02", "5a", "math", PeriodMarkKind::Period, "2025-Q1", *MarkValue::parse("4"), std::nullopt, "t3"},
   };
@@ -189,17 +203,18 @@ std::string dump(const Journal& j) {
   std::ostringstream o;
   o.imbue(std::locale::classic());
   const auto& s = j.school;
-  o << "school " << s.id << '|' << s.fullName << '|' << s.shortName << '|' << s.director << '|' << s.deputyDirector
-    << '|' << s.address << '|' << j.formatVersion << '\n';
+  o << "school " << s.id << '|' << s.fullName << '|' << s.shortName << '|' << s.director << '|'
+    << s.deputyDirector << '|' << s.address << '|' << j.formatVersion << '\n';
   o << "year " << j.year.startYear << '|' << j.year.start.toString() << '|' << j.year.end.toString() << '\n';
   for (const auto& p : j.periods)
-    o << "period " << p.id << '|' << static_cast<int>(p.kind) << '|' << p.number << '|' << p.dates.from.toString()
-      << '|' << p.dates.to.toString() << '|' << p.gradeFrom << '|' << p.gradeTo << '\n';
+    o << "period " << p.id << '|' << static_cast<int>(p.kind) << '|' << p.number << '|'
+      << p.dates.from.toString() << '|' << p.dates.to.toString() << '|' << p.gradeFrom << '|' << p.gradeTo
+      << '\n';
   for (const auto& h : j.holidays)
     o << "holiday " << h.name << '|' << h.dates.from.toString() << '|' << h.dates.to.toString() << '\n';
   for (const auto& x : j.staff)
-    o << "staff " << x.id << '|' << x.lastName << '|' << x.firstName << '|' << x.middleName << '|' << x.position
-      << '\n';
+    o << "staff " << x.id << '|' << x.lastName << '|' << x.firstName << '|' << x.middleName << '|'
+      << x.position << '\n';
   for (const auto& x : j.subjects)
     o << "subject " << x.id << '|' << x.name << '|' << x.shortName << '|' << x.order << '|'
       << static_cast<int>(x.grading) << '|' << x.twoMarksPerCell << '\n';
@@ -218,37 +233,40 @@ std::string dump(const Journal& j) {
       o << "  member " << m.studentId << '|' << m.from.toString() << '|' << opt(m.to) << '\n';
   }
   for (const auto& x : j.curriculum) {
-    o << "curriculum " << x.classId << '|' << x.subjectId << '|' << x.subgroupId << '|' << x.hoursPerWeek << '|'
-      << x.hoursYear << '\n';
+    o << "curriculum " << x.classId << '|' << x.subjectId << '|' << x.subgroupId << '|' << x.hoursPerWeek
+      << '|' << x.hoursYear << '\n';
     for (const auto& p : x.periods) o << "  hours " << p.periodId << '|' << p.hours << '\n';
   }
   for (const auto& x : j.plan)
-    o << "plan " << x.classId << '|' << x.subjectId << '|' << x.subgroupId << '|' << x.number << '|' << x.topic
-      << '|' << (x.workType ? std::string(toString(*x.workType)) : "-") << '|' << x.workTopic << '|' << x.homework
-      << '|' << x.hours << '\n';
+    o << "plan " << x.classId << '|' << x.subjectId << '|' << x.subgroupId << '|' << x.number << '|'
+      << x.topic << '|' << (x.workType ? std::string(toString(*x.workType)) : "-") << '|' << x.workTopic
+      << '|' << x.homework << '|' << x.hours << '\n';
   for (const auto& x : j.timetable)
-    o << "slot " << x.weekday << '|' << x.slot << '|' << x.classId << '|' << x.subjectId << '|' << x.subgroupId
-      << '|' << x.teacherId << '|' << x.valid.from.toString() << '|' << x.valid.to.toString() << '\n';
+    o << "slot " << x.weekday << '|' << x.slot << '|' << x.classId << '|' << x.subjectId << '|'
+      << x.subgroupId << '|' << x.teacherId << '|' << x.valid.from.toString() << '|' << x.valid.to.toString()
+      << '\n';
   for (const auto& x : j.lessons) {
-    o << "lesson " << x.id << '|' << x.date.toString() << '|' << x.slot << '|' << x.classId << '|' << x.subjectId
-      << '|' << x.subgroupId << '|' << x.teacherId << '|' << x.substituteTeacherId << '|' << x.hours << '|'
-      << x.topic << '|' << opt(x.topicEnteredAt) << '|' << x.topicEnteredBy << '|' << x.homework << '|'
-      << x.attendanceTaken << '|' << opt(x.attendanceEnteredAt) << '\n';
+    o << "lesson " << x.id << '|' << x.date.toString() << '|' << x.slot << '|' << x.classId << '|'
+      << x.subjectId << '|' << x.subgroupId << '|' << x.teacherId << '|' << x.substituteTeacherId << '|'
+      << x.hours << '|' << x.topic << '|' << opt(x.topicEnteredAt) << '|' << x.topicEnteredBy << '|'
+      << x.homework << '|' << x.attendanceTaken << '|' << opt(x.attendanceEnteredAt) << '\n';
     for (const auto& w : x.works)
       o << "  work " << w.id << '|' << toString(w.type) << '|' << w.topic << '|' << w.weight << '\n';
   }
   for (const auto& x : j.marks) {
-    o << "mark " << x.id << '|' << x.studentId << '|' << x.lessonId << '|' << x.workId << '|' << x.value.toString()
-      << '|' << x.weight << '|' << x.enteredAt.toString() << '|' << x.enteredBy << '\n';
+    o << "mark " << x.id << '|' << x.studentId << '|' << x.lessonId << '|' << x.workId << '|'
+      << x.value.toString() << '|' << x.weight << '|' << x.enteredAt.toString() << '|' << x.enteredBy << '\n';
     for (const auto& c : x.history)
-      o << "  change " << opt(c.oldValue) << '|' << opt(c.newValue) << '|' << c.at.toString() << '|' << c.by << '\n';
+      o << "  change " << opt(c.oldValue) << '|' << opt(c.newValue) << '|' << c.at.toString() << '|' << c.by
+        << '\n';
   }
   for (const auto& x : j.attendance)
-    o << "attendance " << x.lessonId << '|' << x.studentId << '|' << toString(x.status) << '|' << opt(x.enteredAt)
-      << '\n';
+    o << "attendance " << x.lessonId << '|' << x.studentId << '|' << toString(x.status) << '|'
+      << opt(x.enteredAt) << '\n';
   for (const auto& x : j.periodMarks)
-    o << "periodmark " << x.studentId << '|' << x.classId << '|' << x.subjectId << '|' << toString(x.kind) << '|'
-      << x.periodId << '|' << x.value.toString() << '|' << opt(x.enteredAt) << '|' << x.enteredBy << '\n';
+    o << "periodmark " << x.studentId << '|' << x.classId << '|' << x.subjectId << '|' << toString(x.kind)
+      << '|' << x.periodId << '|' << x.value.toString() << '|' << opt(x.enteredAt) << '|' << x.enteredBy
+      << '\n';
   return o.str();
 }
 

@@ -1,23 +1,22 @@
-// Store tests, each run against SQLite (a temp file) and PostgreSQL (a fresh database, when EJOURNAL_PG is set):
-// round trip, idempotent upsert, mark change history, rollback, migrations, one school per store, stats, load
-// filters, private files, Russian errors.
+// Store tests, each run against SQLite (a temp file) and PostgreSQL (a fresh database, when EJOURNAL_PG is
+// set): round trip, idempotent upsert, mark change history, rollback, migrations, one school per store,
+// stats, load filters, private files, Russian errors.
 #define BOOST_TEST_MODULE store
-#include <Poco/Data/Session.h>
+#include "ejournal/store/store.h"
 
+#include <Poco/Data/Session.h>
 #include <sys/stat.h>
 
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <thread>
 
-#include <boost/test/unit_test.hpp>
-
 #include "../../store/src/database.h"
 #include "ejournal/model/error.h"
 #include "ejournal/store/backup.h"
-#include "ejournal/store/store.h"
 #include "store_fixture.h"
 
 using namespace ejournal;
@@ -28,9 +27,13 @@ using namespace Poco::Data::Keywords;
 
 namespace {
 
-std::shared_ptr<FixedClock> clockAt(const char* t) { return std::make_shared<FixedClock>(*DateTime::parse(t)); }
+std::shared_ptr<FixedClock> clockAt(const char* t) {
+  return std::make_shared<FixedClock>(*DateTime::parse(t));
+}
 
-Provenance prov(const std::string& run) { return {"xml:test.xml", run, *DateTime::parse("2026-01-15T10:00:00")}; }
+Provenance prov(const std::string& run) {
+  return {"xml:test.xml", run, *DateTime::parse("2026-01-15T10:00:00")};
+}
 
 size_t recordCount(const Journal& j) {
   return 1 + j.periods.size() + j.holidays.size() + j.staff.size() + j.subjects.size() + j.classes.size() +
@@ -79,7 +82,7 @@ BOOST_AUTO_TEST_CASE(round_trip_model_store_model) {
   forEachBackend([](const storetest::Backend& b) {
     auto store = Store::open(b.connection, clockAt("2026-01-15T10:05:00"));
     BOOST_TEST((store->backend() == (b.name == "sqlite" ? ejournal::store::Backend::SQLite
-                                                         : ejournal::store::Backend::PostgreSQL)));
+                                                        : ejournal::store::Backend::PostgreSQL)));
     Journal j = sampleJournal();
     auto [ref, rest] = split(j);
     auto tx = store->beginIngest(prov("run-1"));
@@ -96,9 +99,10 @@ BOOST_AUTO_TEST_CASE(round_trip_model_store_model) {
     BOOST_TEST(store->schools() == std::vector<std::string>{"school-1"});
 
     // Provenance: the run is recorded, and every row names it.
-    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM ingest_runs WHERE run_id = 'run-1' AND source = "
-                                 "'xml:test.xml' AND started_at = '2026-01-15T10:00:00' AND finished_at = "
-                                 "'2026-01-15T10:05:00'") == 1);
+    BOOST_TEST(countRows(*store,
+                         "SELECT COUNT(*) FROM ingest_runs WHERE run_id = 'run-1' AND source = "
+                         "'xml:test.xml' AND started_at = '2026-01-15T10:00:00' AND finished_at = "
+                         "'2026-01-15T10:05:00'") == 1);
     BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM marks WHERE run_id <> 'run-1'") == 0);
 
     // A reopened store (migrations already applied) reads the same.
@@ -132,7 +136,8 @@ BOOST_AUTO_TEST_CASE(changed_records_update_and_mark_history_grows) {
     ingest(*store, j, "run-1");
 
     Journal newer = j;
-    // m01: 5 -> 4, re-entered by t1 at a known time; m02: 4 -> 3 with no entry time (the ingest time is used).
+    // m01: 5 -> 4, re-entered by t1 at a known time; m02: 4 -> 3 with no entry time (the ingest time is
+    // used).
     newer.marks[0].value = *MarkValue::parse("4");
     newer.marks[0].enteredAt = *DateTime::parse("2025-09-08T12:00:00");
     newer.marks[0].enteredBy = "t1";
@@ -226,7 +231,8 @@ BOOST_AUTO_TEST_CASE(migrations_from_an_old_version_and_concurrent_open) {
       BOOST_TEST(db.schemaVersion() == allMigrations().back().version);
       // A later migration arrives (as a new program version would bring): it is applied once, data kept.
       std::vector<Migration> newer = allMigrations();
-      newer.push_back({99, "test: an added column and table",
+      newer.push_back({99,
+                       "test: an added column and table",
                        {"CREATE TABLE test_extra (school_id TEXT NOT NULL, id {autoid}, payload {blob})",
                         "ALTER TABLE staff ADD COLUMN test_note TEXT NOT NULL DEFAULT ''"}});
       db.migrate(newer);
@@ -259,12 +265,13 @@ BOOST_AUTO_TEST_CASE(migrations_from_an_old_version_and_concurrent_open) {
     for (auto& t : threads) t.join();
     BOOST_TEST(failures.load() == 0);
     auto store = Store::open(b.connection);
-    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM schema_version") == static_cast<int>(allMigrations().size()));
+    BOOST_TEST(countRows(*store, "SELECT COUNT(*) FROM schema_version") ==
+               static_cast<int>(allMigrations().size()));
   });
 }
 
-// One instance serves one school until the regional installation: another school's journal used to go in, and then
-// every school-wide answer refused the store («в базе несколько школ») with no way back.
+// One instance serves one school until the regional installation: another school's journal used to go in, and
+// then every school-wide answer refused the store («в базе несколько школ») with no way back.
 BOOST_AUTO_TEST_CASE(another_schools_journal_is_refused_and_stores_nothing) {
   forEachBackend([](const storetest::Backend& b) {
     auto store = Store::open(b.connection);
@@ -308,8 +315,8 @@ BOOST_AUTO_TEST_CASE(another_schools_journal_is_refused_and_stores_nothing) {
   });
 }
 
-// Two first ingests of different schools at once: exactly one gets in (PostgreSQL locks the schools table for the
-// check; SQLite's writers are serialized anyway).
+// Two first ingests of different schools at once: exactly one gets in (PostgreSQL locks the schools table for
+// the check; SQLite's writers are serialized anyway).
 BOOST_AUTO_TEST_CASE(racing_first_ingests_of_two_schools_store_one) {
   forEachBackend([](const storetest::Backend& b) {
     auto store = Store::open(b.connection);
@@ -414,8 +421,8 @@ unsigned modeOf(const std::filesystem::path& p) {
 
 }  // namespace
 
-// The store holds pupils' personal data and password hashes: its file, WAL and shared-memory file, and backups are
-// the owner's only, whatever the umask (they were 0644, and 0666 with umask 000).
+// The store holds pupils' personal data and password hashes: its file, WAL and shared-memory file, and
+// backups are the owner's only, whatever the umask (they were 0644, and 0666 with umask 000).
 BOOST_AUTO_TEST_CASE(store_and_backup_files_are_private_whatever_the_umask) {
   for (mode_t mask : {mode_t{0}, mode_t{022}}) {
     BOOST_TEST_CONTEXT("umask " << std::oct << mask) {
@@ -440,7 +447,8 @@ BOOST_AUTO_TEST_CASE(store_and_backup_files_are_private_whatever_the_umask) {
   }
 }
 
-// What a user reads when the store cannot be opened is Russian; the connector's English is kept as the detail.
+// What a user reads when the store cannot be opened is Russian; the connector's English is kept as the
+// detail.
 BOOST_AUTO_TEST_CASE(store_errors_are_russian_with_the_english_as_detail) {
   TempDir dir;
   const std::regex english("[A-Za-z]{2,}(, | )+[A-Za-z]{2,}");
@@ -456,11 +464,14 @@ BOOST_AUTO_TEST_CASE(store_errors_are_russian_with_the_english_as_detail) {
     throw;
   };
   const Error noDir = refusal((dir.path() / "no-such-dir" / "x.db").string());
-  BOOST_TEST(noDir.message().find("не удаётся открыть файл базы данных") != std::string::npos, noDir.message());
+  BOOST_TEST(noDir.message().find("не удаётся открыть файл базы данных") != std::string::npos,
+             noDir.message());
   BOOST_TEST(!noDir.detail().empty());
-  std::ofstream(dir.path() / "text.db") << "это не база данных, а текст, и довольно длинный, чтобы SQLite его прочёл\n";
+  std::ofstream(dir.path() / "text.db")
+      << "это не база данных, а текст, и довольно длинный, чтобы SQLite его прочёл\n";
   const Error notDb = refusal((dir.path() / "text.db").string());
   BOOST_TEST(notDb.message().find("не является базой данных") != std::string::npos, notDb.message());
   const Error noServer = refusal("postgresql:host=127.0.0.1 port=1 dbname=x user=x connect_timeout=2");
-  BOOST_TEST(noServer.message().find("не удаётся подключиться к базе данных") != std::string::npos, noServer.message());
+  BOOST_TEST(noServer.message().find("не удаётся подключиться к базе данных") != std::string::npos,
+             noServer.message());
 }

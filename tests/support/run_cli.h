@@ -1,6 +1,6 @@
-// Test support: runs the built `ejournal` binary (EJOURNAL_BINARY_DIR/app/ejournal) in a child process, as a user
-// would from a shell, and captures its exit code, standard output and standard error. Header-only; every test
-// program gets tests/support on its include path (tests/CMakeLists.txt).
+// Test support: runs the built `ejournal` binary (EJOURNAL_BINARY_DIR/app/ejournal) in a child process, as a
+// user would from a shell, and captures its exit code, standard output and standard error. Header-only; every
+// test program gets tests/support on its include path (tests/CMakeLists.txt).
 #pragma once
 
 #include <sys/wait.h>

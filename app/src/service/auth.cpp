@@ -29,12 +29,13 @@ model::DateTime fromEpochSeconds(int64_t s) {
 
 namespace {
 
-// Poco 1.11 reference-counts its OpenSSL set-up: every Poco::JWT signature builds a Crypto::DigestEngine whose
-// OpenSSLInitializer member initializes on construction and, when the count falls back to zero, uninitializes on
-// destruction (deleting and re-creating its mutex array). Concurrent requests verifying tokens then race on that
-// array and corrupt the heap (seen as aborts under 50 concurrent readers). Holding one reference for the life of
-// the process keeps the count above zero, so the set-up happens once and is never torn down. The same key is used
-// wherever the process sets OpenSSL up through Poco (the HTTPS listener, the dnevnik.ru client).
+// Poco 1.11 reference-counts its OpenSSL set-up: every Poco::JWT signature builds a Crypto::DigestEngine
+// whose OpenSSLInitializer member initializes on construction and, when the count falls back to zero,
+// uninitializes on destruction (deleting and re-creating its mutex array). Concurrent requests verifying
+// tokens then race on that array and corrupt the heap (seen as aborts under 50 concurrent readers). Holding
+// one reference for the life of the process keeps the count above zero, so the set-up happens once and is
+// never torn down. The same key is used wherever the process sets OpenSSL up through Poco (the HTTPS
+// listener, the dnevnik.ru client).
 void holdOpenSsl() {
   model::callOncePerProcess("poco-openssl", [] { Poco::Net::initializeSSL(); });
 }
@@ -66,7 +67,8 @@ int Authenticator::loginCost() {
   return cost;
 }
 
-IssuedToken Authenticator::login(const std::string& login, const std::string& password, const std::string& address) {
+IssuedToken Authenticator::login(const std::string& login, const std::string& password,
+                                 const std::string& address) {
   const model::DateTime now = clock_->now();
   const std::string key = failureKey(login);
   auto fail = [&](const std::string& why) {
@@ -74,17 +76,20 @@ IssuedToken Authenticator::login(const std::string& login, const std::string& pa
   };
   // Locks are per (login, address) and per address: the same answer for a known and an unknown login.
   if (auto lock = users_.loginLock(key, address, now)) {
-    fail(lock->wholeAddress ? "адрес временно заблокирован" : "учётная запись заблокирована для этого адреса");
+    fail(lock->wholeAddress ? "адрес временно заблокирован"
+                            : "учётная запись заблокирована для этого адреса");
     if (lock->wholeAddress)
       throw ApiError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, "address_locked",
                      "слишком много неудачных попыток входа с вашего адреса; повторите после " +
                          lock->until.toRussian());
-    throw ApiError(static_cast<HTTPResponse::HTTPStatus>(423), "locked",
-                   "учётная запись временно заблокирована после " + std::to_string(settings_.maxFailedLogins) +
-                       " неудачных попыток входа с вашего адреса; повторите после " + lock->until.toRussian());
+    throw ApiError(
+        static_cast<HTTPResponse::HTTPStatus>(423), "locked",
+        "учётная запись временно заблокирована после " + std::to_string(settings_.maxFailedLogins) +
+            " неудачных попыток входа с вашего адреса; повторите после " + lock->until.toRussian());
   }
-  // Every attempt costs the same PBKDF2 work, the highest iteration count of any stored hash or the configured
-  // one, whether the login exists or not and whatever its own count: the time does not tell which logins exist.
+  // Every attempt costs the same PBKDF2 work, the highest iteration count of any stored hash or the
+  // configured one, whether the login exists or not and whatever its own count: the time does not tell which
+  // logins exist.
   const int cost = loginCost();
   auto user = users_.find(login);
   bool ok = false;
@@ -96,19 +101,23 @@ IssuedToken Authenticator::login(const std::string& login, const std::string& pa
     dummyVerify(password, cost);
   }
   if (!ok) {
-    store::LoginPolicy policy{settings_.maxFailedLogins, settings_.maxAddressFailures, settings_.lockMinutes * 60};
+    store::LoginPolicy policy{settings_.maxFailedLogins, settings_.maxAddressFailures,
+                              settings_.lockMinutes * 60};
     store::FailedLogin f = users_.recordFailedLogin(key, address, now, policy);
-    fail(user ? "неверный пароль, попытка " + std::to_string(f.failures) : std::string("неизвестный пользователь"));
+    fail(user ? "неверный пароль, попытка " + std::to_string(f.failures)
+              : std::string("неизвестный пользователь"));
     if (f.pairLocked && user)
-      audit_.append({login, "user.locked", login, "ok",
-                     "заблокирован для адреса " + address + " на " + std::to_string(settings_.lockMinutes) + " мин.",
-                     address});
+      audit_.append(
+          {login, "user.locked", login, "ok",
+           "заблокирован для адреса " + address + " на " + std::to_string(settings_.lockMinutes) + " мин.",
+           address});
     if (f.addressLocked)
       audit_.append({login, "address.locked", address, "ok",
                      "адрес заблокирован на " + std::to_string(settings_.lockMinutes) + " мин. после " +
                          std::to_string(settings_.maxAddressFailures) + " неудачных попыток входа",
                      address});
-    throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "bad_credentials", "неверное имя пользователя или пароль");
+    throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "bad_credentials",
+                   "неверное имя пользователя или пароль");
   }
   if (user->disabled) {
     fail("учётная запись отключена");
@@ -134,7 +143,8 @@ IssuedToken Authenticator::login(const std::string& login, const std::string& pa
   return out;
 }
 
-store::User Authenticator::authenticate(const std::string& jwt, std::string* tokenId, model::DateTime* expires) {
+store::User Authenticator::authenticate(const std::string& jwt, std::string* tokenId,
+                                        model::DateTime* expires) {
   auto unauthorized = [](const std::string& message) {
     return ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized", message);
   };

@@ -16,30 +16,63 @@ namespace {
 
 const std::set<std::string> kKnownKeys = {
     "db",
-    "http.enabled", "http.address", "http.port",
-    "https.enabled", "https.address", "https.port", "https.certificate", "https.privateKey",
-    "server.maxThreads", "server.maxQueued", "server.timeout", "server.headerTimeout", "server.bodyTimeout",
-    "server.connectionsPerAddress", "server.reserveThreads",
+    "http.enabled",
+    "http.address",
+    "http.port",
+    "https.enabled",
+    "https.address",
+    "https.port",
+    "https.certificate",
+    "https.privateKey",
+    "server.maxThreads",
+    "server.maxQueued",
+    "server.timeout",
+    "server.headerTimeout",
+    "server.bodyTimeout",
+    "server.connectionsPerAddress",
+    "server.reserveThreads",
     "work.dir",
-    "auth.tokenSecretFile", "auth.tokenMinutes", "auth.maxFailedLogins", "auth.lockMinutes",
-    "auth.passwordIterations", "auth.maxAddressFailures",
-    "limits.json", "limits.upload",
-    "log.file", "log.level", "log.rotation", "log.keep", "log.console",
-    "archive.dir", "archive.key", "archive.cert", "archive.ca",
+    "auth.tokenSecretFile",
+    "auth.tokenMinutes",
+    "auth.maxFailedLogins",
+    "auth.lockMinutes",
+    "auth.passwordIterations",
+    "auth.maxAddressFailures",
+    "limits.json",
+    "limits.upload",
+    "log.file",
+    "log.level",
+    "log.rotation",
+    "log.keep",
+    "log.console",
+    "archive.dir",
+    "archive.key",
+    "archive.cert",
+    "archive.ca",
     "backup.dir",
-    "pull.baseUrl", "pull.tokenFile",
-    "smtp.host", "smtp.port", "smtp.starttls", "smtp.login", "smtp.passwordFile", "smtp.from", "smtp.fromName",
-    "smtp.caFile", "smtp.timeout", "web.url",
+    "pull.baseUrl",
+    "pull.tokenFile",
+    "smtp.host",
+    "smtp.port",
+    "smtp.starttls",
+    "smtp.login",
+    "smtp.passwordFile",
+    "smtp.from",
+    "smtp.fromName",
+    "smtp.caFile",
+    "smtp.timeout",
+    "web.url",
 };
-const std::vector<std::string> kJobNames = {"pull", "control-report", "quarter-seal", "backup", "notify",
-                                            "daily-summary"};
+const std::vector<std::string> kJobNames = {"pull",   "control-report", "quarter-seal",
+                                            "backup", "notify",         "daily-summary"};
 const std::set<std::string> kJobKeys = {"enabled", "schedule", "retries", "retryMinutes"};
 
 Error bad(const std::string& key, const std::string& what) {
   return Error(ErrorKind::Input, "настройка " + key, what);
 }
 
-void collectKeys(const Poco::Util::AbstractConfiguration& c, const std::string& prefix, std::vector<std::string>& out) {
+void collectKeys(const Poco::Util::AbstractConfiguration& c, const std::string& prefix,
+                 std::vector<std::string>& out) {
   Poco::Util::AbstractConfiguration::Keys keys;
   c.keys(prefix, keys);
   if (keys.empty() && !prefix.empty()) {
@@ -57,7 +90,8 @@ int intKey(const Poco::Util::AbstractConfiguration& c, const std::string& key, i
   if (ec != std::errc() || p != text.data() + text.size())
     throw bad(key, "ожидается целое число, указано «" + text + "»");
   if (v < lo || v > hi)
-    throw bad(key, "значение " + text + " вне допустимых пределов " + std::to_string(lo) + "…" + std::to_string(hi));
+    throw bad(key, "значение " + text + " вне допустимых пределов " + std::to_string(lo) + "…" +
+                       std::to_string(hi));
   return v;
 }
 
@@ -74,17 +108,23 @@ size_t sizeKey(const Poco::Util::AbstractConfiguration& c, const std::string& ke
   std::string t = c.getString(key);
   size_t v = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || p == t.data()) throw bad(key, "ожидается размер (например 64K, 256M), указано «" + t + "»");
+  if (ec != std::errc() || p == t.data())
+    throw bad(key, "ожидается размер (например 64K, 256M), указано «" + t + "»");
   std::string unit(p, static_cast<size_t>(t.data() + t.size() - p));
-  if (unit == "K" || unit == "k") v <<= 10;
-  else if (unit == "M" || unit == "m") v <<= 20;
-  else if (unit == "G" || unit == "g") v <<= 30;
-  else if (!unit.empty()) throw bad(key, "неизвестная единица «" + unit + "» (допустимы K, M, G)");
+  if (unit == "K" || unit == "k")
+    v <<= 10;
+  else if (unit == "M" || unit == "m")
+    v <<= 20;
+  else if (unit == "G" || unit == "g")
+    v <<= 30;
+  else if (!unit.empty())
+    throw bad(key, "неизвестная единица «" + unit + "» (допустимы K, M, G)");
   if (v == 0) throw bad(key, "размер должен быть больше нуля");
   return v;
 }
 
-std::string str(const Poco::Util::AbstractConfiguration& c, const std::string& key, const std::string& fallback) {
+std::string str(const Poco::Util::AbstractConfiguration& c, const std::string& key,
+                const std::string& fallback) {
   return c.hasProperty(key) ? c.getString(key) : fallback;
 }
 
@@ -100,10 +140,12 @@ bool isLoopbackAddress(const std::string& address) {
 ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfiguration& c) {
   Poco::Util::AbstractConfiguration::Keys roots;
   c.keys(roots);
-  auto hasSection = [&](const std::string& name) { return std::find(roots.begin(), roots.end(), name) != roots.end(); };
+  auto hasSection = [&](const std::string& name) {
+    return std::find(roots.begin(), roots.end(), name) != roots.end();
+  };
   std::vector<std::string> present;
-  for (const char* section :
-       {"http", "https", "server", "work", "auth", "limits", "log", "archive", "backup", "pull", "smtp", "web"})
+  for (const char* section : {"http", "https", "server", "work", "auth", "limits", "log", "archive", "backup",
+                              "pull", "smtp", "web"})
     if (hasSection(section)) collectKeys(c, section, present);
   for (const auto& k : present)
     if (!kKnownKeys.count(k)) throw bad(k, "неизвестный параметр настройки");
@@ -115,8 +157,10 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
       std::string name = k.substr(5, dot == std::string::npos || dot < 5 ? std::string::npos : dot - 5);
       bool known = std::find(kJobNames.begin(), kJobNames.end(), name) != kJobNames.end();
       if (!known || dot == std::string::npos || !kJobKeys.count(k.substr(dot + 1)))
-        throw bad(k, "неизвестное задание или параметр (задания: pull, control-report, quarter-seal, backup, notify, "
-                     "daily-summary)");
+        throw bad(
+            k,
+            "неизвестное задание или параметр (задания: pull, control-report, quarter-seal, backup, notify, "
+            "daily-summary)");
     }
   }
 
@@ -177,7 +221,8 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
     j.schedule = str(c, p + "schedule", "");
     j.retries = intKey(c, p + "retries", j.retries, 0, 100);
     j.retryMinutes = intKey(c, p + "retryMinutes", j.retryMinutes, 1, 24 * 60);
-    if (j.enabled && j.schedule.empty()) throw bad(p + "schedule", "для включённого задания нужно расписание");
+    if (j.enabled && j.schedule.empty())
+      throw bad(p + "schedule", "для включённого задания нужно расписание");
     s.jobs.push_back(j);
   }
   char host[256] = {};
@@ -191,13 +236,14 @@ void ServiceConfig::validate() const {
   if (!http.enabled && !https.enabled)
     throw bad("http.enabled", "не включён ни HTTP (только для 127.0.0.1), ни HTTPS");
   if (http.enabled && !isLoopbackAddress(http.address))
-    throw bad("http.address", "незашифрованный HTTP допускается только на локальном адресе (127.0.0.1, ::1), указан «" +
-                                  http.address + "»; для сети включите HTTPS");
+    throw bad("http.address",
+              "незашифрованный HTTP допускается только на локальном адресе (127.0.0.1, ::1), указан «" +
+                  http.address + "»; для сети включите HTTPS");
   if (https.enabled && (certificateFile.empty() || privateKeyFile.empty()))
     throw bad("https.certificate", "для HTTPS нужны https.certificate и https.privateKey");
   if (reserveThreads >= maxThreads)
-    throw bad("server.reserveThreads", "резерв потоков должен быть меньше server.maxThreads (" +
-                                           std::to_string(maxThreads) + ")");
+    throw bad("server.reserveThreads",
+              "резерв потоков должен быть меньше server.maxThreads (" + std::to_string(maxThreads) + ")");
   if (logLevel != "fatal" && logLevel != "critical" && logLevel != "error" && logLevel != "warning" &&
       logLevel != "notice" && logLevel != "information" && logLevel != "debug" && logLevel != "trace")
     throw bad("log.level", "неизвестный уровень «" + logLevel + "»");

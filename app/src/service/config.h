@@ -23,19 +23,19 @@ struct ListenConfig {
 };
 
 struct JobConfig {
-  std::string name;        // "pull", "control-report", "quarter-seal", "backup"
+  std::string name;  // "pull", "control-report", "quarter-seal", "backup"
   bool enabled = false;
-  std::string schedule;    // "daily HH:MM", "monthly D HH:MM", "quarter-end HH:MM", "every N" (minutes)
-  int retries = 3;         // further attempts after a failure
-  int retryMinutes = 10;   // delay before each retry
+  std::string schedule;   // "daily HH:MM", "monthly D HH:MM", "quarter-end HH:MM", "every N" (minutes)
+  int retries = 3;        // further attempts after a failure
+  int retryMinutes = 10;  // delay before each retry
 };
 
 struct ServiceConfig {
   std::string db = "ejournal.db";  // store connection (SQLite path or postgresql:...)
   ListenConfig http;               // plain HTTP: loopback addresses only
   ListenConfig https;
-  std::string certificateFile;     // PEM, for HTTPS
-  std::string privateKeyFile;      // PEM, for HTTPS
+  std::string certificateFile;  // PEM, for HTTPS
+  std::string privateKeyFile;   // PEM, for HTTPS
   int maxThreads = 32;
   int maxQueued = 256;
   std::chrono::seconds requestTimeout{60};  // one read or write on a connection
@@ -45,7 +45,7 @@ struct ServiceConfig {
   int reserveThreads = 4;                   // kept free for new connections (listener.h)
 
   std::filesystem::path workDir = "var";  // uploads, printouts, reports, token secret
-  std::string tokenSecretFile;            // default: <workDir>/token.secret (made with mode 0600 when missing)
+  std::string tokenSecretFile;  // default: <workDir>/token.secret (made with mode 0600 when missing)
   int tokenMinutes = 15;
   int maxFailedLogins = 5;
   int lockMinutes = 15;
@@ -55,16 +55,16 @@ struct ServiceConfig {
   size_t maxJsonBytes = 64 * 1024;
   size_t maxUploadBytes = size_t{256} << 20;
 
-  std::string logFile;       // empty: console only
+  std::string logFile;  // empty: console only
   std::string logLevel = "information";
   std::string logRotation = "10 M";
   int logKeep = 10;
   bool logConsole = true;
 
   std::filesystem::path archiveDir = "archive";
-  std::string signingKey;    // PEM key for sealing
-  std::string signingCert;   // PEM certificate for sealing
-  std::string trustedCa;     // PEM CA for verification
+  std::string signingKey;   // PEM key for sealing
+  std::string signingCert;  // PEM certificate for sealing
+  std::string trustedCa;    // PEM CA for verification
   std::filesystem::path backupDir = "backup";
 
   std::string pullBaseUrl;    // dnevnik.ru API base URL
@@ -77,7 +77,7 @@ struct ServiceConfig {
   std::string webUrl;
 
   std::vector<JobConfig> jobs;
-  std::string instance;  // host:pid, for job runs
+  std::string instance;      // host:pid, for job runs
   bool runScheduler = true;  // false: jobs run only through Scheduler::tick() (tests)
 
   // Reads every key (unknown keys under "ejournal." are an error naming the key). Throws

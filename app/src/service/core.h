@@ -1,5 +1,5 @@
-// The service's internals shared by its route files: the routing table, the per-request Call, the cached journal
-// snapshot and what a user may see of it. Private to app/src/service.
+// The service's internals shared by its route files: the routing table, the per-request Call, the cached
+// journal snapshot and what a user may see of it. Private to app/src/service.
 #pragma once
 
 #include <Poco/Logger.h>
@@ -32,8 +32,8 @@ namespace ejournal::app::service {
 
 class Scheduler;
 
-// One loaded journal and its index; immutable once built and shared by readers (a reload makes a new one, so a
-// reader never sees a half-updated journal).
+// One loaded journal and its index; immutable once built and shared by readers (a reload makes a new one, so
+// a reader never sees a half-updated journal).
 struct Snapshot {
   explicit Snapshot(model::Journal j) : journal(std::move(j)), index(journal) {}
   Snapshot(const Snapshot&) = delete;
@@ -67,7 +67,7 @@ class JournalCache {
 // (class, subject) pairs (teacher), nothing (auditor).
 struct Visibility {
   bool all = false;
-  std::set<std::string> classes;                              // whole classes
+  std::set<std::string> classes;                                // whole classes
   std::set<std::pair<std::string, std::string>> classSubjects;  // (class id, subject id)
   std::string teacherId;  // for a teacher: findings and reports are restricted to this teacher
   bool seesClass(const std::string& classId) const;  // the whole class
@@ -76,8 +76,8 @@ struct Visibility {
 };
 Visibility visibilityOf(const store::User& user, const model::JournalIndex& index);
 
-// The class a request's ?class= names, by id ("5a") or by name ("5А"), the same for every endpoint. Throws ApiError
-// 404 when the journal has no such class.
+// The class a request's ?class= names, by id ("5a") or by name ("5А"), the same for every endpoint. Throws
+// ApiError 404 when the journal has no such class.
 const model::SchoolClass& classNamed(const model::JournalIndex& index, const std::string& ref);
 
 struct Call {
@@ -138,10 +138,11 @@ void addCoreRoutes(ServiceCore& core);     // health, auth, me, users, audit, jo
 void addJournalRoutes(ServiceCore& core);  // findings, reports, printouts, extracts
 void addArchiveRoutes(ServiceCore& core);  // archives, backups
 void addPullRoutes(ServiceCore& core);     // pull
-void addFollowUpRoutes(ServiceCore& core); // recorded checks, teachers' remarks, acknowledgements; notify jobs
+void addFollowUpRoutes(
+    ServiceCore& core);  // recorded checks, teachers' remarks, acknowledgements; notify jobs
 
-// Records a check of `scope` (findings of `result`), queues each teacher's remarks and delivers the outbox when
-// smtp.host is set; audited as "check.record". Returns a Russian summary (routes_followup.cpp).
+// Records a check of `scope` (findings of `result`), queues each teacher's remarks and delivers the outbox
+// when smtp.host is set; audited as "check.record". Returns a Russian summary (routes_followup.cpp).
 std::string recordAndNotify(ServiceCore& core, const Snapshot& snap, const rules::Scope& scope,
                             const rules::CheckResult& result, const std::string& actor);
 

@@ -7,8 +7,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
-
-#include <ext/stdio_filebuf.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -17,6 +15,7 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <ext/stdio_filebuf.h>
 #include <fstream>
 #include <sstream>
 
@@ -30,13 +29,19 @@ using Poco::Net::HTTPResponse;
 ApiError toApiError(const Error& e) {
   // The use cases shared with the CLI name their options; the same check in the API concerns a parameter.
   std::string where;
-  if (e.where().rfind("--", 0) == 0 && e.where().find_first_of("/ ") == std::string::npos) where = e.where().substr(2);
+  if (e.where().rfind("--", 0) == 0 && e.where().find_first_of("/ ") == std::string::npos)
+    where = e.where().substr(2);
   switch (e.kind()) {
-    case ErrorKind::Input: return ApiError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_input", e.message(), where);
-    case ErrorKind::NotFound: return ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", e.message(), where);
-    case ErrorKind::Conflict: return ApiError(HTTPResponse::HTTP_CONFLICT, "conflict", e.message(), where);
-    case ErrorKind::Denied: return ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", e.message(), where);
-    case ErrorKind::Internal: break;
+    case ErrorKind::Input:
+      return ApiError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_input", e.message(), where);
+    case ErrorKind::NotFound:
+      return ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", e.message(), where);
+    case ErrorKind::Conflict:
+      return ApiError(HTTPResponse::HTTP_CONFLICT, "conflict", e.message(), where);
+    case ErrorKind::Denied:
+      return ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", e.message(), where);
+    case ErrorKind::Internal:
+      break;
   }
   return ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
                   "внутренняя ошибка сервиса; подробности в журнале сервиса");
@@ -55,7 +60,8 @@ void sendError(Poco::Net::HTTPServerResponse& res, const ApiError& e, bool close
   sendJson(res, body, e.status());
 }
 
-void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::JSON::Object& body, HTTPResponse::HTTPStatus status) {
+void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::JSON::Object& body,
+              HTTPResponse::HTTPStatus status) {
   std::ostringstream out;
   body.stringify(out);
   res.setStatusAndReason(status);
@@ -63,7 +69,8 @@ void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::JSON::Object& body
   sendBytes(res, out.str(), "application/json; charset=utf-8");
 }
 
-void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::Dynamic::Var& body, HTTPResponse::HTTPStatus status) {
+void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::Dynamic::Var& body,
+              HTTPResponse::HTTPStatus status) {
   std::ostringstream out;
   Poco::JSON::Stringifier::stringify(body, out);
   res.setStatusAndReason(status);
@@ -75,7 +82,8 @@ namespace {
 
 std::string contentDisposition(const std::string& name) {
   std::string ascii;
-  for (unsigned char c : name) ascii += (c < 0x80 && c != '"' && c != '\\' && c >= 0x20) ? static_cast<char>(c) : '_';
+  for (unsigned char c : name)
+    ascii += (c < 0x80 && c != '"' && c != '\\' && c >= 0x20) ? static_cast<char>(c) : '_';
   std::string encoded;
   Poco::URI::encode(name, "\"%'()*,/:;<=>?@[\\]^`{|} ", encoded);
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
@@ -83,10 +91,11 @@ std::string contentDisposition(const std::string& name) {
 
 }  // namespace
 
-void sendFile(Poco::Net::HTTPServerResponse& res, const std::filesystem::path& file, const std::string& contentType,
-              const std::string& downloadName) {
+void sendFile(Poco::Net::HTTPServerResponse& res, const std::filesystem::path& file,
+              const std::string& contentType, const std::string& downloadName) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "файл не найден", file.filename().string());
+  if (!in)
+    throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "файл не найден", file.filename().string());
   res.setContentType(contentType);
   res.setContentLength64(static_cast<Poco::UInt64>(std::filesystem::file_size(file)));
   if (!downloadName.empty()) res.set("Content-Disposition", contentDisposition(downloadName));
@@ -110,7 +119,8 @@ ApiError tooLarge(size_t limit) {
 }
 
 void checkDeclaredLength(Poco::Net::HTTPServerRequest& req, size_t limit) {
-  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) throw tooLarge(limit);
+  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit))
+    throw tooLarge(limit);
 }
 
 // After a body was read: refused when the watchdog cut it off or it is shorter than its Content-Length.
@@ -146,7 +156,8 @@ std::string readBody(Poco::Net::HTTPServerRequest& req, size_t limit) {
 Poco::JSON::Object::Ptr readJsonObject(Poco::Net::HTTPServerRequest& req, size_t limit) {
   std::string body = readBody(req, limit);
   if (body.empty())
-    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "malformed_json", "тело запроса пустое, ожидается объект JSON");
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "malformed_json",
+                   "тело запроса пустое, ожидается объект JSON");
   try {
     Poco::JSON::Parser parser;
     Poco::Dynamic::Var v = parser.parse(body);
@@ -195,10 +206,12 @@ std::filesystem::path receiveUpload(Poco::Net::HTTPServerRequest& req, const std
       out.write(buf.data(), n);
     }
     out.flush();
-    if (!out) throw Error(ErrorKind::Internal, path.string(), "не удалось записать временный файл (нет места?)");
+    if (!out)
+      throw Error(ErrorKind::Internal, path.string(), "не удалось записать временный файл (нет места?)");
     checkComplete(req, reading, total);
     if (total == 0)
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "empty_body", "тело запроса пустое, ожидается документ XML");
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "empty_body",
+                     "тело запроса пустое, ожидается документ XML");
   }
   auto kept = uploadPath(dir, ".xml");
   std::filesystem::rename(path, kept);
@@ -224,7 +237,8 @@ int removeStaleUploads(const std::filesystem::path& dir) {
     const size_t dash = name.find('-', from);
     long pid = 0;
     const bool parsed = dash != std::string::npos &&
-                        std::from_chars(name.data() + from, name.data() + dash, pid).ec == std::errc() && pid > 0;
+                        std::from_chars(name.data() + from, name.data() + dash, pid).ec == std::errc() &&
+                        pid > 0;
     if (parsed && pid != getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
     std::error_code rm;
     if (fs::remove(entry.path(), rm)) ++removed;
@@ -251,7 +265,8 @@ std::string requireString(const Poco::JSON::Object& o, const std::string& key) {
   if (!o.has(key) || o.get(key).isEmpty())
     throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field", "не указано поле «" + key + "»", key);
   if (!o.get(key).isString())
-    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field", "поле «" + key + "» должно быть строкой", key);
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field", "поле «" + key + "» должно быть строкой",
+                   key);
   return o.get(key).extract<std::string>();
 }
 
@@ -263,7 +278,8 @@ std::string optionalString(const Poco::JSON::Object& o, const std::string& key, 
 std::optional<bool> optionalBool(const Poco::JSON::Object& o, const std::string& key) {
   if (!o.has(key) || o.get(key).isEmpty()) return std::nullopt;
   if (!o.get(key).isBoolean())
-    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field", "поле «" + key + "» должно быть true или false", key);
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field",
+                   "поле «" + key + "» должно быть true или false", key);
   return o.get(key).extract<bool>();
 }
 

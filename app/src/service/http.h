@@ -19,8 +19,8 @@ class HTTPServerResponse;
 
 namespace ejournal::app::service {
 
-// An error answered to the client: an HTTP status, a stable machine code, a Russian message and, for an error in
-// the request, the field or parameter it concerns (`where`). Nothing about the server (paths, the store's
+// An error answered to the client: an HTTP status, a stable machine code, a Russian message and, for an error
+// in the request, the field or parameter it concerns (`where`). Nothing about the server (paths, the store's
 // connection, library texts) goes into it: that is for the service's log.
 class ApiError : public std::runtime_error {
  public:
@@ -38,8 +38,8 @@ class ApiError : public std::runtime_error {
 };
 
 // The answer for a project error: Input 400, NotFound 404, Conflict 409, Denied 403 with its message, and
-// Internal 500 with a message that points to the log. The error's `where` (a file, the store, an operation) is
-// not answered, except a use case's option ("--period") named as the API's parameter ("period").
+// Internal 500 with a message that points to the log. The error's `where` (a file, the store, an operation)
+// is not answered, except a use case's option ("--period") named as the API's parameter ("period").
 ApiError toApiError(const Error& e);
 
 // Writes {"error": {"status", "code", "message", "where"?}}; closes the connection when `closeConnection`.
@@ -49,8 +49,8 @@ void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::JSON::Object& body
 void sendJson(Poco::Net::HTTPServerResponse& res, const Poco::Dynamic::Var& body,
               Poco::Net::HTTPResponse::HTTPStatus status = Poco::Net::HTTPResponse::HTTP_OK);
 // Streams a file; `downloadName` sets Content-Disposition (RFC 6266 with a UTF-8 filename*).
-void sendFile(Poco::Net::HTTPServerResponse& res, const std::filesystem::path& file, const std::string& contentType,
-              const std::string& downloadName);
+void sendFile(Poco::Net::HTTPServerResponse& res, const std::filesystem::path& file,
+              const std::string& contentType, const std::string& downloadName);
 void sendBytes(Poco::Net::HTTPServerResponse& res, const std::string& bytes, const std::string& contentType,
                const std::string& downloadName = {});
 
@@ -61,10 +61,12 @@ Poco::JSON::Object::Ptr readJsonObject(Poco::Net::HTTPServerRequest& req, size_t
 
 // Reading a body is bounded by the body timeout (408) and refused when shorter than its Content-Length (400).
 
-// Streams the request body into a new file in `dir` (created 0700), at most `limit` bytes, the file created 0600
-// whatever the umask; the file is removed on failure. Returns its path; the caller removes it when done.
-std::filesystem::path receiveUpload(Poco::Net::HTTPServerRequest& req, const std::filesystem::path& dir, size_t limit);
-// Removes upload files of `dir` left by processes that are no longer running (a killed service); returns how many.
+// Streams the request body into a new file in `dir` (created 0700), at most `limit` bytes, the file created
+// 0600 whatever the umask; the file is removed on failure. Returns its path; the caller removes it when done.
+std::filesystem::path receiveUpload(Poco::Net::HTTPServerRequest& req, const std::filesystem::path& dir,
+                                    size_t limit);
+// Removes upload files of `dir` left by processes that are no longer running (a killed service); returns how
+// many.
 int removeStaleUploads(const std::filesystem::path& dir);
 // Creates `dir` (and parents) and sets it 0700.
 void makePrivateDirectory(const std::filesystem::path& dir);
@@ -87,7 +89,8 @@ std::map<std::string, std::string> queryParameters(const std::string& uri);
 
 // Typed JSON field access with Russian 400 errors naming the field.
 std::string requireString(const Poco::JSON::Object& o, const std::string& key);
-std::string optionalString(const Poco::JSON::Object& o, const std::string& key, const std::string& fallback = {});
+std::string optionalString(const Poco::JSON::Object& o, const std::string& key,
+                           const std::string& fallback = {});
 std::optional<bool> optionalBool(const Poco::JSON::Object& o, const std::string& key);
 
 }  // namespace ejournal::app::service

@@ -69,10 +69,10 @@ struct Listener::State {
 
   std::mutex mutex;  // guards everything below
   std::condition_variable wake;
-  // Every admitted connection, from admission on: a connection still in Poco's queue can be shut down too, so an
-  // eviction makes room for the newest client instead of for the next slow one queued before it. `queued` finds
-  // the entry of a socket that has not started yet by its descriptor (a started one may close its descriptor
-  // before it leaves, and the number be reused).
+  // Every admitted connection, from admission on: a connection still in Poco's queue can be shut down too, so
+  // an eviction makes room for the newest client instead of for the next slow one queued before it. `queued`
+  // finds the entry of a socket that has not started yet by its descriptor (a started one may close its
+  // descriptor before it leaves, and the number be reused).
   std::list<std::unique_ptr<ConnectionEntry>> entries;
   std::map<int, ConnectionEntry*> queued;
   std::map<std::string, int> perAddress;  // admitted connections (queued or served) per client address
@@ -115,9 +115,9 @@ struct Listener::State {
     return true;
   }
 
-  // Shuts down the connection that has waited longest without sending a complete request: idle keep-alive ones
-  // first, then those still sending headers; only after a grace a real client's headers arrive well within, so a
-  // burst of real clients does not evict itself. Under the mutex.
+  // Shuts down the connection that has waited longest without sending a complete request: idle keep-alive
+  // ones first, then those still sending headers; only after a grace a real client's headers arrive well
+  // within, so a burst of real clients does not evict itself. Under the mutex.
   bool evictOne() {
     const auto graceStart = Clock::now() - kEvictionGrace;
     ConnectionEntry* victim = nullptr;
@@ -134,7 +134,8 @@ struct Listener::State {
   }
 
   void shut(ConnectionEntry& e) {
-    ::shutdown(e.fd, SHUT_RDWR);  // the connection's blocked read or poll returns; it closes the socket itself
+    ::shutdown(e.fd,
+               SHUT_RDWR);  // the connection's blocked read or poll returns; it closes the socket itself
     e.timedOut = true;
     e.phase = Phase::Closed;
     ++closing;
@@ -197,7 +198,8 @@ struct Listener::State {
       wake.wait_for(lock, std::chrono::milliseconds(100));
       const auto now = Clock::now();
       for (const auto& e : entries) {
-        if ((e->phase == Phase::Headers || e->phase == Phase::Idle || e->phase == Phase::Body) && now >= e->deadline) {
+        if ((e->phase == Phase::Headers || e->phase == Phase::Idle || e->phase == Phase::Body) &&
+            now >= e->deadline) {
           if (e->phase != Phase::Idle) {
             ++timedOut;
             log.debug("closed a connection from %s: %s not received in time", e->address,
@@ -208,9 +210,10 @@ struct Listener::State {
       }
       if (now - lastSummary >= std::chrono::minutes(1)) {
         if (refused || timedOut || evicted)
-          log.warning("connections in the last minute: %d refused (per-address or total limit), %d closed for slow "
-                      "headers or body, %d evicted to keep threads free",
-                      refused, timedOut, evicted);
+          log.warning(
+              "connections in the last minute: %d refused (per-address or total limit), %d closed for slow "
+              "headers or body, %d evicted to keep threads free",
+              refused, timedOut, evicted);
         refused = timedOut = evicted = 0;
         lastSummary = now;
       }
@@ -235,12 +238,13 @@ class Filter : public Poco::Net::TCPServerConnectionFilter {
   Listener::State& s_;
 };
 
-// One client connection: Poco 1.11's HTTPServerConnection::run, with the phases the watchdog bounds, a JSON 400
-// for a malformed request (Poco answered a bad Content-Length with silence), and no handler for a request the
-// server is stopping under.
+// One client connection: Poco 1.11's HTTPServerConnection::run, with the phases the watchdog bounds, a JSON
+// 400 for a malformed request (Poco answered a bad Content-Length with silence), and no handler for a request
+// the server is stopping under.
 class Connection : public Poco::Net::TCPServerConnection {
  public:
-  Connection(const Poco::Net::StreamSocket& socket, Listener::State& s) : TCPServerConnection(socket), s_(s) {}
+  Connection(const Poco::Net::StreamSocket& socket, Listener::State& s)
+      : TCPServerConnection(socket), s_(s) {}
 
   void run() override {
     std::string address;
@@ -291,7 +295,8 @@ class Connection : public Poco::Net::TCPServerConnection {
         const std::string& length = request->get(Poco::Net::HTTPMessage::CONTENT_LENGTH);
         bool digits = !length.empty();
         for (char c : length) digits = digits && c >= '0' && c <= '9';
-        if (!digits) return badRequest(session, "некорректный заголовок Content-Length: ожидается число байт");
+        if (!digits)
+          return badRequest(session, "некорректный заголовок Content-Length: ожидается число байт");
       }
       s_.setPhase(e, Phase::Busy);
       response.setDate(Poco::Timestamp());
@@ -299,14 +304,16 @@ class Connection : public Poco::Net::TCPServerConnection {
       response.setKeepAlive(s_.params->getKeepAlive() && request->getKeepAlive() && session.canKeepAlive());
       try {
         std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(s_.factory->createRequestHandler(*request));
-        if (request->getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK) response.sendContinue();
+        if (request->getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK)
+          response.sendContinue();
         handler->handleRequest(*request, response);
         session.setKeepAlive(s_.params->getKeepAlive() && response.getKeepAlive() && session.canKeepAlive());
       } catch (const Poco::Exception&) {
         if (!response.sent()) {
           try {
-            sendError(response, ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
-                                         "внутренняя ошибка сервиса; подробности в журнале сервиса"),
+            sendError(response,
+                      ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
+                               "внутренняя ошибка сервиса; подробности в журнале сервиса"),
                       true);
           } catch (...) {
           }
@@ -341,7 +348,8 @@ class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
 }  // namespace
 
 Listener::Listener(const std::string& address, int port, Poco::AutoPtr<Poco::Net::Context> tls,
-                   Poco::Net::HTTPRequestHandlerFactory::Ptr factory, const ListenerLimits& limits, Poco::Logger& log)
+                   Poco::Net::HTTPRequestHandlerFactory::Ptr factory, const ListenerLimits& limits,
+                   Poco::Logger& log)
     : state_(std::make_shared<State>(limits, log)) {
   State& s = *state_;
   s.factory = std::move(factory);
@@ -367,8 +375,9 @@ Listener::Listener(const std::string& address, int port, Poco::AutoPtr<Poco::Net
       throw Error(ErrorKind::Conflict, "порт " + where,
                   "порт уже занят другой программой (возможно, уже запущен другой экземпляр ejournal serve): "
                   "остановите её или укажите другой порт");
-    throw Error(ErrorKind::Internal, "порт " + where,
-                "не удалось открыть порт (неверный адрес или недостаточно прав); подробности в журнале сервиса");
+    throw Error(
+        ErrorKind::Internal, "порт " + where,
+        "не удалось открыть порт (неверный адрес или недостаточно прав); подробности в журнале сервиса");
   }
   s.port = socket.address().port();
   s.server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(s), s.pool, socket, s.params);
@@ -409,7 +418,8 @@ void Listener::stop() {
 }
 
 BodyReading::BodyReading() : entry_(tCurrent) {
-  if (auto* e = static_cast<ConnectionEntry*>(entry_)) e->state->setPhase(*e, Phase::Body, e->state->limits.bodyTimeout);
+  if (auto* e = static_cast<ConnectionEntry*>(entry_))
+    e->state->setPhase(*e, Phase::Body, e->state->limits.bodyTimeout);
 }
 
 BodyReading::~BodyReading() {
@@ -425,7 +435,8 @@ bool BodyReading::timedOut() const {
 
 long BodyReading::seconds() const {
   auto* e = static_cast<ConnectionEntry*>(entry_);
-  return e ? static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(e->state->limits.bodyTimeout).count())
+  return e ? static_cast<long>(
+                 std::chrono::duration_cast<std::chrono::seconds>(e->state->limits.bodyTimeout).count())
            : 0;
 }
 

@@ -1,13 +1,15 @@
 // The service's listening sockets: Poco's TCPServer with the service's own HTTP connection (after Poco 1.11's
-// HTTPServerConnection), bounded against slow and idle clients. Poco gives every connection a worker thread for
-// its whole life and bounds only each single read (server.timeout), so a client trickling header bytes, or holding
-// an idle TLS connection, keeps a thread as long as it likes. Here:
-//   - the request headers (and the TLS handshake before the first request) must arrive within headerTimeout of
-//     the connection's start or of the end of the previous response, and a body read by readBody/receiveUpload
-//     within bodyTimeout; a watchdog shuts down a connection past its deadline;
+// HTTPServerConnection), bounded against slow and idle clients. Poco gives every connection a worker thread
+// for its whole life and bounds only each single read (server.timeout), so a client trickling header bytes,
+// or holding an idle TLS connection, keeps a thread as long as it likes. Here:
+//   - the request headers (and the TLS handshake before the first request) must arrive within headerTimeout
+//   of
+//     the connection's start or of the end of the previous response, and a body read by
+//     readBody/receiveUpload within bodyTimeout; a watchdog shuts down a connection past its deadline;
 //   - one client address holds at most `perAddress` connections (queued or served); further ones are closed
 //     at once;
-//   - when fewer than `reserve` worker threads are left, a new connection evicts the oldest connection that has
+//   - when fewer than `reserve` worker threads are left, a new connection evicts the oldest connection that
+//   has
 //     not yet sent a complete request (idle keep-alive first), so a new client is served within milliseconds;
 //   - a port already taken by another process is an error (SO_REUSEADDR without SO_REUSEPORT).
 // Private to app/src/service.
@@ -25,8 +27,8 @@ namespace ejournal::app::service {
 
 struct ListenerLimits {
   int maxThreads = 32;
-  int maxQueued = 256;                         // connections waiting for a worker thread
-  std::chrono::seconds ioTimeout{60};          // one read or write
+  int maxQueued = 256;                 // connections waiting for a worker thread
+  std::chrono::seconds ioTimeout{60};  // one read or write
   std::chrono::milliseconds headerTimeout{10000};
   std::chrono::milliseconds bodyTimeout{300000};
   std::chrono::seconds keepAlive{5};
@@ -39,7 +41,8 @@ class Listener {
   // Binds `address`:`port` (0: a free port), plain or with TLS when `tls` is set. Throws ejournal::Error
   // (Conflict when the port is taken, Internal otherwise) with a Russian message.
   Listener(const std::string& address, int port, Poco::AutoPtr<Poco::Net::Context> tls,
-           Poco::Net::HTTPRequestHandlerFactory::Ptr factory, const ListenerLimits& limits, Poco::Logger& log);
+           Poco::Net::HTTPRequestHandlerFactory::Ptr factory, const ListenerLimits& limits,
+           Poco::Logger& log);
   ~Listener();  // stop()
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;

@@ -60,9 +60,11 @@ void checkPasswordPolicy(const std::string& password) {
 
 std::string hashPassword(const std::string& password, int iterations) {
   if (iterations < kMinPasswordIterations)
-    throw Error(ErrorKind::Input, "password", "PBKDF2 iteration count below " + std::to_string(kMinPasswordIterations));
+    throw Error(ErrorKind::Input, "password",
+                "PBKDF2 iteration count below " + std::to_string(kMinPasswordIterations));
   unsigned char salt[kSaltBytes];
-  if (RAND_bytes(salt, sizeof salt) != 1) throw Error(ErrorKind::Internal, "password", "OpenSSL RAND_bytes failed");
+  if (RAND_bytes(salt, sizeof salt) != 1)
+    throw Error(ErrorKind::Internal, "password", "OpenSSL RAND_bytes failed");
   auto hash = derive(password, salt, sizeof salt, iterations, kHashBytes);
   return "pbkdf2-sha256$" + std::to_string(iterations) + "$" + base64(salt, sizeof salt) + "$" +
          base64(hash.data(), hash.size());
@@ -78,10 +80,12 @@ bool verifyPassword(const std::string& password, const std::string& encoded) {
   if (c == std::string::npos) return false;
   int iterations = 0;
   auto [p, ec] = std::from_chars(encoded.data() + a, encoded.data() + b, iterations);
-  if (ec != std::errc() || p != encoded.data() + b || iterations < kMinPasswordIterations || iterations > 100000000)
+  if (ec != std::errc() || p != encoded.data() + b || iterations < kMinPasswordIterations ||
+      iterations > 100000000)
     return false;
   std::vector<unsigned char> salt, expected;
-  if (!unbase64(encoded.substr(b + 1, c - b - 1), salt) || !unbase64(encoded.substr(c + 1), expected)) return false;
+  if (!unbase64(encoded.substr(b + 1, c - b - 1), salt) || !unbase64(encoded.substr(c + 1), expected))
+    return false;
   if (salt.empty() || expected.size() != kHashBytes) return false;
   auto actual = derive(password, salt.data(), salt.size(), iterations, expected.size());
   return CRYPTO_memcmp(actual.data(), expected.data(), expected.size()) == 0;

@@ -7,7 +7,7 @@
 namespace ejournal::app::service {
 
 inline constexpr int kDefaultPasswordIterations = 600000;  // OWASP 2023 figure for PBKDF2-HMAC-SHA256
-inline constexpr int kMinPasswordIterations = 1000;         // below this a stored hash is refused as unsafe
+inline constexpr int kMinPasswordIterations = 1000;        // below this a stored hash is refused as unsafe
 
 // Checks a new password against the policy (at least 10 characters, not all of one kind); throws
 // ejournal::Error(Input) with a Russian message.

@@ -60,14 +60,17 @@ Poco::JSON::Object::Ptr archiveJson(const archive::ArchiveInfo& a, bool withDocu
 std::string archiveId(const Call& c) {
   const std::string& id = c.param("id");
   if (id.empty() || id.find('/') != std::string::npos || id.find('\\') != std::string::npos || id[0] == '.')
-    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter", "некорректное имя архива «" + id + "»", "id");
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter", "некорректное имя архива «" + id + "»",
+                   "id");
   return id;
 }
 
 std::vector<std::string> caFiles(const ServiceConfig& c) {
   std::vector<std::string> out;
-  if (!c.trustedCa.empty()) out.push_back(c.trustedCa);
-  else if (!c.signingCert.empty()) out.push_back(c.signingCert);
+  if (!c.trustedCa.empty())
+    out.push_back(c.trustedCa);
+  else if (!c.signingCert.empty())
+    out.push_back(c.signingCert);
   return out;
 }
 
@@ -111,8 +114,8 @@ BackupDone backupNow(ServiceCore& core) {
   if (rc != 0 || !std::filesystem::exists(file)) {
     std::error_code ec;
     std::filesystem::remove(file, ec);
-    throw Error(ErrorKind::Internal, "pg_dump", "резервное копирование PostgreSQL не удалось (код " +
-                                                    std::to_string(rc) + ")");
+    throw Error(ErrorKind::Internal, "pg_dump",
+                "резервное копирование PostgreSQL не удалось (код " + std::to_string(rc) + ")");
   }
   return {file.filename().string(), std::filesystem::file_size(file), 0};
 }
@@ -129,97 +132,104 @@ void addArchiveRoutes(ServiceCore& core) {
     sendJson(c.res, *o);
   });
 
-  core.add("POST", "/api/v1/archives", {Role::Admin, Role::Secretary},
-           "Seal a period: {\"period\": \"2025-Q1\"} (a correction: \"correction\": true, \"reason\")", [](Call& c) {
-    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
-    std::string period = requireString(*body, "period");
-    bool correction = optionalBool(*body, "correction").value_or(false);
-    std::string reason = optionalString(*body, "reason");
-    archive::ArchiveInfo info;
-    try {
-      if (!correction) {
-        // The same refusal sealPeriod makes, worded for this API rather than the CLI's options.
-        archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
-        if (auto current = archives.current(period))
-          throw Error(ErrorKind::Conflict, current->fileName,
-                      "период " + period + " уже запечатан (архив " + current->fileName +
-                          "); архив не изменяется. Исправление — новой версией: {\"period\": \"" + period +
-                          "\", \"correction\": true, \"reason\": \"…\"}");
-      }
-      if (correction && reason.empty())
-        throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
-                       "для исправления укажите причину: {\"period\": \"" + period +
-                           "\", \"correction\": true, \"reason\": \"…\"}",
-                       "reason");
-      sealNow(c.core, period, c.who().fullName + " (" + c.who().login + ")", correction, reason, &info);
-    } catch (const Error& e) {
-      c.audit("seal", period, "failed", e.what());
-      throw;
-    } catch (const std::exception& e) {
-      c.audit("seal", period, "failed", e.what());
-      throw;
-    }
-    c.audit("seal", info.fileName, "ok", period + ", манифест " + info.manifestSha256);
-    sendJson(c.res, *archiveJson(info, true), HTTPResponse::HTTP_CREATED);
-  });
+  core.add(
+      "POST", "/api/v1/archives", {Role::Admin, Role::Secretary},
+      "Seal a period: {\"period\": \"2025-Q1\"} (a correction: \"correction\": true, \"reason\")",
+      [](Call& c) {
+        auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+        std::string period = requireString(*body, "period");
+        bool correction = optionalBool(*body, "correction").value_or(false);
+        std::string reason = optionalString(*body, "reason");
+        archive::ArchiveInfo info;
+        try {
+          if (!correction) {
+            // The same refusal sealPeriod makes, worded for this API rather than the CLI's options.
+            archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+            if (auto current = archives.current(period))
+              throw Error(ErrorKind::Conflict, current->fileName,
+                          "период " + period + " уже запечатан (архив " + current->fileName +
+                              "); архив не изменяется. Исправление — новой версией: {\"period\": \"" +
+                              period + "\", \"correction\": true, \"reason\": \"…\"}");
+          }
+          if (correction && reason.empty())
+            throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
+                           "для исправления укажите причину: {\"period\": \"" + period +
+                               "\", \"correction\": true, \"reason\": \"…\"}",
+                           "reason");
+          sealNow(c.core, period, c.who().fullName + " (" + c.who().login + ")", correction, reason, &info);
+        } catch (const Error& e) {
+          c.audit("seal", period, "failed", e.what());
+          throw;
+        } catch (const std::exception& e) {
+          c.audit("seal", period, "failed", e.what());
+          throw;
+        }
+        c.audit("seal", info.fileName, "ok", period + ", манифест " + info.manifestSha256);
+        sendJson(c.res, *archiveJson(info, true), HTTPResponse::HTTP_CREATED);
+      });
 
-  core.add("GET", "/api/v1/archives/{id}", kArchiveReaders, "An archive's metadata and documents", [](Call& c) {
-    archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
-    sendJson(c.res, *archiveJson(archives.show(archiveId(c)), true));
-  });
-
-  core.add("GET", "/api/v1/archives/{id}/verify", kArchiveReaders,
-           "Verify an archive: hashes, signature, chain, the export's schema", [](Call& c) {
-    const std::string id = archiveId(c);
-    archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
-    archives.show(id);  // NotFound (404) for an unknown archive, not a report that it does not verify
-    auto report = archives.verify(id, verifyOptions(caFiles(c.core.config)));
-    auto o = newObject();
-    o->set("ok", report.ok());
-    Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;
-    for (const auto& p : report.problems) problems->add(p.toString());
-    o->set("problems", problems);
-    Poco::JSON::Array::Ptr notes = new Poco::JSON::Array;
-    for (const auto& n : report.notes) notes->add(n);
-    o->set("notes", notes);
-    c.audit("verify", c.param("id"), report.ok() ? "ok" : "failed");
-    sendJson(c.res, *o);
-  });
-
-  core.add("GET", "/api/v1/archives/{id}/download", kArchiveReaders, "The sealed archive file itself", [](Call& c) {
-    const std::string id = archiveId(c);
-    archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
-    archive::ArchiveInfo info = archives.show(id);  // NotFound for an unknown archive
-    c.audit("download", id, "ok", "архив целиком");
-    sendFile(c.res, info.path, "application/x-tar", info.fileName);
-  });
-
-  core.add("GET", "/api/v1/archives/{id}/member", kArchiveReaders, "One document of an archive: ?name=journals/5A.pdf",
+  core.add("GET", "/api/v1/archives/{id}", kArchiveReaders, "An archive's metadata and documents",
            [](Call& c) {
-    const std::string id = archiveId(c);
-    const std::string name = c.q("name");
-    if (name.empty())
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter", "укажите документ: ?name=...", "name");
-    archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
-    archive::ArchiveInfo info = archives.show(id);
-    std::string type = "application/octet-stream";
-    for (const auto& d : info.documents)
-      if (d.name == name) type = d.mediaType;
-    std::string bytes = archives.extract(id, name);
-    c.audit("download", id + ":" + name, "ok");
-    auto slash = name.rfind('/');
-    sendBytes(c.res, bytes, type, slash == std::string::npos ? name : name.substr(slash + 1));
-  });
+             archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+             sendJson(c.res, *archiveJson(archives.show(archiveId(c)), true));
+           });
 
-  core.add("POST", "/api/v1/backups", {Role::Admin}, "Back up the store now (SQLite: online copy)", [](Call& c) {
-    BackupDone r = backupNow(c.core);
-    c.audit("backup", r.file, "ok", std::to_string(r.bytes) + " байт");
-    auto o = newObject();
-    o->set("file", r.file);
-    o->set("bytes", static_cast<Poco::UInt64>(r.bytes));
-    o->set("removed", r.removed);
-    sendJson(c.res, *o, HTTPResponse::HTTP_CREATED);
-  });
+  core.add(
+      "GET", "/api/v1/archives/{id}/verify", kArchiveReaders,
+      "Verify an archive: hashes, signature, chain, the export's schema", [](Call& c) {
+        const std::string id = archiveId(c);
+        archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+        archives.show(id);  // NotFound (404) for an unknown archive, not a report that it does not verify
+        auto report = archives.verify(id, verifyOptions(caFiles(c.core.config)));
+        auto o = newObject();
+        o->set("ok", report.ok());
+        Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;
+        for (const auto& p : report.problems) problems->add(p.toString());
+        o->set("problems", problems);
+        Poco::JSON::Array::Ptr notes = new Poco::JSON::Array;
+        for (const auto& n : report.notes) notes->add(n);
+        o->set("notes", notes);
+        c.audit("verify", c.param("id"), report.ok() ? "ok" : "failed");
+        sendJson(c.res, *o);
+      });
+
+  core.add("GET", "/api/v1/archives/{id}/download", kArchiveReaders, "The sealed archive file itself",
+           [](Call& c) {
+             const std::string id = archiveId(c);
+             archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+             archive::ArchiveInfo info = archives.show(id);  // NotFound for an unknown archive
+             c.audit("download", id, "ok", "архив целиком");
+             sendFile(c.res, info.path, "application/x-tar", info.fileName);
+           });
+
+  core.add("GET", "/api/v1/archives/{id}/member", kArchiveReaders,
+           "One document of an archive: ?name=journals/5A.pdf", [](Call& c) {
+             const std::string id = archiveId(c);
+             const std::string name = c.q("name");
+             if (name.empty())
+               throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter",
+                              "укажите документ: ?name=...", "name");
+             archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+             archive::ArchiveInfo info = archives.show(id);
+             std::string type = "application/octet-stream";
+             for (const auto& d : info.documents)
+               if (d.name == name) type = d.mediaType;
+             std::string bytes = archives.extract(id, name);
+             c.audit("download", id + ":" + name, "ok");
+             auto slash = name.rfind('/');
+             sendBytes(c.res, bytes, type, slash == std::string::npos ? name : name.substr(slash + 1));
+           });
+
+  core.add("POST", "/api/v1/backups", {Role::Admin}, "Back up the store now (SQLite: online copy)",
+           [](Call& c) {
+             BackupDone r = backupNow(c.core);
+             c.audit("backup", r.file, "ok", std::to_string(r.bytes) + " байт");
+             auto o = newObject();
+             o->set("file", r.file);
+             o->set("bytes", static_cast<Poco::UInt64>(r.bytes));
+             o->set("removed", r.removed);
+             sendJson(c.res, *o, HTTPResponse::HTTP_CREATED);
+           });
 
   core.add("GET", "/api/v1/backups", {Role::Admin}, "Backups in the backup directory", [](Call& c) {
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
@@ -251,7 +261,9 @@ void addArchiveRoutes(ServiceCore& core) {
     std::string period;
     for (const auto& p : snap->journal.periods)
       if (p.kind == model::PeriodKind::Quarter && p.dates.to == due.date) period = p.id;
-    if (period.empty()) throw Error(ErrorKind::NotFound, "quarter-seal", "нет четверти, оканчивающейся " + due.date.toRussian());
+    if (period.empty())
+      throw Error(ErrorKind::NotFound, "quarter-seal",
+                  "нет четверти, оканчивающейся " + due.date.toRussian());
     if (core_->config.signingKey.empty()) {
       core_->auditLog->append({"scheduler", "reminder", period, "ok",
                                "напоминание: четверть " + period + " окончена, запечатайте архив", ""});

@@ -49,9 +49,10 @@ store::Role roleField(const Poco::JSON::Object& body) {
   std::string text = requireString(body, "role");
   auto role = store::roleFromString(text);
   if (!role)
-    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field",
-                   "неизвестная роль «" + text + "» (admin, deputy, secretary, class_teacher, teacher, auditor)",
-                   "role");
+    throw ApiError(
+        HTTPResponse::HTTP_BAD_REQUEST, "bad_field",
+        "неизвестная роль «" + text + "» (admin, deputy, secretary, class_teacher, teacher, auditor)",
+        "role");
   return *role;
 }
 
@@ -73,20 +74,21 @@ size_t sizeParam(const Call& c, const std::string& name, size_t fallback, size_t
 
 void requireStaffForScopedRole(const store::User& u) {
   if ((u.role == Role::Teacher || u.role == Role::ClassTeacher) && u.staffId.empty())
-    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
-                   "для роли «" + std::string(store::russianTitle(u.role)) +
-                       "» нужен staffId — код сотрудника в журнале, по нему определяются его классы и предметы",
-                   "staffId");
+    throw ApiError(
+        HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
+        "для роли «" + std::string(store::russianTitle(u.role)) +
+            "» нужен staffId — код сотрудника в журнале, по нему определяются его классы и предметы",
+        "staffId");
 }
 
 // A staff id given to the API is checked against the stored journal (unchecked while none is stored).
 // The optional "email" of a user: where the follow-up of checks goes when the journal has no address.
 std::string emailField(const Poco::JSON::Object& body) {
   const std::string e = optionalString(body, "email");
-  if (!e.empty() && (e.find('@') == std::string::npos || e.find_first_of(" \t\r\n<>,;\"") != std::string::npos ||
-                     e.size() > 254))
-    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter", "неверный адрес электронной почты «" + e + "»",
-                   "email");
+  if (!e.empty() && (e.find('@') == std::string::npos ||
+                     e.find_first_of(" \t\r\n<>,;\"") != std::string::npos || e.size() > 254))
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                   "неверный адрес электронной почты «" + e + "»", "email");
   return e;
 }
 
@@ -99,7 +101,8 @@ void checkStaffOf(Call& c, const std::string& staffId) {
   }
 }
 
-// The query parameters an endpoint's summary names as "?name=" or "&name=" (the route table's one description).
+// The query parameters an endpoint's summary names as "?name=" or "&name=" (the route table's one
+// description).
 std::vector<std::string> summaryQueryParameters(const std::string& summary) {
   std::vector<std::string> names;
   for (size_t i = 0; i < summary.size(); ++i) {
@@ -138,7 +141,8 @@ Poco::JSON::Object::Ptr openApiDocument(const std::vector<EndpointSpec>& endpoin
   info->set("title", "ejournal API");
   info->set("version", EJOURNAL_VERSION);
   info->set("description",
-            "Электронный классный журнал школы: JSON API службы ejournal serve (docs/api.md). Описание создаётся по "
+            "Электронный классный журнал школы: JSON API службы ejournal serve (docs/api.md). Описание "
+            "создаётся по "
             "таблице маршрутов службы.");
   doc->set("info", info);
   auto paths = newObject();
@@ -224,42 +228,51 @@ Poco::JSON::Object::Ptr openApiDocument(const std::vector<EndpointSpec>& endpoin
 }
 
 void addCoreRoutes(ServiceCore& core) {
-  core.add("GET", "/api/v1/openapi.json", {}, "This API as an OpenAPI 3.0 description, generated from the route table",
-           [](Call& c) { sendJson(c.res, *openApiDocument(c.core.specs)); }, true);
+  core.add(
+      "GET", "/api/v1/openapi.json", {},
+      "This API as an OpenAPI 3.0 description, generated from the route table",
+      [](Call& c) { sendJson(c.res, *openApiDocument(c.core.specs)); }, true);
 
-  core.add("GET", "/healthz", {}, "Liveness and readiness: store reachable, failed jobs", [](Call& c) {
-    auto o = newObject();
-    bool storeOk = true;
-    try {
-      c.core.store->schools();
-    } catch (const std::exception& e) {
-      storeOk = false;
-      c.core.log.error("healthz: the store is unreachable: %s", std::string(e.what()));
-    }
-    auto failures = c.core.scheduler->exhaustedFailures();
-    o->set("status", !storeOk ? "unavailable" : failures.empty() ? "ok" : "degraded");
-    o->set("store", storeOk ? "ok" : "unavailable");  // the reason is in the log, not for anonymous callers
-    o->set("backend", c.core.store->backend() == store::Backend::SQLite ? "sqlite" : "postgresql");
-    Poco::JSON::Array::Ptr failed = new Poco::JSON::Array;
-    for (const auto& r : failures) failed->add(runJson(r));
-    o->set("failedJobs", failed);
-    o->set("time", c.core.clock->now().toString());
-    sendJson(c.res, *o, storeOk ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
-  }, true);
+  core.add(
+      "GET", "/healthz", {}, "Liveness and readiness: store reachable, failed jobs",
+      [](Call& c) {
+        auto o = newObject();
+        bool storeOk = true;
+        try {
+          c.core.store->schools();
+        } catch (const std::exception& e) {
+          storeOk = false;
+          c.core.log.error("healthz: the store is unreachable: %s", std::string(e.what()));
+        }
+        auto failures = c.core.scheduler->exhaustedFailures();
+        o->set("status", !storeOk ? "unavailable" : failures.empty() ? "ok" : "degraded");
+        o->set("store",
+               storeOk ? "ok" : "unavailable");  // the reason is in the log, not for anonymous callers
+        o->set("backend", c.core.store->backend() == store::Backend::SQLite ? "sqlite" : "postgresql");
+        Poco::JSON::Array::Ptr failed = new Poco::JSON::Array;
+        for (const auto& r : failures) failed->add(runJson(r));
+        o->set("failedJobs", failed);
+        o->set("time", c.core.clock->now().toString());
+        sendJson(c.res, *o, storeOk ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
+      },
+      true);
 
-  core.add("POST", "/api/v1/auth/login", {}, "Log in with login and password; returns a bearer token", [](Call& c) {
-    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
-    std::string login = requireString(*body, "login");
-    std::string password = requireString(*body, "password");
-    auto issued = c.core.auth->login(login, password, c.address);
-    c.user = issued.user;
-    auto o = newObject();
-    o->set("token", issued.token);
-    o->set("tokenType", "Bearer");
-    o->set("expiresAt", issued.expires.toString());
-    o->set("user", userJson(issued.user));
-    sendJson(c.res, *o);
-  }, true);
+  core.add(
+      "POST", "/api/v1/auth/login", {}, "Log in with login and password; returns a bearer token",
+      [](Call& c) {
+        auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+        std::string login = requireString(*body, "login");
+        std::string password = requireString(*body, "password");
+        auto issued = c.core.auth->login(login, password, c.address);
+        c.user = issued.user;
+        auto o = newObject();
+        o->set("token", issued.token);
+        o->set("tokenType", "Bearer");
+        o->set("expiresAt", issued.expires.toString());
+        o->set("user", userJson(issued.user));
+        sendJson(c.res, *o);
+      },
+      true);
 
   core.add("POST", "/api/v1/auth/logout", kEveryone, "Revoke the token of this request", [](Call& c) {
     c.core.auth->revoke(c.tokenId, c.tokenExpires);
@@ -312,235 +325,247 @@ void addCoreRoutes(ServiceCore& core) {
 
   core.add("POST", "/api/v1/users", {Role::Admin}, "Create a user (login, fullName, role, staffId, password)",
            [](Call& c) {
-    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
-    store::User u;
-    u.login = requireString(*body, "login");
-    u.fullName = requireString(*body, "fullName");
-    u.role = roleField(*body);
-    u.staffId = optionalString(*body, "staffId");
-    u.email = emailField(*body);
-    requireStaffForScopedRole(u);
-    if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
-    std::string password = requireString(*body, "password");
-    try {
-      checkPasswordPolicy(password);
-    } catch (const Error& e) {
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
-    }
-    u.passwordHash = hashPassword(password, c.core.config.passwordIterations);
-    store::User added = c.core.users->add(u);
-    c.audit("user.add", u.login, "ok", std::string(store::toString(u.role)));
-    sendJson(c.res, *userJson(added), HTTPResponse::HTTP_CREATED);
-  });
+             auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+             store::User u;
+             u.login = requireString(*body, "login");
+             u.fullName = requireString(*body, "fullName");
+             u.role = roleField(*body);
+             u.staffId = optionalString(*body, "staffId");
+             u.email = emailField(*body);
+             requireStaffForScopedRole(u);
+             if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
+             std::string password = requireString(*body, "password");
+             try {
+               checkPasswordPolicy(password);
+             } catch (const Error& e) {
+               throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
+             }
+             u.passwordHash = hashPassword(password, c.core.config.passwordIterations);
+             store::User added = c.core.users->add(u);
+             c.audit("user.add", u.login, "ok", std::string(store::toString(u.role)));
+             sendJson(c.res, *userJson(added), HTTPResponse::HTTP_CREATED);
+           });
 
   core.add("PATCH", "/api/v1/users/{login}", {Role::Admin},
            "Change a user: fullName, role, staffId, disabled, password, unlock", [](Call& c) {
-    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
-    auto found = c.core.users->find(c.param("login"));
-    if (!found) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "пользователя «" + c.param("login") + "» нет");
-    store::User u = *found;
-    std::vector<std::string> changes;
-    bool revoke = false;
-    if (body->has("fullName")) {
-      u.fullName = requireString(*body, "fullName");
-      changes.push_back("ФИО");
-    }
-    if (body->has("role")) {
-      u.role = roleField(*body);
-      changes.push_back("роль " + std::string(store::toString(u.role)));
-      revoke = true;
-    }
-    if (body->has("email")) {
-      u.email = emailField(*body);
-      changes.push_back("email " + u.email);
-    }
-    if (body->has("staffId")) {
-      u.staffId = optionalString(*body, "staffId");
-      if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
-      changes.push_back("staffId " + u.staffId);
-      revoke = true;
-    }
-    if (auto d = optionalBool(*body, "disabled")) {
-      if (*d && u.login == c.who().login)
-        throw ApiError(HTTPResponse::HTTP_CONFLICT, "conflict", "нельзя отключить собственную учётную запись");
-      u.disabled = *d;
-      changes.push_back(*d ? "отключён" : "включён");
-      revoke = revoke || *d;
-    }
-    if (body->has("password")) {
-      std::string password = requireString(*body, "password");
-      try {
-        checkPasswordPolicy(password);
-      } catch (const Error& e) {
-        throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
-      }
-      u.passwordHash = hashPassword(password, c.core.config.passwordIterations);
-      changes.push_back("пароль");
-      revoke = true;
-    }
-    const auto unlock = optionalBool(*body, "unlock");
-    if (unlock && *unlock) changes.push_back("разблокирован");
-    if (changes.empty())
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "nothing_to_change",
-                     "не указано, что изменить (fullName, role, staffId, disabled, password, unlock)");
-    requireStaffForScopedRole(u);
-    c.core.users->update(u);
-    if (revoke) c.core.users->revokeAllTokens(u.login);
-    if (unlock && *unlock) c.core.users->clearLoginFailures(u.login);
-    std::string summary;
-    for (const auto& ch : changes) summary += (summary.empty() ? "" : ", ") + ch;
-    c.audit("user.change", u.login, "ok", summary);
-    sendJson(c.res, *userJson(*c.core.users->find(u.login)));
-  });
+             auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+             auto found = c.core.users->find(c.param("login"));
+             if (!found)
+               throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                              "пользователя «" + c.param("login") + "» нет");
+             store::User u = *found;
+             std::vector<std::string> changes;
+             bool revoke = false;
+             if (body->has("fullName")) {
+               u.fullName = requireString(*body, "fullName");
+               changes.push_back("ФИО");
+             }
+             if (body->has("role")) {
+               u.role = roleField(*body);
+               changes.push_back("роль " + std::string(store::toString(u.role)));
+               revoke = true;
+             }
+             if (body->has("email")) {
+               u.email = emailField(*body);
+               changes.push_back("email " + u.email);
+             }
+             if (body->has("staffId")) {
+               u.staffId = optionalString(*body, "staffId");
+               if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
+               changes.push_back("staffId " + u.staffId);
+               revoke = true;
+             }
+             if (auto d = optionalBool(*body, "disabled")) {
+               if (*d && u.login == c.who().login)
+                 throw ApiError(HTTPResponse::HTTP_CONFLICT, "conflict",
+                                "нельзя отключить собственную учётную запись");
+               u.disabled = *d;
+               changes.push_back(*d ? "отключён" : "включён");
+               revoke = revoke || *d;
+             }
+             if (body->has("password")) {
+               std::string password = requireString(*body, "password");
+               try {
+                 checkPasswordPolicy(password);
+               } catch (const Error& e) {
+                 throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
+               }
+               u.passwordHash = hashPassword(password, c.core.config.passwordIterations);
+               changes.push_back("пароль");
+               revoke = true;
+             }
+             const auto unlock = optionalBool(*body, "unlock");
+             if (unlock && *unlock) changes.push_back("разблокирован");
+             if (changes.empty())
+               throw ApiError(
+                   HTTPResponse::HTTP_BAD_REQUEST, "nothing_to_change",
+                   "не указано, что изменить (fullName, role, staffId, disabled, password, unlock)");
+             requireStaffForScopedRole(u);
+             c.core.users->update(u);
+             if (revoke) c.core.users->revokeAllTokens(u.login);
+             if (unlock && *unlock) c.core.users->clearLoginFailures(u.login);
+             std::string summary;
+             for (const auto& ch : changes) summary += (summary.empty() ? "" : ", ") + ch;
+             c.audit("user.change", u.login, "ok", summary);
+             sendJson(c.res, *userJson(*c.core.users->find(u.login)));
+           });
 
   // ---- audit log ----
   core.add("GET", "/api/v1/audit", {Role::Admin, Role::Auditor},
            "Audit records: ?after=SEQ&limit=N&actor=LOGIN&action=NAME", [](Call& c) {
-    store::AuditQuery q;
-    q.afterSeq = static_cast<int64_t>(sizeParam(c, "after", 0, size_t{1} << 62));
-    q.limit = sizeParam(c, "limit", 100, 1000);
-    q.actor = c.q("actor");
-    q.action = c.q("action");
-    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-    for (const auto& r : c.core.auditLog->list(q)) arr->add(auditJson(r));
-    auto o = newObject();
-    o->set("records", arr);
-    sendJson(c.res, *o);
-  });
+             store::AuditQuery q;
+             q.afterSeq = static_cast<int64_t>(sizeParam(c, "after", 0, size_t{1} << 62));
+             q.limit = sizeParam(c, "limit", 100, 1000);
+             q.actor = c.q("actor");
+             q.action = c.q("action");
+             Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+             for (const auto& r : c.core.auditLog->list(q)) arr->add(auditJson(r));
+             auto o = newObject();
+             o->set("records", arr);
+             sendJson(c.res, *o);
+           });
 
-  core.add("GET", "/api/v1/audit/verify", {Role::Admin, Role::Auditor}, "Recompute the audit hash chain", [](Call& c) {
-    auto v = c.core.auditLog->verify();
-    auto o = newObject();
-    o->set("ok", v.ok);
-    o->set("records", static_cast<Poco::Int64>(v.records));
-    if (!v.ok) {
-      o->set("firstBadSeq", static_cast<Poco::Int64>(v.firstBadSeq));
-      o->set("problem", v.problem);
-    }
-    o->set("lastHash", v.lastHash);
-    sendJson(c.res, *o);
-  });
+  core.add("GET", "/api/v1/audit/verify", {Role::Admin, Role::Auditor}, "Recompute the audit hash chain",
+           [](Call& c) {
+             auto v = c.core.auditLog->verify();
+             auto o = newObject();
+             o->set("ok", v.ok);
+             o->set("records", static_cast<Poco::Int64>(v.records));
+             if (!v.ok) {
+               o->set("firstBadSeq", static_cast<Poco::Int64>(v.firstBadSeq));
+               o->set("problem", v.problem);
+             }
+             o->set("lastHash", v.lastHash);
+             sendJson(c.res, *o);
+           });
 
   // ---- jobs ----
-  core.add("GET", "/api/v1/jobs", {Role::Admin, Role::Deputy}, "Configured jobs and their recent runs", [](Call& c) {
-    Poco::JSON::Array::Ptr jobs = new Poco::JSON::Array;
-    for (const auto& cfg : c.core.config.jobs) {
-      auto j = newObject();
-      j->set("name", cfg.name);
-      j->set("enabled", cfg.enabled);
-      j->set("schedule", cfg.schedule);
-      j->set("retries", cfg.retries);
-      j->set("retryMinutes", cfg.retryMinutes);
-      j->set("available", c.core.scheduler->hasJob(cfg.name));
-      Poco::JSON::Array::Ptr runs = new Poco::JSON::Array;
-      for (const auto& r : c.core.jobs->recent(cfg.name, 10)) runs->add(runJson(r));
-      j->set("runs", runs);
-      jobs->add(j);
-    }
-    auto o = newObject();
-    o->set("jobs", jobs);
-    sendJson(c.res, *o);
-  });
+  core.add("GET", "/api/v1/jobs", {Role::Admin, Role::Deputy}, "Configured jobs and their recent runs",
+           [](Call& c) {
+             Poco::JSON::Array::Ptr jobs = new Poco::JSON::Array;
+             for (const auto& cfg : c.core.config.jobs) {
+               auto j = newObject();
+               j->set("name", cfg.name);
+               j->set("enabled", cfg.enabled);
+               j->set("schedule", cfg.schedule);
+               j->set("retries", cfg.retries);
+               j->set("retryMinutes", cfg.retryMinutes);
+               j->set("available", c.core.scheduler->hasJob(cfg.name));
+               Poco::JSON::Array::Ptr runs = new Poco::JSON::Array;
+               for (const auto& r : c.core.jobs->recent(cfg.name, 10)) runs->add(runJson(r));
+               j->set("runs", runs);
+               jobs->add(j);
+             }
+             auto o = newObject();
+             o->set("jobs", jobs);
+             sendJson(c.res, *o);
+           });
 
   core.add("POST", "/api/v1/jobs/{name}/run", {Role::Admin}, "Run a job now", [](Call& c) {
     auto run = c.core.scheduler->runNow(c.param("name"), c.who().login);
-    sendJson(c.res, *runJson(run),
-             run.status == store::JobStatus::Succeeded ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_BAD_GATEWAY);
+    sendJson(
+        c.res, *runJson(run),
+        run.status == store::JobStatus::Succeeded ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_BAD_GATEWAY);
   });
 
   // ---- ingest ----
   core.add("POST", "/api/v1/ingest", {Role::Admin, Role::Deputy},
            "Upload a journal XML document (body: the XML; ?name=FILE for messages)", [](Call& c) {
-    std::string name = c.q("name", "upload.xml");
-    if (name.find('/') != std::string::npos || name.size() > 200) name = "upload.xml";
-    TempFile upload(receiveUpload(c.req, c.core.config.workDir / "uploads", c.core.config.maxUploadBytes));
-    IngestOutcome outcome;
-    try {
-      MappedFile file(upload.path());
-      outcome = ingestXml(*c.core.store, file.bytes(), name, "xml:" + name, *c.core.clock);
-    } catch (const std::exception& e) {
-      c.audit("ingest", name, "failed", e.what());
-      throw;
-    }
-    c.core.cache->invalidate();
-    const auto& s = outcome.summary;
-    c.audit("ingest", name, "ok",
-            outcome.runId + ": новых " + std::to_string(s.inserted) + ", изменённых " + std::to_string(s.updated) +
-                ", без изменений " + std::to_string(s.unchanged));
-    auto o = newObject();
-    o->set("runId", outcome.runId);
-    o->set("inserted", static_cast<Poco::UInt64>(s.inserted));
-    o->set("updated", static_cast<Poco::UInt64>(s.updated));
-    o->set("unchanged", static_cast<Poco::UInt64>(s.unchanged));
-    o->set("markChanges", static_cast<Poco::UInt64>(s.markChanges));
-    sendJson(c.res, *o);
-  });
+             std::string name = c.q("name", "upload.xml");
+             if (name.find('/') != std::string::npos || name.size() > 200) name = "upload.xml";
+             TempFile upload(
+                 receiveUpload(c.req, c.core.config.workDir / "uploads", c.core.config.maxUploadBytes));
+             IngestOutcome outcome;
+             try {
+               MappedFile file(upload.path());
+               outcome = ingestXml(*c.core.store, file.bytes(), name, "xml:" + name, *c.core.clock);
+             } catch (const std::exception& e) {
+               c.audit("ingest", name, "failed", e.what());
+               throw;
+             }
+             c.core.cache->invalidate();
+             const auto& s = outcome.summary;
+             c.audit("ingest", name, "ok",
+                     outcome.runId + ": новых " + std::to_string(s.inserted) + ", изменённых " +
+                         std::to_string(s.updated) + ", без изменений " + std::to_string(s.unchanged));
+             auto o = newObject();
+             o->set("runId", outcome.runId);
+             o->set("inserted", static_cast<Poco::UInt64>(s.inserted));
+             o->set("updated", static_cast<Poco::UInt64>(s.updated));
+             o->set("unchanged", static_cast<Poco::UInt64>(s.unchanged));
+             o->set("markChanges", static_cast<Poco::UInt64>(s.markChanges));
+             sendJson(c.res, *o);
+           });
 
   // ---- journal overview ----
-  core.add("GET", "/api/v1/classes", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher, Role::Teacher},
+  core.add("GET", "/api/v1/classes",
+           {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher, Role::Teacher},
            "Classes the user may see, with class teacher and the visible subjects", [](Call& c) {
-    auto snap = c.core.cache->get();
-    const auto& idx = snap->index;
-    Visibility v = visibilityOf(c.who(), idx);
-    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-    for (const auto& cls : snap->journal.classes) {
-      if (!v.seesAnyOf(cls.id)) continue;
-      auto o = newObject();
-      o->set("id", cls.id);
-      o->set("name", cls.name());
-      o->set("grade", cls.grade);
-      const model::Staff* t = idx.staff(cls.classTeacherId);
-      o->set("classTeacher", t ? t->fullName() : std::string());
-      Poco::JSON::Array::Ptr subjects = new Poco::JSON::Array;
-      std::set<std::string> seen;
-      for (const auto& e : snap->journal.curriculum) {
-        if (e.classId != cls.id || !v.sees(cls.id, e.subjectId) || !seen.insert(e.subjectId).second) continue;
-        auto s = newObject();
-        s->set("id", e.subjectId);
-        const model::Subject* subj = idx.subject(e.subjectId);
-        s->set("name", subj ? subj->name : e.subjectId);
-        subjects->add(s);
-      }
-      o->set("subjects", subjects);
-      arr->add(o);
-    }
-    auto o = newObject();
-    o->set("classes", arr);
-    sendJson(c.res, *o);
-  });
+             auto snap = c.core.cache->get();
+             const auto& idx = snap->index;
+             Visibility v = visibilityOf(c.who(), idx);
+             Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+             for (const auto& cls : snap->journal.classes) {
+               if (!v.seesAnyOf(cls.id)) continue;
+               auto o = newObject();
+               o->set("id", cls.id);
+               o->set("name", cls.name());
+               o->set("grade", cls.grade);
+               const model::Staff* t = idx.staff(cls.classTeacherId);
+               o->set("classTeacher", t ? t->fullName() : std::string());
+               Poco::JSON::Array::Ptr subjects = new Poco::JSON::Array;
+               std::set<std::string> seen;
+               for (const auto& e : snap->journal.curriculum) {
+                 if (e.classId != cls.id || !v.sees(cls.id, e.subjectId) || !seen.insert(e.subjectId).second)
+                   continue;
+                 auto s = newObject();
+                 s->set("id", e.subjectId);
+                 const model::Subject* subj = idx.subject(e.subjectId);
+                 s->set("name", subj ? subj->name : e.subjectId);
+                 subjects->add(s);
+               }
+               o->set("subjects", subjects);
+               arr->add(o);
+             }
+             auto o = newObject();
+             o->set("classes", arr);
+             sendJson(c.res, *o);
+           });
 
   core.add("GET", "/api/v1/stats", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
            "Per class and period: students, lessons, marks, absences (?class=ID)", [](Call& c) {
-    store::LoadFilter filter;
-    std::optional<Visibility> v;
-    if (!c.q("class").empty() || c.who().role == Role::ClassTeacher) {
-      auto snap = c.core.cache->get();
-      if (!c.q("class").empty()) filter.classId = classNamed(snap->index, c.q("class")).id;
-      if (c.who().role == Role::ClassTeacher) {
-        v = visibilityOf(c.who(), snap->index);
-        if (!filter.classId.empty() && !v->seesClass(filter.classId))
-          throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "класс «" + c.q("class") + "» — не ваш класс");
-      }
-    }
-    if (c.core.store->schools().empty())
-      throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_journal", "в хранилище ещё нет данных журнала");
-    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-    for (const auto& s : c.core.store->stats(filter)) {
-      if (v && !v->seesClass(s.classId)) continue;
-      auto o = newObject();
-      o->set("classId", s.classId);
-      o->set("className", s.className);
-      o->set("periodId", s.periodId);
-      o->set("students", s.students);
-      o->set("lessons", s.lessons);
-      o->set("marks", s.marks);
-      o->set("absences", s.absences);
-      arr->add(o);
-    }
-    auto o = newObject();
-    o->set("stats", arr);
-    sendJson(c.res, *o);
-  });
+             store::LoadFilter filter;
+             std::optional<Visibility> v;
+             if (!c.q("class").empty() || c.who().role == Role::ClassTeacher) {
+               auto snap = c.core.cache->get();
+               if (!c.q("class").empty()) filter.classId = classNamed(snap->index, c.q("class")).id;
+               if (c.who().role == Role::ClassTeacher) {
+                 v = visibilityOf(c.who(), snap->index);
+                 if (!filter.classId.empty() && !v->seesClass(filter.classId))
+                   throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
+                                  "класс «" + c.q("class") + "» — не ваш класс");
+               }
+             }
+             if (c.core.store->schools().empty())
+               throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_journal",
+                              "в хранилище ещё нет данных журнала");
+             Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+             for (const auto& s : c.core.store->stats(filter)) {
+               if (v && !v->seesClass(s.classId)) continue;
+               auto o = newObject();
+               o->set("classId", s.classId);
+               o->set("className", s.className);
+               o->set("periodId", s.periodId);
+               o->set("students", s.students);
+               o->set("lessons", s.lessons);
+               o->set("marks", s.marks);
+               o->set("absences", s.absences);
+               arr->add(o);
+             }
+             auto o = newObject();
+             o->set("stats", arr);
+             sendJson(c.res, *o);
+           });
 }
 
 }  // namespace ejournal::app::service

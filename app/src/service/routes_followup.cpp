@@ -1,7 +1,7 @@
-// The follow-up of recorded checks in the service (docs/followup.md, docs/api.md "Follow-up"): the deputy records a
-// check (POST /api/v1/checks), lists the checks; a teacher reads the remarks of the latest check and acknowledges
-// them «ознакомлен(а)» (audited); the jobs "notify" (deliver the outbox, retrying what failed) and
-// "daily-summary" (the class teachers' daily summaries, instruction 3.4).
+// The follow-up of recorded checks in the service (docs/followup.md, docs/api.md "Follow-up"): the deputy
+// records a check (POST /api/v1/checks), lists the checks; a teacher reads the remarks of the latest check
+// and acknowledges them «ознакомлен(а)» (audited); the jobs "notify" (deliver the outbox, retrying what
+// failed) and "daily-summary" (the class teachers' daily summaries, instruction 3.4).
 #include <Poco/JSON/Array.h>
 
 #include <map>
@@ -79,7 +79,8 @@ std::string recordAndNotify(ServiceCore& core, const Snapshot& snap, const rules
                             const rules::CheckResult& result, const std::string& actor) {
   const auto check = recordCheck(*core.store, snap.index, scope, rulesConfig(), result, actor);
   const auto q = queueRemarks(*core.store, snap.index, check, userEmails(core), core.config.webUrl);
-  core.auditLog->append({actor, "check.record", "check:" + std::to_string(check.id), "ok", describe(check), ""});
+  core.auditLog->append(
+      {actor, "check.record", "check:" + std::to_string(check.id), "ok", describe(check), ""});
   std::string out = describe(check) + " Сообщений учителям в очереди: " + std::to_string(q.queued);
   if (!q.withoutAddress.empty())
     out += " (без адреса электронной почты: " + std::to_string(q.withoutAddress.size()) + ")";
@@ -89,123 +90,133 @@ std::string recordAndNotify(ServiceCore& core, const Snapshot& snap, const rules
 }
 
 void addFollowUpRoutes(ServiceCore& core) {
-  core.add("POST", "/api/v1/checks", {Role::Admin, Role::Deputy},
-           "Record a check of ?period= or ?from=&to= (optionally ?class=) and send each teacher their remarks",
-           [](Call& c) {
-    auto snap = c.core.cache->get();
-    std::string classId;
-    if (!c.q("class").empty()) classId = classNamed(snap->index, c.q("class")).id;
-    if (!c.q("period").empty() && (!c.q("from").empty() || !c.q("to").empty()))
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
-                     "укажите либо период (?period=), либо даты (?from=&to=), но не вместе", "period");
-    if (c.q("period").empty() && (c.q("from").empty() || c.q("to").empty()))
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter",
-                     "укажите период: ?period=2025-Q1 или ?from=ГГГГ-ММ-ДД&to=ГГГГ-ММ-ДД", "period");
-    rules::Scope scope;
-    try {
-      scope = rules::resolveScope(snap->index, c.q("period"), c.q("from"), c.q("to"), classId, "", "", *c.core.clock);
-    } catch (const Error& e) {
-      throw toApiError(e);
-    }
-    const auto result = rules::run(snap->index, scope, rulesConfig());
-    const std::string summary = recordAndNotify(c.core, *snap, scope, result, c.who().login);
-    auto checks = store::openCheckHistory(*c.core.store)->checks(snap->journal.school.id);
-    auto o = checkJson(checks.front());
-    o->set("message", summary);
-    sendJson(c.res, *o, HTTPResponse::HTTP_CREATED);
-  });
+  core.add(
+      "POST", "/api/v1/checks", {Role::Admin, Role::Deputy},
+      "Record a check of ?period= or ?from=&to= (optionally ?class=) and send each teacher their remarks",
+      [](Call& c) {
+        auto snap = c.core.cache->get();
+        std::string classId;
+        if (!c.q("class").empty()) classId = classNamed(snap->index, c.q("class")).id;
+        if (!c.q("period").empty() && (!c.q("from").empty() || !c.q("to").empty()))
+          throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                         "укажите либо период (?period=), либо даты (?from=&to=), но не вместе", "period");
+        if (c.q("period").empty() && (c.q("from").empty() || c.q("to").empty()))
+          throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter",
+                         "укажите период: ?period=2025-Q1 или ?from=ГГГГ-ММ-ДД&to=ГГГГ-ММ-ДД", "period");
+        rules::Scope scope;
+        try {
+          scope = rules::resolveScope(snap->index, c.q("period"), c.q("from"), c.q("to"), classId, "", "",
+                                      *c.core.clock);
+        } catch (const Error& e) {
+          throw toApiError(e);
+        }
+        const auto result = rules::run(snap->index, scope, rulesConfig());
+        const std::string summary = recordAndNotify(c.core, *snap, scope, result, c.who().login);
+        auto checks = store::openCheckHistory(*c.core.store)->checks(snap->journal.school.id);
+        auto o = checkJson(checks.front());
+        o->set("message", summary);
+        sendJson(c.res, *o, HTTPResponse::HTTP_CREATED);
+      });
 
-  core.add("GET", "/api/v1/checks", {Role::Admin, Role::Deputy}, "The recorded checks, newest first", [](Call& c) {
-    auto snap = c.core.cache->get();
-    auto history = store::openCheckHistory(*c.core.store);
-    Poco::JSON::Array list;
-    for (const auto& ch : history->checks(snap->journal.school.id)) {
-      auto o = checkJson(ch);
-      Poco::JSON::Array acks;
-      for (const auto& a : history->acknowledgements(ch.id)) {
-        auto x = newObject();
-        x->set("staff", a.staffId);
-        x->set("login", a.login);
-        x->set("at", a.at.toString());
-        acks.add(x);
-      }
-      o->set("acknowledged", acks);
-      list.add(o);
-    }
-    auto o = newObject();
-    o->set("checks", list);
-    sendJson(c.res, *o);
-  });
+  core.add("GET", "/api/v1/checks", {Role::Admin, Role::Deputy}, "The recorded checks, newest first",
+           [](Call& c) {
+             auto snap = c.core.cache->get();
+             auto history = store::openCheckHistory(*c.core.store);
+             Poco::JSON::Array list;
+             for (const auto& ch : history->checks(snap->journal.school.id)) {
+               auto o = checkJson(ch);
+               Poco::JSON::Array acks;
+               for (const auto& a : history->acknowledgements(ch.id)) {
+                 auto x = newObject();
+                 x->set("staff", a.staffId);
+                 x->set("login", a.login);
+                 x->set("at", a.at.toString());
+                 acks.add(x);
+               }
+               o->set("acknowledged", acks);
+               list.add(o);
+             }
+             auto o = newObject();
+             o->set("checks", list);
+             sendJson(c.res, *o);
+           });
 
   core.add("GET", "/api/v1/me/remarks", {Role::Teacher, Role::ClassTeacher},
-           "The caller's remarks of the latest recorded check and whether they acknowledged them", [](Call& c) {
-    auto snap = c.core.cache->get();
-    auto history = store::openCheckHistory(*c.core.store);
-    const auto checks = history->checks(snap->journal.school.id);
-    auto o = newObject();
-    Poco::JSON::Array list;
-    if (!checks.empty()) {
-      const auto& ch = checks.front();
-      o->set("check", checkJson(ch));
-      for (const auto& t : history->results(ch.id)) {
-        if (t.finding.teacherId != c.who().staffId || t.state == model::FindingState::Corrected) continue;
-        auto x = newObject();
-        const auto& f = t.finding;
-        const auto* info = rules::findRule(f.rule);
-        x->set("rule", f.rule);
-        x->set("title", info ? info->title : f.rule);
-        const auto* cls = snap->index.schoolClass(f.classId);
-        x->set("class_name", cls ? cls->name() : f.classId);
-        const auto* subj = snap->index.subject(f.subjectId);
-        x->set("subject_name", subj ? subj->name : f.subjectId);
-        x->set("date", f.date ? f.date->toString() : std::string());
-        x->set("lesson_id", f.lessonId);
-        x->set("message", f.message);
-        x->set("state", std::string(model::toString(t.state)));
-        x->set("state_title", std::string(model::russianTitle(t.state)));
-        x->set("open_since", t.openedOn.toString());
-        list.add(x);
-      }
-      bool acked = false;
-      for (const auto& a : history->acknowledgements(ch.id))
-        if (a.staffId == c.who().staffId) {
-          acked = true;
-          o->set("acknowledged_at", a.at.toString());
-        }
-      o->set("acknowledged", acked);
-    }
-    o->set("remarks", list);
-    sendJson(c.res, *o);
-  });
+           "The caller's remarks of the latest recorded check and whether they acknowledged them",
+           [](Call& c) {
+             auto snap = c.core.cache->get();
+             auto history = store::openCheckHistory(*c.core.store);
+             const auto checks = history->checks(snap->journal.school.id);
+             auto o = newObject();
+             Poco::JSON::Array list;
+             if (!checks.empty()) {
+               const auto& ch = checks.front();
+               o->set("check", checkJson(ch));
+               for (const auto& t : history->results(ch.id)) {
+                 if (t.finding.teacherId != c.who().staffId || t.state == model::FindingState::Corrected)
+                   continue;
+                 auto x = newObject();
+                 const auto& f = t.finding;
+                 const auto* info = rules::findRule(f.rule);
+                 x->set("rule", f.rule);
+                 x->set("title", info ? info->title : f.rule);
+                 const auto* cls = snap->index.schoolClass(f.classId);
+                 x->set("class_name", cls ? cls->name() : f.classId);
+                 const auto* subj = snap->index.subject(f.subjectId);
+                 x->set("subject_name", subj ? subj->name : f.subjectId);
+                 x->set("date", f.date ? f.date->toString() : std::string());
+                 x->set("lesson_id", f.lessonId);
+                 x->set("message", f.message);
+                 x->set("state", std::string(model::toString(t.state)));
+                 x->set("state_title", std::string(model::russianTitle(t.state)));
+                 x->set("open_since", t.openedOn.toString());
+                 list.add(x);
+               }
+               bool acked = false;
+               for (const auto& a : history->acknowledgements(ch.id))
+                 if (a.staffId == c.who().staffId) {
+                   acked = true;
+                   o->set("acknowledged_at", a.at.toString());
+                 }
+               o->set("acknowledged", acked);
+             }
+             o->set("remarks", list);
+             sendJson(c.res, *o);
+           });
 
   core.add("POST", "/api/v1/checks/{id}/acknowledge", {Role::Teacher, Role::ClassTeacher},
            "«Ознакомлен(а)»: the caller has read their remarks of the check (audited)", [](Call& c) {
-    int64_t id = 0;
-    try {
-      id = std::stoll(c.param("id"));
-    } catch (const std::exception&) {
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter", "номер проверки должен быть числом", "id");
-    }
-    auto history = store::openCheckHistory(*c.core.store);
-    if (!history->check(id))
-      throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "проверка № " + c.param("id") + " не записана");
-    if (c.who().staffId.empty())
-      throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden", "у пользователя нет кода сотрудника (staffId)");
-    const bool first = history->acknowledge(id, c.who().staffId, c.who().login, c.core.clock->now());
-    c.audit("check.acknowledge", "check:" + std::to_string(id), "ok",
-            first ? "ознакомлен(а) с замечаниями" : "уже был(а) ознакомлен(а)");
-    auto o = newObject();
-    o->set("check", id);
-    o->set("acknowledged", true);
-    o->set("first", first);
-    sendJson(c.res, *o);
-  });
+             int64_t id = 0;
+             try {
+               id = std::stoll(c.param("id"));
+             } catch (const std::exception&) {
+               throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                              "номер проверки должен быть числом", "id");
+             }
+             auto history = store::openCheckHistory(*c.core.store);
+             if (!history->check(id))
+               throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                              "проверка № " + c.param("id") + " не записана");
+             if (c.who().staffId.empty())
+               throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
+                              "у пользователя нет кода сотрудника (staffId)");
+             const bool first = history->acknowledge(id, c.who().staffId, c.who().login, c.core.clock->now());
+             c.audit("check.acknowledge", "check:" + std::to_string(id), "ok",
+                     first ? "ознакомлен(а) с замечаниями" : "уже был(а) ознакомлен(а)");
+             auto o = newObject();
+             o->set("check", id);
+             o->set("acknowledged", true);
+             o->set("first", first);
+             sendJson(c.res, *o);
+           });
 
   ServiceCore* core_ = &core;
-  // Delivers the outbox: what failed before is retried; a failure left is the job's failure (retried, reported).
+  // Delivers the outbox: what failed before is retried; a failure left is the job's failure (retried,
+  // reported).
   core.scheduler->setJob("notify", [core_](model::DateTime) {
     auto r = deliver(*core_);
-    if (!r) return std::string("почтовый сервер не настроен (smtp.host): сообщения ждут на страницах учителей");
+    if (!r)
+      return std::string("почтовый сервер не настроен (smtp.host): сообщения ждут на страницах учителей");
     if (r->failed) throw Error(ErrorKind::Internal, "notify", r->summary() + ": " + r->problems.front());
     return r->summary();
   });

@@ -1,6 +1,6 @@
 // Pulling from dnevnik.ru inside the service: POST /api/v1/pull and the nightly "pull" job, both over the
-// ingest/pull client (dnevnik.h) with the base URL and token file from the configuration, committed to the store
-// as one ingest run only when the whole pull succeeded.
+// ingest/pull client (dnevnik.h) with the base URL and token file from the configuration, committed to the
+// store as one ingest run only when the whole pull succeeded.
 #include "ejournal/ingest/dnevnik.h"
 #include "ejournal/model/error.h"
 #include "service/core.h"
@@ -29,9 +29,9 @@ PullOutcome pullInto(ServiceCore& core, const std::string& period, std::optional
     core.cache->invalidate();
     return out;
   } catch (const UpstreamError& e) {
-    // dnevnik.ru refusing our token, or failing after every retry, is the upstream's answer, neither the caller's
-    // lack of rights nor an internal error of ours: 502 with what dnevnik.ru said and what to do (the request
-    // that failed goes to the log).
+    // dnevnik.ru refusing our token, or failing after every retry, is the upstream's answer, neither the
+    // caller's lack of rights nor an internal error of ours: 502 with what dnevnik.ru said and what to do
+    // (the request that failed goes to the log).
     core.log.warning("pull: %s", std::string(e.what()));
     if (e.kind() == ErrorKind::Denied)
       throw ApiError(HTTPResponse::HTTP_BAD_GATEWAY, "upstream_denied",
@@ -45,8 +45,8 @@ PullOutcome pullInto(ServiceCore& core, const std::string& period, std::optional
 std::string describe(const PullOutcome& o) {
   return o.runId + ": школа " + o.stats.schoolId + ", " + o.stats.dates.from.toRussian() + "–" +
          o.stats.dates.to.toRussian() + ", уроков " + std::to_string(o.stats.lessons) + ", оценок " +
-         std::to_string(o.stats.marks) + "; новых записей " + std::to_string(o.summary.inserted) + ", изменённых " +
-         std::to_string(o.summary.updated);
+         std::to_string(o.stats.marks) + "; новых записей " + std::to_string(o.summary.inserted) +
+         ", изменённых " + std::to_string(o.summary.updated);
 }
 
 }  // namespace
@@ -54,43 +54,44 @@ std::string describe(const PullOutcome& o) {
 void addPullRoutes(ServiceCore& core) {
   core.add("POST", "/api/v1/pull", {Role::Admin, Role::Deputy},
            "Pull from dnevnik.ru now: {\"period\": \"2025-Q1\"} or {\"from\": D, \"to\": D}", [](Call& c) {
-    auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
-    std::string period = optionalString(*body, "period");
-    std::string from = optionalString(*body, "from"), to = optionalString(*body, "to");
-    std::optional<model::DateRange> dates;
-    if (period.empty() == (from.empty() || to.empty()))
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
-                     "укажите либо period, либо from и to (ГГГГ-ММ-ДД)", "period");
-    if (!from.empty()) {
-      auto f = model::Date::parse(from), t = model::Date::parse(to);
-      if (!f || !t || *t < *f)
-        throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field", "from и to — даты ГГГГ-ММ-ДД, from не позже to", "from");
-      dates = model::DateRange{*f, *t};
-    }
-    PullOutcome o;
-    try {
-      o = pullInto(c.core, period, dates);
-    } catch (const std::exception& e) {
-      c.audit("pull", c.core.config.pullBaseUrl, "failed", e.what());
-      throw;
-    }
-    c.audit("pull", c.core.config.pullBaseUrl, "ok", describe(o));
-    auto r = newObject();
-    r->set("runId", o.runId);
-    r->set("schoolId", o.stats.schoolId);
-    r->set("from", o.stats.dates.from.toString());
-    r->set("to", o.stats.dates.to.toString());
-    r->set("lessons", static_cast<Poco::UInt64>(o.stats.lessons));
-    r->set("marks", static_cast<Poco::UInt64>(o.stats.marks));
-    r->set("requests", static_cast<Poco::UInt64>(o.stats.requests));
-    r->set("retries", static_cast<Poco::UInt64>(o.stats.retries));
-    r->set("inserted", static_cast<Poco::UInt64>(o.summary.inserted));
-    r->set("updated", static_cast<Poco::UInt64>(o.summary.updated));
-    sendJson(c.res, *r);
-  });
+             auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+             std::string period = optionalString(*body, "period");
+             std::string from = optionalString(*body, "from"), to = optionalString(*body, "to");
+             std::optional<model::DateRange> dates;
+             if (period.empty() == (from.empty() || to.empty()))
+               throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
+                              "укажите либо period, либо from и to (ГГГГ-ММ-ДД)", "period");
+             if (!from.empty()) {
+               auto f = model::Date::parse(from), t = model::Date::parse(to);
+               if (!f || !t || *t < *f)
+                 throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field",
+                                "from и to — даты ГГГГ-ММ-ДД, from не позже to", "from");
+               dates = model::DateRange{*f, *t};
+             }
+             PullOutcome o;
+             try {
+               o = pullInto(c.core, period, dates);
+             } catch (const std::exception& e) {
+               c.audit("pull", c.core.config.pullBaseUrl, "failed", e.what());
+               throw;
+             }
+             c.audit("pull", c.core.config.pullBaseUrl, "ok", describe(o));
+             auto r = newObject();
+             r->set("runId", o.runId);
+             r->set("schoolId", o.stats.schoolId);
+             r->set("from", o.stats.dates.from.toString());
+             r->set("to", o.stats.dates.to.toString());
+             r->set("lessons", static_cast<Poco::UInt64>(o.stats.lessons));
+             r->set("marks", static_cast<Poco::UInt64>(o.stats.marks));
+             r->set("requests", static_cast<Poco::UInt64>(o.stats.requests));
+             r->set("retries", static_cast<Poco::UInt64>(o.stats.retries));
+             r->set("inserted", static_cast<Poco::UInt64>(o.summary.inserted));
+             r->set("updated", static_cast<Poco::UInt64>(o.summary.updated));
+             sendJson(c.res, *r);
+           });
 
-  // Nightly: the current academic year (from 1 September; in the summer, the year that has just ended) up to the
-  // due day.
+  // Nightly: the current academic year (from 1 September; in the summer, the year that has just ended) up to
+  // the due day.
   ServiceCore* core_ = &core;
   core.scheduler->setJob("pull", [core_](model::DateTime due) {
     int y = due.date.month() >= 9 ? due.date.year() : due.date.year() - 1;

@@ -16,7 +16,8 @@ int parseTime(const std::string& text, const std::string& whole) {
   int h = -1, m = -1;
   char extra = 0;
   if (std::sscanf(text.c_str(), "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
-    throw Error(ErrorKind::Input, "расписание «" + whole + "»", "время должно быть в виде ЧЧ:ММ, указано «" + text + "»");
+    throw Error(ErrorKind::Input, "расписание «" + whole + "»",
+                "время должно быть в виде ЧЧ:ММ, указано «" + text + "»");
   return h * 60 + m;
 }
 
@@ -42,7 +43,9 @@ model::DateTime at(model::Date d, int minuteOfDay) { return {d, minuteOfDay * 60
 Schedule Schedule::parse(const std::string& text) {
   auto w = words(text);
   Schedule s;
-  auto bad = [&](const std::string& why) { return Error(ErrorKind::Input, "расписание «" + text + "»", why); };
+  auto bad = [&](const std::string& why) {
+    return Error(ErrorKind::Input, "расписание «" + text + "»", why);
+  };
   if (w.size() == 2 && w[0] == "daily") {
     s.kind = Kind::Daily;
     s.minuteOfDay = parseTime(w[1], text);
@@ -64,7 +67,8 @@ Schedule Schedule::parse(const std::string& text) {
   return s;
 }
 
-std::optional<model::DateTime> Schedule::lastDue(model::DateTime now, const std::vector<model::Date>& quarterEnds) const {
+std::optional<model::DateTime> Schedule::lastDue(model::DateTime now,
+                                                 const std::vector<model::Date>& quarterEnds) const {
   switch (kind) {
     case Kind::Daily: {
       auto today = at(now.date, minuteOfDay);
@@ -193,8 +197,9 @@ store::JobRun Scheduler::runNow(const std::string& name, const std::string& acto
   bool known = false;
   for (const auto& cfg : core_.config.jobs) known = known || cfg.name == name;
   if (!known)
-    throw Error(ErrorKind::NotFound, "задание «" + name + "»",
-                "нет такого задания (есть: pull, control-report, quarter-seal, backup, notify, daily-summary)");
+    throw Error(
+        ErrorKind::NotFound, "задание «" + name + "»",
+        "нет такого задания (есть: pull, control-report, quarter-seal, backup, notify, daily-summary)");
   const model::DateTime now = core_.clock->now();
   for (int attempt = 1; attempt < 100; ++attempt) {
     auto claimed = core_.jobs->claim(name, now, attempt, core_.config.instance, now);
@@ -226,7 +231,8 @@ store::JobRun Scheduler::execute(const std::string& name, model::DateTime due, i
     if (!fn) throw Error(ErrorKind::Internal, name, "задание недоступно в этой сборке");
     run.message = fn(due);
     run.status = store::JobStatus::Succeeded;
-    core_.log.information("job %s (due %s, attempt %d) succeeded: %s", name, due.toString(), attempt, run.message);
+    core_.log.information("job %s (due %s, attempt %d) succeeded: %s", name, due.toString(), attempt,
+                          run.message);
   } catch (const std::exception& e) {
     run.status = store::JobStatus::Failed;
     run.message = e.what();
@@ -249,7 +255,8 @@ std::vector<store::JobRun> Scheduler::exhaustedFailures() {
   for (const auto& cfg : core_.config.jobs) {
     if (!cfg.enabled) continue;
     auto recent = core_.jobs->recent(cfg.name, 1);
-    if (!recent.empty() && recent.front().status == store::JobStatus::Failed && recent.front().attempt > cfg.retries)
+    if (!recent.empty() && recent.front().status == store::JobStatus::Failed &&
+        recent.front().attempt > cfg.retries)
       out.push_back(recent.front());
   }
   return out;

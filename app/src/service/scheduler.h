@@ -1,7 +1,8 @@
-// Scheduled jobs inside the service: nightly pull, the monthly control report, the quarter-end seal or reminder,
-// the nightly backup. Each run is claimed and recorded in the store (store/jobs.h); a failed run is retried after a
-// delay up to the configured count, then reported (error log, audit record, /healthz and GET /api/v1/jobs), never
-// dropped silently. When several instances share a store, the claim makes exactly one of them run each job.
+// Scheduled jobs inside the service: nightly pull, the monthly control report, the quarter-end seal or
+// reminder, the nightly backup. Each run is claimed and recorded in the store (store/jobs.h); a failed run is
+// retried after a delay up to the configured count, then reported (error log, audit record, /healthz and GET
+// /api/v1/jobs), never dropped silently. When several instances share a store, the claim makes exactly one of
+// them run each job.
 #pragma once
 
 #include <condition_variable>
@@ -34,7 +35,8 @@ struct Schedule {
   // Throws ejournal::Error(Input) naming the text.
   static Schedule parse(const std::string& text);
   // The latest scheduled time at or before `now`; `quarterEnds` are the last days of the quarters.
-  std::optional<model::DateTime> lastDue(model::DateTime now, const std::vector<model::Date>& quarterEnds) const;
+  std::optional<model::DateTime> lastDue(model::DateTime now,
+                                         const std::vector<model::Date>& quarterEnds) const;
 };
 
 class Scheduler {
@@ -51,7 +53,8 @@ class Scheduler {
 
   // Runs every enabled job that is due (or due for a retry) at the clock's now. Returns the runs made.
   std::vector<store::JobRun> tick();
-  // Runs the job now (a manual trigger), whether or not it is enabled. Throws Error(NotFound) for an unknown job.
+  // Runs the job now (a manual trigger), whether or not it is enabled. Throws Error(NotFound) for an unknown
+  // job.
   store::JobRun runNow(const std::string& name, const std::string& actor);
 
   // Jobs whose latest run failed and has no retries left, with the message.

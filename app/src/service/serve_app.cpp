@@ -2,8 +2,8 @@
 #include "service/serve_app.h"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/Exception.h>
 #include <Poco/ConsoleChannel.h>
+#include <Poco/Exception.h>
 #include <Poco/FileChannel.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
@@ -21,8 +21,8 @@
 
 namespace ejournal::app::service {
 
-void configureLogging(const std::string& file, const std::string& level, const std::string& rotation, int keep,
-                      bool console) {
+void configureLogging(const std::string& file, const std::string& level, const std::string& rotation,
+                      int keep, bool console) {
   Poco::AutoPtr<Poco::SplitterChannel> splitter(new Poco::SplitterChannel);
   if (console) splitter->addChannel(new Poco::ConsoleChannel(std::cerr));
   if (!file.empty()) {
@@ -62,8 +62,8 @@ class ServeApp : public Poco::Util::ServerApplication {
       std::cerr << "ejournal serve: ошибка: файл настроек не найден: " << arguments_.config << "\n";
       return EXIT_USAGE;
     }
-    // An error is said once: on the console before logging is set up, or when the log has no console; to the log
-    // (and so to the console when it has one) afterwards.
+    // An error is said once: on the console before logging is set up, or when the log has no console; to the
+    // log (and so to the console when it has one) afterwards.
     bool logging = false, logToConsole = false;
     auto report = [&](const std::string& text) {
       if (!logging || !logToConsole) std::cerr << "ejournal serve: ошибка: " << text << "\n";

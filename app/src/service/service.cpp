@@ -1,4 +1,5 @@
-// The service: listeners, routing, authentication and role checks, error mapping, the journal cache (service.h).
+// The service: listeners, routing, authentication and role checks, error mapping, the journal cache
+// (service.h).
 #include "service/service.h"
 
 #include <Poco/Net/Context.h>
@@ -26,7 +27,8 @@ bool EndpointSpec::allows(store::Role r) const {
   return publicAccess || std::find(roles.begin(), roles.end(), r) != roles.end();
 }
 
-// ---- journal snapshot -------------------------------------------------------------------------------------------
+// ---- journal snapshot
+// -------------------------------------------------------------------------------------------
 
 std::shared_ptr<const Snapshot> JournalCache::get() {
   const int64_t now = epochSeconds(clock_->now());
@@ -42,8 +44,9 @@ std::shared_ptr<const Snapshot> JournalCache::get() {
     generation = generation_;
   }
   if (store_.schools().empty())
-    throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_journal",
-                   "в хранилище ещё нет данных журнала: загрузите XML (POST /api/v1/ingest) или выполните выгрузку");
+    throw ApiError(
+        HTTPResponse::HTTP_NOT_FOUND, "no_journal",
+        "в хранилище ещё нет данных журнала: загрузите XML (POST /api/v1/ingest) или выполните выгрузку");
   auto snap = std::make_shared<const Snapshot>(store_.load({}));
   std::lock_guard<std::mutex> lock(mutex_);
   if (generation == generation_) {  // not invalidated while loading
@@ -59,7 +62,8 @@ void JournalCache::invalidate() {
   ++generation_;
 }
 
-// ---- visibility -------------------------------------------------------------------------------------------------
+// ---- visibility
+// -------------------------------------------------------------------------------------------------
 
 bool Visibility::seesClass(const std::string& classId) const { return all || classes.count(classId) > 0; }
 
@@ -78,10 +82,14 @@ Visibility visibilityOf(const store::User& user, const model::JournalIndex& inde
   switch (user.role) {
     case Role::Admin:
     case Role::Deputy:
-    case Role::Secretary: v.all = true; return v;
-    case Role::Auditor: return v;
+    case Role::Secretary:
+      v.all = true;
+      return v;
+    case Role::Auditor:
+      return v;
     case Role::ClassTeacher:
-    case Role::Teacher: break;
+    case Role::Teacher:
+      break;
   }
   if (user.staffId.empty()) return v;
   const model::Journal& j = index.journal();
@@ -102,11 +110,13 @@ Visibility visibilityOf(const store::User& user, const model::JournalIndex& inde
 const model::SchoolClass& classNamed(const model::JournalIndex& index, const std::string& ref) {
   const model::SchoolClass* cls = index.schoolClass(ref);
   if (!cls) cls = index.classByName(ref);
-  if (!cls) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "класса «" + ref + "» нет в журнале", "class");
+  if (!cls)
+    throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "класса «" + ref + "» нет в журнале", "class");
   return *cls;
 }
 
-// ---- routing ----------------------------------------------------------------------------------------------------
+// ---- routing
+// ----------------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -125,7 +135,8 @@ std::vector<std::string> splitPath(const std::string& path) {
   return out;
 }
 
-bool matches(const Route& r, const std::vector<std::string>& segs, std::map<std::string, std::string>& params) {
+bool matches(const Route& r, const std::vector<std::string>& segs,
+             std::map<std::string, std::string>& params) {
   if (r.segments.size() != segs.size()) return false;
   std::map<std::string, std::string> p;
   for (size_t i = 0; i < segs.size(); ++i) {
@@ -156,7 +167,8 @@ void ServiceCore::add(const std::string& method, const std::string& path, std::v
 
 void Call::audit(const std::string& action, const std::string& object, const std::string& outcome,
                  const std::string& details) {
-  core.auditLog->append({user ? user->login : std::string("anonymous"), action, object, outcome, details, address});
+  core.auditLog->append(
+      {user ? user->login : std::string("anonymous"), action, object, outcome, details, address});
 }
 
 Poco::JSON::Object::Ptr newObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
@@ -206,16 +218,19 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       status = fail(res, api, hasBody);
     } catch (const Poco::Exception& e) {
       core_.log.error("%s: %s", req.getURI(), e.displayText());
-      status = fail(res, ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
-                                  "внутренняя ошибка сервиса; подробности в журнале сервиса"),
+      status = fail(res,
+                    ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
+                             "внутренняя ошибка сервиса; подробности в журнале сервиса"),
                     true);
     } catch (const std::exception& e) {
       core_.log.error("%s: %s", req.getURI(), std::string(e.what()));
-      status = fail(res, ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
-                                  "внутренняя ошибка сервиса; подробности в журнале сервиса"),
+      status = fail(res,
+                    ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
+                             "внутренняя ошибка сервиса; подробности в журнале сервиса"),
                     true);
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (core_.accessLog.information())
       core_.accessLog.information("%s %s %s %d %dms %s", call.address, req.getMethod(), req.getURI(), status,
                                   static_cast<int>(ms.count()),
@@ -277,7 +292,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       if (pathKnown)
         throw ApiError(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
                        "метод " + call.req.getMethod() + " не поддерживается для " + uri.getPath());
-      throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_such_endpoint", "нет такого адреса API: " + uri.getPath());
+      throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_such_endpoint",
+                     "нет такого адреса API: " + uri.getPath());
     }
     call.query = queryParameters(call.req.getURI());
     // A decoded NUL would cut a name short where it reaches the file system (`x.tar%00.txt` named x.tar).
@@ -295,8 +311,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       if (auth.size() > 7 && Poco::icompare(auth.substr(0, 7), "Bearer ") == 0) token = auth.substr(7);
       call.user = core_.auth->authenticate(token, &call.tokenId, &call.tokenExpires);
       if (!route->spec.allows(call.user->role)) {
-        core_.accessLog.notice("denied %s %s to %s (%s)", call.req.getMethod(), uri.getPath(), call.user->login,
-                               std::string(store::toString(call.user->role)));
+        core_.accessLog.notice("denied %s %s to %s (%s)", call.req.getMethod(), uri.getPath(),
+                               call.user->login, std::string(store::toString(call.user->role)));
         throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
                        "недостаточно прав: роль «" + std::string(store::russianTitle(call.user->role)) +
                            "» не может выполнять «" + route->spec.method + " " + route->spec.path + "»");
@@ -322,9 +338,11 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-// ---- the service ------------------------------------------------------------------------------------------------
+// ---- the service
+// ------------------------------------------------------------------------------------------------
 
-Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock) : core_(std::make_unique<ServiceCore>()) {
+Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock)
+    : core_(std::make_unique<ServiceCore>()) {
   config.validate();
   core_->config = std::move(config);
   core_->clock = std::move(clock);
@@ -339,7 +357,8 @@ Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock) : co
   core_->auditLog = store::openAudit(*core_->store);
   core_->jobs = store::openJobs(*core_->store);
   AuthSettings auth;
-  auth.secret = loadOrCreateSecret(c.tokenSecretFile.empty() ? (c.workDir / "token.secret").string() : c.tokenSecretFile);
+  auth.secret = loadOrCreateSecret(c.tokenSecretFile.empty() ? (c.workDir / "token.secret").string()
+                                                             : c.tokenSecretFile);
   auth.tokenMinutes = c.tokenMinutes;
   auth.maxFailedLogins = c.maxFailedLogins;
   auth.lockMinutes = c.lockMinutes;
@@ -380,18 +399,21 @@ void Service::start() {
   const auto& c = core_->config;
   try {
     if (c.http.enabled)
-      l.http = std::make_unique<Listener>(c.http.address, c.http.port, nullptr, new Factory(*core_), listenerLimits(c),
-                                          core_->log);
+      l.http = std::make_unique<Listener>(c.http.address, c.http.port, nullptr, new Factory(*core_),
+                                          listenerLimits(c), core_->log);
     if (c.https.enabled) {
-      model::callOncePerProcess("poco-openssl", [] { Poco::Net::initializeSSL(); });  // see holdOpenSsl (auth.cpp)
+      model::callOncePerProcess("poco-openssl",
+                                [] { Poco::Net::initializeSSL(); });  // see holdOpenSsl (auth.cpp)
       Poco::Net::Context::Ptr ctx;
       try {
-        ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, c.privateKeyFile, c.certificateFile, "",
-                                     Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5:!RC4:@STRENGTH");
+        ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, c.privateKeyFile, c.certificateFile,
+                                     "", Poco::Net::Context::VERIFY_NONE, 9, false,
+                                     "HIGH:!aNULL:!MD5:!RC4:@STRENGTH");
         ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                               Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
       } catch (const Poco::Exception& e) {
-        core_->log.error("TLS certificate %s, key %s: %s", c.certificateFile, c.privateKeyFile, e.displayText());
+        core_->log.error("TLS certificate %s, key %s: %s", c.certificateFile, c.privateKeyFile,
+                         e.displayText());
         throw Error(ErrorKind::Input, "https.certificate",
                     "не удалось загрузить сертификат или ключ HTTPS (https.certificate, https.privateKey); "
                     "подробности в журнале сервиса");

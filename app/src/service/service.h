@@ -1,6 +1,6 @@
-// The ejournal HTTP service: the JSON API under /api/v1 and /healthz over the same library as the CLI, with users,
-// roles, tokens, the audit log and the scheduled jobs. `ejournal serve` runs it inside a Poco ServerApplication
-// (serve_app.h); tests construct it directly on loopback with an injected clock.
+// The ejournal HTTP service: the JSON API under /api/v1 and /healthz over the same library as the CLI, with
+// users, roles, tokens, the audit log and the scheduled jobs. `ejournal serve` runs it inside a Poco
+// ServerApplication (serve_app.h); tests construct it directly on loopback with an injected clock.
 #pragma once
 
 #include <memory>
@@ -21,8 +21,8 @@ namespace ejournal::app::service {
 
 class Scheduler;
 
-// One endpoint of the API and who may call it (docs/api.md, "Roles"). Deny by default: a role not listed is refused
-// with 403; an endpoint with no roles and not public is refused to everyone.
+// One endpoint of the API and who may call it (docs/api.md, "Roles"). Deny by default: a role not listed is
+// refused with 403; an endpoint with no roles and not public is refused to everyone.
 struct EndpointSpec {
   std::string method;  // "GET", "POST", "PATCH"
   std::string path;    // "/api/v1/archives/{id}"
@@ -43,13 +43,13 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // Binds the listeners (HTTP on loopback, HTTPS) and starts serving and the scheduler. Throws Error(Internal)
-  // when a port cannot be bound or the certificate cannot be loaded.
+  // Binds the listeners (HTTP on loopback, HTTPS) and starts serving and the scheduler. Throws
+  // Error(Internal) when a port cannot be bound or the certificate cannot be loaded.
   void start();
   // Stops accepting, waits for running requests and jobs. Idempotent.
   void stop();
 
-  int httpPort() const;   // the bound port (useful with port 0); 0 when disabled
+  int httpPort() const;  // the bound port (useful with port 0); 0 when disabled
   int httpsPort() const;
 
   const std::vector<EndpointSpec>& endpoints() const;

@@ -1,5 +1,5 @@
-// The web interface (web.h): request handling, sessions, CSRF, security headers, static files, templates and the
-// error pages. The pages themselves are in web_pages.cpp.
+// The web interface (web.h): request handling, sessions, CSRF, security headers, static files, templates and
+// the error pages. The pages themselves are in web_pages.cpp.
 #include "service/web.h"
 
 #include <Poco/JSON/Parser.h>
@@ -26,7 +26,8 @@ namespace ejournal::app::service::web {
 
 using Poco::Net::HTTPResponse;
 
-// ---- forms, cookies, CSRF ---------------------------------------------------------------------------------------
+// ---- forms, cookies, CSRF
+// ---------------------------------------------------------------------------------------
 
 std::map<std::string, std::string> parseForm(const std::string& body) {
   std::map<std::string, std::string> out;
@@ -59,8 +60,8 @@ std::string csrfFor(const ServiceCore& core, const std::string& tokenId) {
   const std::string msg = "ejournal-web-csrf\n" + tokenId;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(msg.data()),
-       msg.size(), mac, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len);
   static const char* hex = "0123456789abcdef";
   std::string out;
   for (unsigned i = 0; i < len; ++i) {
@@ -80,19 +81,22 @@ std::string cookie(const Poco::Net::HTTPServerRequest& req, const std::string& n
   return cookies.get(name, "");
 }
 
-void setCookie(Poco::Net::HTTPServerResponse& res, const std::string& name, const std::string& value, int maxAge) {
+void setCookie(Poco::Net::HTTPServerResponse& res, const std::string& name, const std::string& value,
+               int maxAge) {
   // Set by hand: Poco 1.11's HTTPCookie has no SameSite.
   std::string c = name + "=" + value + "; Path=/; HttpOnly; Secure; SameSite=Strict";
   if (maxAge >= 0) c += "; Max-Age=" + std::to_string(maxAge);
   res.add("Set-Cookie", c);
 }
 
-// ---- responses --------------------------------------------------------------------------------------------------
+// ---- responses
+// --------------------------------------------------------------------------------------------------
 
 void securityHeaders(Poco::Net::HTTPServerResponse& res) {
-  res.set("Content-Security-Policy",
-          "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-          "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  res.set(
+      "Content-Security-Policy",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+      "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   res.set("X-Frame-Options", "DENY");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "same-origin");
@@ -112,7 +116,8 @@ void redirect(Poco::Net::HTTPServerResponse& res, const std::string& to) {
   sendBytes(res, "", "text/plain; charset=utf-8");
 }
 
-// ---- templates --------------------------------------------------------------------------------------------------
+// ---- templates
+// --------------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -209,7 +214,8 @@ Data toData(const Poco::Dynamic::Var& v) {
 
 Data toData(const Poco::JSON::Object::Ptr& o) { return toData(Poco::Dynamic::Var(o)); }
 
-// ---- the request context ----------------------------------------------------------------------------------------
+// ---- the request context
+// ----------------------------------------------------------------------------------------
 
 Caller Page::caller() const {
   Caller c;
@@ -230,8 +236,8 @@ std::string Page::f(const std::string& name) const {
   return it == form.end() ? std::string() : it->second;
 }
 
-ApiAnswer Page::api(const std::string& method, const std::string& path, const std::map<std::string, std::string>& qs,
-                    const std::string& body) {
+ApiAnswer Page::api(const std::string& method, const std::string& path,
+                    const std::map<std::string, std::string>& qs, const std::string& body) {
   return callApi(core, caller(), method, path, qs, body);
 }
 
@@ -264,7 +270,8 @@ std::string Page::currentPeriod() {
   if (!best)  // outside the year: its last quarter after it, its first before
     for (const auto& p : snap->journal.periods)
       if (p.kind == model::PeriodKind::Quarter &&
-          (!best || (today > snap->journal.year.end ? p.dates.to > best->dates.to : p.dates.from < best->dates.from)))
+          (!best ||
+           (today > snap->journal.year.end ? p.dates.to > best->dates.to : p.dates.from < best->dates.from)))
         best = &p;
   return best ? best->id : std::string();
 }
@@ -277,8 +284,8 @@ Data Page::periodChoices(const std::string& selected, bool withYear) {
     if (!withYear && p.kind == model::PeriodKind::Year) continue;
     Data d;
     d.set("id", p.id);
-    d.set("title", model::russianPeriodName(p, snap->journal.year.startYear) + " (" + p.dates.from.toRussian() +
-                       " – " + p.dates.to.toRussian() + ")");
+    d.set("title", model::russianPeriodName(p, snap->journal.year.startYear) + " (" +
+                       p.dates.from.toRussian() + " – " + p.dates.to.toRussian() + ")");
     d.set("selected", p.id == selected);
     list.push_back(d);
   }
@@ -288,7 +295,8 @@ Data Page::periodChoices(const std::string& selected, bool withYear) {
 std::string Page::periodTitle(const std::string& id) {
   auto snap = journal();
   if (!snap) return id;
-  if (const model::Period* p = snap->index.period(id)) return model::russianPeriodName(*p, snap->journal.year.startYear);
+  if (const model::Period* p = snap->index.period(id))
+    return model::russianPeriodName(*p, snap->journal.year.startYear);
   return id;
 }
 
@@ -357,7 +365,8 @@ Data Page::base(const std::string& title, const std::string& active) {
   return d;
 }
 
-// ---- static files -----------------------------------------------------------------------------------------------
+// ---- static files
+// -----------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -374,13 +383,16 @@ std::string mediaType(const std::string& name) {
   return {};
 }
 
-// /static/bootstrap/..., /static/chart.js/... (Debian's libjs packages), /static/web/... (templates/web/static).
+// /static/bootstrap/..., /static/chart.js/... (Debian's libjs packages), /static/web/...
+// (templates/web/static).
 std::optional<std::filesystem::path> staticFile(const std::string& path) {
   const std::string rest = path.substr(std::string("/static/").size());
   if (rest.empty() || rest.find("..") != std::string::npos || rest.find("//") != std::string::npos) return {};
   for (char ch : rest)
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_' || ch == '/')) return {};
-  auto under = [&](const std::string& prefix, const std::filesystem::path& dir) -> std::optional<std::filesystem::path> {
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_' || ch == '/'))
+      return {};
+  auto under = [&](const std::string& prefix,
+                   const std::filesystem::path& dir) -> std::optional<std::filesystem::path> {
     if (rest.rfind(prefix, 0) != 0) return std::nullopt;
     return dir / rest.substr(prefix.size());
   };
@@ -396,14 +408,16 @@ std::optional<std::filesystem::path> staticFile(const std::string& path) {
   return std::nullopt;
 }
 
-void serveStatic(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res, const std::string& path) {
+void serveStatic(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res,
+                 const std::string& path) {
   auto file = staticFile(path);
   const std::string type = mediaType(path);
   std::error_code ec;
   if (!file || type.empty() || !std::filesystem::is_regular_file(*file, ec))
     throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "файл не найден: " + path);
   const auto mtime = std::filesystem::last_write_time(*file, ec).time_since_epoch().count();
-  const std::string etag = "\"" + std::to_string(std::filesystem::file_size(*file)) + "-" + std::to_string(mtime) + "\"";
+  const std::string etag =
+      "\"" + std::to_string(std::filesystem::file_size(*file)) + "-" + std::to_string(mtime) + "\"";
   res.set("ETag", etag);
   res.set("Cache-Control", "public, max-age=3600");
   if (req.get("If-None-Match", "") == etag) {
@@ -415,22 +429,35 @@ void serveStatic(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRespons
   sendFile(res, *file, type, "");
 }
 
-// ---- the handler ------------------------------------------------------------------------------------------------
+// ---- the handler
+// ------------------------------------------------------------------------------------------------
 
 std::string statusTitle(int status) {
   switch (status) {
-    case 400: return "Неверный запрос";
-    case 401: return "Требуется вход";
-    case 403: return "Доступ запрещён";
-    case 404: return "Не найдено";
-    case 405: return "Метод не поддерживается";
-    case 409: return "Конфликт";
-    case 413: return "Слишком большой запрос";
-    case 422: return "Документ отклонён";
-    case 423: return "Учётная запись заблокирована";
-    case 429: return "Слишком много попыток";
-    case 502: return "Ошибка dnevnik.ru";
-    default: return status >= 500 ? "Ошибка сервиса" : "Ошибка";
+    case 400:
+      return "Неверный запрос";
+    case 401:
+      return "Требуется вход";
+    case 403:
+      return "Доступ запрещён";
+    case 404:
+      return "Не найдено";
+    case 405:
+      return "Метод не поддерживается";
+    case 409:
+      return "Конфликт";
+    case 413:
+      return "Слишком большой запрос";
+    case 422:
+      return "Документ отклонён";
+    case 423:
+      return "Учётная запись заблокирована";
+    case 429:
+      return "Слишком много попыток";
+    case 502:
+      return "Ошибка dnevnik.ru";
+    default:
+      return status >= 500 ? "Ошибка сервиса" : "Ошибка";
   }
 }
 
@@ -458,10 +485,12 @@ class WebHandler : public Poco::Net::HTTPRequestHandler {
       core_.log.error("%s: %s", req.getURI(), std::string(e.what()));
       status = fail(page, 500, "внутренняя ошибка сервиса; подробности в журнале сервиса");
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (core_.accessLog.information())
       core_.accessLog.information("%s %s %s %d %dms %s", page.address, req.getMethod(), req.getURI(), status,
-                                  static_cast<int>(ms.count()), page.user ? page.user->login : std::string("-"));
+                                  static_cast<int>(ms.count()),
+                                  page.user ? page.user->login : std::string("-"));
   }
 
  private:
@@ -483,7 +512,8 @@ class WebHandler : public Poco::Net::HTTPRequestHandler {
       d.set("message", message);
       html = render("error", d);
     } catch (const std::exception& e) {
-      html = "<!doctype html><meta charset=utf-8><title>Ошибка</title><p>" + kainjow::mustache::html_escape<std::string>(message);
+      html = "<!doctype html><meta charset=utf-8><title>Ошибка</title><p>" +
+             kainjow::mustache::html_escape<std::string>(message);
     }
     if (page.req.getMethod() != "GET") page.res.setKeepAlive(false);  // the body may be unread
     sendHtml(page.res, html, static_cast<HTTPResponse::HTTPStatus>(status));
@@ -502,7 +532,8 @@ class WebHandler : public Poco::Net::HTTPRequestHandler {
     const std::string& method = page.req.getMethod();
     if (page.path.rfind("/static/", 0) == 0) {
       if (method != "GET" && method != "HEAD")
-        throw ApiError(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "метод не поддерживается");
+        throw ApiError(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                       "метод не поддерживается");
       serveStatic(page.req, page.res, page.path);
       return;
     }
@@ -516,13 +547,14 @@ class WebHandler : public Poco::Net::HTTPRequestHandler {
     page.wantsJson = page.path.size() > 7 && page.path.compare(page.path.size() - 7, 7, "/status") == 0;
     // Every other page needs a session: the API's token from the cookie, checked by the API's authenticator.
     const std::string token = cookie(page.req, kSessionCookie);
-    if (token.empty())
-      throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized", "войдите в систему");
+    if (token.empty()) throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized", "войдите в систему");
     page.user = core_.auth->authenticate(token, &page.tokenId, &page.tokenExpires);
     if (method == "POST" && !sameSecret(page.f("csrf"), csrfFor(core_, page.tokenId))) {
-      core_.accessLog.notice("web: CSRF token missing or wrong for %s %s (%s)", method, page.path, page.user->login);
-      throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "csrf",
-                     "форма отклонена: нет или неверен проверочный код формы (CSRF). Обновите страницу и повторите");
+      core_.accessLog.notice("web: CSRF token missing or wrong for %s %s (%s)", method, page.path,
+                             page.user->login);
+      throw ApiError(
+          HTTPResponse::HTTP_FORBIDDEN, "csrf",
+          "форма отклонена: нет или неверен проверочный код формы (CSRF). Обновите страницу и повторите");
     }
     routePage(page);
   }

@@ -1,6 +1,7 @@
-// The web interface of `ejournal serve` (docs/web.md): server-rendered pages in Russian for every role, from the
-// Mustache templates in templates/web/, over the same API routes (web_api.h), with a session cookie carrying the
-// API's own token. Everything outside /api/ and /healthz is the web's. Private to app/src/service.
+// The web interface of `ejournal serve` (docs/web.md): server-rendered pages in Russian for every role, from
+// the Mustache templates in templates/web/, over the same API routes (web_api.h), with a session cookie
+// carrying the API's own token. Everything outside /api/ and /healthz is the web's. Private to
+// app/src/service.
 #pragma once
 
 #include <string>

@@ -91,7 +91,8 @@ Poco::JSON::Object::Ptr ApiAnswer::json() const {
     if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
   } catch (const Poco::Exception&) {
   }
-  throw ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal", "внутренняя ошибка: ответ API не JSON");
+  throw ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
+                 "внутренняя ошибка: ответ API не JSON");
 }
 
 const Route* findRoute(const ServiceCore& core, const std::string& method, const std::string& path,
@@ -103,8 +104,10 @@ const Route* findRoute(const ServiceCore& core, const std::string& method, const
     bool ok = true;
     for (size_t i = 0; ok && i < segs.size(); ++i) {
       const std::string& pat = r.segments[i];
-      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') p[pat.substr(1, pat.size() - 2)] = segs[i];
-      else ok = pat == segs[i];
+      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}')
+        p[pat.substr(1, pat.size() - 2)] = segs[i];
+      else
+        ok = pat == segs[i];
     }
     if (!ok) continue;
     if (params) *params = std::move(p);
@@ -115,14 +118,16 @@ const Route* findRoute(const ServiceCore& core, const std::string& method, const
 
 void requireAllowed(const Route& route, const Caller& caller) {
   if (route.spec.publicAccess) return;
-  if (!caller.user) throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized", "требуется вход в систему");
+  if (!caller.user)
+    throw ApiError(HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized", "требуется вход в систему");
   if (!route.spec.allows(caller.user->role))
     throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
                    "недостаточно прав: роль «" + std::string(store::russianTitle(caller.user->role)) +
                        "» не может выполнять «" + route.spec.method + " " + route.spec.path + "»");
 }
 
-bool mayCall(const ServiceCore& core, const store::User& user, const std::string& method, const std::string& pattern) {
+bool mayCall(const ServiceCore& core, const store::User& user, const std::string& method,
+             const std::string& pattern) {
   for (const auto& r : core.routes)
     if (r.spec.method == method && r.spec.path == pattern) return r.spec.allows(user.role);
   return false;  // deny by default
@@ -132,7 +137,8 @@ ApiAnswer callApi(ServiceCore& core, const Caller& caller, const std::string& me
                   const std::map<std::string, std::string>& query, const std::string& body) {
   std::map<std::string, std::string> params;
   const Route* route = findRoute(core, method, path, &params);
-  if (!route) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_such_endpoint", "нет такого адреса API: " + path);
+  if (!route)
+    throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_such_endpoint", "нет такого адреса API: " + path);
   requireAllowed(*route, caller);
   for (auto& [name, value] : params) {
     std::string decoded;
@@ -149,7 +155,8 @@ ApiAnswer callApi(ServiceCore& core, const Caller& caller, const std::string& me
     req.setContentType("application/json");
     req.setContentLength64(static_cast<Poco::Int64>(body.size()));
   }
-  Call call{req, res, core, params, query, caller.user, caller.tokenId, caller.tokenExpires, caller.address, {}};
+  Call call{req, res, core, params, query, caller.user, caller.tokenId, caller.tokenExpires, caller.address,
+            {}};
   route->handler(call);
   ApiAnswer a;
   a.status = static_cast<int>(res.getStatus());

@@ -1,8 +1,9 @@
-// Long work started from a web page (printing the whole school, sealing a period, a pull from dnevnik.ru) runs as a
-// task in the service, on its own thread: closing the page does not stop it, the page polls its progress, and the
-// same work asked for again while it runs (two secretaries pressing «печать» at once) gets the running task. Each
-// task remembers the API endpoint whose roles may see it. Tasks live in memory for the service's lifetime (the last
-// 50); what they did is in the audit log through the API calls they make. Private to app/src/service.
+// Long work started from a web page (printing the whole school, sealing a period, a pull from dnevnik.ru)
+// runs as a task in the service, on its own thread: closing the page does not stop it, the page polls its
+// progress, and the same work asked for again while it runs (two secretaries pressing «печать» at once) gets
+// the running task. Each task remembers the API endpoint whose roles may see it. Tasks live in memory for the
+// service's lifetime (the last 50); what they did is in the audit log through the API calls they make.
+// Private to app/src/service.
 #pragma once
 
 #include <filesystem>
@@ -23,17 +24,17 @@ struct ServiceCore;
 
 struct WebTask {
   enum class State { Running, Done, Failed };
-  std::string id;     // random, unguessable
-  std::string key;    // what it does: "print:2025-Q1"; one running task per key
-  std::string title;  // Russian
-  std::string owner;  // login who started it
+  std::string id;               // random, unguessable
+  std::string key;              // what it does: "print:2025-Q1"; one running task per key
+  std::string title;            // Russian
+  std::string owner;            // login who started it
   std::string method, pattern;  // the API endpoint whose roles may see the task: "POST", "/api/v1/archives"
   model::DateTime started;
   std::optional<model::DateTime> finished;
   State state = State::Running;
   int done = 0, total = 0;
-  std::string step;     // what it is doing now
-  std::string message;  // the outcome or the error, Russian
+  std::string step;                                          // what it is doing now
+  std::string message;                                       // the outcome or the error, Russian
   std::vector<std::pair<std::string, std::string>> outcome;  // label, value
   std::vector<std::vector<std::string>> rows;                // a table of the outcome (e.g. per class)
   std::vector<std::string> columns;

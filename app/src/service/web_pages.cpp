@@ -1,7 +1,9 @@
 // The web pages of every role (docs/web.md). Each page gets its data from the JSON API routes through callApi
-// (web_api.h), so the API's role checks, narrowing, rules, reports and audit apply unchanged; the only things read
-// here without an API call are the school's name and periods for the header and menus, and the student lists of
-// the classes the API's own visibilityOf lets the user see.
+// (web_api.h), so the API's role checks, narrowing, rules, reports and audit apply unchanged; the only things
+// read here without an API call are the school's name and periods for the header and menus, and the student
+// lists of the classes the API's own visibilityOf lets the user see.
+#include "service/web_pages.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/URI.h>
@@ -19,7 +21,6 @@
 #include "service/core.h"
 #include "service/password.h"
 #include "service/web_jobs.h"
-#include "service/web_pages.h"
 
 namespace ejournal::app::service::web {
 
@@ -67,7 +68,8 @@ ApiError notFound() { return ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
 
 void requirePost(const Page& p) {
   if (p.req.getMethod() != "POST")
-    throw ApiError(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "эта страница принимает только формы");
+    throw ApiError(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                   "эта страница принимает только формы");
 }
 
 // The months of the academic year, for the check's month picker.
@@ -95,8 +97,8 @@ Data monthChoices(Page& p, const std::string& selected) {
   return list;
 }
 
-// The scope of a check or report page: ?month=YYYY-MM, or ?period=, or ?from=&to=, and ?class=; the default is the
-// current month. Returns the API query and fills the page data (pickers, a label).
+// The scope of a check or report page: ?month=YYYY-MM, or ?period=, or ?from=&to=, and ?class=; the default
+// is the current month. Returns the API query and fills the page data (pickers, a label).
 Query scopeQuery(Page& p, Data& d, bool defaultToPeriod) {
   Query q;
   const std::string period = p.q("period"), from = p.q("from"), to = p.q("to");
@@ -118,15 +120,18 @@ Query scopeQuery(Page& p, Data& d, bool defaultToPeriod) {
       month = id;
       // Outside the academic year: its last month with lessons is more useful than an empty one.
       if (auto snap = p.journal(); snap && today > snap->journal.year.end) {
-        std::snprintf(id, sizeof id, "%04d-%02d", snap->journal.year.end.year(), snap->journal.year.end.month());
+        std::snprintf(id, sizeof id, "%04d-%02d", snap->journal.year.end.year(),
+                      snap->journal.year.end.month());
         month = id;
       }
     }
     int y = 0, m = 0;
     if (std::sscanf(month.c_str(), "%d-%d", &y, &m) != 2 || m < 1 || m > 12 || y < 2000 || y > 2100)
-      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter", "некорректный месяц «" + month + "» (ГГГГ-ММ)");
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_parameter",
+                     "некорректный месяц «" + month + "» (ГГГГ-ММ)");
     const model::Date first = model::Date::fromYmd(y, m, 1);
-    const model::Date last = (m == 12 ? model::Date::fromYmd(y + 1, 1, 1) : model::Date::fromYmd(y, m + 1, 1)) - 1;
+    const model::Date last =
+        (m == 12 ? model::Date::fromYmd(y + 1, 1, 1) : model::Date::fromYmd(y, m + 1, 1)) - 1;
     q["from"] = first.toString();
     q["to"] = last.toString();
   }
@@ -158,7 +163,8 @@ Data classChoices(Page& p, const std::string& selected, bool withSubjects) {
   return list;
 }
 
-// A chart's data for charts.js, as a data attribute (escaped by the template engine, read back by the browser).
+// A chart's data for charts.js, as a data attribute (escaped by the template engine, read back by the
+// browser).
 std::string chartJson(const std::string& kind, const std::vector<std::string>& labels,
                       const std::vector<std::pair<std::string, std::vector<double>>>& series) {
   Poco::JSON::Object o;
@@ -181,17 +187,24 @@ std::string chartJson(const std::string& kind, const std::vector<std::string>& l
 
 std::string roleHome(store::Role r) {
   switch (r) {
-    case store::Role::Admin: return "/users";
-    case store::Role::Deputy: return "/check";
-    case store::Role::Secretary: return "/printouts";
-    case store::Role::ClassTeacher: return "/class";
-    case store::Role::Teacher: return "/findings";
-    case store::Role::Auditor: return "/archives";
+    case store::Role::Admin:
+      return "/users";
+    case store::Role::Deputy:
+      return "/check";
+    case store::Role::Secretary:
+      return "/printouts";
+    case store::Role::ClassTeacher:
+      return "/class";
+    case store::Role::Teacher:
+      return "/findings";
+    case store::Role::Auditor:
+      return "/archives";
   }
   return "/password";
 }
 
-// ---- session pages ------------------------------------------------------------------------------------------
+// ---- session pages
+// ------------------------------------------------------------------------------------------
 
 void logoutPage(Page& p) {
   requirePost(p);
@@ -219,10 +232,12 @@ void passwordPage(Page& p) {
     }
   }
   Data d = p.base("Смена пароля", "");
-  sendHtml(p.res, render("password", d), p.error.empty() ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_BAD_REQUEST);
+  sendHtml(p.res, render("password", d),
+           p.error.empty() ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_BAD_REQUEST);
 }
 
-// ---- deputy: the check, reports, charts ---------------------------------------------------------------------
+// ---- deputy: the check, reports, charts
+// ---------------------------------------------------------------------
 
 void checkPage(Page& p) {
   Data d;
@@ -279,8 +294,8 @@ void checkPage(Page& p) {
   sendHtml(p.res, render("check", page));
 }
 
-// The deputy records the check of the page's scope: the findings' history is kept and each teacher is sent their
-// remarks (docs/followup.md). Back to the check page with the outcome.
+// The deputy records the check of the page's scope: the findings' history is kept and each teacher is sent
+// their remarks (docs/followup.md). Back to the check page with the outcome.
 void recordCheckPage(Page& p) {
   requirePost(p);
   Query q;
@@ -291,15 +306,16 @@ void recordCheckPage(Page& p) {
   checkPage(p);
 }
 
-// A teacher's remarks of the latest recorded check, with «Ознакомлен(а)» (POST: the acknowledgement, audited by
-// the API).
+// A teacher's remarks of the latest recorded check, with «Ознакомлен(а)» (POST: the acknowledgement, audited
+// by the API).
 void remarksPage(Page& p) {
   if (p.req.getMethod() == "POST") {
     const std::string id = p.f("check");
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) throw notFound();
     auto r = p.apiJson("POST", "/api/v1/checks/" + id + "/acknowledge");
-    p.flash = r->optValue<bool>("first", false) ? "Отмечено: Вы ознакомлены с замечаниями проверки"
-                                                 : "Вы уже отметили, что ознакомлены с замечаниями этой проверки";
+    p.flash = r->optValue<bool>("first", false)
+                  ? "Отмечено: Вы ознакомлены с замечаниями проверки"
+                  : "Вы уже отметили, что ознакомлены с замечаниями этой проверки";
   }
   auto r = p.apiJson("GET", "/api/v1/me/remarks");
   Data page = p.base("Замечания проверки", "/remarks");
@@ -377,7 +393,8 @@ void classPage(Page& p) {
   sendHtml(p.res, render("class", page));
 }
 
-// ---- secretary: printouts, sealing ----------------------------------------------------------------------------
+// ---- secretary: printouts, sealing
+// ----------------------------------------------------------------------------
 
 // The page count of a PDF written by libharu (one "/Type /Page" dictionary per page, uncompressed).
 int pdfPages(const std::string& pdf) {
@@ -475,48 +492,50 @@ void printAll(Page& p) {
   ServiceCore& core = p.core;
   const Caller caller = p.caller();
   const std::string title = p.periodTitle(period);
-  std::string id = webTasks(core).start(task, [&core, caller, period, title](const TaskUpdate& update,
-                                                                            const std::filesystem::path& dir) {
-    auto classes = callApi(core, caller, "GET", "/api/v1/classes").json();
-    auto list = arr(classes, "classes");
-    update([&](WebTask& t) {
-      t.total = static_cast<int>(list->size());
-      t.step = "получен список классов";
-    });
-    std::vector<std::pair<std::string, std::string>> files;
-    int pagesTotal = 0, printed = 0;
-    for (size_t i = 0; i < list->size(); ++i) {
-      auto c = list->getObject(static_cast<unsigned>(i));
-      const std::string id = str(c, "id"), name = str(c, "name");
-      update([&](WebTask& t) { t.step = "печатается журнал " + name; });
-      std::vector<std::string> row = {name, "", "", ""};
-      try {
-        ApiAnswer a = callApi(core, caller, "GET", "/api/v1/printouts/journal", {{"class", id}, {"period", period}});
-        const int pages = pdfPages(a.body);
-        pagesTotal += pages;
-        ++printed;
-        files.emplace_back("journal-" + id + "-" + period + ".pdf", std::move(a.body));
-        row = {name, "напечатан", std::to_string(pages), std::to_string((pages + 1) / 2)};
-      } catch (const ApiError& e) {
-        if (e.status() != HTTPResponse::HTTP_BAD_REQUEST) throw;
-        row[1] = e.what();  // a period not of the class's grade
-      }
-      update([&](WebTask& t) {
-        t.rows.push_back(row);
-        t.done = static_cast<int>(i + 1);
+  std::string id = webTasks(core).start(
+      task, [&core, caller, period, title](const TaskUpdate& update, const std::filesystem::path& dir) {
+        auto classes = callApi(core, caller, "GET", "/api/v1/classes").json();
+        auto list = arr(classes, "classes");
+        update([&](WebTask& t) {
+          t.total = static_cast<int>(list->size());
+          t.step = "получен список классов";
+        });
+        std::vector<std::pair<std::string, std::string>> files;
+        int pagesTotal = 0, printed = 0;
+        for (size_t i = 0; i < list->size(); ++i) {
+          auto c = list->getObject(static_cast<unsigned>(i));
+          const std::string id = str(c, "id"), name = str(c, "name");
+          update([&](WebTask& t) { t.step = "печатается журнал " + name; });
+          std::vector<std::string> row = {name, "", "", ""};
+          try {
+            ApiAnswer a = callApi(core, caller, "GET", "/api/v1/printouts/journal",
+                                  {{"class", id}, {"period", period}});
+            const int pages = pdfPages(a.body);
+            pagesTotal += pages;
+            ++printed;
+            files.emplace_back("journal-" + id + "-" + period + ".pdf", std::move(a.body));
+            row = {name, "напечатан", std::to_string(pages), std::to_string((pages + 1) / 2)};
+          } catch (const ApiError& e) {
+            if (e.status() != HTTPResponse::HTTP_BAD_REQUEST) throw;
+            row[1] = e.what();  // a period not of the class's grade
+          }
+          update([&](WebTask& t) {
+            t.rows.push_back(row);
+            t.done = static_cast<int>(i + 1);
+          });
+        }
+        if (files.empty())
+          throw Error(ErrorKind::Input, period, "нет классов, для которых печатается этот период");
+        const std::string zipName = "journals-" + period + ".zip";
+        model::writeFileAtomic(dir / zipName, zipStored(files));
+        update([&](WebTask& t) {
+          t.file = dir / zipName;
+          t.fileName = zipName;
+          t.fileType = "application/zip";
+          t.message = "Напечатано журналов: " + std::to_string(printed) +
+                      ", страниц всего: " + std::to_string(pagesTotal) + " (" + title + ")";
+        });
       });
-    }
-    if (files.empty()) throw Error(ErrorKind::Input, period, "нет классов, для которых печатается этот период");
-    const std::string zipName = "journals-" + period + ".zip";
-    model::writeFileAtomic(dir / zipName, zipStored(files));
-    update([&](WebTask& t) {
-      t.file = dir / zipName;
-      t.fileName = zipName;
-      t.fileType = "application/zip";
-      t.message = "Напечатано журналов: " + std::to_string(printed) + ", страниц всего: " + std::to_string(pagesTotal) +
-                  " (" + title + ")";
-    });
-  });
   redirect(p.res, "/tasks/" + id);
 }
 
@@ -530,7 +549,8 @@ void sealPage(Page& p) {
   requireAllowed(*route, p.caller());
   WebTask task;
   task.key = "seal:" + period;
-  task.title = std::string(correction ? "Исправление архива: " : "Запечатывание периода: ") + p.periodTitle(period);
+  task.title =
+      std::string(correction ? "Исправление архива: " : "Запечатывание периода: ") + p.periodTitle(period);
   task.owner = p.user->login;
   task.method = "POST";
   task.pattern = "/api/v1/archives";
@@ -538,7 +558,7 @@ void sealPage(Page& p) {
   ServiceCore& core = p.core;
   const Caller caller = p.caller();
   std::string id = webTasks(core).start(task, [&core, caller, period, correction, reason](
-                                                   const TaskUpdate& update, const std::filesystem::path&) {
+                                                  const TaskUpdate& update, const std::filesystem::path&) {
     update([](WebTask& t) { t.step = "печать документов периода, подпись и запись архива"; });
     Poco::JSON::Object body;
     body.set("period", period);
@@ -563,7 +583,8 @@ void sealPage(Page& p) {
                    {"Документов", std::to_string(arr(a, "documents")->size())},
                    {"SHA-256 манифеста", str(a, "manifestSha256")},
                    {"Запечатал", str(a, "createdBy")},
-                   {"Подпись и проверка", std::string(v->getValue<bool>("ok") ? "архив проверен: " : "ОШИБКА: ") + notes},
+                   {"Подпись и проверка",
+                    std::string(v->getValue<bool>("ok") ? "архив проверен: " : "ОШИБКА: ") + notes},
                    {"Срок хранения", str(a, "retentionYears") + " лет, уничтожение не ранее " +
                                          russianDate(str(a, "earliestDisposal"))}};
       if (!str(a, "reason").empty()) t.outcome.push_back({"Причина исправления", str(a, "reason")});
@@ -575,7 +596,8 @@ void sealPage(Page& p) {
   redirect(p.res, "/tasks/" + id);
 }
 
-// ---- auditor: archives ------------------------------------------------------------------------------------------
+// ---- auditor: archives
+// ------------------------------------------------------------------------------------------
 
 void archivesPage(Page& p) {
   auto list = p.apiJson("GET", "/api/v1/archives");
@@ -600,11 +622,13 @@ void archivesPage(Page& p) {
   page.set("archives", archives);
   page.set("none", arr(list, "archives")->size() == 0);
   if (verifyAll) {
-    // The chain between the archives as well: the use case of `ejournal verify --all`, trusting what the API's
-    // verify trusts (archive.ca, else archive.cert).
+    // The chain between the archives as well: the use case of `ejournal verify --all`, trusting what the
+    // API's verify trusts (archive.ca, else archive.cert).
     std::vector<std::string> ca;
-    if (!p.core.config.trustedCa.empty()) ca.push_back(p.core.config.trustedCa);
-    else if (!p.core.config.signingCert.empty()) ca.push_back(p.core.config.signingCert);
+    if (!p.core.config.trustedCa.empty())
+      ca.push_back(p.core.config.trustedCa);
+    else if (!p.core.config.signingCert.empty())
+      ca.push_back(p.core.config.signingCert);
     archive::Archive all(p.core.config.archiveDir, archive::posixFileSystem(), p.core.clock);
     auto chain = all.verifyAll(verifyOptions(ca));
     callApiAudit(p, "verify", "все архивы", chain.ok() ? "ok" : "failed");
@@ -618,9 +642,10 @@ void archivesPage(Page& p) {
     page.set("allOk", bad == 0 && chain.ok());
     page.set("badCount", std::to_string(bad));
   }
-  // Search in the archive index: the CLI's `ejournal archive find` (the same index and query), for the roles that
-  // may read archives.
-  const std::string student = p.q("student"), cls = p.q("class"), subject = p.q("subject"), year = p.q("year");
+  // Search in the archive index: the CLI's `ejournal archive find` (the same index and query), for the roles
+  // that may read archives.
+  const std::string student = p.q("student"), cls = p.q("class"), subject = p.q("subject"),
+                    year = p.q("year");
   page.set("student", student);
   page.set("class", cls);
   page.set("subject", subject);
@@ -684,8 +709,8 @@ void archivePage(Page& p, const std::string& id) {
   sendHtml(p.res, render("archive", page));
 }
 
-// A student's extract from archived data: the use case of `ejournal archive extract-student`, for the roles that
-// may read archive documents.
+// A student's extract from archived data: the use case of `ejournal archive extract-student`, for the roles
+// that may read archive documents.
 void archiveExtract(Page& p) {
   const Route* route = findRoute(p.core, "GET", "/api/v1/archives/{id}/member");
   if (!route) throw notFound();
@@ -707,7 +732,8 @@ void archiveExtract(Page& p) {
   sendBytes(p.res, ex.pdf.bytes, "application/pdf", "extract-" + std::to_string(year) + ".pdf");
 }
 
-// ---- audit log ------------------------------------------------------------------------------------------------
+// ---- audit log
+// ------------------------------------------------------------------------------------------------
 
 void auditPage(Page& p) {
   Query q;
@@ -724,7 +750,8 @@ void auditPage(Page& p) {
   sendHtml(p.res, render("audit", page));
 }
 
-// ---- administrator ----------------------------------------------------------------------------------------------
+// ---- administrator
+// ----------------------------------------------------------------------------------------------
 
 void usersPage(Page& p) {
   HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK;
@@ -857,20 +884,20 @@ void pullPage(Page& p) {
   task.total = 1;
   ServiceCore& core = p.core;
   const Caller caller = p.caller();
-  std::string id = webTasks(core).start(task, [&core, caller, period](const TaskUpdate& update,
-                                                                    const std::filesystem::path&) {
-    update([](WebTask& t) { t.step = "запросы к dnevnik.ru"; });
-    Poco::JSON::Object body;
-    body.set("period", period);
-    auto r = callApi(core, caller, "POST", "/api/v1/pull", {}, jsonBody(body)).json();
-    update([&](WebTask& t) {
-      t.done = 1;
-      for (const auto& [k, v] : *r)
-        if (!v.isEmpty() && !v.isArray() && v.type() != typeid(Poco::JSON::Object::Ptr))
-          t.outcome.push_back({k, v.toString()});
-      t.message = "Выгрузка завершена";
-    });
-  });
+  std::string id = webTasks(core).start(
+      task, [&core, caller, period](const TaskUpdate& update, const std::filesystem::path&) {
+        update([](WebTask& t) { t.step = "запросы к dnevnik.ru"; });
+        Poco::JSON::Object body;
+        body.set("period", period);
+        auto r = callApi(core, caller, "POST", "/api/v1/pull", {}, jsonBody(body)).json();
+        update([&](WebTask& t) {
+          t.done = 1;
+          for (const auto& [k, v] : *r)
+            if (!v.isEmpty() && !v.isArray() && v.type() != typeid(Poco::JSON::Object::Ptr))
+              t.outcome.push_back({k, v.toString()});
+          t.message = "Выгрузка завершена";
+        });
+      });
   redirect(p.res, "/tasks/" + id);
 }
 
@@ -885,11 +912,13 @@ void backupsPage(Page& p) {
   sendHtml(p.res, render("backups", page));
 }
 
-// ---- tasks ------------------------------------------------------------------------------------------------------
+// ---- tasks
+// ------------------------------------------------------------------------------------------------------
 
 WebTask visibleTask(Page& p, const std::string& id) {
   auto t = webTasks(p.core).get(id);
-  if (!t) throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "такой задачи нет (или она давно завершена)");
+  if (!t)
+    throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found", "такой задачи нет (или она давно завершена)");
   if (!mayCall(p.core, *p.user, t->method, t->pattern))
     throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
                    "недостаточно прав: роль «" + std::string(store::russianTitle(p.user->role)) +
@@ -959,11 +988,13 @@ void taskPage(Page& p, const std::string& id, const std::string& what) {
   page.set("rows", rows);
   page.set("hasFile", !t.file.empty() && t.state == WebTask::State::Done);
   page.set("fileName", t.fileName);
-  if (t.pattern == "/api/v1/archives" && t.state == WebTask::State::Done) page.set("archiveHref", "/archives/" + encodePath(t.fileName));
+  if (t.pattern == "/api/v1/archives" && t.state == WebTask::State::Done)
+    page.set("archiveHref", "/archives/" + encodePath(t.fileName));
   sendHtml(p.res, render("task", page));
 }
 
-// ---- downloads through the API ------------------------------------------------------------------------------
+// ---- downloads through the API
+// ------------------------------------------------------------------------------
 
 void filesProxy(Page& p) {
   // The raw (still encoded) path: callApi decodes the path parameters once, as the API's dispatcher does.
@@ -996,12 +1027,12 @@ std::vector<std::string> split(const std::string& path) {
 
 }  // namespace
 
-// An audit record for what a page does outside an API call (a download of a task's file, an extract from archived
-// data), with the page's user and address, as Call::audit writes them.
+// An audit record for what a page does outside an API call (a download of a task's file, an extract from
+// archived data), with the page's user and address, as Call::audit writes them.
 void callApiAudit(Page& p, const std::string& action, const std::string& object, const std::string& outcome,
                   const std::string& details) {
-  p.core.auditLog->append({p.user ? p.user->login : std::string("anonymous"), action, object, outcome, details,
-                           p.address});
+  p.core.auditLog->append(
+      {p.user ? p.user->login : std::string("anonymous"), action, object, outcome, details, p.address});
 }
 
 void loginPage(Page& p) {
@@ -1020,7 +1051,8 @@ void loginPage(Page& p) {
         setCookie(p.res, kSessionCookie, str(r, "token"), -1);
         setCookie(p.res, kLoginCookie, "", 0);
         std::string next = p.f("next");
-        if (next.empty() || next[0] != '/' || next.rfind("//", 0) == 0 || next.find('\\') != std::string::npos)
+        if (next.empty() || next[0] != '/' || next.rfind("//", 0) == 0 ||
+            next.find('\\') != std::string::npos)
           next = "/";
         redirect(p.res, next);
         return;

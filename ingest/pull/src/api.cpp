@@ -24,9 +24,12 @@ std::string stripTags(const std::string& html) {
   std::string out;
   bool inTag = false;
   for (char c : html) {
-    if (c == '<') inTag = true;
-    else if (c == '>') inTag = false;
-    else if (!inTag) out += c;
+    if (c == '<')
+      inTag = true;
+    else if (c == '>')
+      inTag = false;
+    else if (!inTag)
+      out += c;
   }
   auto b = out.find_first_not_of(" \t\r\n");
   auto e = out.find_last_not_of(" \t\r\n");
@@ -50,7 +53,8 @@ std::string describeError(const HttpResponse& res) {
   if (auto p = res.body.find(marker); p != std::string::npos) {
     auto start = res.body.find('>', p);
     auto end = res.body.find("</div>", start == std::string::npos ? p : start);
-    if (start != std::string::npos && end != std::string::npos) return stripTags(res.body.substr(start + 1, end - start - 1));
+    if (start != std::string::npos && end != std::string::npos)
+      return stripTags(res.body.substr(start + 1, end - start - 1));
   }
   std::string text = res.contentType.find("html") != std::string::npos ? stripTags(res.body) : res.body;
   if (text.size() > 200) text = text.substr(0, 200) + "…";
@@ -82,26 +86,32 @@ Var Api::request(const std::string& method, const std::string& target, const std
           lastFailure = "ответ не является корректным JSON (" + e.displayText() + ")";
         }
       } else if (res.status == 401) {
-        throw Error(ErrorKind::Denied, where,
-                    "dnevnik.ru отклонил токен доступа (HTTP 401, " + describeError(res) +
-                        "). Токен недействителен или срок его действия истёк: получите новый токен и запишите его "
-                        "в файл токена. Ничего не загружено.");
+        throw Error(
+            ErrorKind::Denied, where,
+            "dnevnik.ru отклонил токен доступа (HTTP 401, " + describeError(res) +
+                "). Токен недействителен или срок его действия истёк: получите новый токен и запишите его "
+                "в файл токена. Ничего не загружено.");
       } else if (res.status == 403) {
-        throw Error(ErrorKind::Denied, where,
-                    "dnevnik.ru запретил доступ (HTTP 403, " + describeError(res) +
-                        "). У токена нет прав на эти данные: проверьте, что токен выдан сотруднику этой школы с "
-                        "правом просмотра журнала. Ничего не загружено.");
+        throw Error(
+            ErrorKind::Denied, where,
+            "dnevnik.ru запретил доступ (HTTP 403, " + describeError(res) +
+                "). У токена нет прав на эти данные: проверьте, что токен выдан сотруднику этой школы с "
+                "правом просмотра журнала. Ничего не загружено.");
       } else if (res.status == 429 || res.status >= 500) {
         lastFailure = "HTTP " + std::to_string(res.status) + " (" + describeError(res) + ")";
         if (res.status == 429 && !res.retryAfter.empty() &&
-            std::all_of(res.retryAfter.begin(), res.retryAfter.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
+            std::all_of(res.retryAfter.begin(), res.retryAfter.end(),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
             res.retryAfter.size() < 7)
-          delay = std::min<std::chrono::milliseconds>(std::chrono::seconds(std::stoi(res.retryAfter)), retry_.maxDelay);
+          delay = std::min<std::chrono::milliseconds>(std::chrono::seconds(std::stoi(res.retryAfter)),
+                                                      retry_.maxDelay);
       } else if (res.status == 404) {
-        throw Error(ErrorKind::NotFound, where, "dnevnik.ru не нашёл запрошенное (HTTP 404, " + describeError(res) + ")");
+        throw Error(ErrorKind::NotFound, where,
+                    "dnevnik.ru не нашёл запрошенное (HTTP 404, " + describeError(res) + ")");
       } else {
-        throw Error(ErrorKind::Input, where,
-                    "dnevnik.ru отверг запрос (HTTP " + std::to_string(res.status) + ", " + describeError(res) + ")");
+        throw Error(
+            ErrorKind::Input, where,
+            "dnevnik.ru отверг запрос (HTTP " + std::to_string(res.status) + ", " + describeError(res) + ")");
       }
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::Internal) throw;
@@ -109,18 +119,21 @@ Var Api::request(const std::string& method, const std::string& target, const std
     }
     if (attempt >= attempts)
       throw Error(ErrorKind::Internal, where,
-                  "dnevnik.ru не дал ответа после " + std::to_string(attempts) + " попыток; последняя ошибка: " +
-                      lastFailure);
+                  "dnevnik.ru не дал ответа после " + std::to_string(attempts) +
+                      " попыток; последняя ошибка: " + lastFailure);
     ++stats_.retries;
-    if (retry_.sleep) retry_.sleep(delay);
-    else std::this_thread::sleep_for(delay);
+    if (retry_.sleep)
+      retry_.sleep(delay);
+    else
+      std::this_thread::sleep_for(delay);
   }
 }
 
 Array::Ptr Api::getArray(const std::string& target) {
   Var root = request("GET", target);
   if (root.type() != typeid(Array::Ptr))
-    throw Error(ErrorKind::Input, "GET " + target, "dnevnik.ru вернул не JSON-массив, а " + std::string(root.isEmpty() ? "null" : "объект"));
+    throw Error(ErrorKind::Input, "GET " + target,
+                "dnevnik.ru вернул не JSON-массив, а " + std::string(root.isEmpty() ? "null" : "объект"));
   return root.extract<Array::Ptr>();
 }
 
@@ -138,16 +151,21 @@ Array::Ptr Api::postArray(const std::string& target, const std::string& body) {
   return root.extract<Array::Ptr>();
 }
 
-std::string at(const std::string& target, size_t index) { return "GET " + target + " [" + std::to_string(index) + "]"; }
+std::string at(const std::string& target, size_t index) {
+  return "GET " + target + " [" + std::to_string(index) + "]";
+}
 
 namespace {
-std::string idFrom(const Object::Ptr& o, const std::string& key, const std::string& strKey, const std::string& where) {
+std::string idFrom(const Object::Ptr& o, const std::string& key, const std::string& strKey,
+                   const std::string& where) {
   if (o->has(strKey)) {
     Var v = o->get(strKey);
     if (v.isString()) {
       std::string s = v.extract<std::string>();
       if (!s.empty()) {
-        if (!isDecimalId(s)) throw Error(ErrorKind::Input, where, "поле «" + strKey + "» не является идентификатором: «" + s + "»");
+        if (!isDecimalId(s))
+          throw Error(ErrorKind::Input, where,
+                      "поле «" + strKey + "» не является идентификатором: «" + s + "»");
         return s;
       }
     }
@@ -161,7 +179,8 @@ std::string idFrom(const Object::Ptr& o, const std::string& key, const std::stri
     if (s.empty()) return "";
     if (isDecimalId(s)) return s;
   }
-  throw Error(ErrorKind::Input, where, "поле «" + key + "» не является целым идентификатором: " + v.convert<std::string>());
+  throw Error(ErrorKind::Input, where,
+              "поле «" + key + "» не является целым идентификатором: " + v.convert<std::string>());
 }
 }  // namespace
 
@@ -179,7 +198,8 @@ std::vector<std::string> idsOf(const Object::Ptr& o, const std::string& key, con
     for (size_t i = 0; i < a->size(); ++i) {
       Var v = a->get(static_cast<unsigned>(i));
       std::string s = v.isEmpty() ? "" : v.convert<std::string>();
-      if (!isDecimalId(s)) throw Error(ErrorKind::Input, where, "в «" + key + "_str» не идентификатор: «" + s + "»");
+      if (!isDecimalId(s))
+        throw Error(ErrorKind::Input, where, "в «" + key + "_str» не идентификатор: «" + s + "»");
       out.push_back(s);
     }
     return out;
@@ -212,12 +232,14 @@ long long integer(const Object::Ptr& o, const std::string& key, long long fallba
   }
 }
 
-std::optional<model::DateTime> dateTime(const Object::Ptr& o, const std::string& key, const std::string& where) {
+std::optional<model::DateTime> dateTime(const Object::Ptr& o, const std::string& key,
+                                        const std::string& where) {
   std::string text = str(o, key);
   if (text.empty()) return std::nullopt;
   // Clients cut values to 19 characters (upstream-api.md §0); we also accept a fraction, 'Z' or a space.
   std::string cut = text;
-  if (auto plus = cut.find('+', 10); plus != std::string::npos) cut.resize(plus);  // an offset, if ever present
+  if (auto plus = cut.find('+', 10); plus != std::string::npos)
+    cut.resize(plus);  // an offset, if ever present
   auto dt = model::DateTime::parse(cut);
   if (!dt && cut.size() > 19) dt = model::DateTime::parse(cut.substr(0, 19));
   if (!dt) throw Error(ErrorKind::Input, where, "поле «" + key + "» не является датой: «" + text + "»");

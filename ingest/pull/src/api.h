@@ -1,5 +1,5 @@
-// Private: one dnevnik.ru API conversation (requests with retries, JSON parsing) and helpers to read the API's
-// objects field by field. Poco types stay inside ingest/pull/src.
+// Private: one dnevnik.ru API conversation (requests with retries, JSON parsing) and helpers to read the
+// API's objects field by field. Poco types stay inside ingest/pull/src.
 #pragma once
 
 #include <Poco/Dynamic/Var.h>
@@ -39,8 +39,8 @@ class Api {
 // Where a record came from, for error messages: "GET /v2/edu-groups/1911/lessons/... [3]".
 std::string at(const std::string& target, size_t index);
 
-// An id: the `<key>_str` twin when present (exact beyond 2^53), else the integer `<key>`. "" when absent or null.
-// Throws Error(Input) at `where` for a malformed id.
+// An id: the `<key>_str` twin when present (exact beyond 2^53), else the integer `<key>`. "" when absent or
+// null. Throws Error(Input) at `where` for a malformed id.
 std::string idOf(const Object::Ptr& o, const std::string& key, const std::string& where);
 // The same for PascalCase objects (Teacher: "Id"/"IdStr").
 std::string idOfPascal(const Object::Ptr& o, const std::string& key, const std::string& where);
@@ -50,7 +50,8 @@ std::string str(const Object::Ptr& o, const std::string& key);  // "" when absen
 long long integer(const Object::Ptr& o, const std::string& key, long long fallback);
 // A date-time without zone in any of the API's spellings; nullopt when absent or null. Throws at `where` when
 // present but unreadable.
-std::optional<model::DateTime> dateTime(const Object::Ptr& o, const std::string& key, const std::string& where);
+std::optional<model::DateTime> dateTime(const Object::Ptr& o, const std::string& key,
+                                        const std::string& where);
 Object::Ptr objectAt(const Array::Ptr& a, size_t i, const std::string& where);  // throws unless an object
 
 }  // namespace ejournal::ingest::dnevnik::detail

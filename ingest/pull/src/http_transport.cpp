@@ -1,8 +1,6 @@
 // The Poco HTTP(S) back end of the dnevnik.ru client: one keep-alive session per transport, the Access-Token
 // header on every request, HTTPS with an explicit verifying Context (tech-notes §2.4). Poco exceptions are
 // translated into ejournal::Error here and never leave this file.
-#include "ejournal/ingest/dnevnik.h"
-
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -15,6 +13,7 @@
 
 #include <sstream>
 
+#include "ejournal/ingest/dnevnik.h"
 #include "ejournal/model/once.h"
 
 namespace ejournal::ingest::dnevnik {
@@ -32,12 +31,14 @@ class PocoTransport : public HttpTransport {
     try {
       uri = Poco::URI(options.baseUrl);
     } catch (const Poco::Exception& e) {
-      throw Error(ErrorKind::Input, "--base-url", "некорректный адрес API «" + options.baseUrl + "»: " + e.displayText());
+      throw Error(ErrorKind::Input, "--base-url",
+                  "некорректный адрес API «" + options.baseUrl + "»: " + e.displayText());
     }
     scheme_ = uri.getScheme();
     if (scheme_ != "http" && scheme_ != "https")
-      throw Error(ErrorKind::Input, "--base-url",
-                  "адрес API «" + options.baseUrl + "» должен начинаться с https:// (или http:// для эмулятора)");
+      throw Error(
+          ErrorKind::Input, "--base-url",
+          "адрес API «" + options.baseUrl + "» должен начинаться с https:// (или http:// для эмулятора)");
     if (uri.getHost().empty())
       throw Error(ErrorKind::Input, "--base-url", "в адресе API «" + options.baseUrl + "» нет имени сервера");
     host_ = uri.getHost();
@@ -95,7 +96,8 @@ class PocoTransport : public HttpTransport {
                   "нет ответа от " + host_ + ": " + e.displayText());
     } catch (const std::exception& e) {
       session_.reset();
-      throw Error(ErrorKind::Internal, request.method + " " + target, "нет ответа от " + host_ + ": " + e.what());
+      throw Error(ErrorKind::Internal, request.method + " " + target,
+                  "нет ответа от " + host_ + ": " + e.what());
     }
   }
 

@@ -1,11 +1,10 @@
-// Pulling one school's journal from the dnevnik.ru API v2 and mapping it to model::Journal parts (docs/pull.md).
+// Pulling one school's journal from the dnevnik.ru API v2 and mapping it to model::Journal parts
+// (docs/pull.md).
 //
-// The pull fetches everything first (reference data, then lessons and marks per group and date chunk, attendance
-// per batch of lessons, final marks), maps it, and only then hands the parts to the sink, so an error at any request
-// leaves nothing half-ingested. What the API does not carry is kept from PullOptions::existing or derived from the
-// evidence the API gives; docs/pull.md lists every such field.
-#include "ejournal/ingest/dnevnik.h"
-
+// The pull fetches everything first (reference data, then lessons and marks per group and date chunk,
+// attendance per batch of lessons, final marks), maps it, and only then hands the parts to the sink, so an
+// error at any request leaves nothing half-ingested. What the API does not carry is kept from
+// PullOptions::existing or derived from the evidence the API gives; docs/pull.md lists every such field.
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include <unordered_map>
 
 #include "api.h"
+#include "ejournal/ingest/dnevnik.h"
 #include "ejournal/model/index.h"
 
 namespace ejournal::ingest::dnevnik {
@@ -47,7 +47,7 @@ struct ApiWork {
   std::string workTypeId;
   std::string text;
   std::optional<DateTime> sentDate;
-  std::string createdBy;  // a user id
+  std::string createdBy;   // a user id
   std::string periodType;  // PeriodMark works: Quarter, HalfYear, Year, Exam, Final, ...
   long long periodNumber = 0;
   std::string subjectId;
@@ -116,11 +116,11 @@ std::optional<model::MarkValue> markValue(const std::string& textValue, const st
     if (t.empty()) continue;
     if (auto v = model::MarkValue::parse(t)) return v;
     static const std::map<std::string, model::MarkValue> kAliases = {
-        {"зачёт", {model::MarkKind::Pass, 0}},      {"зачет", {model::MarkKind::Pass, 0}},
-        {"незачёт", {model::MarkKind::Fail, 0}},    {"незачет", {model::MarkKind::Fail, 0}},
-        {"н/з", {model::MarkKind::Fail, 0}},        {"на", {model::MarkKind::NotAssessed, 0}},
-        {"НА", {model::MarkKind::NotAssessed, 0}},  {"н/а", {model::MarkKind::NotAssessed, 0}},
-        {"осв.", {model::MarkKind::Exempt, 0}},     {"освобождён", {model::MarkKind::Exempt, 0}},
+        {"зачёт", {model::MarkKind::Pass, 0}},       {"зачет", {model::MarkKind::Pass, 0}},
+        {"незачёт", {model::MarkKind::Fail, 0}},     {"незачет", {model::MarkKind::Fail, 0}},
+        {"н/з", {model::MarkKind::Fail, 0}},         {"на", {model::MarkKind::NotAssessed, 0}},
+        {"НА", {model::MarkKind::NotAssessed, 0}},   {"н/а", {model::MarkKind::NotAssessed, 0}},
+        {"осв.", {model::MarkKind::Exempt, 0}},      {"освобождён", {model::MarkKind::Exempt, 0}},
         {"освобожден", {model::MarkKind::Exempt, 0}}};
     if (auto it = kAliases.find(t); it != kAliases.end()) return it->second;
   }
@@ -136,7 +136,9 @@ std::optional<model::PeriodKind> periodKind(const std::string& type) {
 
 // A ranged request's path dates: explicit times on both ends, since some deployments read a date-only `to` as
 // 00:00 of that day and would drop the range's last day.
-std::string rangePath(DateRange r) { return r.from.toString() + "T00:00:00/" + r.to.toString() + "T23:59:59"; }
+std::string rangePath(DateRange r) {
+  return r.from.toString() + "T00:00:00/" + r.to.toString() + "T23:59:59";
+}
 
 // The keys of an object, or what the value is instead, for an error about an answer of an unknown shape.
 std::string describeShape(const Var& v) {
@@ -175,8 +177,7 @@ std::vector<DateRange> splitRange(DateRange r, RangeSplit split) {
 class Puller {
  public:
   Puller(const PullOptions& options, HttpTransport& transport, PullStats& stats)
-      : options_(options), api_(transport, options.retry, stats), stats_(stats) {
-  }
+      : options_(options), api_(transport, options.retry, stats), stats_(stats) {}
 
   std::vector<model::Journal> run() {
     if (options_.dates && !options_.period.empty())
@@ -184,8 +185,9 @@ class Puller {
     if (!options_.dates && options_.period.empty())
       throw Error(ErrorKind::Input, "pull", "укажите период (--period) или даты (--from и --to)");
     if (options_.dates && options_.dates->to < options_.dates->from)
-      throw Error(ErrorKind::Input, "pull", "дата конца " + options_.dates->to.toString() + " раньше даты начала " +
-                                                options_.dates->from.toString());
+      throw Error(ErrorKind::Input, "pull",
+                  "дата конца " + options_.dates->to.toString() + " раньше даты начала " +
+                      options_.dates->from.toString());
     fetchReference();
     mapPeriods();
     resolveRange();
@@ -212,15 +214,18 @@ class Puller {
       auto ctx = api_.getObject(t);
       std::vector<std::string> ids;
       if (auto schools = ctx->getArray("schools")) {
-        for (size_t i = 0; i < schools->size(); ++i) ids.push_back(idOf(objectAt(schools, i, at(t, i)), "id", at(t, i)));
+        for (size_t i = 0; i < schools->size(); ++i)
+          ids.push_back(idOf(objectAt(schools, i, at(t, i)), "id", at(t, i)));
       }
       if (ids.empty()) ids = idsOf(ctx, "schoolIds", "GET " + t);
       if (ids.empty())
-        throw Error(ErrorKind::Denied, "GET " + t, "у токена нет доступа ни к одной школе (контекст пользователя пуст)");
+        throw Error(ErrorKind::Denied, "GET " + t,
+                    "у токена нет доступа ни к одной школе (контекст пользователя пуст)");
       if (ids.size() > 1) {
         std::string list;
         for (auto& id : ids) list += (list.empty() ? "" : ", ") + id;
-        throw Error(ErrorKind::Input, "--school", "токен даёт доступ к нескольким школам (" + list + "): укажите --school");
+        throw Error(ErrorKind::Input, "--school",
+                    "токен даёт доступ к нескольким школам (" + list + "): укажите --school");
       }
       schoolId_ = ids.front();
     }
@@ -252,7 +257,8 @@ class Puller {
           g.subjectId = idOf(objectAt(subjects, 0, at(t, i)), "id", at(t, i));
         groups_.push_back(g);
       }
-      std::sort(groups_.begin(), groups_.end(), [](const ApiGroup& a, const ApiGroup& b) { return a.id < b.id; });
+      std::sort(groups_.begin(), groups_.end(),
+                [](const ApiGroup& a, const ApiGroup& b) { return a.id < b.id; });
       for (auto& g : groups_) groupById_[g.id] = &g;
     }
     {
@@ -273,7 +279,8 @@ class Puller {
         s.middleName = pick("MiddleName", "middleName");
         s.position = pick("NameTeacherPosition", "position");
         if (s.position.empty()) s.position = str(o, "NameManagingPosition");
-        std::string userId = o->has("UserId") || o->has("UserIdStr") ? idOfPascal(o, "UserId", at(t, i)) : idOf(o, "userId", at(t, i));
+        std::string userId = o->has("UserId") || o->has("UserIdStr") ? idOfPascal(o, "UserId", at(t, i))
+                                                                     : idOf(o, "userId", at(t, i));
         if (!userId.empty()) staffByUser_[userId] = s.id;
         addStaff(std::move(s));
       }
@@ -322,8 +329,9 @@ class Puller {
             auto ho = objectAt(h, i, at(t, i));
             auto from = dateTime(ho, "dateStart", at(t, i)), to = dateTime(ho, "dateFinish", at(t, i));
             if (!from || !to) continue;
-            // A holiday is listed in the reporting-period group of each class it applies to: its grade range is
-            // the range of those classes' grades (widened to every grade in finishReference when it covers all).
+            // A holiday is listed in the reporting-period group of each class it applies to: its grade range
+            // is the range of those classes' grades (widened to every grade in finishReference when it covers
+            // all).
             model::Holiday hol{trim(str(ho, "name")), {from->date, to->date}, gradeOf(g), gradeOf(g)};
             auto same = std::find_if(holidays_.begin(), holidays_.end(), [&](const model::Holiday& x) {
               return x.name == hol.name && x.dates == hol.dates;
@@ -349,7 +357,8 @@ class Puller {
     std::vector<std::string> ids;
     for (auto& g : groups_) ids.push_back(g.id);
     for (size_t b = 0; b < ids.size(); b += 20) {
-      std::vector<std::string> batch(ids.begin() + static_cast<long>(b), ids.begin() + static_cast<long>(std::min(ids.size(), b + 20)));
+      std::vector<std::string> batch(ids.begin() + static_cast<long>(b),
+                                     ids.begin() + static_cast<long>(std::min(ids.size(), b + 20)));
       const std::string t = v2("edu-groups");
       auto a = api_.postArray(t, joinIds(batch));
       for (size_t i = 0; i < a->size(); ++i) {
@@ -382,9 +391,9 @@ class Puller {
     }
   }
 
-  // The class's reporting-period group and its request, or null when the API has none (404). The route is spelled
-  // `reporting-period-group` (S1) or `reporting-periods-group` (S3) depending on the deployment: on 404 the other
-  // spelling is tried, and the one that answered is tried first for the next classes.
+  // The class's reporting-period group and its request, or null when the API has none (404). The route is
+  // spelled `reporting-period-group` (S1) or `reporting-periods-group` (S3) depending on the deployment: on
+  // 404 the other spelling is tried, and the one that answered is tried first for the next classes.
   std::pair<Object::Ptr, std::string> reportingPeriodGroup(const ApiGroup& g) {
     std::string routes[] = {"reporting-period-group", "reporting-periods-group"};
     if (periodGroupPlural_) std::swap(routes[0], routes[1]);
@@ -445,9 +454,14 @@ class Puller {
     if (!start || !finish) throw Error(ErrorKind::Input, where, "у отчётного периода нет дат начала и конца");
     auto [it, fresh] = rawPeriods_.try_emplace(id);
     if (fresh) {
-      it->second = RawPeriod{id, *kind, integer(o, "number", 0), static_cast<int>(integer(o, "year", 0)),
-                             {start->date, finish->date}, {}};
-      if (it->second.year == 0) it->second.year = start->date.month() >= 7 ? start->date.year() : start->date.year() - 1;
+      it->second = RawPeriod{id,
+                             *kind,
+                             integer(o, "number", 0),
+                             static_cast<int>(integer(o, "year", 0)),
+                             {start->date, finish->date},
+                             {}};
+      if (it->second.year == 0)
+        it->second.year = start->date.month() >= 7 ? start->date.year() : start->date.year() - 1;
     }
     it->second.grades.insert(gradeOf(g));
   }
@@ -470,10 +484,11 @@ class Puller {
     }
   }
 
-  // `marks/{from}/{to}` selects marks by when they were entered, not by their lesson: a control work on the range's
-  // last day is marked days later. The marks of the range's lessons are therefore requested from the range's first
-  // day up to the day after the pull (a day's margin for a clock behind the school's time zone) and kept by their
-  // lesson (fetchMarks); marks entered in the window for lessons outside the range are dropped.
+  // `marks/{from}/{to}` selects marks by when they were entered, not by their lesson: a control work on the
+  // range's last day is marked days later. The marks of the range's lessons are therefore requested from the
+  // range's first day up to the day after the pull (a day's margin for a clock behind the school's time zone)
+  // and kept by their lesson (fetchMarks); marks entered in the window for lessons outside the range are
+  // dropped.
   DateRange marksWindow() const {
     const DateTime now = options_.clock ? options_.clock->now() : model::systemClock()->now();
     return {range_.from, std::max(range_.to, now.date + 1)};
@@ -566,10 +581,10 @@ class Puller {
     }
   }
 
-  // Final marks come in two shapes (upstream-api.md §1.4, open question 2): an array of PersonFinalMark (one per
-  // pupil and reporting period, `per-subject-final-marks`), or the `allfinalmarks` object {marks, works, subjects,
-  // workTypes} whose marks say their subject and period through their PeriodMark work. Anything else is an error
-  // naming the request and the keys it saw.
+  // Final marks come in two shapes (upstream-api.md §1.4, open question 2): an array of PersonFinalMark (one
+  // per pupil and reporting period, `per-subject-final-marks`), or the `allfinalmarks` object {marks, works,
+  // subjects, workTypes} whose marks say their subject and period through their PeriodMark work. Anything
+  // else is an error naming the request and the keys it saw.
   void fetchFinalMarks() {
     for (auto& g : groups_) {  // classes and subgroups: a subgroup's teacher gives its final marks
       const std::string t = v2("edu-groups/" + g.id + "/final-marks");
@@ -579,18 +594,20 @@ class Puller {
       } else if (root.type() == typeid(Object::Ptr) && root.extract<Object::Ptr>()->has("marks")) {
         readAllFinalMarks(root.extract<Object::Ptr>(), g, t);
       } else {
-        throw Error(ErrorKind::Input, "GET " + t,
-                    "dnevnik.ru вернул итоговые оценки в неизвестном виде: " + describeShape(root) +
-                        "; ожидался массив PersonFinalMark (ключ «per-subject-final-marks») или объект с ключами "
-                        "«marks», «works», «subjects», «workTypes». Ничего не загружено.");
+        throw Error(
+            ErrorKind::Input, "GET " + t,
+            "dnevnik.ru вернул итоговые оценки в неизвестном виде: " + describeShape(root) +
+                "; ожидался массив PersonFinalMark (ключ «per-subject-final-marks») или объект с ключами "
+                "«marks», «works», «subjects», «workTypes». Ничего не загружено.");
       }
     }
-    // The PeriodMark works say which kind of final mark it is (periodType), its subject and who created it; the
-    // allfinalmarks shape carries them, the PersonFinalMark shape does not.
+    // The PeriodMark works say which kind of final mark it is (periodType), its subject and who created it;
+    // the allfinalmarks shape carries them, the PersonFinalMark shape does not.
     std::vector<std::string> workIds;
     std::set<std::string> seenWorks;
     for (const ApiFinalMark& f : finalMarks_)
-      if (!f.mark.workId.empty() && !periodWorks_.count(f.mark.workId) && seenWorks.insert(f.mark.workId).second)
+      if (!f.mark.workId.empty() && !periodWorks_.count(f.mark.workId) &&
+          seenWorks.insert(f.mark.workId).second)
         workIds.push_back(f.mark.workId);
     for (size_t b = 0; b < workIds.size(); b += 100) {
       std::vector<std::string> batch(workIds.begin() + static_cast<long>(b),
@@ -608,9 +625,10 @@ class Puller {
     for (size_t i = 0; i < a->size(); ++i) {
       auto o = objectAt(a, i, at(t, i));
       if (!o->has("per-subject-final-marks"))
-        throw Error(ErrorKind::Input, at(t, i),
-                    "итоговые оценки в неизвестном виде: элемент массива — " + describeShape(o) +
-                        "; ожидался PersonFinalMark с ключом «per-subject-final-marks». Ничего не загружено.");
+        throw Error(
+            ErrorKind::Input, at(t, i),
+            "итоговые оценки в неизвестном виде: элемент массива — " + describeShape(o) +
+                "; ожидался PersonFinalMark с ключом «per-subject-final-marks». Ничего не загружено.");
       std::string person = idOf(o, "person", at(t, i));
       std::string group = idOf(o, "group", at(t, i));
       if (group.empty()) group = g.id;
@@ -646,7 +664,8 @@ class Puller {
     for (size_t i = 0; i < marks->size(); ++i) {
       const std::string here = where + " marks[" + std::to_string(i) + "]";
       ApiMark m = readMark(objectAt(marks, i, here), here);
-      if (m.personId.empty()) throw Error(ErrorKind::Input, here, "у итоговой оценки " + m.id + " нет поля «person»");
+      if (m.personId.empty())
+        throw Error(ErrorKind::Input, here, "у итоговой оценки " + m.id + " нет поля «person»");
       finalMarks_.push_back({m.personId, g.id, "", "", std::move(m)});
     }
   }
@@ -695,7 +714,8 @@ class Puller {
       year_.end = std::max(year_.end, p.dates.to);
     }
     // The year itself is not a reporting period in the API: add it unless the API listed one.
-    if (std::none_of(periods_.begin(), periods_.end(), [](auto& p) { return p.kind == model::PeriodKind::Year; })) {
+    if (std::none_of(periods_.begin(), periods_.end(),
+                     [](auto& p) { return p.kind == model::PeriodKind::Year; })) {
       model::Period y;
       y.id = model::PeriodName{startYear, model::PeriodKind::Year, 1}.toString();
       y.kind = model::PeriodKind::Year;
@@ -704,7 +724,8 @@ class Puller {
       y.gradeFrom = 11;
       y.gradeTo = 1;
       for (auto& g : groups_)
-        if (!g.subgroup) y.gradeFrom = std::min(y.gradeFrom, gradeOf(g)), y.gradeTo = std::max(y.gradeTo, gradeOf(g));
+        if (!g.subgroup)
+          y.gradeFrom = std::min(y.gradeFrom, gradeOf(g)), y.gradeTo = std::max(y.gradeTo, gradeOf(g));
       if (y.gradeFrom > y.gradeTo) y.gradeFrom = 1, y.gradeTo = 11;
       periods_.push_back(y);
     }
@@ -786,7 +807,8 @@ class Puller {
     if (options_.dates) {
       range_ = *options_.dates;
     } else {
-      auto found = std::find_if(periods_.begin(), periods_.end(), [&](auto& p) { return p.id == options_.period; });
+      auto found =
+          std::find_if(periods_.begin(), periods_.end(), [&](auto& p) { return p.id == options_.period; });
       if (found == periods_.end()) {
         std::string list;
         for (auto& p : periods_) list += (list.empty() ? "" : ", ") + p.id;
@@ -814,8 +836,8 @@ class Puller {
   std::string scheduledTeacher(const model::Lesson& l) const {
     if (!existing_) return "";
     for (const auto& s : existing_->timetable)
-      if (s.weekday == l.date.weekday() && s.slot == l.slot && s.classId == l.classId && s.subjectId == l.subjectId &&
-          s.subgroupId == l.subgroupId && s.valid.contains(l.date))
+      if (s.weekday == l.date.weekday() && s.slot == l.slot && s.classId == l.classId &&
+          s.subjectId == l.subjectId && s.subgroupId == l.subgroupId && s.valid.contains(l.date))
         return s.teacherId;
     return "";
   }
@@ -831,7 +853,8 @@ class Puller {
       if (!range_.contains(a.date.date)) continue;
       auto git = groupById_.find(a.groupId);
       if (git == groupById_.end()) {
-        stats_.problems.push_back("урок " + a.id + ": класс или группа " + a.groupId + " неизвестны; урок пропущен");
+        stats_.problems.push_back("урок " + a.id + ": класс или группа " + a.groupId +
+                                  " неизвестны; урок пропущен");
         continue;
       }
       const ApiGroup& g = *git->second;
@@ -878,7 +901,8 @@ class Puller {
         auto wt = workTypes_.find(w.workTypeId);
         if (wt == workTypes_.end()) {
           stats_.problems.push_back("работа " + w.id + " (урок " + l.id + " от " + l.date.toRussian() +
-                                    "): тип работы " + w.workTypeId + " не найден в /work-types; учтена как «Работа на уроке»");
+                                    "): тип работы " + w.workTypeId +
+                                    " не найден в /work-types; учтена как «Работа на уроке»");
         } else {
           mw.weight = wt->second.weight;
           if (auto t = model::workTypeFromRussian(wt->second.title)) {
@@ -895,7 +919,8 @@ class Puller {
       if (!l.topic.empty()) {
         if (!entry)
           for (const ApiWork& w : a.works)
-            if (w.sentDate && w.type != "PeriodMark" && (!entry || *w.sentDate < *entry->sentDate)) entry = &w;
+            if (w.sentDate && w.type != "PeriodMark" && (!entry || *w.sentDate < *entry->sentDate))
+              entry = &w;
         if (entry) {
           l.topicEnteredAt = entry->sentDate;
           l.topicEnteredBy = staffOfUser(entry->createdBy);
@@ -921,10 +946,14 @@ class Puller {
         l.attendanceEnteredAt = e.createdDate;
       std::optional<model::AttendanceStatus> status;
       if (e.status == "Attend") continue;
-      if (e.status == "Absent") status = model::AttendanceStatus::Absent;
-      else if (e.status == "Ill") status = model::AttendanceStatus::Ill;
-      else if (e.status == "Late") status = model::AttendanceStatus::Late;
-      else if (e.status == "Pass") status = model::AttendanceStatus::Excused;
+      if (e.status == "Absent")
+        status = model::AttendanceStatus::Absent;
+      else if (e.status == "Ill")
+        status = model::AttendanceStatus::Ill;
+      else if (e.status == "Late")
+        status = model::AttendanceStatus::Late;
+      else if (e.status == "Pass")
+        status = model::AttendanceStatus::Excused;
       if (!status) {
         stats_.problems.push_back("посещаемость ученика " + e.personId + " на уроке " + e.lessonId +
                                   ": неизвестный статус «" + e.status + "»; запись пропущена");
@@ -941,8 +970,8 @@ class Puller {
       auto value = markValue(m.textValue, m.value);
       if (!value) {
         stats_.problems.push_back("оценка " + m.id + " (урок " + l.id + " от " + l.date.toRussian() +
-                                  "): неизвестное значение «" + (m.textValue.empty() ? m.value : m.textValue) +
-                                  "»; оценка пропущена");
+                                  "): неизвестное значение «" +
+                                  (m.textValue.empty() ? m.value : m.textValue) + "»; оценка пропущена");
         continue;
       }
       model::Mark mk;
@@ -953,7 +982,8 @@ class Puller {
         if (std::any_of(l.works.begin(), l.works.end(), [&](auto& w) { return w.id == m.workId; })) {
           mk.workId = m.workId;
         } else if (!m.workId.empty()) {
-          stats_.problems.push_back("оценка " + m.id + ": работа " + m.workId + " не найдена среди работ урока " + l.id +
+          stats_.problems.push_back("оценка " + m.id + ": работа " + m.workId +
+                                    " не найдена среди работ урока " + l.id +
                                     "; оценка отнесена к основной колонке урока");
         }
       }
@@ -1005,8 +1035,8 @@ class Puller {
       }
       const auto workPeriod = work ? periodKind(work->periodType) : std::nullopt;
       if (f.reportingPeriodId.empty() && workPeriod && *workPeriod != model::PeriodKind::Year) {
-        // A period mark told by its work only (the allfinalmarks shape): the reporting period of that kind and
-        // number, in the API's own numbering.
+        // A period mark told by its work only (the allfinalmarks shape): the reporting period of that kind
+        // and number, in the API's own numbering.
         const std::string id = periodOfNumber(*workPeriod, work->periodNumber);
         if (id.empty()) {
           stats_.problems.push_back(what + ": отчётный период «" + work->periodType + "» № " +
@@ -1018,16 +1048,20 @@ class Puller {
       } else if (!f.reportingPeriodId.empty()) {
         auto p = periodIdByApi_.find(f.reportingPeriodId);
         if (p == periodIdByApi_.end()) {
-          stats_.problems.push_back(what + ": отчётный период " + f.reportingPeriodId + " неизвестен; пропущена");
+          stats_.problems.push_back(what + ": отчётный период " + f.reportingPeriodId +
+                                    " неизвестен; пропущена");
           continue;
         }
         pm.periodId = p->second;
         pm.kind = p->second == yearPeriodId_ ? model::PeriodMarkKind::Year : model::PeriodMarkKind::Period;
       } else {
         std::string type = work ? work->periodType : "";
-        if (type == "Year" || type.empty()) pm.kind = model::PeriodMarkKind::Year;
-        else if (type == "Exam") pm.kind = model::PeriodMarkKind::Exam;
-        else if (type == "Final") pm.kind = model::PeriodMarkKind::Final;
+        if (type == "Year" || type.empty())
+          pm.kind = model::PeriodMarkKind::Year;
+        else if (type == "Exam")
+          pm.kind = model::PeriodMarkKind::Exam;
+        else if (type == "Final")
+          pm.kind = model::PeriodMarkKind::Final;
         else {
           stats_.problems.push_back(what + ": тип итоговой оценки «" + type + "» неизвестен; пропущена");
           continue;
@@ -1060,7 +1094,8 @@ class Puller {
       for (const Membership& m : list) {
         auto g = groupById_.find(m.groupId);
         if (g == groupById_.end() || g->second->subgroup || m.active) continue;
-        if (old && std::any_of(old->enrolments.begin(), old->enrolments.end(), [&](auto& e) { return e.classId == m.groupId; }))
+        if (old && std::any_of(old->enrolments.begin(), old->enrolments.end(),
+                               [&](auto& e) { return e.classId == m.groupId; }))
           continue;
         Date end = evidenceEnd(st.id, m.groupId);
         st.enrolments.push_back({m.groupId, year_.start, end});
@@ -1069,7 +1104,8 @@ class Puller {
       for (const Membership& m : list) {
         auto g = groupById_.find(m.groupId);
         if (g == groupById_.end() || g->second->subgroup || !m.active) continue;
-        if (old && std::any_of(old->enrolments.begin(), old->enrolments.end(), [&](auto& e) { return e.classId == m.groupId; }))
+        if (old && std::any_of(old->enrolments.begin(), old->enrolments.end(),
+                               [&](auto& e) { return e.classId == m.groupId; }))
           continue;
         st.enrolments.push_back({m.groupId, activeFrom(st.id, m.groupId, archivedEnd + 1), std::nullopt});
       }
@@ -1089,18 +1125,20 @@ class Puller {
             for (const model::Membership& om : old->members)
               if (om.studentId == st.id) sg.members.push_back(om), known = true;
           if (known) continue;
-          if (m.active) sg.members.push_back({st.id, activeFrom(st.id, sg.id, year_.start), std::nullopt});
-          else sg.members.push_back({st.id, year_.start, evidenceEnd(st.id, sg.id)});
+          if (m.active)
+            sg.members.push_back({st.id, activeFrom(st.id, sg.id, year_.start), std::nullopt});
+          else
+            sg.members.push_back({st.id, year_.start, evidenceEnd(st.id, sg.id)});
         }
       }
     }
   }
 
-  // What the API does not say of a subject, read off what it does say: two marks in one cell where a lesson's work
-  // takes two (Work.markCount, a dictation's «4/5» in Russian and literature), and a subject taught without marks
-  // where the range has its lessons but not one mark of it in the whole school (ОРКСЭ, by the school's practice).
-  // What the stored journal says of a subject stands (an XML ingest carries it), except that marks found for a
-  // subject a pull took for unmarked make it marked.
+  // What the API does not say of a subject, read off what it does say: two marks in one cell where a lesson's
+  // work takes two (Work.markCount, a dictation's «4/5» in Russian and literature), and a subject taught
+  // without marks where the range has its lessons but not one mark of it in the whole school (ОРКСЭ, by the
+  // school's practice). What the stored journal says of a subject stands (an XML ingest carries it), except
+  // that marks found for a subject a pull took for unmarked make it marked.
   void finishSubjects() {
     std::set<std::string> taught, withMarks, twoPerCell;
     std::unordered_map<std::string, std::string> subjectOfLesson;
@@ -1111,13 +1149,15 @@ class Puller {
     }
     for (const model::Lesson& l : lessonsOut_) taught.insert(l.subjectId);
     for (const model::Mark& m : marksOut_)
-      if (auto it = subjectOfLesson.find(m.lessonId); it != subjectOfLesson.end()) withMarks.insert(it->second);
+      if (auto it = subjectOfLesson.find(m.lessonId); it != subjectOfLesson.end())
+        withMarks.insert(it->second);
     for (const model::PeriodMark& pm : periodMarksOut_) withMarks.insert(pm.subjectId);
     for (model::Subject& s : subjects_) {
       if (twoPerCell.count(s.id)) s.twoMarksPerCell = true;
       const model::Subject* old = existing_ ? existingIndex_->subject(s.id) : nullptr;
       if (old) {
-        if (old->grading == model::Grading::Unmarked && withMarks.count(s.id)) s.grading = model::Grading::Marked;
+        if (old->grading == model::Grading::Unmarked && withMarks.count(s.id))
+          s.grading = model::Grading::Marked;
         continue;
       }
       if (taught.count(s.id) && !withMarks.count(s.id)) {
@@ -1129,14 +1169,17 @@ class Puller {
     }
   }
 
-  // Where a current member's membership starts: `from`, unless the range holds nothing of the student in the group
-  // (no mark, no attendance entry, no final mark): then the student came after it (a pupil who joined in November
-  // is a member today, and the API has no dates), and is not counted in the range's checks and printouts.
+  // Where a current member's membership starts: `from`, unless the range holds nothing of the student in the
+  // group (no mark, no attendance entry, no final mark): then the student came after it (a pupil who joined
+  // in November is a member today, and the API has no dates), and is not counted in the range's checks and
+  // printouts.
   Date activeFrom(const std::string& studentId, const std::string& groupId, Date from) const {
     if (lastEvidence_.count({studentId, groupId})) return from;
     for (const model::PeriodMark& pm : periodMarksOut_) {
-      if (pm.studentId != studentId || pm.classId != groupId || pm.kind != model::PeriodMarkKind::Period) continue;
-      for (const model::Period& p : periods_)  // a quarter's mark is evidence for that quarter, not the year's
+      if (pm.studentId != studentId || pm.classId != groupId || pm.kind != model::PeriodMarkKind::Period)
+        continue;
+      for (const model::Period& p :
+           periods_)  // a quarter's mark is evidence for that quarter, not the year's
         if (p.id == pm.periodId && p.dates.from <= range_.to && range_.from <= p.dates.to) return from;
     }
     return std::max(from, range_.to + 1);
@@ -1288,7 +1331,8 @@ model::Provenance pullProvenance(const std::string& baseUrl, const model::Clock&
   std::random_device rd;
   std::ostringstream id;
   std::string stamp = p.at.toString();  // 2026-05-31T18:00:00
-  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
+  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }),
+              stamp.end());
   id << "pull-" << stamp << "-" << std::hex;
   id.width(8);
   id.fill('0');

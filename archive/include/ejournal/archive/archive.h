@@ -1,16 +1,16 @@
-// Signed, hashed, tamper-evident archives of a reporting period (docs/archive-format.md): sealing, verification,
-// listing, extraction, search and retention.
+// Signed, hashed, tamper-evident archives of a reporting period (docs/archive-format.md): sealing,
+// verification, listing, extraction, search and retention.
 //
-// An archive is one ustar file in an archive directory holding the period's documents, metadata.json, a SHA-256
-// manifest, a detached CMS signature over the manifest (RSA, ECDSA, or GOST R 34.10-2012 through the OpenSSL
-// `gost` engine) and optionally an RFC 3161 time-stamp of the signature. Archives form a hash chain through the
-// previous archive's manifest hash. No OpenSSL, Poco or tar types appear here.
+// An archive is one ustar file in an archive directory holding the period's documents, metadata.json, a
+// SHA-256 manifest, a detached CMS signature over the manifest (RSA, ECDSA, or GOST R 34.10-2012 through the
+// OpenSSL `gost` engine) and optionally an RFC 3161 time-stamp of the signature. Archives form a hash chain
+// through the previous archive's manifest hash. No OpenSSL, Poco or tar types appear here.
 //
-// Errors: failures that stop a job throw ejournal::Error (Input for bad requests and keys, Conflict for sealing a
-// sealed period, NotFound for an unknown archive or member, Internal for I/O and crypto failures, with the
-// OpenSSL reason). Problems found by verification are data (VerifyReport), never exceptions.
-// Thread safety: an Archive object may be used by one thread at a time; separate objects over the same
-// directory must not seal concurrently (the rename refuses to replace, so the loser fails cleanly).
+// Errors: failures that stop a job throw ejournal::Error (Input for bad requests and keys, Conflict for
+// sealing a sealed period, NotFound for an unknown archive or member, Internal for I/O and crypto failures,
+// with the OpenSSL reason). Problems found by verification are data (VerifyReport), never exceptions. Thread
+// safety: an Archive object may be used by one thread at a time; separate objects over the same directory
+// must not seal concurrently (the rename refuses to replace, so the loser fails cleanly).
 #pragma once
 
 #include <filesystem>
@@ -59,8 +59,8 @@ struct RetentionRule {
   int years = 5;
 };
 
-// Retention settings: the rule for a kind, or the fallback. Defaults: journal, report, export -> «классные журналы»
-// 5 years; summary -> «сводные ведомости» 25 years.
+// Retention settings: the rule for a kind, or the fallback. Defaults: journal, report, export -> «классные
+// журналы» 5 years; summary -> «сводные ведомости» 25 years.
 struct RetentionPolicy {
   std::vector<RetentionRule> rules;
   RetentionRule fallback{"", "классные журналы", 5};
@@ -75,9 +75,9 @@ enum class KeyEngine {
   Gost,     // load the OpenSSL `gost` engine (GOST R 34.10-2012 keys, Streebog digests)
 };
 
-// The signing key and certificate: PEM key + PEM certificate, or a PKCS#12 file as `keyPath` (certificate and chain
-// taken from it; `certPath` may then be empty). Extra chain certificates (PEM, several per file) are included in
-// the signature.
+// The signing key and certificate: PEM key + PEM certificate, or a PKCS#12 file as `keyPath` (certificate and
+// chain taken from it; `certPath` may then be empty). Extra chain certificates (PEM, several per file) are
+// included in the signature.
 struct SignerConfig {
   std::string keyPath;
   std::string certPath;
@@ -154,31 +154,34 @@ struct ArchiveInfo {
   std::string signer;  // the signing certificate's subject, one line (when read by verify)
 };
 
-// A problem verification found. `archive` is the file name ("" for directory-wide problems), `member` the member
-// it concerns ("" for the whole file); `message` is Russian and says what is wrong.
+// A problem verification found. `archive` is the file name ("" for directory-wide problems), `member` the
+// member it concerns ("" for the whole file); `message` is Russian and says what is wrong.
 struct VerifyProblem {
   std::string archive;
   std::string member;
   std::string message;
-  std::string toString() const;  // "000001_2025-Q1_v1.tar: journals/5A.pdf: SHA-256 не совпадает с манифестом"
+  std::string toString()
+      const;  // "000001_2025-Q1_v1.tar: journals/5A.pdf: SHA-256 не совпадает с манифестом"
 };
 
 struct VerifyReport {
   std::vector<ArchiveInfo> archives;  // those that could be read, in chain order
   std::vector<VerifyProblem> problems;
-  std::vector<std::string> notes;     // Russian, what was checked ("подпись: CN=..., RSA, проверена на ...")
+  std::vector<std::string> notes;  // Russian, what was checked ("подпись: CN=..., RSA, проверена на ...")
   bool ok() const { return problems.empty(); }
 };
 
 // Checks a document's content beyond its hash (e.g. the export's schema validity); returns Russian problems.
-using DocumentCheck = std::function<std::vector<std::string>(const DocumentInfo& doc, std::string_view bytes)>;
+using DocumentCheck =
+    std::function<std::vector<std::string>(const DocumentInfo& doc, std::string_view bytes)>;
 
 struct VerifyOptions {
-  // PEM files with the trust anchors (CA certificates) for the signer and the TSA. Empty: the signature is checked
-  // cryptographically but its certificate is not trusted, which is reported as a problem.
+  // PEM files with the trust anchors (CA certificates) for the signer and the TSA. Empty: the signature is
+  // checked cryptographically but its certificate is not trusted, which is reported as a problem.
   std::vector<std::string> caFiles;
   DocumentCheck checkDocument;  // optional
-  // When set, the chain head the index recorded (manifest hash of the newest archive): --all reports it missing.
+  // When set, the chain head the index recorded (manifest hash of the newest archive): --all reports it
+  // missing.
   std::optional<std::string> expectedHeadSha256;
 };
 
@@ -207,10 +210,10 @@ class Archive {
   const std::filesystem::path& directory() const { return dir_; }
 
   // Seals the request into the next archive of the chain and returns its info. Throws Error(Input) without a
-  // signer ("Не указан ключ подписи…"), for an invalid document name or a missing reason; Error(Conflict) when
-  // the period is already sealed and mode is New, or when mode is Correction and it is not; Error(Internal) on
-  // I/O, signing or TSA failure. On any failure no archive file exists afterwards (the temp file is removed when
-  // the file system still works).
+  // signer ("Не указан ключ подписи…"), for an invalid document name or a missing reason; Error(Conflict)
+  // when the period is already sealed and mode is New, or when mode is Correction and it is not;
+  // Error(Internal) on I/O, signing or TSA failure. On any failure no archive file exists afterwards (the
+  // temp file is removed when the file system still works).
   ArchiveInfo seal(const SealRequest& request);
 
   // Archives in the directory in chain order (by sequence), read from their metadata without verification. An
@@ -225,9 +228,9 @@ class Archive {
   // against the manifest first (Error(Input) "повреждён" when it does not match).
   std::string extract(const std::string& archive, const std::string& member);
 
-  // Full verification of one archive (path or file name), or of all archives and the chain between them. A trust
-  // file of options.caFiles that is missing or unreadable throws Error(Input) naming it; what is wrong with an
-  // archive is a problem in the report.
+  // Full verification of one archive (path or file name), or of all archives and the chain between them. A
+  // trust file of options.caFiles that is missing or unreadable throws Error(Input) naming it; what is wrong
+  // with an archive is a problem in the report.
   VerifyReport verify(const std::string& archive, const VerifyOptions& options);
   VerifyReport verifyAll(const VerifyOptions& options);
 

@@ -1,10 +1,11 @@
-// The file-system seam of the archive stage (conventions §11, after leveldb's Env): every byte the archive stage
-// writes or reads goes through a FileSystem, so tests can substitute one that fails at a chosen operation
-// (FaultInjectingFileSystem, after leveldb's ErrorEnv) and check that no partial archive is ever left behind.
+// The file-system seam of the archive stage (conventions §11, after leveldb's Env): every byte the archive
+// stage writes or reads goes through a FileSystem, so tests can substitute one that fails at a chosen
+// operation (FaultInjectingFileSystem, after leveldb's ErrorEnv) and check that no partial archive is ever
+// left behind.
 //
-// All methods throw ejournal::Error(Internal) naming the path and the operation on failure (NotFound for a missing
-// file when opening for reading). posixFileSystem() is thread-safe; FaultInjectingFileSystem is for tests and is not;
-// a file object belongs to one thread.
+// All methods throw ejournal::Error(Internal) naming the path and the operation on failure (NotFound for a
+// missing file when opening for reading). posixFileSystem() is thread-safe; FaultInjectingFileSystem is for
+// tests and is not; a file object belongs to one thread.
 #pragma once
 
 #include <cstdint>
@@ -40,8 +41,8 @@ class ReadableFile {
   virtual uint64_t size() const = 0;
   // Reads up to n bytes at offset; fewer only at the end of the file.
   virtual std::string read(uint64_t offset, size_t n) const = 0;
-  // Up to n bytes at offset as a view. The POSIX file maps them read-only (the pages are the page cache's, read as
-  // they are touched, not a copy on the heap); the default reads them into memory.
+  // Up to n bytes at offset as a view. The POSIX file maps them read-only (the pages are the page cache's,
+  // read as they are touched, not a copy on the heap); the default reads them into memory.
   virtual std::unique_ptr<FileView> view(uint64_t offset, size_t n) const;
 };
 
@@ -67,20 +68,21 @@ class FileSystem {
 // The real POSIX file system. One shared instance.
 std::shared_ptr<FileSystem> posixFileSystem();
 
-// Wraps another FileSystem and fails the n-th mutating operation (1-based, counting Create, Write, Sync, Close,
-// Rename, SyncDir, Remove and CreateDir in call order) with Error(Internal) "injected fault". After the fault, with
-// Mode::Crash, every later mutating operation fails too (the process is considered dead: nothing it does after
-// the fault reaches the disk, e.g. temp-file cleanup); with Mode::Once only that operation fails.
+// Wraps another FileSystem and fails the n-th mutating operation (1-based, counting Create, Write, Sync,
+// Close, Rename, SyncDir, Remove and CreateDir in call order) with Error(Internal) "injected fault". After
+// the fault, with Mode::Crash, every later mutating operation fails too (the process is considered dead:
+// nothing it does after the fault reaches the disk, e.g. temp-file cleanup); with Mode::Once only that
+// operation fails.
 class FaultInjectingFileSystem : public FileSystem {
  public:
   enum class Mode { Once, Crash };
   explicit FaultInjectingFileSystem(std::shared_ptr<FileSystem> base);
 
-  void failAt(int n, Mode mode);   // 0 disables
-  int operations() const;          // mutating operations seen so far
+  void failAt(int n, Mode mode);  // 0 disables
+  int operations() const;         // mutating operations seen so far
   bool faulted() const;
   Operation faultedOperation() const;  // meaningful when faulted()
-  void reset();                    // count from 0, no fault armed
+  void reset();                        // count from 0, no fault armed
 
   std::unique_ptr<WritableFile> createFile(const std::filesystem::path& path) override;
   std::unique_ptr<ReadableFile> openFile(const std::filesystem::path& path) override;

@@ -1,5 +1,5 @@
-// The clock seam (conventions §11): everything that stamps a time (ingest provenance, report dates, PDF dates,
-// archive metadata, audit records) asks a Clock, so tests and reproducible builds inject a fixed one.
+// The clock seam (conventions §11): everything that stamps a time (ingest provenance, report dates, PDF
+// dates, archive metadata, audit records) asks a Clock, so tests and reproducible builds inject a fixed one.
 #pragma once
 
 #include <memory>
@@ -14,8 +14,8 @@ class Clock {
   virtual DateTime now() const = 0;  // local school time
 };
 
-// The system clock in local time. Honours the environment variable EJOURNAL_NOW ("2026-05-31T18:00:00"), which
-// fixes the time for reproducible output.
+// The system clock in local time. Honours the environment variable EJOURNAL_NOW ("2026-05-31T18:00:00"),
+// which fixes the time for reproducible output.
 std::shared_ptr<Clock> systemClock();
 
 class FixedClock : public Clock {

@@ -1,8 +1,8 @@
 // Calendar dates and local date-times as used by the school journal.
 //
-// The journal lives in the school's local time and never needs time zones: a lesson happens on a date, a mark is
-// entered at a local date-time. Both are small value types with total ordering, parsing from ISO 8601 text and
-// formatting back to it. No dependency beyond the standard library.
+// The journal lives in the school's local time and never needs time zones: a lesson happens on a date, a mark
+// is entered at a local date-time. Both are small value types with total ordering, parsing from ISO 8601 text
+// and formatting back to it. No dependency beyond the standard library.
 #pragma once
 
 #include <compare>
@@ -24,13 +24,13 @@ class Date {
   static std::optional<Date> parse(std::string_view text);
 
   int year() const;
-  int month() const;  // 1..12
-  int day() const;    // 1..31
+  int month() const;    // 1..12
+  int day() const;      // 1..31
   int weekday() const;  // ISO: 1 = Monday .. 7 = Sunday
   constexpr int32_t days() const { return days_; }
 
-  std::string toString() const;     // "2025-09-01"
-  std::string toRussian() const;    // "01.09.2025"
+  std::string toString() const;        // "2025-09-01"
+  std::string toRussian() const;       // "01.09.2025"
   std::string toShortRussian() const;  // "01.09"
 
   constexpr Date operator+(int n) const { return Date(days_ + n); }
@@ -51,7 +51,7 @@ struct DateTime {
   // Accepts "YYYY-MM-DDTHH:MM[:SS[.fff]]", a space instead of 'T', and a trailing 'Z' (ignored: school time).
   // A bare date means midnight.
   static std::optional<DateTime> parse(std::string_view text);
-  std::string toString() const;  // "2025-09-02T14:05:00"
+  std::string toString() const;   // "2025-09-02T14:05:00"
   std::string toRussian() const;  // "02.09.2025 14:05"
   auto operator<=>(const DateTime&) const = default;
 };

@@ -1,8 +1,8 @@
 // The one project exception type (conventions §6b): a job that cannot go on throws Error with what failed and
-// where. Stages translate third-party exceptions into it at their edge. Messages meant for school users are in
-// Russian; `where` is a file:line:column, a record ("оценка 66001") or an operation ("store.open"). `detail` keeps
-// a third-party library's own (English) text for the log: it is never part of what() or message(), which a user
-// reads.
+// where. Stages translate third-party exceptions into it at their edge. Messages meant for school users are
+// in Russian; `where` is a file:line:column, a record ("оценка 66001") or an operation ("store.open").
+// `detail` keeps a third-party library's own (English) text for the log: it is never part of what() or
+// message(), which a user reads.
 #pragma once
 
 #include <stdexcept>

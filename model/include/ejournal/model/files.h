@@ -1,13 +1,13 @@
-// Files: where the bundled data (schemas, templates, fonts list) is found, durable atomic writes, private files,
-// and reading an input of any kind with a size cap.
+// Files: where the bundled data (schemas, templates, fonts list) is found, durable atomic writes, private
+// files, and reading an input of any kind with a size cap.
 //
 // Every file ejournal produces for a user (PDF, report, export, archive, backup) is written through
 // AtomicFile or writeFileAtomic: a temp name in the same directory, fsync, rename, fsync of the directory
 // (conventions §9). A crash leaves either the old file or the new one, never a torn one.
 //
-// Every file and directory ejournal creates may hold personal data (pupils' marks and names, password hashes):
-// files are created 0600 and directories 0700 whatever the umask (openPrivateFile, createPrivateDirectories; the
-// store, backups, archives, uploads and every AtomicFile go through them).
+// Every file and directory ejournal creates may hold personal data (pupils' marks and names, password
+// hashes): files are created 0600 and directories 0700 whatever the umask (openPrivateFile,
+// createPrivateDirectories; the store, backups, archives, uploads and every AtomicFile go through them).
 #pragma once
 
 #include <cstddef>
@@ -19,19 +19,21 @@ namespace ejournal::model {
 
 // The bundled data file `relative` ("schemas/journal.xsd", "templates/journal.xml"): looked up in
 // $EJOURNAL_DATA_DIR, then <prefix>/share/ejournal for the executable's prefix (its directory's parent, up to
-// three levels up: /usr/bin/ejournal finds /usr/share/ejournal, build/app/ejournal finds build/share/ejournal,
-// which CMake links to the source tree), then /usr/share/ejournal. Throws
+// three levels up: /usr/bin/ejournal finds /usr/share/ejournal, build/app/ejournal finds
+// build/share/ejournal, which CMake links to the source tree), then /usr/share/ejournal. Throws
 // ejournal::Error(NotFound) naming every place looked at.
 std::filesystem::path dataFile(std::string_view relative);
 
-// Writes `bytes` to `path` atomically and durably. Throws ejournal::Error(Internal) with the path and errno text.
+// Writes `bytes` to `path` atomically and durably. Throws ejournal::Error(Internal) with the path and errno
+// text.
 void writeFileAtomic(const std::filesystem::path& path, std::string_view bytes);
 
 // Reads a whole file; throws ejournal::Error(NotFound/Internal) with the path.
 std::string readFile(const std::filesystem::path& path);
 
-// A file being written: data goes to "<path>.tmp-<pid>-<n>"; commit() fsyncs, renames over `path` and fsyncs the
-// directory. Destroying it without commit() removes the temp file. Not thread-safe; one writer per object.
+// A file being written: data goes to "<path>.tmp-<pid>-<n>"; commit() fsyncs, renames over `path` and fsyncs
+// the directory. Destroying it without commit() removes the temp file. Not thread-safe; one writer per
+// object.
 class AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path path);
@@ -57,20 +59,21 @@ void syncDirectory(const std::filesystem::path& dir);
 constexpr unsigned kPrivateFileMode = 0600;
 constexpr unsigned kPrivateDirectoryMode = 0700;
 
-// open(2) of `path` with `flags` (O_CLOEXEC is added); a file this call creates (O_CREAT) gets mode 0600 whatever
-// the umask. An existing file keeps its mode. Returns the descriptor; throws Error(NotFound/Conflict/Internal)
-// naming the path (Conflict: O_EXCL and the file exists).
+// open(2) of `path` with `flags` (O_CLOEXEC is added); a file this call creates (O_CREAT) gets mode 0600
+// whatever the umask. An existing file keeps its mode. Returns the descriptor; throws
+// Error(NotFound/Conflict/Internal) naming the path (Conflict: O_EXCL and the file exists).
 int openPrivateFile(const std::filesystem::path& path, int flags);
 
-// Creates `dir` and its missing parents, each new one with mode 0700 whatever the umask; existing directories are
-// left as they are. Throws Error(Internal) naming the directory.
+// Creates `dir` and its missing parents, each new one with mode 0700 whatever the umask; existing directories
+// are left as they are. Throws Error(Internal) naming the directory.
 void createPrivateDirectories(const std::filesystem::path& dir);
 
-// The whole content of an input file of any kind, read with a cap applied while reading: a regular file is mapped
-// read-only (refused by its size before anything is read); a pipe, a character device (/dev/zero, /dev/urandom),
-// a socket or /dev/stdin is read until its end into memory reserved once (only what arrives is touched), and
-// refused as soon as more than `maxBytes` have arrived. Throws Error(Input) «файл слишком велик» naming the path,
-// Error(NotFound) for a missing file, Error(Input) for a directory, Error(Internal) for other I/O failures.
+// The whole content of an input file of any kind, read with a cap applied while reading: a regular file is
+// mapped read-only (refused by its size before anything is read); a pipe, a character device (/dev/zero,
+// /dev/urandom), a socket or /dev/stdin is read until its end into memory reserved once (only what arrives is
+// touched), and refused as soon as more than `maxBytes` have arrived. Throws Error(Input) «файл слишком
+// велик» naming the path, Error(NotFound) for a missing file, Error(Input) for a directory, Error(Internal)
+// for other I/O failures.
 class InputFile {
  public:
   InputFile(const std::filesystem::path& path, size_t maxBytes);

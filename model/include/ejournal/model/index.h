@@ -1,8 +1,8 @@
 // Read-only lookups over a Journal: by id, by class, by lesson, and the period names the users type.
 //
-// A JournalIndex borrows the Journal it was built from: the Journal must outlive it and must not change while it
-// is used. Building is O(records); every lookup is O(1) or returns a precomputed list. Thread-safe for concurrent
-// readers once built.
+// A JournalIndex borrows the Journal it was built from: the Journal must outlive it and must not change while
+// it is used. Building is O(records); every lookup is O(1) or returns a precomputed list. Thread-safe for
+// concurrent readers once built.
 #pragma once
 
 #include <string>
@@ -42,8 +42,8 @@ class JournalIndex {
   // Members of a subgroup at any day of the range, same order.
   std::vector<const Student*> membersOfSubgroup(std::string_view subgroupId, DateRange range) const;
 
-  // The reporting period of the given kind containing the date for a grade (e.g. the quarter of 2025-10-01 for
-  // grade 5); nullptr when none.
+  // The reporting period of the given kind containing the date for a grade (e.g. the quarter of 2025-10-01
+  // for grade 5); nullptr when none.
   const Period* periodAt(Date d, int grade, PeriodKind kind) const;
   // The periods that are reporting periods for the grade (quarters or half-years), in date order.
   std::vector<const Period*> reportingPeriodsOf(int grade) const;
@@ -64,12 +64,13 @@ class JournalIndex {
   std::unordered_map<std::string_view, std::vector<const PeriodMark*>> periodMarksOfStudent_;
 };
 
-// A key that sorts Russian names alphabetically with byte comparison: Cyrillic letters in alphabet order with ё
-// right after е, case folded, other characters after. Used for student lists and anything a user reads sorted.
+// A key that sorts Russian names alphabetically with byte comparison: Cyrillic letters in alphabet order with
+// ё right after е, case folded, other characters after. Used for student lists and anything a user reads
+// sorted.
 std::string russianSortKey(std::string_view utf8);
 
-// Period names users type: "2025-Q1".."2025-Q4", "2025-H1", "2025-H2", "2025-year". Returns false if the text is
-// not of that form (it does not check that the journal has the period).
+// Period names users type: "2025-Q1".."2025-Q4", "2025-H1", "2025-H2", "2025-year". Returns false if the text
+// is not of that form (it does not check that the journal has the period).
 struct PeriodName {
   int startYear = 0;
   PeriodKind kind = PeriodKind::Quarter;

@@ -1,9 +1,9 @@
 // The domain model of one school's electronic class journal for one academic year.
 //
-// Plain value structs with public fields (conventions §5): every stage (store, ingest, rules, reports, render,
-// archive, app) exchanges these values and nothing else. Ids are stable strings as they come from the source
-// (dnevnik.ru ids are 64-bit numbers and arrive as strings too). Optional references are empty strings.
-// This header depends on the standard library only.
+// Plain value structs with public fields (conventions §5): every stage (store, ingest, rules, reports,
+// render, archive, app) exchanges these values and nothing else. Ids are stable strings as they come from the
+// source (dnevnik.ru ids are 64-bit numbers and arrive as strings too). Optional references are empty
+// strings. This header depends on the standard library only.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +20,7 @@ inline constexpr int kFormatVersion = 2;  // 2: staff e-mail addresses (docs/xml
 
 struct School {
   std::string id;
-  std::string fullName;        // "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»"
+  std::string fullName;  // "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»"
   std::string shortName;       // "МАОУ лицей «Ступени»"
   std::string director;        // "Тюрина Наталья Александровна"
   std::string deputyDirector;  // заместитель директора по УВР
@@ -28,9 +28,9 @@ struct School {
 };
 
 struct AcademicYear {
-  int startYear = 0;  // 2025 for 2025/2026
-  Date start;         // first day of studies, e.g. 2025-09-01
-  Date end;           // last day, e.g. 2026-05-31
+  int startYear = 0;          // 2025 for 2025/2026
+  Date start;                 // first day of studies, e.g. 2025-09-01
+  Date end;                   // last day, e.g. 2026-05-31
   std::string label() const;  // "2025/2026"
 };
 
@@ -63,7 +63,7 @@ struct Staff {
   std::string firstName;
   std::string middleName;
   std::string position;  // "учитель математики", "заместитель директора по УВР"
-  std::string email = {};  // optional (format version 2): where the follow-up of checks is sent
+  std::string email = {};         // optional (format version 2): where the follow-up of checks is sent
   std::string fullName() const;   // "Иванова Мария Петровна"
   std::string shortName() const;  // "Иванова М. П."
 };
@@ -87,8 +87,8 @@ struct Subject {
 
 struct SchoolClass {
   std::string id;
-  int grade = 1;          // 1..11
-  std::string letter;     // "А"
+  int grade = 1;       // 1..11
+  std::string letter;  // "А"
   std::string classTeacherId;
   std::string name() const;  // "5А"
 };
@@ -107,8 +107,8 @@ struct Student {
   std::string middleName;
   std::optional<Date> birthDate;
   std::vector<Enrolment> enrolments;  // ordered by date; a transfer ends one and starts another
-  std::string fullName() const;   // "Петров Пётр Ильич"
-  std::string shortName() const;  // "Петров П."
+  std::string fullName() const;       // "Петров Пётр Ильич"
+  std::string shortName() const;      // "Петров П."
   bool enrolledIn(std::string_view classId, Date d) const;
 };
 
@@ -222,7 +222,7 @@ enum class MarkKind { Points, NotAssessed, Pass, Fail, Exempt };
 // A mark value: 1..5 points, «н/а», «зач», «незач», «осв».
 struct MarkValue {
   MarkKind kind = MarkKind::Points;
-  int points = 0;  // 1..5 when kind == Points
+  int points = 0;                                                // 1..5 when kind == Points
   static std::optional<MarkValue> parse(std::string_view text);  // "5", "н/а", "зач", "незач", "осв"
   std::string toString() const;
   bool operator==(const MarkValue&) const = default;

@@ -1,6 +1,6 @@
-// JSON values as text, for the stages that write JSON (the rules' findings, the reports): string escaping, and an
-// object and an array written member by member. Header-only, standard library only; deterministic output (numbers
-// through formatFixed in text.h, classic locale). UTF-8 passes through unescaped.
+// JSON values as text, for the stages that write JSON (the rules' findings, the reports): string escaping,
+// and an object and an array written member by member. Header-only, standard library only; deterministic
+// output (numbers through formatFixed in text.h, classic locale). UTF-8 passes through unescaped.
 #pragma once
 
 #include <cstddef>
@@ -12,18 +12,29 @@
 
 namespace ejournal::model {
 
-// `s` as a JSON string with its quotes: '"' and '\' escaped, \n \r \t as such, other control characters as \u00XX.
+// `s` as a JSON string with its quotes: '"' and '\' escaped, \n \r \t as such, other control characters as
+// \u00XX.
 inline std::string jsonString(std::string_view s) {
   static const char* hex = "0123456789abcdef";
   std::string o = "\"";
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
+      case '"':
+        o += "\\\"";
+        break;
+      case '\\':
+        o += "\\\\";
+        break;
+      case '\n':
+        o += "\\n";
+        break;
+      case '\r':
+        o += "\\r";
+        break;
+      case '\t':
+        o += "\\t";
+        break;
       default:
         if (c < 0x20) {
           o += "\\u00";
@@ -40,7 +51,8 @@ inline std::string jsonString(std::string_view s) {
 // jsonString(s), or null for an empty string (an absent id).
 inline std::string jsonStringOrNull(std::string_view s) { return s.empty() ? "null" : jsonString(s); }
 
-// A JSON object on one line, member by member in the order added: {"a": "x", "b": 1}; {} when nothing was added.
+// A JSON object on one line, member by member in the order added: {"a": "x", "b": 1}; {} when nothing was
+// added.
 //     JsonObject().text("rule", id).integer("count", n).json()
 class JsonObject {
  public:
@@ -48,7 +60,9 @@ class JsonObject {
   JsonObject& textOrNull(std::string_view key, std::string_view v) { return raw(key, jsonStringOrNull(v)); }
   JsonObject& integer(std::string_view key, long long v) { return raw(key, std::to_string(v)); }
   // `decimals` fixed digits after the point ("3.50").
-  JsonObject& number(std::string_view key, double v, int decimals) { return raw(key, formatFixed(v, decimals)); }
+  JsonObject& number(std::string_view key, double v, int decimals) {
+    return raw(key, formatFixed(v, decimals));
+  }
   JsonObject& boolean(std::string_view key, bool v) { return raw(key, v ? "true" : "false"); }
   // A member whose value is JSON text already (a nested object or array, null, a number formatted otherwise).
   JsonObject& raw(std::string_view key, std::string_view json) {
@@ -64,8 +78,9 @@ class JsonObject {
   std::string s_;
 };
 
-// A JSON array of f(item) (JSON text) for each item, each element preceded by `indent` and the closing bracket by
-// `close`: jsonArray(v, f, "\n    ", "\n  ") gives "[\n    a,\n    b\n  ]". An empty vector gives "[]".
+// A JSON array of f(item) (JSON text) for each item, each element preceded by `indent` and the closing
+// bracket by `close`: jsonArray(v, f, "\n    ", "\n  ") gives "[\n    a,\n    b\n  ]". An empty vector gives
+// "[]".
 template <class T, class F>
 std::string jsonArray(const std::vector<T>& items, F&& f, std::string_view indent = "\n    ",
                       std::string_view close = "") {

@@ -3,15 +3,15 @@
 // PDF; archive stores the control report.
 //
 // Every structure is a complete value: ids as in the source, names resolved, Russian labels ready, numbers
-// computed (percentages 0..100 rounded to one decimal, averages to two). No third-party types. Building a report
-// only reads the JournalIndex; the writers are deterministic (numbers in the classic locale).
+// computed (percentages 0..100 rounded to one decimal, averages to two). No third-party types. Building a
+// report only reads the JournalIndex; the writers are deterministic (numbers in the classic locale).
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ejournal/model/date.h"
@@ -23,15 +23,15 @@ namespace ejournal::reports {
 
 // What every report carries on its first lines.
 struct ReportHeader {
-  std::string title;          // "Справка по итогам проверки электронного журнала"
-  std::string schoolName;     // full name
+  std::string title;  // "Справка по итогам проверки электронного журнала"
+  std::string schoolName;  // full name
   std::string schoolShortName;
-  std::string academicYear;   // "2025/2026"
-  std::string periodId;       // "2025-Q1"; empty for a date range
-  std::string periodLabel;    // "1 четверть", "период 01.10.2025 – 31.10.2025"
+  std::string academicYear;  // "2025/2026"
+  std::string periodId;      // "2025-Q1"; empty for a date range
+  std::string periodLabel;   // "1 четверть", "период 01.10.2025 – 31.10.2025"
   model::DateRange dates;
-  model::Date asOf;           // figures "to date" are up to this day
-  std::string scopeLabel;     // Russian: "все классы" or "класс 5А, предмет Математика"
+  model::Date asOf;  // figures "to date" are up to this day
+  std::string scopeLabel;  // Russian: "все классы" or "класс 5А, предмет Математика"
   model::DateTime createdAt;
   std::string deputyDirector;  // who signs: "Петрова Анна Сергеевна"
   std::string director;
@@ -63,14 +63,14 @@ struct ControlRow {
   std::string teacherId;
   std::string teacherName;  // "Иванова М. П."; "не указан" when no teacher could be determined
   std::string classId;
-  std::string className;    // "5А"
+  std::string className;  // "5А"
   std::string subjectId;
   std::string subjectName;
   std::string subgroupId;
   std::string subgroupName;
-  int lessonsHeld = 0;        // lessons recorded in the scope
-  int lessonsPlanned = 0;     // by the curriculum, to the as-of date
-  int topicsOnTime = 0;       // topic entered on the lesson day
+  int lessonsHeld = 0;     // lessons recorded in the scope
+  int lessonsPlanned = 0;  // by the curriculum, to the as-of date
+  int topicsOnTime = 0;    // topic entered on the lesson day
   int topicsLate = 0;
   int topicsMissing = 0;
   int marks = 0;
@@ -78,23 +78,23 @@ struct ControlRow {
   int lessonsFewMarks = 0;    // lessons with fewer marks than required
   int lateWorkMarks = 0;      // marks for written works posted late
   int missingHomework = 0;
-  int substitutions = 0;      // lessons of this line taught by a substitute
+  int substitutions = 0;  // lessons of this line taught by a substitute
   int errors = 0;
   int warnings = 0;
   int infos = 0;
-  std::vector<RuleCount> counts;           // per rule, catalogue order, only rules with findings
-  std::vector<ControlFinding> findings;    // date order
+  std::vector<RuleCount> counts;         // per rule, catalogue order, only rules with findings
+  std::vector<ControlFinding> findings;  // date order
 };
 
-// The follow-up of recorded checks (docs/followup.md): per teacher, what was corrected after the previous check,
-// what is still open (since when) and whether they acknowledged the latest check's remarks.
+// The follow-up of recorded checks (docs/followup.md): per teacher, what was corrected after the previous
+// check, what is still open (since when) and whether they acknowledged the latest check's remarks.
 struct FollowUpItem {
   ControlFinding finding;
   std::string className;
   std::string subjectName;
-  model::Date since;     // found (again) by the check of that day
-  int days = 0;          // open for so many days on the latest check's day
-  bool reopened = false; // corrected once and found again
+  model::Date since;      // found (again) by the check of that day
+  int days = 0;           // open for so many days on the latest check's day
+  bool reopened = false;  // corrected once and found again
 };
 
 struct TeacherFollowUp {
@@ -111,11 +111,11 @@ struct TeacherFollowUp {
 
 struct ControlFollowUp {
   int64_t checkId = 0;
-  model::Date checkDate;                        // the latest recorded check
+  model::Date checkDate;                         // the latest recorded check
   std::optional<model::Date> previousCheckDate;  // the one before it, if any
-  model::Date deadline;                         // the latest check's correction deadline
-  std::vector<TeacherFollowUp> teachers;        // teachers with remarks then or now, by name
-  std::vector<std::string> notAcknowledged;     // names of teachers with remarks who have not acknowledged
+  model::Date deadline;                          // the latest check's correction deadline
+  std::vector<TeacherFollowUp> teachers;         // teachers with remarks then or now, by name
+  std::vector<std::string> notAcknowledged;      // names of teachers with remarks who have not acknowledged
   int corrected = 0;
   int open = 0;
   int fresh = 0;
@@ -127,21 +127,22 @@ struct FollowUpInput {
   model::Date checkDate;
   std::optional<model::Date> previousCheckDate;
   model::Date deadline;
-  std::vector<model::TrackedFinding> results;                   // what the latest check saw (corrected ones too)
+  std::vector<model::TrackedFinding> results;  // what the latest check saw (corrected ones too)
   std::vector<std::pair<std::string, model::DateTime>> acknowledged;  // staff id, when
 };
 ControlFollowUp buildControlFollowUp(const model::JournalIndex& index, const FollowUpInput& input);
 
 struct ControlReport {
   ReportHeader header;
-  std::vector<ControlRow> rows;  // by teacher name, class, subject
+  std::vector<ControlRow> rows;   // by teacher name, class, subject
   std::vector<RuleCount> totals;  // per rule over all rows, catalogue order, only rules with findings
   int lessonsHeld = 0;
   int findings = 0;
   int errors = 0;
   int warnings = 0;
   int infos = 0;
-  std::string conclusion;  // Russian: "Нарушений не выявлено." or "Выявлено нарушений: 12, предупреждений: 3."
+  std::string
+      conclusion;  // Russian: "Нарушений не выявлено." or "Выявлено нарушений: 12, предупреждений: 3."
   std::vector<rules::NotChecked> notChecked;  // enabled rules the data could not support, catalogue order
   // The follow-up of recorded checks; absent when none is recorded (the report then reads as before).
   std::optional<ControlFollowUp> followUp;
@@ -157,14 +158,14 @@ struct ProgramRow {
   std::string subgroupId;
   std::string subgroupName;
   std::string teacherName;
-  int plannedYear = 0;    // curriculum hours for the year
-  int plannedPeriod = 0;  // curriculum hours for the scope's period(s)
-  int plannedToDate = 0;  // of them due by the as-of date
-  int delivered = 0;      // hours of lessons recorded in the scope up to the as-of date
-  int shortfall = 0;      // plannedToDate - delivered when positive (отставание)
-  int excess = 0;         // delivered - plannedToDate when positive
-  double percent = 0;     // delivered / plannedToDate * 100 (100 when nothing was due)
-  bool completed = false; // delivered >= plannedPeriod
+  int plannedYear = 0;     // curriculum hours for the year
+  int plannedPeriod = 0;   // curriculum hours for the scope's period(s)
+  int plannedToDate = 0;   // of them due by the as-of date
+  int delivered = 0;       // hours of lessons recorded in the scope up to the as-of date
+  int shortfall = 0;       // plannedToDate - delivered when positive (отставание)
+  int excess = 0;          // delivered - plannedToDate when positive
+  double percent = 0;      // delivered / plannedToDate * 100 (100 when nothing was due)
+  bool completed = false;  // delivered >= plannedPeriod
 };
 
 struct ProgramReport {
@@ -184,15 +185,15 @@ struct ResultsRow {
   std::string classTeacherName;
   std::string periodId;     // the reporting period whose marks are counted: "2025-Q1", "2025-H1", "2025-year"
   std::string periodLabel;  // "1 четверть"
-  bool unmarked = false;    // безотметочное обучение (grade 1): no mark figures, left out of the total
-  int students = 0;         // enrolled on the period's last day (or as-of day)
-  int graded = 0;           // students with at least one period mark of a marked subject
-  int excellent = 0;        // отличники: only 5
-  int good = 0;             // хорошисты: only 4 and 5, at least one 4
-  int oneThree = 0;         // exactly one 3, the rest 4 and 5
-  int threes = 0;           // with 3s otherwise (no 2, no н/а)
-  int failing = 0;          // неуспевающие: any 2, н/а or незачёт
-  int notGraded = 0;        // no period marks yet
+  bool unmarked = false;  // безотметочное обучение (grade 1): no mark figures, left out of the total
+  int students = 0;           // enrolled on the period's last day (or as-of day)
+  int graded = 0;             // students with at least one period mark of a marked subject
+  int excellent = 0;          // отличники: only 5
+  int good = 0;               // хорошисты: only 4 and 5, at least one 4
+  int oneThree = 0;           // exactly one 3, the rest 4 and 5
+  int threes = 0;             // with 3s otherwise (no 2, no н/а)
+  int failing = 0;            // неуспевающие: any 2, н/а or незачёт
+  int notGraded = 0;          // no period marks yet
   double successPercent = 0;  // % успеваемости = (graded - failing) / graded * 100
   double qualityPercent = 0;  // % качества = (excellent + good) / graded * 100
   double averageMark = 0;     // mean of all period marks in points
@@ -204,7 +205,7 @@ struct ResultsRow {
 struct ResultsReport {
   ReportHeader header;
   std::vector<ResultsRow> rows;  // class order
-  ResultsRow total;              // className "Итого": the sum of the classes with marks (unmarked ones left out)
+  ResultsRow total;  // className "Итого": the sum of the classes with marks (unmarked ones left out)
 };
 
 // ---- Substitutions (замены) ----
@@ -222,8 +223,8 @@ struct SubstitutionLine {
 struct SubstitutionRow {
   std::string teacherId;
   std::string teacherName;
-  int given = 0;     // lessons this teacher taught as a substitute
-  int replaced = 0;  // lessons of this teacher taught by someone else
+  int given = 0;                        // lessons this teacher taught as a substitute
+  int replaced = 0;                     // lessons of this teacher taught by someone else
   std::vector<SubstitutionLine> lines;  // the lessons given, date order
 };
 
@@ -243,11 +244,11 @@ struct ForecastRow {
   std::string className;
   std::string subjectId;
   std::string subjectName;
-  std::string periodId;           // the student's reporting period being forecast
-  int marks = 0;                  // current marks in points so far
-  int requiredMarks = 0;          // for a period mark (accumulation rule)
-  double weightedAverage = 0;     // 0 when no marks
-  std::optional<int> expected;    // expected period mark; empty with no marks
+  std::string periodId;         // the student's reporting period being forecast
+  int marks = 0;                // current marks in points so far
+  int requiredMarks = 0;        // for a period mark (accumulation rule)
+  double weightedAverage = 0;   // 0 when no marks
+  std::optional<int> expected;  // expected period mark; empty with no marks
   bool atRisk = false;
   std::vector<std::string> reasons;  // Russian: "ожидается 2 (средний балл 2.40)", "мало отметок: 2 из 5"
 };
@@ -260,17 +261,17 @@ struct ForecastReport {
 };
 
 // Builders. `index` must outlive nothing: results are self-contained values. `createdAt` stamps the header.
-// All take the same Scope as the rules (class/subject/teacher filters apply). Throw ejournal::Error(Input) only
-// for an inconsistent scope.
+// All take the same Scope as the rules (class/subject/teacher filters apply). Throw ejournal::Error(Input)
+// only for an inconsistent scope.
 ControlReport buildControlReport(const model::JournalIndex& index, const rules::Scope& scope,
                                  const std::vector<model::Finding>& findings, const rules::Config& config,
                                  model::DateTime createdAt);
 ProgramReport buildProgramReport(const model::JournalIndex& index, const rules::Scope& scope,
                                  model::DateTime createdAt);
 // Results use period marks of each class's reporting period(s) falling in the scope (the year marks for a
-// year scope); a quarter scope for grades 10-11 counts the half-year containing the scope's end. Classes of grades
-// up to `unmarkedToGrade` (marks.valid_value's unmarked_to_grade; grade 1 by default) are unmarked: shown «без
-// отметок», with attendance, and left out of the total.
+// year scope); a quarter scope for grades 10-11 counts the half-year containing the scope's end. Classes of
+// grades up to `unmarkedToGrade` (marks.valid_value's unmarked_to_grade; grade 1 by default) are unmarked:
+// shown «без отметок», with attendance, and left out of the total.
 ResultsReport buildResultsReport(const model::JournalIndex& index, const rules::Scope& scope,
                                  model::DateTime createdAt, int unmarkedToGrade = 1);
 SubstitutionsReport buildSubstitutionsReport(const model::JournalIndex& index, const rules::Scope& scope,
@@ -282,9 +283,10 @@ ForecastReport buildForecastReport(const model::JournalIndex& index, const rules
 enum class Format { Text, Json, Csv };
 std::optional<Format> formatFromString(std::string_view s);  // "text", "json", "csv"
 
-// Writers: JSON is one object {"report": "control", "header": {...}, "rows": [...], ...} with ids and names; CSV is
-// a header line and one line per row (RFC 4180 quoting, UTF-8; the control report: one line per teacher x class x
-// subject with its counts); text is a readable Russian table (the control report lists each row's findings).
+// Writers: JSON is one object {"report": "control", "header": {...}, "rows": [...], ...} with ids and names;
+// CSV is a header line and one line per row (RFC 4180 quoting, UTF-8; the control report: one line per
+// teacher x class x subject with its counts); text is a readable Russian table (the control report lists each
+// row's findings).
 void write(const ControlReport& r, Format f, std::ostream& out);
 void write(const ProgramReport& r, Format f, std::ostream& out);
 void write(const ResultsReport& r, Format f, std::ostream& out);

@@ -1,6 +1,7 @@
 // A deterministic generator of a realistic school year (a lyceum, 2025/2026) with a small, documented rate of
-// planted rule violations, for the demo, the tests and the benchmarks. samples/README.md describes what is made
-// and, for every kind of planted violation, exactly what it looks like and which ids PlantedViolation carries.
+// planted rule violations, for the demo, the tests and the benchmarks. samples/README.md describes what is
+// made and, for every kind of planted violation, exactly what it looks like and which ids PlantedViolation
+// carries.
 #pragma once
 
 #include <cstdint>
@@ -24,9 +25,9 @@ struct PlantedViolation {
   std::string rule;  // rule id, as in docs/rules.md: "marks.deadline"
   std::string classId;
   std::string subjectId;
-  std::string lessonId;   // empty where the rule is not about one lesson
-  std::string studentId;  // empty where the rule is not about one student
-  std::string note;       // what was planted, in English
+  std::string lessonId;    // empty where the rule is not about one lesson
+  std::string studentId;   // empty where the rule is not about one student
+  std::string note;        // what was planted, in English
   std::string subgroupId;  // empty: the whole class
   std::string periodId;    // the reporting period concerned ("2025-Q2"), where the rule is about a period
 };
@@ -37,8 +38,8 @@ struct Sample {
 };
 
 // Generates the school year. Deterministic: the same options give the same Sample on every platform.
-// Throws ejournal::Error(ErrorKind::Input) for options out of range (classes other than 11 or 44, fewer than 8 or
-// more than 40 students per class). Thread-safe (no shared state).
+// Throws ejournal::Error(ErrorKind::Input) for options out of range (classes other than 11 or 44, fewer than
+// 8 or more than 40 students per class). Thread-safe (no shared state).
 Sample generate(const SampleOptions& options);
 
 // The planted violations as a JSON document: {"seed":…, "classes":…, "planted":[{"rule","class","subject",

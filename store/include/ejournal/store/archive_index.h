@@ -1,7 +1,8 @@
-// The archive index in the store (migrations 10-19): which archives exist in an archive directory, their documents
-// and the searchable labels of each document (class, subject, teacher, student), so `ejournal archive find` answers
-// without opening every archive. The archives are the source of truth: the index holds nothing that cannot be
-// rebuilt from them (`ejournal archive reindex` replaces a directory's rows with what the archives say).
+// The archive index in the store (migrations 10-19): which archives exist in an archive directory, their
+// documents and the searchable labels of each document (class, subject, teacher, student), so `ejournal
+// archive find` answers without opening every archive. The archives are the source of truth: the index holds
+// nothing that cannot be rebuilt from them (`ejournal archive reindex` replaces a directory's rows with what
+// the archives say).
 //
 // The store does not depend on the archive stage; app converts archive::ArchiveInfo into IndexedArchive.
 // Thread-safe (each call takes its own pooled session). Errors: Error(Internal) naming "archive.index".

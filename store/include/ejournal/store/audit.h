@@ -1,10 +1,10 @@
-// The audit log: an append-only, hash-chained record of every login, failed login, ingest, pull, seal, download
-// and user change (issue 6), kept in the journal store (migrations 20-29).
+// The audit log: an append-only, hash-chained record of every login, failed login, ingest, pull, seal,
+// download and user change (issue 6), kept in the journal store (migrations 20-29).
 //
 // Each record's hash is SHA-256 over the previous record's hash and the record's canonical text (docs/api.md,
 // "Audit log"), so removing, reordering or editing any record breaks the chain from there on; `ejournal audit
-// verify` recomputes it. The tables refuse UPDATE and DELETE (triggers). Appends are serialised across threads and
-// service instances by the database. Thread-safe.
+// verify` recomputes it. The tables refuse UPDATE and DELETE (triggers). Appends are serialised across
+// threads and service instances by the database. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +20,9 @@ namespace ejournal::store {
 class Store;
 
 struct AuditEntry {
-  std::string actor;    // login, "cli:<os user>", or "scheduler"
-  std::string action;   // "login", "login.failed", "logout", "ingest", "pull", "seal", "download", "user.add", ...
+  std::string actor;  // login, "cli:<os user>", or "scheduler"
+  std::string
+      action;  // "login", "login.failed", "logout", "ingest", "pull", "seal", "download", "user.add", ...
   std::string object;   // what it was about: a file, an archive id, a login
   std::string outcome;  // "ok", "denied", "failed"
   std::string details;  // free text (Russian or JSON), may be empty
@@ -57,7 +58,8 @@ struct AuditVerification {
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
-  // Appends one record stamped with the store's clock; returns it with seq and hashes. Throws Error(Internal).
+  // Appends one record stamped with the store's clock; returns it with seq and hashes. Throws
+  // Error(Internal).
   virtual AuditRecord append(const AuditEntry& entry) = 0;
   virtual std::vector<AuditRecord> list(const AuditQuery& query) = 0;  // in seq order
   // Recomputes the whole chain.

@@ -1,7 +1,8 @@
-// Recorded checks and their follow-up (issue 13, docs/followup.md), kept in the journal store (migrations 30-39):
-// every recorded check with the rules' version and the data's state (the last ingest or pull run), the findings it
-// found with their history (new, still open since which check, corrected when seen gone, reopened), the teachers'
-// acknowledgements «ознакомлен(а)», and the outbox of messages to teachers (each sent once, failures retried).
+// Recorded checks and their follow-up (issue 13, docs/followup.md), kept in the journal store (migrations
+// 30-39): every recorded check with the rules' version and the data's state (the last ingest or pull run),
+// the findings it found with their history (new, still open since which check, corrected when seen gone,
+// reopened), the teachers' acknowledgements «ознакомлен(а)», and the outbox of messages to teachers (each
+// sent once, failures retried).
 //
 // A finding is identified by model::findingKey. The store does not run the rules: app runs them and hands the
 // findings over. Thread-safe (each call takes its own pooled session); record() is one transaction.
@@ -48,8 +49,8 @@ struct CheckRecord {
 };
 
 // What to record. `findings` may hold duplicates (one kept per key). `covers` says whether a finding recorded
-// earlier lies within this check's scope, so one missing from `findings` is really gone (corrected); a finding out
-// of the scope stays as it was.
+// earlier lies within this check's scope, so one missing from `findings` is really gone (corrected); a
+// finding out of the scope stays as it was.
 struct NewCheck {
   std::string schoolId;
   std::string actor;
@@ -101,14 +102,14 @@ class CheckHistory {
 
   // Records a check and updates every finding's history, all in one transaction: a finding never seen is New;
   // one seen and not corrected is Open (since the check that found it); one corrected earlier is Reopened; a
-  // finding open before, covered by this check and not found is Corrected by it (on its date). Returns the check
-  // with its counts.
+  // finding open before, covered by this check and not found is Corrected by it (on its date). Returns the
+  // check with its counts.
   virtual CheckRecord record(const NewCheck& check) = 0;
   // Checks of a school, newest first.
   virtual std::vector<CheckRecord> checks(const std::string& schoolId) = 0;
   virtual std::optional<CheckRecord> check(int64_t id) = 0;
-  // What a check saw: its findings (New/Open/Reopened, since when) and the ones it saw corrected, in the order of
-  // the check's findings, the corrected ones last.
+  // What a check saw: its findings (New/Open/Reopened, since when) and the ones it saw corrected, in the
+  // order of the check's findings, the corrected ones last.
   virtual std::vector<model::TrackedFinding> results(int64_t checkId) = 0;
   // The current state of every finding of the school ever recorded (key order).
   virtual std::vector<model::TrackedFinding> findings(const std::string& schoolId) = 0;
@@ -121,7 +122,8 @@ class CheckHistory {
                            model::DateTime at) = 0;
   virtual std::vector<Acknowledgement> acknowledgements(int64_t checkId) = 0;  // by staff id
 
-  // Queues a message; returns false (and queues nothing) when one for (school, batch, staff) is there already.
+  // Queues a message; returns false (and queues nothing) when one for (school, batch, staff) is there
+  // already.
   virtual bool enqueue(const OutgoingMessage& message) = 0;
   // Messages not yet sent (pending or failed), oldest first.
   virtual std::vector<OutgoingMessage> unsent(size_t limit) = 0;

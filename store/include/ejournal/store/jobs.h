@@ -1,5 +1,6 @@
-// Runs of the service's scheduled jobs (nightly pull, monthly control report, quarter-end seal, nightly backup),
-// recorded in the journal store (migrations 20-29) so a failed job is retried and reported, never dropped.
+// Runs of the service's scheduled jobs (nightly pull, monthly control report, quarter-end seal, nightly
+// backup), recorded in the journal store (migrations 20-29) so a failed job is retried and reported, never
+// dropped.
 //
 // A run is claimed for (job, due time, attempt) with a unique key, so when several service instances share a
 // PostgreSQL store exactly one of them runs each due job. Thread-safe.
@@ -22,10 +23,10 @@ std::string_view toString(JobStatus s);  // "running", "succeeded", "failed"
 
 struct JobRun {
   int64_t id = 0;
-  std::string job;          // "pull", "control-report", "quarter-seal", "backup"
-  model::DateTime due;      // the scheduled time this run is for
-  int attempt = 1;          // 1 for the first try, 2.. for retries
-  std::string instance;     // which service instance ran it (host:pid)
+  std::string job;       // "pull", "control-report", "quarter-seal", "backup"
+  model::DateTime due;   // the scheduled time this run is for
+  int attempt = 1;       // 1 for the first try, 2.. for retries
+  std::string instance;  // which service instance ran it (host:pid)
   model::DateTime startedAt;
   std::optional<model::DateTime> finishedAt;
   JobStatus status = JobStatus::Running;

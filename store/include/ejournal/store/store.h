@@ -1,8 +1,8 @@
-// The journal store: the only part of ejournal that talks to a database (SQLite by default, PostgreSQL to scale
-// out). Rules, reports, render and archive work on model values loaded from here; app wires them.
+// The journal store: the only part of ejournal that talks to a database (SQLite by default, PostgreSQL to
+// scale out). Rules, reports, render and archive work on model values loaded from here; app wires them.
 //
-// Thread safety: a Store may be used from many threads at once (it keeps a session pool); an IngestTransaction
-// belongs to the thread that began it.
+// Thread safety: a Store may be used from many threads at once (it keeps a session pool); an
+// IngestTransaction belongs to the thread that began it.
 #pragma once
 
 #include <memory>
@@ -25,9 +25,9 @@ struct IngestSummary {
 };
 
 // One ingest or pull, stored all or nothing. Parts are upserted in document order: the first part carries the
-// school, year, periods and all reference data (staff, subjects, classes, students, subgroups, curriculum, plan,
-// timetable); later parts carry lessons, marks, attendance and period marks that refer to them. Every part has
-// `school.id` set. Destroying the transaction without commit() rolls everything back.
+// school, year, periods and all reference data (staff, subjects, classes, students, subgroups, curriculum,
+// plan, timetable); later parts carry lessons, marks, attendance and period marks that refer to them. Every
+// part has `school.id` set. Destroying the transaction without commit() rolls everything back.
 class IngestTransaction {
  public:
   virtual ~IngestTransaction() = default;
@@ -36,11 +36,11 @@ class IngestTransaction {
 };
 
 struct LoadFilter {
-  std::string schoolId;                     // empty: the only school in the store (Error if several)
-  std::optional<model::DateRange> dates;    // lessons (and their marks, attendance) within these dates
-  std::string classId;                      // empty: all classes
-  bool referenceOnly = false;               // only the school, year and reference data: no lessons, marks,
-                                            // attendance or period marks (cheap: for names, periods, classes)
+  std::string schoolId;                   // empty: the only school in the store (Error if several)
+  std::optional<model::DateRange> dates;  // lessons (and their marks, attendance) within these dates
+  std::string classId;                    // empty: all classes
+  bool referenceOnly = false;             // only the school, year and reference data: no lessons, marks,
+                                          // attendance or period marks (cheap: for names, periods, classes)
 };
 
 struct ClassStats {
@@ -56,13 +56,13 @@ struct ClassStats {
 class Store {
  public:
   // Opens (creating and migrating as needed) the store named by `connection`: a SQLite file path
-  // ("ejournal.db", "sqlite:/var/lib/ejournal/ejournal.db") or "postgresql:host=... port=... dbname=... user=...".
-  // Throws ejournal::Error(Internal) with the connection (password elided) on failure.
+  // ("ejournal.db", "sqlite:/var/lib/ejournal/ejournal.db") or "postgresql:host=... port=... dbname=...
+  // user=...". Throws ejournal::Error(Internal) with the connection (password elided) on failure.
   static std::unique_ptr<Store> open(const std::string& connection,
                                      std::shared_ptr<model::Clock> clock = model::systemClock());
   // Opens an existing store for a command that only reads: creates no file and applies no migration. Throws
-  // Error(NotFound) when the SQLite file does not exist, Error(Input) when the database is not an ejournal store or
-  // its schema is older than this program's (a writing command or the service migrates it).
+  // Error(NotFound) when the SQLite file does not exist, Error(Input) when the database is not an ejournal
+  // store or its schema is older than this program's (a writing command or the service migrates it).
   static std::unique_ptr<Store> openExisting(const std::string& connection,
                                              std::shared_ptr<model::Clock> clock = model::systemClock());
   virtual ~Store() = default;
@@ -71,13 +71,13 @@ class Store {
   virtual std::unique_ptr<IngestTransaction> beginIngest(const model::Provenance& provenance) = 0;
 
   // The school's journal: all reference data, and lessons, marks, attendance and period marks as filtered.
-  // Vectors come back in a stable order (by id, lessons by date and slot). Throws Error(NotFound) for an unknown
-  // school, Error(Input) when the store holds several schools and none is named.
+  // Vectors come back in a stable order (by id, lessons by date and slot). Throws Error(NotFound) for an
+  // unknown school, Error(Input) when the store holds several schools and none is named.
   virtual model::Journal load(const LoadFilter& filter) = 0;
   virtual std::vector<std::string> schools() = 0;  // school ids
 
-  // Per class (and per reporting period of its grade, plus the whole year with periodId ""): students enrolled,
-  // lessons, marks, absences. Computed in SQL.
+  // Per class (and per reporting period of its grade, plus the whole year with periodId ""): students
+  // enrolled, lessons, marks, absences. Computed in SQL.
   virtual std::vector<ClassStats> stats(const LoadFilter& filter) = 0;
 };
 

@@ -3,7 +3,8 @@
 //
 // The service and the `ejournal user` command both go through this interface; only store/ holds SQL. Password
 // hashes are opaque strings here (the app's password module makes and checks them); the store never sees a
-// password. Thread-safe: a repository may be used from many threads (it borrows sessions from the store's pool).
+// password. Thread-safe: a repository may be used from many threads (it borrows sessions from the store's
+// pool).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +22,8 @@ class Store;
 
 // The roles of the school's instruction (seed 1.4, 3.1, 4) plus the auditor who reads archives.
 enum class Role {
-  Admin,         // администратор ЭЖ: users, ingest, pulls, backups, everything
-  Deputy,        // заместитель директора по УВР: controls the journal, reports, findings
+  Admin,   // администратор ЭЖ: users, ingest, pulls, backups, everything
+  Deputy,  // заместитель директора по УВР: controls the journal, reports, findings
   Secretary,     // секретарь: printouts, sealing and keeping the archives
   ClassTeacher,  // классный руководитель: their own class
   Teacher,       // учитель-предметник: their own classes and subjects
@@ -39,21 +40,23 @@ struct User {
   std::string login;     // unique, case-sensitive, [a-z0-9._-]
   std::string fullName;  // "Иванова Мария Петровна"
   Role role = Role::Teacher;
-  std::string staffId;   // the journal's staff id for teachers and class teachers (their scope); may be empty
+  std::string staffId;  // the journal's staff id for teachers and class teachers (their scope); may be empty
   std::string passwordHash;  // opaque, made by the app ("pbkdf2-sha256$iterations$salt$hash")
-  std::string email = {};    // optional: where the follow-up of checks is sent when the journal has no address
+  std::string email = {};  // optional: where the follow-up of checks is sent when the journal has no address
   bool disabled = false;
-  int64_t tokenGeneration = 0;  // a token carries the generation it was issued in; revokeAllTokens moves it on
-  // Read only (from the failed logins, by client address): failures since the last success from every address,
-  // and the latest lock of this login from some address.
+  int64_t tokenGeneration =
+      0;  // a token carries the generation it was issued in; revokeAllTokens moves it on
+  // Read only (from the failed logins, by client address): failures since the last success from every
+  // address, and the latest lock of this login from some address.
   int failedLogins = 0;
   std::optional<model::DateTime> lockedUntil;
   model::DateTime createdAt;
   model::DateTime passwordChangedAt;
 };
 
-// When failed logins lock: a (login, address) pair after `maxFailures`, an address as a whole (any logins, known
-// or not) after `maxAddressFailures`, each for `lockSeconds`. Failures older than `lockSeconds` are forgotten.
+// When failed logins lock: a (login, address) pair after `maxFailures`, an address as a whole (any logins,
+// known or not) after `maxAddressFailures`, each for `lockSeconds`. Failures older than `lockSeconds` are
+// forgotten.
 struct LoginPolicy {
   int maxFailures = 5;
   int maxAddressFailures = 20;
@@ -66,9 +69,9 @@ struct LoginLock {
 };
 
 struct FailedLogin {
-  int failures = 0;           // of the pair, this one included
-  bool pairLocked = false;    // this failure locked the pair
-  bool addressLocked = false; // this failure locked the address
+  int failures = 0;            // of the pair, this one included
+  bool pairLocked = false;     // this failure locked the pair
+  bool addressLocked = false;  // this failure locked the address
 };
 
 class UserRepository {
@@ -77,7 +80,8 @@ class UserRepository {
 
   virtual std::optional<User> find(const std::string& login) = 0;
   virtual std::vector<User> list() = 0;  // by login
-  // Adds a user; the id is assigned. Throws Error(Conflict) when the login exists, Error(Input) for a bad login.
+  // Adds a user; the id is assigned. Throws Error(Conflict) when the login exists, Error(Input) for a bad
+  // login.
   virtual User add(const User& user) = 0;
   // Replaces full name, role, staff id, password hash and disabled of the user with user.login. Throws
   // Error(NotFound) for an unknown login.
@@ -89,8 +93,8 @@ class UserRepository {
   virtual std::optional<LoginLock> loginLock(const std::string& login, const std::string& address,
                                              model::DateTime now) = 0;
   // Counts a failed login atomically (pair and address) and locks what reached its limit.
-  virtual FailedLogin recordFailedLogin(const std::string& login, const std::string& address, model::DateTime now,
-                                        const LoginPolicy& policy) = 0;
+  virtual FailedLogin recordFailedLogin(const std::string& login, const std::string& address,
+                                        model::DateTime now, const LoginPolicy& policy) = 0;
   // After a successful login: forgets the pair's failures (not the address's).
   virtual void recordSuccessfulLogin(const std::string& login, const std::string& address) = 0;
   // Forgets every failure and lock of `login` from every address (the administrator's unlock).
