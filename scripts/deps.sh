@@ -33,6 +33,8 @@ EJOURNAL_PACKAGES=(
   python3-aiosmtpd
   # the web interface (templates, styles, charts from Debian) and its browser test
   libkainjow-mustache-dev libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium
+  # the C++ style check (tests/scripts/format_check.sh, .clang-format)
+  clang-format
   # building and checking the Debian package (tests/package)
   dpkg-dev file lintian systemd
 )
