@@ -19,17 +19,15 @@ set(_ejournal_gen ${PROJECT_BINARY_DIR}/packaging)
 target_link_options(ejournal PRIVATE -Wl,-z,now)
 install(TARGETS ejournal RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-# Data: exactly what model::dataFile resolves (schemas/, templates/, rules/config/), the tiny sample to try the
-# commands on, and the service's web assets once there are any. Fonts come from Debian's font packages.
+# Data: exactly what model::dataFile resolves (schemas/, templates/ with the web pages' templates, styles and script,
+# rules/config/) and the tiny sample to try the commands on. Fonts, Bootstrap and Chart.js come from Debian's
+# packages (Depends).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/schemas/ DESTINATION ${_ejournal_data}/schemas FILES_MATCHING PATTERN "*.xsd")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/templates/ DESTINATION ${_ejournal_data}/templates
-        FILES_MATCHING PATTERN "*.xml")
+        FILES_MATCHING PATTERN "*.xml" PATTERN "*.mustache" PATTERN "*.js" PATTERN "*.css")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules/config/ DESTINATION ${_ejournal_data}/rules/config
         FILES_MATCHING PATTERN "*.xml")
 install(FILES ${PROJECT_SOURCE_DIR}/samples/tiny.xml DESTINATION ${_ejournal_data}/samples)
-if(EXISTS ${PROJECT_SOURCE_DIR}/web)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/web/ DESTINATION ${_ejournal_data}/web)
-endif()
 
 # The service: unit and example configuration (a conffile in the package, packaging/conffiles).
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/ejournal.service DESTINATION ${EJOURNAL_SYSTEMD_UNIT_DIR})

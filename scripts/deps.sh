@@ -9,6 +9,8 @@ EJOURNAL_RUNTIME_PACKAGES=(
   fonts-paratype fonts-liberation2
   # GOST R 34.10-2012 / Streebog signatures through the OpenSSL engine
   libengine-gost-openssl
+  # the web interface's styles and charts, served from /usr/share/javascript
+  libjs-bootstrap5 libjs-chart.js
   # the package's postinst creates the system user ejournal
   adduser
 )

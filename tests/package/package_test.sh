@@ -208,6 +208,15 @@ done
 login_rc=0
 [[ -z $healthy ]] || curl -fsS "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"login\": \"admin\", \"password\": \"$password\"}" >"$scratch/login" 2>&1 || login_rc=$?
+# The web interface from the installed templates, styles and scripts (and Debian's Bootstrap).
+web_rc=0
+if [[ -n $healthy ]]; then
+  { curl -fsSL "http://127.0.0.1:$port/" >"$scratch/login.html" &&
+    curl -fsS "http://127.0.0.1:$port/static/web/web.js" >"$scratch/web.js" &&
+    curl -fsS "http://127.0.0.1:$port/static/web/web.css" >"$scratch/web.css" &&
+    curl -fsS "http://127.0.0.1:$port/static/bootstrap/css/bootstrap.min.css" >"$scratch/bootstrap.css"; } \
+    2>"$scratch/web.err" || web_rc=$?
+fi
 kill -TERM "$serve" 2>/dev/null || true
 serve_rc=0
 wait "$serve" || serve_rc=$?
@@ -218,6 +227,11 @@ if ((login_rc != 0)) || ! grep -q '"token"' "$scratch/login"; then
   fail "the administrator could not log in"
 fi
 echo "  POST /api/v1/auth/login as admin: a token"
+if ((web_rc != 0)) || ! grep -q '<title>Вход' "$scratch/login.html" || ! [[ -s $scratch/web.js && -s $scratch/bootstrap.css ]]; then
+  cat "$scratch/web.err" "$scratch/login.html" 2>/dev/null | head -n 20
+  fail "the web interface is not served from the installed files"
+fi
+echo "  GET / (the login page), /static/web.js, web.css and Debian's Bootstrap: served"
 ((serve_rc == 0)) || { cat "$scratch/serve.out"; fail "ejournal serve exited with $serve_rc after SIGTERM"; }
 [[ -s $log/service.log ]] || fail "the service wrote no log file"
 if [[ $mode == system ]]; then
