@@ -33,6 +33,7 @@ import zipfile
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -168,7 +169,19 @@ class Browser:
         wait for the navigation it starts; on a loaded machine the old page is still there right after it)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, timeout).until(EC.staleness_of(page))
+
+        def replaced(_):
+            try:
+                page.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as e:  # chromedriver's other word for a node of a page that is gone
+                if "does not belong to the document" in str(e):
+                    return True
+                raise
+
+        WebDriverWait(self.driver, timeout).until(replaced)
         WebDriverWait(self.driver, timeout).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
 
