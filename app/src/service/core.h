@@ -141,6 +141,10 @@ void addPullRoutes(ServiceCore& core);     // pull
 void addFollowUpRoutes(
     ServiceCore& core);  // recorded checks, teachers' remarks, acknowledgements; notify jobs
 
+// The school's rule settings the routes check with (rules::Config::schoolDefaults(), read once;
+// routes_journal.cpp).
+const rules::Config& rulesConfig();
+
 // Records a check of `scope` (findings of `result`), queues each teacher's remarks and delivers the outbox
 // when smtp.host is set; audited as "check.record". Returns a Russian summary (routes_followup.cpp).
 std::string recordAndNotify(ServiceCore& core, const Snapshot& snap, const rules::Scope& scope,

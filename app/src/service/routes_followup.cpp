@@ -20,11 +20,6 @@ using Poco::Net::HTTPResponse;
 
 namespace {
 
-const rules::Config& rulesConfig() {
-  static const rules::Config config = rules::Config::schoolDefaults();
-  return config;
-}
-
 // Service users' e-mail addresses by staff id, for teachers whose journal record has none.
 std::map<std::string, std::string> userEmails(ServiceCore& core) {
   std::map<std::string, std::string> out;

@@ -18,14 +18,14 @@
 
 namespace ejournal::app::service {
 
-using Poco::Net::HTTPResponse;
-
-namespace {
-
 const rules::Config& rulesConfig() {
   static const rules::Config config = rules::Config::schoolDefaults();
   return config;
 }
+
+using Poco::Net::HTTPResponse;
+
+namespace {
 
 struct Scoped {
   std::shared_ptr<const Snapshot> snap;
