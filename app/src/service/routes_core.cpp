@@ -81,7 +81,6 @@ void requireStaffForScopedRole(const store::User& u) {
         "staffId");
 }
 
-// A staff id given to the API is checked against the stored journal (unchecked while none is stored).
 // The optional "email" of a user: where the follow-up of checks goes when the journal has no address.
 std::string emailField(const Poco::JSON::Object& body) {
   const std::string e = optionalString(body, "email");
@@ -92,6 +91,18 @@ std::string emailField(const Poco::JSON::Object& body) {
   return e;
 }
 
+// The hash of the body's "password", which must meet the password policy (400 weak_password otherwise).
+std::string passwordHashOf(Call& c, const Poco::JSON::Object& body) {
+  const std::string password = requireString(body, "password");
+  try {
+    checkPasswordPolicy(password);
+  } catch (const Error& e) {
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
+  }
+  return hashPassword(password, c.core.config.passwordIterations);
+}
+
+// A staff id given to the API is checked against the stored journal (unchecked while none is stored).
 void checkStaffOf(Call& c, const std::string& staffId) {
   try {
     checkStaffId(*c.core.store, staffId);
@@ -334,13 +345,7 @@ void addCoreRoutes(ServiceCore& core) {
              u.email = emailField(*body);
              requireStaffForScopedRole(u);
              if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
-             std::string password = requireString(*body, "password");
-             try {
-               checkPasswordPolicy(password);
-             } catch (const Error& e) {
-               throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
-             }
-             u.passwordHash = hashPassword(password, c.core.config.passwordIterations);
+             u.passwordHash = passwordHashOf(c, *body);
              store::User added = c.core.users->add(u);
              c.audit("user.add", u.login, "ok", std::string(store::toString(u.role)));
              sendJson(c.res, *userJson(added), HTTPResponse::HTTP_CREATED);
@@ -384,13 +389,7 @@ void addCoreRoutes(ServiceCore& core) {
                revoke = revoke || *d;
              }
              if (body->has("password")) {
-               std::string password = requireString(*body, "password");
-               try {
-                 checkPasswordPolicy(password);
-               } catch (const Error& e) {
-                 throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "weak_password", e.message(), "password");
-               }
-               u.passwordHash = hashPassword(password, c.core.config.passwordIterations);
+               u.passwordHash = passwordHashOf(c, *body);
                changes.push_back("пароль");
                revoke = true;
              }
