@@ -331,8 +331,10 @@ Pdf renderControlReport(const reports::ControlReport& r, const RenderOptions& op
     std::string names;
     for (const auto& nm : u.notAcknowledged) names += (names.empty() ? "" : ", ") + sanitize(nm);
     p = room(c, p, y, 30, title);
+    if (names.empty()) names = "нет";
+    if (names.back() != '.') names += '.';  // a list ending in initials has its full stop already
     y = paragraph(c, *p, "serif", L.size("body"), c.left(), y + 6, c.contentWidth(),
-                  "Не ознакомлены с замечаниями: " + (names.empty() ? std::string("нет") : names) + ".");
+                  "Не ознакомлены с замечаниями: " + names);
   }
   y = signature(c, p, y + 10, L.text("deputySignature"), r.header.deputyDirector, title);
   paragraph(c, *p, "serif", L.size("body") + 1, c.left(), y + 6, c.contentWidth(),
