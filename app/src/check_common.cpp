@@ -20,9 +20,9 @@ CheckInput loadForCheck(const Args& args) {
   CheckInput in;
   in.clock = model::systemClock();
   in.config = args.has("rules") ? rules::Config::load(*args.get("rules")) : rules::Config::schoolDefaults();
-  auto store = store::Store::openExisting(dbConnection(args), in.clock);
+  in.store = store::Store::openExisting(dbConnection(args), in.clock);
   store::LoadFilter filter;
-  in.journal = store->load(filter);
+  in.journal = in.store->load(filter);
   return in;
 }
 

@@ -10,6 +10,7 @@
 #include "ejournal/model/index.h"
 #include "ejournal/model/journal.h"
 #include "ejournal/rules/rules.h"
+#include "ejournal/store/store.h"
 
 namespace ejournal::app {
 
@@ -17,6 +18,8 @@ namespace ejournal::app {
 std::vector<OptionSpec> scopeOptions();
 
 struct CheckInput {
+  std::unique_ptr<store::Store>
+      store;  // the store the journal came from, kept open for what the command records
   model::Journal journal;
   rules::Config config;
   std::shared_ptr<model::Clock> clock;

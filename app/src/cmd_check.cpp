@@ -44,10 +44,10 @@ int runCheck(const Args& args) {
     std::cout << out.str();
   if (args.has("record")) {
     // Recorded: the findings' history, and each teacher's message queued (delivered by `ejournal notify`).
-    auto store = store::Store::open(dbConnection(args), in.clock);
-    const auto check = recordCheck(*store, index, scope, in.config, result, cliActor());
-    const auto queued = queueRemarks(*store, index, check, {}, args.get("web-url", ""));
-    store::openAudit(*store)->append(
+    store::Store& store = *in.store;
+    const auto check = recordCheck(store, index, scope, in.config, result, cliActor());
+    const auto queued = queueRemarks(store, index, check, {}, args.get("web-url", ""));
+    store::openAudit(store)->append(
         {cliActor(), "check.record", "check:" + std::to_string(check.id), "ok", describe(check), ""});
     std::cerr << describe(check) << "\nСообщений учителям в очереди: " << queued.queued;
     if (!queued.withoutAddress.empty())

@@ -26,14 +26,13 @@ enum class Kind { Control, Program, Results, Substitutions, Forecast };
 // itself. The control report carries the follow-up of recorded checks, when the store has any
 // (docs/followup.md).
 void writeReport(Kind kind, const model::JournalIndex& index, const rules::Scope& scope, const CheckInput& in,
-                 const model::DateTime& now, reports::Format format, std::ostream& out, const Args& args,
+                 const model::DateTime& now, reports::Format format, std::ostream& out,
                  const std::vector<model::Finding>* findings = nullptr) {
   switch (kind) {
     case Kind::Control: {
       auto report = reports::buildControlReport(
           index, scope, findings ? *findings : rules::check(index, scope, in.config), in.config, now);
-      auto store = store::Store::openExisting(dbConnection(args), in.clock);
-      report.followUp = followUpFor(*store, index);
+      report.followUp = followUpFor(*in.store, index);
       reports::write(report, format, out);
       break;
     }
@@ -73,7 +72,7 @@ int runReport(Kind kind, const Args& args) {
   const rules::Scope scope = resolveScopeFromArgs(index, args, *in.clock);
   const model::DateTime now = in.clock->now();
   std::ostringstream out;
-  writeReport(kind, index, scope, in, now, format, out, args);
+  writeReport(kind, index, scope, in, now, format, out);
   const std::string text = format == reports::Format::Csv ? model::csvInForm(out.str(), csv) : out.str();
   if (auto file = args.get("output"))
     model::writeFileAtomic(*file, text);
@@ -127,7 +126,7 @@ int runAll(const Args& args) {
                                                 {"forecast", Kind::Forecast}};
   for (const auto& [name, kind] : kinds) {
     std::ostringstream out;
-    writeReport(kind, index, scope, in, now, format, out, args, &result.findings);
+    writeReport(kind, index, scope, in, now, format, out, &result.findings);
     save(name, out.str());
   }
   return rules::hasViolations(result.findings) ? kExitFindings : kExitOk;
