@@ -33,7 +33,8 @@ import zipfile
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import (ElementClickInterceptedException, StaleElementReferenceException,
+                                        WebDriverException)
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -168,7 +169,10 @@ class Browser:
         """Clicks a link or a form's button and waits until the next page has replaced this one (a click does not
         wait for the navigation it starts; on a loaded machine the old page is still there right after it)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
-        element.click()
+        try:
+            element.click()
+        except ElementClickInterceptedException:  # a form at the foot of a page the screenshot made tall
+            self.driver.execute_script("arguments[0].click()", element)
 
         def replaced(_):
             try:
@@ -318,6 +322,12 @@ def main():
               "pdftotext finds the справка's title, school and dates: " + text[:200].replace("\n", " "))
         b.get("/report?kind=substitutions&month=2025-09")
         check("Волков" in b.text(), "the substitutions table names the substitute")
+        # The deputy records September's check: the teachers' remarks are kept and sent (docs/followup.md).
+        b.get("/check?month=2025-09")
+        b.navigate(b.driver.find_element(By.CSS_SELECTOR, "#record-check button[type=submit]"))
+        b.no_js_errors("/check/record")
+        check("Проверка № 1" in b.text(), "the deputy records the check: " +
+              (re.search(r"Проверка № \S+[^\n]*", b.text()) or re.search(r".{0,80}", b.text())).group(0))
 
         # ---- teacher: only their own findings ----
         print("teacher")
@@ -330,6 +340,17 @@ def main():
                   for g in groups), "every group is the teacher's own (8Б, English)")
         check("Иванова" not in b.text() and "5А ·" not in b.text(), "no other teacher's lessons")
         b.shot("teacher")
+        # The recorded check's remarks, the teacher's own only, and «Ознакомлен(а)» once.
+        b.get("/remarks")
+        remarks = b.driver.find_elements(By.CSS_SELECTOR, "#remarks li")
+        check(remarks and all("8Б" in r.text for r in remarks) and "5А ·" not in b.text(),
+              "the teacher's page lists their own remarks of the recorded check (%d)" % len(remarks))
+        check("Срок устранения" in b.text(), "the remarks say by when to correct them")
+        b.shot("teacher-remarks")
+        b.navigate(b.driver.find_element(By.CSS_SELECTOR, "#acknowledge button[type=submit]"))
+        b.no_js_errors("/remarks acknowledge")
+        check(b.driver.find_elements(By.ID, "acknowledged") and not b.driver.find_elements(By.ID, "acknowledge"),
+              "the teacher acknowledges the remarks once")
         cookie = browser_cookie(b.driver)
         for path in ["/users", "/printouts", "/archives", "/audit"]:
             status, _, body, _ = site.request("GET", path, cookie=cookie)
