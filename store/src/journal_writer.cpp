@@ -237,7 +237,6 @@ class SqlIngest final : public IngestTransaction {
   void putChildren(const ChildTable& c, bool fresh, const Items& items, Row&& row, const P&... parent);
   void addHistory(const std::string& markId, const model::MarkChange& change, const std::string& what);
 
-  void checkOnlySchool(const model::Journal& part);
   void putSchool(const model::Journal& part);
   void putReference(const model::Journal& part);
   void putLessons(const model::Journal& part);
@@ -253,8 +252,7 @@ class SqlIngest final : public IngestTransaction {
   std::unordered_map<std::string, KnownMap> known_;                           // by school + '\n' + table
   std::unordered_map<std::string, std::unordered_set<std::string>> history_;  // by school
   std::map<std::string, IngestSummary> perSchool_;
-  std::string school_;         // of the part being stored
-  std::string checkedSchool_;  // the school checkOnlySchool has let in
+  std::string school_;  // of the part being stored
   IngestSummary* summary_ = nullptr;
   bool broken_ = false;
 };
@@ -371,33 +369,6 @@ void SqlIngest::addHistory(const std::string& markId, const model::MarkChange& c
   }
   seen.insert(std::move(k));
   ++summary_->markChanges;
-}
-
-// One instance serves one school until the regional installation exists: a journal of another school than the
-// one stored would leave the store with two, which every school-wide answer refuses. Refused before anything
-// of it is written (the transaction then rolls back). On PostgreSQL the schools table is locked for the
-// transaction, so two first ingests of different schools cannot both find the store empty; SQLite's BEGIN
-// IMMEDIATE already serializes writers.
-void SqlIngest::checkOnlySchool(const model::Journal& part) {
-  if (checkedSchool_ == school_) return;
-  if (db_.backend() == Backend::PostgreSQL)
-    execute(session_, "LOCK TABLE schools IN SHARE ROW EXCLUSIVE MODE");
-  std::vector<std::string> ids, names;
-  std::string school = school_;
-  execute(session_, [&](Poco::Data::Statement& st) {
-    st << "SELECT school_id, short_name FROM schools WHERE school_id <> $1 ORDER BY school_id", use(school),
-        into(ids), into(names);
-  });
-  if (!ids.empty()) {
-    broken_ = true;
-    const std::string incoming = part.school.shortName.empty() ? part.school.fullName : part.school.shortName;
-    throw Error(ErrorKind::Conflict, "школа " + school_,
-                "в базе хранится журнал школы «" + names[0] + "» (" + ids[0] +
-                    "), а этот документ — журнал " +
-                    (incoming.empty() ? "другой школы" : "школы «" + incoming + "»") + " (" + school_ +
-                    "); ничего не сохранено: один экземпляр ejournal ведёт журнал одной школы");
-  }
-  checkedSchool_ = school_;
 }
 
 void SqlIngest::putSchool(const model::Journal& j) {
@@ -637,7 +608,6 @@ void SqlIngest::upsert(const model::Journal& part) {
   summary_ = &perSchool_[school_];
   db_.guard("store.ingest " + db_.displayName(), [&] {
     try {
-      checkOnlySchool(part);
       putSchool(part);
       putReference(part);
       putLessons(part);

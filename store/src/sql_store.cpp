@@ -227,12 +227,13 @@ std::string SqlStore::resolveSchool(Poco::Data::Session& s, const std::string& s
     if (n == 0) throw Error(ErrorKind::NotFound, "школа " + schoolId, "в базе нет такой школы");
     return schoolId;
   }
-  std::vector<std::string> ids;
-  s << "SELECT school_id FROM schools ORDER BY school_id", into(ids), now;
+  std::vector<std::string> ids, names;
+  s << "SELECT school_id, short_name FROM schools ORDER BY school_id", into(ids), into(names), now;
   if (ids.empty()) throw Error(ErrorKind::NotFound, db_.displayName(), "в базе нет данных ни одной школы");
   if (ids.size() > 1) {
     std::string list;
-    for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+    for (size_t i = 0; i < ids.size(); ++i)
+      list += (i ? ", " : "") + ids[i] + (names[i].empty() ? "" : " «" + names[i] + "»");
     throw Error(ErrorKind::Input, db_.displayName(), "в базе несколько школ (" + list + "); укажите школу");
   }
   return ids.front();
