@@ -185,7 +185,18 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
                 "не указан ключ электронной подписи: задайте --key и --cert (или EJOURNAL_SIGN_KEY и "
                 "EJOURNAL_SIGN_CERT). Без подписи архив не создаётся");
   archive::Archive archives(o.archiveDir, archive::posixFileSystem(), clock);
+  // Reference data first (no lessons), to learn the school and the period's dates.
+  store::LoadFilter probe;
+  probe.schoolId = o.schoolId;
+  probe.referenceOnly = true;
+  const model::Journal reference = st.load(probe);
   // Refuse early (before rendering) what seal would refuse anyway.
+  for (const auto& other : archives.list())
+    if (other.schoolId != reference.school.id)
+      throw Error(ErrorKind::Conflict, o.archiveDir.string(),
+                  "в каталоге хранятся архивы школы «" + other.schoolName + "» (" + other.schoolId +
+                      "), а запечатывается школа " + reference.school.id +
+                      "; архивы каждой школы хранятся в своём каталоге");
   auto current = archives.current(o.periodId);
   if (current && !o.correction)
     throw Error(
@@ -193,10 +204,6 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
         "период " + o.periodId +
             " уже запечатан; архив не изменяется. Исправление — новой версией: --correct --reason \"…\"");
 
-  // Reference data first (no lessons), to learn the period's dates.
-  store::LoadFilter probe;
-  probe.referenceOnly = true;
-  const model::Journal reference = st.load(probe);
   const model::Period period = findPeriod(reference, o.periodId);
   store::LoadFilter filter;
   filter.schoolId = reference.school.id;

@@ -20,8 +20,9 @@
 namespace ejournal::app {
 
 struct SealOptions {
-  std::string periodId;  // "2025-Q1", "2025-H1", "2025-year"
-  std::filesystem::path archiveDir = "archive";
+  std::string schoolId;                          // the stored school; empty: the store's only school
+  std::string periodId;                          // "2025-Q1", "2025-H1", "2025-year"
+  std::filesystem::path archiveDir = "archive";  // the school's own archive directory
   archive::SignerConfig signer;
   std::string tsaUrl;
   bool correction = false;
@@ -34,8 +35,9 @@ struct SealOptions {
   std::function<void(size_t done, size_t total, const std::string& name, uint64_t bytes)> progress;
 };
 
-// Seals one period of the store's school into the next archive of `archiveDir` and records it in the store's
-// archive index. The store is only read (and the index written after the archive is complete).
+// Seals one period of a stored school into the next archive of `archiveDir` and records it in the store's
+// archive index. The store is only read (and the index written after the archive is complete). A directory
+// keeps one school's archives: Error(Conflict) when it holds another school's.
 archive::ArchiveInfo sealPeriod(store::Store& store, const SealOptions& options,
                                 std::shared_ptr<model::Clock> clock);
 

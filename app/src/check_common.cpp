@@ -13,7 +13,8 @@ std::vector<OptionSpec> scopeOptions() {
           {"class", "C", "один класс, по названию (5А) или коду"},
           {"subject", "S", "один предмет, по названию или коду"},
           {"teacher", "T", "один учитель: код, ФИО, «Фамилия И. О.» или фамилия"},
-          {"rules", "FILE", "настройки правил (schemas/rules.xsd); по умолчанию rules/config/default.xml"}};
+          {"rules", "FILE", "настройки правил (schemas/rules.xsd); по умолчанию rules/config/default.xml"},
+          schoolOption()};
 }
 
 CheckInput loadForCheck(const Args& args) {
@@ -22,6 +23,7 @@ CheckInput loadForCheck(const Args& args) {
   in.config = args.has("rules") ? rules::Config::load(*args.get("rules")) : rules::Config::schoolDefaults();
   in.store = store::Store::openExisting(dbConnection(args), in.clock);
   store::LoadFilter filter;
+  filter.schoolId = schoolOf(args, *in.store);
   in.journal = in.store->load(filter);
   return in;
 }

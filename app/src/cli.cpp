@@ -7,6 +7,7 @@
 
 #include "ejournal/model/error.h"
 #include "ejournal/model/text.h"
+#include "ejournal/store/store.h"
 
 namespace ejournal::app {
 
@@ -176,6 +177,32 @@ std::string dbConnection(const Args& args) {
   if (auto db = args.get("db")) return *db;
   if (const char* env = std::getenv("EJOURNAL_DB"); env && *env) return env;
   return "ejournal.db";
+}
+
+OptionSpec schoolOption() {
+  return {
+      "school", "ID",
+      "школа — её код в хранилище; нужен, когда в хранилище несколько школ (по умолчанию $EJOURNAL_SCHOOL)"};
+}
+
+std::string schoolOf(const Args& args, store::Store& store) {
+  std::string named = args.get("school", "");
+  if (named.empty())
+    if (const char* env = std::getenv("EJOURNAL_SCHOOL"); env && *env) named = env;
+  const auto stored = store.schoolList();
+  std::string list;
+  for (const auto& s : stored)
+    list += (list.empty() ? "" : ", ") + s.id + (s.shortName.empty() ? "" : " «" + s.shortName + "»");
+  if (stored.empty())
+    throw Error(ErrorKind::NotFound, dbConnection(args), "в хранилище нет данных ни одной школы");
+  if (named.empty()) {
+    if (stored.size() == 1) return stored.front().id;
+    throw Error(ErrorKind::Input, "--school",
+                "в хранилище несколько школ: " + list + "; укажите одну из них: --school КОД");
+  }
+  for (const auto& s : stored)
+    if (s.id == named) return named;
+  throw Error(ErrorKind::NotFound, "--school " + named, "такой школы нет в хранилище; в нём: " + list);
 }
 
 namespace {

@@ -13,6 +13,10 @@
 
 #include "ejournal/model/text.h"
 
+namespace ejournal::store {
+class Store;
+}
+
 namespace ejournal::app {
 
 inline constexpr int kExitOk = 0;
@@ -75,6 +79,13 @@ model::CsvForm csvFormOf(const Args& args);
 
 // The store connection string from --db, EJOURNAL_DB, or "ejournal.db".
 std::string dbConnection(const Args& args);
+
+// --school ID: the stored school a command works on; needed when the store holds several.
+OptionSpec schoolOption();
+// The school a command works on: --school, else EJOURNAL_SCHOOL, else the store's only school. Throws
+// Error(Input) naming the stored schools when there are several and none is named, Error(NotFound) when the
+// named school is not stored (naming those that are) or the store holds none.
+std::string schoolOf(const Args& args, store::Store& store);
 
 struct Command {
   CommandSpec spec;

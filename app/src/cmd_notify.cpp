@@ -3,6 +3,7 @@
 // class teachers' summaries of a day (default: yesterday); --smtp delivers every unsent message (a failed one
 // is kept and retried by the next run, a delivered one is never sent again); --list prints the outbox. Exit
 // code 1 when some message could not be delivered.
+#include <cstdlib>
 #include <iostream>
 
 #include "cli.h"
@@ -62,15 +63,28 @@ int runNotify(const Args& args) {
         throw Error(ErrorKind::Input, "--date", "неверная дата «" + *d + "»: ожидается ГГГГ-ММ-ДД");
       day = *parsed;
     }
-    store::LoadFilter filter;
-    filter.dates = model::DateRange{day, day};
-    const model::Journal journal = store->load(filter);
-    const model::JournalIndex index(journal);
-    const auto q = queueDailySummaries(*store, index, day, {});
-    std::cout << "Сводки классным руководителям за " << day.toRussian() << ": в очереди " << q.queued;
-    if (q.alreadyQueued) std::cout << ", уже были в очереди " << q.alreadyQueued;
-    if (!q.withoutAddress.empty()) std::cout << ", без адреса электронной почты " << q.withoutAddress.size();
-    std::cout << "\n";
+    // Every stored school's class teachers, or the one school named.
+    std::vector<model::School> schools = store->schoolList();
+    if (args.has("school") || std::getenv("EJOURNAL_SCHOOL")) {
+      const std::string id = schoolOf(args, *store);
+      std::erase_if(schools, [&](const model::School& s) { return s.id != id; });
+    }
+    for (const auto& school : schools) {
+      store::LoadFilter filter;
+      filter.schoolId = school.id;
+      filter.dates = model::DateRange{day, day};
+      const model::Journal journal = store->load(filter);
+      const model::JournalIndex index(journal);
+      const auto q = queueDailySummaries(*store, index, day, {});
+      std::cout << "Сводки классным руководителям за " << day.toRussian();
+      if (schools.size() > 1)
+        std::cout << " (" << (school.shortName.empty() ? school.id : school.shortName) << ")";
+      std::cout << ": в очереди " << q.queued;
+      if (q.alreadyQueued) std::cout << ", уже были в очереди " << q.alreadyQueued;
+      if (!q.withoutAddress.empty())
+        std::cout << ", без адреса электронной почты " << q.withoutAddress.size();
+      std::cout << "\n";
+    }
   }
   if (args.has("smtp")) {
     const SmtpSettings smtp = smtpFromArgs(args);
@@ -82,7 +96,9 @@ int runNotify(const Args& args) {
     if (r.failed) rc = kExitFindings;
   }
   if (args.has("list")) {
-    for (const auto& school : store->schools())
+    std::vector<std::string> schools = store->schools();
+    if (args.has("school") || std::getenv("EJOURNAL_SCHOOL")) schools = {schoolOf(args, *store)};
+    for (const auto& school : schools)
       for (const auto& m : history->messages(school, "")) {
         std::cout << m.id << "\t" << m.batch << "\t" << m.staffId << "\t"
                   << (m.recipient.empty() ? std::string("(нет адреса)") : m.recipient) << "\t"
@@ -118,7 +134,9 @@ Command notifyCommand() {
            {"smtp-login", "USER", "войти на SMTP-сервер под именем USER"},
            {"smtp-password-file", "FILE", "пароль SMTP, прочитанный из FILE"},
            {"list", "",
-            "напечатать очередь: номер, проверка, учитель, адрес, состояние, попытки, тема, ошибка"}}},
+            "напечатать очередь: номер, проверка, учитель, адрес, состояние, попытки, тема, ошибка"},
+           {"school", "ID",
+            "--daily и --list только для этой школы (по умолчанию — для каждой школы хранилища)"}}},
       runNotify};
 }
 

@@ -52,8 +52,9 @@ render::RenderOptions renderOptions(const Args& args, std::shared_ptr<model::Clo
 }
 
 // The reference data only (no lessons): enough to resolve class names, periods and students.
-model::Journal loadReference(store::Store& store) {
+model::Journal loadReference(store::Store& store, const std::string& schoolId) {
   store::LoadFilter f;
+  f.schoolId = schoolId;
   f.referenceOnly = true;
   return store.load(f);
 }
@@ -67,7 +68,8 @@ class RenderRun {
       : output(outputOf(args, command)),
         clock(model::systemClock()),
         store(store::Store::openExisting(dbConnection(args), clock)),
-        ref(loadReference(*store)),
+        schoolId(schoolOf(args, *store)),
+        ref(loadReference(*store, schoolId)),
         refIx(ref) {}
   RenderRun(const RenderRun&) = delete;
   RenderRun& operator=(const RenderRun&) = delete;
@@ -76,6 +78,7 @@ class RenderRun {
   // as this run and until the next load().
   const model::JournalIndex& load(model::DateRange dates, const std::string& classId = "") {
     store::LoadFilter f;
+    f.schoolId = schoolId;
     f.dates = dates;
     f.classId = classId;
     journal_ = store->load(f);
@@ -93,6 +96,7 @@ class RenderRun {
   const std::string output;
   const std::shared_ptr<model::Clock> clock;
   const std::unique_ptr<store::Store> store;
+  const std::string schoolId;
   const model::Journal ref;
   const model::JournalIndex refIx;
 
@@ -285,7 +289,8 @@ std::vector<OptionSpec> reportOptions() {
           kOutput,
           kDuplex,
           kLayouts,
-          kRules};
+          kRules,
+          schoolOption()};
 }
 
 }  // namespace
@@ -297,7 +302,7 @@ Command renderJournalCommand() {
            "развороты "
            "предметов, сводную ведомость, пропуски уроков, замечания заместителя (находки правил) и лист "
            "заверения.",
-           {kClass, kPeriod, kOutput, kDuplex, kLayouts, kRules, kNoRemarks}},
+           {kClass, kPeriod, kOutput, kDuplex, kLayouts, kRules, kNoRemarks, schoolOption()}},
           runJournal};
 }
 
@@ -315,7 +320,8 @@ Command renderAllCommand() {
         kRules,
         kNoRemarks,
         progressOptions()[0],
-        progressOptions()[1]}},
+        progressOptions()[1],
+        schoolOption()}},
       runAll};
 }
 
@@ -323,7 +329,7 @@ Command renderSummaryCommand() {
   return {{"render summary",
            "--class 5А -o FILE.pdf",
            "Печатает сводную ведомость учёта успеваемости класса за год.",
-           {kClass, kOutput, kDuplex, kLayouts}},
+           {kClass, kOutput, kDuplex, kLayouts, schoolOption()}},
           runSummary};
 }
 
@@ -331,7 +337,12 @@ Command renderExtractCommand() {
   return {{"render extract",
            "--student ID|\"Фамилия Имя\" --period P -o FILE.pdf",
            "Печатает выписку отметок одного ученика за период или год.",
-           {{"student", "ID", "код ученика, ФИО или \"Фамилия Имя\""}, kPeriod, kOutput, kDuplex, kLayouts}},
+           {{"student", "ID", "код ученика, ФИО или \"Фамилия Имя\""},
+            kPeriod,
+            kOutput,
+            kDuplex,
+            kLayouts,
+            schoolOption()}},
           runExtract};
 }
 

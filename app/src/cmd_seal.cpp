@@ -78,6 +78,7 @@ int runSeal(const Args& args) {
                       Progress::bytes(bytes) + " (" + name + ")");
     };
   auto store = store::Store::open(dbConnection(args));
+  o.schoolId = schoolOf(args, *store);
   auto info = sealPeriod(*store, o, model::systemClock());
   progress.finish();
   std::cout << "Архив запечатан: " << info.path.string() << "\n"
@@ -117,7 +118,9 @@ Command sealCommand() {
           "$EJOURNAL_TSA_URL. Запечатанный период повторно не запечатывается; --correct --reason \"…\" "
           "создаёт новую версию, которая называет заменяемую.",
           {{"period", "P", "период: 2025-Q1..Q4, 2025-H1, 2025-H2, 2025-year"},
-           {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
+           {"archive-dir", "DIR",
+            "каталог архивов школы (по умолчанию ./archive); у каждой школы свой каталог"},
+           schoolOption(),
            {"key", "FILE", "ключ подписи: PEM или PKCS#12 (.p12) с сертификатом внутри"},
            {"cert", "FILE", "сертификат подписанта (PEM)"},
            {"password", "TEXT", "пароль зашифрованного ключа или PKCS#12"},

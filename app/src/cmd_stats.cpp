@@ -30,7 +30,7 @@ int runStats(const Args& args) {
   const bool json = wantsJson(args);
   auto store = store::Store::openExisting(dbConnection(args));
   store::LoadFilter filter;
-  filter.schoolId = args.get("school", "");
+  filter.schoolId = schoolOf(args, *store);
   filter.referenceOnly = true;
   const model::Journal ref = store->load(filter);
   const model::JournalIndex index(ref);
@@ -119,7 +119,7 @@ Command statsCommand() {
            "его параллели и за весь год, по данным хранилища.",
            {{"period", "P", "только этот период: 2025-Q1, 2025-H2, 2025-year"},
             {"class", "CLASS", "только этот класс, по названию (5А) или коду"},
-            {"school", "ID", "школа, если в хранилище их несколько"},
+            schoolOption(),
             jsonFormatOption()}},
           runStats};
 }

@@ -219,6 +219,20 @@ std::vector<std::string> SqlStore::schools() {
   });
 }
 
+std::vector<model::School> SqlStore::schoolList() {
+  return db_.guard("store.schools", [&] {
+    Poco::Data::Session s = db_.session();
+    std::vector<std::string> ids, full, shortNames, director, deputy, address;
+    s << "SELECT school_id, full_name, short_name, director, deputy_director, address FROM schools "
+         "ORDER BY school_id",
+        into(ids), into(full), into(shortNames), into(director), into(deputy), into(address), now;
+    std::vector<model::School> out(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i)
+      out[i] = {ids[i], full[i], shortNames[i], director[i], deputy[i], address[i]};
+    return out;
+  });
+}
+
 std::string SqlStore::resolveSchool(Poco::Data::Session& s, const std::string& schoolId) {
   if (!schoolId.empty()) {
     std::string id = schoolId;

@@ -75,6 +75,8 @@ class Store {
   // unknown school, Error(Input) when the store holds several schools and none is named.
   virtual model::Journal load(const LoadFilter& filter) = 0;
   virtual std::vector<std::string> schools() = 0;  // school ids
+  // The stored schools by id: id, full and short name, director (the rest of model::School as stored).
+  virtual std::vector<model::School> schoolList() = 0;
 
   // Per class (and per reporting period of its grade, plus the whole year with periodId ""): students
   // enrolled, lessons, marks, absences. Computed in SQL.
