@@ -113,9 +113,13 @@ Command userAddCommand() {
        "LOGIN --role ROLE --name \"ФИО\" [--staff ID]",
        "Создаёт пользователя службы. Роли: admin (администратор ЭЖ), deputy (заместитель директора по "
        "УВР), secretary (секретарь), class_teacher (классный руководитель), teacher (учитель), auditor "
-       "(проверяющий). Учителю и классному руководителю нужен --staff — код сотрудника в журнале. Пароль "
-       "читается из --password-file или со стандартного ввода.",
-       {{"role", "ROLE", "admin, deputy, secretary, class_teacher, teacher, auditor"},
+       "(проверяющий); в хранилище нескольких школ также region_inspector (методист управления образования: "
+       "читает отчёты, находки и списки архивов всех школ) и region_admin (администратор региона). "
+       "Учителю и классному руководителю нужен --staff — код сотрудника в журнале; пользователю школы в "
+       "хранилище нескольких школ — --school. Пароль читается из --password-file или со стандартного ввода.",
+       {{"role", "ROLE",
+         "admin, deputy, secretary, class_teacher, teacher, auditor, region_inspector, region_admin"},
+        {"school", "ID", "школа пользователя (код школы в хранилище); для ролей региона не указывается"},
         {"name", "FIO", "ФИО полностью"},
         {"staff", "ID", "код сотрудника в журнале (учитель, классный руководитель)"},
         {"email", "ADDR", "адрес электронной почты для писем по итогам проверок (если в журнале его нет)"},
@@ -140,7 +144,16 @@ Command userAddCommand() {
         int n = iterations(args);
         u.passwordHash = service::hashPassword(readPassword(args), n);
         Opened o = open(args);
-        if (!u.staffId.empty() && !service::checkStaffId(*o.store, u.staffId))
+        u.schoolId = args.get("school", "");
+        if (store::isRegional(u.role)) {
+          if (!u.schoolId.empty())
+            throw Error(ErrorKind::Input, "--school",
+                        "роль «" + std::string(store::russianTitle(u.role)) +
+                            "» работает со всеми школами хранилища: --school не указывается");
+        } else if (!u.schoolId.empty() || o.store->schools().size() > 1) {
+          u.schoolId = schoolOf(args, *o.store);
+        }
+        if (!u.staffId.empty() && !service::checkStaffId(*o.store, u.staffId, u.schoolId))
           std::cerr << "Предупреждение: в хранилище ещё нет журнала, код сотрудника «" << u.staffId
                     << "» не проверен; пока его нет в журнале, пользователь не видит ни одного класса\n";
         o.users->add(u);
@@ -191,46 +204,49 @@ Command userToggleCommand(bool disable) {
 }
 
 Command userListCommand() {
-  return {{"user list",
-           "",
-           "Перечисляет пользователей службы: роль, код сотрудника и состояние.",
-           {jsonFormatOption()}},
-          [](const Args& args) {
-            const bool json = wantsJson(args);
-            Opened o = open(args, true);
-            if (json) {
-              const auto now = model::systemClock()->now();
-              std::cout << model::JsonObject()
-                               .raw("users", model::jsonArray(
-                                                 o.users->list(),
-                                                 [&](const store::User& u) {
-                                                   return model::JsonObject()
-                                                       .text("login", u.login)
-                                                       .text("role", std::string(store::toString(u.role)))
-                                                       .text("full_name", u.fullName)
-                                                       .textOrNull("staff", u.staffId)
-                                                       .text("state", u.disabled ? "disabled"
-                                                                      : u.lockedUntil && *u.lockedUntil > now
-                                                                          ? "locked"
-                                                                          : "active")
-                                                       .text("created_at", u.createdAt.toString())
-                                                       .json();
-                                                 },
-                                                 "\n  ", "\n"))
-                               .json()
-                        << "\n";
-              return kExitOk;
-            }
-            for (const auto& u : o.users->list()) {
-              std::cout << u.login << "\t" << store::toString(u.role) << "\t" << u.fullName << "\t"
-                        << (u.staffId.empty() ? "-" : u.staffId) << "\t"
-                        << (u.disabled ? "отключён"
-                            : u.lockedUntil && *u.lockedUntil > model::systemClock()->now() ? "заблокирован"
-                                                                                            : "активен")
-                        << "\n";
-            }
-            return kExitOk;
-          }};
+  return {
+      {"user list",
+       "",
+       "Перечисляет пользователей службы: роль, ФИО, код сотрудника, состояние и школу («-» — роль региона "
+       "или единственная школа хранилища).",
+       {jsonFormatOption()}},
+      [](const Args& args) {
+        const bool json = wantsJson(args);
+        Opened o = open(args, true);
+        if (json) {
+          const auto now = model::systemClock()->now();
+          std::cout << model::JsonObject()
+                           .raw("users", model::jsonArray(
+                                             o.users->list(),
+                                             [&](const store::User& u) {
+                                               return model::JsonObject()
+                                                   .text("login", u.login)
+                                                   .text("role", std::string(store::toString(u.role)))
+                                                   .text("full_name", u.fullName)
+                                                   .textOrNull("staff", u.staffId)
+                                                   .textOrNull("school", u.schoolId)
+                                                   .text("state", u.disabled ? "disabled"
+                                                                  : u.lockedUntil && *u.lockedUntil > now
+                                                                      ? "locked"
+                                                                      : "active")
+                                                   .text("created_at", u.createdAt.toString())
+                                                   .json();
+                                             },
+                                             "\n  ", "\n"))
+                           .json()
+                    << "\n";
+          return kExitOk;
+        }
+        for (const auto& u : o.users->list()) {
+          std::cout << u.login << "\t" << store::toString(u.role) << "\t" << u.fullName << "\t"
+                    << (u.staffId.empty() ? "-" : u.staffId) << "\t"
+                    << (u.disabled                                                      ? "отключён"
+                        : u.lockedUntil && *u.lockedUntil > model::systemClock()->now() ? "заблокирован"
+                                                                                        : "активен")
+                    << "\t" << (u.schoolId.empty() ? "-" : u.schoolId) << "\n";
+        }
+        return kExitOk;
+      }};
 }
 
 }  // namespace ejournal::app

@@ -101,13 +101,19 @@ void IngestWriter::finish() {
 }
 
 IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::string& name,
-                        const std::string& source, const model::Clock& clock) {
+                        const std::string& source, const model::Clock& clock, const std::string& onlySchool) {
   IngestOutcome out;
   out.runId = newRunId("ingest", clock);
   auto tx = store.beginIngest({source, out.runId, clock.now()});
   {
     IngestWriter writer(*tx);  // stores each part while the next one is validated and parsed
-    ingest::readJournal(bytes, name, [&](const model::Journal& part) { writer.push(part); });
+    ingest::readJournal(bytes, name, [&](const model::Journal& part) {
+      if (!onlySchool.empty() && part.school.id != onlySchool)
+        throw Error(ErrorKind::Denied, name,
+                    "документ — журнал школы " + part.school.id + ", а вы работаете с журналом школы " +
+                        onlySchool + "; ничего не сохранено");
+      writer.push(part);
+    });
     writer.finish();
   }
   out.summary = tx->commit();

@@ -58,8 +58,11 @@ std::string newRunId(const std::string& prefix, const model::Clock& clock);
 
 // Validates and stores one XML journal document in one transaction (all or nothing). `name` is how problems
 // name the document ("upload.xml"); `source` the provenance source ("xml:upload.xml").
+// `onlySchool`, when not empty, is the one school the caller may write: another school's document is refused
+// (Error(Denied)) before anything of it is stored.
 IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::string& name,
-                        const std::string& source, const model::Clock& clock);
+                        const std::string& source, const model::Clock& clock,
+                        const std::string& onlySchool = {});
 
 struct PullOutcome {
   std::string runId;

@@ -1,6 +1,6 @@
 // The service's tables (migrations 20-29): users and revoked tokens, the hash-chained audit log, scheduled
-// job runs, failed logins by client address. They are global to the installation (no school_id): one service
-// serves the whole store.
+// job runs, failed logins by client address. Users belong to a school (school_id) or, for the regional roles,
+// to the whole store; job names carry the school of a per-school job ("pull@school").
 #include "database.h"
 
 namespace ejournal::store {
@@ -43,6 +43,12 @@ std::vector<Migration> serviceMigrations() {
        "service: users' e-mail addresses (the follow-up of checks)",
        {
            "ALTER TABLE service_users ADD COLUMN email TEXT NOT NULL DEFAULT ''",
+       }},
+      {23,
+       "service: users belong to a school (empty: the regional roles, or the store's only school)",
+       {
+           "ALTER TABLE service_users ADD COLUMN school_id TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX service_users_by_school ON service_users (school_id, login)",
        }},
   };
 }

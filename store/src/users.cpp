@@ -26,6 +26,10 @@ std::string_view toString(Role r) {
       return "teacher";
     case Role::Auditor:
       return "auditor";
+    case Role::RegionalInspector:
+      return "region_inspector";
+    case Role::RegionalAdmin:
+      return "region_admin";
   }
   return "teacher";
 }
@@ -50,6 +54,10 @@ std::string_view russianTitle(Role r) {
       return "учитель";
     case Role::Auditor:
       return "проверяющий (архивы)";
+    case Role::RegionalInspector:
+      return "методист управления образования";
+    case Role::RegionalAdmin:
+      return "администратор региона";
   }
   return "";
 }
@@ -57,13 +65,13 @@ std::string_view russianTitle(Role r) {
 namespace {
 
 using Row = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string, std::string, int,
-                        int, int, std::string, std::string, std::string, std::string>;
+                        int, int, std::string, std::string, std::string, std::string, std::string>;
 // The failure count and latest lock are summed over the addresses a login was tried from.
 const char* kSelect =
     "SELECT u.id, u.login, u.full_name, u.role, u.staff_id, u.password_hash, u.disabled, u.token_generation, "
     "CAST(COALESCE((SELECT SUM(f.failures) FROM login_failures f WHERE f.login = u.login), 0) AS INTEGER), "
     "COALESCE((SELECT MAX(f.locked_until) FROM login_failures f WHERE f.login = u.login), ''), "
-    "u.created_at, u.password_changed_at, u.email FROM service_users u";
+    "u.created_at, u.password_changed_at, u.email, u.school_id FROM service_users u";
 
 // The login_failures row of an address as a whole; '*' is no valid login.
 const std::string kWholeAddress = "*";
@@ -85,6 +93,7 @@ User fromRow(const Row& r) {
   u.createdAt = model::DateTime::parse(r.get<10>()).value_or(model::DateTime{});
   u.passwordChangedAt = model::DateTime::parse(r.get<11>()).value_or(model::DateTime{});
   u.email = r.get<12>();
+  u.schoolId = r.get<13>();
   return u;
 }
 
@@ -130,13 +139,25 @@ class SqlUsers final : public UserRepository {
     });
   }
 
+  std::vector<User> list(const std::string& schoolId) override {
+    return db_.guard("users.list " + schoolId, [&] {
+      Poco::Data::Session s = db_.session();
+      std::vector<Row> rows;
+      std::string school = schoolId;
+      s << std::string(kSelect) + " WHERE u.school_id = $1 ORDER BY u.login", use(school), into(rows), now;
+      std::vector<User> out;
+      for (const auto& r : rows) out.push_back(fromRow(r));
+      return out;
+    });
+  }
+
   User add(const User& user) override {
     checkLogin(user.login);
     return db_.guard("users.add " + user.login, [&] {
       Poco::Data::Session s = db_.session();
       WriteTransaction tx(db_, s);
       std::string login = user.login, name = user.fullName, role(toString(user.role)), staff = user.staffId,
-                  hash = user.passwordHash, email = user.email;
+                  hash = user.passwordHash, email = user.email, school = user.schoolId;
       std::string now_ = db_.clock().now().toString();
       int disabled = user.disabled ? 1 : 0;
       int exists = 0;
@@ -146,10 +167,11 @@ class SqlUsers final : public UserRepository {
       Poco::Int64 id = 0;
       s << "INSERT INTO service_users (login, full_name, role, staff_id, password_hash, disabled, "
            "token_generation, "
-           "created_at, password_changed_at, email) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING "
-           "id",
+           "created_at, password_changed_at, email, school_id) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, "
+           "$9, "
+           "$10) RETURNING id",
           use(login), use(name), use(role), use(staff), use(hash), use(disabled), use(now_), use(now_),
-          use(email), into(id), now;
+          use(email), use(school), into(id), now;
       tx.commit();
       User out = user;
       out.id = id;
@@ -166,7 +188,7 @@ class SqlUsers final : public UserRepository {
       Poco::Data::Session s = db_.session();
       WriteTransaction tx(db_, s);
       std::string login = user.login, name = user.fullName, role(toString(user.role)), staff = user.staffId,
-                  hash = user.passwordHash, email = user.email;
+                  hash = user.passwordHash, email = user.email, school = user.schoolId;
       int disabled = user.disabled ? 1 : 0;
       std::string oldHash;
       std::vector<std::string> found;
@@ -179,10 +201,25 @@ class SqlUsers final : public UserRepository {
       changedAt = found.front() == hash ? prev.front() : db_.clock().now().toString();
       s << "UPDATE service_users SET full_name = $1, role = $2, staff_id = $3, password_hash = $4, disabled "
            "= $5, "
-           "password_changed_at = $6, email = $7 WHERE login = $8",
-          use(name), use(role), use(staff), use(hash), use(disabled), use(changedAt), use(email), use(login),
-          now;
+           "password_changed_at = $6, email = $7, school_id = $8 WHERE login = $9",
+          use(name), use(role), use(staff), use(hash), use(disabled), use(changedAt), use(email), use(school),
+          use(login), now;
       tx.commit();
+    });
+  }
+
+  size_t bindUnbound(const std::string& schoolId) override {
+    return db_.guard("users.bindUnbound " + schoolId, [&] {
+      Poco::Data::Session s = db_.session();
+      WriteTransaction tx(db_, s);
+      std::string school = schoolId, inspector(toString(Role::RegionalInspector)),
+                  region(toString(Role::RegionalAdmin));
+      Poco::Data::Statement update(s);
+      update << "UPDATE service_users SET school_id = $1 WHERE school_id = '' AND role <> $2 AND role <> $3",
+          use(school), use(inspector), use(region);
+      const size_t bound = update.execute();
+      tx.commit();
+      return bound;
     });
   }
 

@@ -99,9 +99,14 @@ std::string freshPostgres(const std::string& name) {
 }
 
 Env::Env(const std::string& backend, const std::string& name, std::map<std::string, std::string> extra)
-    : logins{{Role::Admin, "admin"},         {Role::Deputy, "deputy"},
-             {Role::Secretary, "secretary"}, {Role::ClassTeacher, "classteacher"},
-             {Role::Teacher, "teacher"},     {Role::Auditor, "auditor"}} {
+    : logins{{Role::Admin, "admin"},
+             {Role::Deputy, "deputy"},
+             {Role::Secretary, "secretary"},
+             {Role::ClassTeacher, "classteacher"},
+             {Role::Teacher, "teacher"},
+             {Role::Auditor, "auditor"},
+             {Role::RegionalInspector, "inspector"},
+             {Role::RegionalAdmin, "regionadmin"}} {
   dir = fs::temp_directory_path() /
         ("ejournal-service-test-" + name + "-" + backend + "-" + std::to_string(getpid()));
   fs::remove_all(dir);

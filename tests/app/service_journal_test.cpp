@@ -570,8 +570,9 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(verified.json()->getValue<bool>("ok"), verified.body);
       BOOST_TEST(verified.json()->getArray("problems")->size() == 0u);
 
-      // The download is the file in archive.dir, byte for byte, and tar lists its members.
-      const fs::path onDisk = env.dir / "archive" / id;
+      // The download is the file in the school's directory of archive.dir, byte for byte, and tar lists its
+      // members.
+      const fs::path onDisk = env.dir / "archive" / "stupeni" / id;
       BOOST_REQUIRE(fs::exists(onDisk));
       Resp download = call(env.port, "GET", "/api/v1/archives/" + id + "/download", auditor);
       BOOST_TEST(download.status == 200);
@@ -651,6 +652,47 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(auditOf(env, "download").size() == 2u);  // the archive and the member
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(archives_sealed_directly_in_archive_dir_stay_the_schools_archives) {
+  // Before a store held several schools, a school's archives lay directly in archive.dir. An installation
+  // upgraded keeps reading and chaining them there; a new installation seals into archive.dir/<school>.
+  const SigningKey& keys = signingKey();
+  const std::map<std::string, std::string> signing{{"archive.key", keys.key.string()},
+                                                   {"archive.cert", keys.cert.string()}};
+  const fs::path legacy =
+      fs::temp_directory_path() / ("ejournal-legacy-archives-" + std::to_string(getpid()));
+  fs::remove_all(legacy);
+  fs::create_directories(legacy);
+  std::string id;
+  {
+    Env env("sqlite", "jlegacy1", signing);
+    env.clock->set(*model::DateTime::parse("2025-10-27T10:00:00"));
+    env.ingestTiny();
+    Resp sealed = call(env.port, "POST", "/api/v1/archives", env.token(Role::Secretary),
+                       jsonBody({{"period", "2025-Q1"}}));
+    BOOST_REQUIRE_MESSAGE(sealed.status == 201, sealed.body);
+    id = sealed.json()->getValue<std::string>("id");
+    fs::copy_file(env.dir / "archive" / "stupeni" / id, legacy / id);
+  }
+  auto withLegacy = signing;
+  withLegacy["archive.dir"] = legacy.string();
+  Env env("sqlite", "jlegacy2", withLegacy);
+  env.clock->set(*model::DateTime::parse("2025-10-27T11:00:00"));
+  env.ingestTiny();
+  const std::string auditor = env.token(Role::Auditor);
+  Resp list = call(env.port, "GET", "/api/v1/archives", auditor);
+  BOOST_REQUIRE(list.status == 200);
+  BOOST_REQUIRE(list.json()->getArray("archives")->size() == 1u);
+  BOOST_TEST(list.json()->getArray("archives")->getObject(0)->getValue<std::string>("id") == id);
+  Resp verified = call(env.port, "GET", "/api/v1/archives/" + id + "/verify", auditor);
+  BOOST_TEST(verified.json()->getValue<bool>("ok"), verified.body);
+  // The period is sealed there: a second seal is refused, and no school directory appears.
+  Resp again = call(env.port, "POST", "/api/v1/archives", env.token(Role::Secretary),
+                    jsonBody({{"period", "2025-Q1"}}));
+  BOOST_TEST(again.status == 409, again.body);
+  BOOST_TEST(!fs::exists(legacy / "stupeni"));
+  fs::remove_all(legacy);
 }
 
 BOOST_AUTO_TEST_CASE(backups_are_valid_stores) {

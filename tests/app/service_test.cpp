@@ -139,9 +139,9 @@ BOOST_AUTO_TEST_CASE(role_matrix_every_endpoint_every_role) {
           ++checked;
         }
       }
-      BOOST_TEST(checked >= 6 * 15);
+      BOOST_TEST(checked >= std::size(store::kAllRoles) * 15);
       // Nothing above changed any data: the users are as created.
-      BOOST_TEST(env.service->users().list().size() == 6);
+      BOOST_TEST(env.service->users().list().size() == std::size(store::kAllRoles));
     }
   }
 }
@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(documented_matrix_matches_the_code) {
       bool yes = cell.find("✔") != std::string::npos || cell.find("public") != std::string::npos;
       marks += yes ? 'x' : '.';
     }
-    documented[std::string(m[1]) + " " + std::string(m[2])] = marks.substr(0, 6);
+    documented[std::string(m[1]) + " " + std::string(m[2])] = marks.substr(0, std::size(store::kAllRoles));
   }
   Env env("sqlite", "docs");
   for (const auto& e : env.service->endpoints()) {
@@ -571,7 +571,7 @@ BOOST_AUTO_TEST_CASE(failed_jobs_are_retried_then_reported) {
                {"jobs.backup.retryMinutes", "5"}});
       int calls = 0;
       bool fail = true;
-      env.service->scheduler().setJob("backup", [&](model::DateTime) -> std::string {
+      env.service->scheduler().setJob("backup", [&](model::DateTime, const std::string&) -> std::string {
         ++calls;
         if (fail) throw std::runtime_error("диск переполнен");
         return "копия сделана";

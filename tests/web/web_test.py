@@ -464,7 +464,7 @@ def main():
         st, hd, data, _ = site.request("GET", "/archives/extract?" + urllib.parse.urlencode(
             {"student": "Белова Анна", "year": "2025"}), cookie=browser_cookie(b.driver))
         check(st == 200 and "Белова" in pdf_text(data, tmp), "a student's extract from archived data (%d)" % st)
-        path = os.path.join(archive_dir, archive_id)
+        path = os.path.join(archive_dir, "stupeni", archive_id)  # archive.dir/<school>
         with open(path, "r+b") as f:
             content = f.read()
             at = content.find(b"%PDF") + 400

@@ -186,9 +186,13 @@ void Authenticator::revoke(const std::string& tokenId, model::DateTime expires) 
   users_.purgeRevokedTokens(clock_->now());
 }
 
-bool checkStaffId(store::Store& store, const std::string& staffId) {
-  if (store.schools().empty()) return false;
+bool checkStaffId(store::Store& store, const std::string& staffId, const std::string& schoolId) {
+  const auto schools = store.schools();
+  if (schools.empty() ||
+      (!schoolId.empty() && std::find(schools.begin(), schools.end(), schoolId) == schools.end()))
+    return false;  // no journal of the school yet
   store::LoadFilter reference;
+  reference.schoolId = schoolId;
   reference.referenceOnly = true;
   const model::Journal journal = store.load(reference);
   for (const auto& s : journal.staff)

@@ -71,7 +71,8 @@ class Authenticator {
 // Checks a user's staff id against the stored journal: throws Error(Input) with a Russian message when the
 // journal has no such staff member. Returns false (unchecked) when no journal is stored yet: users are
 // usually created before the first ingest.
-bool checkStaffId(store::Store& store, const std::string& staffId);
+// `schoolId` empty: the store's only school.
+bool checkStaffId(store::Store& store, const std::string& staffId, const std::string& schoolId = {});
 
 // The token secret from `file`, created with 48 random bytes and mode 0600 when missing. Throws
 // Error(Internal).

@@ -147,8 +147,10 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   for (const char* section : {"http", "https", "server", "work", "auth", "limits", "log", "archive", "backup",
                               "pull", "smtp", "web"})
     if (hasSection(section)) collectKeys(c, section, present);
+  const std::string kSchoolToken = "pull.tokenFile.";
   for (const auto& k : present)
-    if (!kKnownKeys.count(k)) throw bad(k, "неизвестный параметр настройки");
+    if (!kKnownKeys.count(k) && !(k.rfind(kSchoolToken, 0) == 0 && k.size() > kSchoolToken.size()))
+      throw bad(k, "неизвестный параметр настройки");
   if (hasSection("jobs")) {
     std::vector<std::string> jobKeys;
     collectKeys(c, "jobs", jobKeys);
@@ -202,6 +204,9 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   s.backupDir = str(c, "backup.dir", s.backupDir.string());
   s.pullBaseUrl = str(c, "pull.baseUrl", "");
   s.pullTokenFile = str(c, "pull.tokenFile", "");
+  for (const auto& k : present)
+    if (k.rfind(kSchoolToken, 0) == 0 && k.size() > kSchoolToken.size())
+      s.pullTokenFiles[k.substr(kSchoolToken.size())] = c.getString(k);
   s.smtp.host = str(c, "smtp.host", "");
   s.smtp.port = intKey(c, "smtp.port", 25, 1, 65535);
   s.smtp.startTls = boolKey(c, "smtp.starttls", false);

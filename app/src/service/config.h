@@ -68,7 +68,10 @@ struct ServiceConfig {
   std::filesystem::path backupDir = "backup";
 
   std::string pullBaseUrl;    // dnevnik.ru API base URL
-  std::string pullTokenFile;  // file holding the Access-Token
+  std::string pullTokenFile;  // file holding the Access-Token (of the installation's one school)
+  // A regional installation's schools, each pulled with its own token: pull.tokenFile.<school id> = FILE
+  // (the school id is the one dnevnik.ru and the store know the school by).
+  std::map<std::string, std::string> pullTokenFiles;
 
   // The follow-up of checks (docs/followup.md): the school's SMTP server (smtp.*; the password is read from
   // smtp.passwordFile when a message is sent) and the address of the web interface named in the messages.

@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,25 +43,29 @@ struct Snapshot {
   const model::JournalIndex index;
 };
 
-// The store's journal, loaded once and reloaded after a local ingest or pull, or when older than `maxAge`
-// (another service instance may have written). Thread-safe.
+// Each stored school's journal, loaded once and reloaded after a local ingest or pull, or when older than
+// `maxAge` (another service instance may have written). Thread-safe; one load at a time per school.
 class JournalCache {
  public:
   JournalCache(store::Store& store, std::shared_ptr<model::Clock> clock, int maxAgeSeconds)
       : store_(store), clock_(std::move(clock)), maxAge_(maxAgeSeconds) {}
-  // Throws ApiError 404 when the store holds no journal yet.
-  std::shared_ptr<const Snapshot> get();
-  void invalidate();
+  // The school's journal. Throws ApiError 404 when the store holds no journal yet (schoolId empty) or none of
+  // that school.
+  std::shared_ptr<const Snapshot> get(const std::string& schoolId);
+  void invalidate();  // every school's: after an ingest or pull
 
  private:
+  struct Entry {
+    std::mutex loadMutex;  // one load of this school at a time
+    std::shared_ptr<const Snapshot> current;
+    int64_t loadedAt = 0;
+    uint64_t generation = 0;
+  };
   store::Store& store_;
   std::shared_ptr<model::Clock> clock_;
   int maxAge_;
-  std::mutex mutex_;      // guards current_ and loadedAt_
-  std::mutex loadMutex_;  // one load at a time
-  std::shared_ptr<const Snapshot> current_;
-  int64_t loadedAt_ = 0;
-  uint64_t generation_ = 0;
+  std::mutex mutex_;  // guards entries_ and each entry's current, loadedAt, generation
+  std::map<std::string, std::unique_ptr<Entry>> entries_;
 };
 
 // What a user may see of the journal: everything (administration), their classes (class teacher), their
@@ -80,6 +85,18 @@ Visibility visibilityOf(const store::User& user, const model::JournalIndex& inde
 // ApiError 404 when the journal has no such class.
 const model::SchoolClass& classNamed(const model::JournalIndex& index, const std::string& ref);
 
+// The school a request of `user` works on when it asks for `asked` (?school=; may be empty): see
+// Call::school().
+std::string schoolFor(ServiceCore& core, const store::User& user, const std::string& asked);
+
+// A school's archive directory: <archive.dir>/<school id> (the installation's root for no school yet).
+// After an ingest or pull committed here: the journals are reloaded, and in a store of one school the
+// accounts without a school (made before it held any) are bound to it, so a second school later leaves them
+// theirs.
+void journalChanged(ServiceCore& core);
+void bindUsersToTheOnlySchool(ServiceCore& core);
+std::filesystem::path archiveDirOf(const ServiceCore& core, const std::string& school);
+
 struct Call {
   Poco::Net::HTTPServerRequest& req;
   Poco::Net::HTTPServerResponse& res;
@@ -98,6 +115,15 @@ struct Call {
     return it == query.end() ? fallback : it->second;
   }
   const store::User& who() const { return *user; }
+  // The school this request works on, resolved once: a school user's own school (or the store's only school
+  // for a user of an installation made before it kept several); for a regional user ?school=, or the store's
+  // only school. ?school= naming another school than a school user's own is refused (403), as is a school
+  // user without a school once the store holds several; a regional user must name one of several (400), and
+  // one that is stored (404). Empty only while the store holds no school at all.
+  const std::string& school();
+  // The school's journal (JournalCache::get of school()).
+  std::shared_ptr<const Snapshot> journal();
+  std::optional<std::string> resolvedSchool;
   // Appends an audit record with this call's user and address.
   void audit(const std::string& action, const std::string& object, const std::string& outcome,
              const std::string& details = {});
@@ -152,8 +178,9 @@ std::string recordAndNotify(ServiceCore& core, const Snapshot& snap, const rules
 
 // Role lists used by the route files (docs/api.md "Roles").
 using store::Role;
-inline const std::vector<Role> kEveryone = {Role::Admin,        Role::Deputy,  Role::Secretary,
-                                            Role::ClassTeacher, Role::Teacher, Role::Auditor};
+inline const std::vector<Role> kEveryone = {
+    Role::Admin,   Role::Deputy,  Role::Secretary,         Role::ClassTeacher,
+    Role::Teacher, Role::Auditor, Role::RegionalInspector, Role::RegionalAdmin};
 
 // The OpenAPI 3.0 description of the endpoints (routes_core.cpp).
 Poco::JSON::Object::Ptr openApiDocument(const std::vector<EndpointSpec>& endpoints);

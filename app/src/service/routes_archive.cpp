@@ -20,6 +20,9 @@ using Poco::Net::HTTPResponse;
 namespace {
 
 const std::vector<Role> kArchiveReaders = {Role::Admin, Role::Deputy, Role::Secretary, Role::Auditor};
+// The regional inspector reads the archive lists and their verification too, not the documents.
+const std::vector<Role> kArchiveListReaders = {Role::Admin, Role::Deputy, Role::Secretary, Role::Auditor,
+                                               Role::RegionalInspector};
 
 Poco::JSON::Object::Ptr archiveJson(const archive::ArchiveInfo& a, bool withDocuments) {
   auto o = newObject();
@@ -74,14 +77,16 @@ std::vector<std::string> caFiles(const ServiceConfig& c) {
   return out;
 }
 
-std::string sealNow(ServiceCore& core, const std::string& period, const std::string& by, bool correction,
-                    const std::string& reason, archive::ArchiveInfo* out) {
+std::string sealNow(ServiceCore& core, const std::string& school, const std::string& period,
+                    const std::string& by, bool correction, const std::string& reason,
+                    archive::ArchiveInfo* out) {
   if (core.config.signingKey.empty() || core.config.signingCert.empty())
     throw Error(ErrorKind::Conflict, "archive.key",
                 "ключ подписи не настроен (archive.key и archive.cert): запечатать архив нельзя");
   SealOptions opt;
+  opt.schoolId = school;
   opt.periodId = period;
-  opt.archiveDir = core.config.archiveDir;
+  opt.archiveDir = archiveDirOf(core, school);
   opt.signer.keyPath = core.config.signingKey;
   opt.signer.certPath = core.config.signingCert;
   opt.createdBy = by;
@@ -123,8 +128,8 @@ BackupDone backupNow(ServiceCore& core) {
 }  // namespace
 
 void addArchiveRoutes(ServiceCore& core) {
-  core.add("GET", "/api/v1/archives", kArchiveReaders, "Sealed archives, in chain order", [](Call& c) {
-    archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+  core.add("GET", "/api/v1/archives", kArchiveListReaders, "Sealed archives, in chain order", [](Call& c) {
+    archive::Archive archives(archiveDirOf(c.core, c.school()), archive::posixFileSystem(), c.core.clock);
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
     for (const auto& a : archives.list()) arr->add(archiveJson(a, false));
     auto o = newObject();
@@ -132,53 +137,55 @@ void addArchiveRoutes(ServiceCore& core) {
     sendJson(c.res, *o);
   });
 
-  core.add(
-      "POST", "/api/v1/archives", {Role::Admin, Role::Secretary},
-      "Seal a period: {\"period\": \"2025-Q1\"} (a correction: \"correction\": true, \"reason\")",
-      [](Call& c) {
-        auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
-        std::string period = requireString(*body, "period");
-        bool correction = optionalBool(*body, "correction").value_or(false);
-        std::string reason = optionalString(*body, "reason");
-        archive::ArchiveInfo info;
-        try {
-          if (!correction) {
-            // The same refusal sealPeriod makes, worded for this API rather than the CLI's options.
-            archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
-            if (auto current = archives.current(period))
-              throw Error(ErrorKind::Conflict, current->fileName,
-                          "период " + period + " уже запечатан (архив " + current->fileName +
-                              "); архив не изменяется. Исправление — новой версией: {\"period\": \"" +
-                              period + "\", \"correction\": true, \"reason\": \"…\"}");
-          }
-          if (correction && reason.empty())
-            throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
-                           "для исправления укажите причину: {\"period\": \"" + period +
-                               "\", \"correction\": true, \"reason\": \"…\"}",
-                           "reason");
-          sealNow(c.core, period, c.who().fullName + " (" + c.who().login + ")", correction, reason, &info);
-        } catch (const Error& e) {
-          c.audit("seal", period, "failed", e.what());
-          throw;
-        } catch (const std::exception& e) {
-          c.audit("seal", period, "failed", e.what());
-          throw;
-        }
-        c.audit("seal", info.fileName, "ok", period + ", манифест " + info.manifestSha256);
-        sendJson(c.res, *archiveJson(info, true), HTTPResponse::HTTP_CREATED);
-      });
-
-  core.add("GET", "/api/v1/archives/{id}", kArchiveReaders, "An archive's metadata and documents",
+  core.add("POST", "/api/v1/archives", {Role::Admin, Role::Secretary},
+           "Seal a period: {\"period\": \"2025-Q1\"} (a correction: \"correction\": true, \"reason\")",
            [](Call& c) {
-             archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+             auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+             std::string period = requireString(*body, "period");
+             bool correction = optionalBool(*body, "correction").value_or(false);
+             std::string reason = optionalString(*body, "reason");
+             archive::ArchiveInfo info;
+             try {
+               if (!correction) {
+                 // The same refusal sealPeriod makes, worded for this API rather than the CLI's options.
+                 archive::Archive archives(archiveDirOf(c.core, c.school()), archive::posixFileSystem(),
+                                           c.core.clock);
+                 if (auto current = archives.current(period))
+                   throw Error(ErrorKind::Conflict, current->fileName,
+                               "период " + period + " уже запечатан (архив " + current->fileName +
+                                   "); архив не изменяется. Исправление — новой версией: {\"period\": \"" +
+                                   period + "\", \"correction\": true, \"reason\": \"…\"}");
+               }
+               if (correction && reason.empty())
+                 throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field",
+                                "для исправления укажите причину: {\"period\": \"" + period +
+                                    "\", \"correction\": true, \"reason\": \"…\"}",
+                                "reason");
+               sealNow(c.core, c.school(), period, c.who().fullName + " (" + c.who().login + ")", correction,
+                       reason, &info);
+             } catch (const Error& e) {
+               c.audit("seal", period, "failed", e.what());
+               throw;
+             } catch (const std::exception& e) {
+               c.audit("seal", period, "failed", e.what());
+               throw;
+             }
+             c.audit("seal", info.fileName, "ok", period + ", манифест " + info.manifestSha256);
+             sendJson(c.res, *archiveJson(info, true), HTTPResponse::HTTP_CREATED);
+           });
+
+  core.add("GET", "/api/v1/archives/{id}", kArchiveListReaders, "An archive's metadata and documents",
+           [](Call& c) {
+             archive::Archive archives(archiveDirOf(c.core, c.school()), archive::posixFileSystem(),
+                                       c.core.clock);
              sendJson(c.res, *archiveJson(archives.show(archiveId(c)), true));
            });
 
   core.add(
-      "GET", "/api/v1/archives/{id}/verify", kArchiveReaders,
+      "GET", "/api/v1/archives/{id}/verify", kArchiveListReaders,
       "Verify an archive: hashes, signature, chain, the export's schema", [](Call& c) {
         const std::string id = archiveId(c);
-        archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+        archive::Archive archives(archiveDirOf(c.core, c.school()), archive::posixFileSystem(), c.core.clock);
         archives.show(id);  // NotFound (404) for an unknown archive, not a report that it does not verify
         auto report = archives.verify(id, verifyOptions(caFiles(c.core.config)));
         auto o = newObject();
@@ -196,7 +203,8 @@ void addArchiveRoutes(ServiceCore& core) {
   core.add("GET", "/api/v1/archives/{id}/download", kArchiveReaders, "The sealed archive file itself",
            [](Call& c) {
              const std::string id = archiveId(c);
-             archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+             archive::Archive archives(archiveDirOf(c.core, c.school()), archive::posixFileSystem(),
+                                       c.core.clock);
              archive::ArchiveInfo info = archives.show(id);  // NotFound for an unknown archive
              c.audit("download", id, "ok", "архив целиком");
              sendFile(c.res, info.path, "application/x-tar", info.fileName);
@@ -209,7 +217,8 @@ void addArchiveRoutes(ServiceCore& core) {
              if (name.empty())
                throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter",
                               "укажите документ: ?name=...", "name");
-             archive::Archive archives(c.core.config.archiveDir, archive::posixFileSystem(), c.core.clock);
+             archive::Archive archives(archiveDirOf(c.core, c.school()), archive::posixFileSystem(),
+                                       c.core.clock);
              archive::ArchiveInfo info = archives.show(id);
              std::string type = "application/octet-stream";
              for (const auto& d : info.documents)
@@ -220,8 +229,8 @@ void addArchiveRoutes(ServiceCore& core) {
              sendBytes(c.res, bytes, type, slash == std::string::npos ? name : name.substr(slash + 1));
            });
 
-  core.add("POST", "/api/v1/backups", {Role::Admin}, "Back up the store now (SQLite: online copy)",
-           [](Call& c) {
+  core.add("POST", "/api/v1/backups", {Role::Admin, Role::RegionalAdmin},
+           "Back up the store now (SQLite: online copy)", [](Call& c) {
              BackupDone r = backupNow(c.core);
              c.audit("backup", r.file, "ok", std::to_string(r.bytes) + " байт");
              auto o = newObject();
@@ -231,48 +240,54 @@ void addArchiveRoutes(ServiceCore& core) {
              sendJson(c.res, *o, HTTPResponse::HTTP_CREATED);
            });
 
-  core.add("GET", "/api/v1/backups", {Role::Admin}, "Backups in the backup directory", [](Call& c) {
-    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-    std::vector<std::filesystem::directory_entry> files;
-    if (std::filesystem::exists(c.core.config.backupDir))
-      for (const auto& f : std::filesystem::directory_iterator(c.core.config.backupDir))
-        if (f.is_regular_file()) files.push_back(f);
-    std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path() < b.path(); });
-    for (const auto& f : files) {
-      auto o = newObject();
-      o->set("file", f.path().filename().string());
-      o->set("bytes", static_cast<Poco::UInt64>(f.file_size()));
-      arr->add(o);
-    }
-    auto o = newObject();
-    o->set("backups", arr);
-    sendJson(c.res, *o);
-  });
+  core.add("GET", "/api/v1/backups", {Role::Admin, Role::RegionalAdmin}, "Backups in the backup directory",
+           [](Call& c) {
+             Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+             std::vector<std::filesystem::directory_entry> files;
+             if (std::filesystem::exists(c.core.config.backupDir))
+               for (const auto& f : std::filesystem::directory_iterator(c.core.config.backupDir))
+                 if (f.is_regular_file()) files.push_back(f);
+             std::sort(files.begin(), files.end(),
+                       [](const auto& a, const auto& b) { return a.path() < b.path(); });
+             for (const auto& f : files) {
+               auto o = newObject();
+               o->set("file", f.path().filename().string());
+               o->set("bytes", static_cast<Poco::UInt64>(f.file_size()));
+               arr->add(o);
+             }
+             auto o = newObject();
+             o->set("backups", arr);
+             sendJson(c.res, *o);
+           });
 
   // Scheduled jobs backed by these stages.
   ServiceCore* core_ = &core;
-  core.scheduler->setJob("backup", [core_](model::DateTime) {
+  core.scheduler->setJob("backup", [core_](model::DateTime, const std::string&) {
     BackupDone r = backupNow(*core_);
     core_->auditLog->append({"scheduler", "backup", r.file, "ok", std::to_string(r.bytes) + " байт", ""});
     return "резервная копия " + r.file + ", " + std::to_string(r.bytes) + " байт";
   });
-  core.scheduler->setJob("quarter-seal", [core_](model::DateTime due) {
-    auto snap = core_->cache->get();
-    std::string period;
-    for (const auto& p : snap->journal.periods)
-      if (p.kind == model::PeriodKind::Quarter && p.dates.to == due.date) period = p.id;
-    if (period.empty())
-      throw Error(ErrorKind::NotFound, "quarter-seal",
-                  "нет четверти, оканчивающейся " + due.date.toRussian());
-    if (core_->config.signingKey.empty()) {
-      core_->auditLog->append({"scheduler", "reminder", period, "ok",
-                               "напоминание: четверть " + period + " окончена, запечатайте архив", ""});
-      return "напоминание: четверть " + period + " окончена; ключ подписи не настроен, архив не запечатан";
-    }
-    std::string file = sealNow(*core_, period, "планировщик ejournal", false, "", nullptr);
-    core_->auditLog->append({"scheduler", "seal", file, "ok", period, ""});
-    return "запечатан архив " + file;
-  });
+  core.scheduler->setJob(
+      "quarter-seal",
+      [core_](model::DateTime due, const std::string& school) {
+        auto snap = core_->cache->get(school);
+        std::string period;
+        for (const auto& p : snap->journal.periods)
+          if (p.kind == model::PeriodKind::Quarter && p.dates.to == due.date) period = p.id;
+        if (period.empty())
+          throw Error(ErrorKind::NotFound, "quarter-seal",
+                      "нет четверти, оканчивающейся " + due.date.toRussian());
+        if (core_->config.signingKey.empty()) {
+          core_->auditLog->append({"scheduler", "reminder", period, "ok",
+                                   "напоминание: четверть " + period + " окончена, запечатайте архив", ""});
+          return "напоминание: четверть " + period +
+                 " окончена; ключ подписи не настроен, архив не запечатан";
+        }
+        std::string file = sealNow(*core_, school, period, "планировщик ejournal", false, "", nullptr);
+        core_->auditLog->append({"scheduler", "seal", file, "ok", period, ""});
+        return "запечатан архив " + file;
+      },
+      JobScope::EachSchool);
 }
 
 }  // namespace ejournal::app::service

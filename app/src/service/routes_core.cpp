@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <regex>
+#include <set>
 
 #include "ejournal/model/error.h"
 #include "service/core.h"
@@ -103,13 +106,67 @@ std::string passwordHashOf(Call& c, const Poco::JSON::Object& body) {
 }
 
 // A staff id given to the API is checked against the stored journal (unchecked while none is stored).
-void checkStaffOf(Call& c, const std::string& staffId) {
+void checkStaffOf(Call& c, const std::string& staffId, const std::string& schoolId) {
   try {
-    checkStaffId(*c.core.store, staffId);
+    checkStaffId(*c.core.store, staffId, schoolId);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::Input) throw;
     throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "unknown_staff", e.message(), "staffId");
   }
+}
+
+// The users an administrator manages: a school administrator the users of the school (and those of an
+// installation's only school made before users had one); the regional administrator everyone.
+bool mayManage(Call& c, const store::User& u) {
+  if (c.who().role == Role::RegionalAdmin) return true;
+  if (store::isRegional(u.role)) return false;
+  const std::string& school = c.school();
+  return u.schoolId == school || (u.schoolId.empty() && c.who().schoolId.empty());
+}
+
+std::vector<store::User> visibleUsers(Call& c) {
+  std::vector<store::User> out;
+  for (auto& u : c.core.users->list())
+    if (mayManage(c, u)) out.push_back(std::move(u));
+  return out;
+}
+
+// The school of a user an administrator creates or changes: a school administrator's own school, never a
+// regional role; the regional administrator names a stored school for a school role (or none, for a
+// regional one).
+std::string schoolOfNewUser(Call& c, Role role, const std::string& asked) {
+  if (c.who().role != Role::RegionalAdmin) {
+    if (store::isRegional(role))
+      throw ApiError(
+          HTTPResponse::HTTP_FORBIDDEN, "forbidden",
+          "роль «" + std::string(store::russianTitle(role)) + "» назначает только администратор региона");
+    const std::string& own = c.school();
+    if (!asked.empty() && asked != own)
+      throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "other_school", "нет доступа к данным другой школы",
+                     "school");
+    return own;
+  }
+  if (store::isRegional(role)) {
+    if (!asked.empty())
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "bad_field",
+                     "пользователь с ролью «" + std::string(store::russianTitle(role)) +
+                         "» работает со всеми школами: school не указывается",
+                     "school");
+    return {};
+  }
+  if (asked.empty())
+    throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_field", "укажите школу пользователя: school",
+                   "school");
+  const auto schools = c.core.store->schools();
+  if (std::find(schools.begin(), schools.end(), asked) != schools.end()) return asked;
+  // A school joins the region by its first journal: its administrator is created first and uploads it.
+  static const std::regex kSchoolId("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  if (role == Role::Admin && std::regex_match(asked, kSchoolId)) return asked;
+  throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "no_such_school",
+                 "школы «" + asked +
+                     "» нет в хранилище; для новой школы сначала создайте её администратора (role admin), "
+                     "который загрузит журнал",
+                 "school");
 }
 
 // The query parameters an endpoint's summary names as "?name=" or "&name=" (the route table's one
@@ -326,16 +383,16 @@ void addCoreRoutes(ServiceCore& core) {
   });
 
   // ---- users (administrator) ----
-  core.add("GET", "/api/v1/users", {Role::Admin}, "List users", [](Call& c) {
+  core.add("GET", "/api/v1/users", {Role::Admin, Role::RegionalAdmin}, "List users", [](Call& c) {
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-    for (const auto& u : c.core.users->list()) arr->add(userJson(u));
+    for (const auto& u : visibleUsers(c)) arr->add(userJson(u));
     auto o = newObject();
     o->set("users", arr);
     sendJson(c.res, *o);
   });
 
-  core.add("POST", "/api/v1/users", {Role::Admin}, "Create a user (login, fullName, role, staffId, password)",
-           [](Call& c) {
+  core.add("POST", "/api/v1/users", {Role::Admin, Role::RegionalAdmin},
+           "Create a user (login, fullName, role, staffId, password)", [](Call& c) {
              auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
              store::User u;
              u.login = requireString(*body, "login");
@@ -343,89 +400,126 @@ void addCoreRoutes(ServiceCore& core) {
              u.role = roleField(*body);
              u.staffId = optionalString(*body, "staffId");
              u.email = emailField(*body);
+             u.schoolId = schoolOfNewUser(c, u.role, optionalString(*body, "school"));
              requireStaffForScopedRole(u);
-             if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
+             if (!u.staffId.empty()) checkStaffOf(c, u.staffId, u.schoolId);
              u.passwordHash = passwordHashOf(c, *body);
              store::User added = c.core.users->add(u);
              c.audit("user.add", u.login, "ok", std::string(store::toString(u.role)));
              sendJson(c.res, *userJson(added), HTTPResponse::HTTP_CREATED);
            });
 
-  core.add("PATCH", "/api/v1/users/{login}", {Role::Admin},
-           "Change a user: fullName, role, staffId, disabled, password, unlock", [](Call& c) {
-             auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
-             auto found = c.core.users->find(c.param("login"));
-             if (!found)
-               throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
-                              "пользователя «" + c.param("login") + "» нет");
-             store::User u = *found;
-             std::vector<std::string> changes;
-             bool revoke = false;
-             if (body->has("fullName")) {
-               u.fullName = requireString(*body, "fullName");
-               changes.push_back("ФИО");
-             }
-             if (body->has("role")) {
-               u.role = roleField(*body);
-               changes.push_back("роль " + std::string(store::toString(u.role)));
-               revoke = true;
-             }
-             if (body->has("email")) {
-               u.email = emailField(*body);
-               changes.push_back("email " + u.email);
-             }
-             if (body->has("staffId")) {
-               u.staffId = optionalString(*body, "staffId");
-               if (!u.staffId.empty()) checkStaffOf(c, u.staffId);
-               changes.push_back("staffId " + u.staffId);
-               revoke = true;
-             }
-             if (auto d = optionalBool(*body, "disabled")) {
-               if (*d && u.login == c.who().login)
-                 throw ApiError(HTTPResponse::HTTP_CONFLICT, "conflict",
-                                "нельзя отключить собственную учётную запись");
-               u.disabled = *d;
-               changes.push_back(*d ? "отключён" : "включён");
-               revoke = revoke || *d;
-             }
-             if (body->has("password")) {
-               u.passwordHash = passwordHashOf(c, *body);
-               changes.push_back("пароль");
-               revoke = true;
-             }
-             const auto unlock = optionalBool(*body, "unlock");
-             if (unlock && *unlock) changes.push_back("разблокирован");
-             if (changes.empty())
-               throw ApiError(
-                   HTTPResponse::HTTP_BAD_REQUEST, "nothing_to_change",
-                   "не указано, что изменить (fullName, role, staffId, disabled, password, unlock)");
-             requireStaffForScopedRole(u);
-             c.core.users->update(u);
-             if (revoke) c.core.users->revokeAllTokens(u.login);
-             if (unlock && *unlock) c.core.users->clearLoginFailures(u.login);
-             std::string summary;
-             for (const auto& ch : changes) summary += (summary.empty() ? "" : ", ") + ch;
-             c.audit("user.change", u.login, "ok", summary);
-             sendJson(c.res, *userJson(*c.core.users->find(u.login)));
-           });
+  core.add(
+      "PATCH", "/api/v1/users/{login}", {Role::Admin, Role::RegionalAdmin},
+      "Change a user: fullName, role, staffId, disabled, password, unlock", [](Call& c) {
+        auto body = readJsonObject(c.req, c.core.config.maxJsonBytes);
+        auto found = c.core.users->find(c.param("login"));
+        if (!found || !mayManage(c, *found))
+          throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                         "пользователя «" + c.param("login") + "» нет");
+        store::User u = *found;
+        std::vector<std::string> changes;
+        bool revoke = false;
+        if (body->has("fullName")) {
+          u.fullName = requireString(*body, "fullName");
+          changes.push_back("ФИО");
+        }
+        if (body->has("role") || body->has("school")) {
+          if (body->has("role")) u.role = roleField(*body);
+          u.schoolId =
+              schoolOfNewUser(c, u.role, body->has("school") ? optionalString(*body, "school") : u.schoolId);
+          changes.push_back("роль " + std::string(store::toString(u.role)));
+          revoke = true;
+        }
+        if (body->has("email")) {
+          u.email = emailField(*body);
+          changes.push_back("email " + u.email);
+        }
+        if (body->has("staffId")) {
+          u.staffId = optionalString(*body, "staffId");
+          if (!u.staffId.empty()) checkStaffOf(c, u.staffId, u.schoolId);
+          changes.push_back("staffId " + u.staffId);
+          revoke = true;
+        }
+        if (auto d = optionalBool(*body, "disabled")) {
+          if (*d && u.login == c.who().login)
+            throw ApiError(HTTPResponse::HTTP_CONFLICT, "conflict",
+                           "нельзя отключить собственную учётную запись");
+          u.disabled = *d;
+          changes.push_back(*d ? "отключён" : "включён");
+          revoke = revoke || *d;
+        }
+        if (body->has("password")) {
+          u.passwordHash = passwordHashOf(c, *body);
+          changes.push_back("пароль");
+          revoke = true;
+        }
+        const auto unlock = optionalBool(*body, "unlock");
+        if (unlock && *unlock) changes.push_back("разблокирован");
+        if (changes.empty())
+          throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "nothing_to_change",
+                         "не указано, что изменить (fullName, role, staffId, disabled, password, unlock)");
+        requireStaffForScopedRole(u);
+        c.core.users->update(u);
+        if (revoke) c.core.users->revokeAllTokens(u.login);
+        if (unlock && *unlock) c.core.users->clearLoginFailures(u.login);
+        std::string summary;
+        for (const auto& ch : changes) summary += (summary.empty() ? "" : ", ") + ch;
+        c.audit("user.change", u.login, "ok", summary);
+        sendJson(c.res, *userJson(*c.core.users->find(u.login)));
+      });
 
   // ---- audit log ----
-  core.add("GET", "/api/v1/audit", {Role::Admin, Role::Auditor},
+  core.add("GET", "/api/v1/audit", {Role::Admin, Role::Auditor, Role::RegionalAdmin},
            "Audit records: ?after=SEQ&limit=N&actor=LOGIN&action=NAME", [](Call& c) {
              store::AuditQuery q;
              q.afterSeq = static_cast<int64_t>(sizeParam(c, "after", 0, size_t{1} << 62));
              q.limit = sizeParam(c, "limit", 100, 1000);
              q.actor = c.q("actor");
              q.action = c.q("action");
+             // In a store of several schools a school's administrator and auditor read what the school's
+             // users did and the school's scheduled runs ("…@school"); the region's administrator reads all.
+             std::optional<std::set<std::string>> logins;
+             std::string unitTag;
+             if (!store::isRegional(c.who().role) && c.core.store->schools().size() > 1) {
+               logins.emplace();
+               for (const auto& u : c.core.users->list(c.school())) logins->insert(u.login);
+               unitTag = "@" + c.school();
+             }
+             std::set<std::string> serviceUsers;
+             if (logins)
+               for (const auto& u : c.core.users->list()) serviceUsers.insert(u.login);
              Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-             for (const auto& r : c.core.auditLog->list(q)) arr->add(auditJson(r));
+             int64_t last = q.afterSeq;
+             size_t shown = 0;
+             // Filtered records are skipped, so the next batches are read until the page is full.
+             for (int batch = 0; batch < 50 && shown < q.limit; ++batch) {
+               q.afterSeq = last;
+               const auto records = c.core.auditLog->list(q);
+               for (const auto& r : records) {
+                 last = r.seq;
+                 if (logins) {
+                   const auto& e = r.entry;
+                   const bool own = logins->count(e.actor) > 0;
+                   const bool ownRun =
+                       !serviceUsers.count(e.actor) && (e.action.find(unitTag) != std::string::npos ||
+                                                        e.object.find(unitTag) != std::string::npos);
+                   if (!own && !ownRun) continue;
+                 }
+                 if (shown < q.limit) {
+                   arr->add(auditJson(r));
+                   ++shown;
+                 }
+               }
+               if (!logins || records.size() < q.limit) break;
+             }
              auto o = newObject();
              o->set("records", arr);
              sendJson(c.res, *o);
            });
 
-  core.add("GET", "/api/v1/audit/verify", {Role::Admin, Role::Auditor}, "Recompute the audit hash chain",
-           [](Call& c) {
+  core.add("GET", "/api/v1/audit/verify", {Role::Admin, Role::Auditor, Role::RegionalAdmin},
+           "Recompute the audit hash chain", [](Call& c) {
              auto v = c.core.auditLog->verify();
              auto o = newObject();
              o->set("ok", v.ok);
@@ -439,8 +533,8 @@ void addCoreRoutes(ServiceCore& core) {
            });
 
   // ---- jobs ----
-  core.add("GET", "/api/v1/jobs", {Role::Admin, Role::Deputy}, "Configured jobs and their recent runs",
-           [](Call& c) {
+  core.add("GET", "/api/v1/jobs", {Role::Admin, Role::Deputy, Role::RegionalAdmin},
+           "Configured jobs and their recent runs", [](Call& c) {
              Poco::JSON::Array::Ptr jobs = new Poco::JSON::Array;
              for (const auto& cfg : c.core.config.jobs) {
                auto j = newObject();
@@ -450,8 +544,24 @@ void addCoreRoutes(ServiceCore& core) {
                j->set("retries", cfg.retries);
                j->set("retryMinutes", cfg.retryMinutes);
                j->set("available", c.core.scheduler->hasJob(cfg.name));
+               j->set("eachSchool", c.core.scheduler->eachSchool(cfg.name));
+               // A school's users see its own runs of a job of each school; the region's users every
+               // school's (or the one of ?school=).
+               std::vector<std::string> units;
+               if (!c.core.scheduler->eachSchool(cfg.name))
+                 units = {cfg.name};
+               else if (store::isRegional(c.who().role) && c.q("school").empty())
+                 units = c.core.scheduler->units(cfg.name);
+               else
+                 units = {jobUnit(cfg.name, c.school())};
+               std::vector<store::JobRun> recent;
+               for (const auto& unit : units)
+                 for (auto& r : c.core.jobs->recent(unit, 10)) recent.push_back(std::move(r));
+               std::stable_sort(recent.begin(), recent.end(),
+                                [](const store::JobRun& a, const store::JobRun& b) { return a.id > b.id; });
+               if (recent.size() > 20) recent.resize(20);
                Poco::JSON::Array::Ptr runs = new Poco::JSON::Array;
-               for (const auto& r : c.core.jobs->recent(cfg.name, 10)) runs->add(runJson(r));
+               for (const auto& r : recent) runs->add(runJson(r));
                j->set("runs", runs);
                jobs->add(j);
              }
@@ -460,12 +570,14 @@ void addCoreRoutes(ServiceCore& core) {
              sendJson(c.res, *o);
            });
 
-  core.add("POST", "/api/v1/jobs/{name}/run", {Role::Admin}, "Run a job now", [](Call& c) {
-    auto run = c.core.scheduler->runNow(c.param("name"), c.who().login);
-    sendJson(
-        c.res, *runJson(run),
-        run.status == store::JobStatus::Succeeded ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_BAD_GATEWAY);
-  });
+  core.add(
+      "POST", "/api/v1/jobs/{name}/run", {Role::Admin, Role::RegionalAdmin}, "Run a job now", [](Call& c) {
+        const std::string school = c.core.scheduler->eachSchool(c.param("name")) ? c.school() : std::string();
+        auto run = c.core.scheduler->runNow(c.param("name"), c.who().login, school);
+        sendJson(c.res, *runJson(run),
+                 run.status == store::JobStatus::Succeeded ? HTTPResponse::HTTP_OK
+                                                           : HTTPResponse::HTTP_BAD_GATEWAY);
+      });
 
   // ---- ingest ----
   core.add("POST", "/api/v1/ingest", {Role::Admin, Role::Deputy},
@@ -477,12 +589,13 @@ void addCoreRoutes(ServiceCore& core) {
              IngestOutcome outcome;
              try {
                MappedFile file(upload.path());
-               outcome = ingestXml(*c.core.store, file.bytes(), name, "xml:" + name, *c.core.clock);
+               outcome =
+                   ingestXml(*c.core.store, file.bytes(), name, "xml:" + name, *c.core.clock, c.school());
              } catch (const std::exception& e) {
                c.audit("ingest", name, "failed", e.what());
                throw;
              }
-             c.core.cache->invalidate();
+             journalChanged(c.core);
              const auto& s = outcome.summary;
              c.audit("ingest", name, "ok",
                      outcome.runId + ": новых " + std::to_string(s.inserted) + ", изменённых " +
@@ -498,9 +611,10 @@ void addCoreRoutes(ServiceCore& core) {
 
   // ---- journal overview ----
   core.add("GET", "/api/v1/classes",
-           {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher, Role::Teacher},
+           {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher, Role::Teacher,
+            Role::RegionalInspector},
            "Classes the user may see, with class teacher and the visible subjects", [](Call& c) {
-             auto snap = c.core.cache->get();
+             auto snap = c.journal();
              const auto& idx = snap->index;
              Visibility v = visibilityOf(c.who(), idx);
              Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
@@ -531,12 +645,14 @@ void addCoreRoutes(ServiceCore& core) {
              sendJson(c.res, *o);
            });
 
-  core.add("GET", "/api/v1/stats", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
+  core.add("GET", "/api/v1/stats",
+           {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher, Role::RegionalInspector},
            "Per class and period: students, lessons, marks, absences (?class=ID)", [](Call& c) {
              store::LoadFilter filter;
+             filter.schoolId = c.school();
              std::optional<Visibility> v;
              if (!c.q("class").empty() || c.who().role == Role::ClassTeacher) {
-               auto snap = c.core.cache->get();
+               auto snap = c.journal();
                if (!c.q("class").empty()) filter.classId = classNamed(snap->index, c.q("class")).id;
                if (c.who().role == Role::ClassTeacher) {
                  v = visibilityOf(c.who(), snap->index);

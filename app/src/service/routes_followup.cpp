@@ -89,7 +89,7 @@ void addFollowUpRoutes(ServiceCore& core) {
       "POST", "/api/v1/checks", {Role::Admin, Role::Deputy},
       "Record a check of ?period= or ?from=&to= (optionally ?class=) and send each teacher their remarks",
       [](Call& c) {
-        auto snap = c.core.cache->get();
+        auto snap = c.journal();
         std::string classId;
         if (!c.q("class").empty()) classId = classNamed(snap->index, c.q("class")).id;
         if (!c.q("period").empty() && (!c.q("from").empty() || !c.q("to").empty()))
@@ -113,9 +113,9 @@ void addFollowUpRoutes(ServiceCore& core) {
         sendJson(c.res, *o, HTTPResponse::HTTP_CREATED);
       });
 
-  core.add("GET", "/api/v1/checks", {Role::Admin, Role::Deputy}, "The recorded checks, newest first",
-           [](Call& c) {
-             auto snap = c.core.cache->get();
+  core.add("GET", "/api/v1/checks", {Role::Admin, Role::Deputy, Role::RegionalInspector},
+           "The recorded checks, newest first", [](Call& c) {
+             auto snap = c.journal();
              auto history = store::openCheckHistory(*c.core.store);
              Poco::JSON::Array list;
              for (const auto& ch : history->checks(snap->journal.school.id)) {
@@ -139,7 +139,7 @@ void addFollowUpRoutes(ServiceCore& core) {
   core.add("GET", "/api/v1/me/remarks", {Role::Teacher, Role::ClassTeacher},
            "The caller's remarks of the latest recorded check and whether they acknowledged them",
            [](Call& c) {
-             auto snap = c.core.cache->get();
+             auto snap = c.journal();
              auto history = store::openCheckHistory(*c.core.store);
              const auto checks = history->checks(snap->journal.school.id);
              auto o = newObject();
@@ -208,7 +208,7 @@ void addFollowUpRoutes(ServiceCore& core) {
   ServiceCore* core_ = &core;
   // Delivers the outbox: what failed before is retried; a failure left is the job's failure (retried,
   // reported).
-  core.scheduler->setJob("notify", [core_](model::DateTime) {
+  core.scheduler->setJob("notify", [core_](model::DateTime, const std::string&) {
     auto r = deliver(*core_);
     if (!r)
       return std::string("почтовый сервер не настроен (smtp.host): сообщения ждут на страницах учителей");
@@ -216,17 +216,21 @@ void addFollowUpRoutes(ServiceCore& core) {
     return r->summary();
   });
   // The class teachers' summaries of yesterday (instruction 3.4), then delivery.
-  core.scheduler->setJob("daily-summary", [core_](model::DateTime due) {
-    auto snap = core_->cache->get();
-    const model::Date day = due.date - 1;
-    const auto q = queueDailySummaries(*core_->store, snap->index, day, userEmails(*core_));
-    std::string out = "сводки классным руководителям за " + day.toRussian() + ": " + std::to_string(q.queued);
-    if (auto r = deliver(*core_)) {
-      out += "; " + r->summary();
-      if (r->failed) throw Error(ErrorKind::Internal, "daily-summary", out + ": " + r->problems.front());
-    }
-    return out;
-  });
+  core.scheduler->setJob(
+      "daily-summary",
+      [core_](model::DateTime due, const std::string& school) {
+        auto snap = core_->cache->get(school);
+        const model::Date day = due.date - 1;
+        const auto q = queueDailySummaries(*core_->store, snap->index, day, userEmails(*core_));
+        std::string out =
+            "сводки классным руководителям за " + day.toRussian() + ": " + std::to_string(q.queued);
+        if (auto r = deliver(*core_)) {
+          out += "; " + r->summary();
+          if (r->failed) throw Error(ErrorKind::Internal, "daily-summary", out + ": " + r->problems.front());
+        }
+        return out;
+      },
+      JobScope::EachSchool);
 }
 
 }  // namespace ejournal::app::service

@@ -57,7 +57,7 @@ rules::Scope resolveApiScope(const model::JournalIndex& index, const std::string
 // user: a class teacher to their class, a teacher to their own lessons.
 Scoped scopeOf(Call& c) {
   Scoped s;
-  s.snap = c.core.cache->get();
+  s.snap = c.journal();
   s.visibility = visibilityOf(c.who(), s.snap->index);
   std::string teacher;
   if (c.who().role == Role::Teacher) teacher = c.who().staffId;
@@ -168,7 +168,8 @@ void sendPdf(Call& c, const render::Pdf& pdf, const std::string& fileName, const
 
 void addJournalRoutes(ServiceCore& core) {
   core.add(
-      "GET", "/api/v1/findings", {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher},
+      "GET", "/api/v1/findings",
+      {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher, Role::RegionalInspector},
       "Rule findings: ?period= or ?from=&to=, ?class=, ?subject=, ?format=json|csv|text, ?sep=;|, for CSV",
       [](Call& c) {
         Scoped s = scopeOf(c);
@@ -201,7 +202,8 @@ void addJournalRoutes(ServiceCore& core) {
       });
 
   core.add(
-      "GET", "/api/v1/reports/{kind}", {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher},
+      "GET", "/api/v1/reports/{kind}",
+      {Role::Admin, Role::Deputy, Role::ClassTeacher, Role::Teacher, Role::RegionalInspector},
       "Reports control|program|results|substitutions|forecast: ?period= or ?from=&to=, ?class=, ?subject=, "
       "?format=json|csv|text (?sep=;|, for CSV), or pdf for control, program and results",
       [](Call& c) {
@@ -264,7 +266,7 @@ void addJournalRoutes(ServiceCore& core) {
       "GET", "/api/v1/printouts/journal", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
       "The printed class journal (PDF): ?class=&period=, with the deputy's remarks for the class",
       [](Call& c) {
-        auto snap = c.core.cache->get();
+        auto snap = c.journal();
         Visibility v = visibilityOf(c.who(), snap->index);
         std::string classId = classOf(c, *snap, v);
         std::string period = c.q("period");
@@ -293,7 +295,7 @@ void addJournalRoutes(ServiceCore& core) {
   core.add("GET", "/api/v1/printouts/summary",
            {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
            "The summary sheet of a class (PDF): ?class=", [](Call& c) {
-             auto snap = c.core.cache->get();
+             auto snap = c.journal();
              Visibility v = visibilityOf(c.who(), snap->index);
              std::string classId = classOf(c, *snap, v);
              render::RenderOptions opt;
@@ -305,7 +307,7 @@ void addJournalRoutes(ServiceCore& core) {
   core.add(
       "GET", "/api/v1/extracts/{student}", {Role::Admin, Role::Deputy, Role::Secretary, Role::ClassTeacher},
       "A student's extract (PDF) from the current journal: ?period=", [](Call& c) {
-        auto snap = c.core.cache->get();
+        auto snap = c.journal();
         const model::Student* st = snap->index.student(c.param("student"));
         if (!st)
           throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
@@ -341,40 +343,43 @@ void addJournalRoutes(ServiceCore& core) {
 
   // Monthly: the control report of the previous calendar month, as JSON, text and PDF in <work.dir>/reports/.
   ServiceCore* core_ = &core;
-  core.scheduler->setJob("control-report", [core_](model::DateTime due) {
-    int y = due.date.year(), m = due.date.month() - 1;
-    if (m == 0) {
-      m = 12;
-      --y;
-    }
-    const model::Date from = model::Date::fromYmd(y, m, 1);
-    const model::Date to = due.date - due.date.day();  // the last day of the previous month
-    auto snap = core_->cache->get();
-    rules::Scope scope =
-        rules::resolveScope(snap->index, "", from.toString(), to.toString(), "", "", "", *core_->clock);
-    const rules::CheckResult result = rules::run(snap->index, scope, rulesConfig());
-    const auto& findings = result.findings;
-    // The monthly check is recorded, and each teacher is sent their remarks (docs/followup.md).
-    const std::string followUp = recordAndNotify(*core_, *snap, scope, result, "scheduler");
-    auto report =
-        reports::buildControlReport(snap->index, scope, findings, rulesConfig(), core_->clock->now());
-    report.followUp = followUpFor(*core_->store, snap->index);
-    char stem[32];
-    std::snprintf(stem, sizeof stem, "control-%04d-%02d", y, m);
-    const auto dir = core_->config.workDir / "reports";
-    std::filesystem::create_directories(dir);
-    std::ostringstream json, text;
-    reports::write(report, reports::Format::Json, json);
-    reports::write(report, reports::Format::Text, text);
-    render::RenderOptions opt;
-    opt.clock = core_->clock;
-    const render::Pdf pdf = render::renderControlReport(report, opt);
-    model::writeFileAtomic(dir / (std::string(stem) + ".json"), json.str());
-    model::writeFileAtomic(dir / (std::string(stem) + ".txt"), text.str());
-    model::writeFileAtomic(dir / (std::string(stem) + ".pdf"), pdf.bytes);
-    return "справка за " + from.toRussian() + "–" + to.toRussian() + ": " + report.conclusion + " (" + stem +
-           ".json, .txt, .pdf); " + followUp;
-  });
+  core.scheduler->setJob(
+      "control-report",
+      [core_](model::DateTime due, const std::string& school) {
+        int y = due.date.year(), m = due.date.month() - 1;
+        if (m == 0) {
+          m = 12;
+          --y;
+        }
+        const model::Date from = model::Date::fromYmd(y, m, 1);
+        const model::Date to = due.date - due.date.day();  // the last day of the previous month
+        auto snap = core_->cache->get(school);
+        rules::Scope scope =
+            rules::resolveScope(snap->index, "", from.toString(), to.toString(), "", "", "", *core_->clock);
+        const rules::CheckResult result = rules::run(snap->index, scope, rulesConfig());
+        const auto& findings = result.findings;
+        // The monthly check is recorded, and each teacher is sent their remarks (docs/followup.md).
+        const std::string followUp = recordAndNotify(*core_, *snap, scope, result, "scheduler");
+        auto report =
+            reports::buildControlReport(snap->index, scope, findings, rulesConfig(), core_->clock->now());
+        report.followUp = followUpFor(*core_->store, snap->index);
+        char stem[32];
+        std::snprintf(stem, sizeof stem, "control-%04d-%02d", y, m);
+        const auto dir = core_->config.workDir / "reports";
+        std::filesystem::create_directories(dir);
+        std::ostringstream json, text;
+        reports::write(report, reports::Format::Json, json);
+        reports::write(report, reports::Format::Text, text);
+        render::RenderOptions opt;
+        opt.clock = core_->clock;
+        const render::Pdf pdf = render::renderControlReport(report, opt);
+        model::writeFileAtomic(dir / (std::string(stem) + ".json"), json.str());
+        model::writeFileAtomic(dir / (std::string(stem) + ".txt"), text.str());
+        model::writeFileAtomic(dir / (std::string(stem) + ".pdf"), pdf.bytes);
+        return "справка за " + from.toRussian() + "–" + to.toRussian() + ": " + report.conclusion + " (" +
+               stem + ".json, .txt, .pdf); " + followUp;
+      },
+      JobScope::EachSchool);
 }
 
 }  // namespace ejournal::app::service

@@ -14,19 +14,29 @@ using Poco::Net::HTTPResponse;
 namespace {
 
 // Pulls `period` or `dates` (one of them) into the store.
-PullOutcome pullInto(ServiceCore& core, const std::string& period, std::optional<model::DateRange> dates) {
+// `school` empty: the school of the installation's token (pull.tokenFile); otherwise the school's own token
+// (pull.tokenFile.<school>), or the installation's token while the store holds no other school.
+PullOutcome pullInto(ServiceCore& core, const std::string& school, const std::string& period,
+                     std::optional<model::DateRange> dates) {
   namespace dn = ingest::dnevnik;
-  if (core.config.pullBaseUrl.empty() || core.config.pullTokenFile.empty())
+  std::string tokenFile = core.config.pullTokenFile;
+  if (auto it = core.config.pullTokenFiles.find(school); it != core.config.pullTokenFiles.end())
+    tokenFile = it->second;
+  else if (!school.empty() && core.store->schools().size() > 1)
+    throw Error(ErrorKind::Conflict, "pull.tokenFile." + school,
+                "для школы " + school + " не настроен свой токен dnevnik.ru (pull.tokenFile." + school + ")");
+  if (core.config.pullBaseUrl.empty() || tokenFile.empty())
     throw Error(ErrorKind::Conflict, "pull.baseUrl",
                 "выгрузка из dnevnik.ru не настроена (pull.baseUrl и pull.tokenFile)");
   dn::PullOptions options;
   options.connection.baseUrl = core.config.pullBaseUrl;
-  options.connection.token = dn::readTokenFile(core.config.pullTokenFile);
+  options.connection.token = dn::readTokenFile(tokenFile);
+  options.schoolId = school;
   options.period = period;
   options.dates = dates;
   try {
     PullOutcome out = pullIntoStore(*core.store, options, *core.clock);
-    core.cache->invalidate();
+    journalChanged(core);
     return out;
   } catch (const UpstreamError& e) {
     // dnevnik.ru refusing our token, or failing after every retry, is the upstream's answer, neither the
@@ -70,7 +80,7 @@ void addPullRoutes(ServiceCore& core) {
              }
              PullOutcome o;
              try {
-               o = pullInto(c.core, period, dates);
+               o = pullInto(c.core, c.school(), period, dates);
              } catch (const std::exception& e) {
                c.audit("pull", c.core.config.pullBaseUrl, "failed", e.what());
                throw;
@@ -93,12 +103,16 @@ void addPullRoutes(ServiceCore& core) {
   // Nightly: the current academic year (from 1 September; in the summer, the year that has just ended) up to
   // the due day.
   ServiceCore* core_ = &core;
-  core.scheduler->setJob("pull", [core_](model::DateTime due) {
-    int y = due.date.month() >= 9 ? due.date.year() : due.date.year() - 1;
-    PullOutcome o = pullInto(*core_, "", model::DateRange{model::Date::fromYmd(y, 9, 1), due.date});
-    core_->auditLog->append({"scheduler", "pull", core_->config.pullBaseUrl, "ok", describe(o), ""});
-    return describe(o);
-  });
+  core.scheduler->setJob(
+      "pull",
+      [core_](model::DateTime due, const std::string& school) {
+        int y = due.date.month() >= 9 ? due.date.year() : due.date.year() - 1;
+        PullOutcome o =
+            pullInto(*core_, school, "", model::DateRange{model::Date::fromYmd(y, 9, 1), due.date});
+        core_->auditLog->append({"scheduler", "pull", core_->config.pullBaseUrl, "ok", describe(o), ""});
+        return describe(o);
+      },
+      JobScope::EachSchool);
 }
 
 }  // namespace ejournal::app::service

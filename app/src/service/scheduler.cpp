@@ -3,6 +3,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "ejournal/model/error.h"
@@ -109,9 +110,40 @@ Scheduler::Scheduler(ServiceCore& core) : core_(core) {
 
 Scheduler::~Scheduler() { stop(); }
 
-void Scheduler::setJob(const std::string& name, JobFunction fn) {
+std::string jobUnit(const std::string& name, const std::string& school) {
+  return school.empty() ? name : name + "@" + school;
+}
+
+void Scheduler::setJob(const std::string& name, JobFunction fn, JobScope scope) {
   std::lock_guard<std::mutex> lock(mutex_);
   functions_[name] = std::move(fn);
+  scopes_[name] = scope;
+}
+
+std::vector<std::string> Scheduler::schoolsOf(const std::string& name) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = scopes_.find(name);
+    if (it == scopes_.end() || it->second == JobScope::Installation) return {""};
+  }
+  std::vector<std::string> schools = core_.store->schools();
+  if (name == "pull")
+    for (const auto& [school, file] : core_.config.pullTokenFiles)
+      if (std::find(schools.begin(), schools.end(), school) == schools.end()) schools.push_back(school);
+  if (schools.empty()) schools.push_back("");
+  return schools;
+}
+
+bool Scheduler::eachSchool(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = scopes_.find(name);
+  return it != scopes_.end() && it->second == JobScope::EachSchool;
+}
+
+std::vector<std::string> Scheduler::units(const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& school : schoolsOf(name)) out.push_back(jobUnit(name, school));
+  return out;
 }
 
 bool Scheduler::hasJob(const std::string& name) const {
@@ -146,10 +178,10 @@ void Scheduler::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::vector<model::Date> Scheduler::quarterEnds() {
+std::vector<model::Date> Scheduler::quarterEnds(const std::string& school) {
   std::vector<model::Date> out;
   try {
-    auto snap = core_.cache->get();
+    auto snap = core_.cache->get(school);
     for (const auto& p : snap->journal.periods)
       if (p.kind == model::PeriodKind::Quarter) out.push_back(p.dates.to);
   } catch (const std::exception&) {
@@ -161,39 +193,39 @@ std::vector<model::Date> Scheduler::quarterEnds() {
 std::vector<store::JobRun> Scheduler::tick() {
   std::vector<store::JobRun> done;
   const model::DateTime now = core_.clock->now();
-  std::vector<model::Date> ends;
-  bool endsLoaded = false;
   for (const auto& cfg : core_.config.jobs) {
     auto sit = schedules_.find(cfg.name);
     if (!cfg.enabled || sit == schedules_.end()) continue;
-    if (sit->second.kind == Schedule::Kind::QuarterEnd && !endsLoaded) {
-      ends = quarterEnds();
-      endsLoaded = true;
-    }
-    auto due = sit->second.lastDue(now, ends);
-    if (!due) continue;
-    auto latest = core_.jobs->latest(cfg.name, *due);
-    int attempt = 1;
-    if (latest) {
-      if (latest->status == store::JobStatus::Succeeded) continue;
-      if (latest->status == store::JobStatus::Running) {
-        // Another instance is running it, or an instance died while running it: take over after 6 hours.
-        if (epochSeconds(now) - epochSeconds(latest->startedAt) < 6 * 3600) continue;
-      } else {
-        if (latest->attempt > cfg.retries) continue;  // exhausted: reported when it failed
-        auto finished = latest->finishedAt.value_or(latest->startedAt);
-        if (epochSeconds(now) - epochSeconds(finished) < int64_t{cfg.retryMinutes} * 60) continue;
+    for (const auto& school : schoolsOf(cfg.name)) {
+      const std::string unit = jobUnit(cfg.name, school);
+      std::vector<model::Date> ends;
+      if (sit->second.kind == Schedule::Kind::QuarterEnd) ends = quarterEnds(school);
+      auto due = sit->second.lastDue(now, ends);
+      if (!due) continue;
+      auto latest = core_.jobs->latest(unit, *due);
+      int attempt = 1;
+      if (latest) {
+        if (latest->status == store::JobStatus::Succeeded) continue;
+        if (latest->status == store::JobStatus::Running) {
+          // Another instance is running it, or an instance died while running it: take over after 6 hours.
+          if (epochSeconds(now) - epochSeconds(latest->startedAt) < 6 * 3600) continue;
+        } else {
+          if (latest->attempt > cfg.retries) continue;  // exhausted: reported when it failed
+          auto finished = latest->finishedAt.value_or(latest->startedAt);
+          if (epochSeconds(now) - epochSeconds(finished) < int64_t{cfg.retryMinutes} * 60) continue;
+        }
+        attempt = latest->attempt + 1;
       }
-      attempt = latest->attempt + 1;
+      auto claimed = core_.jobs->claim(unit, *due, attempt, core_.config.instance, now);
+      if (!claimed) continue;  // another instance took it
+      done.push_back(execute(cfg.name, school, *due, attempt, claimed->id, "scheduler"));
     }
-    auto claimed = core_.jobs->claim(cfg.name, *due, attempt, core_.config.instance, now);
-    if (!claimed) continue;  // another instance took it
-    done.push_back(execute(cfg.name, *due, attempt, claimed->id, "scheduler"));
   }
   return done;
 }
 
-store::JobRun Scheduler::runNow(const std::string& name, const std::string& actor) {
+store::JobRun Scheduler::runNow(const std::string& name, const std::string& actor,
+                                const std::string& school) {
   bool known = false;
   for (const auto& cfg : core_.config.jobs) known = known || cfg.name == name;
   if (!known)
@@ -201,15 +233,22 @@ store::JobRun Scheduler::runNow(const std::string& name, const std::string& acto
         ErrorKind::NotFound, "задание «" + name + "»",
         "нет такого задания (есть: pull, control-report, quarter-seal, backup, notify, daily-summary)");
   const model::DateTime now = core_.clock->now();
+  std::string target = school;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = scopes_.find(name);
+    if (it == scopes_.end() || it->second == JobScope::Installation) target.clear();
+  }
+  const std::string unit = jobUnit(name, target);
   for (int attempt = 1; attempt < 100; ++attempt) {
-    auto claimed = core_.jobs->claim(name, now, attempt, core_.config.instance, now);
-    if (claimed) return execute(name, now, attempt, claimed->id, actor);
+    auto claimed = core_.jobs->claim(unit, now, attempt, core_.config.instance, now);
+    if (claimed) return execute(name, target, now, attempt, claimed->id, actor);
   }
   throw Error(ErrorKind::Conflict, "задание «" + name + "»", "задание уже запускалось в эту секунду");
 }
 
-store::JobRun Scheduler::execute(const std::string& name, model::DateTime due, int attempt, int64_t runId,
-                                 const std::string& actor) {
+store::JobRun Scheduler::execute(const std::string& name, const std::string& school, model::DateTime due,
+                                 int attempt, int64_t runId, const std::string& actor) {
   std::lock_guard<std::mutex> running(runMutex_);
   JobFunction fn;
   {
@@ -222,30 +261,30 @@ store::JobRun Scheduler::execute(const std::string& name, model::DateTime due, i
     if (cfg.name == name) retries = cfg.retries;
   store::JobRun run;
   run.id = runId;
-  run.job = name;
+  run.job = jobUnit(name, school);
   run.due = due;
   run.attempt = attempt;
   run.instance = core_.config.instance;
   run.startedAt = core_.clock->now();
   try {
     if (!fn) throw Error(ErrorKind::Internal, name, "задание недоступно в этой сборке");
-    run.message = fn(due);
+    run.message = fn(due, school);
     run.status = store::JobStatus::Succeeded;
-    core_.log.information("job %s (due %s, attempt %d) succeeded: %s", name, due.toString(), attempt,
+    core_.log.information("job %s (due %s, attempt %d) succeeded: %s", run.job, due.toString(), attempt,
                           run.message);
   } catch (const std::exception& e) {
     run.status = store::JobStatus::Failed;
     run.message = e.what();
     const bool last = actor != "scheduler" || attempt > retries;
-    core_.log.error("job %s (due %s, attempt %d) failed%s: %s", name, due.toString(), attempt,
+    core_.log.error("job %s (due %s, attempt %d) failed%s: %s", run.job, due.toString(), attempt,
                     std::string(last ? ", no retries left" : ", will retry"), run.message);
     if (last)
-      core_.auditLog->append({actor, "job.failed", name, "failed",
+      core_.auditLog->append({actor, "job.failed", run.job, "failed",
                               "попытка " + std::to_string(attempt) + ": " + run.message, ""});
   }
   run.finishedAt = core_.clock->now();
   core_.jobs->finish(runId, run.status, run.message, *run.finishedAt);
-  core_.auditLog->append({actor, "job." + name, due.toString(),
+  core_.auditLog->append({actor, "job." + run.job, due.toString(),
                           run.status == store::JobStatus::Succeeded ? "ok" : "failed", run.message, ""});
   return run;
 }
@@ -254,10 +293,12 @@ std::vector<store::JobRun> Scheduler::exhaustedFailures() {
   std::vector<store::JobRun> out;
   for (const auto& cfg : core_.config.jobs) {
     if (!cfg.enabled) continue;
-    auto recent = core_.jobs->recent(cfg.name, 1);
-    if (!recent.empty() && recent.front().status == store::JobStatus::Failed &&
-        recent.front().attempt > cfg.retries)
-      out.push_back(recent.front());
+    for (const auto& unit : units(cfg.name)) {
+      auto recent = core_.jobs->recent(unit, 1);
+      if (!recent.empty() && recent.front().status == store::JobStatus::Failed &&
+          recent.front().attempt > cfg.retries)
+        out.push_back(recent.front());
+    }
   }
   return out;
 }

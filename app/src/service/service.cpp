@@ -11,8 +11,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
 #include <sstream>
 
+#include "ejournal/archive/archive.h"
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/once.h"
 #include "service/core.h"
@@ -30,37 +34,149 @@ bool EndpointSpec::allows(store::Role r) const {
 // ---- journal snapshot
 // -------------------------------------------------------------------------------------------
 
-std::shared_ptr<const Snapshot> JournalCache::get() {
-  const int64_t now = epochSeconds(clock_->now());
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (current_ && now - loadedAt_ < maxAge_) return current_;
-  }
-  std::lock_guard<std::mutex> loading(loadMutex_);
-  uint64_t generation;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (current_ && now - loadedAt_ < maxAge_) return current_;  // loaded by another thread meanwhile
-    generation = generation_;
-  }
-  if (store_.schools().empty())
+std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
+  if (schoolId.empty())
     throw ApiError(
         HTTPResponse::HTTP_NOT_FOUND, "no_journal",
         "в хранилище ещё нет данных журнала: загрузите XML (POST /api/v1/ingest) или выполните выгрузку");
-  auto snap = std::make_shared<const Snapshot>(store_.load({}));
+  const int64_t now = epochSeconds(clock_->now());
+  Entry* entry;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& e = entries_[schoolId];
+    if (!e) e = std::make_unique<Entry>();
+    entry = e.get();  // entries are never removed
+    if (entry->current && now - entry->loadedAt < maxAge_) return entry->current;
+  }
+  std::lock_guard<std::mutex> loading(entry->loadMutex);
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (entry->current && now - entry->loadedAt < maxAge_) return entry->current;  // loaded meanwhile
+    generation = entry->generation;
+  }
+  store::LoadFilter filter;
+  filter.schoolId = schoolId;
+  std::shared_ptr<const Snapshot> snap;
+  try {
+    snap = std::make_shared<const Snapshot>(store_.load(filter));
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::NotFound) throw;
+    throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_journal",
+                   "в хранилище нет журнала школы «" + schoolId + "»");
+  }
   std::lock_guard<std::mutex> lock(mutex_);
-  if (generation == generation_) {  // not invalidated while loading
-    current_ = snap;
-    loadedAt_ = now;
+  if (generation == entry->generation) {  // not invalidated while loading
+    entry->current = snap;
+    entry->loadedAt = now;
   }
   return snap;
 }
 
+void journalChanged(ServiceCore& core) {
+  core.cache->invalidate();
+  bindUsersToTheOnlySchool(core);
+}
+
+void bindUsersToTheOnlySchool(ServiceCore& core) {
+  const auto schools = core.store->schools();
+  if (schools.size() != 1) return;
+  if (size_t bound = core.users->bindUnbound(schools.front()))
+    core.log.information("users: %z account(s) without a school now belong to school %s", bound,
+                         schools.front());
+}
+
 void JournalCache::invalidate() {
   std::lock_guard<std::mutex> lock(mutex_);
-  current_.reset();
-  ++generation_;
+  for (auto& [id, e] : entries_) {
+    e->current.reset();
+    ++e->generation;
+  }
 }
+
+// ---- the school of a request
+// ------------------------------------------------------------------------------------
+
+const std::string& Call::school() {
+  if (!resolvedSchool) resolvedSchool = schoolFor(core, who(), q("school"));
+  return *resolvedSchool;
+}
+
+std::string schoolFor(ServiceCore& core, const store::User& u, const std::string& asked) {
+  const auto stored = core.store->schoolList();
+  auto isStored = [&](const std::string& id) {
+    return std::any_of(stored.begin(), stored.end(), [&](const model::School& s) { return s.id == id; });
+  };
+  auto named = [&] {
+    std::string list;
+    for (const auto& s : stored)
+      list += (list.empty() ? "" : ", ") + s.id + (s.shortName.empty() ? "" : " «" + s.shortName + "»");
+    return list;
+  };
+  std::string school;
+  if (store::isRegional(u.role)) {
+    if (!asked.empty()) {
+      if (!isStored(asked))
+        throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_such_school",
+                       "школы «" + asked + "» нет в хранилище", "school");
+      school = asked;
+    } else if (stored.size() == 1) {
+      school = stored.front().id;
+    } else if (stored.size() > 1) {
+      throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "school_required",
+                     "укажите школу: ?school=КОД (в хранилище: " + named() + ")", "school");
+    }
+  } else {
+    if (!u.schoolId.empty()) {
+      school = u.schoolId;
+    } else if (stored.size() == 1) {
+      school = stored.front().id;
+    } else if (stored.size() > 1) {
+      throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "no_school",
+                     "учётная запись не привязана к школе, а в хранилище их несколько; администратор "
+                     "региона должен указать вашу школу");
+    }
+    if (!asked.empty() && asked != school)
+      throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "other_school", "нет доступа к данным другой школы",
+                     "school");
+  }
+  return school;
+}
+
+namespace {
+// The school whose archives lie directly in `dir` (the layout of one school before a store held several), or
+// "". Decided once per directory: new seals always go to the school's subdirectory.
+std::string schoolOfTopLevelArchives(const std::filesystem::path& dir) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> known;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = known.find(dir.string());
+  if (it != known.end()) return it->second;
+  std::string school;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator d(dir, ec), end; !ec && d != end; d.increment(ec)) {
+    const std::string name = d->path().filename().string();
+    if (d->is_regular_file(ec) && name.size() > 4 && name.front() != '.' && name.ends_with(".tar")) {
+      try {  // an unreadable file is reported by the archive list; the next one may name the school
+        archive::Archive top(dir, archive::posixFileSystem());
+        school = top.show(name).schoolId;
+        break;
+      } catch (const Error&) {
+      }
+    }
+  }
+  known[dir.string()] = school;
+  return school;
+}
+}  // namespace
+
+std::filesystem::path archiveDirOf(const ServiceCore& core, const std::string& school) {
+  if (school.empty() || schoolOfTopLevelArchives(core.config.archiveDir) == school)
+    return core.config.archiveDir;
+  return core.config.archiveDir / school;
+}
+
+std::shared_ptr<const Snapshot> Call::journal() { return core.cache->get(school()); }
 
 // ---- visibility
 // -------------------------------------------------------------------------------------------------
@@ -86,6 +202,10 @@ Visibility visibilityOf(const store::User& user, const model::JournalIndex& inde
       v.all = true;
       return v;
     case Role::Auditor:
+    case Role::RegionalAdmin:
+      return v;
+    case Role::RegionalInspector:  // reads the whole school's journal, changes nothing
+      v.all = true;
       return v;
     case Role::ClassTeacher:
     case Role::Teacher:
@@ -180,6 +300,7 @@ Poco::JSON::Object::Ptr userJson(const store::User& u) {
   o->set("role", std::string(store::toString(u.role)));
   o->set("roleTitle", std::string(store::russianTitle(u.role)));
   o->set("staffId", u.staffId);
+  o->set("school", u.schoolId);
   if (!u.email.empty()) o->set("email", u.email);
   o->set("disabled", u.disabled);
   o->set("failedLogins", u.failedLogins);
@@ -197,7 +318,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
     const auto started = std::chrono::steady_clock::now();
-    Call call{req, res, core_, {}, {}, std::nullopt, {}, {}, req.clientAddress().host().toString(), {}};
+    Call call{req, res, core_, {}, {}, std::nullopt, {}, {}, req.clientAddress().host().toString(), {}, {}};
     int status = 0;
     const bool hasBody = req.getMethod() == "POST" || req.getMethod() == "PUT" || req.getMethod() == "PATCH";
     try {
@@ -396,6 +517,7 @@ void Service::start() {
   ServiceCore& l = *core_;
   std::lock_guard<std::mutex> lock(l.listenerMutex);
   if (l.http || l.https) return;
+  bindUsersToTheOnlySchool(l);
   const auto& c = core_->config;
   try {
     if (c.http.enabled)

@@ -236,9 +236,20 @@ std::string Page::f(const std::string& name) const {
   return it == form.end() ? std::string() : it->second;
 }
 
+std::string Page::school() const {
+  if (!user || !store::isRegional(user->role)) return q("school");
+  const std::string asked = q("school");
+  return asked.empty() ? cookie(req, kSchoolCookie) : asked;
+}
+
 ApiAnswer Page::api(const std::string& method, const std::string& path,
                     const std::map<std::string, std::string>& qs, const std::string& body) {
-  return callApi(core, caller(), method, path, qs, body);
+  // A regional user's pages are about the school they chose; the API hears it as ?school=.
+  const std::string chosen = user && store::isRegional(user->role) ? school() : std::string();
+  if (chosen.empty() || qs.count("school")) return callApi(core, caller(), method, path, qs, body);
+  auto withSchool = qs;
+  withSchool["school"] = chosen;
+  return callApi(core, caller(), method, path, withSchool, body);
 }
 
 Poco::JSON::Object::Ptr Page::apiJson(const std::string& method, const std::string& path,
@@ -250,7 +261,7 @@ std::shared_ptr<const Snapshot> Page::journal() {
   if (!snapshotTried) {
     snapshotTried = true;
     try {
-      snapshot = core.cache->get();
+      if (user) snapshot = core.cache->get(schoolFor(core, *user, school()));
     } catch (const ApiError&) {
     }
   }

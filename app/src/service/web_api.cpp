@@ -156,7 +156,7 @@ ApiAnswer callApi(ServiceCore& core, const Caller& caller, const std::string& me
     req.setContentLength64(static_cast<Poco::Int64>(body.size()));
   }
   Call call{req, res, core, params, query, caller.user, caller.tokenId, caller.tokenExpires, caller.address,
-            {}};
+            {},  {}};
   route->handler(call);
   ApiAnswer a;
   a.status = static_cast<int>(res.getStatus());

@@ -199,6 +199,10 @@ std::string roleHome(store::Role r) {
       return "/findings";
     case store::Role::Auditor:
       return "/archives";
+    case store::Role::RegionalInspector:
+      return "/report";
+    case store::Role::RegionalAdmin:
+      return "/users";
   }
   return "/password";
 }
@@ -629,7 +633,8 @@ void archivesPage(Page& p) {
       ca.push_back(p.core.config.trustedCa);
     else if (!p.core.config.signingCert.empty())
       ca.push_back(p.core.config.signingCert);
-    archive::Archive all(p.core.config.archiveDir, archive::posixFileSystem(), p.core.clock);
+    archive::Archive all(archiveDirOf(p.core, schoolFor(p.core, *p.user, p.school())),
+                         archive::posixFileSystem(), p.core.clock);
     auto chain = all.verifyAll(verifyOptions(ca));
     callApiAudit(p, "verify", "все архивы", chain.ok() ? "ok" : "failed");
     Data problems(Data::type::list), notes(Data::type::list);
@@ -651,7 +656,8 @@ void archivesPage(Page& p) {
   page.set("subject", subject);
   page.set("year", year);
   if (!student.empty() || !cls.empty() || !subject.empty() || !year.empty()) {
-    archive::Archive store(p.core.config.archiveDir, archive::posixFileSystem(), p.core.clock);
+    archive::Archive store(archiveDirOf(p.core, schoolFor(p.core, *p.user, p.school())),
+                           archive::posixFileSystem(), p.core.clock);
     auto index = store::openArchiveIndex(*p.core.store);
     store::ArchiveIndexQuery q;
     q.directory = std::filesystem::absolute(store.directory()).lexically_normal().string();
@@ -720,7 +726,8 @@ void archiveExtract(Page& p) {
   if (student.empty() || std::sscanf(p.q("year").c_str(), "%d", &year) != 1)
     throw ApiError(HTTPResponse::HTTP_BAD_REQUEST, "missing_parameter",
                    "укажите ученика («Фамилия Имя») и учебный год (например, 2025)");
-  archive::Archive archives(p.core.config.archiveDir, archive::posixFileSystem(), p.core.clock);
+  archive::Archive archives(archiveDirOf(p.core, schoolFor(p.core, *p.user, p.school())),
+                            archive::posixFileSystem(), p.core.clock);
   StudentExtract ex;
   try {
     ex = extractStudent(archives, student, year, p.core.clock);

@@ -25,6 +25,7 @@ namespace ejournal::app::service::web {
 using Data = kainjow::mustache::data;
 
 inline const std::string kSessionCookie = "ejournal_session";
+inline const std::string kSchoolCookie = "ejournal_school";  // a regional user's chosen school
 inline const std::string kLoginCookie =
     "ejournal_login";  // the login form's CSRF value, before a session exists
 
@@ -57,6 +58,9 @@ struct Page {
   Poco::JSON::Object::Ptr apiJson(const std::string& method, const std::string& path,
                                   const std::map<std::string, std::string>& qs = {},
                                   const std::string& body = {});
+  // The school the page is about: a school user's own; a regional user's ?school=, kept in a cookie from the
+  // page that chose it (see schoolFor). Empty when none is chosen.
+  std::string school() const;
   // The loaded journal for the header (school name, periods); null when none is loaded.
   std::shared_ptr<const Snapshot> journal();
   std::string currentPeriod();  // the quarter (half-year, year) of today, or the nearest

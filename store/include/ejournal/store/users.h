@@ -20,18 +20,27 @@ namespace ejournal::store {
 
 class Store;
 
-// The roles of the school's instruction (seed 1.4, 3.1, 4) plus the auditor who reads archives.
+// The roles of the school's instruction (seed 1.4, 3.1, 4) plus the auditor who reads archives, each scoped
+// to one school, and the two roles of a regional installation (one store for a municipality's schools),
+// scoped to every school of the store.
 enum class Role {
-  Admin,   // администратор ЭЖ: users, ingest, pulls, backups, everything
+  Admin,   // администратор ЭЖ: users, ingest, pulls, backups, everything of the school
   Deputy,  // заместитель директора по УВР: controls the journal, reports, findings
-  Secretary,     // секретарь: printouts, sealing and keeping the archives
-  ClassTeacher,  // классный руководитель: their own class
-  Teacher,       // учитель-предметник: their own classes and subjects
-  Auditor,       // проверяющий: reads and verifies sealed archives only
+  Secretary,          // секретарь: printouts, sealing and keeping the archives
+  ClassTeacher,       // классный руководитель: their own class
+  Teacher,            // учитель-предметник: their own classes and subjects
+  Auditor,            // проверяющий: reads and verifies sealed archives only
+  RegionalInspector,  // методист управления образования: reads every school's reports, findings, archive
+                      // lists
+  RegionalAdmin,  // администратор региона: schools' administrators and other users, jobs, backups
 };
-inline constexpr Role kAllRoles[] = {Role::Admin,        Role::Deputy,  Role::Secretary,
-                                     Role::ClassTeacher, Role::Teacher, Role::Auditor};
-std::string_view toString(Role r);  // "admin", "deputy", "secretary", "class_teacher", "teacher", "auditor"
+inline constexpr Role kAllRoles[] = {
+    Role::Admin,   Role::Deputy,  Role::Secretary,         Role::ClassTeacher,
+    Role::Teacher, Role::Auditor, Role::RegionalInspector, Role::RegionalAdmin};
+// The roles of the region (every school), not of one school.
+constexpr bool isRegional(Role r) { return r == Role::RegionalInspector || r == Role::RegionalAdmin; }
+// "admin", "deputy", "secretary", "class_teacher", "teacher", "auditor", "region_inspector", "region_admin"
+std::string_view toString(Role r);
 std::optional<Role> roleFromString(std::string_view s);
 std::string_view russianTitle(Role r);  // "администратор ЭЖ", ...
 
@@ -41,6 +50,9 @@ struct User {
   std::string fullName;  // "Иванова Мария Петровна"
   Role role = Role::Teacher;
   std::string staffId;  // the journal's staff id for teachers and class teachers (their scope); may be empty
+  // The school of a school role's user; empty for the regional roles, and for a user of an installation made
+  // before it kept several schools (then the store's only school: refused once the store holds several).
+  std::string schoolId;
   std::string passwordHash;  // opaque, made by the app ("pbkdf2-sha256$iterations$salt$hash")
   std::string email = {};  // optional: where the follow-up of checks is sent when the journal has no address
   bool disabled = false;
@@ -79,13 +91,17 @@ class UserRepository {
   virtual ~UserRepository() = default;
 
   virtual std::optional<User> find(const std::string& login) = 0;
-  virtual std::vector<User> list() = 0;  // by login
+  virtual std::vector<User> list() = 0;                             // by login
+  virtual std::vector<User> list(const std::string& schoolId) = 0;  // the school's users, by login
   // Adds a user; the id is assigned. Throws Error(Conflict) when the login exists, Error(Input) for a bad
   // login.
   virtual User add(const User& user) = 0;
-  // Replaces full name, role, staff id, password hash and disabled of the user with user.login. Throws
-  // Error(NotFound) for an unknown login.
+  // Replaces full name, role, staff id, school, password hash and disabled of the user with user.login.
+  // Throws Error(NotFound) for an unknown login.
   virtual void update(const User& user) = 0;
+  // Gives every user of a school role without a school (made while the store held at most one school) the
+  // school `schoolId`; returns how many. Regional users are left as they are.
+  virtual size_t bindUnbound(const std::string& schoolId) = 0;
 
   // Failed logins are counted per (login, client address) and per address, so a stranger's failures lock the
   // stranger's address, never the user logging in from elsewhere. Unknown logins are counted like known ones.
