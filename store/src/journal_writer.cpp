@@ -5,8 +5,10 @@
 // Speed: for each table the existing keys and content hashes of the school are read once per transaction (one
 // query), so an unchanged record costs a hash and a map lookup and is never written. New and changed records
 // go, on SQLite, through one prepared statement per table, reused for every row; on PostgreSQL, where a
-// statement per row costs a round trip to the server, they are buffered and written in bulk (PgBulk: COPY
-// into a staging table, then one upsert per table) at the end of each part, in the same transaction.
+// statement per row costs a round trip to the server, they are buffered and written in bulk at the end of
+// each part, in the same transaction (PgBulk: new rows COPY'd straight into their table, changed ones COPY'd
+// into a staging table and upserted from it in one statement, child rows of changed records deleted by one
+// join). A row PostgreSQL refuses is found by splitting the batch, and its record named as on SQLite.
 //
 // The tables are data (Table, ChildTable below): the upsert and delete statements, their bulk forms, the key
 // expression read back from the database and the in-memory key of a record all come from one column list, and
