@@ -1,19 +1,24 @@
-// Ingest throughput: MB/s and records/s of validation + parsing (+ storage in the SQLite store), sequential
-// on one core and overlapped (Xerces on one thread, parsing and storing on another), with the peak RSS of
-// each run.
+// Ingest throughput: MB/s and records/s of validation + parsing (+ storage in the SQLite store and, with
+// --pg CONN or $EJOURNAL_PG, in a fresh database on that PostgreSQL server), sequential on one core and
+// overlapped (Xerces on one thread, parsing and storing on another), with the peak RSS of each run. The CPU
+// figures are this process's; on PostgreSQL the server's work comes on top (store_bench prints it).
 //
 // The input is the generated large sample (ejournal_samples, --classes 44 by default) written as canonical
 // XML, or any journal file given with --input. Every mode runs in a fresh child process so its peak RSS is
 // its own.
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/Session.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,6 +40,7 @@ struct Options {
   size_t batch = 20000;
   std::string run;  // child mode
   std::string db;
+  std::string pg = std::getenv("EJOURNAL_PG") ? std::getenv("EJOURNAL_PG") : "";  // libpq connection string
 };
 
 double cpuSeconds() {
@@ -131,10 +137,13 @@ int main(int argc, char** argv) {
       o.run = value();
     else if (a == "--db")
       o.db = value();
+    else if (a == "--pg")
+      o.pg = value();
     else {
       std::cout
-          << "Usage: ingest_bench [--classes N | --input FILE] [--batch RECORDS] [--work DIR]\n"
-             "Prints seconds, MB/s, records/s and peak RSS of ingest modes (each in its own process).\n";
+          << "Usage: ingest_bench [--classes N | --input FILE] [--batch RECORDS] [--work DIR] [--pg CONN]\n"
+             "Prints seconds, MB/s, records/s and peak RSS of ingest modes (each in its own process); the\n"
+             "store modes on SQLite and, with --pg CONN (or $EJOURNAL_PG), on a fresh PostgreSQL database.\n";
       return a == "--help" ? 0 : 2;
     }
   }
@@ -171,6 +180,24 @@ int main(int argc, char** argv) {
       if (fresh)
         for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
       spawn({argv[0], "--run", mode, "--input", o.input, "--db", db, "--batch", batch});
+    }
+    if (!o.pg.empty()) {
+      // The store modes again on PostgreSQL, each fresh one in a database created for it and dropped after.
+      Poco::Data::PostgreSQL::Connector::registerConnector();
+      Poco::Data::Session admin("PostgreSQL", o.pg);
+      const std::string name = "ejournal_ingest_bench_" + std::to_string(::getpid());
+      std::string conn = std::regex_replace(o.pg, std::regex(R"(dbname\s*=\s*\S+)"), "dbname=" + name);
+      if (conn == o.pg) conn += " dbname=" + name;
+      for (const auto& [mode, fresh] : modes) {
+        if (mode.rfind("store", 0) != 0) continue;
+        if (fresh) {
+          admin << "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", Poco::Data::Keywords::now;
+          admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
+        }
+        spawn({argv[0], "--run", mode + " postgresql", "--input", o.input, "--db", "postgresql:" + conn,
+               "--batch", batch});
+      }
+      admin << "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", Poco::Data::Keywords::now;
     }
   } catch (const std::exception& e) {
     std::cerr << "ingest_bench: " << e.what() << "\n";

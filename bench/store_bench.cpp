@@ -1,15 +1,29 @@
-// Store throughput: upsert rate of a whole generated school year into a fresh store (records/s, marks/s, and
-// the equivalent MB/s of its canonical XML), the re-ingest of the same data (everything unchanged), a
-// re-ingest with 1% of marks changed (updates + history), load() of the full year, and stats().
+// Store throughput on each back end: upsert rate of a whole generated school year into a fresh store
+// (records/s, marks/s, and the equivalent MB/s of its canonical XML), the re-ingest of the same data
+// (everything unchanged), a re-ingest with 1% of marks changed (updates + history), load() of the full year,
+// and stats(). Each step prints wall seconds and the CPU seconds of this process and, for a PostgreSQL server
+// on this machine whose processes we may read, of the server (the postmaster and all its children): on a
+// shared machine the CPU figures are the ones to compare.
 //
-// Usage: store_bench [--classes 11|44] [--db CONN] [--batch LESSONS]
-//   --db defaults to a fresh SQLite file in the temp directory; give "postgresql:host=... dbname=..." (an
-//   empty database) to measure PostgreSQL. The data arrives in parts as the ingest stage sends them:
-//   reference data first, then batches of lessons with their marks, attendance and period marks.
+// Usage: store_bench [--classes 11|44] [--batch LESSONS] [--db CONN] [--pg CONN]
+//   SQLite always runs, on a fresh file in the temp directory (--db CONN: that store instead). PostgreSQL
+//   runs when --pg or $EJOURNAL_PG gives a libpq connection string ("host=... port=... user=... dbname=..."):
+//   the bench creates a fresh database on that server, measures, and drops it. The data arrives in parts as
+//   the ingest stage sends them: reference data first, then batches of lessons with their marks, attendance
+//   and period marks.
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/Session.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 
@@ -51,11 +65,113 @@ std::vector<model::Journal> parts(const model::Journal& j, size_t batch) {
   return out;
 }
 
+double cpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds of a process from /proc: its own and, with `children`, those of its children it has reaped.
+double procCpu(int pid, bool children) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::istringstream fields(text.substr(paren + 2));
+  std::vector<std::string> f((std::istream_iterator<std::string>(fields)),
+                             std::istream_iterator<std::string>());
+  if (f.size() < 15) return -1;
+  // After the name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14).
+  double ticks = std::stod(f[11]) + std::stod(f[12]) + (children ? std::stod(f[13]) + std::stod(f[14]) : 0);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+int parentOf(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("PPid:", 0) == 0) return std::stoi(line.substr(5));
+  return -1;
+}
+
+// The CPU seconds the PostgreSQL server has used so far: the postmaster, its reaped children and its live
+// ones (every backend, the background writers). -1 when the server's processes cannot be read (another host,
+// another user).
+struct ServerCpu {
+  int postmaster = -1;
+  double now() const {
+    if (postmaster <= 0) return -1;
+    double total = procCpu(postmaster, true);
+    if (total < 0) return -1;
+    for (const auto& e : fs::directory_iterator("/proc")) {
+      const std::string name = e.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      const int pid = std::stoi(name);
+      if (parentOf(pid) == postmaster) total += std::max(0.0, procCpu(pid, false));
+    }
+    return total;
+  }
+};
+
+// Times one step: wall seconds, this process's CPU seconds and the server's.
+struct Step {
+  const ServerCpu& server;
+  Clock::time_point wall = Clock::now();
+  double cpu = cpuSeconds(), serverCpu = server.now();
+  double seconds() const { return ::seconds(wall); }
+  std::string cpuText() const {
+    char buf[96];
+    const double s = server.now();
+    if (serverCpu >= 0 && s >= 0)
+      std::snprintf(buf, sizeof buf, "cpu %5.2f s + server %5.2f s", cpuSeconds() - cpu, s - serverCpu);
+    else
+      std::snprintf(buf, sizeof buf, "cpu %5.2f s", cpuSeconds() - cpu);
+    return buf;
+  }
+};
+
 store::IngestSummary ingestAll(store::Store& s, const std::vector<model::Journal>& ps,
                                const std::string& run) {
   auto tx = s.beginIngest({"bench", run, *model::DateTime::parse("2026-06-01T12:00:00")});
   for (const auto& p : ps) tx->upsert(p);
   return tx->commit();
+}
+
+void runBackend(const std::string& name, const std::string& db, const ServerCpu& server,
+                const model::Journal& j, const std::vector<model::Journal>& ps,
+                const std::vector<model::Journal>& cps, size_t records, double xmlMb) {
+  std::printf("\n%s\n", name.c_str());
+  auto store = store::Store::open(db);
+
+  Step first(server);
+  auto ins = ingestAll(*store, ps, "bench-1");
+  double t = first.seconds();
+  std::printf(
+      "first ingest:     %7.2f s  %s  %9.0f records/s  %9.0f marks/s  %6.1f MB/s of XML  (inserted %zu)\n", t,
+      first.cpuText().c_str(), records / t, j.marks.size() / t, xmlMb / t, ins.inserted);
+
+  Step again(server);
+  auto same = ingestAll(*store, ps, "bench-2");
+  t = again.seconds();
+  std::printf(
+      "same again:       %7.2f s  %s  %9.0f records/s                    %6.1f MB/s of XML  (unchanged %zu, "
+      "updated %zu)\n",
+      t, again.cpuText().c_str(), records / t, xmlMb / t, same.unchanged, same.updated);
+
+  Step changed(server);
+  auto upd = ingestAll(*store, cps, "bench-3");
+  std::printf("1%% marks changed: %7.2f s  %s  (updated %zu, history entries %zu)\n", changed.seconds(),
+              changed.cpuText().c_str(), upd.updated, upd.markChanges);
+
+  Step load(server);
+  model::Journal loaded = store->load({});
+  std::printf("load full year:   %7.2f s  %s  (%zu lessons, %zu marks)\n", load.seconds(),
+              load.cpuText().c_str(), loaded.lessons.size(), loaded.marks.size());
+  Step stats(server);
+  auto st = store->stats({});
+  std::printf("stats:            %7.2f s  %s  (%zu rows)\n", stats.seconds(), stats.cpuText().c_str(),
+              st.size());
 }
 
 }  // namespace
@@ -64,23 +180,26 @@ int main(int argc, char** argv) {
   int classes = 44;
   size_t batch = 2000;
   std::string db;
+  std::string pg = std::getenv("EJOURNAL_PG") ? std::getenv("EJOURNAL_PG") : "";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--classes" && i + 1 < argc)
       classes = std::stoi(argv[++i]);
     else if (a == "--db" && i + 1 < argc)
       db = argv[++i];
+    else if (a == "--pg" && i + 1 < argc)
+      pg = argv[++i];
     else if (a == "--batch" && i + 1 < argc)
       batch = std::stoul(argv[++i]);
     else {
-      std::cerr << "usage: store_bench [--classes 11|44] [--db CONN] [--batch LESSONS]\n";
+      std::cerr << "usage: store_bench [--classes 11|44] [--batch LESSONS] [--db CONN] [--pg CONN]\n";
       return 2;
     }
   }
   fs::path tmp = fs::temp_directory_path() / ("ejournal-store-bench-" + std::to_string(::getpid()));
   if (db.empty()) {
     fs::create_directories(tmp);
-    db = (tmp / "bench.db").string();
+    db = "sqlite:" + (tmp / "bench.db").string();
   }
 
   auto t0 = Clock::now();
@@ -94,30 +213,10 @@ int main(int argc, char** argv) {
                    j.attendance.size() + j.periodMarks.size();
   std::printf(
       "sample: %d classes, %zu lessons, %zu marks, %zu attendance, %zu period marks, %zu records; "
-      "XML %.1f MB (generated in %.2f s)\n",
+      "XML %.1f MB (generated in %.2f s), parts of %zu lessons\n",
       classes, j.lessons.size(), j.marks.size(), j.attendance.size(), j.periodMarks.size(), records, xmlMb,
-      seconds(t0));
+      seconds(t0), batch);
   const auto ps = parts(j, batch);
-
-  auto store = store::Store::open(db);
-  std::printf("store: %s\n",
-              store->backend() == store::Backend::SQLite ? ("sqlite:" + db).c_str() : "postgresql");
-
-  t0 = Clock::now();
-  auto first = ingestAll(*store, ps, "bench-1");
-  double t = seconds(t0);
-  std::printf(
-      "first ingest:   %7.2f s  %9.0f records/s  %9.0f marks/s  = %6.1f MB/s of XML  (inserted %zu)\n", t,
-      records / t, j.marks.size() / t, xmlMb / t, first.inserted);
-
-  t0 = Clock::now();
-  auto again = ingestAll(*store, ps, "bench-2");
-  t = seconds(t0);
-  std::printf(
-      "same again:     %7.2f s  %9.0f records/s                    = %6.1f MB/s of XML  (unchanged %zu, "
-      "updated %zu)\n",
-      t, records / t, xmlMb / t, again.unchanged, again.updated);
-
   model::Journal changed = j;
   for (size_t i = 0; i < changed.marks.size(); i += 100) {
     auto& m = changed.marks[i];
@@ -125,27 +224,42 @@ int main(int argc, char** argv) {
       m.value.points = m.value.points == 5 ? 4 : m.value.points + 1;
   }
   const auto cps = parts(changed, batch);
-  t0 = Clock::now();
-  auto upd = ingestAll(*store, cps, "bench-3");
-  t = seconds(t0);
-  std::printf("1%% marks changed: %5.2f s  (updated %zu, history entries %zu)\n", t, upd.updated,
-              upd.markChanges);
 
-  t0 = Clock::now();
-  model::Journal loaded = store->load({});
-  std::printf("load full year: %7.3f s  (%zu lessons, %zu marks)\n", seconds(t0), loaded.lessons.size(),
-              loaded.marks.size());
-  t0 = Clock::now();
-  store::LoadFilter one;
-  one.classId = j.classes.front().id;
-  model::Journal cls = store->load(one);
-  std::printf("load one class: %7.3f s  (%zu lessons, %zu marks)\n", seconds(t0), cls.lessons.size(),
-              cls.marks.size());
-  t0 = Clock::now();
-  auto st = store->stats({});
-  std::printf("stats:          %7.3f s  (%zu rows)\n", seconds(t0), st.size());
-  store.reset();
+  int status = 0;
+  try {
+    runBackend(db, db, ServerCpu{}, j, ps, cps, records, xmlMb);
+  } catch (const std::exception& e) {
+    std::cerr << "store_bench: " << db << ": " << e.what() << "\n";
+    status = 2;
+  }
+  if (!pg.empty()) {
+    // A fresh database on the server, dropped afterwards.
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+    const std::string name = "ejournal_store_bench_" + std::to_string(::getpid());
+    std::string conn = std::regex_replace(pg, std::regex(R"(dbname\s*=\s*\S+)"), "dbname=" + name);
+    if (conn == pg) conn += " dbname=" + name;
+    try {
+      Poco::Data::Session admin("PostgreSQL", pg);
+      admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
+      ServerCpu server;
+      int backend = 0;
+      admin << "SELECT pg_backend_pid()", Poco::Data::Keywords::into(backend), Poco::Data::Keywords::now;
+      server.postmaster = parentOf(backend);
+      try {
+        runBackend(
+            "postgresql:" + std::regex_replace(conn, std::regex(R"(password\s*=\s*\S+)"), "password=***"),
+            "postgresql:" + conn, server, j, ps, cps, records, xmlMb);
+      } catch (const std::exception& e) {
+        std::cerr << "store_bench: postgresql: " << e.what() << "\n";
+        status = 2;
+      }
+      admin << "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", Poco::Data::Keywords::now;
+    } catch (const std::exception& e) {
+      std::cerr << "store_bench: postgresql server: " << e.what() << "\n";
+      status = 2;
+    }
+  }
   std::error_code ec;
   fs::remove_all(tmp, ec);
-  return 0;
+  return status;
 }

@@ -3,12 +3,16 @@
 // record.
 //
 // Speed: for each table the existing keys and content hashes of the school are read once per transaction (one
-// query), so an unchanged record costs a hash and a map lookup and is never written; new and changed records
-// go through one prepared statement per table, reused for every row.
+// query), so an unchanged record costs a hash and a map lookup and is never written. New and changed records
+// go, on SQLite, through one prepared statement per table, reused for every row; on PostgreSQL, where a
+// statement per row costs a round trip to the server, they are buffered and written in bulk at the end of
+// each part, in the same transaction (PgBulk: new rows COPY'd straight into their table, changed ones COPY'd
+// into a staging table and upserted from it in one statement, child rows of changed records deleted by one
+// join). A row PostgreSQL refuses is found by splitting the batch, and its record named as on SQLite.
 //
-// The tables are data (Table, ChildTable below): the upsert and delete statements, the key expression read
-// back from the database and the in-memory key of a record all come from one column list, and the parameter
-// types from the C++ types of the values bound, so they cannot drift apart.
+// The tables are data (Table, ChildTable below): the upsert and delete statements, their bulk forms, the key
+// expression read back from the database and the in-memory key of a record all come from one column list, and
+// the parameter types from the C++ types of the values bound, so they cannot drift apart.
 #include <Poco/Data/Statement.h>
 
 #include <map>
@@ -18,6 +22,7 @@
 #include <unordered_set>
 
 #include "ejournal/model/error.h"
+#include "pg_bulk.h"
 #include "sql_store.h"
 
 using namespace Poco::Data::Keywords;
@@ -33,8 +38,10 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
   return s;
 }
 
-// INSERT ... ON CONFLICT (the first nKeys columns) DO UPDATE SET the others.
-std::string upsertSql(const std::string& table, const std::vector<std::string>& cols, size_t nKeys) {
+// INSERT ... ON CONFLICT (the first nKeys columns) DO UPDATE SET the others; the rows are VALUES ($1, ...)
+// or, with `stage`, every row of that table.
+std::string upsertSql(const std::string& table, const std::vector<std::string>& cols, size_t nKeys,
+                      const std::string& stage = "") {
   std::string sql = "INSERT INTO " + table + " (";
   std::string values, keys, set;
   for (size_t i = 0; i < cols.size(); ++i) {
@@ -45,7 +52,34 @@ std::string upsertSql(const std::string& table, const std::vector<std::string>& 
     else
       set += (set.empty() ? "" : ", ") + cols[i] + " = excluded." + cols[i];
   }
-  return sql + ") VALUES (" + values + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + set;
+  const std::string rows =
+      stage.empty() ? ") VALUES (" + values + ")" : ") SELECT " + join(cols, ", ") + " FROM " + stage;
+  return sql + rows + " ON CONFLICT (" + keys + ") DO UPDATE SET " + set;
+}
+
+// One kind of row the ingest writes (a new record, a changed record, the delete of a record's child rows,
+// ...): the statement for one row (SQLite; PostgreSQL when a batch fails and its rows are tried one by one)
+// and its bulk form for PostgreSQL (PgBulk::Target: rows new to the store are copied straight into their
+// table, changed ones merged from a staging table). Registered in the order a bulk flush applies them: the
+// tables below are defined so that a table comes after those it refers to, a child table's delete before its
+// inserts. A row taken for new that another transaction stored meanwhile makes the COPY fail; tried one by
+// one, the rows are then upserted as on SQLite.
+struct WriteTarget {
+  std::string name;
+  std::string sql;
+  PgBulk::Target bulk;
+};
+
+std::vector<WriteTarget>& writeTargets() {
+  static std::vector<WriteTarget> targets;
+  return targets;
+}
+
+size_t addTarget(std::string table, std::vector<std::string> columns, std::string sql, std::string merge,
+                 std::string suffix = "") {
+  auto& all = writeTargets();
+  all.push_back({table + suffix, sql, {table, std::move(columns), std::move(merge), sql}});
+  return all.size() - 1;
 }
 
 // A journal table: `columns` in the order of the upsert's $n (school_id, the rest of the key, then the data;
@@ -56,6 +90,8 @@ struct Table {
     auto all = columns;
     all.insert(all.end(), {"content_hash", "run_id"});
     upsert = upsertSql(name, all, nKeys);
+    insertTarget = addTarget(name, all, upsert, "");
+    target = addTarget(name, all, upsert, upsertSql(name, all, nKeys, "{stage}"));
     // The key as the in-memory map holds it: the key columns after school_id joined by '|' (the school's own
     // row: school_id).
     const std::vector<std::string> rest(columns.begin() + (nKeys > 1 ? 1 : 0), columns.begin() + nKeys);
@@ -66,6 +102,7 @@ struct Table {
   size_t nKeys;
   std::string upsert;
   std::string keyExpr;
+  size_t insertTarget = 0, target = 0;  // in writeTargets(): a new record, a changed one
 };
 
 // Rows hanging on a record (a student's enrolments, a lesson's works): school_id, the parent's key columns,
@@ -75,9 +112,17 @@ struct ChildTable {
   ChildTable(std::string name_, std::vector<std::string> parent, std::vector<std::string> data,
              std::string ownKey = "")
       : name(std::move(name_)) {
-    std::vector<std::string> where;
-    for (size_t i = 0; i < parent.size(); ++i) where.push_back(parent[i] + " = $" + std::to_string(i + 2));
+    std::vector<std::string> where, matches = {"t.school_id = s.school_id"};
+    for (size_t i = 0; i < parent.size(); ++i) {
+      where.push_back(parent[i] + " = $" + std::to_string(i + 2));
+      matches.push_back("t." + parent[i] + " = s." + parent[i]);
+    }
     remove = "DELETE FROM " + name + " WHERE school_id = $1 AND " + join(where, " AND ");
+    std::vector<std::string> keys = {"school_id"};
+    keys.insert(keys.end(), parent.begin(), parent.end());
+    removeTarget =
+        addTarget(name, keys, remove,
+                  "DELETE FROM " + name + " t USING {stage} s WHERE " + join(matches, " AND "), "-");
     std::vector<std::string> cols = {"school_id"};
     cols.insert(cols.end(), parent.begin(), parent.end());
     cols.push_back("seq");
@@ -89,10 +134,12 @@ struct ChildTable {
     }
     write = "INSERT INTO " + name + " (" + join(cols, ", ") + ") VALUES (" + join(values, ", ") + ")";
     if (!ownKey.empty()) write += " ON CONFLICT (school_id, " + ownKey + ") DO UPDATE SET " + join(set, ", ");
+    writeTarget = addTarget(name, cols, write, "");
   }
   std::string name;
   std::string remove;  // the rows of one parent
   std::string write;
+  size_t removeTarget = 0, writeTarget = 0;  // in writeTargets()
 };
 
 const Table kSchools{"schools",
@@ -134,6 +181,15 @@ const Table kMarks{
     "marks",
     {"school_id", "id", "student_id", "lesson_id", "work_id", "value", "weight", "entered_at", "entered_by"},
     2};
+const size_t kHistoryTarget = [] {
+  const std::string insert =
+      "INSERT INTO mark_history (school_id, mark_id, changed_at, old_value, new_value, changed_by, run_id)";
+  const std::string conflict =
+      " ON CONFLICT (school_id, mark_id, changed_at, old_value, new_value) DO NOTHING";
+  return addTarget("mark_history",
+                   {"school_id", "mark_id", "changed_at", "old_value", "new_value", "changed_by", "run_id"},
+                   insert + " VALUES ($1, $2, $3, $4, $5, $6, $7)" + conflict, "");
+}();
 const Table kAttendance{"attendance", {"school_id", "lesson_id", "student_id", "status", "entered_at"}, 3};
 const Table kPeriodMarks{"period_marks",
                          {"school_id", "student_id", "subject_id", "kind", "period_id", "class_id", "value",
@@ -192,6 +248,9 @@ std::string recordKey(size_t n, const V&... values) {
 
 bool isSet(const model::DateTime& t) { return t != model::DateTime{}; }
 
+// On PostgreSQL the buffered rows are written when a part ends, or sooner when they reach this size.
+constexpr size_t kBulkFlushBytes = 32u << 20;
+
 class SqlIngest final : public IngestTransaction {
  public:
   SqlIngest(Database& db, const model::Provenance& provenance)
@@ -199,6 +258,12 @@ class SqlIngest final : public IngestTransaction {
     if (!isSet(provenance_.at)) provenance_.at = db_.clock().now();
     if (provenance_.runId.empty()) provenance_.runId = "run-" + provenance_.at.toString();
     tx_.emplace(db_, session_);
+    if (db_.backend() == Backend::PostgreSQL)
+      db_.guard("store.ingest " + db_.displayName(), [&] {
+        std::vector<PgBulk::Target> targets;
+        for (const WriteTarget& t : writeTargets()) targets.push_back(t.bulk);
+        bulk_.emplace(session_, std::move(targets));
+      });
   }
 
   void upsert(const model::Journal& part) override;
@@ -217,24 +282,36 @@ class SqlIngest final : public IngestTransaction {
   KnownMap& known(const Table& t, bool withValue = false) { return known(t.name, t.keyExpr, withValue); }
   std::unordered_set<std::string>& knownHistory();
   Prepared& statement(const std::string& name, const std::string& sql, std::string_view types);
+  // Writes one row of writeTarget()[target] for the record `what`: at once on SQLite; buffered for the next
+  // flush on PostgreSQL, where a failure names `what` when the rows are written.
+  template <class... V>
+  void write(size_t target, const std::string& what, const V&... values) {
+    if (bulk_) {
+      bulk_->row(target, what, values...);
+      return;
+    }
+    const WriteTarget& t = writeTargets()[target];
+    statement(t.name, t.sql, typesOf<V...>()).run(values...);
+  }
   // Compares and, when new or changed, calls write() (which must store the row); counts the outcome.
   template <class F>
   Outcome put(KnownMap& map, const std::string& k, Int64 hash, const std::string& what, F&& write);
   // put() for one record of `t` whose columns after school_id are `values`, in order: upserts the row with
-  // the hash and run id; putParent then calls children(fresh) to rewrite the rows that hang on it.
+  // the hash and run id; putParent then calls children(fresh, what) to rewrite the rows that hang on it.
   template <class Children, class... V>
   Outcome putParent(KnownMap& map, const Table& t, Int64 hash, const std::string& what, Children&& children,
                     const V&... values);
   template <class... V>
   Outcome putRecord(KnownMap& map, const Table& t, Int64 hash, const std::string& what, const V&... values) {
     return putParent(
-        map, t, hash, what, [](bool) {}, values...);
+        map, t, hash, what, [](bool, const std::string&) {}, values...);
   }
   // Rewrites the rows of `c` hanging on a record just stored (the parent key `parent`): unless the record is
   // new, deletes the stored ones, then writes row(item), a tuple of the data columns, for each item with seq
   // 1, 2, ...
   template <class Items, class Row, class... P>
-  void putChildren(const ChildTable& c, bool fresh, const Items& items, Row&& row, const P&... parent);
+  void putChildren(const ChildTable& c, bool fresh, const std::string& what, const Items& items, Row&& row,
+                   const P&... parent);
   void addHistory(const std::string& markId, const model::MarkChange& change, const std::string& what);
 
   void putSchool(const model::Journal& part);
@@ -248,6 +325,7 @@ class SqlIngest final : public IngestTransaction {
   model::Provenance provenance_;
   Poco::Data::Session session_;
   std::optional<WriteTransaction> tx_;
+  std::optional<PgBulk> bulk_;  // PostgreSQL only
   std::unordered_map<std::string, std::unique_ptr<Prepared>> statements_;
   std::unordered_map<std::string, KnownMap> known_;                           // by school + '\n' + table
   std::unordered_map<std::string, std::unordered_set<std::string>> history_;  // by school
@@ -311,6 +389,7 @@ SqlIngest::Outcome SqlIngest::put(KnownMap& map, const std::string& k, Int64 has
     broken_ = true;
     Database::rethrow(what);
   }
+  if (bulk_ && bulk_->pendingBytes() > kBulkFlushBytes) bulk_->flush();
   if (fresh) {
     map.emplace(k, Known{hash, {}});
     ++summary_->inserted;
@@ -328,24 +407,19 @@ SqlIngest::Outcome SqlIngest::putParent(KnownMap& map, const Table& t, Int64 has
     throw Error(ErrorKind::Internal, "store.ingest " + t.name, "values do not match the table's columns");
   const std::string k = t.nKeys > 1 ? recordKey(t.nKeys - 1, values...) : school_;
   return put(map, k, hash, what, [&](bool fresh) {
-    statement(t.name, t.upsert, typesOf<std::string, V..., Int64, std::string>())
-        .run(school_, values..., hash, provenance_.runId);
-    children(fresh);
+    write(fresh ? t.insertTarget : t.target, what, school_, values..., hash, provenance_.runId);
+    children(fresh, what);
   });
 }
 
 template <class Items, class Row, class... P>
-void SqlIngest::putChildren(const ChildTable& c, bool fresh, const Items& items, Row&& row,
-                            const P&... parent) {
-  if (!fresh) statement(c.name + "-", c.remove, typesOf<std::string, P...>()).run(school_, parent...);
+void SqlIngest::putChildren(const ChildTable& c, bool fresh, const std::string& what, const Items& items,
+                            Row&& row, const P&... parent) {
+  if (!fresh) write(c.removeTarget, what, school_, parent...);
   int seq = 0;
   for (const auto& item : items)
-    std::apply(
-        [&](const auto&... data) {
-          statement(c.name, c.write, typesOf<std::string, P..., int, decltype(data)...>())
-              .run(school_, parent..., ++seq, data...);
-        },
-        row(item));
+    std::apply([&](const auto&... data) { write(c.writeTarget, what, school_, parent..., ++seq, data...); },
+               row(item));
 }
 
 void SqlIngest::addHistory(const std::string& markId, const model::MarkChange& change,
@@ -356,13 +430,7 @@ void SqlIngest::addHistory(const std::string& markId, const model::MarkChange& c
   auto& seen = knownHistory();
   if (seen.count(k)) return;
   try {
-    statement(
-        "mark_history",
-        "INSERT INTO mark_history (school_id, mark_id, changed_at, old_value, new_value, changed_by, run_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (school_id, mark_id, changed_at, old_value, "
-        "new_value) DO NOTHING",
-        "sssssss")
-        .run(school_, markId, at, oldValue, newValue, change.by, provenance_.runId);
+    write(kHistoryTarget, what, school_, markId, at, oldValue, newValue, change.by, provenance_.runId);
   } catch (...) {
     broken_ = true;
     Database::rethrow(what);
@@ -443,9 +511,9 @@ void SqlIngest::putReference(const model::Journal& j) {
       for (const auto& e : x.enrolments) h.add(e.classId).add(e.from.days()).add(text(e.to));
       putParent(
           map, kStudents, h.value(), "ученик " + x.id,
-          [&](bool fresh) {
+          [&](bool fresh, const std::string& what) {
             putChildren(
-                kEnrolments, fresh, x.enrolments,
+                kEnrolments, fresh, what, x.enrolments,
                 [](const model::Enrolment& e) {
                   return std::tuple(e.classId, e.from.toString(), text(e.to));
                 },
@@ -462,9 +530,9 @@ void SqlIngest::putReference(const model::Journal& j) {
       for (const auto& m : x.members) h.add(m.studentId).add(m.from.days()).add(text(m.to));
       putParent(
           map, kSubgroups, h.value(), "группа " + x.id,
-          [&](bool fresh) {
+          [&](bool fresh, const std::string& what) {
             putChildren(
-                kMemberships, fresh, x.members,
+                kMemberships, fresh, what, x.members,
                 [](const model::Membership& m) {
                   return std::tuple(m.studentId, m.from.toString(), text(m.to));
                 },
@@ -482,9 +550,9 @@ void SqlIngest::putReference(const model::Journal& j) {
       putParent(
           map, kCurriculum, h.value(),
           "учебный план " + x.classId + "/" + x.subjectId + (x.subgroupId.empty() ? "" : "/" + x.subgroupId),
-          [&](bool fresh) {
+          [&](bool fresh, const std::string& what) {
             putChildren(
-                kCurriculumPeriods, fresh, x.periods,
+                kCurriculumPeriods, fresh, what, x.periods,
                 [](const model::PeriodHours& p) { return std::tuple(p.periodId, p.hours); }, x.classId,
                 x.subjectId, x.subgroupId);
           },
@@ -528,9 +596,9 @@ void SqlIngest::putLessons(const model::Journal& j) {
     for (const auto& w : x.works) h.add(w.id).add(model::toString(w.type)).add(w.topic).add(w.weight);
     putParent(
         map, kLessons, h.value(), "урок " + x.id,
-        [&](bool fresh) {
+        [&](bool fresh, const std::string& what) {
           putChildren(
-              kWorks, fresh, x.works,
+              kWorks, fresh, what, x.works,
               [](const model::Work& w) {
                 return std::tuple(w.id, std::string(model::toString(w.type)), w.topic, w.weight);
               },
@@ -614,6 +682,7 @@ void SqlIngest::upsert(const model::Journal& part) {
       putMarks(part);
       putAttendance(part);
       putPeriodMarks(part);
+      if (bulk_) bulk_->flush();
     } catch (...) {
       broken_ = true;
       throw;
@@ -626,6 +695,14 @@ IngestSummary SqlIngest::commit() {
     throw Error(ErrorKind::Conflict, "store.ingest", "транзакция уже завершена или прервана ошибкой");
   IngestSummary total;
   db_.guard("store.commit " + db_.displayName(), [&] {
+    if (bulk_) {
+      try {
+        bulk_->flush();
+      } catch (...) {
+        broken_ = true;
+        throw;
+      }
+    }
     const std::string finished = db_.clock().now().toString(), started = provenance_.at.toString();
     for (auto& [school, sum] : perSchool_) {
       int inserted = static_cast<int>(sum.inserted), updated = static_cast<int>(sum.updated),
