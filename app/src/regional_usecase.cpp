@@ -53,6 +53,10 @@ reports::RegionalReport buildRegionalReport(store::Store& store, const RegionalO
       throw Error(ErrorKind::NotFound, "школа " + id,
                   "такой школы нет в хранилище; есть: " + (list.empty() ? std::string("ни одной") : list));
     }
+  if (ids.empty())
+    throw Error(
+        ErrorKind::NotFound, "хранилище",
+        "в хранилище нет ни одной школы: сначала загрузите журнал (ejournal ingest или ejournal pull)");
   const auto seals = latestSeals(store, options.archiveDirectories);
   auto history = store::openCheckHistory(store);
   const model::DateTime now = clock.now();

@@ -4,6 +4,7 @@
 // check and latest sealed archive, gathered into reports::RegionalReport.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,8 @@ struct RegionalOptions {
 // Builds the report over the store's schools. Each journal is loaded whole (LoadFilter{schoolId}), checked
 // and released before the next, so memory holds one school at a time. Today (the as-of day, the creation
 // time) comes from `clock`. Throws Error(NotFound) for a school id the store does not hold (naming the stored
-// ones), Error(Input) naming the school for a period its journal does not have, and the store's errors.
+// ones) and for a store without schools, Error(Input) naming the school for a period its journal does not
+// have, and the store's errors.
 reports::RegionalReport buildRegionalReport(store::Store& store, const RegionalOptions& options,
                                             const model::Clock& clock);
 

@@ -201,6 +201,21 @@ BOOST_AUTO_TEST_CASE(two_schools_gathered_from_the_store) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_store_without_schools_is_an_error) {
+  const auto clock = std::make_shared<model::FixedClock>(*model::DateTime::parse("2025-09-15T10:00:00"));
+  Dir dir;
+  auto st = store::Store::open((dir.path / "empty.db").string(), clock);
+  app::RegionalOptions o;
+  o.period = "2025-Q1";
+  try {
+    app::buildRegionalReport(*st, o, *clock);
+    BOOST_FAIL("a report over no schools was made");
+  } catch (const Error& e) {
+    BOOST_CHECK(e.kind() == ErrorKind::NotFound);
+    BOOST_TEST(has(e.what(), "нет ни одной школы"));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(report_region_in_every_format) {
   Dir dir;
   const std::string db = (dir.path / "region.db").string();
