@@ -45,7 +45,10 @@ reports::RegionalReport buildRegionalReport(store::Store& store, const RegionalO
                                             const model::Clock& clock) {
   const rules::Config config = options.config ? *options.config : rules::Config::schoolDefaults();
   const std::vector<std::string> stored = store.schools();
-  std::vector<std::string> ids = options.schools.empty() ? stored : options.schools;
+  std::vector<std::string> ids;
+  for (const auto& id : options.schools.empty() ? stored : options.schools)
+    if (std::find(ids.begin(), ids.end(), id) == ids.end())
+      ids.push_back(id);  // a school named twice: one row
   for (const auto& id : ids)
     if (std::find(stored.begin(), stored.end(), id) == stored.end()) {
       std::string list;

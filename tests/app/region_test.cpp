@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(two_schools_gathered_from_the_store) {
       BOOST_TEST(r.schoolsChecked == 1);
       BOOST_TEST(r.schoolsSealed == 1);
 
-      o.schools = {"school2"};
+      o.schools = {"school2", "school2"};
       const auto one = app::buildRegionalReport(*st, o, *clock);
       BOOST_TEST_REQUIRE(one.rows.size() == 1u);
       BOOST_TEST(one.rows[0].schoolId == "school2");
