@@ -16,6 +16,7 @@ const std::vector<Command>& commands() {
       reportCommand("substitutions"),
       reportCommand("forecast"),
       reportCommand("all"),
+      regionReportCommand(),
       pullCommand(),
       ingestCommand(),
       statsCommand(),

@@ -10,6 +10,7 @@ Command checkCommand();   // cmd_check.cpp (rules)
 Command notifyCommand();  // cmd_notify.cpp (the follow-up outbox)
 Command reportCommand(
     const std::string& which);  // cmd_report.cpp: control, program, results, substitutions, forecast, all
+Command regionReportCommand();  // cmd_region.cpp: the regional comparison report
 Command pullCommand();          // cmd_pull.cpp (the dnevnik.ru client)
 Command ingestCommand();        // cmd_ingest.cpp
 Command statsCommand();         // cmd_stats.cpp (store)

@@ -11,7 +11,7 @@ Page& Canvas::newPage() {
   const int index = doc.pageCount() - 1;
   auto& serif = doc.font("serif");
   const float small = L.size("small");
-  if (sides == Sides::Single || index % 2 == 0) {
+  if (sheetNumbers && (sides == Sides::Single || index % 2 == 0)) {
     auto& bold = doc.font("serifBold");
     p.textRight(bold, L.size("body"), right(), top() - 10,
                 L.text("sheet") + " " + std::to_string(sheetOfPage(index)));
@@ -45,12 +45,14 @@ MeasuredTable measure(Canvas& c, const Table& t) {
   }
   m.headerHeight = hlines * hleading + 2 * t.padding;
   m.cells.reserve(t.rows.size());
-  for (const auto& row : t.rows) {
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
+    auto& rowFont = t.lastRowBold && r + 1 == t.rows.size() ? hfont : font;
     std::vector<std::vector<std::string>> cells;
     int lines = 1;
     for (size_t i = 0; i < t.columns.size(); ++i) {
       const std::string text = i < row.size() ? row[i] : std::string();
-      cells.push_back(PdfDoc::wrap(font, t.size, text, t.columns[i].width - 2 * t.padding));
+      cells.push_back(PdfDoc::wrap(rowFont, t.size, text, t.columns[i].width - 2 * t.padding));
       lines = std::max(lines, static_cast<int>(cells.back().size()));
     }
     m.cells.push_back(std::move(cells));
@@ -119,15 +121,18 @@ float drawTable(Canvas& c, Page& p, const MeasuredTable& m, const std::vector<Ro
   bounds.push_back(cy);
   for (const auto& s : slices) {
     const float h = (s.toLine - s.fromLine) * m.leading + 2 * t.padding;
+    const bool bold = t.lastRowBold && s.row + 1 == static_cast<int>(t.rows.size());
+    auto& rowFont = bold ? hfont : font;
+    if (bold) p.fillRect(x, cy, total, h, 0.95f);
     cx = x;
     for (size_t i = 0; i < t.columns.size(); ++i) {
       const auto& lines = m.cells[s.row][i];
-      float ly = cy + t.padding + t.size * font.ascent;
+      float ly = cy + t.padding + t.size * rowFont.ascent;
       for (int l = s.fromLine; l < s.toLine && l < static_cast<int>(lines.size()); ++l) {
         if (t.columns[i].center)
-          p.textCenter(font, t.size, cx + t.columns[i].width / 2, ly, lines[l]);
+          p.textCenter(rowFont, t.size, cx + t.columns[i].width / 2, ly, lines[l]);
         else
-          p.text(font, t.size, cx + t.padding, ly, lines[l]);
+          p.text(rowFont, t.size, cx + t.padding, ly, lines[l]);
         ly += m.leading;
       }
       cx += t.columns[i].width;

@@ -21,6 +21,7 @@ struct Canvas {
   Sides sides;
   std::string footerLeft;
   std::string footerRight;
+  bool sheetNumbers = true;  // "Лист N" on every new page; false: the document numbers its pages itself
 
   float left() const { return L.marginLeft; }
   float right() const { return L.pageWidth - L.marginRight; }
@@ -52,6 +53,7 @@ struct Table {
   float size = 9;
   float headerSize = 8;
   float padding = 2.5f;
+  bool lastRowBold = false;  // a totals row: the last row in the header font on a light background
 };
 
 // A table measured for drawing: the wrapped lines of every cell.

@@ -244,6 +244,17 @@ std::shared_ptr<const Layouts> loadLayouts(const std::filesystem::path& dir) {
       reject(path, 0, 0, "макет описывает документ «" + layout.document + "», ожидался «" + kind + "»");
     layouts->byDocument.emplace(kind, std::move(layout));
   }
+  // The regional report's layout came later: a layouts directory made before it (a school's own copy of the
+  // templates) takes the bundled one rather than failing every printout.
+  {
+    const std::filesystem::path own = dir / "region.xml";
+    const auto path =
+        dir.empty() || !std::filesystem::exists(own) ? model::dataFile("templates/region.xml") : own;
+    Layout layout = parseLayout(model::readFile(path), path);
+    if (layout.document != "region")
+      reject(path, 0, 0, "макет описывает документ «" + layout.document + "», ожидался «region»");
+    layouts->byDocument.emplace("region", std::move(layout));
+  }
   return layouts;
 }
 

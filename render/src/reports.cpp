@@ -11,6 +11,7 @@
 #include "draw.h"
 #include "ejournal/model/text.h"
 #include "ejournal/render/render.h"
+#include "ejournal/reports/regional.h"
 
 namespace ejournal::render {
 
@@ -502,6 +503,139 @@ Pdf renderResultsReport(const reports::ResultsReport& r, const RenderOptions& op
   }
   signature(c, p, y + 10, L.text("deputySignature"), r.header.deputyDirector, title);
   return finish(c, r.header, title);
+}
+
+Pdf renderRegionalReport(const reports::RegionalReport& r, const RenderOptions& options) {
+  std::shared_ptr<const Layouts> hold;
+  const Layout& L = layoutFor(options, hold, "region");
+  Canvas c(L, options.sides);
+  c.sheetNumbers = false;  // «Стр. N из M» once every page exists
+  const auto& h = r.header;
+  c.footerLeft =
+      sanitize(h.schoolShortName) + " · " + sanitize(h.periodLabel) + " " + sanitize(h.academicYear);
+  c.footerRight = fill(L.text("copyNote"), "date", h.createdAt.date.toRussian());
+  const std::string title = L.text("title");
+  Page* p = &c.newPage();
+  float y = reportHeader(c, *p, h, title);
+  auto orDash = [](const std::optional<double>& v, int decimals, const std::string& unit = "") {
+    return v ? num(*v, decimals) + unit : std::string("—");
+  };
+  const auto& t = r.total;
+  const auto schools = std::to_string(r.rows.size());
+  std::string summary = L.text("summary");
+  summary = fill(summary, "schools", schools);
+  summary = fill(summary, "lessons", std::to_string(t.lessonsHeld));
+  summary = fill(summary, "topics",
+                 std::to_string(t.topicsOnTime) + " (" + orDash(t.topicsOnTimePercent, 1, " %") + ")");
+  summary = fill(summary, "marks", orDash(t.marksPerLesson, 2));
+  summary = fill(summary, "late", orDash(t.lateWorkMarksPer100, 1));
+  summary = fill(summary, "program", orDash(t.programPercent, 1, " %"));
+  summary = fill(summary, "behind", std::to_string(t.linesBehind) + " из " + std::to_string(t.programLines));
+  summary = fill(summary, "open", std::to_string(t.openFindings));
+  summary = fill(summary, "checked", std::to_string(r.schoolsChecked) + " из " + schools);
+  summary = fill(summary, "sealed", std::to_string(r.schoolsSealed) + " из " + schools);
+  y = paragraph(c, *p, "serif", L.size("body"), c.left(), y, c.contentWidth(), summary);
+  c.doc.outline(nullptr, title, 0);
+
+  Table tb;
+  tb.size = L.size("small") + 0.5f;
+  tb.headerSize = L.size("small") - 0.5f;
+  tb.padding = 2;
+  tb.lastRowBold = true;
+  const float w = c.contentWidth(), n = L.column("number"), fig = L.column("figure"), date = L.column("date"),
+              seal = L.column("seal");
+  tb.columns = {{n, L.text("numberHeader"), true},
+                {w - n - fig * 9 - L.column("behind") - date - seal, L.text("schoolHeader"), false},
+                {fig, L.text("lessonsHeader"), true},
+                {fig, L.text("topicsHeader"), true},
+                {fig, L.text("topicsPercentHeader"), true},
+                {fig, L.text("marksPerLessonHeader"), true},
+                {fig, L.text("workMarksHeader"), true},
+                {fig, L.text("lateMarksHeader"), true},
+                {fig, L.text("latePer100Header"), true},
+                {fig, L.text("programHeader"), true},
+                {L.column("behind"), L.text("behindHeader"), true},
+                {fig, L.text("openHeader"), true},
+                {date, L.text("checkHeader"), true},
+                {seal, L.text("sealHeader"), true}};
+  auto cells = [&](const reports::RegionalRow& x, const std::string& number) {
+    std::string check = x.lastCheck ? x.lastCheck->toRussian() : (x.schoolId.empty() ? "" : "нет");
+    std::string archive = x.schoolId.empty() ? "" : "нет";
+    if (x.lastSeal) {
+      archive = sanitize(x.lastSeal->periodTitle.empty() ? x.lastSeal->periodId : x.lastSeal->periodTitle);
+      if (x.lastSeal->version > 1) archive += " (испр. " + std::to_string(x.lastSeal->version) + ")";
+      archive += "\n" + x.lastSeal->sealedAt.date.toRussian();
+    }
+    return std::vector<std::string>{number,
+                                    sanitize(x.schoolShortName),
+                                    std::to_string(x.lessonsHeld),
+                                    std::to_string(x.topicsOnTime),
+                                    orDash(x.topicsOnTimePercent, 1),
+                                    orDash(x.marksPerLesson, 2),
+                                    std::to_string(x.workMarks),
+                                    std::to_string(x.lateWorkMarks),
+                                    orDash(x.lateWorkMarksPer100, 1),
+                                    orDash(x.programPercent, 1),
+                                    std::to_string(x.linesBehind) + " из " + std::to_string(x.programLines),
+                                    std::to_string(x.openFindings),
+                                    check,
+                                    archive};
+  };
+  int k = 0;
+  for (const auto& x : r.rows) tb.rows.push_back(cells(x, std::to_string(++k)));
+  tb.rows.push_back(cells(r.total, ""));
+  auto again = [&](Page& np) { return continuationHeading(c, np, title); };
+  p = room(c, p, y, 80, title);
+  y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 4, c.contentWidth(), L.text("tableTitle"));
+  std::tie(p, y) = flowTable(c, p, y + 2, tb, again);
+
+  // Open findings by rule: per school, then the region's.
+  p = room(c, p, y, 60, title);
+  y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 10, c.contentWidth(), L.text("rulesTitle"));
+  if (t.openByRule.empty()) {
+    y = paragraph(c, *p, "serif", L.size("body"), c.left(), y, c.contentWidth(), L.text("noOpen"));
+  } else {
+    Table rt;
+    rt.size = L.size("small") + 0.5f;
+    rt.headerSize = L.size("small") - 0.5f;
+    rt.padding = 2;
+    const float rule = L.column("rule");
+    rt.columns = {{w - rule - fig - 10, L.text("schoolHeader"), false},
+                  {rule, L.text("ruleHeader"), false},
+                  {fig + 10, L.text("countHeader"), true}};
+    for (const auto& x : r.rows)
+      for (size_t i = 0; i < x.openByRule.size(); ++i)
+        rt.rows.push_back({i == 0 ? sanitize(x.schoolShortName) : "", sanitize(x.openByRule[i].ruleTitle),
+                           std::to_string(x.openByRule[i].count)});
+    for (size_t i = 0; i < t.openByRule.size(); ++i)
+      rt.rows.push_back({i == 0 ? L.text("regionRules") : "", sanitize(t.openByRule[i].ruleTitle),
+                         std::to_string(t.openByRule[i].count)});
+    rt.rows.push_back({"", "Итого", std::to_string(t.openFindings)});
+    rt.lastRowBold = true;
+    std::tie(p, y) = flowTable(c, p, y + 2, rt, again);
+  }
+
+  // Legend.
+  p = room(c, p, y, 70, title);
+  y = paragraph(c, *p, "serifBold", L.size("body"), c.left(), y + 10, c.contentWidth(),
+                L.text("legendTitle"));
+  for (const auto& line : reports::regionalLegend()) {
+    p = room(c, p, y, 24, title);
+    y = paragraph(c, *p, "serif", L.size("small") + 0.5f, c.left(), y, c.contentWidth(), sanitize(line));
+  }
+
+  p = room(c, p, y, 40, title);
+  y = paragraph(c, *p, "serif", L.size("body") + 1, c.left(), y + 18, c.contentWidth(),
+                fill(L.text("compiledBy"), "date", h.createdAt.date.toRussian()));
+
+  // Page numbers, now that the count is known.
+  const int pages = c.doc.pageCount();
+  auto& bold = c.doc.font("serifBold");
+  for (int i = 0; i < pages; ++i)
+    c.doc.page(i).textRight(
+        bold, L.size("small") + 0.5f, c.right(), c.top() - 10,
+        fill(fill(L.text("pageOf"), "page", std::to_string(i + 1)), "pages", std::to_string(pages)));
+  return finish(c, h, title);
 }
 
 }  // namespace ejournal::render

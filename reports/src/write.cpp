@@ -4,6 +4,7 @@
 
 #include "ejournal/model/json.h"
 #include "ejournal/model/text.h"
+#include "ejournal/reports/regional.h"
 #include "ejournal/reports/reports.h"
 
 namespace ejournal::reports {
@@ -61,6 +62,7 @@ class JsonFields {
                   v, [](const std::string& s) { return jsonString(s); }, " "));
   }
   void jsonOnly(const char* k, const std::string& json) { o_.raw(k, json); }
+  void csvOnly(const char*, const std::string&) {}
   std::string json() const { return o_.json(); }
 
  private:
@@ -84,6 +86,7 @@ class CsvFields {
     add(k, std::move(joined));
   }
   void jsonOnly(const char*, const std::string&) {}
+  void csvOnly(const char* k, const std::string& v) { add(k, v); }
 
   std::vector<std::string> names, cells;
 
@@ -597,6 +600,129 @@ void write(const ForecastReport& r, Format f, std::ostream& out) {
     out << "Учащихся в зоне риска нет.\n";
   else
     table(out, t, {false, false, false, true, true, true, false});
+}
+
+// ---------------------------------------------------------------- regional comparison
+
+namespace {
+
+std::string orDash(const std::optional<double>& v, int decimals, const char* unit = "") {
+  return v ? formatFixed(*v, decimals) + unit : "—";
+}
+
+template <class Out>
+void regionalFields(const RegionalRow& x, Out& o) {
+  o.textOrNull("school", x.schoolId);
+  o.text("school_short", x.schoolShortName);
+  o.text("school_name", x.schoolName);
+  o.integer("lessons_held", x.lessonsHeld);
+  o.integer("topics_on_time", x.topicsOnTime);
+  o.optionalNumber("topics_on_time_percent", x.topicsOnTimePercent, 1);
+  o.integer("marks", x.marks);
+  o.optionalNumber("marks_per_lesson", x.marksPerLesson, 2);
+  o.integer("work_marks", x.workMarks);
+  o.integer("late_work_marks", x.lateWorkMarks);
+  o.optionalNumber("late_work_marks_per_100", x.lateWorkMarksPer100, 1);
+  o.integer("planned_to_date", x.plannedToDate);
+  o.integer("delivered", x.delivered);
+  o.optionalNumber("program_percent", x.programPercent, 1);
+  o.integer("program_lines", x.programLines);
+  o.integer("lines_behind", x.linesBehind);
+  o.integer("open_findings", x.openFindings);
+  o.jsonOnly("open_by_rule", jsonArray(
+                                 x.openByRule,
+                                 [](const RuleCount& c) {
+                                   return JsonObject()
+                                       .text("rule", c.ruleId)
+                                       .text("title", c.ruleTitle)
+                                       .integer("count", c.count)
+                                       .json();
+                                 },
+                                 " "));
+  std::string byRule;
+  for (const auto& c : x.openByRule)
+    byRule += (byRule.empty() ? "" : "; ") + c.ruleTitle + ": " + std::to_string(c.count);
+  o.csvOnly("open_by_rule", byRule);
+  o.textOrNull("last_check", x.lastCheck ? x.lastCheck->toString() : "");
+  o.textOrNull("last_seal_period", x.lastSeal ? x.lastSeal->periodId : "");
+  o.textOrNull("last_seal_title", x.lastSeal ? x.lastSeal->periodTitle : "");
+  o.textOrNull("last_seal_at", x.lastSeal ? x.lastSeal->sealedAt.toString() : "");
+  o.textOrNull("last_seal_file", x.lastSeal ? x.lastSeal->fileName : "");
+}
+
+std::string regionalJson(const RegionalRow& x) {
+  JsonFields j;
+  regionalFields(x, j);
+  return j.json();
+}
+
+}  // namespace
+
+void write(const RegionalReport& r, Format f, std::ostream& out) {
+  if (f == Format::Json) {
+    out << "{\"report\": \"region\",\n \"header\": " << headerJson(r.header)
+        << ",\n \"rows\": " << jsonArray(r.rows, regionalJson) << ",\n \"total\": " << regionalJson(r.total)
+        << ",\n \"schools\": " << r.rows.size() << ", \"schools_checked\": " << r.schoolsChecked
+        << ", \"schools_sealed\": " << r.schoolsSealed << "}\n";
+    return;
+  }
+  if (f == Format::Csv) {
+    auto rows = r.rows;
+    rows.push_back(r.total);
+    return fieldsCsv(out, rows, [](const RegionalRow& x, auto& o) { regionalFields(x, o); });
+  }
+  const auto& h = r.header;
+  if (!h.schoolName.empty()) out << h.schoolName << "\n";
+  out << h.title << "\n";
+  out << "Период: " << h.periodLabel;
+  if (!h.academicYear.empty()) out << " " << h.academicYear << " учебного года";
+  out << " (" << h.dates.from.toRussian() << " – " << h.dates.to.toRussian() << "), данные на "
+      << h.asOf.toRussian() << ". Школ: " << r.rows.size() << "\n";
+  out << "Сформировано: " << h.createdAt.toRussian() << "\n\n";
+  std::vector<std::vector<std::string>> t = {{"Школа", "Уроков", "Темы в срок", "%", "Отм./урок",
+                                              "Отм. за работы", "Поздних", "На 100", "Программа", "Отстают",
+                                              "Замечаний", "Проверка", "Архив"}};
+  auto cells = [](const RegionalRow& x) {
+    std::string seal = "—";
+    if (x.lastSeal)
+      seal = x.lastSeal->periodId + ", " + x.lastSeal->sealedAt.date.toRussian();
+    else if (x.schoolId.empty())
+      seal = "";
+    std::string check = x.lastCheck ? x.lastCheck->toRussian() : (x.schoolId.empty() ? "" : "—");
+    return std::vector<std::string>{x.schoolShortName,
+                                    std::to_string(x.lessonsHeld),
+                                    std::to_string(x.topicsOnTime),
+                                    orDash(x.topicsOnTimePercent, 1, "%"),
+                                    orDash(x.marksPerLesson, 2),
+                                    std::to_string(x.workMarks),
+                                    std::to_string(x.lateWorkMarks),
+                                    orDash(x.lateWorkMarksPer100, 1),
+                                    orDash(x.programPercent, 1, "%"),
+                                    std::to_string(x.linesBehind) + " из " + std::to_string(x.programLines),
+                                    std::to_string(x.openFindings),
+                                    check,
+                                    seal};
+  };
+  for (const auto& x : r.rows) t.push_back(cells(x));
+  t.push_back(cells(r.total));
+  table(out, t, {false, true, true, true, true, true, true, true, true, true, true, false, false});
+  out << "\nПроверки записаны: " << r.schoolsChecked << " из " << r.rows.size()
+      << ", архивы опечатаны: " << r.schoolsSealed << " из " << r.rows.size() << "\n";
+  out << "\nОткрытые замечания по правилам\n";
+  bool any = false;
+  for (const auto& x : r.rows) {
+    if (x.openByRule.empty()) continue;
+    any = true;
+    out << "\n" << x.schoolShortName << ":\n";
+    for (const auto& c : x.openByRule) out << "  " << c.ruleTitle << ": " << c.count << "\n";
+  }
+  if (!any) out << "  нет\n";
+  if (!r.total.openByRule.empty()) {
+    out << "\nВсего по правилам:\n";
+    for (const auto& c : r.total.openByRule) out << "  " << c.ruleTitle << ": " << c.count << "\n";
+  }
+  out << "\nПояснения\n";
+  for (const auto& line : regionalLegend()) out << "  " << line << "\n";
 }
 
 }  // namespace ejournal::reports

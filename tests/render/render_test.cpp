@@ -16,6 +16,8 @@
 
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
+#include "ejournal/model/text.h"
+#include "ejournal/reports/regional.h"
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
 #include "ejournal/samples/generator.h"
@@ -218,6 +220,14 @@ std::vector<std::string> pages(const std::string& text) {
     out.push_back(text.substr(s, e - s));
   if (s < text.size() && text.find_first_not_of(" \n", s) != std::string::npos) out.push_back(text.substr(s));
   return out;
+}
+
+// "83,0": a figure as the printed reports write it (decimal comma).
+std::string num1(const std::optional<double>& v) {
+  std::string s = formatFixed(v.value_or(0), 1);
+  for (auto& ch : s)
+    if (ch == '.') ch = ',';
+  return s;
 }
 
 std::shared_ptr<FixedClock> fixedClock() {
@@ -562,4 +572,77 @@ BOOST_AUTO_TEST_CASE(reports_of_the_sample_school) {
       BOOST_CHECK(text.find(render::sheetCountPhrase(pdf.sheets)) != std::string::npos);
     }
   }
+}
+
+// The regional report for 45 schools: landscape, the table's header again on the next page, every page
+// «Стр. N из M», the totals row, the open findings by rule and the legend, Cyrillic text as typed, nothing
+// outside the page, the same bytes twice.
+BOOST_AUTO_TEST_CASE(regional_report_many_schools) {
+  std::vector<reports::RegionalRow> rows;
+  for (int i = 1; i <= 45; ++i) {
+    reports::RegionalRow r;
+    r.schoolId = "s" + std::to_string(i);
+    r.schoolShortName = "МБОУ «Средняя общеобразовательная школа № " + std::to_string(100 + i) + "»";
+    r.schoolName = "Муниципальное бюджетное общеобразовательное учреждение № " + std::to_string(100 + i);
+    r.lessonsHeld = 400 + i;
+    r.topicsOnTime = 380 + i / 2;
+    r.marks = 1500 + 7 * i;
+    r.workMarks = 60;
+    r.lateWorkMarks = i % 7;
+    r.plannedToDate = 420;
+    r.delivered = 400 + i;
+    r.programLines = 40;
+    r.linesBehind = i % 5;
+    if (i % 3 == 0) {
+      reports::RuleCount c;
+      c.ruleId = "topic.same_day";
+      c.ruleTitle = rules::findRule("topic.same_day")->title;
+      c.count = i;
+      r.openByRule.push_back(c);
+      r.lastCheck = Date::fromYmd(2025, 10, 1 + i % 20);
+      r.lastSeal = reports::RegionalSeal{"2025-Q1", "1 четверть 2025/2026",
+                                         DateTime{Date::fromYmd(2025, 10, 28), 36000}, "x.tar", 1};
+    }
+    rows.push_back(r);
+  }
+  reports::ReportHeader h;
+  h.schoolName = "Управление образования администрации города Энска";
+  h.schoolShortName = "УО г. Энска";
+  h.academicYear = "2025/2026";
+  h.periodId = "2025-Q1";
+  h.periodLabel = "1 четверть";
+  h.dates = {Date::fromYmd(2025, 9, 1), Date::fromYmd(2025, 10, 24)};
+  h.asOf = h.dates.to;
+  h.createdAt = DateTime{Date::fromYmd(2025, 11, 3), 36000};
+  const auto report = reports::buildRegionalReport(h, rows);
+  const render::Pdf pdf = render::renderRegionalReport(report);
+  const fs::path path = save(pdf, "region.pdf");
+  const std::string text = checkPdf(path);
+  BOOST_TEST_REQUIRE(pdf.pages >= 2);
+  const auto ps = pages(text);
+  BOOST_TEST_REQUIRE(static_cast<int>(ps.size()) == pdf.pages);
+  for (int i = 0; i < pdf.pages; ++i) {
+    const std::string mark = "Стр. " + std::to_string(i + 1) + " из " + std::to_string(pdf.pages);
+    BOOST_CHECK_MESSAGE(ps[i].find(mark) != std::string::npos, "page " << i + 1 << " lacks «" << mark << "»");
+    BOOST_CHECK(ps[i].find("Лист ") == std::string::npos);  // pages, not sheets
+  }
+  BOOST_TEST(ps[0].find("Управление образования администрации города Энска") != std::string::npos);
+  BOOST_TEST(ps[0].find("СРАВНИТЕЛЬНЫЙ ОТЧЁТ ПО ШКОЛАМ") != std::string::npos);
+  BOOST_TEST(ps[0].find("1 четверть (01.09.2025 – 24.10.2025)") != std::string::npos);
+  BOOST_TEST(ps[0].find("Школа") != std::string::npos);
+  // The table goes on on page 2 under its header again.
+  BOOST_TEST(ps[1].find("(продолжение)") != std::string::npos);
+  BOOST_TEST(ps[1].find("Последняя проверка") != std::string::npos);
+  BOOST_TEST(ps[1].find("Темы в срок, %") != std::string::npos);
+  BOOST_TEST(text.find("МБОУ «Средняя общеобразовательная школа № 145»") != std::string::npos);
+  BOOST_TEST(text.find("Итого") != std::string::npos);
+  BOOST_TEST(text.find(num1(report.total.topicsOnTimePercent)) != std::string::npos);
+  BOOST_TEST(text.find("Открытые замечания по правилам") != std::string::npos);
+  BOOST_TEST(text.find("Всего по всем школам") != std::string::npos);
+  BOOST_TEST(text.find("Пояснения к столбцам") != std::string::npos);
+  BOOST_TEST(text.find("не как среднее процентов") != std::string::npos);
+  const std::string info = run("pdfinfo '" + path.string() + "'");
+  BOOST_TEST(info.find("841.89 x 595.2") != std::string::npos, info);  // landscape A4
+  checkInsidePage(path);
+  BOOST_TEST(render::renderRegionalReport(report).bytes == pdf.bytes);
 }

@@ -29,6 +29,7 @@ namespace ejournal::reports {
 struct ControlReport;
 struct ProgramReport;
 struct ResultsReport;
+struct RegionalReport;
 }  // namespace ejournal::reports
 
 namespace ejournal::render {
@@ -94,6 +95,12 @@ Pdf renderProgramReport(const reports::ProgramReport& report, const RenderOption
 // good, one 3, with 3s, failing, not graded), then the table with % success, % quality, average mark and
 // missed lessons.
 Pdf renderResultsReport(const reports::ResultsReport& report, const RenderOptions& options = {});
+
+// The regional comparison report (reports/include/ejournal/reports/regional.h), landscape A4: the region's
+// title, period and summary, the table of schools with the totals row (its header repeated on every page),
+// the open findings by rule per school and for the region, and the legend of the columns; every page numbered
+// «Стр. N из M». Deterministic like the other reports (the creation date is header.createdAt).
+Pdf renderRegionalReport(const reports::RegionalReport& report, const RenderOptions& options = {});
 
 // Russian words for 0..999 in the masculine (as «лист» needs): 47 -> "сорок семь", 21 -> "двадцать один".
 // Throws Error(Input) outside 0..999.
