@@ -22,6 +22,7 @@ class SqlStore : public Store {
   std::unique_ptr<IngestTransaction> beginIngest(const model::Provenance& provenance) override;
   model::Journal load(const LoadFilter& filter) override;
   std::vector<std::string> schools() override;
+  std::string version() override;
   std::vector<ClassStats> stats(const LoadFilter& filter) override;
 
   Database& database() { return db_; }

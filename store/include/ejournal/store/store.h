@@ -75,6 +75,10 @@ class Store {
   // unknown school, Error(Input) when the store holds several schools and none is named.
   virtual model::Journal load(const LoadFilter& filter) = 0;
   virtual std::vector<std::string> schools() = 0;  // school ids
+  // A token that changes whenever an ingest or pull is committed to the store, by this process or any other
+  // sharing the database (one small query on ingest_runs): a cache of loaded journals compares it to know
+  // whether to reload. Equal tokens mean no ingest was committed in between.
+  virtual std::string version() = 0;
 
   // Per class (and per reporting period of its grade, plus the whole year with periodId ""): students
   // enrolled, lessons, marks, absences. Computed in SQL.
