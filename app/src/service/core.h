@@ -42,8 +42,8 @@ struct Snapshot {
   const model::JournalIndex index;
 };
 
-// The store's journal, loaded once and reloaded after a local ingest or pull, or when older than `maxAge`
-// (another service instance may have written). Thread-safe.
+// The store's journal, loaded once and reloaded after a local ingest or pull, when the store's version
+// changed (another service instance ingested or pulled), or when older than `maxAge`. Thread-safe.
 class JournalCache {
  public:
   JournalCache(store::Store& store, std::shared_ptr<model::Clock> clock, int maxAgeSeconds)
@@ -60,6 +60,7 @@ class JournalCache {
   std::mutex loadMutex_;  // one load at a time
   std::shared_ptr<const Snapshot> current_;
   int64_t loadedAt_ = 0;
+  std::string version_;  // store::Store::version() when current_ was loaded
   uint64_t generation_ = 0;
 };
 

@@ -32,15 +32,18 @@ bool EndpointSpec::allows(store::Role r) const {
 
 std::shared_ptr<const Snapshot> JournalCache::get() {
   const int64_t now = epochSeconds(clock_->now());
+  // Another instance's ingest or pull changes the store's version: reload at once, not after maxAge.
+  const std::string version = store_.version();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (current_ && now - loadedAt_ < maxAge_) return current_;
+    if (current_ && version == version_ && now - loadedAt_ < maxAge_) return current_;
   }
   std::lock_guard<std::mutex> loading(loadMutex_);
   uint64_t generation;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (current_ && now - loadedAt_ < maxAge_) return current_;  // loaded by another thread meanwhile
+    if (current_ && version == version_ && now - loadedAt_ < maxAge_)
+      return current_;  // loaded by another thread meanwhile
     generation = generation_;
   }
   if (store_.schools().empty())
@@ -52,6 +55,7 @@ std::shared_ptr<const Snapshot> JournalCache::get() {
   if (generation == generation_) {  // not invalidated while loading
     current_ = snap;
     loadedAt_ = now;
+    version_ = version;  // read before the load: an ingest committed meanwhile makes the next get reload
   }
   return snap;
 }
