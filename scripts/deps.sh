@@ -31,6 +31,8 @@ EJOURNAL_PACKAGES=(
   postgresql
   # tools the tests and benchmarks use to check what we produce
   qpdf poppler-utils openssl wrk curl
+  # the reverse proxy in front of several service instances (tests/support/service_cluster.h, bench/region_bench)
+  nginx
   # the SMTP server the follow-up tests and the demo deliver the teachers' messages to (tests/support/smtp_capture.py)
   python3-aiosmtpd
   # the web interface (templates, styles, charts from Debian) and its browser test

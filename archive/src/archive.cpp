@@ -331,6 +331,11 @@ ArchiveInfo Archive::seal(const SealRequest& req) {
   detail::LoadedSigner signer(req.signer);
 
   fs_->createDirectories(dir_);
+  // One seal at a time per directory, across threads, processes and service instances sharing it: the next
+  // sequence number, the chain link and the period's versions are read and the archive is written under the
+  // lock, so a concurrent seal of the same period waits and then finds it sealed (Conflict), and two seals of
+  // different periods never take the same sequence number.
+  const std::unique_ptr<DirectoryLock> sealing = fs_->lockDirectory(dir_);
   // Remove temp files of seals whose process is gone (crashed); a live process keeps its own.
   for (const auto& name : fs_->list(dir_)) {
     if (!isTempName(name)) continue;
@@ -641,6 +646,7 @@ VerifyReport Archive::verifyAll(const VerifyOptions& options) {
   VerifyReport report;
   std::vector<std::string> files;
   for (const auto& name : fs_->list(dir_)) {
+    if (name == kLockFileName) continue;  // the seal lock (filesystem.h)
     if (isTempName(name)) {
       report.notes.push_back(name + ": незавершённая запись архива (пропущена)");
       continue;

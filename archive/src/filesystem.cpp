@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,6 +55,7 @@ std::string russianOperation(const std::string& what) {
   if (what == "unlink" || what == "remove") return "удаление";
   if (what == "list") return "чтение каталога";
   if (what == "create") return "создание файла";
+  if (what == "lock") return "блокировка каталога";
   return "операция с файлом";
 }
 
@@ -253,6 +255,28 @@ class PosixFileSystem : public FileSystem {
     std::sort(names.begin(), names.end());
     return names;
   }
+  std::unique_ptr<DirectoryLock> lockDirectory(const fs::path& dir) override {
+    const fs::path path = dir / kLockFileName;
+    const int fd = model::openPrivateFile(path, O_RDWR | O_CREAT);
+    while (::flock(fd, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      throwErrno("lock", path, err);
+    }
+    return std::make_unique<FlockLock>(fd);
+  }
+
+ private:
+  // flock locks belong to the open file description: two opens in one process exclude each other too.
+  class FlockLock : public DirectoryLock {
+   public:
+    explicit FlockLock(int fd) : fd_(fd) {}
+    ~FlockLock() override { ::close(fd_); }  // closing releases the lock
+
+   private:
+    int fd_;
+  };
 };
 
 class FaultyWritableFile : public WritableFile {
@@ -347,5 +371,8 @@ void FaultInjectingFileSystem::createDirectories(const fs::path& dir) {
 }
 bool FaultInjectingFileSystem::exists(const fs::path& path) { return base_->exists(path); }
 std::vector<std::string> FaultInjectingFileSystem::list(const fs::path& dir) { return base_->list(dir); }
+std::unique_ptr<DirectoryLock> FaultInjectingFileSystem::lockDirectory(const fs::path& dir) {
+  return base_->lockDirectory(dir);
+}
 
 }  // namespace ejournal::archive

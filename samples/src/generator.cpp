@@ -264,9 +264,11 @@ class Generator {
   }
 
   void buildSchool() {
-    j_.school.id = "licey-stupeni";
-    j_.school.fullName = "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»";
-    j_.school.shortName = "МАОУ лицей «Ступени»";
+    j_.school.id = opt_.schoolId.empty() ? "licey-stupeni" : opt_.schoolId;
+    j_.school.fullName = opt_.schoolFullName.empty()
+                             ? "Муниципальное автономное общеобразовательное учреждение лицей «Ступени»"
+                             : opt_.schoolFullName;
+    j_.school.shortName = opt_.schoolShortName.empty() ? "МАОУ лицей «Ступени»" : opt_.schoolShortName;
     Staff director{"st001", "Тюрина", "Наталья", "Александровна", "директор"};
     j_.staff.push_back(director);
     staffIndex_[director.id] = 0;
@@ -1651,6 +1653,19 @@ Sample generate(const SampleOptions& options) {
   if (options.startYear < 2000 || options.startYear > 2100)
     throw Error(ErrorKind::Input, "startYear", "учебный год должен начинаться между 2000 и 2100 годами");
   return Generator(options).run();
+}
+
+SampleOptions regionSchool(int n, int classes) {
+  if (n < 1) throw Error(ErrorKind::Input, "school", "номер школы должен быть не меньше 1");
+  SampleOptions o;
+  o.classes = classes;
+  o.seed = 2025 + static_cast<uint64_t>(n);
+  const std::string number = std::to_string(n);
+  o.schoolId = "school-" + number;
+  o.schoolFullName =
+      "Муниципальное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № " + number;
+  o.schoolShortName = "МБОУ СОШ № " + number;
+  return o;
 }
 
 std::string plantedToJson(const Sample& sample, const SampleOptions& options) {

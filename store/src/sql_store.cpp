@@ -233,6 +233,19 @@ std::vector<model::School> SqlStore::schoolList() {
   });
 }
 
+std::string SqlStore::version() {
+  return db_.guard("store.version", [&] {
+    Poco::Data::Session s = db_.session();
+    // Each committed ingest or pull adds its own ingest_runs row (run ids are unique per run); a run id
+    // written again is upserted with its new finishing time.
+    int64_t runs = 0;
+    std::string last, lastRun;
+    s << "SELECT COUNT(*), COALESCE(MAX(finished_at), ''), COALESCE(MAX(run_id), '') FROM ingest_runs",
+        into(runs), into(last), into(lastRun), now;
+    return std::to_string(runs) + "|" + last + "|" + lastRun;
+  });
+}
+
 std::string SqlStore::resolveSchool(Poco::Data::Session& s, const std::string& schoolId) {
   if (!schoolId.empty()) {
     std::string id = schoolId;

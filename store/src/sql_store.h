@@ -23,6 +23,7 @@ class SqlStore : public Store {
   model::Journal load(const LoadFilter& filter) override;
   std::vector<std::string> schools() override;
   std::vector<model::School> schoolList() override;
+  std::string version() override;
   std::vector<ClassStats> stats(const LoadFilter& filter) override;
 
   Database& database() { return db_; }

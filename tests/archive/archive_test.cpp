@@ -21,6 +21,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -588,6 +589,97 @@ BOOST_AUTO_TEST_CASE(sealed_period_is_immutable_and_corrections_are_versions) {
   BOOST_TEST(Archive::find(list, byClass).size() == 2u);
   byClass.year = 2024;
   BOOST_TEST(Archive::find(list, byClass).empty());
+}
+
+// Two seals in one directory at the same moment (two service instances sharing the archive directory, or two
+// requests in one): the first is held inside its first document while the second starts. The second must wait
+// for the directory's lock: it may not take the same sequence number (different periods) or pass the check
+// that the period is not sealed yet (same period). The first is released once the second has reached its own
+// first document (possible only without the lock) or after a grace time, whichever comes first.
+namespace {
+
+struct HeldSeal {
+  std::mutex m;
+  std::condition_variable cv;
+  bool firstInside = false, secondInside = false;
+  SealRequest held(const std::string& period) {
+    SealRequest r = request(period);
+    r.documents.front().producer = [this](std::ostream& os) {
+      std::unique_lock lock(m);
+      firstInside = true;
+      cv.notify_all();
+      cv.wait_for(lock, std::chrono::milliseconds(700), [this] { return secondInside; });
+      os << "<journal>данные</journal>\n";
+    };
+    r.documents.front().bytes.clear();
+    return r;
+  }
+  SealRequest second(const std::string& period) {
+    SealRequest r = request(period);
+    r.documents.front().producer = [this](std::ostream& os) {
+      {
+        std::lock_guard lock(m);
+        secondInside = true;
+      }
+      cv.notify_all();
+      os << "<journal>данные</journal>\n";
+    };
+    r.documents.front().bytes.clear();
+    return r;
+  }
+  void waitFirstInside() {
+    std::unique_lock lock(m);
+    cv.wait(lock, [this] { return firstInside; });
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(concurrent_seals_of_one_directory_take_turns_and_one_period_is_sealed_once) {
+  TempDir t;
+  {
+    HeldSeal h;
+    std::optional<ArchiveInfo> first;
+    std::thread a([&] {
+      first = Archive(t.path, posixFileSystem(), clockAt("2025-11-01T09:00:00")).seal(h.held("2025-Q1"));
+    });
+    h.waitFirstInside();
+    ArchiveInfo second =
+        Archive(t.path, posixFileSystem(), clockAt("2025-11-01T09:00:00")).seal(h.second("2025-Q2"));
+    a.join();
+    BOOST_REQUIRE(first);
+    BOOST_TEST(first->sequence == 1);
+    BOOST_TEST(second.sequence == 2);
+    BOOST_REQUIRE(second.previous);
+    BOOST_TEST(second.previous->archive == first->fileName);
+    auto all = Archive(t.path, posixFileSystem(), clockAt("2025-11-01T09:00:00")).verifyAll(withCa());
+    BOOST_TEST(all.ok(), problemsText(all));
+  }
+  {
+    HeldSeal h;
+    std::optional<ArchiveInfo> first;
+    std::thread a([&] {
+      first = Archive(t.path, posixFileSystem(), clockAt("2025-11-01T09:00:00")).seal(h.held("2025-Q3"));
+    });
+    h.waitFirstInside();
+    std::string refused;
+    try {
+      Archive(t.path, posixFileSystem(), clockAt("2025-11-01T09:00:00")).seal(h.second("2025-Q3"));
+    } catch (const Error& e) {
+      BOOST_TEST(static_cast<int>(e.kind()) == static_cast<int>(ErrorKind::Conflict));
+      refused = e.what();
+    }
+    a.join();
+    BOOST_REQUIRE(first);
+    BOOST_TEST(refused.find("период 2025-Q3 уже запечатан") != std::string::npos, refused);
+    Archive archives(t.path, posixFileSystem(), clockAt("2025-11-01T09:00:00"));
+    int q3 = 0;
+    for (const auto& info : archives.list()) q3 += info.periodId == "2025-Q3";
+    BOOST_TEST(q3 == 1);
+    auto all = archives.verifyAll(withCa());
+    BOOST_TEST(all.ok(), problemsText(all));  // the lock file is not a foreign file
+    BOOST_TEST(fs::exists(t.path / kLockFileName));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(sealing_is_refused_without_or_with_a_bad_key) {

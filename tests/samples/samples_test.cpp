@@ -403,6 +403,25 @@ BOOST_AUTO_TEST_CASE(same_seed_gives_identical_journal_and_another_seed_a_differ
               samples::plantedToJson(samples::generate(samples::SampleOptions{}), {}));
 }
 
+BOOST_AUTO_TEST_CASE(region_schools_have_their_own_id_name_and_seed_and_the_default_keeps_the_lyceum) {
+  const samples::SampleOptions o = samples::regionSchool(7, 11);
+  BOOST_TEST(o.schoolId == "school-7");
+  BOOST_TEST(o.schoolShortName == "МБОУ СОШ № 7");
+  BOOST_TEST(o.schoolFullName ==
+             "Муниципальное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № 7");
+  BOOST_TEST(o.seed == 2032u);
+  BOOST_TEST(samples::regionSchool(8, 44).classes == 44);
+  BOOST_CHECK_THROW(samples::regionSchool(0, 11), Error);
+  const Journal j = samples::generate(o).journal;
+  BOOST_TEST(j.school.id == "school-7");
+  BOOST_TEST(j.school.shortName == "МБОУ СОШ № 7");
+  BOOST_TEST(j.school.fullName == o.schoolFullName);
+  BOOST_TEST(j.classes.size() == 11u);
+  BOOST_TEST(testing::journalText(j) != testing::journalText(defaultSample().journal));
+  BOOST_TEST(defaultSample().journal.school.id == "licey-stupeni");
+  BOOST_TEST(defaultSample().journal.school.shortName == "МАОУ лицей «Ступени»");
+}
+
 BOOST_AUTO_TEST_CASE(default_sample_has_eleven_classes_of_about_25_students_and_a_full_year) {
   const Journal& j = defaultSample().journal;
   BOOST_TEST(j.classes.size() == 11u);

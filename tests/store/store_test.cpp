@@ -129,6 +129,31 @@ BOOST_AUTO_TEST_CASE(reingest_changes_nothing) {
   });
 }
 
+// The version a journal cache compares (the service's JournalCache): the same while nothing is committed, new
+// after every committed ingest (of unchanged data too, and through another Store on the same database, as
+// another service instance would), the same after a rolled-back one.
+BOOST_AUTO_TEST_CASE(the_store_version_changes_with_every_committed_ingest_from_any_process) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection);
+    auto other = Store::open(b.connection);
+    const std::string empty = store->version();
+    BOOST_TEST(store->version() == empty);
+    Journal j = sampleJournal();
+    ingest(*store, j, "run-1");
+    const std::string first = store->version();
+    BOOST_TEST(first != empty);
+    BOOST_TEST(other->version() == first);
+    ingest(*other, j, "run-2");  // nothing changes in the data, but a run was committed
+    const std::string second = store->version();
+    BOOST_TEST(second != first);
+    {
+      auto tx = other->beginIngest(prov("run-3"));
+      tx->upsert(j);
+    }  // rolled back
+    BOOST_TEST(store->version() == second);
+  });
+}
+
 BOOST_AUTO_TEST_CASE(changed_records_update_and_mark_history_grows) {
   forEachBackend([](const storetest::Backend& b) {
     auto store = Store::open(b.connection, clockAt("2026-01-20T08:00:00"));

@@ -43,8 +43,9 @@ struct Snapshot {
   const model::JournalIndex index;
 };
 
-// Each stored school's journal, loaded once and reloaded after a local ingest or pull, or when older than
-// `maxAge` (another service instance may have written). Thread-safe; one load at a time per school.
+// Each stored school's journal, loaded once and reloaded after a local ingest or pull, when the store's
+// version changed (another service instance ingested or pulled), or when older than `maxAge`. Thread-safe;
+// one load at a time per school.
 class JournalCache {
  public:
   JournalCache(store::Store& store, std::shared_ptr<model::Clock> clock, int maxAgeSeconds)
@@ -59,6 +60,7 @@ class JournalCache {
     std::mutex loadMutex;  // one load of this school at a time
     std::shared_ptr<const Snapshot> current;
     int64_t loadedAt = 0;
+    std::string version;  // store::Store::version() when current was loaded
     uint64_t generation = 0;
   };
   store::Store& store_;

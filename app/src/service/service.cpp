@@ -40,19 +40,22 @@ std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
         HTTPResponse::HTTP_NOT_FOUND, "no_journal",
         "в хранилище ещё нет данных журнала: загрузите XML (POST /api/v1/ingest) или выполните выгрузку");
   const int64_t now = epochSeconds(clock_->now());
+  // Another instance's ingest or pull changes the store's version: reload at once, not after maxAge.
+  const std::string version = store_.version();
+  auto fresh = [&](const Entry& e) { return e.current && e.version == version && now - e.loadedAt < maxAge_; };
   Entry* entry;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto& e = entries_[schoolId];
     if (!e) e = std::make_unique<Entry>();
     entry = e.get();  // entries are never removed
-    if (entry->current && now - entry->loadedAt < maxAge_) return entry->current;
+    if (fresh(*entry)) return entry->current;
   }
   std::lock_guard<std::mutex> loading(entry->loadMutex);
   uint64_t generation;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (entry->current && now - entry->loadedAt < maxAge_) return entry->current;  // loaded meanwhile
+    if (fresh(*entry)) return entry->current;  // loaded meanwhile
     generation = entry->generation;
   }
   store::LoadFilter filter;
@@ -69,6 +72,7 @@ std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
   if (generation == entry->generation) {  // not invalidated while loading
     entry->current = snap;
     entry->loadedAt = now;
+    entry->version = version;  // read before the load: an ingest committed meanwhile makes the next get reload
   }
   return snap;
 }

@@ -46,6 +46,15 @@ class ReadableFile {
   virtual std::unique_ptr<FileView> view(uint64_t offset, size_t n) const;
 };
 
+// An exclusive lock, held until the object is destroyed (FileSystem::lockDirectory).
+class DirectoryLock {
+ public:
+  virtual ~DirectoryLock() = default;
+};
+
+// The lock file lockDirectory() keeps in a directory; readers of an archive directory skip it.
+inline constexpr const char* kLockFileName = ".lock";
+
 enum class Operation { Create, Write, Sync, Close, Rename, SyncDir, Remove, CreateDir };
 std::string_view toString(Operation op);
 
@@ -63,6 +72,10 @@ class FileSystem {
   virtual bool exists(const std::filesystem::path& path) = 0;
   // File names (not paths) in `dir`, sorted; empty when the directory does not exist.
   virtual std::vector<std::string> list(const std::filesystem::path& dir) = 0;
+  // Takes the exclusive lock of `dir` (an flock on its file kLockFileName, created 0600 and left in place),
+  // waiting while another thread or process holds it, including another service instance sharing the
+  // directory. Released when the returned lock is destroyed or the process ends. Throws Error(Internal).
+  virtual std::unique_ptr<DirectoryLock> lockDirectory(const std::filesystem::path& dir) = 0;
 };
 
 // The real POSIX file system. One shared instance.
@@ -92,6 +105,7 @@ class FaultInjectingFileSystem : public FileSystem {
   void createDirectories(const std::filesystem::path& dir) override;
   bool exists(const std::filesystem::path& path) override;
   std::vector<std::string> list(const std::filesystem::path& dir) override;
+  std::unique_ptr<DirectoryLock> lockDirectory(const std::filesystem::path& dir) override;  // not counted
 
   // Called by the wrapped files; throws when this operation is the one to fail.
   void check(Operation op, const std::filesystem::path& path);

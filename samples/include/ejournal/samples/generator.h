@@ -18,7 +18,17 @@ struct SampleOptions {
   uint64_t seed = 2025;
   int startYear = 2025;
   bool plantViolations = true;
+  // The school's identity: empty keeps the lyceum «Ступени» (id "licey-stupeni"). A region's generated
+  // schools set their own id and names (regionSchool()), so many of them can share one store.
+  std::string schoolId;
+  std::string schoolFullName;
+  std::string schoolShortName;
 };
+
+// The options of the n-th generated school of a region (n >= 1): id "school-N", «МБОУ СОШ № N» (full name
+// «Муниципальное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № N»), its own
+// seed (2025 + n) and `classes` classes (11 or 44).
+SampleOptions regionSchool(int n, int classes);
 
 // One violation the generator planted on purpose; the rules engine must find exactly these (of their kinds).
 struct PlantedViolation {

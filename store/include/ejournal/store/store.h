@@ -77,6 +77,10 @@ class Store {
   virtual std::vector<std::string> schools() = 0;  // school ids
   // The stored schools by id: id, full and short name, director (the rest of model::School as stored).
   virtual std::vector<model::School> schoolList() = 0;
+  // A token that changes whenever an ingest or pull is committed to the store, by this process or any other
+  // sharing the database (one small query on ingest_runs): a cache of loaded journals compares it to know
+  // whether to reload. Equal tokens mean no ingest was committed in between.
+  virtual std::string version() = 0;
 
   // Per class (and per reporting period of its grade, plus the whole year with periodId ""): students
   // enrolled, lessons, marks, absences. Computed in SQL.
