@@ -5,6 +5,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -150,8 +151,16 @@ Command userAddCommand() {
             throw Error(ErrorKind::Input, "--school",
                         "роль «" + std::string(store::russianTitle(u.role)) +
                             "» работает со всеми школами хранилища: --school не указывается");
-        } else if (!u.schoolId.empty() || o.store->schools().size() > 1) {
-          u.schoolId = schoolOf(args, *o.store);
+        } else {
+          const auto stored = o.store->schools();
+          const bool known = std::find(stored.begin(), stored.end(), u.schoolId) != stored.end();
+          if (!u.schoolId.empty() && !known && u.role == store::Role::Admin) {
+            // A school joins the region by its first journal, which its administrator loads.
+            std::cerr << "Школы «" << u.schoolId
+                      << "» ещё нет в хранилище: её журнал загрузит этот администратор\n";
+          } else if (!u.schoolId.empty() || !stored.empty()) {
+            u.schoolId = schoolOf(args, *o.store);  // the store's only school, or the named one (checked)
+          }
         }
         if (!u.staffId.empty() && !service::checkStaffId(*o.store, u.staffId, u.schoolId))
           std::cerr << "Предупреждение: в хранилище ещё нет журнала, код сотрудника «" << u.staffId

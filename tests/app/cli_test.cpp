@@ -13,6 +13,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -278,6 +279,45 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 BOOST_FIXTURE_TEST_SUITE(json_output, Sealed)
+
+BOOST_AUTO_TEST_CASE(users_belong_to_a_school_or_to_the_region) {
+  const std::string pw = (path / "pw").string();
+  auto add = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = {"user", "add"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    for (const char* x : {"--password-file", "", "--iterations", "1000", "--db", ""}) a.push_back(x);
+    a[a.size() - 5] = pw;
+    a.back() = db;
+    return run(a);
+  };
+  // A new school's first administrator, before its journal is in the store.
+  const CliRun newAdmin =
+      add({"newadmin", "--role", "admin", "--name", "Новый Админ", "--school", "school-9"});
+  BOOST_TEST(newAdmin.code == 0, newAdmin.err);
+  BOOST_TEST(has(newAdmin.err, "«school-9» ещё нет в хранилище"), newAdmin.err);
+  // Other roles need a stored school; the regional roles take none.
+  const CliRun noSuch = add({"spy", "--role", "deputy", "--name", "Ш", "--school", "school-9"});
+  BOOST_TEST(noSuch.code != 0);
+  BOOST_TEST(has(noSuch.err, "такой школы нет в хранилище"), noSuch.err);
+  const CliRun regionalWithSchool =
+      add({"insp", "--role", "region_inspector", "--name", "Методист", "--school", "stupeni"});
+  BOOST_TEST(regionalWithSchool.code != 0);
+  BOOST_TEST(has(regionalWithSchool.err, "--school не указывается"), regionalWithSchool.err);
+  BOOST_TEST(add({"insp", "--role", "region_inspector", "--name", "Методист Управления"}).code == 0);
+  auto users =
+      json({"user", "list", "--db", db, "--format", "json"}).extract<Object::Ptr>()->getArray("users");
+  std::map<std::string, std::string> school;
+  for (size_t i = 0; i < users->size(); ++i) {
+    auto u = users->getObject(static_cast<unsigned>(i));
+    school[u->getValue<std::string>("login")] =
+        u->isNull("school") ? "null" : u->getValue<std::string>("school");
+  }
+  // ivanova was added without --school to a store of one school: she is that school's.
+  BOOST_TEST(school["ivanova"] == "stupeni");
+  BOOST_TEST(school["newadmin"] == "school-9");
+  BOOST_TEST(school["insp"] == "null");
+  BOOST_TEST(school.count("spy") == 0u);
+}
 
 BOOST_AUTO_TEST_CASE(stats_json) {
   auto o = json({"stats", "--db", db, "--format", "json"}).extract<Object::Ptr>();

@@ -697,6 +697,26 @@ BOOST_AUTO_TEST_CASE(another_schools_journal_goes_only_to_that_schools_users) {
       BOOST_TEST(users.json()->getArray("users")->size() == 1u, users.body);
       BOOST_TEST(call(env.port, "GET", "/api/v1/classes?school=stupeni", otherAdmin).status == 403);
       BOOST_TEST(call(env.port, "GET", "/api/v1/classes", otherAdmin).status == 200);
+      // The new school's backup is its own journal, in its own directory, 0600; restorable XML of that school
+      // only.
+      Resp backup = call(env.port, "POST", "/api/v1/backups", otherAdmin, "{}");
+      BOOST_REQUIRE_MESSAGE(backup.status == 201, backup.body);
+      const std::string file = backup.json()->getValue<std::string>("file");
+      BOOST_TEST((file.rfind("other-school-", 0) == 0 && file.ends_with(".xml")), file);
+      const fs::path saved = env.dir / "backup" / "other-school" / file;
+      BOOST_REQUIRE(fs::exists(saved));
+      BOOST_TEST(((fs::status(saved).permissions() & fs::perms::all) ==
+                  (fs::perms::owner_read | fs::perms::owner_write)));
+      const std::string xml = model::readFile(saved);
+      BOOST_TEST(contains(xml, "id=\"other-school\""));
+      BOOST_TEST(!contains(xml, "id=\"stupeni\""));
+      Resp backups = call(env.port, "GET", "/api/v1/backups", otherAdmin);
+      BOOST_REQUIRE(backups.status == 200);
+      BOOST_TEST(backups.json()->getArray("backups")->size() == 1u, backups.body);
+      BOOST_TEST(call(env.port, "GET", "/api/v1/backups", env.token(Role::Admin))
+                     .json()
+                     ->getArray("backups")
+                     ->size() == 0u);
       // A school administrator cannot create a user of another school or a regional one.
       Resp foreign = call(env.port, "POST", "/api/v1/users", otherAdmin,
                           jsonBody({{"login", "spy"},

@@ -473,7 +473,7 @@ BOOST_AUTO_TEST_CASE(monthly_control_report_job_writes_json_text_and_pdf) {
       Resp run = call(env.port, "POST", "/api/v1/jobs/control-report/run", env.token(Role::Admin), "{}");
       BOOST_REQUIRE_MESSAGE(run.status == 200, run.body);
       BOOST_TEST(contains(run.json()->getValue<std::string>("message"), "control-2025-09"), run.body);
-      const fs::path dir = env.dir / "var/reports";
+      const fs::path dir = env.dir / "var/reports/stupeni";  // the school's own directory
       std::set<std::string> files;
       for (const auto& f : fs::directory_iterator(dir)) files.insert(f.path().filename().string());
       // Exactly the three files, no temporary left behind.
@@ -495,15 +495,15 @@ namespace {
 // A self-signed RSA signing key and certificate, made once per run with the openssl CLI.
 struct SigningKey {
   fs::path dir, key, cert;
-  SigningKey() {
-    dir = fs::temp_directory_path() / ("ejournal-svcj-keys-" + std::to_string(getpid()));
+  explicit SigningKey(const std::string& name = "keys", const std::string& subject = "Директор лицея") {
+    dir = fs::temp_directory_path() / ("ejournal-svcj-" + name + "-" + std::to_string(getpid()));
     fs::create_directories(dir);
     key = dir / "sign.key";
     cert = dir / "sign.crt";
-    const std::string cmd =
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 30 -utf8 -subj '/CN=Директор лицея' "
-        "-keyout " +
-        quoted(key) + " -out " + quoted(cert) + " >/dev/null 2>&1";
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 30 -utf8 -subj '/CN=" + subject +
+                            "' "
+                            "-keyout " +
+                            quoted(key) + " -out " + quoted(cert) + " >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
   }
   ~SigningKey() {
@@ -693,6 +693,63 @@ BOOST_AUTO_TEST_CASE(archives_sealed_directly_in_archive_dir_stay_the_schools_ar
   BOOST_TEST(again.status == 409, again.body);
   BOOST_TEST(!fs::exists(legacy / "stupeni"));
   fs::remove_all(legacy);
+}
+
+BOOST_AUTO_TEST_CASE(each_school_seals_with_its_own_key_into_its_own_directory) {
+  const SigningKey& region = signingKey();
+  const SigningKey other("keys-other", "Директор другой школы");
+  Env env("sqlite", "jschoolkeys",
+          {{"archive.key", region.key.string()},
+           {"archive.cert", region.cert.string()},
+           {"archive.key.other-school", other.key.string()},
+           {"archive.cert.other-school", other.cert.string()}});
+  env.clock->set(*model::DateTime::parse("2025-10-27T10:00:00"));
+  env.ingestTiny();
+  // The second school: its administrator, created by the region's, uploads its journal.
+  Resp created = call(env.port, "POST", "/api/v1/users", env.token(Role::RegionalAdmin),
+                      jsonBody({{"login", "otheradmin"},
+                                {"fullName", "Администратор другой школы"},
+                                {"role", "admin"},
+                                {"school", "other-school"},
+                                {"password", "Другая школа 2025"}}));
+  BOOST_REQUIRE_MESSAGE(created.status == 201, created.body);
+  Resp login = call(env.port, "POST", "/api/v1/auth/login", {},
+                    jsonBody({{"login", "otheradmin"}, {"password", "Другая школа 2025"}}));
+  BOOST_REQUIRE(login.status == 200);
+  const std::string otherAdmin = login.json()->getValue<std::string>("token");
+  std::string xml = model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
+  xml = std::regex_replace(xml, std::regex("<school id=\"stupeni\""), "<school id=\"other-school\"");
+  BOOST_REQUIRE(
+      call(env.port, "POST", "/api/v1/ingest?name=other.xml", otherAdmin, xml, "application/xml").status ==
+      200);
+
+  Resp mine = call(env.port, "POST", "/api/v1/archives", env.token(Role::Secretary),
+                   jsonBody({{"period", "2025-Q1"}}));
+  BOOST_REQUIRE_MESSAGE(mine.status == 201, mine.body);
+  Resp theirs = call(env.port, "POST", "/api/v1/archives", otherAdmin, jsonBody({{"period", "2025-Q1"}}));
+  BOOST_REQUIRE_MESSAGE(theirs.status == 201, theirs.body);
+  const std::string mineId = mine.json()->getValue<std::string>("id");
+  const std::string theirsId = theirs.json()->getValue<std::string>("id");
+  // Two chains, each starting at 1, each in its school's directory, each signed by its own director.
+  BOOST_TEST(mineId == theirsId);
+  const std::string mineTar = model::readFile(env.dir / "archive" / "stupeni" / mineId);
+  const std::string theirsTar = model::readFile(env.dir / "archive" / "other-school" / theirsId);
+  BOOST_TEST(contains(mineTar, "Директор лицея"));
+  BOOST_TEST(!contains(mineTar, "Директор другой школы"));
+  BOOST_TEST(contains(theirsTar, "Директор другой школы"));
+  BOOST_TEST(!contains(theirsTar, "Директор лицея"));
+  // Each verifies against its own school's certificate.
+  Resp v1 = call(env.port, "GET", "/api/v1/archives/" + mineId + "/verify", env.token(Role::Auditor));
+  BOOST_TEST(v1.json()->getValue<bool>("ok"), v1.body);
+  Resp v2 = call(env.port, "GET", "/api/v1/archives/" + theirsId + "/verify", otherAdmin);
+  BOOST_TEST(v2.json()->getValue<bool>("ok"), v2.body);
+  // The school's archive list is its own.
+  Resp list = call(env.port, "GET", "/api/v1/archives", otherAdmin);
+  BOOST_REQUIRE(list.status == 200);
+  BOOST_TEST(list.json()->getArray("archives")->size() == 1u);
+  BOOST_TEST(
+      list.json()->getArray("archives")->getObject(0)->getValue<std::string>("schoolId") == "other-school",
+      list.body);
 }
 
 BOOST_AUTO_TEST_CASE(backups_are_valid_stores) {

@@ -147,9 +147,15 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   for (const char* section : {"http", "https", "server", "work", "auth", "limits", "log", "archive", "backup",
                               "pull", "smtp", "web"})
     if (hasSection(section)) collectKeys(c, section, present);
-  const std::string kSchoolToken = "pull.tokenFile.";
+  // Keys of one school of a regional installation: "<key>.<school id>".
+  const std::vector<std::string> kPerSchool = {"pull.tokenFile.", "archive.key.", "archive.cert."};
+  auto schoolOfKey = [&](const std::string& k, const std::string& prefix) -> std::string {
+    return k.rfind(prefix, 0) == 0 && k.size() > prefix.size() ? k.substr(prefix.size()) : "";
+  };
   for (const auto& k : present)
-    if (!kKnownKeys.count(k) && !(k.rfind(kSchoolToken, 0) == 0 && k.size() > kSchoolToken.size()))
+    if (!kKnownKeys.count(k) && std::none_of(kPerSchool.begin(), kPerSchool.end(), [&](const std::string& p) {
+          return !schoolOfKey(k, p).empty();
+        }))
       throw bad(k, "неизвестный параметр настройки");
   if (hasSection("jobs")) {
     std::vector<std::string> jobKeys;
@@ -204,9 +210,19 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   s.backupDir = str(c, "backup.dir", s.backupDir.string());
   s.pullBaseUrl = str(c, "pull.baseUrl", "");
   s.pullTokenFile = str(c, "pull.tokenFile", "");
-  for (const auto& k : present)
-    if (k.rfind(kSchoolToken, 0) == 0 && k.size() > kSchoolToken.size())
-      s.pullTokenFiles[k.substr(kSchoolToken.size())] = c.getString(k);
+  for (const auto& k : present) {
+    if (auto school = schoolOfKey(k, "pull.tokenFile."); !school.empty())
+      s.pullTokenFiles[school] = c.getString(k);
+    if (auto school = schoolOfKey(k, "archive.key."); !school.empty())
+      s.schoolSigners[school].first = c.getString(k);
+    if (auto school = schoolOfKey(k, "archive.cert."); !school.empty())
+      s.schoolSigners[school].second = c.getString(k);
+  }
+  for (const auto& [school, signer] : s.schoolSigners)
+    if (signer.first.empty() || signer.second.empty())
+      throw bad(signer.first.empty() ? "archive.key." + school : "archive.cert." + school,
+                "для подписи архивов школы " + school + " нужны и ключ (archive.key." + school +
+                    "), и сертификат (archive.cert." + school + ")");
   s.smtp.host = str(c, "smtp.host", "");
   s.smtp.port = intKey(c, "smtp.port", 25, 1, 65535);
   s.smtp.startTls = boolKey(c, "smtp.starttls", false);
@@ -235,6 +251,19 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   s.instance = std::string(host) + ":" + std::to_string(getpid());
   s.validate();
   return s;
+}
+
+std::pair<std::string, std::string> ServiceConfig::signerOf(const std::string& school) const {
+  auto it = schoolSigners.find(school);
+  if (it != schoolSigners.end()) return it->second;
+  return {signingKey, signingCert};
+}
+
+std::vector<std::string> ServiceConfig::trustOf(const std::string& school) const {
+  if (!trustedCa.empty()) return {trustedCa};
+  const std::string cert = signerOf(school).second;
+  if (!cert.empty()) return {cert};
+  return {};
 }
 
 void ServiceConfig::validate() const {

@@ -65,6 +65,13 @@ struct ServiceConfig {
   std::string signingKey;   // PEM key for sealing
   std::string signingCert;  // PEM certificate for sealing
   std::string trustedCa;    // PEM CA for verification
+  // A regional installation's schools, each sealed with its own director's key: archive.key.<school id> and
+  // archive.cert.<school id> (a school without them is sealed with archive.key/archive.cert).
+  std::map<std::string, std::pair<std::string, std::string>> schoolSigners;  // school -> (key, cert)
+  // The key and certificate that seal the school's archives; ("", "") when none is configured.
+  std::pair<std::string, std::string> signerOf(const std::string& school) const;
+  // The certificates an archive of the school is verified against: archive.ca, else the school's certificate.
+  std::vector<std::string> trustOf(const std::string& school) const;
   std::filesystem::path backupDir = "backup";
 
   std::string pullBaseUrl;    // dnevnik.ru API base URL

@@ -8,7 +8,9 @@
 
 #include "archive_usecases.h"
 #include "ejournal/archive/archive.h"
+#include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
+#include "ejournal/model/files.h"
 #include "ejournal/store/backup.h"
 #include "service/core.h"
 #include "service/scheduler.h"
@@ -68,27 +70,22 @@ std::string archiveId(const Call& c) {
   return id;
 }
 
-std::vector<std::string> caFiles(const ServiceConfig& c) {
-  std::vector<std::string> out;
-  if (!c.trustedCa.empty())
-    out.push_back(c.trustedCa);
-  else if (!c.signingCert.empty())
-    out.push_back(c.signingCert);
-  return out;
-}
-
 std::string sealNow(ServiceCore& core, const std::string& school, const std::string& period,
                     const std::string& by, bool correction, const std::string& reason,
                     archive::ArchiveInfo* out) {
-  if (core.config.signingKey.empty() || core.config.signingCert.empty())
-    throw Error(ErrorKind::Conflict, "archive.key",
-                "ключ подписи не настроен (archive.key и archive.cert): запечатать архив нельзя");
+  const auto [key, cert] = core.config.signerOf(school);
+  if (key.empty() || cert.empty())
+    throw Error(
+        ErrorKind::Conflict, "archive.key",
+        "ключ подписи не настроен (archive.key и archive.cert" +
+            (school.empty() ? std::string() : ", или archive.key." + school + " и archive.cert." + school) +
+            "): запечатать архив нельзя");
   SealOptions opt;
   opt.schoolId = school;
   opt.periodId = period;
   opt.archiveDir = archiveDirOf(core, school);
-  opt.signer.keyPath = core.config.signingKey;
-  opt.signer.certPath = core.config.signingCert;
+  opt.signer.keyPath = key;
+  opt.signer.certPath = cert;
   opt.createdBy = by;
   opt.correction = correction;
   opt.reason = reason;
@@ -123,6 +120,38 @@ BackupDone backupNow(ServiceCore& core) {
                 "резервное копирование PostgreSQL не удалось (код " + std::to_string(rc) + ")");
   }
   return {file.filename().string(), std::filesystem::file_size(file), 0};
+}
+
+// Where a backup of `school` goes and is listed: in a store of one school the store's backups are the
+// school's (backup.dir); in a store of several, a school's are in backup.dir/<school>, and the whole store's
+// (the regional administrator's, the backup job's) in backup.dir.
+std::filesystem::path backupDirOf(ServiceCore& core, const std::string& school) {
+  if (school.empty() || core.store->schools().size() <= 1) return core.config.backupDir;
+  return core.config.backupDir / school;
+}
+
+// One school of a store of several: its journal in the XML of schemas/ (restored by `ejournal ingest FILE`,
+// which validates it), written atomically, 0600, into backup.dir/<school>.
+BackupDone backupSchool(ServiceCore& core, const std::string& school) {
+  store::LoadFilter filter;
+  filter.schoolId = school;
+  const std::string xml = ingest::writeJournal(core.store->load(filter));
+  const auto dir = backupDirOf(core, school);
+  model::createPrivateDirectories(dir);
+  std::string stamp;
+  for (char ch : core.clock->now().toString())
+    if (ch != '-' && ch != ':') stamp += ch == 'T' ? '-' : ch;
+  const auto file = dir / (school + "-" + stamp + ".xml");
+  model::writeFileAtomic(file, xml);
+  return {file.filename().string(), xml.size(), 0};
+}
+
+// The regional administrator without ?school= (and every user of a store of one school): the whole store.
+BackupDone backupFor(Call& c) {
+  if (store::isRegional(c.who().role) && c.q("school").empty()) return backupNow(c.core);
+  const std::string school = c.school();
+  if (backupDirOf(c.core, school) == c.core.config.backupDir) return backupNow(c.core);
+  return backupSchool(c.core, school);
 }
 
 }  // namespace
@@ -187,7 +216,7 @@ void addArchiveRoutes(ServiceCore& core) {
         const std::string id = archiveId(c);
         archive::Archive archives(archiveDirOf(c.core, c.school()), archive::posixFileSystem(), c.core.clock);
         archives.show(id);  // NotFound (404) for an unknown archive, not a report that it does not verify
-        auto report = archives.verify(id, verifyOptions(caFiles(c.core.config)));
+        auto report = archives.verify(id, verifyOptions(c.core.config.trustOf(c.school())));
         auto o = newObject();
         o->set("ok", report.ok());
         Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;
@@ -230,8 +259,10 @@ void addArchiveRoutes(ServiceCore& core) {
            });
 
   core.add("POST", "/api/v1/backups", {Role::Admin, Role::RegionalAdmin},
-           "Back up the store now (SQLite: online copy)", [](Call& c) {
-             BackupDone r = backupNow(c.core);
+           "Back up now: the store (SQLite: online copy; PostgreSQL: pg_dump), or in a store of several "
+           "schools the school's journal as XML",
+           [](Call& c) {
+             BackupDone r = backupFor(c);
              c.audit("backup", r.file, "ok", std::to_string(r.bytes) + " байт");
              auto o = newObject();
              o->set("file", r.file);
@@ -244,8 +275,11 @@ void addArchiveRoutes(ServiceCore& core) {
            [](Call& c) {
              Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
              std::vector<std::filesystem::directory_entry> files;
-             if (std::filesystem::exists(c.core.config.backupDir))
-               for (const auto& f : std::filesystem::directory_iterator(c.core.config.backupDir))
+             const auto dir = store::isRegional(c.who().role) && c.q("school").empty()
+                                  ? c.core.config.backupDir
+                                  : backupDirOf(c.core, c.school());
+             if (std::filesystem::exists(dir))
+               for (const auto& f : std::filesystem::directory_iterator(dir))
                  if (f.is_regular_file()) files.push_back(f);
              std::sort(files.begin(), files.end(),
                        [](const auto& a, const auto& b) { return a.path() < b.path(); });
@@ -277,7 +311,7 @@ void addArchiveRoutes(ServiceCore& core) {
         if (period.empty())
           throw Error(ErrorKind::NotFound, "quarter-seal",
                       "нет четверти, оканчивающейся " + due.date.toRussian());
-        if (core_->config.signingKey.empty()) {
+        if (core_->config.signerOf(school).first.empty()) {
           core_->auditLog->append({"scheduler", "reminder", period, "ok",
                                    "напоминание: четверть " + period + " окончена, запечатайте архив", ""});
           return "напоминание: четверть " + period +

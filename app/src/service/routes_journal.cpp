@@ -341,7 +341,8 @@ void addJournalRoutes(ServiceCore& core) {
                 "extract-" + st->id + "-" + period + ".pdf", "выписка: " + st->fullName());
       });
 
-  // Monthly: the control report of the previous calendar month, as JSON, text and PDF in <work.dir>/reports/.
+  // Monthly: the control report of the previous calendar month, as JSON, text and PDF in
+  // <work.dir>/reports/<school>/.
   ServiceCore* core_ = &core;
   core.scheduler->setJob(
       "control-report",
@@ -365,8 +366,10 @@ void addJournalRoutes(ServiceCore& core) {
         report.followUp = followUpFor(*core_->store, snap->index);
         char stem[32];
         std::snprintf(stem, sizeof stem, "control-%04d-%02d", y, m);
-        const auto dir = core_->config.workDir / "reports";
-        std::filesystem::create_directories(dir);
+        // Each school's reports in its own directory, as its archives (work.dir/reports/<school>).
+        const auto dir =
+            school.empty() ? core_->config.workDir / "reports" : core_->config.workDir / "reports" / school;
+        model::createPrivateDirectories(dir);
         std::ostringstream json, text;
         reports::write(report, reports::Format::Json, json);
         reports::write(report, reports::Format::Text, text);

@@ -628,13 +628,9 @@ void archivesPage(Page& p) {
   if (verifyAll) {
     // The chain between the archives as well: the use case of `ejournal verify --all`, trusting what the
     // API's verify trusts (archive.ca, else archive.cert).
-    std::vector<std::string> ca;
-    if (!p.core.config.trustedCa.empty())
-      ca.push_back(p.core.config.trustedCa);
-    else if (!p.core.config.signingCert.empty())
-      ca.push_back(p.core.config.signingCert);
-    archive::Archive all(archiveDirOf(p.core, schoolFor(p.core, *p.user, p.school())),
-                         archive::posixFileSystem(), p.core.clock);
+    const std::string school = schoolFor(p.core, *p.user, p.school());
+    const std::vector<std::string> ca = p.core.config.trustOf(school);
+    archive::Archive all(archiveDirOf(p.core, school), archive::posixFileSystem(), p.core.clock);
     auto chain = all.verifyAll(verifyOptions(ca));
     callApiAudit(p, "verify", "все архивы", chain.ok() ? "ok" : "failed");
     Data problems(Data::type::list), notes(Data::type::list);
