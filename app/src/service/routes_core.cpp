@@ -124,10 +124,12 @@ bool mayManage(Call& c, const store::User& u) {
   return u.schoolId == school || (u.schoolId.empty() && c.who().schoolId.empty());
 }
 
+// The users an administrator manages; the regional administrator's ?school= narrows them to that school's.
 std::vector<store::User> visibleUsers(Call& c) {
   std::vector<store::User> out;
+  const std::string school = store::isRegional(c.who().role) && !c.q("school").empty() ? c.school() : "";
   for (auto& u : c.core.users->list())
-    if (mayManage(c, u)) out.push_back(std::move(u));
+    if (mayManage(c, u) && (school.empty() || u.schoolId == school)) out.push_back(std::move(u));
   return out;
 }
 
@@ -383,13 +385,14 @@ void addCoreRoutes(ServiceCore& core) {
   });
 
   // ---- users (administrator) ----
-  core.add("GET", "/api/v1/users", {Role::Admin, Role::RegionalAdmin}, "List users", [](Call& c) {
-    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-    for (const auto& u : visibleUsers(c)) arr->add(userJson(u));
-    auto o = newObject();
-    o->set("users", arr);
-    sendJson(c.res, *o);
-  });
+  core.add("GET", "/api/v1/users", {Role::Admin, Role::RegionalAdmin},
+           "List users (the regional administrator: ?school= for one school's)", [](Call& c) {
+             Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+             for (const auto& u : visibleUsers(c)) arr->add(userJson(u));
+             auto o = newObject();
+             o->set("users", arr);
+             sendJson(c.res, *o);
+           });
 
   core.add("POST", "/api/v1/users", {Role::Admin, Role::RegionalAdmin},
            "Create a user (login, fullName, role, staffId, password)", [](Call& c) {

@@ -189,7 +189,8 @@ void addFollowUpRoutes(ServiceCore& core) {
                               "номер проверки должен быть числом", "id");
              }
              auto history = store::openCheckHistory(*c.core.store);
-             if (!history->check(id))
+             const auto recorded = history->check(id);
+             if (!recorded || recorded->schoolId != c.school())  // another school's check is not found
                throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
                               "проверка № " + c.param("id") + " не записана");
              if (c.who().staffId.empty())

@@ -445,6 +445,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
                        "недостаточно прав: роль «" + std::string(store::russianTitle(call.user->role)) +
                            "» не может выполнять «" + route->spec.method + " " + route->spec.path + "»");
       }
+      // ?school= is checked for every endpoint, also those that answer about the user alone: another
+      // school's id is refused the same way everywhere.
+      if (!call.q("school").empty()) call.school();
     }
     route->handler(call);
   }
