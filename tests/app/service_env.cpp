@@ -168,4 +168,34 @@ void Env::ingestTiny() {
   BOOST_REQUIRE_MESSAGE(r.status == 200, r.body);
 }
 
+std::string Env::addSchool(const std::string& id, const std::string& xml) {
+  const std::string admin = id + "-admin";
+  Resp made = call(port, "POST", "/api/v1/users", token(Role::RegionalAdmin),
+                   jsonBody({{"login", admin},
+                             {"fullName", "Администратор школы " + id},
+                             {"role", "admin"},
+                             {"school", id},
+                             {"password", kPassword}}));
+  BOOST_REQUIRE_MESSAGE(made.status == 201, made.body);
+  Resp login =
+      call(port, "POST", "/api/v1/auth/login", {}, jsonBody({{"login", admin}, {"password", kPassword}}));
+  BOOST_REQUIRE_MESSAGE(login.status == 200, login.body);
+  const std::string t = login.json()->getValue<std::string>("token");
+  Resp up = call(port, "POST", "/api/v1/ingest?name=" + id + ".xml", t, xml, "application/xml");
+  BOOST_REQUIRE_MESSAGE(up.status == 200, up.body);
+  return t;
+}
+
+std::string Env::tinyAs(const std::string& id, const std::string& fullName, const std::string& shortName,
+                        const std::string& surname) {
+  std::string xml = model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
+  xml = std::regex_replace(
+      xml, std::regex("<school id=\"stupeni\" fullName=\"[^\"]*\" shortName=\"[^\"]*\""),
+      "<school id=\"" + id + "\" fullName=\"" + fullName + "\" shortName=\"" + shortName + "\"");
+  if (!surname.empty())
+    xml = std::regex_replace(xml, std::regex("lastName=\"[^\"]*\""), "lastName=\"" + surname + "\"");
+  BOOST_REQUIRE(xml.find("<school id=\"" + id + "\"") != std::string::npos);
+  return xml;
+}
+
 }  // namespace ejournal::servicetest

@@ -76,6 +76,14 @@ struct Env {
   Resp ingestFile(const std::string& token, const std::filesystem::path& file,
                   const std::string& name = "tiny.xml");
   void ingestTiny();  // samples/tiny.xml as the administrator; the test fails unless 200
+  // Another school in the store: the regional administrator creates its administrator "<id>-admin" (password
+  // kPassword), who uploads `xml`, the school's journal; returns that administrator's token. The test fails
+  // unless each step succeeds.
+  std::string addSchool(const std::string& id, const std::string& xml);
+  // samples/tiny.xml as school `id`: its names `fullName` and `shortName`; every surname `surname` if not
+  // empty.
+  static std::string tinyAs(const std::string& id, const std::string& fullName, const std::string& shortName,
+                            const std::string& surname = "");
 };
 
 }  // namespace ejournal::servicetest

@@ -706,22 +706,8 @@ BOOST_AUTO_TEST_CASE(each_school_seals_with_its_own_key_into_its_own_directory) 
   env.clock->set(*model::DateTime::parse("2025-10-27T10:00:00"));
   env.ingestTiny();
   // The second school: its administrator, created by the region's, uploads its journal.
-  Resp created = call(env.port, "POST", "/api/v1/users", env.token(Role::RegionalAdmin),
-                      jsonBody({{"login", "otheradmin"},
-                                {"fullName", "Администратор другой школы"},
-                                {"role", "admin"},
-                                {"school", "other-school"},
-                                {"password", "Другая школа 2025"}}));
-  BOOST_REQUIRE_MESSAGE(created.status == 201, created.body);
-  Resp login = call(env.port, "POST", "/api/v1/auth/login", {},
-                    jsonBody({{"login", "otheradmin"}, {"password", "Другая школа 2025"}}));
-  BOOST_REQUIRE(login.status == 200);
-  const std::string otherAdmin = login.json()->getValue<std::string>("token");
-  std::string xml = model::readFile(fs::path(EJOURNAL_SOURCE_DIR) / "samples/tiny.xml");
-  xml = std::regex_replace(xml, std::regex("<school id=\"stupeni\""), "<school id=\"other-school\"");
-  BOOST_REQUIRE(
-      call(env.port, "POST", "/api/v1/ingest?name=other.xml", otherAdmin, xml, "application/xml").status ==
-      200);
+  const std::string otherAdmin =
+      env.addSchool("other-school", Env::tinyAs("other-school", "Другая школа", "Другая школа"));
 
   Resp mine = call(env.port, "POST", "/api/v1/archives", env.token(Role::Secretary),
                    jsonBody({{"period", "2025-Q1"}}));
