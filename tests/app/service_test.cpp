@@ -561,6 +561,47 @@ BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(each_school_runs_its_own_job_on_its_own_schedule) {
+  Env env("sqlite", "schooljobs",
+          {{"jobs.control-report.enabled", "true"},
+           {"jobs.control-report.schedule", "monthly 1 06:00"},
+           {"jobs.control-report.schedule.other-school", "monthly 2 06:00"},
+           {"jobs.control-report.retries", "0"}});
+  env.ingestTiny();
+  env.addSchool("other-school", Env::tinyAs("other-school", "Другая школа", "Другая школа"));
+  std::vector<std::string> called;
+  env.service->scheduler().setJob(
+      "control-report",
+      [&](model::DateTime due, const std::string& school) -> std::string {
+        called.push_back(school + " " + due.toString());
+        if (school == "stupeni") throw std::runtime_error("диск переполнен");
+        return "справка готова";
+      },
+      app::service::JobScope::EachSchool);
+  env.clock->set(*model::DateTime::parse("2025-11-01T07:00:00"));
+  std::map<std::string, store::JobRun> runs;
+  for (const auto& r : env.service->scheduler().tick()) runs[r.job] = r;
+  // Both schools ran, each on its own schedule; the first school's failure did not stop the other's run.
+  BOOST_REQUIRE_EQUAL(runs.size(), 2u);
+  BOOST_TEST((runs.at("control-report@stupeni").status == store::JobStatus::Failed));
+  BOOST_TEST(runs.at("control-report@stupeni").due.toString() == "2025-11-01T06:00:00");
+  BOOST_TEST((runs.at("control-report@other-school").status == store::JobStatus::Succeeded));
+  BOOST_TEST(runs.at("control-report@other-school").due.toString() == "2025-10-02T06:00:00");
+  BOOST_TEST(called.size() == 2u);
+  // Each school's administrator sees its own unit and schedule; the region's sees both schedules. (A new
+  // login: the clock moved past the tokens' 15 minutes.)
+  Resp login = call(env.port, "POST", "/api/v1/auth/login", {},
+                    jsonBody({{"login", "other-school-admin"}, {"password", kPassword}}));
+  BOOST_REQUIRE(login.status == 200);
+  Resp mine = call(env.port, "GET", "/api/v1/jobs", login.json()->getValue<std::string>("token"));
+  BOOST_REQUIRE(mine.status == 200);
+  BOOST_TEST(mine.body.find("\"schedule\":\"monthly 2 06:00\"") != std::string::npos, mine.body);
+  BOOST_TEST(mine.body.find("stupeni") == std::string::npos, mine.body);
+  Resp region = call(env.port, "GET", "/api/v1/jobs", env.token(Role::RegionalAdmin));
+  BOOST_TEST(region.body.find("\"other-school\":\"monthly 2 06:00\"") != std::string::npos, region.body);
+  BOOST_TEST(env.service->scheduler().tick().empty());  // nothing more is due
+}
+
 BOOST_AUTO_TEST_CASE(failed_jobs_are_retried_then_reported) {
   for (const auto& backend : backends()) {
     BOOST_TEST_CONTEXT(backend) {

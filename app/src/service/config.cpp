@@ -157,14 +157,17 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
           return !schoolOfKey(k, p).empty();
         }))
       throw bad(k, "неизвестный параметр настройки");
+  std::vector<std::string> jobKeys;
   if (hasSection("jobs")) {
-    std::vector<std::string> jobKeys;
     collectKeys(c, "jobs", jobKeys);
     for (const auto& k : jobKeys) {
-      auto dot = k.rfind('.');
-      std::string name = k.substr(5, dot == std::string::npos || dot < 5 ? std::string::npos : dot - 5);
+      // jobs.NAME.KEY, or jobs.NAME.schedule.SCHOOL (a school's own schedule; school ids may hold dots)
+      const auto first = k.find('.', 5);
+      const std::string name = k.substr(5, first == std::string::npos ? std::string::npos : first - 5);
+      const std::string rest = first == std::string::npos ? "" : k.substr(first + 1);
+      const bool schoolSchedule = rest.rfind("schedule.", 0) == 0 && rest.size() > 9;
       bool known = std::find(kJobNames.begin(), kJobNames.end(), name) != kJobNames.end();
-      if (!known || dot == std::string::npos || !kJobKeys.count(k.substr(dot + 1)))
+      if (!known || (!kJobKeys.count(rest) && !schoolSchedule))
         throw bad(
             k,
             "неизвестное задание или параметр (задания: pull, control-report, quarter-seal, backup, notify, "
@@ -244,6 +247,10 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
     j.retryMinutes = intKey(c, p + "retryMinutes", j.retryMinutes, 1, 24 * 60);
     if (j.enabled && j.schedule.empty())
       throw bad(p + "schedule", "для включённого задания нужно расписание");
+    const std::string perSchool = p + "schedule.";
+    for (const auto& k : jobKeys)
+      if (k.rfind(perSchool, 0) == 0 && k.size() > perSchool.size())
+        j.schoolSchedules[k.substr(perSchool.size())] = c.getString(k);
     s.jobs.push_back(j);
   }
   char host[256] = {};

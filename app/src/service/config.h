@@ -28,6 +28,8 @@ struct JobConfig {
   std::string schedule;   // "daily HH:MM", "monthly D HH:MM", "quarter-end HH:MM", "every N" (minutes)
   int retries = 3;        // further attempts after a failure
   int retryMinutes = 10;  // delay before each retry
+  // A per-school job's own schedule for one school of a region: jobs.NAME.schedule.SCHOOL (else `schedule`).
+  std::map<std::string, std::string> schoolSchedules;
 };
 
 struct ServiceConfig {

@@ -555,8 +555,16 @@ void addCoreRoutes(ServiceCore& core) {
                  units = {cfg.name};
                else if (store::isRegional(c.who().role) && c.q("school").empty())
                  units = c.core.scheduler->units(cfg.name);
-               else
+               else {
                  units = {jobUnit(cfg.name, c.school())};
+                 auto own = cfg.schoolSchedules.find(c.school());  // the school's own schedule
+                 if (own != cfg.schoolSchedules.end()) j->set("schedule", own->second);
+               }
+               if (!cfg.schoolSchedules.empty() && store::isRegional(c.who().role)) {
+                 auto schedules = newObject();
+                 for (const auto& [school, schedule] : cfg.schoolSchedules) schedules->set(school, schedule);
+                 j->set("schoolSchedules", schedules);
+               }
                std::vector<store::JobRun> recent;
                for (const auto& unit : units)
                  for (auto& r : c.core.jobs->recent(unit, 10)) recent.push_back(std::move(r));

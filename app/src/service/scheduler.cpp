@@ -104,8 +104,12 @@ std::optional<model::DateTime> Schedule::lastDue(model::DateTime now,
 }
 
 Scheduler::Scheduler(ServiceCore& core) : core_(core) {
-  for (const auto& j : core_.config.jobs)
-    if (j.enabled) schedules_[j.name] = Schedule::parse(j.schedule);
+  for (const auto& j : core_.config.jobs) {
+    if (!j.enabled) continue;
+    schedules_[j.name] = Schedule::parse(j.schedule);
+    for (const auto& [school, schedule] : j.schoolSchedules)
+      schedules_[jobUnit(j.name, school)] = Schedule::parse(schedule);
+  }
 }
 
 Scheduler::~Scheduler() { stop(); }
@@ -194,13 +198,15 @@ std::vector<store::JobRun> Scheduler::tick() {
   std::vector<store::JobRun> done;
   const model::DateTime now = core_.clock->now();
   for (const auto& cfg : core_.config.jobs) {
-    auto sit = schedules_.find(cfg.name);
-    if (!cfg.enabled || sit == schedules_.end()) continue;
+    auto general = schedules_.find(cfg.name);
+    if (!cfg.enabled || general == schedules_.end()) continue;
     for (const auto& school : schoolsOf(cfg.name)) {
       const std::string unit = jobUnit(cfg.name, school);
+      auto own = schedules_.find(unit);  // the school's own schedule (jobs.NAME.schedule.SCHOOL)
+      const Schedule& schedule = own != schedules_.end() ? own->second : general->second;
       std::vector<model::Date> ends;
-      if (sit->second.kind == Schedule::Kind::QuarterEnd) ends = quarterEnds(school);
-      auto due = sit->second.lastDue(now, ends);
+      if (schedule.kind == Schedule::Kind::QuarterEnd) ends = quarterEnds(school);
+      auto due = schedule.lastDue(now, ends);
       if (!due) continue;
       auto latest = core_.jobs->latest(unit, *due);
       int attempt = 1;
