@@ -360,7 +360,7 @@ Data Page::base(const std::string& title, const std::string& active) {
   if (regionalUser) {
     // The school the regional user's pages are about, with the way back to the chooser.
     Data chosen;
-    chosen.set("name", snap ? snap->journal.school.fullName : std::string("не выбрана"));
+    chosen.set("name", snap ? snap->journal.school.shortName : std::string("не выбрана"));
     chosen.set("none", !snap);
     d.set("regional", chosen);
   }

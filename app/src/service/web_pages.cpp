@@ -962,6 +962,7 @@ Data regionalRow(const Poco::JSON::Object::Ptr& r, const std::string& chosen) {
   d.set("openFindings", str(r, "open_findings"));
   Data byRule(Data::type::list);
   for (const auto& v : *arr(r, "open_by_rule")) byRule.push_back(toData(v));
+  d.set("hasOpenByRule", arr(r, "open_by_rule")->size() > 0);
   d.set("openByRule", byRule);
   const std::string check = str(r, "last_check");
   d.set("lastCheck", check.empty() ? std::string("не проводилась") : russianDate(check));
