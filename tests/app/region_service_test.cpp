@@ -18,6 +18,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ejournal/model/files.h"
@@ -253,6 +254,21 @@ BOOST_AUTO_TEST_CASE(region_report_is_cached_until_an_ingest_or_a_recorded_check
       // Other formats of the same parameters come from the same built report.
       Resp csv = call(env.port, "GET", path + "&format=csv", region.inspector);
       BOOST_TEST(csv.header("X-Ejournal-Cache") == "hit");
+      // Requests of the same new parameters at once: one builds, the others wait for it and take its report.
+      std::vector<std::thread> threads;
+      std::vector<Resp> concurrent(4);
+      for (size_t i = 0; i < concurrent.size(); ++i)
+        threads.emplace_back([&, i] {
+          concurrent[i] = call(env.port, "GET", "/api/v1/region/report?period=2025-H1", region.inspector);
+        });
+      for (auto& t : threads) t.join();
+      int built = 0;
+      for (const auto& r : concurrent) {
+        BOOST_TEST(r.status == 200, r.body);
+        BOOST_TEST(r.body == concurrent.front().body);
+        built += r.header("X-Ejournal-Cache") == "miss";
+      }
+      BOOST_TEST(built == 1);
       // Other parameters are another report.
       BOOST_TEST(
           call(env.port, "GET", path + "&schools=stupeni", region.inspector).header("X-Ejournal-Cache") ==
