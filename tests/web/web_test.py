@@ -49,7 +49,9 @@ USERS = [  # login, role, full name, staff id
     ("classteacher", "class_teacher", "Иванова Марина Петровна", "t3"),
     ("teacher", "teacher", "Морозова Анна Владимировна", "t6"),
     ("auditor", "auditor", "Смирнов Павел Ильич", ""),
+    ("inspector", "region_inspector", "Кузнецова Елена Сергеевна", ""),
 ]
+SCHOOL_B = "МБОУ СОШ № 7"  # the second school of the store: tiny.xml under another id and name
 
 failures = []
 
@@ -222,7 +224,18 @@ def main():
                    "--iterations", "100000", "--db", db]
             if staff:
                 cmd += ["--staff", staff]
+            if not role.startswith("region_"):
+                cmd += ["--school", "stupeni"]
             run(cmd)
+        # A second school in the store, for the regional inspector's pages.
+        other = open(os.path.join(src, "samples", "tiny.xml"), encoding="utf-8").read()
+        other = re.sub(r'<school id="stupeni" fullName="[^"]*" shortName="[^"]*"',
+                       '<school id="school-b" fullName="Муниципальное бюджетное общеобразовательное учреждение '
+                       '«Средняя общеобразовательная школа № 7»" shortName="%s"' % SCHOOL_B, other)
+        other_xml = os.path.join(tmp, "school-b.xml")
+        with open(other_xml, "w", encoding="utf-8") as f:
+            f.write(other)
+        run([ej, "ingest", other_xml, "--db", db])
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
                         "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
                         os.path.join(tmp, "tls.key"), "-out", os.path.join(tmp, "tls.crt")],
@@ -481,6 +494,38 @@ def main():
         b.shot("auditor-audit")
 
         # ---- admin: users, a new user, jobs; CSRF; logout ----
+        # ---- regional inspector: the schools compared, a school chosen, its check ----
+        print("regional inspector")
+        b.logout()
+        b.login("inspector")
+        check(urllib.parse.urlsplit(b.driver.current_url).path == "/region", "the inspector lands on /region")
+        table = b.driver.find_element(By.ID, "region-table").text
+        check("Ступени" in table and SCHOOL_B in table and "Итого" in table,
+              "the comparison table has both schools and the total")
+        row = b.driver.find_element(By.CSS_SELECTOR, "#region-table tr[data-school='stupeni']").text
+        check("четверть" in row, "the sealed quarter shows as «Ступени»'s last archive: " + row)
+        check("не выбрана" in b.driver.find_element(By.ID, "chosen-school").text, "no school is chosen yet")
+        check(b.driver.find_elements(By.CSS_SELECTOR, "#chart-region"), "the comparison has its chart")
+        pdf_link = b.driver.find_element(By.ID, "region-pdf").get_attribute("href")
+        u = urllib.parse.urlsplit(pdf_link)
+        st, hd, data, _ = site.request("GET", u.path + "?" + u.query, cookie=browser_cookie(b.driver))
+        check(st == 200 and data.startswith(b"%PDF") and SCHOOL_B in pdf_text(data, tmp),
+              "the regional report downloads as a PDF naming the schools (%d)" % st)
+        time.sleep(1)  # Chart.js animates the bars in
+        b.shot("region-inspector")
+        b.navigate(b.driver.find_element(By.CSS_SELECTOR, "#region-table tr[data-school='school-b'] a.ej-choose"))
+        b.no_js_errors("/region/school?id=school-b")
+        check(urllib.parse.urlsplit(b.driver.current_url).path == "/check", "choosing a school opens its check")
+        check(SCHOOL_B in b.driver.find_element(By.ID, "chosen-school").text and "Ступени" not in b.text(),
+              "the check page is about the chosen school")
+        check("ejournal_school" in browser_cookie(b.driver), "the choice is kept in the school cookie")
+        b.get("/check?period=2025-Q1")
+        check(SCHOOL_B in b.text() and b.driver.find_elements(By.ID, "check-table"),
+              "the chosen school's check of the quarter is shown")
+        b.shot("region-inspector-school")
+        b.navigate(b.driver.find_element(By.ID, "change-school"))
+        check(urllib.parse.urlsplit(b.driver.current_url).path == "/region", "«сменить школу» leads to /region")
+
         print("admin")
         b.logout()
         b.login("admin")
@@ -531,7 +576,7 @@ def main():
                 serve.kill()
         if args.docs and browser:
             for role in ["deputy", "secretary", "auditor", "teacher", "class-teacher", "admin", "secretary-seal",
-                         "auditor-tampered", "forbidden", "login"]:
+                         "auditor-tampered", "forbidden", "login", "region-inspector", "region-inspector-school"]:
                 if role in browser.shots:
                     shutil.copy(browser.shots[role], os.path.join(args.docs, "web-%s.png" % role))
         shutil.rmtree(tmp, ignore_errors=True)

@@ -167,7 +167,8 @@ void addJournalRoutes(ServiceCore& core);  // findings, reports, printouts, extr
 void addArchiveRoutes(ServiceCore& core);  // archives, backups
 void addPullRoutes(ServiceCore& core);     // pull
 void addFollowUpRoutes(
-    ServiceCore& core);  // recorded checks, teachers' remarks, acknowledgements; notify jobs
+    ServiceCore& core);                   // recorded checks, teachers' remarks, acknowledgements; notify jobs
+void addRegionRoutes(ServiceCore& core);  // the regional comparison report (routes_region.cpp)
 
 // The school's rule settings the routes check with (rules::Config::schoolDefaults(), read once;
 // routes_journal.cpp).

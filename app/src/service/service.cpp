@@ -503,6 +503,7 @@ Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock)
   addArchiveRoutes(*core_);
   addPullRoutes(*core_);
   addFollowUpRoutes(*core_);
+  addRegionRoutes(*core_);
 }
 
 Service::~Service() { stop(); }

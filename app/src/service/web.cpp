@@ -239,7 +239,14 @@ std::string Page::f(const std::string& name) const {
 std::string Page::school() const {
   if (!user || !store::isRegional(user->role)) return q("school");
   const std::string asked = q("school");
-  return asked.empty() ? cookie(req, kSchoolCookie) : asked;
+  if (!asked.empty()) return asked;
+  std::string chosen;
+  try {
+    Poco::URI::decode(cookie(req, kSchoolCookie), chosen);  // set URI-encoded by /region/school
+  } catch (const Poco::Exception&) {
+    return {};  // a cookie not made by us: no school chosen
+  }
+  return chosen;
 }
 
 ApiAnswer Page::api(const std::string& method, const std::string& path,
@@ -268,23 +275,26 @@ std::shared_ptr<const Snapshot> Page::journal() {
   return snapshot;
 }
 
-std::string Page::currentPeriod() {
-  auto snap = journal();
-  if (!snap) return {};
-  const model::Date today = core.clock->now().date;
+std::string currentPeriodOf(const model::Journal& journal, model::Date today) {
   const model::Period* best = nullptr;
   auto rank = [](const model::Period& p) {
     return p.kind == model::PeriodKind::Quarter ? 0 : p.kind == model::PeriodKind::HalfYear ? 1 : 2;
   };
-  for (const auto& p : snap->journal.periods)
+  for (const auto& p : journal.periods)
     if (p.dates.from <= today && today <= p.dates.to && (!best || rank(p) < rank(*best))) best = &p;
   if (!best)  // outside the year: its last quarter after it, its first before
-    for (const auto& p : snap->journal.periods)
+    for (const auto& p : journal.periods)
       if (p.kind == model::PeriodKind::Quarter &&
           (!best ||
-           (today > snap->journal.year.end ? p.dates.to > best->dates.to : p.dates.from < best->dates.from)))
+           (today > journal.year.end ? p.dates.to > best->dates.to : p.dates.from < best->dates.from)))
         best = &p;
   return best ? best->id : std::string();
+}
+
+std::string Page::currentPeriod() {
+  auto snap = journal();
+  if (!snap) return {};
+  return currentPeriodOf(snap->journal, core.clock->now().date);
 }
 
 Data Page::periodChoices(const std::string& selected, bool withYear) {
@@ -322,6 +332,7 @@ struct NavItem {
 
 const std::vector<NavItem>& navItems() {
   static const std::vector<NavItem> items = {
+      {"/region", "Школы региона", "GET", ""},  // the regional roles'
       {"/check", "Проверка журнала", "GET", "/api/v1/reports/{kind}"},
       {"/findings", "Замечания", "GET", "/api/v1/findings"},
       {"/remarks", "Замечания проверки", "GET", "/api/v1/me/remarks"},
@@ -342,7 +353,17 @@ Data Page::base(const std::string& title, const std::string& active) {
   Data d;
   d.set("title", title);
   auto snap = journal();
-  d.set("school", snap ? snap->journal.school.shortName : std::string("школа (журнал ещё не загружен)"));
+  const bool regionalUser = user && store::isRegional(user->role);
+  d.set("school", snap                               ? snap->journal.school.shortName
+                  : regionalUser && school().empty() ? std::string("Все школы региона")
+                                                     : std::string("школа (журнал ещё не загружен)"));
+  if (regionalUser) {
+    // The school the regional user's pages are about, with the way back to the chooser.
+    Data chosen;
+    chosen.set("name", snap ? snap->journal.school.shortName : std::string("не выбрана"));
+    chosen.set("none", !snap);
+    d.set("regional", chosen);
+  }
   if (snap) {
     const std::string period = periodShown.empty() ? currentPeriod() : periodShown;
     d.set("period", (period.empty() ? std::string() : periodTitle(period) + ", ") +
@@ -357,11 +378,17 @@ Data Page::base(const std::string& title, const std::string& active) {
     d.set("user", u);
     d.set("csrf", csrfFor(core, tokenId));
     Data nav(Data::type::list);
+    const bool regional = store::isRegional(user->role);
     for (const auto& item : navItems()) {
-      if (!mayCall(core, *user, item.method, item.endpoint)) continue;
+      if (std::string(item.href) == "/region") {
+        if (!regional) continue;
+      } else if (!mayCall(core, *user, item.method, item.endpoint)) {
+        continue;
+      }
       if (std::string(item.href) == "/class" && user->role != store::Role::ClassTeacher) continue;
       if (std::string(item.href) == "/findings" &&
-          (user->role == store::Role::Admin || user->role == store::Role::Deputy))
+          (user->role == store::Role::Admin || user->role == store::Role::Deputy ||
+           user->role == store::Role::RegionalInspector))
         continue;  // the check page shows them with everything else
       Data n;
       n.set("href", std::string(item.href));

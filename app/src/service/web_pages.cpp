@@ -200,7 +200,7 @@ std::string roleHome(store::Role r) {
     case store::Role::Auditor:
       return "/archives";
     case store::Role::RegionalInspector:
-      return "/report";
+      return "/region";
     case store::Role::RegionalAdmin:
       return "/users";
   }
@@ -762,6 +762,11 @@ void usersPage(Page& p) {
     Poco::JSON::Object body;
     for (const char* k : {"login", "fullName", "role", "staffId", "password"})
       if (!p.f(k).empty()) body.set(k, p.f(k));
+    // The regional administrator creates a user of the school chosen (or named in the form).
+    if (p.user->role == store::Role::RegionalAdmin) {
+      const std::string school = p.f("school").empty() ? p.school() : p.f("school");
+      if (!school.empty()) body.set("school", school);
+    }
     try {
       p.api("POST", "/api/v1/users", {}, jsonBody(body));
       p.flash = "Пользователь «" + p.f("login") + "» создан";
@@ -791,6 +796,7 @@ void usersPage(Page& p) {
     roles.push_back(d);
   }
   page.set("roles", roles);
+  if (p.user->role == store::Role::RegionalAdmin && !p.school().empty()) page.set("formSchool", p.school());
   if (status != HTTPResponse::HTTP_OK) {
     page.set("formLogin", p.f("login"));
     page.set("formFullName", p.f("fullName"));
@@ -913,6 +919,198 @@ void backupsPage(Page& p) {
   Data page = p.base("Резервные копии", "/backups");
   page.set("backups", toData(list));
   sendHtml(p.res, render("backups", page));
+}
+
+// ---- regional roles: the region's schools, the school chooser
+// ---------------------------------------------------------------
+
+void requireRegional(const Page& p) {
+  if (!store::isRegional(p.user->role))
+    throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
+                   "недостаточно прав: страница школ региона — для методиста управления образования и "
+                   "администратора региона; роль «" +
+                       std::string(store::russianTitle(p.user->role)) + "» работает со своей школой");
+}
+
+// The page a regional user lands on after choosing a school: the inspector's check of its journal, the
+// regional administrator's list of its users.
+std::string schoolHome(store::Role r) { return r == store::Role::RegionalInspector ? "/check" : "/users"; }
+
+// A figure of the regional report's JSON, or «—» when it has nothing to divide by (null).
+std::string figure(const Poco::JSON::Object::Ptr& o, const std::string& key, int decimals) {
+  if (!o || !o->has(key) || o->get(key).isEmpty()) return "—";
+  return number(o->get(key).convert<double>(), decimals);
+}
+
+Data regionalRow(const Poco::JSON::Object::Ptr& r, const std::string& chosen) {
+  Data d;
+  const std::string id = str(r, "school");
+  d.set("id", id);
+  d.set("short", str(r, "school_short"));
+  d.set("name", str(r, "school_name"));
+  d.set("chosen", !id.empty() && id == chosen);
+  d.set("chooseQuery", queryString({{"id", id}}));
+  d.set("lessons", str(r, "lessons_held"));
+  d.set("topicsPercent", figure(r, "topics_on_time_percent", 1));
+  d.set("marksPerLesson", figure(r, "marks_per_lesson", 2));
+  d.set("workMarks", str(r, "work_marks"));
+  d.set("lateWorkMarks", str(r, "late_work_marks"));
+  d.set("latePer100", figure(r, "late_work_marks_per_100", 1));
+  d.set("programPercent", figure(r, "program_percent", 1));
+  d.set("linesBehind", str(r, "lines_behind"));
+  d.set("programLines", str(r, "program_lines"));
+  d.set("openFindings", str(r, "open_findings"));
+  Data byRule(Data::type::list);
+  for (const auto& v : *arr(r, "open_by_rule")) byRule.push_back(toData(v));
+  d.set("hasOpenByRule", arr(r, "open_by_rule")->size() > 0);
+  d.set("openByRule", byRule);
+  const std::string check = str(r, "last_check");
+  d.set("lastCheck", check.empty() ? std::string("не проводилась") : russianDate(check));
+  d.set("checked", !check.empty());
+  const std::string seal = str(r, "last_seal_period");
+  d.set("sealed", !seal.empty());
+  if (!seal.empty()) {
+    d.set("sealTitle", str(r, "last_seal_title"));
+    d.set("sealAt", russianDate(str(r, "last_seal_at")));
+  }
+  return d;
+}
+
+// The stored schools for the chooser, with the one chosen marked.
+Data schoolChoices(Page& p, const std::map<std::string, int>& usersBySchool, bool withUsers) {
+  Data list(Data::type::list);
+  const std::string chosen = p.school();
+  for (const auto& sch : p.core.store->schoolList()) {
+    Data d;
+    d.set("id", sch.id);
+    d.set("short", sch.shortName.empty() ? sch.id : sch.shortName);
+    d.set("name", sch.fullName);
+    d.set("chosen", sch.id == chosen);
+    d.set("chooseQuery", queryString({{"id", sch.id}}));
+    d.set("usersQuery", queryString({{"school", sch.id}}));
+    if (withUsers) {
+      auto it = usersBySchool.find(sch.id);
+      d.set("users", std::to_string(it == usersBySchool.end() ? 0 : it->second));
+    }
+    list.push_back(d);
+  }
+  return list;
+}
+
+// The periods offered for the regional report: those of the chosen school's journal, else of the first
+// stored school's (every school's journal names its quarters alike: 2025-Q1 ...).
+std::shared_ptr<const Snapshot> referenceJournal(Page& p) {
+  if (auto snap = p.journal()) return snap;
+  const auto schools = p.core.store->schools();
+  if (schools.empty()) return nullptr;
+  try {
+    return p.core.cache->get(schools.front());
+  } catch (const ApiError&) {
+    return nullptr;
+  }
+}
+
+// /region: the inspector's comparison of the region's schools for a period, with the school chooser; the
+// regional administrator's list of schools with their users.
+void regionPage(Page& p) {
+  requireRegional(p);
+  const bool inspector = p.user->role == store::Role::RegionalInspector;
+  Data page = p.base(inspector ? "Школы региона: сравнительный отчёт" : "Школы региона", "/region");
+  if (p.q("choose") == "1")
+    page.set("notice", std::string("Выберите школу, с журналом которой вы будете работать"));
+  page.set("inspector", inspector);
+  const std::string chosen = p.school();
+  if (!chosen.empty()) page.set("chosenId", chosen);
+  if (!inspector) {
+    std::map<std::string, int> users;
+    int regional = 0;
+    const auto list = p.apiJson("GET", "/api/v1/users", {{"school", ""}});  // every school's
+    for (const auto& v : *arr(list, "users")) {
+      auto u = v.extract<Poco::JSON::Object::Ptr>();
+      if (str(u, "school").empty())
+        ++regional;
+      else
+        ++users[str(u, "school")];
+    }
+    page.set("schools", schoolChoices(p, users, true));
+    page.set("regionalUsers", std::to_string(regional));
+    sendHtml(p.res, render("region", page));
+    return;
+  }
+  page.set("schools", schoolChoices(p, {}, false));
+  auto ref = referenceJournal(p);
+  Query q;
+  std::string period = p.q("period");
+  const std::string from = p.q("from"), to = p.q("to");
+  if (period.empty() && (from.empty() || to.empty()) && ref)
+    period = currentPeriodOf(ref->journal, p.core.clock->now().date);
+  if (!period.empty()) {
+    q["period"] = period;
+  } else {
+    q["from"] = from;
+    q["to"] = to;
+  }
+  Data periods(Data::type::list);
+  if (ref)
+    for (const auto& per : ref->journal.periods) {
+      Data d;
+      d.set("id", per.id);
+      d.set("title", model::russianPeriodName(per, ref->journal.year.startYear));
+      d.set("selected", per.id == period);
+      periods.push_back(d);
+    }
+  page.set("periods", periods);
+  page.set("from", from);
+  page.set("to", to);
+  page.set("reportQuery", queryString(q));
+  Query json = q;
+  json["format"] = "json";
+  json["school"] = "";  // the comparison is of every school, whichever is chosen
+  auto report = p.apiJson("GET", "/api/v1/region/report", json);
+  auto header = report->getObject("header");
+  page.set("periodLabel", str(header, "period_label"));
+  page.set("academicYear", str(header, "academic_year"));
+  page.set("from_ru", russianDate(str(header, "from")));
+  page.set("to_ru", russianDate(str(header, "to")));
+  page.set("asOf_ru", russianDate(str(header, "as_of")));
+  page.set("created_ru", russianDate(str(header, "created")));
+  Data rows(Data::type::list);
+  std::vector<std::string> labels;
+  std::vector<double> topics, program;
+  for (const auto& v : *arr(report, "rows")) {
+    auto r = v.extract<Poco::JSON::Object::Ptr>();
+    rows.push_back(regionalRow(r, chosen));
+    labels.push_back(str(r, "school_short"));
+    topics.push_back(num(r, "topics_on_time_percent"));
+    program.push_back(num(r, "program_percent"));
+  }
+  page.set("rows", rows);
+  page.set("total", regionalRow(report->getObject("total"), ""));
+  page.set("schoolsCount", str(report, "schools"));
+  page.set("schoolsChecked", str(report, "schools_checked"));
+  page.set("schoolsSealed", str(report, "schools_sealed"));
+  page.set("chart",
+           chartJson("bar", labels,
+                     {{"Темы записаны в день урока, %", topics}, {"Выполнение программы, %", program}}));
+  page.set("hasChart", !labels.empty());
+  sendHtml(p.res, render("region", page));
+}
+
+// /region/school?id=...: a regional user chooses the school the other pages are about (the cookie
+// ejournal_school); an empty id forgets the choice. Then to the school's page for the role.
+void regionSchoolPage(Page& p) {
+  requireRegional(p);
+  const std::string id = p.q("id", p.f("id"));
+  if (id.empty()) {
+    setCookie(p.res, kSchoolCookie, "", 0);
+    redirect(p.res, "/region");
+    return;
+  }
+  schoolFor(p.core, *p.user, id);  // 404 for a school the store does not hold
+  std::string value;
+  Poco::URI::encode(id, ";,= \"\\", value);
+  setCookie(p.res, kSchoolCookie, value, -1);
+  redirect(p.res, schoolHome(p.user->role));
 }
 
 // ---- tasks
@@ -1084,6 +1282,14 @@ void routePage(Page& p) {
   const std::string method = p.req.getMethod();
   const std::string first = segs.empty() ? std::string() : segs[0];
   if (segs.empty()) return redirect(p.res, roleHome(p.user->role));
+  // A school user's pages are about their own school: ?school= naming another one is refused, as by the API.
+  if (!store::isRegional(p.user->role) && !p.q("school").empty()) schoolFor(p.core, *p.user, p.q("school"));
+  // The inspector's school pages need a school: in a store of several, without a choice, the chooser first.
+  static const std::set<std::string> schoolPages = {"check",     "report",   "findings", "class",
+                                                    "printouts", "archives", "seal"};
+  if (p.user->role == store::Role::RegionalInspector && method == "GET" && schoolPages.count(first) &&
+      p.school().empty() && p.core.store->schools().size() > 1)
+    return redirect(p.res, "/region?choose=1");
   if (first == "files") return filesProxy(p);
   if (segs.size() == 1) {
     if (first == "logout") return logoutPage(p);
@@ -1101,7 +1307,9 @@ void routePage(Page& p) {
     if (first == "jobs") return jobsPage(p);
     if (first == "pull") return pullPage(p);
     if (first == "backups") return backupsPage(p);
+    if (first == "region") return regionPage(p);
   }
+  if (first == "region" && segs.size() == 2 && segs[1] == "school") return regionSchoolPage(p);
   if (first == "check" && segs.size() == 2 && segs[1] == "record") return recordCheckPage(p);
   if (first == "printouts" && segs.size() == 2 && segs[1] == "print") return printAll(p);
   if (first == "archives" && segs.size() == 2 && segs[1] == "extract") return archiveExtract(p);
@@ -1110,7 +1318,6 @@ void routePage(Page& p) {
   if (first == "jobs" && segs.size() == 3 && segs[2] == "run") return runJob(p, segs[1]);
   if (first == "tasks" && (segs.size() == 2 || segs.size() == 3))
     return taskPage(p, segs[1], segs.size() == 3 ? segs[2] : std::string());
-  (void)method;
   throw notFound();
 }
 

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "ejournal/model/journal.h"
 #include "ejournal/store/users.h"
 #include "service/web_api.h"
 
@@ -69,6 +70,10 @@ struct Page {
   // The layout's data: title, school and period, user, navigation, CSRF token, messages.
   Data base(const std::string& title, const std::string& active);
 };
+
+// The quarter (else half-year, year) of `journal` holding `today`; outside the year its last quarter after
+// it, its first before. Empty when the journal has no periods.
+std::string currentPeriodOf(const model::Journal& journal, model::Date today);
 
 std::map<std::string, std::string> parseForm(const std::string& body);
 std::string csrfFor(const ServiceCore& core, const std::string& tokenId);
