@@ -124,10 +124,12 @@ bool mayManage(Call& c, const store::User& u) {
   return u.schoolId == school || (u.schoolId.empty() && c.who().schoolId.empty());
 }
 
+// The regional administrator's ?school= narrows the list to that school's users.
 std::vector<store::User> visibleUsers(Call& c) {
+  const bool oneSchool = c.who().role == Role::RegionalAdmin && !c.q("school").empty();
   std::vector<store::User> out;
   for (auto& u : c.core.users->list())
-    if (mayManage(c, u)) out.push_back(std::move(u));
+    if (mayManage(c, u) && (!oneSchool || u.schoolId == c.school())) out.push_back(std::move(u));
   return out;
 }
 

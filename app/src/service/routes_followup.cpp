@@ -189,7 +189,9 @@ void addFollowUpRoutes(ServiceCore& core) {
                               "номер проверки должен быть числом", "id");
              }
              auto history = store::openCheckHistory(*c.core.store);
-             if (!history->check(id))
+             // Check ids are numbered across the store's schools: another school's check is not found.
+             const auto check = history->check(id);
+             if (!check || check->schoolId != c.school())
                throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "not_found",
                               "проверка № " + c.param("id") + " не записана");
              if (c.who().staffId.empty())

@@ -42,7 +42,9 @@ std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
   const int64_t now = epochSeconds(clock_->now());
   // Another instance's ingest or pull changes the store's version: reload at once, not after maxAge.
   const std::string version = store_.version();
-  auto fresh = [&](const Entry& e) { return e.current && e.version == version && now - e.loadedAt < maxAge_; };
+  auto fresh = [&](const Entry& e) {
+    return e.current && e.version == version && now - e.loadedAt < maxAge_;
+  };
   Entry* entry;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -72,7 +74,8 @@ std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
   if (generation == entry->generation) {  // not invalidated while loading
     entry->current = snap;
     entry->loadedAt = now;
-    entry->version = version;  // read before the load: an ingest committed meanwhile makes the next get reload
+    entry->version =
+        version;  // read before the load: an ingest committed meanwhile makes the next get reload
   }
   return snap;
 }
@@ -442,6 +445,11 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
                        "недостаточно прав: роль «" + std::string(store::russianTitle(call.user->role)) +
                            "» не может выполнять «" + route->spec.method + " " + route->spec.path + "»");
       }
+      // ?school= is checked on every endpoint, not only on those whose handler reads the school: a school
+      // user naming another school is refused (403 other_school) even where the answer is not the school's
+      // (/me, backups, a job of the installation, an acknowledgement), and a regional user's school must
+      // exist.
+      if (!call.q("school").empty()) call.school();
     }
     route->handler(call);
   }
