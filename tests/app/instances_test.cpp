@@ -764,6 +764,12 @@ BOOST_AUTO_TEST_CASE(
 BOOST_AUTO_TEST_CASE(isolation_matrix_every_endpoint_every_school_role) {
   joinSchools();
   // What only school-2 has: a class, a student, a recorded check, an archive, a login, a job unit.
+  // The follow-up's addresses are a school's own: stupeni's teacher t5 has an e-mail address, school-2's t5
+  // is someone else (the remarks of school-2's check went to stupeni's teacher).
+  const std::string kEmail = "t5@stupeni.example";
+  Resp email = call(proxy(), "PATCH", "/api/v1/users/" + user(kA, "teacher"),
+                    login(proxy(), user(kA, "admin")), jsonBody({{"email", kEmail}}));
+  BOOST_TEST_REQUIRE(email.status == 200, email.body);
   const std::string deputyB = login(proxy(), user(kB, "deputy"));
   Resp checkB = call(proxy(), "POST", "/api/v1/checks?period=2025-Q1", deputyB);
   BOOST_TEST_REQUIRE(checkB.status == 201, checkB.body);
@@ -936,6 +942,16 @@ BOOST_AUTO_TEST_CASE(isolation_matrix_every_endpoint_every_school_role) {
   s << "SELECT COUNT(*) FROM service_users WHERE login = 'spy' OR full_name = 'Шпион'",
       Poco::Data::Keywords::into(spies), Poco::Data::Keywords::now;
   BOOST_TEST(spies == 0);
+  // The remarks of school-2's check went to no address of stupeni; those of stupeni's own check do.
+  Resp checkA = call(proxy(), "POST", "/api/v1/checks?period=2025-Q1", login(proxy(), user(kA, "deputy")));
+  BOOST_TEST_REQUIRE(checkA.status == 201, checkA.body);
+  int toA = 0, leaked = 0;
+  s << "SELECT COUNT(*) FROM outbox WHERE school_id = 'stupeni' AND recipient = '" + kEmail + "'",
+      Poco::Data::Keywords::into(toA), Poco::Data::Keywords::now;
+  s << "SELECT COUNT(*) FROM outbox WHERE school_id <> 'stupeni' AND recipient = '" + kEmail + "'",
+      Poco::Data::Keywords::into(leaked), Poco::Data::Keywords::now;
+  BOOST_TEST(toA >= 1);
+  BOOST_TEST(leaked == 0);
   // The checks stupeni's deputy lists are stupeni's.
   std::vector<Poco::Int64> idsOfA;
   s << "SELECT id FROM checks WHERE school_id = 'stupeni'", Poco::Data::Keywords::into(idsOfA),
