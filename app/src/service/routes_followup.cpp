@@ -20,11 +20,15 @@ using Poco::Net::HTTPResponse;
 
 namespace {
 
-// Service users' e-mail addresses by staff id, for teachers whose journal record has none.
-std::map<std::string, std::string> userEmails(ServiceCore& core) {
+// The e-mail addresses of `school`'s service users by staff id, for teachers whose journal record has none.
+// Staff ids are the school's own: another school's "t3" is someone else (its remarks went to this one's).
+std::map<std::string, std::string> userEmails(ServiceCore& core, const std::string& school) {
+  const bool onlySchool = core.store->schools().size() <= 1;  // an account without a school is its
   std::map<std::string, std::string> out;
   for (const auto& u : core.users->list())
-    if (!u.staffId.empty() && !u.email.empty() && !u.disabled) out.emplace(u.staffId, u.email);
+    if (!u.staffId.empty() && !u.email.empty() && !u.disabled &&
+        (u.schoolId == school || (u.schoolId.empty() && onlySchool)))
+      out.emplace(u.staffId, u.email);
   return out;
 }
 
@@ -73,7 +77,8 @@ Poco::JSON::Object::Ptr checkJson(const store::CheckRecord& c) {
 std::string recordAndNotify(ServiceCore& core, const Snapshot& snap, const rules::Scope& scope,
                             const rules::CheckResult& result, const std::string& actor) {
   const auto check = recordCheck(*core.store, snap.index, scope, rulesConfig(), result, actor);
-  const auto q = queueRemarks(*core.store, snap.index, check, userEmails(core), core.config.webUrl);
+  const auto q = queueRemarks(*core.store, snap.index, check, userEmails(core, snap.journal.school.id),
+                              core.config.webUrl);
   core.auditLog->append(
       {actor, "check.record", "check:" + std::to_string(check.id), "ok", describe(check), ""});
   std::string out = describe(check) + " Сообщений учителям в очереди: " + std::to_string(q.queued);
@@ -222,7 +227,8 @@ void addFollowUpRoutes(ServiceCore& core) {
       [core_](model::DateTime due, const std::string& school) {
         auto snap = core_->cache->get(school);
         const model::Date day = due.date - 1;
-        const auto q = queueDailySummaries(*core_->store, snap->index, day, userEmails(*core_));
+        const auto q =
+            queueDailySummaries(*core_->store, snap->index, day, userEmails(*core_, snap->journal.school.id));
         std::string out =
             "сводки классным руководителям за " + day.toRussian() + ": " + std::to_string(q.queued);
         if (auto r = deliver(*core_)) {

@@ -319,6 +319,28 @@ Poco::JSON::Object::Ptr userJson(const store::User& u) {
 
 namespace {
 
+// Reads what is left of a request's body, up to `limit` bytes (a longer declared body is left: the connection
+// is closed after a refusal, as before). A handler that needs no body (logout, a job
+// run, a check recorded from query parameters) or a refusal made before the body was read would otherwise
+// leave it on the connection: on a kept-alive one (nginx reuses its connections to the instances) it was read
+// as the start of the next request, someone else's; on one being closed, unread bytes make the kernel reset
+// it while the proxy may still be reading the answer (502).
+void drainBody(Poco::Net::HTTPServerRequest& req, size_t limit) {
+  // Without a length or chunks a request has no body (RFC 9112 6.3); Poco would read up to the connection's
+  // end.
+  if (!req.hasContentLength() && !req.getChunkedTransferEncoding()) return;
+  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) return;
+  try {
+    BodyReading reading;  // within the body timeout, as any body
+    std::istream& in = req.stream();
+    char buf[8192];
+    size_t read = 0;
+    while (read < limit && in.read(buf, sizeof buf).gcount() > 0) read += static_cast<size_t>(in.gcount());
+  } catch (const std::exception&) {
+    // A broken or slow connection: the listener's timeouts and the close that follows deal with it.
+  }
+}
+
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit ApiHandler(ServiceCore& core) : core_(core) {}
@@ -330,9 +352,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     const bool hasBody = req.getMethod() == "POST" || req.getMethod() == "PUT" || req.getMethod() == "PATCH";
     try {
       dispatch(call);
+      if (hasBody) drainBody(req, core_.config.maxJsonBytes);
       status = static_cast<int>(res.getStatus());
     } catch (const ApiError& e) {
-      status = fail(res, e, hasBody);
+      status = fail(req, res, e, hasBody);
     } catch (const ingest::InvalidDocument& e) {
       status = invalidDocument(res, e);
     } catch (const Error& e) {
@@ -343,16 +366,16 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       else
         core_.log.information("%s %s: %d %s", req.getMethod(), req.getURI(), static_cast<int>(api.status()),
                               std::string(e.what()));
-      status = fail(res, api, hasBody);
+      status = fail(req, res, api, hasBody);
     } catch (const Poco::Exception& e) {
       core_.log.error("%s: %s", req.getURI(), e.displayText());
-      status = fail(res,
+      status = fail(req, res,
                     ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
                              "внутренняя ошибка сервиса; подробности в журнале сервиса"),
                     true);
     } catch (const std::exception& e) {
       core_.log.error("%s: %s", req.getURI(), std::string(e.what()));
-      status = fail(res,
+      status = fail(req, res,
                     ApiError(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
                              "внутренняя ошибка сервиса; подробности в журнале сервиса"),
                     true);
@@ -366,8 +389,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
-  int fail(Poco::Net::HTTPServerResponse& res, const ApiError& e, bool close) {
+  int fail(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res, const ApiError& e,
+           bool close) {
     if (res.sent()) return static_cast<int>(res.getStatus());  // too late to answer with an error
+    if (close) drainBody(req, core_.config.maxJsonBytes);
     sendError(res, e, close);
     return static_cast<int>(e.status());
   }
@@ -445,8 +470,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
                        "недостаточно прав: роль «" + std::string(store::russianTitle(call.user->role)) +
                            "» не может выполнять «" + route->spec.method + " " + route->spec.path + "»");
       }
-      // ?school= is checked for every endpoint, also those that answer about the user alone: another
-      // school's id is refused the same way everywhere.
+      // ?school= is checked on every endpoint, not only on those whose handler reads the school: a school
+      // user naming another school is refused (403 other_school) even where the answer is not the school's
+      // (/me, backups, a job of the installation, an acknowledgement), and a regional user's school must
+      // exist.
       if (!call.q("school").empty()) call.school();
     }
     route->handler(call);
