@@ -863,6 +863,9 @@ BOOST_AUTO_TEST_CASE(isolation_matrix_every_endpoint_every_school_role) {
       {"GET /api/v1/me/remarks", {"/api/v1/me/remarks", ""}},
       {"POST /api/v1/checks/{id}/acknowledge",
        {"/api/v1/checks/1/acknowledge", "/api/v1/checks/" + checkOfB + "/acknowledge"}},
+      // The regional inspector's only: every school role is refused, also when naming school-2 alone.
+      {"GET /api/v1/region/report",
+       {"/api/v1/region/report?period=2025-Q1", "/api/v1/region/report?period=2025-Q1&schools=" + kB}},
   };
   const auto endpoints = openApiEndpoints();
   const auto roles = openApiRoles();
