@@ -317,7 +317,8 @@ void ServiceCluster::startNginx() {
 }
 
 void ServiceCluster::addUser(const std::string& login, const std::string& role, const std::string& fullName,
-                             const std::string& staffId, const std::string& password) const {
+                             const std::string& staffId, const std::string& password,
+                             const std::string& school) const {
   const fs::path pw = dir_ / ("password-" + login);
   writePrivate(pw, password + "\n");
   std::vector<std::string> argv = {
@@ -327,6 +328,10 @@ void ServiceCluster::addUser(const std::string& login, const std::string& role, 
   if (!staffId.empty()) {
     argv.push_back("--staff");
     argv.push_back(staffId);
+  }
+  if (!school.empty()) {
+    argv.push_back("--school");
+    argv.push_back(school);
   }
   const fs::path out = dir_ / "logs" / "user-add.out";
   const pid_t pid = spawn(argv, out);

@@ -48,9 +48,10 @@ class ServiceCluster {
   std::filesystem::path dir() const { return dir_; }
   std::filesystem::path nginxAccessLog() const { return dir_ / "nginx" / "access.log"; }
 
-  // Adds a service user through `ejournal user add` on the cluster's store (password through a 0600 file).
+  // Adds a service user through `ejournal user add` on the cluster's store (password through a 0600 file);
+  // `school` non-empty binds a school's user to that stored school (`--school`).
   void addUser(const std::string& login, const std::string& role, const std::string& fullName,
-               const std::string& staffId, const std::string& password) const;
+               const std::string& staffId, const std::string& password, const std::string& school = {}) const;
 
   // Keeps every log (instances, nginx) in build/logs/cluster-<name>/ at teardown; returns that directory.
   std::filesystem::path keepLogs();
