@@ -49,7 +49,7 @@ class ServiceCluster {
   std::filesystem::path nginxAccessLog() const { return dir_ / "nginx" / "access.log"; }
 
   // Adds a service user through `ejournal user add` on the cluster's store (password through a 0600 file);
-  // `school` non-empty binds a school's user to that stored school (`--school`).
+  // a non-empty `school` is passed as --school (a stored school; none for the regional roles).
   void addUser(const std::string& login, const std::string& role, const std::string& fullName,
                const std::string& staffId, const std::string& password, const std::string& school = {}) const;
 
