@@ -30,6 +30,7 @@
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/samples/generator.h"
 #include "ejournal/store/store.h"
+#include "proc_cpu.h"
 
 namespace fs = std::filesystem;
 using namespace ejournal;
@@ -65,54 +66,9 @@ std::vector<model::Journal> parts(const model::Journal& j, size_t batch) {
   return out;
 }
 
-double cpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-// CPU seconds of a process from /proc: its own and, with `children`, those of its children it has reaped.
-double procCpu(int pid, bool children) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t paren = text.rfind(')');
-  if (paren == std::string::npos) return -1;
-  std::istringstream fields(text.substr(paren + 2));
-  std::vector<std::string> f((std::istream_iterator<std::string>(fields)),
-                             std::istream_iterator<std::string>());
-  if (f.size() < 15) return -1;
-  // After the name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14).
-  double ticks = std::stod(f[11]) + std::stod(f[12]) + (children ? std::stod(f[13]) + std::stod(f[14]) : 0);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-int parentOf(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("PPid:", 0) == 0) return std::stoi(line.substr(5));
-  return -1;
-}
-
-// The CPU seconds the PostgreSQL server has used so far: the postmaster, its reaped children and its live
-// ones (every backend, the background writers). -1 when the server's processes cannot be read (another host,
-// another user).
-struct ServerCpu {
-  int postmaster = -1;
-  double now() const {
-    if (postmaster <= 0) return -1;
-    double total = procCpu(postmaster, true);
-    if (total < 0) return -1;
-    for (const auto& e : fs::directory_iterator("/proc")) {
-      const std::string name = e.path().filename().string();
-      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      const int pid = std::stoi(name);
-      if (parentOf(pid) == postmaster) total += std::max(0.0, procCpu(pid, false));
-    }
-    return total;
-  }
-};
+using benchsupport::cpuSeconds;
+using benchsupport::parentOf;
+using benchsupport::ServerCpu;
 
 // Times one step: wall seconds, this process's CPU seconds and the server's.
 struct Step {

@@ -246,6 +246,20 @@ std::string SqlStore::version() {
   });
 }
 
+std::string SqlStore::schoolVersion(const std::string& schoolId) {
+  return db_.guard("store.version", [&] {
+    Poco::Data::Session s = db_.session();
+    std::string id = schoolId;
+    int64_t runs = 0;
+    std::string last, lastRun;
+    // The primary key (school_id, run_id) finds the school's runs.
+    s << "SELECT COUNT(*), COALESCE(MAX(finished_at), ''), COALESCE(MAX(run_id), '') FROM ingest_runs "
+         "WHERE school_id = $1",
+        use(id), into(runs), into(last), into(lastRun), now;
+    return std::to_string(runs) + "|" + last + "|" + lastRun;
+  });
+}
+
 std::string SqlStore::resolveSchool(Poco::Data::Session& s, const std::string& schoolId) {
   if (!schoolId.empty()) {
     std::string id = schoolId;

@@ -24,6 +24,7 @@ class SqlStore : public Store {
   std::vector<std::string> schools() override;
   std::vector<model::School> schoolList() override;
   std::string version() override;
+  std::string schoolVersion(const std::string& schoolId) override;
   std::vector<ClassStats> stats(const LoadFilter& filter) override;
 
   Database& database() { return db_; }

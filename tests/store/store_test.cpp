@@ -154,6 +154,37 @@ BOOST_AUTO_TEST_CASE(the_store_version_changes_with_every_committed_ingest_from_
   });
 }
 
+// A school's version (what the service's journal cache of that school compares): new after each committed
+// ingest of that school, from any Store on the database; the same after another school's ingest, so one
+// school's upload does not make a region's instances reload every school; the same after a rolled-back one.
+BOOST_AUTO_TEST_CASE(a_school_version_changes_with_its_own_ingests_only) {
+  forEachBackend([](const storetest::Backend& b) {
+    auto store = Store::open(b.connection);
+    auto other = Store::open(b.connection);
+    const std::string none = store->schoolVersion("school-a");
+    ingest(*store, sampleJournal("school-a"), "run-a1");
+    const std::string a1 = store->schoolVersion("school-a");
+    BOOST_TEST(a1 != none);
+    BOOST_TEST(other->schoolVersion("school-a") == a1);
+    BOOST_TEST(store->schoolVersion("school-b") == none);  // no runs yet
+    const std::string whole = store->version();
+    ingest(*other, sampleJournal("school-b"), "run-b1");
+    BOOST_TEST(store->version() != whole);               // the store's changed
+    BOOST_TEST(store->schoolVersion("school-a") == a1);  // school-a's did not
+    const std::string b1 = store->schoolVersion("school-b");
+    BOOST_TEST(b1 != none);
+    ingest(*other, sampleJournal("school-a"), "run-a2");  // unchanged data, but a run of school-a
+    const std::string a2 = store->schoolVersion("school-a");
+    BOOST_TEST(a2 != a1);
+    BOOST_TEST(store->schoolVersion("school-b") == b1);
+    {
+      auto tx = other->beginIngest(prov("run-a3"));
+      tx->upsert(sampleJournal("school-a"));
+    }  // rolled back
+    BOOST_TEST(store->schoolVersion("school-a") == a2);
+  });
+}
+
 BOOST_AUTO_TEST_CASE(changed_records_update_and_mark_history_grows) {
   forEachBackend([](const storetest::Backend& b) {
     auto store = Store::open(b.connection, clockAt("2026-01-20T08:00:00"));

@@ -53,7 +53,8 @@ class JournalCache {
   // The school's journal. Throws ApiError 404 when the store holds no journal yet (schoolId empty) or none of
   // that school.
   std::shared_ptr<const Snapshot> get(const std::string& schoolId);
-  void invalidate();  // every school's: after an ingest or pull
+  void invalidate();                             // every school's
+  void invalidate(const std::string& schoolId);  // one school's: after its ingest or pull
 
  private:
   struct Entry {
@@ -92,10 +93,11 @@ const model::SchoolClass& classNamed(const model::JournalIndex& index, const std
 std::string schoolFor(ServiceCore& core, const store::User& user, const std::string& asked);
 
 // A school's archive directory: <archive.dir>/<school id> (the installation's root for no school yet).
-// After an ingest or pull committed here: the journals are reloaded, and in a store of one school the
+// After an ingest or pull of `schoolId` committed here ("": of a school not known before, e.g. the first
+// upload): that school's journal (every school's for "") is reloaded, and in a store of one school the
 // accounts without a school (made before it held any) are bound to it, so a second school later leaves them
 // theirs.
-void journalChanged(ServiceCore& core);
+void journalChanged(ServiceCore& core, const std::string& schoolId);
 void bindUsersToTheOnlySchool(ServiceCore& core);
 std::filesystem::path archiveDirOf(const ServiceCore& core, const std::string& school);
 

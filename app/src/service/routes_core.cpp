@@ -606,7 +606,7 @@ void addCoreRoutes(ServiceCore& core) {
                c.audit("ingest", name, "failed", e.what());
                throw;
              }
-             journalChanged(c.core);
+             journalChanged(c.core, c.school());
              const auto& s = outcome.summary;
              c.audit("ingest", name, "ok",
                      outcome.runId + ": новых " + std::to_string(s.inserted) + ", изменённых " +

@@ -36,7 +36,7 @@ PullOutcome pullInto(ServiceCore& core, const std::string& school, const std::st
   options.dates = dates;
   try {
     PullOutcome out = pullIntoStore(*core.store, options, *core.clock);
-    journalChanged(core);
+    journalChanged(core, out.stats.schoolId);
     return out;
   } catch (const UpstreamError& e) {
     // dnevnik.ru refusing our token, or failing after every retry, is the upstream's answer, neither the

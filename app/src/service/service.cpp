@@ -40,8 +40,9 @@ std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
         HTTPResponse::HTTP_NOT_FOUND, "no_journal",
         "в хранилище ещё нет данных журнала: загрузите XML (POST /api/v1/ingest) или выполните выгрузку");
   const int64_t now = epochSeconds(clock_->now());
-  // Another instance's ingest or pull changes the store's version: reload at once, not after maxAge.
-  const std::string version = store_.version();
+  // Another instance's ingest or pull of this school changes its version: reload at once, not after maxAge.
+  // Another school's does not: in a region, one school's ingest must not reload every school's journal.
+  const std::string version = store_.schoolVersion(schoolId);
   auto fresh = [&](const Entry& e) {
     return e.current && e.version == version && now - e.loadedAt < maxAge_;
   };
@@ -80,8 +81,19 @@ std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
   return snap;
 }
 
-void journalChanged(ServiceCore& core) {
-  core.cache->invalidate();
+void JournalCache::invalidate(const std::string& schoolId) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = entries_.find(schoolId);
+  if (it == entries_.end()) return;
+  it->second->current.reset();
+  ++it->second->generation;
+}
+
+void journalChanged(ServiceCore& core, const std::string& schoolId) {
+  if (schoolId.empty())
+    core.cache->invalidate();
+  else
+    core.cache->invalidate(schoolId);
   bindUsersToTheOnlySchool(core);
 }
 
@@ -523,7 +535,10 @@ Service::Service(ServiceConfig config, std::shared_ptr<model::Clock> clock)
   auth.passwordIterations = c.passwordIterations;
   auth.maxAddressFailures = c.maxAddressFailures;
   core_->auth = std::make_unique<Authenticator>(auth, *core_->users, *core_->auditLog, core_->clock);
-  core_->cache = std::make_unique<JournalCache>(*core_->store, core_->clock, 60);
+  // A school's journal is reloaded when its version changed (an ingest or pull by any instance); the age is
+  // only a safety net for changes made past the ingest runs. At 60 s, an instance reading a region's 50
+  // schools reloaded each of them every minute (region_bench, docs/performance.md "Region").
+  core_->cache = std::make_unique<JournalCache>(*core_->store, core_->clock, 600);
   core_->scheduler = std::make_unique<Scheduler>(*core_);
   addCoreRoutes(*core_);
   addJournalRoutes(*core_);

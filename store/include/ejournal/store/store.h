@@ -81,6 +81,10 @@ class Store {
   // sharing the database (one small query on ingest_runs): a cache of loaded journals compares it to know
   // whether to reload. Equal tokens mean no ingest was committed in between.
   virtual std::string version() = 0;
+  // The same token for one school: it changes with every ingest or pull committed for `schoolId` (by any
+  // process on the database) and not with another school's, so a cache of one school's journal keeps it while
+  // the region's other schools are written. Unknown schools have the token of no runs.
+  virtual std::string schoolVersion(const std::string& schoolId) = 0;
 
   // Per class (and per reporting period of its grade, plus the whole year with periodId ""): students
   // enrolled, lessons, marks, absences. Computed in SQL.
