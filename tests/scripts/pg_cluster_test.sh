@@ -2,8 +2,8 @@
 # scripts/pg.sh, the throw-away PostgreSQL cluster behind scripts/test, from wherever a newcomer may clone: it starts
 # from a checkout whose parent is 0700 (a clone under /root) with spaces and Cyrillic letters in its path, while the
 # old fixed port 55432 is taken, twice at once (two checkouts testing together), as an ordinary user too (when we
-# are root), a cluster left behind by a killed run is removed by the next start, and a failing start says which step
-# failed and where its log is. Usage: pg_cluster_test.sh <source dir>.
+# are root), a cluster left behind by a killed run (its server running, or gone with a restart) is removed by the next
+# start, and a failing start says which step failed and where its log is. Usage: pg_cluster_test.sh <source dir>.
 set -uo pipefail
 src="$1"
 # Not the cluster of the scripts/test run that may be running this test.
@@ -89,6 +89,21 @@ check "and says it removed the leftover" grep -q "ended without cleaning up: $ki
 check "the leftover directory is gone" test ! -e "$killed_dir"
 for _ in $(seq 50); do kill -0 "$killed_pid" 2>/dev/null || break; sleep 0.1; done
 check "the leftover server is stopped" bash -c "! kill -0 '$killed_pid' 2>/dev/null"
+
+# A cluster whose server went with the machine (a restart): its postmaster.pid is stale and pg_ctl cannot stop it.
+# The next start, under set -e as in scripts/test, removes it and goes on.
+stale="$(mktemp -d "${TMPDIR:-/tmp}/ejournal-pg.XXXXXX")"
+mkdir -p "$stale/data"
+echo 999999999 >"$stale/owner"
+printf '999999999\n%s\n' "$stale/data" >"$stale/data/postmaster.pid"
+bash -c 'set -Eeuo pipefail; source "$1"; ejournal_pg_start; ejournal_pg_stop; echo started-and-stopped' _ \
+  "$co/scripts/pg.sh" >"$work/start6.log" 2>&1
+rc=$?
+cat "$work/start6.log"
+check "a start under set -e survives a leftover whose server is gone (exit $rc)" test "$rc" -eq 0
+check "and goes on to start its own" grep -q started-and-stopped "$work/start6.log"
+check "the stale leftover is gone" test ! -e "$stale"
+rm -rf "$stale"
 
 # A start that cannot succeed (the port it is told to use is taken) names the step and its log.
 (EJOURNAL_PG_PORT_FIXED=55432 ejournal_pg_start) >"$work/start4.log" 2>&1
