@@ -31,11 +31,13 @@
 
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/files.h"
+#include "ejournal/rules/rules.h"
 #include "ejournal/samples/generator.h"
 #include "ejournal/store/audit.h"
 #include "ejournal/store/jobs.h"
 #include "ejournal/store/store.h"
 #include "service/config.h"
+#include "service/core.h"
 #include "service/password.h"
 #include "service/scheduler.h"
 #include "service_env.h"
@@ -559,6 +561,32 @@ BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
                                  << " saw the new data, none torn");
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_runs_the_rules_once_per_scope) {
+  Env env("sqlite", "snapcheck");
+  env.ingestTiny();
+  const app::service::Snapshot snap(env.service->store().load({}));
+  const model::FixedClock clock(*model::DateTime::parse("2025-10-20T10:00:00"));
+  const rules::Config config = rules::Config::schoolDefaults();
+  auto scope = [&](const std::string& cls, const std::string& from) {
+    return rules::resolveScope(snap.index, from.empty() ? "2025-Q1" : "", from,
+                               from.empty() ? "" : "2025-10-24", cls, "", "", clock);
+  };
+  const auto q1 = snap.check(scope("", ""), config);
+  BOOST_TEST(q1 == snap.check(scope("", ""), config));  // the same result: the rules ran once
+  const auto direct = rules::run(snap.index, scope("", ""), config);
+  BOOST_TEST(q1->findings.size() == direct.findings.size());
+  BOOST_TEST(q1->notChecked.size() == direct.notChecked.size());
+  const auto fifth = snap.check(scope("5a", ""), config);
+  BOOST_TEST(fifth != q1);
+  BOOST_TEST(fifth->findings.size() < q1->findings.size());
+  // Only the latest scopes are kept: after 16 others, Q1 is run again (and gives the same findings).
+  for (int d = 1; d <= 16; ++d)
+    snap.check(scope("", "2025-09-" + std::string(d < 10 ? "0" : "") + std::to_string(d)), config);
+  const auto again = snap.check(scope("", ""), config);
+  BOOST_TEST(again != q1);
+  BOOST_TEST(again->findings.size() == q1->findings.size());
 }
 
 BOOST_AUTO_TEST_CASE(each_school_runs_its_own_job_on_its_own_schedule) {

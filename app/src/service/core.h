@@ -41,6 +41,19 @@ struct Snapshot {
   Snapshot& operator=(const Snapshot&) = delete;
   const model::Journal journal;
   const model::JournalIndex index;
+
+  // rules::run over `scope` with `config`, run once per scope and kept with this snapshot (the latest
+  // kKeptChecks scopes): the findings and the control report of a period asked again, by any user, do not run
+  // the rules again. A reload makes a new snapshot, so a kept result is never older than the journal it
+  // shows.
+  std::shared_ptr<const rules::CheckResult> check(const rules::Scope& scope,
+                                                  const rules::Config& config) const;
+
+ private:
+  static constexpr size_t kKeptChecks = 16;
+  mutable std::mutex checksMutex_;
+  mutable std::vector<std::pair<std::string, std::shared_ptr<const rules::CheckResult>>>
+      checks_;  // newest last
 };
 
 // Each stored school's journal, loaded once and reloaded after a local ingest or pull, when the store's

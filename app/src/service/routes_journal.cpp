@@ -184,7 +184,8 @@ void addJournalRoutes(ServiceCore& core) {
         auto format = formatOf(c, "списка замечаний");
         // As `ejournal check`: the rules the data cannot support are named once (not_checked), beside the
         // findings.
-        const rules::CheckResult result = rules::run(s.snap->index, s.scope, rulesConfig());
+        const auto checked = s.snap->check(s.scope, rulesConfig());
+        const rules::CheckResult& result = *checked;
         std::ostringstream out;
         switch (format) {
           case reports::Format::Json:
@@ -230,7 +231,8 @@ void addJournalRoutes(ServiceCore& core) {
         opt.clock = c.core.clock;
         std::optional<render::Pdf> printed;
         if (kind == "control") {
-          auto findings = rules::check(idx, s.scope, rulesConfig());
+          const auto checked = s.snap->check(s.scope, rulesConfig());  // kept with the snapshot
+          const auto& findings = checked->findings;
           auto report = reports::buildControlReport(idx, s.scope, findings, rulesConfig(), now);
           report.followUp = followUpFor(*c.core.store, idx);  // the recorded checks' follow-up, if any
           if (pdf)

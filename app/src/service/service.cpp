@@ -81,6 +81,29 @@ std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
   return snap;
 }
 
+std::shared_ptr<const rules::CheckResult> Snapshot::check(const rules::Scope& scope,
+                                                          const rules::Config& config) const {
+  std::ostringstream key;
+  key << static_cast<const void*>(&config) << '|' << scope.periodId << '|' << scope.dates.from.toString()
+      << '|' << scope.dates.to.toString() << '|' << scope.asOf.toString() << '|' << scope.complete << '|'
+      << scope.classId << '|' << scope.subjectId << '|' << scope.teacherId;
+  {
+    std::lock_guard<std::mutex> lock(checksMutex_);
+    for (auto it = checks_.begin(); it != checks_.end(); ++it)
+      if (it->first == key.str()) {
+        auto found = it->second;
+        std::rotate(it, it + 1, checks_.end());  // the most recently used last
+        return found;
+      }
+  }
+  // Outside the lock: two first requests of one scope may both run the rules; either result is the same.
+  auto result = std::make_shared<const rules::CheckResult>(rules::run(index, scope, config));
+  std::lock_guard<std::mutex> lock(checksMutex_);
+  checks_.emplace_back(key.str(), result);
+  if (checks_.size() > kKeptChecks) checks_.erase(checks_.begin());
+  return result;
+}
+
 void JournalCache::invalidate(const std::string& schoolId) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(schoolId);
