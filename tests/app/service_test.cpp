@@ -581,9 +581,29 @@ BOOST_AUTO_TEST_CASE(a_snapshot_runs_the_rules_once_per_scope) {
   const auto fifth = snap.check(scope("5a", ""), config);
   BOOST_TEST(fifth != q1);
   BOOST_TEST(fifth->findings.size() < q1->findings.size());
-  // Only the latest scopes are kept: after 16 others, Q1 is run again (and gives the same findings).
-  for (int d = 1; d <= 16; ++d)
-    snap.check(scope("", "2025-09-" + std::string(d < 10 ? "0" : "") + std::to_string(d)), config);
+  // Readers asking a new scope at once may each run the rules, but all get the one result that is kept (a
+  // result no one keeps would die with the last reader's pointer while others still read it).
+  {
+    const auto october = scope("", "2025-10-01");
+    std::vector<std::shared_ptr<const rules::CheckResult>> got(8);
+    std::vector<std::thread> readers;
+    for (size_t i = 0; i < got.size(); ++i)
+      readers.emplace_back([&, i] { got[i] = snap.check(october, config); });
+    for (auto& t : readers) t.join();
+    for (const auto& g : got) BOOST_TEST(g == snap.check(october, config));
+  }
+  // The class statistics are counted once too, and are the store's.
+  store::LoadFilter filter;
+  filter.schoolId = snap.journal.school.id;
+  const auto stats = snap.stats(env.service->store(), filter);
+  BOOST_TEST(stats == snap.stats(env.service->store(), filter));
+  const auto counted = env.service->store().stats(filter);
+  BOOST_REQUIRE(stats->size() == counted.size());
+  BOOST_TEST(!counted.empty());
+  for (size_t i = 0; i < counted.size(); ++i) BOOST_TEST((*stats)[i].marks == counted[i].marks);
+  // Only the latest 32 values are kept: after 32 others, Q1 is run again (and gives the same findings).
+  for (int d = 1; d <= 32; ++d)
+    snap.check(scope("", (model::Date::fromYmd(2025, 9, 1) + d).toString()), config);
   const auto again = snap.check(scope("", ""), config);
   BOOST_TEST(again != q1);
   BOOST_TEST(again->findings.size() == q1->findings.size());

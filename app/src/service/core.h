@@ -42,18 +42,34 @@ struct Snapshot {
   const model::Journal journal;
   const model::JournalIndex index;
 
-  // rules::run over `scope` with `config`, run once per scope and kept with this snapshot (the latest
-  // kKeptChecks scopes): the findings and the control report of a period asked again, by any user, do not run
-  // the rules again. A reload makes a new snapshot, so a kept result is never older than the journal it
-  // shows.
+  // rules::run over `scope` with `config`, run once per scope and kept with this snapshot (see memo): the
+  // findings and the control report of a period asked again, by any user, do not run the rules again.
   std::shared_ptr<const rules::CheckResult> check(const rules::Scope& scope,
                                                   const rules::Config& config) const;
 
+  // The class statistics of the store for this school (`filter`'s class, or all), counted once per snapshot
+  // (see memo). Counted after the snapshot was loaded, so never older than the journal it shows.
+  std::shared_ptr<const std::vector<store::ClassStats>> stats(store::Store& store,
+                                                              const store::LoadFilter& filter) const;
+
+  // What is derived from this journal, computed once and kept with the snapshot under `key` (the latest
+  // kKept values of any kind, the most recently used kept longest). A reload makes a new snapshot with
+  // nothing kept, so a kept value is never older than the journal it was derived from. Thread-safe; two
+  // first requests of one key may both compute it (either result is the same).
+  template <class T, class Compute>
+  std::shared_ptr<const T> memo(const std::string& key, Compute&& compute) const {
+    if (auto kept = find(key)) return std::static_pointer_cast<const T>(kept);
+    return std::static_pointer_cast<const T>(keep(key, std::make_shared<const T>(compute())));
+  }
+
  private:
-  static constexpr size_t kKeptChecks = 16;
-  mutable std::mutex checksMutex_;
-  mutable std::vector<std::pair<std::string, std::shared_ptr<const rules::CheckResult>>>
-      checks_;  // newest last
+  std::shared_ptr<const void> find(const std::string& key) const;
+  // Keeps `value` under `key` and returns it, or returns the value another request kept under `key`
+  // meanwhile.
+  std::shared_ptr<const void> keep(const std::string& key, std::shared_ptr<const void> value) const;
+  static constexpr size_t kKept = 32;
+  mutable std::mutex keptMutex_;
+  mutable std::vector<std::pair<std::string, std::shared_ptr<const void>>> kept_;  // newest last
 };
 
 // Each stored school's journal, loaded once and reloaded after a local ingest or pull, when the store's

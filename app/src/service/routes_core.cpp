@@ -661,22 +661,20 @@ void addCoreRoutes(ServiceCore& core) {
            "Per class and period: students, lessons, marks, absences (?class=ID)", [](Call& c) {
              store::LoadFilter filter;
              filter.schoolId = c.school();
+             // The school's journal (404 before any ingest): the class names, the class teacher's classes,
+             // and the counts kept with it, counted once per loaded journal.
+             const auto snap = c.journal();
              std::optional<Visibility> v;
-             if (!c.q("class").empty() || c.who().role == Role::ClassTeacher) {
-               auto snap = c.journal();
-               if (!c.q("class").empty()) filter.classId = classNamed(snap->index, c.q("class")).id;
-               if (c.who().role == Role::ClassTeacher) {
-                 v = visibilityOf(c.who(), snap->index);
-                 if (!filter.classId.empty() && !v->seesClass(filter.classId))
-                   throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
-                                  "класс «" + c.q("class") + "» — не ваш класс");
-               }
+             if (!c.q("class").empty()) filter.classId = classNamed(snap->index, c.q("class")).id;
+             if (c.who().role == Role::ClassTeacher) {
+               v = visibilityOf(c.who(), snap->index);
+               if (!filter.classId.empty() && !v->seesClass(filter.classId))
+                 throw ApiError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
+                                "класс «" + c.q("class") + "» — не ваш класс");
              }
-             if (c.core.store->schools().empty())
-               throw ApiError(HTTPResponse::HTTP_NOT_FOUND, "no_journal",
-                              "в хранилище ещё нет данных журнала");
              Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-             for (const auto& s : c.core.store->stats(filter)) {
+             const auto counted = snap->stats(*c.core.store, filter);  // held while read
+             for (const auto& s : *counted) {
                if (v && !v->seesClass(s.classId)) continue;
                auto o = newObject();
                o->set("classId", s.classId);

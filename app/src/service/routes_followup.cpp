@@ -110,8 +110,8 @@ void addFollowUpRoutes(ServiceCore& core) {
         } catch (const Error& e) {
           throw toApiError(e);
         }
-        const auto result = rules::run(snap->index, scope, rulesConfig());
-        const std::string summary = recordAndNotify(c.core, *snap, scope, result, c.who().login);
+        const auto checked = snap->check(scope, rulesConfig());  // kept with the snapshot
+        const std::string summary = recordAndNotify(c.core, *snap, scope, *checked, c.who().login);
         auto checks = store::openCheckHistory(*c.core.store)->checks(snap->journal.school.id);
         auto o = checkJson(checks.front());
         o->set("message", summary);

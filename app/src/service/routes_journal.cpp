@@ -285,7 +285,8 @@ void addJournalRoutes(ServiceCore& core) {
                              ") не относится к классу " + cls.name() + ": он установлен для " +
                              std::to_string(p->gradeFrom) + "–" + std::to_string(p->gradeTo) + " классов",
                          "period");
-        auto remarks = rules::check(snap->index, scope, rulesConfig());
+        // A copy of the kept findings: the follow-up appends the remarks the latest check saw corrected.
+        auto remarks = snap->check(scope, rulesConfig())->findings;
         render::RenderOptions opt;
         opt.clock = c.core.clock;
         opt.remarkStatus =
@@ -359,7 +360,8 @@ void addJournalRoutes(ServiceCore& core) {
         auto snap = core_->cache->get(school);
         rules::Scope scope =
             rules::resolveScope(snap->index, "", from.toString(), to.toString(), "", "", "", *core_->clock);
-        const rules::CheckResult result = rules::run(snap->index, scope, rulesConfig());
+        const auto checked = snap->check(scope, rulesConfig());
+        const rules::CheckResult& result = *checked;
         const auto& findings = result.findings;
         // The monthly check is recorded, and each teacher is sent their remarks (docs/followup.md).
         const std::string followUp = recordAndNotify(*core_, *snap, scope, result, "scheduler");

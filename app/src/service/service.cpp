@@ -81,27 +81,41 @@ std::shared_ptr<const Snapshot> JournalCache::get(const std::string& schoolId) {
   return snap;
 }
 
+std::shared_ptr<const void> Snapshot::find(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(keptMutex_);
+  for (auto it = kept_.begin(); it != kept_.end(); ++it)
+    if (it->first == key) {
+      auto found = it->second;
+      std::rotate(it, it + 1, kept_.end());  // the most recently used last
+      return found;
+    }
+  return nullptr;
+}
+
+std::shared_ptr<const void> Snapshot::keep(const std::string& key, std::shared_ptr<const void> value) const {
+  std::lock_guard<std::mutex> lock(keptMutex_);
+  for (const auto& [k, v] : kept_)
+    if (k == key) return v;  // another request computed it meanwhile: every caller gets the one kept
+  kept_.emplace_back(key, value);
+  if (kept_.size() > kKept) kept_.erase(kept_.begin());
+  return value;
+}
+
 std::shared_ptr<const rules::CheckResult> Snapshot::check(const rules::Scope& scope,
                                                           const rules::Config& config) const {
+  // The service's one rules::Config lives as long as the process: its address names it.
   std::ostringstream key;
-  key << static_cast<const void*>(&config) << '|' << scope.periodId << '|' << scope.dates.from.toString()
-      << '|' << scope.dates.to.toString() << '|' << scope.asOf.toString() << '|' << scope.complete << '|'
-      << scope.classId << '|' << scope.subjectId << '|' << scope.teacherId;
-  {
-    std::lock_guard<std::mutex> lock(checksMutex_);
-    for (auto it = checks_.begin(); it != checks_.end(); ++it)
-      if (it->first == key.str()) {
-        auto found = it->second;
-        std::rotate(it, it + 1, checks_.end());  // the most recently used last
-        return found;
-      }
-  }
-  // Outside the lock: two first requests of one scope may both run the rules; either result is the same.
-  auto result = std::make_shared<const rules::CheckResult>(rules::run(index, scope, config));
-  std::lock_guard<std::mutex> lock(checksMutex_);
-  checks_.emplace_back(key.str(), result);
-  if (checks_.size() > kKeptChecks) checks_.erase(checks_.begin());
-  return result;
+  key << "check|" << static_cast<const void*>(&config) << '|' << scope.periodId << '|'
+      << scope.dates.from.toString() << '|' << scope.dates.to.toString() << '|' << scope.asOf.toString()
+      << '|' << scope.complete << '|' << scope.classId << '|' << scope.subjectId << '|' << scope.teacherId;
+  return memo<rules::CheckResult>(key.str(), [&] { return rules::run(index, scope, config); });
+}
+
+std::shared_ptr<const std::vector<store::ClassStats>> Snapshot::stats(store::Store& store,
+                                                                      const store::LoadFilter& filter) const {
+  std::string key = "stats|" + filter.schoolId + '|' + filter.classId + '|';
+  if (filter.dates) key += filter.dates->from.toString() + '|' + filter.dates->to.toString();
+  return memo<std::vector<store::ClassStats>>(key, [&] { return store.stats(filter); });
 }
 
 void JournalCache::invalidate(const std::string& schoolId) {
