@@ -42,30 +42,6 @@ double seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-// Reference data, then parts of `batch` lessons with everything that refers to them.
-std::vector<model::Journal> parts(const model::Journal& j, size_t batch) {
-  std::vector<model::Journal> out;
-  model::Journal ref = j;
-  ref.lessons.clear();
-  ref.marks.clear();
-  ref.attendance.clear();
-  ref.periodMarks.clear();
-  out.push_back(std::move(ref));
-  std::unordered_map<std::string, size_t> partOf;
-  for (size_t i = 0; i < j.lessons.size(); ++i) {
-    if (i % batch == 0) {
-      out.emplace_back();
-      out.back().school.id = j.school.id;
-    }
-    out.back().lessons.push_back(j.lessons[i]);
-    partOf[j.lessons[i].id] = out.size() - 1;
-  }
-  for (const auto& m : j.marks) out[partOf.at(m.lessonId)].marks.push_back(m);
-  for (const auto& a : j.attendance) out[partOf.at(a.lessonId)].attendance.push_back(a);
-  out.back().periodMarks = j.periodMarks;
-  return out;
-}
-
 using benchsupport::cpuSeconds;
 using benchsupport::parentOf;
 using benchsupport::ServerCpu;
@@ -172,14 +148,14 @@ int main(int argc, char** argv) {
       "XML %.1f MB (generated in %.2f s), parts of %zu lessons\n",
       classes, j.lessons.size(), j.marks.size(), j.attendance.size(), j.periodMarks.size(), records, xmlMb,
       seconds(t0), batch);
-  const auto ps = parts(j, batch);
+  const auto ps = samples::inParts(j, batch);
   model::Journal changed = j;
   for (size_t i = 0; i < changed.marks.size(); i += 100) {
     auto& m = changed.marks[i];
     if (m.value.kind == model::MarkKind::Points)
       m.value.points = m.value.points == 5 ? 4 : m.value.points + 1;
   }
-  const auto cps = parts(changed, batch);
+  const auto cps = samples::inParts(changed, batch);
 
   int status = 0;
   try {

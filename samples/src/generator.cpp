@@ -1695,4 +1695,27 @@ std::string plantedToJson(const Sample& sample, const SampleOptions& options) {
   return out;
 }
 
+std::vector<model::Journal> inParts(const model::Journal& j, size_t lessonsPerPart) {
+  std::vector<model::Journal> out;
+  model::Journal ref = j;
+  ref.lessons.clear();
+  ref.marks.clear();
+  ref.attendance.clear();
+  ref.periodMarks.clear();
+  out.push_back(std::move(ref));
+  std::unordered_map<std::string, size_t> partOf;
+  for (size_t i = 0; i < j.lessons.size(); ++i) {
+    if (i % lessonsPerPart == 0) {
+      out.emplace_back();
+      out.back().school.id = j.school.id;
+    }
+    out.back().lessons.push_back(j.lessons[i]);
+    partOf[j.lessons[i].id] = out.size() - 1;
+  }
+  for (const auto& m : j.marks) out[partOf.at(m.lessonId)].marks.push_back(m);
+  for (const auto& a : j.attendance) out[partOf.at(a.lessonId)].attendance.push_back(a);
+  out.back().periodMarks = j.periodMarks;
+  return out;
+}
+
 }  // namespace ejournal::samples

@@ -53,31 +53,6 @@ const Journal& year() {
   return j;
 }
 
-// Reference data, then parts of `batch` lessons with the marks and attendance that refer to them, the period
-// marks in the last part (as the ingest stage sends a document).
-std::vector<Journal> parts(const Journal& j, size_t batch) {
-  std::vector<Journal> out;
-  Journal ref = j;
-  ref.lessons.clear();
-  ref.marks.clear();
-  ref.attendance.clear();
-  ref.periodMarks.clear();
-  out.push_back(std::move(ref));
-  std::map<std::string, size_t> partOf;
-  for (size_t i = 0; i < j.lessons.size(); ++i) {
-    if (i % batch == 0) {
-      out.emplace_back();
-      out.back().school.id = j.school.id;
-    }
-    out.back().lessons.push_back(j.lessons[i]);
-    partOf[j.lessons[i].id] = out.size() - 1;
-  }
-  for (const auto& m : j.marks) out[partOf.at(m.lessonId)].marks.push_back(m);
-  for (const auto& a : j.attendance) out[partOf.at(a.lessonId)].attendance.push_back(a);
-  out.back().periodMarks = j.periodMarks;
-  return out;
-}
-
 IngestSummary ingestParts(Store& store, const std::vector<Journal>& ps, const std::string& run) {
   auto tx = store.beginIngest(provAt(run));
   for (const auto& p : ps) tx->upsert(p);
@@ -204,7 +179,7 @@ BOOST_AUTO_TEST_CASE(large_year_reingest_unchanged_and_one_changed_mark) {
   static std::string sqliteDump;
   forEachBackend([](const storetest::Backend& b) {
     const Journal& j = year();
-    const auto ps = parts(j, 1500);
+    const auto ps = samples::inParts(j, 1500);
     auto store = Store::open(b.connection);
     const IngestSummary first = ingestParts(*store, ps, "run-1");
     BOOST_TEST(first.inserted == records(j));
@@ -226,7 +201,7 @@ BOOST_AUTO_TEST_CASE(large_year_reingest_unchanged_and_one_changed_mark) {
     const std::string before = m.value.toString();
     m.value = *MarkValue::parse(before == "5" ? "4" : "5");
     const int history = count(*store, "SELECT COUNT(*) FROM mark_history");
-    const IngestSummary upd = ingestParts(*store, parts(changed, 1500), "run-3");
+    const IngestSummary upd = ingestParts(*store, samples::inParts(changed, 1500), "run-3");
     BOOST_TEST(upd.updated == 1u);
     BOOST_TEST(upd.inserted == 0u);
     BOOST_TEST(upd.markChanges == 1u);
@@ -285,7 +260,7 @@ BOOST_AUTO_TEST_CASE(two_schools_in_one_transaction_stay_apart) {
     c.school.id = "school-b";
     c.school.shortName = "Школа Б";
     c.marks[0].value = *MarkValue::parse(a.marks[0].value.toString() == "5" ? "4" : "5");
-    const auto pa = parts(a, 2500), pc = parts(c, 2500);
+    const auto pa = samples::inParts(a, 2500), pc = samples::inParts(c, 2500);
     auto store = Store::open(b.connection);
     {
       auto tx = store->beginIngest(provAt("run-ab"));

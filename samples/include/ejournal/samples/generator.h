@@ -56,4 +56,10 @@ Sample generate(const SampleOptions& options);
 // "subgroup","period","lesson","student","note"}…]} with absent ids as null. Deterministic.
 std::string plantedToJson(const Sample& sample, const SampleOptions& options);
 
+// The journal as the ingest stage sends it to the store in parts: first the reference data (school, year,
+// periods, classes, students, teachers, subjects, curriculum and the rest but lessons, marks, attendance and
+// period marks), then parts of `lessonsPerPart` lessons each with the marks and attendance that refer to
+// them, the period marks in the last part. Every mark and attendance record must refer to a lesson of `j`.
+std::vector<model::Journal> inParts(const model::Journal& j, size_t lessonsPerPart);
+
 }  // namespace ejournal::samples
