@@ -49,23 +49,6 @@ const std::string kStupeni = "МАОУ лицей «Ступени»";
 const std::string kSchoolB = "МБОУ СОШ № 7";
 const std::string kSchoolC = "МАОУ гимназия № 9";
 
-// A web request with cookies (no bearer header): the pages' session cookie carries the API's token.
-Resp page(int port, const std::string& path, const std::string& cookies) {
-  Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
-  s.setTimeout(Poco::Timespan(300, 0));
-  Poco::Net::HTTPRequest req("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
-  if (!cookies.empty()) req.set("Cookie", cookies);
-  s.sendRequest(req);
-  Poco::Net::HTTPResponse res;
-  std::istream& in = s.receiveResponse(res);
-  Resp r;
-  r.status = static_cast<int>(res.getStatus());
-  r.contentType = res.getContentType();
-  for (const auto& [k, v] : res) r.headers[k] = v;
-  Poco::StreamCopier::copyToString(in, r.body);
-  return r;
-}
-
 std::string run(const std::string& command) {
   std::string out;
   FILE* p = popen(command.c_str(), "r");

@@ -43,6 +43,22 @@ std::string Resp::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+namespace {
+
+// The answer to the request just sent on `s`: status, type, headers and the whole body.
+Resp receive(Poco::Net::HTTPClientSession& s) {
+  Poco::Net::HTTPResponse res;
+  std::istream& in = s.receiveResponse(res);
+  Resp r;
+  r.status = static_cast<int>(res.getStatus());
+  r.contentType = res.getContentType();
+  for (const auto& [k, v] : res) r.headers[k] = v;
+  Poco::StreamCopier::copyToString(in, r.body);
+  return r;
+}
+
+}  // namespace
+
 Resp call(int port, const std::string& method, const std::string& path, const std::string& token,
           const std::string& body, const std::string& contentType, bool chunked, size_t declaredLength) {
   Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
@@ -62,14 +78,16 @@ Resp call(int port, const std::string& method, const std::string& path, const st
   } catch (const Poco::Exception&) {
     // The server may answer (413) and close before the whole body is sent; read the answer below.
   }
-  Poco::Net::HTTPResponse res;
-  std::istream& in = s.receiveResponse(res);
-  Resp r;
-  r.status = static_cast<int>(res.getStatus());
-  r.contentType = res.getContentType();
-  for (const auto& [k, v] : res) r.headers[k] = v;
-  Poco::StreamCopier::copyToString(in, r.body);
-  return r;
+  return receive(s);
+}
+
+Resp page(int port, const std::string& path, const std::string& cookies) {
+  Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
+  s.setTimeout(Poco::Timespan(300, 0));
+  Poco::Net::HTTPRequest req("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!cookies.empty()) req.set("Cookie", cookies);
+  s.sendRequest(req);
+  return receive(s);
 }
 
 std::string jsonBody(std::initializer_list<std::pair<std::string, std::string>> fields) {

@@ -41,6 +41,10 @@ Resp call(int port, const std::string& method, const std::string& path, const st
           const std::string& body = {}, const std::string& contentType = "application/json",
           bool chunked = false, size_t declaredLength = 0);
 
+// A GET with cookies and no bearer header, as a browser asks for a page: the session cookie carries the
+// token.
+Resp page(int port, const std::string& path, const std::string& cookies);
+
 // A JSON object of string fields.
 std::string jsonBody(std::initializer_list<std::pair<std::string, std::string>> fields);
 
