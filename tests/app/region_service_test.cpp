@@ -25,6 +25,7 @@
 #include "ejournal/reports/regional.h"
 #include "regional_usecase.h"
 #include "service_env.h"
+#include "shell.h"
 
 namespace fs = std::filesystem;
 using namespace ejournal;
@@ -48,17 +49,6 @@ std::string schoolXml(const std::string& id, const std::string& shortName, const
 const std::string kStupeni = "МАОУ лицей «Ступени»";
 const std::string kSchoolB = "МБОУ СОШ № 7";
 const std::string kSchoolC = "МАОУ гимназия № 9";
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  BOOST_REQUIRE(p);
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  const int rc = pclose(p);
-  BOOST_TEST(rc == 0, command << " -> " << rc << "\n" << out);
-  return out;
-}
 
 // The store of three schools through the API, as a region grows: the regional administrator creates each new
 // school's administrator, who uploads its journal.
@@ -171,8 +161,8 @@ BOOST_AUTO_TEST_CASE(region_report_in_json_csv_and_pdf_for_the_inspector_only) {
       BOOST_TEST(contains(pdf.header("Content-Disposition"), "region-2025-Q1.pdf"));
       const fs::path file = env.dir / "region.pdf";
       model::writeFileAtomic(file, pdf.body);
-      run("qpdf --check '" + file.string() + "' 2>&1");
-      const std::string text = run("pdftotext -layout '" + file.string() + "' - 2>&1");
+      testsupport::shellOutput("qpdf --check '" + file.string() + "' 2>&1");
+      const std::string text = testsupport::shellOutput("pdftotext -layout '" + file.string() + "' - 2>&1");
       for (const auto& name : {kStupeni, kSchoolB, kSchoolC}) BOOST_TEST(contains(text, name), name);
       BOOST_TEST(contains(text, "СРАВНИТЕЛЬНЫЙ ОТЧЁТ ПО ШКОЛАМ"), text);
 

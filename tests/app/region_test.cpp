@@ -25,6 +25,7 @@
 #include "regional_usecase.h"
 #include "run_cli.h"
 #include "service_env.h"
+#include "shell.h"
 #include "usecases.h"
 
 namespace fs = std::filesystem;
@@ -94,17 +95,6 @@ store::IndexedArchive archive(const fs::path& dir, const std::string& school, in
   a.retentionClass = "permanent";
   a.earliestDisposal = *model::Date::parse("2100-01-01");
   return a;
-}
-
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  BOOST_REQUIRE(p);
-  std::array<char, 65536> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  pclose(p);
-  return out;
 }
 
 }  // namespace
@@ -286,8 +276,9 @@ BOOST_AUTO_TEST_CASE(report_region_in_every_format) {
   struct stat sb {};
   BOOST_TEST_REQUIRE(stat(pdf.c_str(), &sb) == 0);
   BOOST_TEST((sb.st_mode & 0077) == 0u);
-  BOOST_TEST(has(run("qpdf --check '" + pdf.string() + "' 2>&1"), "No syntax or stream encoding errors"));
-  const std::string text = run("pdftotext '" + pdf.string() + "' - 2>/dev/null");
+  BOOST_TEST(has(testsupport::shellOutput("qpdf --check '" + pdf.string() + "' 2>&1"),
+                 "No syntax or stream encoding errors"));
+  const std::string text = testsupport::shellOutput("pdftotext '" + pdf.string() + "' - 2>/dev/null");
   BOOST_TEST(has(text, "СРАВНИТЕЛЬНЫЙ ОТЧЁТ ПО ШКОЛАМ"));
   BOOST_TEST(has(text, "Управление образования города Энска"));
   BOOST_TEST(has(text, "МБОУ СОШ № 2"));

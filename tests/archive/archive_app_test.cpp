@@ -13,6 +13,7 @@
 #include "ejournal/ingest/ingest.h"
 #include "ejournal/model/error.h"
 #include "ejournal/model/files.h"
+#include "shell.h"
 
 namespace fs = std::filesystem;
 using namespace ejournal;
@@ -23,16 +24,6 @@ void ingestInto(store::Store& st, const std::string& bytes, const std::string& n
   auto tx = st.beginIngest(model::Provenance{"xml:" + name, "test-" + name, model::DateTime{}});
   ingest::readJournal(bytes, name, [&](const model::Journal& part) { tx->upsert(part); });
   tx->commit();
-}
-
-std::string shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  if (p) pclose(p);
-  return out;
 }
 
 }  // namespace
@@ -101,7 +92,8 @@ BOOST_AUTO_TEST_CASE(seal_the_tiny_sample_reingest_the_export_and_extract_a_stud
   BOOST_TEST(ex.archive == info.fileName);
   BOOST_TEST(ex.pdf.bytes.rfind("%PDF-", 0) == 0u);
   model::writeFileAtomic(dir / "extract.pdf", ex.pdf.bytes);
-  const std::string text = shell("pdftotext " + (dir / "extract.pdf").string() + " -");
+  const std::string text =
+      testsupport::shellOutput("pdftotext " + (dir / "extract.pdf").string() + " - 2>/dev/null");
   BOOST_TEST(text.find("Алексеев") != std::string::npos, text.substr(0, 400));
   BOOST_CHECK_THROW(app::extractStudent(archives, "Несуществующий Ученик", 2025, clock), Error);
   BOOST_CHECK_THROW(app::extractStudent(archives, "Алексеев Артём", 2024, clock), Error);

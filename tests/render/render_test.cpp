@@ -21,6 +21,7 @@
 #include "ejournal/reports/reports.h"
 #include "ejournal/rules/rules.h"
 #include "ejournal/samples/generator.h"
+#include "shell.h"
 
 namespace fs = std::filesystem;
 using namespace ejournal;
@@ -154,19 +155,6 @@ Journal makeJournal(int students, int topicChars = 0) {
   return j;
 }
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  BOOST_REQUIRE(p);
-  std::array<char, 65536> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int rc = pclose(p);
-  BOOST_TEST_INFO(cmd);
-  BOOST_CHECK_EQUAL(WEXITSTATUS(rc), 0);
-  return out;
-}
-
 fs::path tempDir() {
   static fs::path dir = [] {
     fs::path d = fs::temp_directory_path() / ("ejournal-render-test-" + std::to_string(getpid()));
@@ -184,10 +172,10 @@ fs::path save(const render::Pdf& pdf, const std::string& name) {
 
 // qpdf --check passes, every font is embedded; returns the text, pages separated by form feeds.
 std::string checkPdf(const fs::path& p) {
-  const std::string check = run("qpdf --check '" + p.string() + "' 2>&1");
+  const std::string check = testsupport::shellOutput("qpdf --check '" + p.string() + "' 2>&1");
   BOOST_CHECK_MESSAGE(check.find("No syntax or stream encoding errors") != std::string::npos, check);
   // poppler reports broken font structures (e.g. a ToUnicode CMap that is not one) on stderr.
-  const std::string fonts = run("pdffonts '" + p.string() + "' 2>&1");
+  const std::string fonts = testsupport::shellOutput("pdffonts '" + p.string() + "' 2>&1");
   BOOST_CHECK_MESSAGE(fonts.find("Warning") == std::string::npos && fonts.find("Error") == std::string::npos,
                       "pdffonts complains: " << fonts.substr(0, 300));
   std::istringstream in(fonts);
@@ -201,7 +189,7 @@ std::string checkPdf(const fs::path& p) {
   BOOST_CHECK_GE(count, 1);
   // Reading-order text with every run of spaces and line breaks collapsed to one space (form feeds kept), so
   // wrapped phrases are found whole.
-  const std::string raw = run("pdftotext '" + p.string() + "' - 2>/dev/null");
+  const std::string raw = testsupport::shellOutput("pdftotext '" + p.string() + "' - 2>/dev/null");
   std::string text;
   for (char ch : raw) {
     if (ch == ' ' || ch == '\n') {
@@ -236,7 +224,7 @@ std::shared_ptr<FixedClock> fixedClock() {
 
 // Every word box inside the page (pdftotext -bbox).
 void checkInsidePage(const fs::path& p) {
-  const std::string xml = run("pdftotext -bbox '" + p.string() + "' - 2>/dev/null");
+  const std::string xml = testsupport::shellOutput("pdftotext -bbox '" + p.string() + "' - 2>/dev/null");
   std::regex pageRe(R"re(<page width="([0-9.]+)" height="([0-9.]+)">)re");
   std::regex wordRe(R"re(<word xMin="([-0-9.]+)" yMin="([-0-9.]+)" xMax="([-0-9.]+)" yMax="([-0-9.]+)">)re");
   double w = 0, h = 0;
@@ -384,15 +372,17 @@ BOOST_AUTO_TEST_CASE(quarter_journal_content_sheets_and_certification) {
   const std::string phrase = render::sheetCountPhrase(pdf.sheets);
   BOOST_CHECK_MESSAGE(text.find(phrase) != std::string::npos, "certification lacks «" << phrase << "»");
   // ... on one line: the count is never broken inside "N (words) листов".
-  const std::string lines = run("pdftotext -layout '" + path.string() + "' - 2>/dev/null");
+  const std::string lines =
+      testsupport::shellOutput("pdftotext -layout '" + path.string() + "' - 2>/dev/null");
   BOOST_CHECK_MESSAGE(lines.find(phrase) != std::string::npos, "«" << phrase << "» is broken across lines");
   // Info and outlines.
-  const std::string info = run("pdfinfo '" + path.string() + "' 2>/dev/null");
+  const std::string info = testsupport::shellOutput("pdfinfo '" + path.string() + "' 2>/dev/null");
   BOOST_CHECK(info.find("Классный журнал 5А") != std::string::npos);
   BOOST_CHECK(info.find("МАОУ") == std::string::npos);  // the author is the school's full name
   BOOST_CHECK(info.find("Муниципальное автономное") != std::string::npos);
   BOOST_CHECK(info.find("PDF version") != std::string::npos);
-  const std::string json = run("qpdf --json --json-key=outlines '" + path.string() + "' 2>/dev/null");
+  const std::string json =
+      testsupport::shellOutput("qpdf --json --json-key=outlines '" + path.string() + "' 2>/dev/null");
   BOOST_CHECK(json.find("Математика") != std::string::npos);
   BOOST_CHECK(json.find("ЗАВЕРИТЕЛЬНЫЙ ЛИСТ") != std::string::npos);
   // Marks of the grid appear: a period mark column and the absence code.
@@ -544,8 +534,9 @@ BOOST_AUTO_TEST_CASE(reports_of_the_sample_school) {
   BOOST_REQUIRE(!program.rows.empty());
   BOOST_CHECK(text.find(program.rows.front().subjectName) != std::string::npos);
   // The chart is vector drawing: filled rectangles ("re" ... "f") in the content streams.
-  const std::string ops = run("qpdf --qdf --object-streams=disable '" + (tempDir() / "program.pdf").string() +
-                              "' - 2>/dev/null | grep -c ' re$' || true");
+  const std::string ops = testsupport::shellOutput("qpdf --qdf --object-streams=disable '" +
+                                                   (tempDir() / "program.pdf").string() +
+                                                   "' - 2>/dev/null | grep -c ' re$' || true");
   BOOST_CHECK_GT(std::stoi(ops), 20);
 
   const auto results = reports::buildResultsReport(ix, scope, created);
@@ -641,7 +632,7 @@ BOOST_AUTO_TEST_CASE(regional_report_many_schools) {
   BOOST_TEST(text.find("Всего по всем школам") != std::string::npos);
   BOOST_TEST(text.find("Пояснения к столбцам") != std::string::npos);
   BOOST_TEST(text.find("не как среднее процентов") != std::string::npos);
-  const std::string info = run("pdfinfo '" + path.string() + "'");
+  const std::string info = testsupport::shellOutput("pdfinfo '" + path.string() + "'");
   BOOST_TEST(info.find("841.89 x 595.2") != std::string::npos, info);  // landscape A4
   checkInsidePage(path);
   BOOST_TEST(render::renderRegionalReport(report).bytes == pdf.bytes);
