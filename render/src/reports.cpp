@@ -531,7 +531,7 @@ Pdf renderRegionalReport(const reports::RegionalReport& r, const RenderOptions& 
   summary = fill(summary, "late", orDash(t.lateWorkMarksPer100, 1));
   summary = fill(summary, "program", orDash(t.programPercent, 1, " %"));
   summary = fill(summary, "behind", std::to_string(t.linesBehind) + " из " + std::to_string(t.programLines));
-  summary = fill(summary, "open", std::to_string(t.openFindings));
+  summary = fill(summary, "open", t.openFindings ? std::to_string(*t.openFindings) : "—");
   summary = fill(summary, "checked", std::to_string(r.schoolsChecked) + " из " + schools);
   summary = fill(summary, "sealed", std::to_string(r.schoolsSealed) + " из " + schools);
   y = paragraph(c, *p, "serif", L.size("body"), c.left(), y, c.contentWidth(), summary);
@@ -577,7 +577,7 @@ Pdf renderRegionalReport(const reports::RegionalReport& r, const RenderOptions& 
                                     orDash(x.lateWorkMarksPer100, 1),
                                     orDash(x.programPercent, 1),
                                     std::to_string(x.linesBehind) + " из " + std::to_string(x.programLines),
-                                    std::to_string(x.openFindings),
+                                    x.openFindings ? std::to_string(*x.openFindings) : "—",
                                     check,
                                     archive};
   };
@@ -610,7 +610,7 @@ Pdf renderRegionalReport(const reports::RegionalReport& r, const RenderOptions& 
     for (size_t i = 0; i < t.openByRule.size(); ++i)
       rt.rows.push_back({i == 0 ? L.text("regionRules") : "", sanitize(t.openByRule[i].ruleTitle),
                          std::to_string(t.openByRule[i].count)});
-    rt.rows.push_back({"", "Итого", std::to_string(t.openFindings)});
+    rt.rows.push_back({"", "Итого", std::to_string(t.openFindings.value_or(0))});
     rt.lastRowBold = true;
     std::tie(p, y) = flowTable(c, p, y + 2, rt, again);
   }

@@ -42,14 +42,16 @@ std::vector<RuleCount> mergeCounts(const std::vector<const RuleCount*>& counts) 
   return out;
 }
 
-// The derived figures of a row from its counts.
-void derive(RegionalRow& r) {
+// The derived figures of a row from its counts; `checked`: a recorded check stands behind its open findings.
+void derive(RegionalRow& r, bool checked) {
   r.topicsOnTimePercent = share(r.topicsOnTime, r.lessonsHeld, 100, 1);
   r.marksPerLesson = share(r.marks, r.lessonsHeld, 1, 2);
   r.lateWorkMarksPer100 = share(r.lateWorkMarks, r.workMarks, 100, 1);
   r.programPercent = share(r.delivered, r.plannedToDate, 100, 1);
+  r.openFindings.reset();
+  if (!checked) return;
   r.openFindings = 0;
-  for (const auto& c : r.openByRule) r.openFindings += c.count;
+  for (const auto& c : r.openByRule) *r.openFindings += c.count;
 }
 
 }  // namespace
@@ -109,7 +111,7 @@ RegionalRow buildRegionalRow(const model::JournalIndex& index, const rules::Scop
   for (auto& [key, c] : open) row.openByRule.push_back(std::move(c));
   row.lastCheck = input.lastCheck;
   row.lastSeal = input.lastSeal;
-  derive(row);
+  derive(row, row.lastCheck.has_value());
   return row;
 }
 
@@ -133,7 +135,7 @@ RegionalReport buildRegionalReport(ReportHeader header, std::vector<RegionalRow>
       for (const auto& c : row.openByRule) v.push_back(&c);
       return v;
     }());
-    derive(row);
+    derive(row, row.lastCheck.has_value());
     t.lessonsHeld += row.lessonsHeld;
     t.topicsOnTime += row.topicsOnTime;
     t.marks += row.marks;
@@ -149,7 +151,7 @@ RegionalReport buildRegionalReport(ReportHeader header, std::vector<RegionalRow>
   for (const auto& row : rows)
     for (const auto& c : row.openByRule) counts.push_back(&c);
   t.openByRule = mergeCounts(counts);
-  derive(t);
+  derive(t, r.schoolsChecked > 0);
   r.rows = std::move(rows);
   return r;
 }
@@ -166,7 +168,8 @@ std::vector<std::string> regionalLegend() {
       "на 100 — поздних на 100 таких отметок.",
       "Программа — часы, проведённые по дату отчёта, в процентах от часов по учебному плану на эту дату; "
       "отстают — строки «класс × предмет», отстающие от плана.",
-      "Открытые замечания — замечания записанных проверок, ещё не устранённые (по правилам — ниже).",
+      "Открытые замечания — замечания записанных проверок, ещё не устранённые (по правилам — ниже); «—» — "
+      "проверка журнала школы не записана, открытых замечаний не из чего считать (это не «нет замечаний»).",
       "Итого — суммы по школам; проценты и отношения итога считаются по суммам, а не как среднее процентов "
       "школ. «—» — не из чего считать (нет уроков, работ или часов по плану).",
   };

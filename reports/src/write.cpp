@@ -628,7 +628,7 @@ void regionalFields(const RegionalRow& x, Out& o) {
   o.optionalNumber("program_percent", x.programPercent, 1);
   o.integer("program_lines", x.programLines);
   o.integer("lines_behind", x.linesBehind);
-  o.integer("open_findings", x.openFindings);
+  o.optionalInteger("open_findings", x.openFindings);  // null: never checked
   o.jsonOnly("open_by_rule", jsonArray(
                                  x.openByRule,
                                  [](const RuleCount& c) {
@@ -699,7 +699,7 @@ void write(const RegionalReport& r, Format f, std::ostream& out) {
                                     orDash(x.lateWorkMarksPer100, 1),
                                     orDash(x.programPercent, 1, "%"),
                                     std::to_string(x.linesBehind) + " из " + std::to_string(x.programLines),
-                                    std::to_string(x.openFindings),
+                                    x.openFindings ? std::to_string(*x.openFindings) : "—",
                                     check,
                                     seal};
   };

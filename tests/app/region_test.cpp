@@ -143,7 +143,7 @@ BOOST_AUTO_TEST_CASE(two_schools_gathered_from_the_store) {
       BOOST_TEST(a.lateWorkMarks == 1);
       BOOST_TEST(a.delivered == 58);
       BOOST_TEST(a.linesBehind == 0);
-      BOOST_TEST(a.openFindings == check.found);
+      BOOST_TEST(*a.openFindings == check.found);
       BOOST_TEST_REQUIRE(a.lastCheck.has_value());
       BOOST_TEST(a.lastCheck->toString() == "2025-09-15");
       BOOST_TEST_REQUIRE(a.lastSeal.has_value());
@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(two_schools_gathered_from_the_store) {
       BOOST_TEST(b.marks == 199);
       BOOST_TEST(b.delivered == 52);
       BOOST_TEST(b.linesBehind == 1);
-      BOOST_TEST(b.openFindings == 0);
+      BOOST_TEST(!b.openFindings);  // never checked: no figure, not 0
       BOOST_TEST(!b.lastCheck);
       BOOST_TEST(!b.lastSeal);
       BOOST_TEST(r.total.lessonsHeld == 110);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -91,7 +92,7 @@ BOOST_AUTO_TEST_CASE(weighted_totals_rounding_empty_school) {
   BOOST_TEST(*ra.marksPerLesson == 3.5);
   BOOST_TEST(*ra.lateWorkMarksPer100 == 7.5);
   BOOST_TEST(*ra.programPercent == 95.2);  // 200 / 210
-  BOOST_TEST(ra.openFindings == 7);
+  BOOST_TEST(*ra.openFindings == 7);
   // Catalogue order within a row, whatever order they came in.
   BOOST_TEST_REQUIRE(ra.openByRule.size() == 2u);
   BOOST_TEST(ra.openByRule[0].ruleId == "marks.per_lesson");
@@ -108,7 +109,7 @@ BOOST_AUTO_TEST_CASE(weighted_totals_rounding_empty_school) {
   BOOST_TEST(!rc.marksPerLesson);
   BOOST_TEST(!rc.lateWorkMarksPer100);
   BOOST_TEST(!rc.programPercent);
-  BOOST_TEST(rc.openFindings == 0);
+  BOOST_TEST(!rc.openFindings);  // never checked: no figure, not 0
   // Totals: sums and ratios of sums (the average of the percentages would be 87.0 and 100.4).
   const auto& t = r.total;
   BOOST_TEST(t.schoolShortName == "Итого");
@@ -121,7 +122,7 @@ BOOST_AUTO_TEST_CASE(weighted_totals_rounding_empty_school) {
   BOOST_TEST(*t.programPercent == 98.3);  // 295 / 300
   BOOST_TEST(t.programLines == 30);
   BOOST_TEST(t.linesBehind == 2);
-  BOOST_TEST(t.openFindings == 12);
+  BOOST_TEST(*t.openFindings == 12);
   BOOST_TEST_REQUIRE(t.openByRule.size() == 3u);  // catalogue order, merged over the schools
   BOOST_TEST(t.openByRule[0].ruleId == "marks.per_lesson");
   BOOST_TEST(t.openByRule[0].count == 2);
@@ -154,6 +155,11 @@ BOOST_AUTO_TEST_CASE(weighted_totals_rounding_empty_school) {
   BOOST_TEST(has(text, "2025-Q1, 30.10.2025"));
   BOOST_TEST(has(text, "Пояснения"));
   BOOST_TEST(has(text, "Проверки записаны: 1 из 3, архивы опечатаны: 1 из 3"));
+  // A school never checked has no open findings to count: «—» (and null), not 0, beside «—» for the check.
+  BOOST_TEST(has(json, "\"open_findings\": null"));
+  std::smatch m;
+  BOOST_TEST(std::regex_search(text, m, std::regex("\nШкола В [^\n]*—\\s+—\\s+—\\s*\n")), text);
+  BOOST_TEST(has(text, "это не «нет замечаний»"));
 }
 
 BOOST_AUTO_TEST_CASE(rounding_of_thirds) {
@@ -240,7 +246,7 @@ BOOST_FIXTURE_TEST_CASE(rows_from_two_journals, TwoSchools) {
   BOOST_TEST(*r1.programPercent == 100.0);
   BOOST_TEST(r1.programLines == 8);
   BOOST_TEST(r1.linesBehind == 0);
-  BOOST_TEST(r1.openFindings == 3);
+  BOOST_TEST(*r1.openFindings == 3);
   BOOST_TEST_REQUIRE(r1.openByRule.size() == 2u);
   BOOST_TEST(r1.openByRule[0].ruleId == "topic.same_day");  // catalogue order
   BOOST_TEST(r1.openByRule[0].count == 2);
@@ -259,7 +265,7 @@ BOOST_FIXTURE_TEST_CASE(rows_from_two_journals, TwoSchools) {
   BOOST_TEST(r2.delivered == 52);
   BOOST_TEST(*r2.programPercent == 89.7);
   BOOST_TEST(r2.linesBehind == 1);  // 5А English
-  BOOST_TEST(r2.openFindings == 0);
+  BOOST_TEST(!r2.openFindings);     // never checked: no figure, not 0
   BOOST_TEST(!r2.lastCheck);
   BOOST_TEST(!r2.lastSeal);
 

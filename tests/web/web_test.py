@@ -504,6 +504,10 @@ def main():
               "the comparison table has both schools and the total")
         row = b.driver.find_element(By.CSS_SELECTOR, "#region-table tr[data-school='stupeni']").text
         check("четверть" in row, "the sealed quarter shows as «Ступени»'s last archive: " + row)
+        open_b = b.driver.find_element(By.CSS_SELECTOR, "#region-table tr[data-school='school-b'] td.ej-open").text
+        check(open_b.strip() == "—", "a school never checked shows «—» open findings, not 0: " + open_b)
+        open_a = b.driver.find_element(By.CSS_SELECTOR, "#region-table tr[data-school='stupeni'] td.ej-open").text
+        check(open_a.split()[0].isdigit(), "the checked school shows its number of open findings: " + open_a)
         check("не выбрана" in b.driver.find_element(By.ID, "chosen-school").text, "no school is chosen yet")
         check(b.driver.find_elements(By.CSS_SELECTOR, "#chart-region"), "the comparison has its chart")
         pdf_link = b.driver.find_element(By.ID, "region-pdf").get_attribute("href")

@@ -959,7 +959,8 @@ Data regionalRow(const Poco::JSON::Object::Ptr& r, const std::string& chosen) {
   d.set("programPercent", figure(r, "program_percent", 1));
   d.set("linesBehind", str(r, "lines_behind"));
   d.set("programLines", str(r, "program_lines"));
-  d.set("openFindings", str(r, "open_findings"));
+  const std::string open = str(r, "open_findings");  // null: the school was never checked
+  d.set("openFindings", open.empty() ? std::string("—") : open);
   Data byRule(Data::type::list);
   for (const auto& v : *arr(r, "open_by_rule")) byRule.push_back(toData(v));
   d.set("hasOpenByRule", arr(r, "open_by_rule")->size() > 0);

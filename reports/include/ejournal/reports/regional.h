@@ -66,7 +66,9 @@ struct RegionalRow {
   int linesBehind = 0;                   // of them behind the plan to date
   // Open findings of the recorded checks.
   std::vector<RuleCount> openByRule;  // catalogue order, only rules with open findings
-  int openFindings = 0;
+  // Their number; none for a school never checked (nothing is recorded as open: not "no findings"), and on
+  // the total row when no school was.
+  std::optional<int> openFindings;
   std::optional<model::Date> lastCheck;  // none on the total row
   std::optional<RegionalSeal> lastSeal;  // none on the total row
 };
