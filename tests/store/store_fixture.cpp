@@ -282,4 +282,10 @@ int run(const std::string& command, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+size_t recordCount(const Journal& j) {
+  return 1 + j.periods.size() + j.holidays.size() + j.staff.size() + j.subjects.size() + j.classes.size() +
+         j.students.size() + j.subgroups.size() + j.curriculum.size() + j.plan.size() + j.timetable.size() +
+         j.lessons.size() + j.marks.size() + j.attendance.size() + j.periodMarks.size();
+}
+
 }  // namespace storetest

@@ -38,6 +38,10 @@ void forEachBackend(const std::function<void(const Backend&)>& test);
 // (lyceumYear2025). Vectors are in the store's load order, so load() of it compares equal.
 ejournal::model::Journal sampleJournal(const std::string& schoolId = "school-1");
 
+// How many records the store counts for `j` in an ingest summary: the school itself and every record of every
+// kind (inserted, updated or unchanged).
+size_t recordCount(const ejournal::model::Journal& j);
+
 // Every field of the journal as text, one record per line.
 std::string dump(const ejournal::model::Journal& j);
 

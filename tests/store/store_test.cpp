@@ -35,12 +35,6 @@ Provenance prov(const std::string& run) {
   return {"xml:test.xml", run, *DateTime::parse("2026-01-15T10:00:00")};
 }
 
-size_t recordCount(const Journal& j) {
-  return 1 + j.periods.size() + j.holidays.size() + j.staff.size() + j.subjects.size() + j.classes.size() +
-         j.students.size() + j.subgroups.size() + j.curriculum.size() + j.plan.size() + j.timetable.size() +
-         j.lessons.size() + j.marks.size() + j.attendance.size() + j.periodMarks.size();
-}
-
 size_t historyCount(const Journal& j) {
   size_t n = 0;
   for (const auto& m : j.marks) n += m.history.size();
