@@ -427,6 +427,46 @@ BOOST_AUTO_TEST_CASE(a_strangers_failures_do_not_lock_the_user_out) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(behind_a_trusted_proxy_each_client_is_limited_apart) {
+  // The proxy is 127.0.0.2; the clients behind it are named by X-Forwarded-For, as nginx's
+  // $proxy_add_x_forwarded_for writes it (docs/region.md). A guesser's failures throttle its own address
+  // only, not the proxy's, which every user comes through.
+  Env env("sqlite", "proxied", {{"auth.maxAddressFailures", "4"}, {"server.trustedProxies", "127.0.0.2"}});
+  auto via = [&](const std::string& forwarded, const std::string& login, const std::string& password) {
+    const std::string body = jsonBody({{"login", login}, {"password", password}});
+    return rawCall(source(2), env.port, "POST", "/api/v1/auth/login",
+                   "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                       "\r\nX-Forwarded-For: " + forwarded + "\r\n",
+                   body);
+  };
+  for (const char* who : {"deputy", "nobody", "secretary", "auditor"})
+    BOOST_TEST(via("203.0.113.5", who, "guess-123456").status == 401);
+  BOOST_TEST(via("203.0.113.5", "admin", kPassword).status == 429);  // the guesser is throttled...
+  BOOST_TEST(via("198.51.100.7", "admin", kPassword).status ==
+             200);  // ...the others behind the proxy are not
+  // Prepending another address to its own header does not free the guesser: the proxy's entry is the last.
+  BOOST_TEST(via("198.51.100.7, 203.0.113.5", "admin", kPassword).status == 429);
+  store::AuditQuery q;
+  q.action = "address.locked";
+  const auto locked = env.service->audit().list(q);
+  BOOST_REQUIRE(locked.size() == 1u);
+  BOOST_TEST(locked[0].entry.address == "203.0.113.5");
+  BOOST_TEST(locked[0].entry.object == "203.0.113.5");
+  // A client that is not the proxy cannot pass for another by writing the header: it is counted as itself.
+  Env direct("sqlite", "unproxied", {{"auth.maxAddressFailures", "4"}});
+  for (int i = 0; i < 4; ++i) {
+    const std::string body =
+        jsonBody({{"login", "nobody" + std::to_string(i)}, {"password", "guess-123456"}});
+    BOOST_TEST(rawCall(source(3), direct.port, "POST", "/api/v1/auth/login",
+                       "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\nX-Forwarded-For: 198.51.100." + std::to_string(i) + "\r\n",
+                       body)
+                   .status == 401);
+  }
+  BOOST_TEST(loginFrom(source(3), direct.port, "admin", kPassword).status == 429);
+  BOOST_TEST(loginFrom(source(4), direct.port, "admin", kPassword).status == 200);
+}
+
 // ---- what answers show
 // ---------------------------------------------------------------------------------------
 

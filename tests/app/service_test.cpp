@@ -741,6 +741,34 @@ BOOST_AUTO_TEST_CASE(configuration_is_checked) {
   BOOST_CHECK_THROW(load({{"https.port", "8443"}}), Error);                                // no certificate
   BOOST_CHECK_THROW(load({{"http.port", "8080"}, {"jobs.pull.enabled", "true"}}), Error);  // no schedule
   BOOST_CHECK_THROW(load({{"http.port", "8080"}, {"limits.upload", "12Q"}}), Error);
+  const auto proxied = load({{"http.port", "8080"}, {"server.trustedProxies", "127.0.0.1, ::1"}});
+  BOOST_TEST(proxied.trustedProxies == (std::vector<std::string>{"127.0.0.1", "::1"}));
+  try {
+    load({{"http.port", "8080"}, {"server.trustedProxies", "127.0.0.1, nginx"}});
+    BOOST_FAIL("a proxy that is not an address accepted");
+  } catch (const Error& e) {
+    BOOST_TEST(e.where() == "настройка server.trustedProxies");
+    BOOST_TEST(std::string(e.what()).find("«nginx» — не IP-адрес") != std::string::npos, e.what());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_client_behind_a_trusted_proxy) {
+  using app::service::clientAddress;
+  const std::vector<std::string> proxies = {"127.0.0.1", "10.0.0.2"};
+  // Not from a proxy: the header is the client's own words and is ignored.
+  BOOST_TEST(clientAddress("192.0.2.10", "198.51.100.7", proxies) == "192.0.2.10");
+  BOOST_TEST(clientAddress("127.0.0.1", "198.51.100.7", {}) == "127.0.0.1");
+  // From the proxy: the address it appended.
+  BOOST_TEST(clientAddress("127.0.0.1", "203.0.113.5", proxies) == "203.0.113.5");
+  BOOST_TEST(clientAddress("127.0.0.1", "", proxies) == "127.0.0.1");
+  // A client that writes its own header gets the proxy's entry appended to it: the right-most one counts.
+  BOOST_TEST(clientAddress("127.0.0.1", "198.51.100.9, 203.0.113.5", proxies) == "203.0.113.5");
+  // Through two proxies of ours: the first address that is not one of them, from the right.
+  BOOST_TEST(clientAddress("127.0.0.1", "203.0.113.5, 10.0.0.2", proxies) == "203.0.113.5");
+  BOOST_TEST(clientAddress("127.0.0.1", "2001:db8::7", proxies) == "2001:db8::7");
+  // What no proxy of ours writes: the proxy's own address, never the text.
+  BOOST_TEST(clientAddress("127.0.0.1", "203.0.113.5, evil", proxies) == "127.0.0.1");
+  BOOST_TEST(clientAddress("127.0.0.1", "10.0.0.2", proxies) == "127.0.0.1");
 }
 
 BOOST_AUTO_TEST_CASE(https_with_a_self_signed_certificate) {

@@ -209,8 +209,10 @@ void ServiceCluster::startInstance(size_t i) {
         {"backup.dir", (dir_ / "backup").string()},
         {"log.file", in.log.string()},
         {"log.console", "true"},  // into instance-N.out, unbuffered
-        // Every proxied connection comes from nginx's 127.0.0.1: the per-address limit is the proxy's.
+        // Every proxied connection comes from nginx's 127.0.0.1: the per-address limit is the proxy's; each
+        // request counts as from the client nginx names (X-Forwarded-For), as docs/region.md configures it.
         {"server.connectionsPerAddress", "1000"},
+        {"server.trustedProxies", "127.0.0.1"},
     };
     for (const auto& [k, v] : options_.config) cfg[k] = v;
     std::string text;

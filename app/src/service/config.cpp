@@ -31,6 +31,7 @@ const std::set<std::string> kKnownKeys = {
     "server.bodyTimeout",
     "server.connectionsPerAddress",
     "server.reserveThreads",
+    "server.trustedProxies",
     "work.dir",
     "auth.tokenSecretFile",
     "auth.tokenMinutes",
@@ -130,6 +131,37 @@ std::string str(const Poco::Util::AbstractConfiguration& c, const std::string& k
 
 }  // namespace
 
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : s + ",") {
+    if (ch == ',') {
+      while (!cur.empty() && cur.back() == ' ') cur.pop_back();
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else if (ch != ' ' || !cur.empty()) {
+      cur += ch;
+    }
+  }
+  return out;
+}
+
+std::string clientAddress(const std::string& peer, const std::string& forwarded,
+                          const std::vector<std::string>& trustedProxies) {
+  auto trusted = [&](const std::string& a) {
+    return std::find(trustedProxies.begin(), trustedProxies.end(), a) != trustedProxies.end();
+  };
+  if (forwarded.empty() || !trusted(peer)) return peer;
+  const std::vector<std::string> hops = splitList(forwarded);
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    Poco::Net::IPAddress ip;
+    if (!Poco::Net::IPAddress::tryParse(*it, ip)) return peer;  // not what a proxy of ours wrote
+    const std::string a = ip.toString();
+    if (!trusted(a)) return a;
+  }
+  return peer;  // only proxies: the request came from one of them
+}
+
 bool isLoopbackAddress(const std::string& address) {
   if (address == "localhost") return true;
   Poco::Net::IPAddress ip;
@@ -192,6 +224,14 @@ ServiceConfig ServiceConfig::fromConfiguration(const Poco::Util::AbstractConfigu
   s.bodyTimeout = std::chrono::seconds(intKey(c, "server.bodyTimeout", 300, 1, 24 * 3600));
   s.connectionsPerAddress = intKey(c, "server.connectionsPerAddress", s.connectionsPerAddress, 1, 100000);
   s.reserveThreads = intKey(c, "server.reserveThreads", s.reserveThreads, 0, 1023);
+  for (const std::string& item : splitList(str(c, "server.trustedProxies", ""))) {
+    Poco::Net::IPAddress ip;
+    if (!Poco::Net::IPAddress::tryParse(item, ip))
+      throw bad(
+          "server.trustedProxies",
+          "«" + item + "» — не IP-адрес; укажите адреса обратных прокси через запятую, например 127.0.0.1");
+    s.trustedProxies.push_back(ip.toString());
+  }
   s.workDir = str(c, "work.dir", s.workDir.string());
   s.tokenSecretFile = str(c, "auth.tokenSecretFile", "");
   s.tokenMinutes = intKey(c, "auth.tokenMinutes", s.tokenMinutes, 1, 24 * 60);

@@ -45,6 +45,10 @@ struct ServiceConfig {
   std::chrono::seconds bodyTimeout{300};    // a request's body in all
   int connectionsPerAddress = 8;            // open connections of one client address
   int reserveThreads = 4;                   // kept free for new connections (listener.h)
+  // server.trustedProxies: addresses of reverse proxies (nginx) whose X-Forwarded-For names the client; a
+  // request from one of them counts as from that client (log-in limits, audit, access log). Empty: the header
+  // is ignored, as any client could write it.
+  std::vector<std::string> trustedProxies;
 
   std::filesystem::path workDir = "var";  // uploads, printouts, reports, token secret
   std::string tokenSecretFile;  // default: <workDir>/token.secret (made with mode 0600 when missing)
@@ -100,5 +104,15 @@ struct ServiceConfig {
 };
 
 bool isLoopbackAddress(const std::string& address);
+
+// The items of a comma-separated list, each trimmed of spaces; empty items are left out.
+std::vector<std::string> splitList(const std::string& s);
+
+// The client of a request from `peer` with the X-Forwarded-For value `forwarded` (empty when absent): `peer`
+// itself unless it is one of `trustedProxies`; then the right-most address of `forwarded` that is not a
+// trusted proxy (each proxy appends the address it was reached from, so what a client wrote itself stands to
+// the left and is never taken). `peer` when the header is absent or an item is not an IP address.
+std::string clientAddress(const std::string& peer, const std::string& forwarded,
+                          const std::vector<std::string>& trustedProxies);
 
 }  // namespace ejournal::app::service

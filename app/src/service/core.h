@@ -117,6 +117,10 @@ Visibility visibilityOf(const store::User& user, const model::JournalIndex& inde
 // ApiError 404 when the journal has no such class.
 const model::SchoolClass& classNamed(const model::JournalIndex& index, const std::string& ref);
 
+// The address a request counts as coming from (log-in limits, audit, access log): its peer's, or behind a
+// proxy of server.trustedProxies the client's from X-Forwarded-For (clientAddress in config.h).
+std::string clientOf(const ServiceConfig& config, const Poco::Net::HTTPServerRequest& req);
+
 // The school a request of `user` works on when it asks for `asked` (?school=; may be empty): see
 // Call::school().
 std::string schoolFor(ServiceCore& core, const store::User& user, const std::string& asked);

@@ -91,21 +91,6 @@ class RegionalReportCache {
   uint64_t tick_ = 0;
 };
 
-std::vector<std::string> splitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : s + ",") {
-    if (ch == ',') {
-      while (!cur.empty() && cur.back() == ' ') cur.pop_back();
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else if (ch != ' ' || !cur.empty()) {
-      cur += ch;
-    }
-  }
-  return out;
-}
-
 // The archive directory's key in the archive index, as app::buildRegionalReport looks it up.
 std::string indexKey(const std::filesystem::path& dir) {
   return std::filesystem::absolute(dir).lexically_normal().string();

@@ -234,6 +234,12 @@ std::filesystem::path archiveDirOf(const ServiceCore& core, const std::string& s
 
 std::shared_ptr<const Snapshot> Call::journal() { return core.cache->get(school()); }
 
+std::string clientOf(const ServiceConfig& config, const Poco::Net::HTTPServerRequest& req) {
+  const std::string peer = req.clientAddress().host().toString();
+  if (config.trustedProxies.empty()) return peer;
+  return clientAddress(peer, req.get("X-Forwarded-For", ""), config.trustedProxies);
+}
+
 // ---- visibility
 // -------------------------------------------------------------------------------------------------
 
@@ -396,7 +402,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
     const auto started = std::chrono::steady_clock::now();
-    Call call{req, res, core_, {}, {}, std::nullopt, {}, {}, req.clientAddress().host().toString(), {}, {}};
+    Call call{req, res, core_, {}, {}, std::nullopt, {}, {}, clientOf(core_.config, req), {}, {}};
     int status = 0;
     const bool hasBody = req.getMethod() == "POST" || req.getMethod() == "PUT" || req.getMethod() == "PATCH";
     try {

@@ -507,7 +507,7 @@ class WebHandler : public Poco::Net::HTTPRequestHandler {
     const auto started = std::chrono::steady_clock::now();
     securityHeaders(res);
     Page page(core_, req, res);
-    page.address = req.clientAddress().host().toString();
+    page.address = clientOf(core_.config, req);
     int status = 0;
     try {
       dispatch(page);
