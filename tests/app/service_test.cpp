@@ -488,8 +488,8 @@ BOOST_AUTO_TEST_CASE(fifty_readers_while_an_ingest_runs) {
       std::string deputy = env.token(Role::Deputy);
       Resp ra = call(env.port, "POST", "/api/v1/ingest?name=a.xml", admin, xmlA, "application/xml");
       BOOST_REQUIRE_MESSAGE(ra.status == 200, ra.body);
-      // Readers take turns on the store's statistics (SQL per request) and two reports (rules and reports
-      // over the service's journal snapshot, reloaded after the ingest).
+      // Readers take turns on the store's statistics (counted in SQL once per loaded journal) and two reports
+      // (rules and reports over the service's journal snapshot, reloaded after the ingest).
       const std::vector<std::string> paths = {
           "/api/v1/stats", "/api/v1/reports/results?period=2025-Q1",
           "/api/v1/reports/program?from=2025-09-01&to=2025-10-15&format=csv"};

@@ -19,6 +19,7 @@ check() {
   else
     failed=$((failed + 1))
     echo "FAILED: $what"
+    return 1
   fi
 }
 
@@ -49,9 +50,11 @@ else
   perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 55432, Listen => 5,
     ReuseAddr => 1) or die "listen: $!"; $| = 1; print "listening\n"; sleep 300' >"$work/holder.log" 2>&1 &
   holder=$!
-  for _ in $(seq 50); do grep -q listening "$work/holder.log" 2>/dev/null && break; sleep 0.1; done
+  # Up to 30 s: on a loaded machine perl's start can take seconds.
+  for _ in $(seq 300); do grep -q listening "$work/holder.log" 2>/dev/null && break; sleep 0.1; done
 fi
-check "port 55432 is held by another program" grep -q listening "$work/holder.log"
+check "port 55432 is held by another program" grep -q listening "$work/holder.log" ||
+  { echo "--- the holder's output:"; cat "$work/holder.log"; }
 
 ejournal_pg_start >"$work/start1.log" 2>&1
 rc=$?
