@@ -313,16 +313,20 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   return info;
 }
 
-archive::VerifyOptions verifyOptions(const std::vector<std::string>& caFiles) {
+archive::VerifyOptions verifyOptions(const std::vector<std::string>& caFiles, bool checkContent) {
   archive::VerifyOptions v;
   v.caFiles = caFiles;
-  v.checkDocument = [](const archive::DocumentInfo& d, std::string_view bytes) {
+  if (!checkContent) return v;
+  v.checkDocument = [](const archive::DocumentInfo& d, const archive::FileView& member) {
     std::vector<std::string> out;
     if (d.kind != archive::kKindExport) return out;
     try {
-      // Validated and parsed in batches that are dropped at once: memory stays bounded by a batch, not the
-      // year.
-      ingest::readJournal(bytes, d.name, [](const model::Journal&) {});
+      // Validated and parsed in batches that are dropped at once, and the member's pages dropped behind the
+      // reader: memory holds a batch and a window of the member, not the year.
+      ingest::ReadOptions options;
+      options.release = [&member](size_t upTo) { member.release(upTo); };
+      ingest::readJournal(
+          member.bytes(), d.name, [](const model::Journal&) {}, options);
     } catch (const ingest::InvalidDocument& e) {
       out.push_back("выгрузка не проходит проверку по схеме journal.xsd (" +
                     std::to_string(e.problems().size()) +

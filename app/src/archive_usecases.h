@@ -41,8 +41,12 @@ struct SealOptions {
 archive::ArchiveInfo sealPeriod(store::Store& store, const SealOptions& options,
                                 std::shared_ptr<model::Clock> clock);
 
-// Verification options: trust anchors and the export's schema validity (ingest::readJournal).
-archive::VerifyOptions verifyOptions(const std::vector<std::string>& caFiles);
+// Verification options: the trust anchors for the signature and time-stamp. The integrity of every member
+// (its SHA-256 against the signed manifest, read once in chunks at the speed of the disk and SHA-256) is
+// always checked; `checkContent` also validates the export against journal.xsd and parses it
+// (ingest::readJournal), which reads it at the speed of validation, holding a window of it and the reader's
+// reference sets.
+archive::VerifyOptions verifyOptions(const std::vector<std::string>& caFiles, bool checkContent = false);
 
 store::IndexedArchive toIndexed(const archive::ArchiveInfo& info, const std::filesystem::path& directory);
 

@@ -47,6 +47,7 @@ bool ingestFile(store::Store& store, const model::Clock& clock, const std::strin
   const MappedFile input(file == "-" ? std::filesystem::path("/dev/stdin") : std::filesystem::path(file),
                          options.maxBytes);
   const std::string_view bytes = input.bytes();
+  options.release = [&input](size_t upTo) { input.release(upTo); };  // hold a window of the file, not all
   const auto started = std::chrono::steady_clock::now();
   auto tx = store.beginIngest(model::Provenance{"xml:" + file, runId(clock.now(), index), clock.now()});
   Counts counts;

@@ -1,7 +1,8 @@
-// `ejournal verify [ARCHIVE | --all]`: recomputes every hash, checks the signature (at the time-stamp's
-// time), the time-stamp, the member layout, the export's schema validity and, with --all, the hash chain and
-// the chain head recorded in the store's index. Prints exactly what is wrong; exit 0 only when everything
-// holds, 1 when problems were found, 2 on an error.
+// `ejournal verify [ARCHIVE | --all] [--content]`: recomputes every hash (streamed: the speed of the disk and
+// SHA-256, memory independent of the archive), checks the signature (at the time-stamp's time), the
+// time-stamp, the member layout, with --content also the export's schema validity, and with --all the hash
+// chain and the chain head recorded in the store's index. Prints exactly what is wrong; exit 0 only when
+// everything holds, 1 when problems were found, 2 on an error.
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -33,7 +34,7 @@ int runVerify(const Args& args) {
   std::vector<std::string> ca = args.all("ca");
   if (ca.empty())
     if (const char* env = std::getenv("EJOURNAL_VERIFY_CA"); env && *env) ca.push_back(env);
-  archive::VerifyOptions options = verifyOptions(ca);
+  archive::VerifyOptions options = verifyOptions(ca, args.has("content"));
   archive::VerifyReport report;
   if (all) {
     if (auto st = existingStore(args)) {
@@ -104,13 +105,15 @@ Command verifyCommand() {
   return Command{
       CommandSpec{
           "verify",
-          "[ARCHIVE | --all]",
+          "[ARCHIVE | --all] [--content]",
           "Проверяет один архив или все архивы каталога и цепочку хешей между ними. Проверяются структура "
-          "tar, SHA-256 каждого файла по манифесту, метаданные, подпись CMS по доверенным сертификатам из "
-          "--ca (на "
-          "момент штампа времени), штамп времени RFC 3161 и соответствие XML-выгрузки схеме. Код выхода 0, "
-          "только если всё в порядке, 1 — найдены проблемы (каждая с архивом и файлом).",
+          "tar, SHA-256 каждого файла по манифесту (подписанному: любое изменение файла после запечатывания "
+          "обнаруживается), метаданные, подпись CMS по доверенным сертификатам из --ca (на момент штампа "
+          "времени) и штамп времени RFC 3161; с --content — ещё и соответствие XML-выгрузки схеме "
+          "journal.xsd (медленнее: выгрузка разбирается целиком). Код выхода 0, только если всё в порядке, "
+          "1 — найдены проблемы (каждая с архивом и файлом).",
           {{"all", "", "проверить все архивы и цепочку"},
+           {"content", "", "проверить и содержимое: XML-выгрузку по схеме journal.xsd"},
            {"archive-dir", "DIR", "каталог архивов (по умолчанию ./archive)"},
            {"ca", "FILE", "доверенные сертификаты УЦ (PEM) подписанта и службы штампов ($EJOURNAL_VERIFY_CA)",
             true},

@@ -100,24 +100,44 @@ void IngestWriter::finish() {
   if (state_->error) std::rethrow_exception(state_->error);
 }
 
-IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::string& name,
-                        const std::string& source, const model::Clock& clock, const std::string& onlySchool) {
+namespace {
+
+IngestOutcome ingestXmlWith(store::Store& store, std::string_view bytes, const std::string& name,
+                            const std::string& source, const model::Clock& clock,
+                            const std::string& onlySchool, const ingest::ReadOptions& options) {
   IngestOutcome out;
   out.runId = newRunId("ingest", clock);
   auto tx = store.beginIngest({source, out.runId, clock.now()});
   {
     IngestWriter writer(*tx);  // stores each part while the next one is validated and parsed
-    ingest::readJournal(bytes, name, [&](const model::Journal& part) {
-      if (!onlySchool.empty() && part.school.id != onlySchool)
-        throw Error(ErrorKind::Denied, name,
-                    "документ — журнал школы " + part.school.id + ", а вы работаете с журналом школы " +
-                        onlySchool + "; ничего не сохранено");
-      writer.push(part);
-    });
+    ingest::readJournal(
+        bytes, name,
+        [&](const model::Journal& part) {
+          if (!onlySchool.empty() && part.school.id != onlySchool)
+            throw Error(ErrorKind::Denied, name,
+                        "документ — журнал школы " + part.school.id + ", а вы работаете с журналом школы " +
+                            onlySchool + "; ничего не сохранено");
+          writer.push(part);
+        },
+        options);
     writer.finish();
   }
   out.summary = tx->commit();
   return out;
+}
+
+}  // namespace
+
+IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::string& name,
+                        const std::string& source, const model::Clock& clock, const std::string& onlySchool) {
+  return ingestXmlWith(store, bytes, name, source, clock, onlySchool, {});
+}
+
+IngestOutcome ingestXml(store::Store& store, const model::InputFile& file, const std::string& name,
+                        const std::string& source, const model::Clock& clock, const std::string& onlySchool) {
+  ingest::ReadOptions options;
+  options.release = [&file](size_t upTo) { file.release(upTo); };
+  return ingestXmlWith(store, file.bytes(), name, source, clock, onlySchool, options);
 }
 
 PullOutcome pullIntoStore(store::Store& store, ingest::dnevnik::PullOptions options,

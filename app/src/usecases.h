@@ -63,6 +63,11 @@ std::string newRunId(const std::string& prefix, const model::Clock& clock);
 IngestOutcome ingestXml(store::Store& store, std::string_view bytes, const std::string& name,
                         const std::string& source, const model::Clock& clock,
                         const std::string& onlySchool = {});
+// The same for a file read through MappedFile: the pages the reader is done with are dropped as it goes, so
+// memory holds a window of the document, not all of it.
+IngestOutcome ingestXml(store::Store& store, const model::InputFile& file, const std::string& name,
+                        const std::string& source, const model::Clock& clock,
+                        const std::string& onlySchool = {});
 
 struct PullOutcome {
   std::string runId;

@@ -134,12 +134,20 @@ std::string readMember(const ReadableFile& f, const detail::TarMember& m) {
   return f.read(m.dataOffset, m.size);
 }
 
-// Streams a member through SHA-256 in chunks of kHashChunk: memory does not grow with the member.
-std::string hashMember(const ReadableFile& f, const detail::TarMember& m) {
-  constexpr uint64_t kHashChunk = uint64_t{1} << 20;
+// Streams a member through SHA-256 in chunks read into one buffer, reused from chunk to chunk and from member
+// to member (`buffer`, grown to kHashChunk on first use): memory does not grow with the member or the
+// archive.
+std::string hashMember(const ReadableFile& f, const detail::TarMember& m, std::vector<char>& buffer) {
+  constexpr size_t kHashChunk = size_t{1} << 20;
+  if (buffer.size() < kHashChunk) buffer.resize(kHashChunk);
   Sha256 sha;
-  for (uint64_t off = 0; off < m.size; off += kHashChunk)
-    sha.update(f.read(m.dataOffset + off, static_cast<size_t>(std::min<uint64_t>(kHashChunk, m.size - off))));
+  for (uint64_t off = 0; off < m.size;) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(kHashChunk, m.size - off));
+    const size_t got = f.readInto(m.dataOffset + off, buffer.data(), want);
+    if (got == 0) break;  // the file ended early: readTar has reported the truncation, the hash differs
+    sha.update(std::string_view(buffer.data(), got));
+    off += got;
+  }
   return sha.finishHex();
 }
 
@@ -254,7 +262,7 @@ ArchiveInfo readInfo(FileSystem& fsys, const fs::path& path) {
   } catch (const Error& e) {
     throw Error(ErrorKind::Input, path.string(), e.what());
   }
-  info.manifestSha256 = hashMember(*file, *manifest);
+  info.manifestSha256 = sha256Hex(readMember(*file, *manifest));  // small (checked above)
   info.timestamped = findMember(tc, kTimestamp) != nullptr;
   return info;
 }
@@ -533,8 +541,9 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
   std::set<std::string> listed;
   for (const auto& l : lines)
     if (!listed.insert(l.name).second) v.problem(std::string(kManifest), "«" + l.name + "» указан дважды");
+  std::vector<char> hashBuffer;
   for (const auto* m : covered) {
-    std::string h = hashMember(*file, *m);
+    std::string h = hashMember(*file, *m, hashBuffer);
     computed[m->name] = h;
     if (!manifest) continue;
     auto it =
@@ -633,8 +642,7 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
       if (info.documents[k].name != docs[k]->name) continue;
       // A view of the member (mapped, not copied), released before the next one.
       const auto view = file->view(docs[k]->dataOffset, static_cast<size_t>(docs[k]->size));
-      for (const auto& msg : options.checkDocument(info.documents[k], view->bytes()))
-        v.problem(docs[k]->name, msg);
+      for (const auto& msg : options.checkDocument(info.documents[k], *view)) v.problem(docs[k]->name, msg);
     }
   }
   if (metaOk) report.archives.push_back(std::move(info));

@@ -132,6 +132,7 @@ class MappedView : public FileView {
       : base_(base), length_(length), skip_(skip), n_(n) {}
   ~MappedView() override { ::munmap(base_, length_); }
   std::string_view bytes() const override { return {static_cast<const char*>(base_) + skip_, n_}; }
+  void release(size_t upTo) const override { model::releaseMappedPages(base_, skip_ + std::min(upTo, n_)); }
 
  private:
   void* base_;
@@ -145,11 +146,16 @@ class PosixReadableFile : public ReadableFile {
   uint64_t size() const override { return size_; }
   std::string read(uint64_t offset, size_t n) const override {
     if (offset >= size_) return {};
+    std::string out(static_cast<size_t>(std::min<uint64_t>(n, size_ - offset)), '\0');
+    out.resize(readInto(offset, out.data(), out.size()));
+    return out;
+  }
+  size_t readInto(uint64_t offset, char* out, size_t n) const override {
+    if (offset >= size_) return 0;
     n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
-    std::string out(n, '\0');
     size_t got = 0;
     while (got < n) {
-      ssize_t r = ::pread(fd_, out.data() + got, n - got, static_cast<off_t>(offset + got));
+      ssize_t r = ::pread(fd_, out + got, n - got, static_cast<off_t>(offset + got));
       if (r < 0) {
         if (errno == EINTR) continue;
         throwErrno("read", path_, errno);
@@ -157,8 +163,7 @@ class PosixReadableFile : public ReadableFile {
       if (r == 0) break;
       got += static_cast<size_t>(r);
     }
-    out.resize(got);
-    return out;
+    return got;
   }
   std::unique_ptr<FileView> view(uint64_t offset, size_t n) const override {
     if (offset >= size_) return std::make_unique<CopiedView>(std::string());
@@ -183,6 +188,16 @@ class PosixReadableFile : public ReadableFile {
 
 std::unique_ptr<FileView> ReadableFile::view(uint64_t offset, size_t n) const {
   return std::make_unique<CopiedView>(read(offset, n));
+}
+
+size_t ReadableFile::readInto(uint64_t offset, char* out, size_t n) const {
+  const std::string bytes = read(offset, n);
+  std::memcpy(out, bytes.data(), bytes.size());
+  return bytes.size();
+}
+
+std::unique_ptr<FileView> memoryView(std::string bytes) {
+  return std::make_unique<CopiedView>(std::move(bytes));
 }
 
 namespace {

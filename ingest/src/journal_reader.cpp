@@ -12,6 +12,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <pugixml.hpp>
@@ -119,8 +120,37 @@ std::optional<Problem> checkEncoding(std::string_view bytes, const std::string& 
 // before anything else looks at it). The scan knows just enough XML to find those; everything else is Xerces'
 // to judge, and where the document is not well-formed the scan may stop early: Xerces refuses such a document
 // before reaching its end.
+// Tells ReadOptions::release, at most once per window of bytes, that the reader is done with what lies behind
+// `pos`: a caller that maps the document drops those pages, so a pass over the document holds a window of it.
+class ReleaseBehind {
+ public:
+  explicit ReleaseBehind(const ReadOptions& options) : release_(options.release) {}
+  void at(size_t pos) {
+    if (!release_ || pos < done_ + kWindow) return;
+    done_ = pos;
+    release_(pos);
+  }
+  void all() {
+    if (release_) release_(std::numeric_limits<size_t>::max());
+    done_ = 0;
+  }
+
+ private:
+  static constexpr size_t kWindow = size_t{4} << 20;
+  const std::function<void(size_t)>& release_;
+  size_t done_ = 0;
+};
+
 std::optional<PendingProblem> scanRawBytes(std::string_view bytes, const ReadOptions& options) {
-  const size_t nul = bytes.find('\0');
+  ReleaseBehind behind(options);
+  size_t nul = std::string_view::npos;
+  for (size_t at = 0; at < bytes.size() && nul == std::string_view::npos; at += size_t{1} << 20) {
+    const std::string_view window = bytes.substr(at, size_t{1} << 20);
+    if (const void* z = std::memchr(window.data(), '\0', window.size()))
+      nul = at + static_cast<size_t>(static_cast<const char*>(z) - window.data());
+    behind.at(at);
+  }
+  behind.all();
   const std::string_view s = bytes.substr(0, nul);
   const size_t cap = options.maxValueBytes;
   const std::string limit = "допускается не больше " + model::byteSize(cap);
@@ -129,6 +159,7 @@ std::optional<PendingProblem> scanRawBytes(std::string_view bytes, const ReadOpt
   };
   size_t pos = 0;
   while (pos < s.size()) {
+    behind.at(pos);
     const size_t lt = s.find('<', pos);
     const size_t textEnd = lt == std::string_view::npos ? s.size() : lt;
     if (textEnd - pos > cap) return tooLong(pos, "текст");
@@ -186,6 +217,7 @@ std::optional<PendingProblem> scanRawBytes(std::string_view bytes, const ReadOpt
     if (!closed) break;
     pos = i;
   }
+  behind.all();
   if (nul != std::string_view::npos)
     return PendingProblem{nul, "нулевой байт (NUL) в документе: документ испорчен или это не текст"};
   return std::nullopt;
@@ -815,7 +847,10 @@ void readJournal(std::string_view bytes, const std::string& name,
     ChunkList list;
     problems = detail::validate(bytes, name, options, list);
     if (problems.empty())
-      for (const Chunk& c : list.chunks) builder.consume(c);
+      for (const Chunk& c : list.chunks) {
+        builder.consume(c);
+        if (options.release) options.release(c.end);
+      }
   } else {
     ChunkQueue queue(4);
     std::exception_ptr failure;
@@ -830,6 +865,8 @@ void readJournal(std::string_view bytes, const std::string& name,
     try {
       while (auto chunk = queue.pop()) {
         builder.consume(*chunk);
+        // Xerces is past this chunk too (it hands over only what it has accepted).
+        if (options.release) options.release(chunk->end);
         if (builder.saturated()) queue.cancel();
       }
     } catch (...) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -228,6 +229,17 @@ InputFile::InputFile(const std::filesystem::path& path, size_t maxBytes) {
       throw tooLarge("больше " + byteSize(maxBytes));
     }
   }
+}
+
+void releaseMappedPages(const void* begin, size_t n) {
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t from = (reinterpret_cast<uintptr_t>(begin) + page - 1) / page * page;
+  const uintptr_t to = (reinterpret_cast<uintptr_t>(begin) + n) / page * page;
+  if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+}
+
+void InputFile::release(size_t upTo) const {
+  if (regular_ && data_) releaseMappedPages(data_, std::min(upTo, size_));
 }
 
 InputFile::~InputFile() {

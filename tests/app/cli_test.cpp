@@ -433,6 +433,12 @@ BOOST_AUTO_TEST_CASE(verify_json) {
   BOOST_TEST(ok->getArray("archives")->size() == 1u);
   BOOST_TEST(ok->getArray("problems")->size() == 0u);
   BOOST_TEST(ok->getArray("notes")->size() >= 1u);
+  // --content also validates the export against the schema: the sealed export passes.
+  auto content = json({"verify", "--all", "--content", "--ca", cert, "--db", db, "--archive-dir", archives,
+                       "--format", "json"})
+                     .extract<Object::Ptr>();
+  BOOST_TEST(content->getValue<bool>("ok"));
+  BOOST_TEST(content->getArray("problems")->size() == 0u);
   // Without the trust anchor the signature is not trusted: a problem, exit 1, still JSON.
   auto bad = json({"verify", "000001_2025-Q1_v1.tar", "--archive-dir", archives, "--format", "json"}, 1)
                  .extract<Object::Ptr>();

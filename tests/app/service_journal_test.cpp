@@ -569,6 +569,9 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(verified.status == 200);
       BOOST_TEST(verified.json()->getValue<bool>("ok"), verified.body);
       BOOST_TEST(verified.json()->getArray("problems")->size() == 0u);
+      Resp deep = call(env.port, "GET", "/api/v1/archives/" + id + "/verify?content=1", auditor);  // + schema
+      BOOST_TEST(deep.status == 200);
+      BOOST_TEST(deep.json()->getValue<bool>("ok"), deep.body);
 
       // The download is the file in the school's directory of archive.dir, byte for byte, and tar lists its
       // members.
@@ -646,9 +649,10 @@ BOOST_AUTO_TEST_CASE(archives_seal_list_verify_download_and_tampering) {
       BOOST_TEST(sealOk == 2);
       BOOST_TEST(sealFailed == 3);  // the second seal, the correction without a reason, the bad period
       auto verifies = auditOf(env, "verify");
-      BOOST_REQUIRE(verifies.size() == 2u);
+      BOOST_REQUIRE(verifies.size() == 3u);  // the archive, the archive with its content, the tampered one
       BOOST_TEST(verifies[0].entry.outcome == "ok");
-      BOOST_TEST(verifies[1].entry.outcome == "failed");
+      BOOST_TEST(verifies[1].entry.outcome == "ok");
+      BOOST_TEST(verifies[2].entry.outcome == "failed");
       BOOST_TEST(auditOf(env, "download").size() == 2u);  // the archive and the member
     }
   }

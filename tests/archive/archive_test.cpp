@@ -956,9 +956,9 @@ BOOST_AUTO_TEST_CASE(document_check_hook_reports_content_problems) {
   Archive a(t.path, posixFileSystem(), clockAt("2025-11-01T09:00:00"));
   auto info = a.seal(request("2025-Q1"));
   VerifyOptions o = withCa();
-  o.checkDocument = [](const DocumentInfo& d, std::string_view bytes) {
+  o.checkDocument = [](const DocumentInfo& d, const FileView& member) {
     std::vector<std::string> out;
-    if (d.kind == kKindExport && bytes.find("<school") == std::string_view::npos)
+    if (d.kind == kKindExport && member.bytes().find("<school") == std::string_view::npos)
       out.push_back("выгрузка не соответствует схеме: нет элемента school");
     return out;
   };

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -308,6 +309,47 @@ BOOST_AUTO_TEST_CASE(input_of_every_kind_is_read_with_the_cap_applied_while_read
                  .find("файл не найден") != std::string::npos);
   BOOST_TEST(errorOf([&] { InputFile f(tmp.path, kCap); }, ejournal::ErrorKind::Input).find("каталог") !=
              std::string::npos);
+}
+
+// Resident pages of this process, in bytes (/proc/self/statm's second field counts mapped file pages too).
+namespace {
+size_t residentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  size_t total = 0, resident = 0;
+  statm >> total >> resident;
+  return resident * static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+}
+}  // namespace
+
+// A reader that goes through a mapped file once drops the pages behind itself: the process's memory falls by
+// what was released, and the bytes stay readable (read again from the file) and unchanged.
+BOOST_AUTO_TEST_CASE(input_file_release_drops_mapped_pages_and_keeps_the_bytes) {
+  TempDir tmp;
+  constexpr size_t kSize = size_t{32} << 20;
+  std::string content(kSize, '\0');
+  for (size_t i = 0; i < kSize; ++i) content[i] = static_cast<char>('a' + i * 7919 % 26);
+  writeFileAtomic(tmp.path / "year.xml", content);
+  InputFile f(tmp.path / "year.xml", kSize);
+  BOOST_REQUIRE(f.mapped());
+  const size_t before = residentBytes();
+  BOOST_TEST((f.bytes() == content));  // touches every page
+  const size_t touched = residentBytes();
+  BOOST_TEST(touched >= before + kSize * 3 / 4, "resident " << before << " -> " << touched);
+  f.release(kSize / 2);
+  const size_t half = residentBytes();
+  BOOST_TEST(half + kSize * 3 / 8 <= touched, "resident " << touched << " -> " << half);
+  f.release(kSize * 4);  // past the end: everything
+  BOOST_TEST(residentBytes() + kSize * 3 / 4 <= touched);
+  BOOST_TEST((f.bytes() == content));  // read again from the file, unchanged
+  // A stream read into memory keeps its bytes: release does nothing to them.
+  int fds[2];
+  BOOST_REQUIRE(::pipe(fds) == 0);
+  BOOST_REQUIRE(::write(fds[1], "<journal/>", 10) == 10);
+  ::close(fds[1]);
+  InputFile piped("/dev/fd/" + std::to_string(fds[0]), kSize);
+  ::close(fds[0]);
+  piped.release(kSize);
+  BOOST_TEST(piped.bytes() == "<journal/>");
 }
 
 BOOST_AUTO_TEST_CASE(error_detail_stays_out_of_the_message) {

@@ -212,11 +212,12 @@ void addArchiveRoutes(ServiceCore& core) {
 
   core.add(
       "GET", "/api/v1/archives/{id}/verify", kArchiveListReaders,
-      "Verify an archive: hashes, signature, chain, the export's schema", [](Call& c) {
+      "Verify an archive: hashes, signature, time-stamp; ?content=1 also the export's schema", [](Call& c) {
         const std::string id = archiveId(c);
         archive::Archive archives(archiveDirOf(c.core, c.school()), archive::posixFileSystem(), c.core.clock);
         archives.show(id);  // NotFound (404) for an unknown archive, not a report that it does not verify
-        auto report = archives.verify(id, verifyOptions(c.core.config.trustOf(c.school())));
+        auto report =
+            archives.verify(id, verifyOptions(c.core.config.trustOf(c.school()), c.q("content") == "1"));
         auto o = newObject();
         o->set("ok", report.ok());
         Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;

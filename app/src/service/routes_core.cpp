@@ -600,8 +600,7 @@ void addCoreRoutes(ServiceCore& core) {
              IngestOutcome outcome;
              try {
                MappedFile file(upload.path());
-               outcome =
-                   ingestXml(*c.core.store, file.bytes(), name, "xml:" + name, *c.core.clock, c.school());
+               outcome = ingestXml(*c.core.store, file, name, "xml:" + name, *c.core.clock, c.school());
              } catch (const std::exception& e) {
                c.audit("ingest", name, "failed", e.what());
                throw;

@@ -172,8 +172,9 @@ struct VerifyReport {
 };
 
 // Checks a document's content beyond its hash (e.g. the export's schema validity); returns Russian problems.
+// `member` is the member's bytes (mapped); a check that reads them once calls member.release() behind itself.
 using DocumentCheck =
-    std::function<std::vector<std::string>(const DocumentInfo& doc, std::string_view bytes)>;
+    std::function<std::vector<std::string>(const DocumentInfo& doc, const FileView& member)>;
 
 struct VerifyOptions {
   // PEM files with the trust anchors (CA certificates) for the signer and the TSA. Empty: the signature is

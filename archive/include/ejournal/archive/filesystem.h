@@ -33,7 +33,14 @@ class FileView {
  public:
   virtual ~FileView() = default;
   virtual std::string_view bytes() const = 0;
+  // The reader is done with the bytes before `upTo` (relative to bytes()): a mapped view drops their pages
+  // from memory (they are read again if touched: bytes() stays valid), so a pass over a large member holds a
+  // window of it. The default (bytes on the heap) does nothing.
+  virtual void release(size_t upTo) const { (void)upTo; }
 };
+
+// A view of bytes held on the heap (what ReadableFile::view gives by default; tests).
+std::unique_ptr<FileView> memoryView(std::string bytes);
 
 class ReadableFile {
  public:
@@ -41,6 +48,9 @@ class ReadableFile {
   virtual uint64_t size() const = 0;
   // Reads up to n bytes at offset; fewer only at the end of the file.
   virtual std::string read(uint64_t offset, size_t n) const = 0;
+  // Reads up to n bytes at offset into `out` (a caller's buffer, reused from call to call); returns how many
+  // (fewer only at the end of the file). The default goes through read().
+  virtual size_t readInto(uint64_t offset, char* out, size_t n) const;
   // Up to n bytes at offset as a view. The POSIX file maps them read-only (the pages are the page cache's,
   // read as they are touched, not a copy on the heap); the default reads them into memory.
   virtual std::unique_ptr<FileView> view(uint64_t offset, size_t n) const;

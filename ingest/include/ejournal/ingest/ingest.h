@@ -60,6 +60,11 @@ struct ReadOptions {
   // Called on the calling thread after each batch is parsed with the bytes read so far and the document's
   // size (the CLI's progress); may be empty.
   std::function<void(size_t done, size_t total)> progress;
+  // Called on the calling thread with an offset before which the reader is done with the document's bytes
+  // (it reads them again only to locate problems, when it refuses the document): a caller that maps the
+  // document drops those pages (model::InputFile::release), so memory holds a window of the document rather
+  // than all of it. The offset may exceed the size (everything). May be empty.
+  std::function<void(size_t upTo)> release;
 };
 
 // Validates and parses `bytes` (named `name` in problem locations), handing the journal to `sink` in parts:

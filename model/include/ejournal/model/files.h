@@ -82,6 +82,11 @@ class InputFile {
   InputFile& operator=(const InputFile&) = delete;
   std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
   bool mapped() const { return regular_; }  // a regular file mapped in place (not copied)
+  // Drops the pages of a mapped regular file's bytes before `upTo` from this process's memory (they stay in
+  // the page cache and are read again if touched, so bytes() stays valid); a reader that goes through the
+  // file once calls it behind itself and holds a window instead of the whole file. No effect on a stream read
+  // into memory (its pages are the only copy).
+  void release(size_t upTo) const;
 
  private:
   void* data_ = nullptr;
@@ -89,6 +94,11 @@ class InputFile {
   size_t reserved_ = 0;  // length of the mapping
   bool regular_ = false;
 };
+
+// Drops the whole pages inside [begin, begin + n) of a read-only private file mapping from this process's
+// memory (madvise MADV_DONTNEED): touching them again reads them from the file. Only for mappings of files
+// that are never written through the mapping (anything else would lose data).
+void releaseMappedPages(const void* begin, size_t n);
 
 // errno in Russian for a user's message ("нет прав доступа"); unusual codes as «системная ошибка N».
 std::string systemErrorText(int err);
