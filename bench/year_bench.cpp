@@ -7,7 +7,8 @@
 //             as JSON (medians);
 //   render  — `ejournal render all` of the year: pages per CPU-second of the child;
 //   seal    — `ejournal seal` of the year, as a ratio to the render's wall time of the same run (and CPU
-//   ratio); verify  — `ejournal verify --all` of the sealed archive: MB/s of wall time, peak RSS.
+//   ratio); verify  — `ejournal verify --all` of the sealed archive: MB/s of wall time, peak RSS; verify+c —
+//   the same with --content (the export's schema check).
 // The year is `ejournal sample --classes N --seed 2025`. The child commands are the built binary
 // (EJOURNAL_BINARY_DIR/app/ejournal) with EJOURNAL_NOW fixed. The machine may be shared: CPU seconds and
 // medians are printed next to wall times. Not a test: nothing here asserts a time. Usage: year_bench
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -60,34 +62,131 @@ struct Child {
   std::string out;
 };
 
-// Runs the built ejournal with `args` in `dir`, standard output captured, standard error to /dev/null.
-Child runEjournal(const std::vector<std::string>& args, const fs::path& dir) {
-  const fs::path exe = fs::path(EJOURNAL_BINARY_DIR) / "app" / "ejournal";
-  const fs::path out = dir / "child-stdout.txt";
-  Child c;
-  std::fflush(stdout);  // the child must not repeat the parent's pending output
-  const auto t0 = Steady::now();
-  const pid_t pid = fork();
-  if (pid < 0) return c;
-  if (pid == 0) {
-    if (chdir(dir.c_str()) != 0 || !std::freopen(out.c_str(), "w", stdout) ||
-        !std::freopen("/dev/null", "w", stderr))
-      _exit(126);
-    std::vector<char*> argv{const_cast<char*>(exe.c_str())};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
+// Children are started by a spawner forked at the start of main, while this process is still small: Linux
+// carries a process's peak RSS across execve, so a child forked from this process once it held a loaded year
+// would report this process's peak (100+ MB) instead of its own. The spawner reads requests from a pipe
+// (the directory, then the arguments, NUL-separated, after a length), forks and execs each child and answers
+// with its exit code, CPU and peak RSS from wait4; the wall time is measured here around the request.
+class Spawner {
+ public:
+  Spawner() {
+    int req[2], ans[2];
+    if (pipe(req) != 0 || pipe(ans) != 0) return;
+    std::fflush(stdout);
+    pid_ = fork();
+    if (pid_ == 0) {
+      close(req[1]);
+      close(ans[0]);
+      serve(req[0], ans[1]);
+      _exit(0);
+    }
+    close(req[0]);
+    close(ans[1]);
+    request_ = req[1];
+    answer_ = ans[0];
   }
-  int status = 0;
-  rusage u{};
-  wait4(pid, &status, 0, &u);
+  ~Spawner() {
+    if (pid_ <= 0) return;
+    close(request_);  // the spawner sees the end of its requests and exits
+    close(answer_);
+    waitpid(pid_, nullptr, 0);
+  }
+
+  struct Result {
+    int code = -1;
+    double cpu = 0;
+    long maxRssKb = 0;
+  };
+
+  Result run(const fs::path& dir, const std::vector<std::string>& args) {
+    Result r;
+    if (pid_ <= 0) return r;
+    std::string msg = dir.string();
+    for (const auto& a : args) msg += std::string(1, '\0') + a;
+    const uint64_t n = msg.size();
+    if (!writeAll(request_, &n, sizeof n) || !writeAll(request_, msg.data(), msg.size()) ||
+        !readAll(answer_, &r, sizeof r))
+      return Result{};
+    return r;
+  }
+
+ private:
+  static bool writeAll(int fd, const void* p, size_t n) {
+    const char* c = static_cast<const char*>(p);
+    while (n > 0) {
+      const ssize_t w = write(fd, c, n);
+      if (w <= 0) return false;
+      c += w;
+      n -= static_cast<size_t>(w);
+    }
+    return true;
+  }
+  static bool readAll(int fd, void* p, size_t n) {
+    char* c = static_cast<char*>(p);
+    while (n > 0) {
+      const ssize_t r = read(fd, c, n);
+      if (r <= 0) return false;
+      c += r;
+      n -= static_cast<size_t>(r);
+    }
+    return true;
+  }
+  static void serve(int in, int out) {
+    const fs::path exe = fs::path(EJOURNAL_BINARY_DIR) / "app" / "ejournal";
+    uint64_t n = 0;
+    while (readAll(in, &n, sizeof n)) {
+      std::string msg(n, '\0');
+      if (!readAll(in, msg.data(), msg.size())) return;
+      std::vector<std::string> parts;
+      for (size_t b = 0;;) {
+        const size_t e = msg.find('\0', b);
+        parts.push_back(msg.substr(b, e == std::string::npos ? std::string::npos : e - b));
+        if (e == std::string::npos) break;
+        b = e + 1;
+      }
+      const fs::path dir = parts.front(), stdoutFile = dir / "child-stdout.txt";
+      Result r;
+      const pid_t pid = fork();
+      if (pid == 0) {
+        if (chdir(dir.c_str()) != 0 || !std::freopen(stdoutFile.c_str(), "w", stdout) ||
+            !std::freopen("/dev/null", "w", stderr))
+          _exit(126);
+        std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+        for (size_t i = 1; i < parts.size(); ++i) argv.push_back(parts[i].data());
+        argv.push_back(nullptr);
+        execv(exe.c_str(), argv.data());
+        _exit(127);
+      }
+      if (pid > 0) {
+        int status = 0;
+        rusage u{};
+        wait4(pid, &status, 0, &u);
+        r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        r.cpu = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+                static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+        r.maxRssKb = u.ru_maxrss;
+      }
+      if (!writeAll(out, &r, sizeof r)) return;
+    }
+  }
+
+  pid_t pid_ = -1;
+  int request_ = -1, answer_ = -1;
+};
+
+Spawner* spawner = nullptr;  // set in main
+
+// Runs the built ejournal with `args` in `dir` (through the spawner), standard output captured, standard
+// error to /dev/null.
+Child runEjournal(const std::vector<std::string>& args, const fs::path& dir) {
+  Child c;
+  const auto t0 = Steady::now();
+  const Spawner::Result r = spawner->run(dir, args);
   c.wall = since(t0);
-  c.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  c.cpu = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
-  c.maxRssMb = u.ru_maxrss / 1024;
-  std::ifstream in(out);
+  c.code = r.code;
+  c.cpu = r.cpu;
+  c.maxRssMb = r.maxRssKb / 1024;
+  std::ifstream in(dir / "child-stdout.txt");
   std::stringstream ss;
   ss << in.rdbuf();
   c.out = ss.str();
@@ -110,6 +209,8 @@ bool require(const Child& c, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  Spawner children;  // first, while this process is small
+  spawner = &children;
   int repeat = 3;
   bool keep = false;
   std::vector<int> sizes;
@@ -251,13 +352,19 @@ int main(int argc, char** argv) {
     double archiveMb = 0;
     for (const auto& e : fs::directory_iterator(dir / "archive"))
       if (e.is_regular_file()) archiveMb += static_cast<double>(e.file_size()) / 1e6;
-    const Child verify = runEjournal({"verify", "--all", "--archive-dir", (dir / "archive").string(), "--db",
-                                      db.string(), "--ca", cert.string()},
-                                     dir);
-    if (verify.code != 0)
-      std::printf("  verify reported problems (exit %d):\n%s", verify.code, verify.out.c_str());
-    std::printf("  verify   %7.2f MB  %6.2f s wall  %6.2f s cpu  %6.1f MB/s (wall)  peak RSS %ld MB\n",
-                archiveMb, verify.wall, verify.cpu, archiveMb / verify.wall, verify.maxRssMb);
+    // The integrity check (hashes against the signed manifest, signature, chain), then the same with the
+    // export's schema check (--content), which goes at the speed of validation.
+    for (const bool content : {false, true}) {
+      std::vector<std::string> args = {"verify", "--all",     "--archive-dir", (dir / "archive").string(),
+                                       "--db",   db.string(), "--ca",          cert.string()};
+      if (content) args.push_back("--content");
+      const Child verify = runEjournal(args, dir);
+      if (verify.code != 0)
+        std::printf("  verify reported problems (exit %d):\n%s", verify.code, verify.out.c_str());
+      std::printf("  %-8s %7.2f MB  %6.2f s wall  %6.2f s cpu  %6.1f MB/s (wall)  peak RSS %ld MB\n",
+                  content ? "verify+c" : "verify", archiveMb, verify.wall, verify.cpu,
+                  archiveMb / verify.wall, verify.maxRssMb);
+    }
     if (!keep) fs::remove_all(dir);
   }
   return 0;
