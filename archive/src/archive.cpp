@@ -12,6 +12,7 @@
 #include <regex>
 #include <set>
 #include <streambuf>
+#include <thread>
 
 #include "crypto.h"
 #include "ejournal/model/error.h"
@@ -149,6 +150,42 @@ std::string hashMember(const ReadableFile& f, const detail::TarMember& m, std::v
     off += got;
   }
   return sha.finishHex();
+}
+
+// The SHA-256 of each member, hashed on up to one thread per core (at most 4), the largest members first;
+// each thread opens the archive for itself (a file object belongs to one thread) and reuses one buffer. An
+// error (the file vanished, a read failed) is rethrown here after every thread has stopped.
+std::vector<std::string> hashMembers(FileSystem& fs, const fs::path& path, const ReadableFile& first,
+                                     const std::vector<const detail::TarMember*>& members) {
+  std::vector<std::string> out(members.size());
+  std::vector<size_t> order(members.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return members[a]->size > members[b]->size; });
+  const size_t threads =
+      std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 4, order.size()});
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(threads);
+  const auto work = [&](size_t t) {
+    try {
+      std::unique_ptr<ReadableFile> own;
+      const ReadableFile* file = &first;
+      if (t > 0) file = (own = fs.openFile(path)).get();
+      std::vector<char> buffer;
+      for (size_t i; (i = next.fetch_add(1)) < order.size();)
+        out[order[i]] = hashMember(*file, *members[order[i]], buffer);
+    } catch (...) {
+      errors[t] = std::current_exception();
+      next = order.size();  // the others stop after their member
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
 }
 
 const detail::TarMember* findMember(const detail::TarContents& tc, std::string_view name) {
@@ -541,9 +578,10 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
   std::set<std::string> listed;
   for (const auto& l : lines)
     if (!listed.insert(l.name).second) v.problem(std::string(kManifest), "«" + l.name + "» указан дважды");
-  std::vector<char> hashBuffer;
-  for (const auto* m : covered) {
-    std::string h = hashMember(*file, *m, hashBuffer);
+  const std::vector<std::string> hashes = hashMembers(*fs_, path, *file, covered);
+  for (size_t k = 0; k < covered.size(); ++k) {
+    const auto* m = covered[k];
+    const std::string& h = hashes[k];
     computed[m->name] = h;
     if (!manifest) continue;
     auto it =
