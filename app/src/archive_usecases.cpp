@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <set>
 #include <streambuf>
@@ -59,13 +60,15 @@ const model::Period& findPeriod(const model::Journal& j, const std::string& id) 
   throw Error(ErrorKind::NotFound, "--period", "в журнале нет периода «" + id + "»");
 }
 
-// Renders documents ahead of the sealing thread on worker threads, in document order and at most `window`
-// ahead of the one being written, so the archive is written (and hashed) while the next documents render, and
-// no more than `window` rendered documents wait in memory. Each document is rendered once; its producer takes
-// the bytes.
+// Renders documents ahead of the sealing thread on worker threads, in document order, so the archive is
+// written (and hashed) while the next documents render. A worker starts the next document while it is within
+// `window` of the one being written, or while the rendered documents waiting in memory hold less than
+// `heldBytes`: the workers go on while the sealing thread streams the export (which takes as long as dozens
+// of documents), and memory stays bounded. Each document is rendered once; its producer takes the bytes.
 class RenderAhead {
  public:
-  explicit RenderAhead(size_t window) : window_(std::max<size_t>(1, window)) {}
+  RenderAhead(size_t window, size_t heldBytes)
+      : window_(std::max<size_t>(1, window)), heldLimit_(heldBytes) {}
   ~RenderAhead() { stop(); }
   RenderAhead(const RenderAhead&) = delete;
   RenderAhead& operator=(const RenderAhead&) = delete;
@@ -85,6 +88,7 @@ class RenderAhead {
     if (jobs_[k].error) std::rethrow_exception(jobs_[k].error);
     std::string out = std::move(jobs_[k].bytes);
     jobs_[k].bytes = std::string();
+    held_ -= out.size();
     taken_ = std::max(taken_, k + 1);
     more_.notify_all();
     return out;
@@ -111,7 +115,9 @@ class RenderAhead {
       size_t k;
       {
         std::unique_lock lock(mutex_);
-        more_.wait(lock, [&] { return stopping_ || (next_ < jobs_.size() && next_ < taken_ + window_); });
+        more_.wait(lock, [&] {
+          return stopping_ || (next_ < jobs_.size() && (next_ < taken_ + window_ || held_ < heldLimit_));
+        });
         if (stopping_ || next_ >= jobs_.size()) return;
         k = next_++;
       }
@@ -123,18 +129,19 @@ class RenderAhead {
         error = std::current_exception();
       }
       std::lock_guard lock(mutex_);
+      held_ += bytes.size();
       jobs_[k].bytes = std::move(bytes);
       jobs_[k].error = error;
       jobs_[k].ready = true;
       done_.notify_all();
     }
   }
-  const size_t window_;
+  const size_t window_, heldLimit_;
   std::vector<Job> jobs_;  // fixed before start()
   std::vector<std::thread> pool_;
   std::mutex mutex_;
   std::condition_variable more_, done_;
-  size_t next_ = 0, taken_ = 0;
+  size_t next_ = 0, taken_ = 0, held_ = 0;  // held_: bytes of rendered documents not yet taken
   bool stopping_ = false;
 };
 
@@ -214,7 +221,10 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   const rules::Config config =
       o.rulesConfig.empty() ? rules::Config::schoolDefaults() : rules::Config::load(o.rulesConfig);
   const rules::Scope scope = rules::resolveScope(index, o.periodId, "", "", "", "", "", *clock);
-  const std::vector<model::Finding> findings = rules::check(index, scope, config);
+  // The check runs on its own thread while the export streams and the summary sheets render; the documents
+  // that show findings (the control report, each class journal's remarks) wait for it.
+  std::shared_future<std::vector<model::Finding>> findings =
+      std::async(std::launch::async, [&] { return rules::check(index, scope, config); }).share();
   render::RenderOptions ropt;
   ropt.clock = clock;
 
@@ -238,7 +248,7 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
   // sealing thread streams the export and then each document into the archive, hashing as it writes.
   if (!ropt.layouts) render::loadLayouts();  // fail early, before the threads, on a broken bundled layout
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  RenderAhead ahead(2 * static_cast<size_t>(threads));
+  RenderAhead ahead(2 * static_cast<size_t>(threads), size_t{32} << 20);
 
   // The canonical export of the period's data, streamed into the archive.
   std::set<std::string> allStudents, allClasses, allTeachers;
@@ -254,7 +264,7 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
                            [&journal](std::ostream& os) { ingest::writeJournal(journal, os); }});
   // The control report.
   const size_t control = ahead.add([&] {
-    auto report = reports::buildControlReport(index, scope, findings, config, clock->now());
+    auto report = reports::buildControlReport(index, scope, findings.get(), config, clock->now());
     return render::renderControlReport(report, ropt).bytes;
   });
   req.documents.push_back({"reports/control.pdf",
@@ -270,10 +280,10 @@ archive::ArchiveInfo sealPeriod(store::Store& st, const SealOptions& o, std::sha
     if (period.kind == model::PeriodKind::Year || period.appliesTo(c.grade)) classes.push_back(&c);
   for (const auto* c : classes) {
     archive::Tags tags = classTags(index, *c, period.dates);
-    std::vector<model::Finding> remarks;
-    for (const auto& f : findings)
-      if (f.classId == c->id) remarks.push_back(f);
-    const size_t slot = ahead.add([&index, c, remarks = std::move(remarks), &o, &ropt] {
+    const size_t slot = ahead.add([&index, c, &findings, &o, &ropt] {
+      std::vector<model::Finding> remarks;
+      for (const auto& f : findings.get())
+        if (f.classId == c->id) remarks.push_back(f);
       return render::renderClassJournal(index, c->id, o.periodId, remarks, ropt).bytes;
     });
     req.documents.push_back({"journals/" + safeName(c->id) + ".pdf", std::string(archive::kKindJournal),
