@@ -676,6 +676,7 @@ VerifyReport Archive::verify(const std::string& archive, const VerifyOptions& op
 
   // Content checks (e.g. the export's schema validity).
   if (options.checkDocument && metaOk) {
+    report.notes.push_back(info.fileName + ": проверено и содержимое документов");
     for (size_t k = 0; k < std::min(info.documents.size(), docs.size()); ++k) {
       if (info.documents[k].name != docs[k]->name) continue;
       // A view of the member (mapped, not copied), released before the next one.

@@ -474,6 +474,10 @@ def main():
         b.no_js_errors("verify")
         check("прошёл проверку" in result and "НЕ" not in result, "the archive verifies: " + result[:200])
         b.shot("auditor-verify")
+        b.driver.find_element(By.ID, "verify-content").click()
+        result = b.wait_text("#verify-result")
+        check("прошёл проверку" in result and "НЕ" not in result and "проверено и содержимое документов" in result,
+              "the archive verifies with its export's content: " + result[:300])
         st, hd, data, _ = site.request("GET", "/archives/extract?" + urllib.parse.urlencode(
             {"student": "Белова Анна", "year": "2025"}), cookie=browser_cookie(b.driver))
         check(st == 200 and "Белова" in pdf_text(data, tmp), "a student's extract from archived data (%d)" % st)

@@ -703,7 +703,10 @@ void archivePage(Page& p, const std::string& id) {
   }
   page.set("documents", docs);
   if (p.q("verify") == "1") {
-    auto r = p.apiJson("GET", "/api/v1/archives/" + encodePath(id) + "/verify");
+    const bool content = p.q("content") == "1";
+    std::map<std::string, std::string> query;
+    if (content) query["content"] = "1";
+    auto r = p.apiJson("GET", "/api/v1/archives/" + encodePath(id) + "/verify", query);
     page.set("verified", true);
     page.set("verify", toData(r));
     page.set("ok", r->getValue<bool>("ok"));
